@@ -1,0 +1,253 @@
+package mindlytics
+
+import (
+	"time"
+)
+
+// Type is the value of an event's "type" field.
+type Type string
+
+// The event types of the Mindlytics contract.
+const (
+	TypeStartSession Type = "start_session"
+	TypeEndSession   Type = "end_session"
+	TypeIdentify     Type = "identify"
+	TypeAlias        Type = "alias"
+	TypeTrack        Type = "track"
+)
+
+// Names of the track events the service gives a meaning to.
+const (
+	EventConversationStarted  = "Conversation Started"
+	EventConversationEnded    = "Conversation Ended"
+	EventConversationTurn     = "Conversation Turn"
+	EventConversationUsage    = "Conversation Usage"
+	EventConversationFunction = "Conversation Function"
+)
+
+// Properties holds the scalar values of an event's properties, attributes or
+// traits: strings, booleans and numbers only.
+type Properties map[string]any
+
+// Event is one Mindlytics event as it goes on the wire: a flat JSON object.
+// Build it with a constructor of this package, which validates it; an Event
+// assembled by hand should be checked with [Event.Validate] before it is sent.
+type Event struct {
+	Type           Type       `json:"type"`
+	Event          string     `json:"event,omitempty"`
+	SessionID      string     `json:"session_id"`
+	Timestamp      string     `json:"timestamp,omitempty"`
+	UserID         string     `json:"user_id,omitempty"`
+	DeviceID       string     `json:"device_id,omitempty"`
+	ConversationID string     `json:"conversation_id,omitempty"`
+	ID             string     `json:"id,omitempty"`
+	PreviousID     string     `json:"previous_id,omitempty"`
+	Properties     Properties `json:"properties,omitempty"`
+	Attributes     Properties `json:"attributes,omitempty"`
+	Traits         Properties `json:"traits,omitempty"`
+}
+
+// Kind names what an event means: its type, or for track events its name
+// ("track:Conversation Turn"). It is meant for logs, errors and metrics.
+func (e Event) Kind() string {
+	if e.Type == TypeTrack {
+		return string(e.Type) + ":" + e.Event
+	}
+	return string(e.Type)
+}
+
+// Identity says which session an event belongs to, who the user is at that
+// moment and when the event happened. SessionID is always required; a session
+// start also needs one of UserID or DeviceID. A zero Time leaves the
+// timestamp to the service ("now").
+type Identity struct {
+	SessionID string
+	UserID    string
+	DeviceID  string
+	Time      time.Time
+}
+
+// timestampLayout is RFC 3339 in UTC with microseconds: fixed width, and
+// precise enough to keep the order of events made in one tight loop.
+const timestampLayout = "2006-01-02T15:04:05.000000Z"
+
+// FormatTimestamp formats t as the service expects it: RFC 3339, UTC.
+func FormatTimestamp(t time.Time) string {
+	return t.UTC().Format(timestampLayout)
+}
+
+func (id Identity) base(typ Type, name string) Event {
+	ev := Event{
+		Type:      typ,
+		Event:     name,
+		SessionID: id.SessionID,
+		UserID:    id.UserID,
+		DeviceID:  id.DeviceID,
+	}
+	if !id.Time.IsZero() {
+		ev.Timestamp = FormatTimestamp(id.Time)
+	}
+	return ev
+}
+
+// StartSession builds a start_session event. The session's user id goes in
+// the "id" field, as the contract has it; one of UserID or DeviceID is
+// required.
+func StartSession(id Identity, attributes Properties) (Event, error) {
+	ev := id.base(TypeStartSession, "")
+	ev.ID, ev.UserID = id.UserID, ""
+	ev.Attributes = attributes
+	return ev, ev.Validate()
+}
+
+// EndSession builds an end_session event. Ending a session ends its open
+// conversations.
+func EndSession(id Identity, attributes Properties) (Event, error) {
+	ev := id.base(TypeEndSession, "")
+	ev.Attributes = attributes
+	return ev, ev.Validate()
+}
+
+// Identify builds an identify event inside a session: userID is the user's
+// (new) id, deviceID optional, traits merge into the user's.
+func Identify(id Identity, userID, deviceID string, traits Properties) (Event, error) {
+	ev := id.base(TypeIdentify, "")
+	ev.ID = userID
+	if deviceID != "" {
+		ev.DeviceID = deviceID
+	}
+	ev.Traits = traits
+	return ev, ev.Validate()
+}
+
+// Alias builds an alias event inside a session: userID becomes known as an
+// alias of previousID.
+func Alias(id Identity, userID, previousID string) (Event, error) {
+	ev := id.base(TypeAlias, "")
+	ev.ID, ev.PreviousID = userID, previousID
+	return ev, ev.Validate()
+}
+
+// Track builds a user-defined event called name. conversationID is optional.
+func Track(id Identity, conversationID, name string, properties Properties) (Event, error) {
+	ev := id.base(TypeTrack, name)
+	ev.ConversationID = conversationID
+	ev.Properties = properties
+	return ev, ev.Validate()
+}
+
+// ConversationStarted builds the "Conversation Started" event.
+func ConversationStarted(id Identity, conversationID string, properties, attributes Properties) (Event, error) {
+	ev := id.base(TypeTrack, EventConversationStarted)
+	ev.ConversationID = conversationID
+	ev.Properties, ev.Attributes = properties, attributes
+	return ev, ev.Validate()
+}
+
+// ConversationEnded builds the "Conversation Ended" event. Its properties
+// merge with those given at the start.
+func ConversationEnded(id Identity, conversationID string, properties, attributes Properties) (Event, error) {
+	ev := id.base(TypeTrack, EventConversationEnded)
+	ev.ConversationID = conversationID
+	ev.Properties, ev.Attributes = properties, attributes
+	return ev, ev.Validate()
+}
+
+// Turn is one exchange of a conversation: what the user said and what the
+// assistant answered, with the model and usage of the call when known.
+type Turn struct {
+	User        string // required
+	Assistant   string // required
+	AssistantID string
+	Model       string
+	// PromptTokens and CompletionTokens are sent when Model is set or when
+	// either is non-zero.
+	PromptTokens     int64
+	CompletionTokens int64
+	// Cost is a known cost in USD; zero means unknown and is not sent.
+	Cost float64
+	// Extra holds further scalar properties. Keys of the fields above win.
+	Extra Properties
+}
+
+// ConversationTurn builds the "Conversation Turn" event.
+func ConversationTurn(id Identity, conversationID string, turn Turn) (Event, error) {
+	ev := id.base(TypeTrack, EventConversationTurn)
+	ev.ConversationID = conversationID
+	p := make(Properties, len(turn.Extra)+7)
+	for k, v := range turn.Extra {
+		p[k] = v
+	}
+	p["user"], p["assistant"] = turn.User, turn.Assistant
+	putString(p, "assistant_id", turn.AssistantID)
+	putString(p, "model", turn.Model)
+	if turn.Model != "" || turn.PromptTokens != 0 || turn.CompletionTokens != 0 {
+		p["prompt_tokens"], p["completion_tokens"] = turn.PromptTokens, turn.CompletionTokens
+	}
+	if turn.Cost != 0 {
+		p["cost"] = turn.Cost
+	}
+	ev.Properties = p
+	return ev, ev.Validate()
+}
+
+// Usage is the usage of one model call. Either Model (with token counts, for
+// the service to price) or Cost (a known cost in USD) must be set; when both
+// are, two events are needed and [ConversationUsage] takes the model form.
+type Usage struct {
+	Model            string
+	PromptTokens     int64
+	CompletionTokens int64
+	Cost             float64
+}
+
+// ConversationUsage builds the "Conversation Usage" event: either
+// {model, prompt_tokens, completion_tokens} or {cost}.
+func ConversationUsage(id Identity, conversationID string, usage Usage) (Event, error) {
+	ev := id.base(TypeTrack, EventConversationUsage)
+	ev.ConversationID = conversationID
+	switch {
+	case usage.Model != "":
+		ev.Properties = Properties{
+			"model":             usage.Model,
+			"prompt_tokens":     usage.PromptTokens,
+			"completion_tokens": usage.CompletionTokens,
+		}
+	case usage.Cost > 0:
+		ev.Properties = Properties{"cost": usage.Cost}
+	default:
+		return ev, fieldError("properties", "usage needs a model or a positive cost")
+	}
+	return ev, ev.Validate()
+}
+
+// FunctionCall is one tool or function call made during a conversation.
+type FunctionCall struct {
+	Name    string // required
+	Args    string // usually JSON
+	Result  string
+	Runtime time.Duration // sent in whole milliseconds
+	Extra   Properties
+}
+
+// ConversationFunction builds the "Conversation Function" event.
+func ConversationFunction(id Identity, conversationID string, call FunctionCall) (Event, error) {
+	ev := id.base(TypeTrack, EventConversationFunction)
+	ev.ConversationID = conversationID
+	p := make(Properties, len(call.Extra)+4)
+	for k, v := range call.Extra {
+		p[k] = v
+	}
+	p["name"] = call.Name
+	putString(p, "args", call.Args)
+	putString(p, "result", call.Result)
+	p["runtime"] = call.Runtime.Milliseconds()
+	ev.Properties = p
+	return ev, ev.Validate()
+}
+
+func putString(p Properties, key, value string) {
+	if value != "" {
+		p[key] = value
+	}
+}

@@ -1,0 +1,180 @@
+package mindlytics
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxIDLength is the longest id or event name the service accepts, in
+// characters.
+const MaxIDLength = 100
+
+// ValidationError says which field of an event is invalid and why.
+type ValidationError struct {
+	Field  string // the JSON name of the field, "properties.user" for nested ones
+	Reason string
+}
+
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("mindlytics: invalid event: %s: %s", e.Field, e.Reason)
+}
+
+func fieldError(field, reason string) *ValidationError {
+	return &ValidationError{Field: field, Reason: reason}
+}
+
+// Validate checks the event against the contract: known type, required
+// fields of its kind, id lengths, timestamp format and scalar-only values.
+// It returns a [*ValidationError] for the first problem found.
+func (e Event) Validate() error {
+	if err := checkID("session_id", e.SessionID, true); err != nil {
+		return err
+	}
+	if e.Timestamp != "" {
+		if err := checkTimestamp(e.Timestamp); err != nil {
+			return err
+		}
+	}
+	for _, f := range []struct{ name, value string }{
+		{"user_id", e.UserID}, {"device_id", e.DeviceID}, {"conversation_id", e.ConversationID},
+		{"id", e.ID}, {"previous_id", e.PreviousID},
+	} {
+		if err := checkID(f.name, f.value, false); err != nil {
+			return err
+		}
+	}
+	if e.Type != TypeTrack && e.Event != "" {
+		return fieldError("event", fmt.Sprintf("only track events have a name, not %q events", e.Type))
+	}
+	switch e.Type {
+	case TypeStartSession, TypeIdentify:
+		if e.ID == "" && e.DeviceID == "" {
+			return fieldError("id", "one of id (user id) or device_id is required")
+		}
+	case TypeEndSession:
+	case TypeAlias:
+		if err := checkID("id", e.ID, true); err != nil {
+			return err
+		}
+		if err := checkID("previous_id", e.PreviousID, true); err != nil {
+			return err
+		}
+	case TypeTrack:
+		if err := checkID("event", e.Event, true); err != nil {
+			return err
+		}
+		if err := e.validateConversationEvent(); err != nil {
+			return err
+		}
+	case "":
+		return fieldError("type", "required")
+	default:
+		return fieldError("type", fmt.Sprintf("unknown type %q", e.Type))
+	}
+	for _, group := range []struct {
+		name  string
+		props Properties
+	}{{"properties", e.Properties}, {"attributes", e.Attributes}, {"traits", e.Traits}} {
+		if err := checkScalars(group.name, group.props); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e Event) validateConversationEvent() error {
+	switch e.Event {
+	case EventConversationStarted, EventConversationEnded:
+	case EventConversationTurn:
+		for _, key := range []string{"user", "assistant"} {
+			if s, ok := e.Properties[key].(string); !ok || s == "" {
+				return fieldError("properties."+key, "required, a non-empty string")
+			}
+		}
+	case EventConversationUsage:
+		_, hasModel := e.Properties["model"]
+		_, hasCost := e.Properties["cost"]
+		if !hasModel && !hasCost {
+			return fieldError("properties", "usage needs model with token counts, or cost")
+		}
+	case EventConversationFunction:
+		if s, ok := e.Properties["name"].(string); !ok || s == "" {
+			return fieldError("properties.name", "required, a non-empty string")
+		}
+	default:
+		return nil
+	}
+	return checkID("conversation_id", e.ConversationID, true)
+}
+
+func checkID(field, value string, required bool) error {
+	if value == "" {
+		if required {
+			return fieldError(field, "required")
+		}
+		return nil
+	}
+	if n := utf8.RuneCountInString(value); n > MaxIDLength {
+		return fieldError(field, fmt.Sprintf("%d characters, at most %d allowed", n, MaxIDLength))
+	}
+	if strings.TrimSpace(value) == "" {
+		return fieldError(field, "blank")
+	}
+	return nil
+}
+
+func checkTimestamp(ts string) error {
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return fieldError("timestamp", fmt.Sprintf("%q is not RFC 3339", ts))
+	}
+	if _, offset := t.Zone(); offset != 0 {
+		return fieldError("timestamp", fmt.Sprintf("%q is not in UTC", ts))
+	}
+	return nil
+}
+
+func checkScalars(group string, props Properties) error {
+	for k, v := range props {
+		if k == "" {
+			return fieldError(group, "empty key")
+		}
+		if err := checkScalar(v); err != nil {
+			return fieldError(group+"."+k, err.Error())
+		}
+	}
+	return nil
+}
+
+// checkScalar accepts the values that encode as JSON strings, numbers or
+// booleans.
+func checkScalar(v any) error {
+	switch x := v.(type) {
+	case string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return nil
+	case float64:
+		return checkFinite(x)
+	case float32:
+		return checkFinite(float64(x))
+	case json.Number:
+		if _, err := x.Float64(); err != nil {
+			return fmt.Errorf("%q is not a number", string(x))
+		}
+		return nil
+	case nil:
+		return fmt.Errorf("null is not allowed; values are strings, numbers or booleans")
+	default:
+		return fmt.Errorf("a %T is not allowed; values are strings, numbers or booleans", v)
+	}
+}
+
+func checkFinite(f float64) error {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return fmt.Errorf("%v is not a finite number", f)
+	}
+	return nil
+}
