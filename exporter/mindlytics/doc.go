@@ -13,4 +13,8 @@
 // without a key or a project is an error when it is built. Errors returned by
 // the service are [*APIError] values carrying the status code and the
 // service's message; the API key never appears in them.
+//
+// [Client.SubscribeLive] streams live events over a websocket, reconnecting
+// with backoff. Its URL is given with [WithLiveURL] or derived from the
+// server base (https://app.X becomes wss://wss.X, same path).
 package mindlytics

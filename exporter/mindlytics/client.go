@@ -1,0 +1,213 @@
+package mindlytics
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Client talks to the Mindlytics service: one method per raw endpoint, and
+// [Client.SubscribeLive] for the live-events websocket. It holds no state
+// between calls besides its configuration and connection pool, so it is safe
+// for concurrent use. Build it with [NewClient].
+type Client struct {
+	cfg     config
+	base    string // server base without a trailing slash
+	liveURL string
+	log     *slog.Logger
+}
+
+// Answers larger than these are cut: an error body only feeds a message,
+// and no successful answer of the contract comes near the limit.
+const (
+	maxErrorBody  = 64 << 10
+	maxAnswerBody = 32 << 20
+)
+
+// NewClient builds a client from the options, falling back to the
+// environment variables MLSDK_API_KEY, MLSDK_PROJECT_ID and
+// MLSDK_SERVER_BASE. A missing key or project is an error naming what is
+// missing (see [ErrMissingAPIKey], [ErrMissingProjectID]), as is a base URL
+// that is not http or https.
+func NewClient(opts ...ClientOption) (*Client, error) {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	base, err := url.Parse(cfg.serverBase)
+	if err != nil { // checked by newConfig already
+		return nil, fmt.Errorf("mindlytics: server base: %w", err)
+	}
+	c := &Client{
+		cfg:     cfg,
+		base:    strings.TrimRight(base.String(), "/"),
+		liveURL: cfg.liveURL,
+		log:     cfg.logger,
+	}
+	if c.liveURL == "" {
+		c.liveURL = deriveLiveURL(base)
+	}
+	return c, nil
+}
+
+// String describes the client without its API key. It has a value
+// receiver so that printing a Client value hides the key too.
+func (c Client) String() string {
+	return fmt.Sprintf("mindlytics.Client{server: %s, project: %s, api key: [REDACTED]}", c.base, c.cfg.projectID)
+}
+
+// GoString is String, so that %#v does not print the API key either.
+func (c Client) GoString() string { return c.String() }
+
+// LogValue describes the client to log/slog without its API key.
+func (c Client) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("server", c.base),
+		slog.String("project", c.cfg.projectID),
+		slog.String("live_url", c.liveURL),
+	)
+}
+
+// CloseIdleConnections closes the idle connections of the client's HTTP
+// client (the one given with [WithHTTPClient], if any).
+func (c *Client) CloseIdleConnections() {
+	c.cfg.httpClient.CloseIdleConnections()
+}
+
+// call sends one request to path and, on a 200, decodes the JSON answer into
+// out when out is not nil; an empty answer leaves out untouched. Any other
+// status is an *APIError; transport failures are wrapped with the method and
+// path.
+func (c *Client) call(ctx context.Context, method, path string, query url.Values, body []byte, out any) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("mindlytics: %s %s: %w", method, path, err)
+	}
+	if c.cfg.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.cfg.timeout)
+		defer cancel()
+	}
+	req, err := c.newRequest(ctx, method, path, query, body)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	resp, err := c.cfg.httpClient.Do(req)
+	if err != nil {
+		err = c.transportError(method, path, err)
+		c.log.DebugContext(ctx, "mindlytics request failed", "method", method, "path", path,
+			"duration", time.Since(start), "error", err.Error())
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		apiErr := newAPIError(method, path, resp, c.cfg.apiKey)
+		c.log.DebugContext(ctx, "mindlytics request rejected", "method", method, "path", path,
+			"status", resp.StatusCode, "duration", time.Since(start), "error", apiErr.Error())
+		return apiErr
+	}
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBody))
+	if err != nil {
+		return c.transportError(method, path, fmt.Errorf("reading the answer: %w", err))
+	}
+	c.log.DebugContext(ctx, "mindlytics request", "method", method, "path", path,
+		"status", resp.StatusCode, "duration", time.Since(start), "request_bytes", len(body))
+	if out == nil || len(bytes.TrimSpace(answer)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(answer, out); err != nil {
+		return c.redactErr(fmt.Errorf("mindlytics: %s %s: decoding the answer: %w", method, path, err))
+	}
+	return nil
+}
+
+func (c *Client) newRequest(ctx context.Context, method, path string, query url.Values, body []byte) (*http.Request, error) {
+	target := c.base + path
+	if len(query) > 0 {
+		target += "?" + query.Encode()
+	}
+	var rd io.Reader
+	if body != nil {
+		if c.cfg.gzip {
+			var err error
+			if body, err = gzipBytes(body); err != nil {
+				return nil, fmt.Errorf("mindlytics: %s %s: compressing the body: %w", method, path, err)
+			}
+		}
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
+	if err != nil {
+		return nil, c.redactErr(fmt.Errorf("mindlytics: %s %s: %w", method, path, err))
+	}
+	h := req.Header
+	h.Set("Authorization", "Bearer "+c.cfg.apiKey)
+	h.Set("X-App-ID", c.cfg.projectID)
+	h.Set("Content-Type", "application/json")
+	h.Set("Accept", "application/json")
+	h.Set("User-Agent", c.cfg.userAgent)
+	if body != nil && c.cfg.gzip {
+		h.Set("Content-Encoding", "gzip")
+	}
+	return req, nil
+}
+
+// transportError wraps a failure to get an answer with the method and path.
+func (c *Client) transportError(method, path string, err error) error {
+	return c.redactErr(fmt.Errorf("mindlytics: %s %s: %w", method, path, err))
+}
+
+// redactErr keeps err's chain but scrubs the API key from its text, should
+// anything on the way have echoed it.
+func (c *Client) redactErr(err error) error {
+	msg := err.Error()
+	if !strings.Contains(msg, c.cfg.apiKey) {
+		return err
+	}
+	return &redactedError{msg: redact(msg, c.cfg.apiKey), err: err}
+}
+
+// redactedError is an error whose text had a secret scrubbed from it.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redacted replaces a secret in texts the client returns or logs.
+const redacted = "[REDACTED]"
+
+func redact(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, redacted)
+}
+
+var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
+
+func gzipBytes(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(b)/4 + 64)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(zw)
+	zw.Reset(&buf)
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,127 @@
+package mindlytics
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// Paths of the event endpoints.
+const (
+	PathEventsQueue = "/bc/v1/events/queue"
+	PathEvent       = "/bc/v1/events/event"
+)
+
+// SendBatch posts already-encoded events to the batch endpoint
+// (POST /bc/v1/events/queue) as one JSON array, written as given, without
+// decoding or encoding them again. Each element must be one JSON-encoded,
+// valid [Event]; the caller (the batching queue) encodes and validates them
+// once. An empty element is a [*ValidationError] and nothing is sent; an
+// empty batch sends nothing.
+func (c *Client) SendBatch(ctx context.Context, events []json.RawMessage) error {
+	if len(events) == 0 {
+		return nil
+	}
+	size := len(events) + 1 // brackets and commas
+	for i, ev := range events {
+		if len(ev) == 0 {
+			return fieldError(fmt.Sprintf("events[%d]", i), "empty; each element must be one encoded event")
+		}
+		size += len(ev)
+	}
+	body := make([]byte, 0, size)
+	body = append(body, '[')
+	for i, ev := range events {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, ev...)
+	}
+	body = append(body, ']')
+	return c.call(ctx, http.MethodPost, PathEventsQueue, nil, body, nil)
+}
+
+// SendEvents validates the events, then posts them to the batch endpoint
+// like [Client.SendBatch]. The first invalid event is a [*ValidationError]
+// (wrapped with its index) and nothing is sent.
+func (c *Client) SendEvents(ctx context.Context, events []Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	raw := make([]json.RawMessage, len(events))
+	for i, ev := range events {
+		if err := ev.Validate(); err != nil {
+			return fmt.Errorf("mindlytics: event %d (%s): %w", i, ev.Kind(), err)
+		}
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return fmt.Errorf("mindlytics: event %d (%s): encoding: %w", i, ev.Kind(), err)
+		}
+		raw[i] = b
+	}
+	return c.SendBatch(ctx, raw)
+}
+
+// SendEvent validates one event and posts it to the generic event endpoint
+// (POST /bc/v1/events/event), which processes it synchronously. It returns
+// the events the service derived from it.
+func (c *Client) SendEvent(ctx context.Context, ev Event) ([]LiveEvent, error) {
+	return c.postEvent(ctx, PathEvent, ev)
+}
+
+// SendEventByKind validates one event and posts it to the endpoint of its
+// kind, POST /bc/v1/events/event/<kind> (see [KindPath]). It returns the
+// events the service derived from it.
+func (c *Client) SendEventByKind(ctx context.Context, ev Event) ([]LiveEvent, error) {
+	return c.postEvent(ctx, KindPath(ev), ev)
+}
+
+// KindPath returns the path of the per-kind endpoint for ev, from its type
+// and, for track events, its name: "Conversation Started" goes to
+// /bc/v1/events/event/start-conversation, a user-defined event to
+// /bc/v1/events/event/track, and so on. An event of unknown type goes to the
+// generic /bc/v1/events/event.
+func KindPath(ev Event) string {
+	if ev.Type == TypeTrack {
+		if kind, ok := trackKinds[ev.Event]; ok {
+			return PathEvent + "/" + kind
+		}
+		return PathEvent + "/track"
+	}
+	if kind, ok := typeKinds[ev.Type]; ok {
+		return PathEvent + "/" + kind
+	}
+	return PathEvent
+}
+
+var (
+	typeKinds = map[Type]string{
+		TypeStartSession: "start-session",
+		TypeEndSession:   "end-session",
+		TypeIdentify:     "identify",
+		TypeAlias:        "alias",
+	}
+	trackKinds = map[string]string{
+		EventConversationStarted:  "start-conversation",
+		EventConversationEnded:    "end-conversation",
+		EventConversationTurn:     "conversation-turn",
+		EventConversationUsage:    "conversation-usage",
+		EventConversationFunction: "conversation-function",
+	}
+)
+
+func (c *Client) postEvent(ctx context.Context, path string, ev Event) ([]LiveEvent, error) {
+	if err := ev.Validate(); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(ev)
+	if err != nil {
+		return nil, fmt.Errorf("mindlytics: event (%s): encoding: %w", ev.Kind(), err)
+	}
+	var derived []LiveEvent
+	if err := c.call(ctx, http.MethodPost, path, nil, body, &derived); err != nil {
+		return nil, err
+	}
+	return derived, nil
+}
