@@ -1,0 +1,266 @@
+package collector
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+// envBench turns the throughput benchmark on; envBenchOut names a file the
+// results table is appended to.
+const (
+	envBench    = "MINDLYTICS_BENCH"
+	envBenchOut = "MINDLYTICS_BENCH_OUT"
+)
+
+// Shape of the load: requests of benchTracesPerRequest agent runs of three
+// spans (invoke_agent, chat with messages and usage, execute_tool), each
+// run its own session.
+const (
+	benchRequests         = 400
+	benchTracesPerRequest = 100
+	benchSpansPerTrace    = 3
+	benchSenders          = 4
+	benchEventsPerTrace   = 4 // start_session, Conversation Started, Turn, Function
+)
+
+// TestThroughput measures the distribution with the Mindlytics exporter
+// against the same pipeline exporting with otlp_http to a loopback sink:
+// spans/s accepted, events (or spans) per second delivered, and the
+// collector's CPU. It runs only when MINDLYTICS_BENCH is set: the numbers
+// go to BENCHMARKS.md, not to a pass/fail verdict.
+func TestThroughput(t *testing.T) {
+	if os.Getenv(envBench) == "" {
+		t.Skipf("%s is not set", envBench)
+	}
+	collectorBinary(t) // skips without the binary
+	bodies := benchBodies(t)
+	spans := benchRequests * benchTracesPerRequest * benchSpansPerTrace
+
+	var rows []benchResult
+	t.Run("mindlytics", func(t *testing.T) {
+		srv := mindlyticstest.NewServer()
+		defer srv.Close()
+		col := startCollector(t, collectorSpec{name: "bench-mindlytics", config: "testdata/bench-mindlytics.yaml", env: mindlyticsEnv(srv)})
+		want := benchRequests * benchTracesPerRequest * benchEventsPerTrace
+		r := runBench(t, col, bodies, want, func(ctx context.Context) error {
+			_, err := srv.WaitForEvents(ctx, want)
+			return err
+		})
+		r.name, r.out = "mindlytics → loopback Mindlytics", "events"
+		require.Len(t, srv.Events(), want, "the runs' events and nothing else")
+		require.Empty(t, srv.Violations())
+		rows = append(rows, r)
+	})
+	t.Run("otlp_http", func(t *testing.T) {
+		sink := newSpanSink()
+		defer sink.Close()
+		col := startCollector(t, collectorSpec{name: "bench-otlphttp", config: "testdata/bench-otlphttp.yaml",
+			env: []string{"SINK_ENDPOINT=" + sink.URL}})
+		r := runBench(t, col, bodies, spans, func(ctx context.Context) error {
+			for sink.spans.Load() < int64(spans) {
+				select {
+				case <-ctx.Done():
+					return fmt.Errorf("the sink got %d of %d spans: %w", sink.spans.Load(), spans, ctx.Err())
+				case <-time.After(5 * time.Millisecond):
+				}
+			}
+			return nil
+		})
+		r.name, r.out = "otlp_http → loopback sink", "spans"
+		rows = append(rows, r)
+	})
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%d spans (%d agent runs of %d spans, one session each) in %d OTLP/HTTP requests from %d senders; collector: memory_limiter, batch (1024, 200ms), %s.\n\n",
+		spans, benchRequests*benchTracesPerRequest, benchSpansPerTrace, benchRequests, benchSenders, "default sending queue")
+	b.WriteString("| pipeline | spans/s in | out/s | collector CPU (cores) | collector CPU ms per 1k spans | load generator + loopback service CPU (cores) |\n| --- | --- | --- | --- | --- | --- |\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s | %.0f | %.0f %s/s | %.2f | %.1f | %.2f |\n", r.name, r.spansIn, r.outRate, r.out, r.cores, r.cpuPer1k, r.testCores)
+	}
+	t.Log(b.String())
+	if out := os.Getenv(envBenchOut); out != "" {
+		f, err := os.OpenFile(out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		require.NoError(t, err)
+		defer f.Close()
+		_, err = f.WriteString(b.String())
+		require.NoError(t, err)
+	}
+}
+
+type benchResult struct {
+	name, out string
+	spansIn   float64 // spans accepted per second
+	outRate   float64 // events or spans delivered per second
+	cores     float64 // collector CPU time / wall time, until all was delivered
+	cpuPer1k  float64 // collector CPU milliseconds per 1000 spans
+	testCores float64 // this process's CPU (senders and loopback service) / wall time
+}
+
+// runBench sends the bodies to the collector from benchSenders goroutines,
+// then waits until the want events or spans were delivered.
+func runBench(t *testing.T, col *collector, bodies [][]byte, want int, delivered func(context.Context) error) benchResult {
+	t.Helper()
+	cpu0, self0 := processCPU(t, col.cmd.Process.Pid), processCPU(t, os.Getpid())
+	start := time.Now()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: 30 * time.Second}
+	for range benchSenders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1) - 1; i < int64(len(bodies)); i = next.Add(1) - 1 {
+				for !postTraces(client, col.http, bodies[i]) { // the collector pushed back: try again
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	accepted := time.Since(start)
+	require.NoError(t, delivered(waitCtx(t, 5*time.Minute)))
+	done := time.Since(start)
+	cpu := processCPU(t, col.cmd.Process.Pid) - cpu0
+	self := processCPU(t, os.Getpid()) - self0
+	spans := float64(len(bodies) * benchTracesPerRequest * benchSpansPerTrace)
+	return benchResult{
+		spansIn:   spans / accepted.Seconds(),
+		outRate:   float64(want) / done.Seconds(),
+		cores:     cpu.Seconds() / done.Seconds(),
+		cpuPer1k:  float64(cpu.Milliseconds()) / spans * 1000,
+		testCores: self.Seconds() / done.Seconds(),
+	}
+}
+
+func postTraces(client *http.Client, endpoint string, body []byte) bool {
+	resp, err := client.Post("http://"+endpoint+"/v1/traces", "application/x-protobuf", bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// processCPU is the user and system CPU time the process used so far
+// (Linux: /proc/<pid>/stat, in clock ticks of 10ms).
+func processCPU(t *testing.T, pid int) time.Duration {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	require.NoError(t, err)
+	// The command name may hold spaces: fields count from after its ")".
+	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	utime, err := strconv.ParseInt(fields[11], 10, 64)
+	require.NoError(t, err)
+	stime, err := strconv.ParseInt(fields[12], 10, 64)
+	require.NoError(t, err)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// benchBodies builds the OTLP/protobuf requests up front, so that making
+// the load costs the sender little.
+func benchBodies(t *testing.T) [][]byte {
+	t.Helper()
+	base := time.Now().Add(-time.Hour)
+	bodies := make([][]byte, benchRequests)
+	for r := range bodies {
+		td := ptrace.NewTraces()
+		rs := td.ResourceSpans().AppendEmpty()
+		rs.Resource().Attributes().PutStr("service.name", "bench-agent")
+		spans := rs.ScopeSpans().AppendEmpty().Spans()
+		for i := range benchTracesPerRequest {
+			n := r*benchTracesPerRequest + i
+			traceID := pcommon.TraceID{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n), 0xbe, 0x0c}
+			session := fmt.Sprintf("bench-%07d", n)
+			at := base.Add(time.Duration(n) * time.Millisecond)
+			add := func(id byte, parent byte, name string, start, end time.Duration, attrs map[string]any) {
+				sp := spans.AppendEmpty()
+				sp.SetTraceID(traceID)
+				sp.SetSpanID(pcommon.SpanID{id, byte(n >> 16), byte(n >> 8), byte(n)})
+				if parent != 0 {
+					sp.SetParentSpanID(pcommon.SpanID{parent, byte(n >> 16), byte(n >> 8), byte(n)})
+				}
+				sp.SetName(name)
+				sp.SetStartTimestamp(pcommon.NewTimestampFromTime(at.Add(start)))
+				sp.SetEndTimestamp(pcommon.NewTimestampFromTime(at.Add(end)))
+				attrs[string(semconv.SessionIDKey)] = session
+				attrs[string(semconv.UserIDKey)] = "user-" + session
+				require.NoError(t, sp.Attributes().FromRaw(attrs))
+			}
+			add(1, 0, "invoke_agent support", 0, 900*time.Microsecond, map[string]any{
+				string(semconv.OperationNameKey): semconv.GenAIOperationInvokeAgent, "gen_ai.agent.name": "support",
+			})
+			add(2, 1, "chat gpt-4o", 100*time.Microsecond, 500*time.Microsecond, map[string]any{
+				string(semconv.OperationNameKey):       semconv.GenAIOperationChat,
+				string(semconv.RequestModelKey):        "gpt-4o",
+				string(semconv.InputTokensKey):         120,
+				string(semconv.OutputTokensKey):        40,
+				string(semconv.GenAIInputMessagesKey):  `[{"role":"user","parts":[{"type":"text","content":"Where is my order #` + strconv.Itoa(n) + `?"}]}]`,
+				string(semconv.GenAIOutputMessagesKey): `[{"role":"assistant","parts":[{"type":"text","content":"It ships tomorrow."}],"finish_reason":"stop"}]`,
+			})
+			add(3, 1, "execute_tool order_status", 600*time.Microsecond, 800*time.Microsecond, map[string]any{
+				string(semconv.OperationNameKey):     semconv.GenAIOperationExecuteTool,
+				string(semconv.ToolNameKey):          "order_status",
+				string(semconv.ToolCallArgumentsKey): `{"order":` + strconv.Itoa(n) + `}`,
+				string(semconv.ToolCallResultKey):    "shipping",
+			})
+		}
+		b, err := ptraceotlp.NewExportRequestFromTraces(td).MarshalProto()
+		require.NoError(t, err)
+		bodies[r] = b
+	}
+	return bodies
+}
+
+// spanSink is the otlp_http exporter's loopback destination: it counts the
+// spans it receives.
+type spanSink struct {
+	*http.Server
+	URL   string
+	spans atomic.Int64
+}
+
+func newSpanSink() *spanSink {
+	s := &spanSink{}
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	s.URL = "http://" + ln.Addr().String()
+	s.Server = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		req := ptraceotlp.NewExportRequest()
+		if err == nil {
+			err = req.UnmarshalProto(body)
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		s.spans.Add(int64(req.Traces().SpanCount()))
+		w.Header().Set("Content-Type", "application/x-protobuf")
+		b, _ := ptraceotlp.NewExportResponse().MarshalProto()
+		_, _ = w.Write(b)
+	}), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.Serve(ln) }()
+	return s
+}

@@ -1,0 +1,195 @@
+package mindlyticsexporter
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configcompression"
+	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/config/configretry"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/confmap/confmaptest"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
+)
+
+// loadConfig reads the exporter id name of testdata/config.yaml over the
+// defaults, as the collector does.
+func loadConfig(t *testing.T, name string) (*Config, error) {
+	t.Helper()
+	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	require.NoError(t, err)
+	sub, err := cm.Sub(component.NewIDWithName(metadata.Type, name).String())
+	require.NoError(t, err)
+	cfg := createDefaultConfig().(*Config)
+	return cfg, sub.Unmarshal(cfg)
+}
+
+func TestConfigDefaults(t *testing.T) {
+	cfg, err := loadConfig(t, "")
+	require.NoError(t, err)
+	assert.Equal(t, createDefaultConfig(), cfg)
+
+	assert.Equal(t, "https://app.mindlytics.ai", cfg.ClientConfig.Endpoint)
+	assert.Equal(t, 30*time.Second, cfg.ClientConfig.Timeout)
+	assert.Empty(t, cfg.ClientConfig.Compression)
+	require.True(t, cfg.QueueConfig.HasValue())
+	q := cfg.QueueConfig.Get()
+	assert.Equal(t, 1, q.NumConsumers)
+	assert.Equal(t, int64(1000), q.QueueSize)
+	assert.Nil(t, q.StorageID)
+	assert.Equal(t, configretry.NewDefaultBackOffConfig(), cfg.RetryConfig)
+	assert.Equal(t, 500, cfg.MaxRequestEvents)
+	assert.Equal(t, 512<<10, cfg.MaxRequestBytes)
+	assert.Equal(t, defaultIdentityConfig(), cfg.Identity)
+	assert.Equal(t, defaultLifecycleConfig(), cfg.Lifecycle)
+	assert.True(t, cfg.Lifecycle.EndOnShutdown)
+	assert.Positive(t, cfg.Lifecycle.CheckInterval)
+	assert.Equal(t, defaultMaxStringLength(), cfg.MaxStringLength)
+
+	// The defaults lack only the credentials.
+	err = confmap.Validate(cfg)
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "api_key: required")
+	assert.ErrorContains(t, err, "project_id: required")
+	assert.Equal(t, 2, strings.Count(err.Error(), "required"), err.Error())
+}
+
+func TestConfigMinimal(t *testing.T) {
+	cfg, err := loadConfig(t, "minimal")
+	require.NoError(t, err)
+	require.NoError(t, confmap.Validate(cfg))
+	want := createDefaultConfig().(*Config)
+	want.APIKey = "test-key"
+	want.ProjectID = "test-project"
+	assert.Equal(t, want, cfg)
+}
+
+func TestConfigFull(t *testing.T) {
+	cfg, err := loadConfig(t, "full")
+	require.NoError(t, err)
+	require.NoError(t, confmap.Validate(cfg))
+
+	c := cfg.ClientConfig
+	assert.Equal(t, "http://localhost:3000", c.Endpoint)
+	assert.Equal(t, 5*time.Second, c.Timeout)
+	assert.Equal(t, configcompression.TypeGzip, c.Compression)
+	assert.Equal(t, "http://proxy.internal:3128", c.ProxyURL)
+	assert.True(t, c.TLS.InsecureSkipVerify)
+	team, ok := c.Headers.Get("X-Team")
+	require.True(t, ok)
+	assert.Equal(t, configopaque.String("llm-platform"), team)
+
+	assert.Equal(t, configopaque.String("full-key"), cfg.APIKey)
+	assert.Equal(t, "full-project", cfg.ProjectID)
+
+	require.True(t, cfg.QueueConfig.HasValue())
+	q := cfg.QueueConfig.Get()
+	assert.Equal(t, 1, q.NumConsumers)
+	assert.Equal(t, int64(5000), q.QueueSize)
+	require.NotNil(t, q.StorageID)
+	assert.Equal(t, component.MustNewID("file_storage"), *q.StorageID)
+
+	r := cfg.RetryConfig
+	assert.True(t, r.Enabled)
+	assert.Equal(t, time.Second, r.InitialInterval)
+	assert.Equal(t, 10*time.Second, r.MaxInterval)
+	assert.Equal(t, 10*time.Minute, r.MaxElapsedTime)
+
+	assert.Equal(t, 200, cfg.MaxRequestEvents)
+	assert.Equal(t, 262144, cfg.MaxRequestBytes)
+	assert.Equal(t, IdentityConfig{
+		SessionIDKeys:   []string{"app.session"},
+		UserIDKeys:      []string{"app.user", "enduser.id"},
+		DeviceIDKeys:    []string{"app.device"},
+		SessionFallback: SessionFallbackNone,
+		DefaultDeviceID: "gateway-7",
+		TraceCacheSize:  500,
+		TraceCacheTTL:   2 * time.Minute,
+	}, cfg.Identity)
+	assert.Equal(t, LifecycleConfig{
+		SessionIdleTimeout:      time.Hour,
+		ConversationIdleTimeout: 20 * time.Minute,
+		CheckInterval:           time.Minute,
+		MaxOpenSessions:         100,
+		MaxOpenConversations:    300,
+		EndOnShutdown:           false,
+	}, cfg.Lifecycle)
+	assert.Equal(t, 4096, cfg.MaxStringLength)
+}
+
+func TestConfigUnlimitedStrings(t *testing.T) {
+	cfg, err := loadConfig(t, "unlimited_strings")
+	require.NoError(t, err)
+	require.NoError(t, confmap.Validate(cfg))
+	assert.Zero(t, cfg.MaxStringLength)
+}
+
+func TestConfigNoQueue(t *testing.T) {
+	cfg, err := loadConfig(t, "no_queue")
+	require.NoError(t, err)
+	require.NoError(t, confmap.Validate(cfg))
+	assert.False(t, cfg.QueueConfig.HasValue())
+}
+
+func TestConfigInvalid(t *testing.T) {
+	tests := []struct {
+		name string
+		want []string // each must appear in the error
+	}{
+		{"no_credentials", []string{"api_key: required", "project_id: required"}},
+		{"empty_endpoint", []string{"endpoint: required"}},
+		{"bad_scheme", []string{"endpoint:", "scheme must be http or https"}},
+		{"endpoint_query", []string{"endpoint:", "query or fragment"}},
+		{"endpoint_userinfo", []string{"endpoint: user info is not allowed"}},
+		{"blank_api_key", []string{"api_key: required"}},
+		{"api_key_newline", []string{"api_key: holds characters not allowed"}},
+		{"authorization_header", []string{"headers: authorization is set from api_key"}},
+		{"app_id_header", []string{"headers: X-App-ID is set from api_key and project_id"}},
+		{"many_consumers", []string{"sending_queue::num_consumers: is 4; it must be 1"}},
+		{"zero_queue_size", []string{"sending_queue", "`queue_size` must be positive"}},
+		{"bad_retry", []string{"retry_on_failure", "max_elapsed_time"}},
+		{"zero_request_events", []string{"max_request_events: is 0"}},
+		{"tiny_request_bytes", []string{"max_request_bytes: is 100"}},
+		{"empty_identity_key", []string{"identity::user_id_keys[1]: empty key"}},
+		{"bad_session_fallback", []string{`identity::session_fallback: "span_id" is not one of`}},
+		{"long_default_device", []string{"identity::default_device_id: 102 characters"}},
+		{"zero_session_timeout", []string{"lifecycle::session_idle_timeout: is 0s"}},
+		{"conversation_outlives_session", []string{"lifecycle::conversation_idle_timeout: 1h0m0s is longer than session_idle_timeout"}},
+		{"negative_check_interval", []string{"lifecycle::check_interval: is -1s"}},
+		{"zero_trace_cache", []string{"identity::trace_cache_size: is 0"}},
+		{"zero_trace_ttl", []string{"identity::trace_cache_ttl: is 0s"}},
+		{"zero_open_sessions", []string{"lifecycle::max_open_sessions: is 0"}},
+		{"negative_open_conversations", []string{"lifecycle::max_open_conversations: is -5"}},
+		{"small_string_length", []string{"max_string_length: is 8; it must be 0 (no limit) or at least 16"}},
+		{"bad_compression", []string{"compression", "brotli9"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := loadConfig(t, tt.name)
+			if err == nil {
+				err = confmap.Validate(cfg)
+			}
+			require.Error(t, err)
+			for _, w := range tt.want {
+				assert.ErrorContains(t, err, w)
+			}
+			assert.NotContains(t, err.Error(), "secret", "errors must not echo credentials")
+		})
+	}
+}
+
+// The defaults keep one queue consumer whether or not the collector's
+// batching feature gate changes the queue's defaults.
+func TestDefaultQueueKeepsOrder(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	want := exporterhelper.NewDefaultQueueConfig()
+	want.NumConsumers = 1
+	assert.Equal(t, want, *cfg.QueueConfig.Get())
+}

@@ -1,0 +1,259 @@
+package mindlyticsexporter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+	"go.opentelemetry.io/collector/exporter/exporterhelper/xexporterhelper"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.uber.org/zap"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
+)
+
+// translation is what the exporter needs of the span → event translation:
+// it is stateful (open sessions and conversations) and called with core.mu
+// held.
+type translation interface {
+	// Traces translates the spans of td.
+	Traces(td ptrace.Traces) ([]mindlytics.Event, []error)
+	// Logs translates the GenAI event log records of ld.
+	Logs(ld plog.Logs) ([]mindlytics.Event, []error)
+	// Expire ends the sessions and conversations idle at now.
+	Expire(now time.Time) []mindlytics.Event
+	// EndAll ends every open session and conversation.
+	EndAll() []mindlytics.Event
+}
+
+// core is one mindlytics exporter: the translation state, the HTTP client
+// and exporterhelper's queue and retries. The traces and logs pipelines
+// that name the same exporter share one core (see registry.go), so that a
+// session's spans and GenAI log records meet in one translation and one
+// queue.
+type core struct {
+	cfg       *Config
+	set       exporter.Settings
+	logger    *zap.Logger
+	telemetry *metadata.TelemetryBuilder
+
+	// mu orders translation and the hand-off to the queue: the queue then
+	// holds each session's events in the order they were made, whichever
+	// pipeline or goroutine brought the data.
+	mu sync.Mutex
+	tr translation
+	// queue is exporterhelper's exporter: it takes already translated events
+	// (see withEvents) into its sending queue and hands them to push.
+	queue exporter.Traces
+
+	client    *mindlytics.Client // set in start, before the queue starts
+	startOnce sync.Once
+	startErr  error
+	started   bool
+	stop      chan struct{}
+	expiryEnd chan struct{}
+
+	refs int // guarded by the registry's lock
+}
+
+func newCore(ctx context.Context, cfg *Config, set exporter.Settings, tr translation) (*core, error) {
+	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, fmt.Errorf("mindlytics exporter: telemetry: %w", err)
+	}
+	c := &core{
+		cfg:       cfg,
+		set:       set,
+		logger:    set.Logger,
+		telemetry: tb,
+		tr:        tr,
+		stop:      make(chan struct{}),
+		expiryEnd: make(chan struct{}),
+	}
+	c.queue, err = xexporterhelper.NewTracesRequest(ctx, set, requestFromContext, c.push,
+		// The HTTP client's timeout bounds each request of a push.
+		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{}),
+		exporterhelper.WithRetry(cfg.RetryConfig),
+		xexporterhelper.WithQueueBatch(cfg.QueueConfig, xexporterhelper.QueueBatchSettings{Encoding: eventsEncoding{}}),
+	)
+	if err != nil {
+		tb.Shutdown()
+		return nil, err
+	}
+	return c, nil
+}
+
+// start builds the HTTP client, then starts the queue (whose consumers may
+// at once push what a persistent queue kept) and the expiry of idle
+// sessions. It runs once however many pipelines share the core.
+func (c *core) start(ctx context.Context, host component.Host) error {
+	c.startOnce.Do(func() { c.startErr = c.doStart(ctx, host) })
+	return c.startErr
+}
+
+func (c *core) doStart(ctx context.Context, host component.Host) error {
+	hc, err := c.cfg.ClientConfig.ToClient(ctx, host.GetExtensions(), c.set.TelemetrySettings)
+	if err != nil {
+		return fmt.Errorf("mindlytics exporter: HTTP client: %w", err)
+	}
+	c.client, err = mindlytics.NewClient(
+		mindlytics.WithAPIKey(string(c.cfg.APIKey)),
+		mindlytics.WithProjectID(c.cfg.ProjectID),
+		mindlytics.WithServerBase(c.cfg.ClientConfig.Endpoint),
+		mindlytics.WithHTTPClient(hc),
+		mindlytics.WithTimeout(0), // confighttp's timeout applies
+		mindlytics.WithUserAgent(c.userAgent()),
+	)
+	if err != nil {
+		return fmt.Errorf("mindlytics exporter: %w", err)
+	}
+	if err := c.queue.Start(ctx, host); err != nil {
+		return err
+	}
+	c.started = true
+	go c.expireIdle()
+	return nil
+}
+
+func (c *core) userAgent() string {
+	bi := c.set.BuildInfo
+	if bi.Command == "" {
+		return mindlytics.DefaultUserAgent
+	}
+	return fmt.Sprintf("%s/%s %s", bi.Command, bi.Version, mindlytics.DefaultUserAgent)
+}
+
+// sender returns the client push sends with, nil before start.
+func (c *core) sender() batchSender {
+	if c.client == nil {
+		return nil
+	}
+	return c.client
+}
+
+// shutdown stops the expiry, ends what is still open (end_on_shutdown),
+// and shuts the queue down, which sends what it holds in memory once more
+// or leaves it in persistent storage for the next start.
+func (c *core) shutdown(ctx context.Context) error {
+	defer c.telemetry.Shutdown()
+	var errs []error
+	if c.started {
+		close(c.stop)
+		<-c.expiryEnd
+		if c.cfg.Lifecycle.EndOnShutdown {
+			c.mu.Lock()
+			err := c.enqueue(ctx, c.tr.EndAll())
+			c.mu.Unlock()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("mindlytics exporter: ending open sessions: %w", err))
+			}
+		}
+	}
+	errs = append(errs, c.queue.Shutdown(ctx))
+	if c.client != nil {
+		c.client.CloseIdleConnections()
+	}
+	return errors.Join(errs...)
+}
+
+// expireIdle ends idle sessions and conversations every check_interval.
+func (c *core) expireIdle() {
+	defer close(c.expiryEnd)
+	t := time.NewTicker(c.cfg.Lifecycle.CheckInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case now := <-t.C:
+			c.mu.Lock()
+			err := c.enqueue(context.Background(), c.tr.Expire(now))
+			c.mu.Unlock()
+			if err != nil {
+				c.logger.Warn("Failed to queue the events ending idle sessions", zap.Error(err))
+			}
+		}
+	}
+}
+
+func (c *core) consumeTraces(ctx context.Context, td ptrace.Traces) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	events, errs := c.tr.Traces(td)
+	c.translationErrors(ctx, "span", errs)
+	return c.enqueue(ctx, events)
+}
+
+func (c *core) consumeLogs(ctx context.Context, ld plog.Logs) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	events, errs := c.tr.Logs(ld)
+	c.translationErrors(ctx, "log record", errs)
+	return c.enqueue(ctx, events)
+}
+
+func (c *core) translationErrors(ctx context.Context, what string, errs []error) {
+	if len(errs) == 0 {
+		return
+	}
+	c.telemetry.ExporterMindlyticsTranslationErrors.Add(ctx, int64(len(errs)))
+	for _, err := range errs {
+		c.logger.Debug("Dropped a "+what+" the translation could not use", zap.Error(err))
+	}
+}
+
+// enqueue encodes the events and hands them to the queue as one request.
+// c.mu must be held. An event that does not validate (which the
+// translation's constructors should make impossible) is dropped and
+// counted, not sent.
+func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	encoded := make([]json.RawMessage, 0, len(events))
+	var bad []error
+	for _, ev := range events {
+		if err := ev.Validate(); err != nil {
+			bad = append(bad, fmt.Errorf("event %s of session %q: %w", ev.Kind(), ev.SessionID, err))
+			continue
+		}
+		b, err := json.Marshal(ev)
+		if err != nil {
+			bad = append(bad, fmt.Errorf("event %s of session %q: encoding: %w", ev.Kind(), ev.SessionID, err))
+			continue
+		}
+		encoded = append(encoded, b)
+	}
+	c.translationErrors(ctx, "event", bad)
+	if len(encoded) == 0 {
+		return nil
+	}
+	c.telemetry.ExporterMindlyticsEventsTranslated.Add(ctx, int64(len(encoded)))
+	return c.queue.ConsumeTraces(withEvents(ctx, encoded), ptrace.NewTraces())
+}
+
+// eventsKey carries translated events from enqueue to requestFromContext.
+// exporterhelper's request API converts pdata into a request; here the
+// translation has already happened, under core.mu, and the pdata handed to
+// the queue is empty.
+type eventsKey struct{}
+
+func withEvents(ctx context.Context, events []json.RawMessage) context.Context {
+	return context.WithValue(ctx, eventsKey{}, events)
+}
+
+func requestFromContext(ctx context.Context, _ ptrace.Traces) (xexporterhelper.Request, error) {
+	events, ok := ctx.Value(eventsKey{}).([]json.RawMessage)
+	if !ok {
+		return nil, errors.New("mindlytics exporter: no translated events in the request")
+	}
+	return newEventsRequest(events), nil
+}

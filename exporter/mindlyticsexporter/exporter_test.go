@@ -1,0 +1,227 @@
+package mindlyticsexporter
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadatatest"
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+)
+
+func TestExporterSendsThroughQueue(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	c := newTestCore(t, testConfig(srv))
+
+	require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0, "a", "b")))
+	require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0.Add(time.Second), "c")))
+	events, err := srv.WaitForEvents(waitCtx(t), 3)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a", "b", "c"}, names(events))
+	metadatatest.AssertEqualExporterMindlyticsEventsTranslated(t, c.tel,
+		[]metricdata.DataPoint[int64]{{Value: 3}}, metricdatatest.IgnoreTimestamp())
+}
+
+func TestExporterWithoutQueueSendsAtOnce(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	cfg := testConfig(srv)
+	cfg.QueueConfig = configoptional.None[exporterhelper.QueueBatchConfig]()
+	c := newTestCore(t, cfg)
+
+	require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0, "a")))
+	assert.Equal(t, []string{"a"}, names(srv.Events()), "delivered before ConsumeTraces returned")
+
+	srv.FailNext(403)
+	err := c.consumeTraces(context.Background(), traces("s1", t0, "b"))
+	require.Error(t, err, "without a queue the pipeline sees the failure")
+	assert.Contains(t, err.Error(), "403")
+}
+
+func TestExporterHonoursRetryAfter(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	c := newTestCore(t, testConfig(srv)) // retries after 10ms unless told otherwise
+	srv.Throttle(1, time.Second)
+
+	start := time.Now()
+	require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0, "a")))
+	events, err := srv.WaitForEvents(waitCtx(t), 1)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a"}, names(events))
+
+	// The request's record is finished just after its events are accepted.
+	var reqs []mindlyticstest.Request
+	require.Eventually(t, func() bool {
+		reqs = srv.Requests()
+		return len(reqs) == 2 && reqs[1].Status != 0
+	}, 10*time.Second, 5*time.Millisecond)
+	assert.Equal(t, 429, reqs[0].Status)
+	assert.Equal(t, 200, reqs[1].Status)
+	assert.GreaterOrEqual(t, reqs[1].Time.Sub(reqs[0].Time), 950*time.Millisecond, "the retry waited for Retry-After")
+	assert.GreaterOrEqual(t, time.Since(start), 950*time.Millisecond)
+}
+
+func TestExporterRetriesTransientFailures(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	c := newTestCore(t, testConfig(srv))
+	srv.FailNext(503, 500)
+
+	require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0, "a", "b")))
+	events, err := srv.WaitForEvents(waitCtx(t), 2)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a", "b"}, names(events))
+	require.Eventually(t, func() bool { return len(srv.Requests()) == 3 }, 10*time.Second, 5*time.Millisecond)
+}
+
+func TestExporterDropsPermanentFailuresAndGoesOn(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	c := newTestCore(t, testConfig(srv))
+	srv.FailNext(403)
+
+	require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0, "lost")))
+	require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0, "kept")))
+	events, err := srv.WaitForEvents(waitCtx(t), 1)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"kept"}, names(events))
+	assert.Len(t, srv.Requests(), 2, "a permanent failure is not retried")
+}
+
+func TestExporterCountsTranslationErrors(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	c := newTestCore(t, testConfig(srv))
+
+	td := traces("s1", t0, "a", "b")
+	td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes().PutBool("invalid", true)
+	require.NoError(t, c.consumeTraces(context.Background(), td), "a span the translation cannot use does not fail the pipeline")
+	events, err := srv.WaitForEvents(waitCtx(t), 1)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"b"}, names(events))
+	metadatatest.AssertEqualExporterMindlyticsTranslationErrors(t, c.tel,
+		[]metricdata.DataPoint[int64]{{Value: 1}}, metricdatatest.IgnoreTimestamp())
+	assert.Equal(t, 1, c.logs.FilterMessage("Dropped a span the translation could not use").Len())
+}
+
+func TestExporterDeliversIdleExpiry(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	cfg := testConfig(srv)
+	cfg.Lifecycle.CheckInterval = 20 * time.Millisecond
+	c := newTestCore(t, cfg)
+
+	end, err := mindlytics.EndSession(mindlytics.Identity{SessionID: "s1", Time: t0}, nil)
+	require.NoError(t, err)
+	c.tr.setExpire(end)
+	events, err := srv.WaitForEvents(waitCtx(t), 1)
+	require.NoError(t, err)
+	assert.Equal(t, mindlytics.TypeEndSession, events[0].Type)
+	assert.Equal(t, "s1", events[0].SessionID)
+}
+
+func TestExporterShutdownEndsOpenSessions(t *testing.T) {
+	for _, endOnShutdown := range []bool{true, false} {
+		t.Run(map[bool]string{true: "end_on_shutdown", false: "leave_open"}[endOnShutdown], func(t *testing.T) {
+			srv := mindlyticstest.NewServer()
+			defer srv.Close()
+			cfg := testConfig(srv)
+			cfg.Lifecycle.EndOnShutdown = endOnShutdown
+			set, _ := settings(t)
+			tr := &scriptedTranslation{}
+			c, err := newCore(context.Background(), cfg, set, tr)
+			require.NoError(t, err)
+			require.NoError(t, c.start(context.Background(), componenttest.NewNopHost()))
+			end, err := mindlytics.EndSession(mindlytics.Identity{SessionID: "s1", Time: t0}, nil)
+			require.NoError(t, err)
+			tr.setEndAll(end)
+
+			require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0, "a")))
+			require.NoError(t, c.shutdown(context.Background()))
+
+			events := srv.Events()
+			if endOnShutdown {
+				require.Len(t, events, 2, "the memory queue is drained on shutdown, the end included")
+				assert.Equal(t, "a", events[0].Event)
+				assert.Equal(t, mindlytics.TypeEndSession, events[1].Type)
+			} else {
+				assert.Equal(t, []string{"a"}, names(events))
+				assert.False(t, tr.ended)
+			}
+		})
+	}
+}
+
+func TestFactorySharesOneCorePerConfig(t *testing.T) {
+	f := NewFactory()
+	cfg := f.CreateDefaultConfig().(*Config)
+	cfg.APIKey, cfg.ProjectID = "k", "p"
+	other := f.CreateDefaultConfig().(*Config)
+	other.APIKey, other.ProjectID = "k", "p"
+	set, _ := settings(t)
+
+	te, err := f.CreateTraces(context.Background(), set, cfg)
+	require.NoError(t, err)
+	le, err := f.CreateLogs(context.Background(), set, cfg)
+	require.NoError(t, err)
+	oe, err := f.CreateTraces(context.Background(), set, other)
+	require.NoError(t, err)
+	tc, lc, oc := te.(*tracesExporter).core, le.(*logsExporter).core, oe.(*tracesExporter).core
+	assert.Same(t, tc, lc, "the traces and logs pipelines of one exporter share its state")
+	assert.NotSame(t, tc, oc)
+
+	host := componenttest.NewNopHost()
+	require.NoError(t, te.Start(context.Background(), host))
+	require.NoError(t, le.Start(context.Background(), host))
+	require.NoError(t, oe.Start(context.Background(), host))
+
+	require.NoError(t, te.Shutdown(context.Background()))
+	assert.Equal(t, 1, tc.refs, "still used by the logs pipeline")
+	require.NoError(t, te.Shutdown(context.Background()), "Shutdown is idempotent")
+	assert.Equal(t, 1, tc.refs)
+	require.NoError(t, le.Shutdown(context.Background()))
+	require.NoError(t, oe.Shutdown(context.Background()))
+	cores.Lock()
+	assert.Empty(t, cores.m, "the last shutdown forgets the core")
+	cores.Unlock()
+
+	// A new pipeline with the same configuration starts afresh.
+	te2, err := f.CreateTraces(context.Background(), set, cfg)
+	require.NoError(t, err)
+	assert.NotSame(t, tc, te2.(*tracesExporter).core)
+	require.NoError(t, te2.Shutdown(context.Background()))
+}
+
+func TestLogsAndTracesShareOneQueue(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	c := newTestCore(t, testConfig(srv))
+	te := &tracesExporter{handle{core: c.core}}
+	le := &logsExporter{handle{core: c.core}}
+
+	ld := plog.NewLogs()
+	lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	lr.SetEventName("from-log")
+	lr.Attributes().PutStr("session.id", "s1")
+	lr.SetTimestamp(pcommon.NewTimestampFromTime(t0.Add(time.Second)))
+
+	require.NoError(t, te.ConsumeTraces(context.Background(), traces("s1", t0, "span-1")))
+	require.NoError(t, le.ConsumeLogs(context.Background(), ld))
+	require.NoError(t, te.ConsumeTraces(context.Background(), traces("s1", t0.Add(2*time.Second), "span-2")))
+	events, err := srv.WaitForEvents(waitCtx(t), 3)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"span-1", "from-log", "span-2"}, names(events))
+}

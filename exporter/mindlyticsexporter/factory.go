@@ -1,0 +1,81 @@
+package mindlyticsexporter
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/config/configretry"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
+)
+
+// Defaults of the settings this package owns; README.md lists them all.
+const (
+	defaultTimeout          = 30 * time.Second
+	defaultMaxRequestEvents = 500
+	defaultMaxRequestBytes  = 512 << 10 // well under the 1 MiB the contract advises
+	defaultCheckInterval    = 30 * time.Second
+)
+
+// NewFactory returns the factory of the mindlytics exporter.
+func NewFactory() exporter.Factory {
+	return exporter.NewFactory(
+		metadata.Type,
+		createDefaultConfig,
+		exporter.WithTraces(createTraces, metadata.TracesStability),
+		exporter.WithLogs(createLogs, metadata.LogsStability),
+	)
+}
+
+func createDefaultConfig() component.Config {
+	client := confighttp.NewDefaultClientConfig()
+	client.Endpoint = mindlytics.DefaultServerBase
+	client.Timeout = defaultTimeout
+
+	queue := exporterhelper.NewDefaultQueueConfig()
+	// One consumer: each request waits for the one before it, so the
+	// events of a session reach the service in the order they were made.
+	queue.NumConsumers = 1
+
+	return &Config{
+		ClientConfig:     client,
+		QueueConfig:      configoptional.Some(queue),
+		RetryConfig:      configretry.NewDefaultBackOffConfig(),
+		MaxRequestEvents: defaultMaxRequestEvents,
+		MaxRequestBytes:  defaultMaxRequestBytes,
+		Identity:         defaultIdentityConfig(),
+		Lifecycle:        defaultLifecycleConfig(),
+		MaxStringLength:  defaultMaxStringLength(),
+	}
+}
+
+func createTraces(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Traces, error) {
+	c, err := acquire(ctx, set, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &tracesExporter{handle{core: c}}, nil
+}
+
+func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Logs, error) {
+	c, err := acquire(ctx, set, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &logsExporter{handle{core: c}}, nil
+}
+
+func acquire(ctx context.Context, set exporter.Settings, cfg component.Config) (*core, error) {
+	oCfg, ok := cfg.(*Config)
+	if !ok {
+		return nil, fmt.Errorf("mindlytics exporter: unexpected configuration type %T", cfg)
+	}
+	return acquireCore(ctx, oCfg, set)
+}

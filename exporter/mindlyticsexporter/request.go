@@ -1,0 +1,142 @@
+package mindlyticsexporter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+	"go.opentelemetry.io/collector/exporter/exporterhelper/xexporterhelper"
+)
+
+// eventsRequest is what the sending queue holds: translated events, each
+// encoded and validated once, in the order the translation made them.
+// Translating before the queue (rather than in the push function) keeps the
+// lifecycle events a retry must not lose in the same request as the events
+// they precede, and lets a persistent queue keep Mindlytics events rather
+// than spans whose translation state is gone after a restart.
+type eventsRequest struct {
+	events []json.RawMessage
+	bytes  int // sum of the events' lengths
+
+	// settled counts the leading events delivered or refused for good by
+	// earlier attempts: a retry (OnError) resends only the rest. Attempts
+	// settle events strictly in order, so what is settled is a prefix.
+	settled int
+}
+
+var (
+	_ xexporterhelper.Request             = (*eventsRequest)(nil)
+	_ xexporterhelper.RequestErrorHandler = (*eventsRequest)(nil)
+)
+
+func newEventsRequest(events []json.RawMessage) *eventsRequest {
+	r := &eventsRequest{events: events}
+	for _, ev := range events {
+		r.bytes += len(ev)
+	}
+	return r
+}
+
+// ItemsCount is the number of events, the unit of the "items" sizer.
+func (r *eventsRequest) ItemsCount() int { return len(r.events) }
+
+// BytesSize is the encoded size of the events, the unit of the "bytes"
+// sizer.
+func (r *eventsRequest) BytesSize() int { return r.bytes }
+
+// OnError returns a request with the events earlier attempts did not settle,
+// so that a retry sends nothing twice.
+func (r *eventsRequest) OnError(error) xexporterhelper.Request {
+	if r.settled == 0 {
+		return r
+	}
+	return newEventsRequest(r.events[r.settled:])
+}
+
+// MergeSplit appends other's events after r's (keeping their order) and cuts
+// the result into requests of at most maxSize items or bytes; zero means no
+// limit.
+func (r *eventsRequest) MergeSplit(_ context.Context, maxSize int, szt exporterhelper.RequestSizerType, other xexporterhelper.Request) ([]xexporterhelper.Request, error) {
+	var sizeOf func(json.RawMessage) int
+	switch szt {
+	case exporterhelper.RequestSizerTypeItems:
+		sizeOf = func(json.RawMessage) int { return 1 }
+	case exporterhelper.RequestSizerTypeBytes:
+		sizeOf = func(ev json.RawMessage) int { return len(ev) }
+	default:
+		return nil, fmt.Errorf("mindlytics exporter: unsupported sizer %q", szt.String())
+	}
+	events := r.events[r.settled:]
+	if other != nil {
+		o, ok := other.(*eventsRequest)
+		if !ok {
+			return nil, fmt.Errorf("mindlytics exporter: cannot merge a %T into an events request", other)
+		}
+		events = append(events[:len(events):len(events)], o.events[o.settled:]...)
+	}
+	if maxSize <= 0 {
+		return []xexporterhelper.Request{newEventsRequest(events)}, nil
+	}
+	var out []xexporterhelper.Request
+	var dropped int
+	start, size := 0, 0
+	for i, ev := range events {
+		n := sizeOf(ev)
+		if n > maxSize { // an event larger than a whole batch can never be sent
+			if i > start {
+				out = append(out, newEventsRequest(events[start:i]))
+			}
+			dropped++
+			start, size = i+1, 0
+			continue
+		}
+		if size+n > maxSize {
+			out = append(out, newEventsRequest(events[start:i]))
+			start, size = i, 0
+		}
+		size += n
+	}
+	if start < len(events) {
+		out = append(out, newEventsRequest(events[start:]))
+	}
+	if dropped > 0 {
+		return out, fmt.Errorf("mindlytics exporter: %d events are larger than the batch max_size (%d bytes) and were dropped", dropped, maxSize)
+	}
+	return out, nil
+}
+
+// eventsEncoding stores requests in a persistent queue: a JSON object with
+// the unsettled events, readable by any later version of the exporter.
+type eventsEncoding struct{}
+
+var _ exporterhelper.QueueBatchEncoding[xexporterhelper.Request] = eventsEncoding{}
+
+type storedRequest struct {
+	Events []json.RawMessage `json:"events"`
+}
+
+func (eventsEncoding) Marshal(_ context.Context, req xexporterhelper.Request) ([]byte, error) {
+	r, ok := req.(*eventsRequest)
+	if !ok {
+		return nil, fmt.Errorf("mindlytics exporter: cannot store a %T", req)
+	}
+	return json.Marshal(storedRequest{Events: r.events[r.settled:]})
+}
+
+func (eventsEncoding) Unmarshal(b []byte) (context.Context, xexporterhelper.Request, error) {
+	var s storedRequest
+	if err := json.Unmarshal(b, &s); err != nil {
+		return context.Background(), nil, fmt.Errorf("mindlytics exporter: reading a stored request: %w", err)
+	}
+	for i, ev := range s.Events {
+		if len(ev) == 0 || ev[0] != '{' {
+			return context.Background(), nil, fmt.Errorf("mindlytics exporter: stored request: event %d is not a JSON object", i)
+		}
+	}
+	if len(s.Events) == 0 {
+		return context.Background(), nil, errors.New("mindlytics exporter: stored request holds no events")
+	}
+	return context.Background(), newEventsRequest(s.Events), nil
+}

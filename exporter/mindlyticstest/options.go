@@ -1,0 +1,87 @@
+package mindlyticstest
+
+import (
+	"log/slog"
+	"strings"
+)
+
+// Defaults of a [Server]'s configuration.
+const (
+	DefaultAPIKey         = "test-api-key"
+	DefaultProjectID      = "test-project"
+	DefaultOrganizationID = "test-organization"
+)
+
+// config is what a Server is built from; newConfig puts the defaults in.
+type config struct {
+	apiKey         string
+	projectID      string
+	organizationID string
+	logger         *slog.Logger
+}
+
+// Option configures a [Server].
+type Option interface {
+	apply(*config)
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// WithAPIKey sets the API key every request must carry as
+// "Authorization: Bearer <key>". The default is [DefaultAPIKey]; an empty key
+// keeps it.
+func WithAPIKey(key string) Option {
+	return optionFunc(func(c *config) {
+		if key = strings.TrimSpace(key); key != "" {
+			c.apiKey = key
+		}
+	})
+}
+
+// WithProjectID sets the project (app) id every request must carry in
+// X-App-ID. The default is [DefaultProjectID]; an empty id keeps it.
+func WithProjectID(id string) Option {
+	return optionFunc(func(c *config) {
+		if id = strings.TrimSpace(id); id != "" {
+			c.projectID = id
+		}
+	})
+}
+
+// WithOrganizationID sets the organization the server answers in user
+// records and live events. The default is [DefaultOrganizationID].
+func WithOrganizationID(id string) Option {
+	return optionFunc(func(c *config) {
+		if id = strings.TrimSpace(id); id != "" {
+			c.organizationID = id
+		}
+	})
+}
+
+// WithLogger sets where the server logs what it does, mostly at debug level:
+// requests, rejections, injected faults, websocket connections. The server is
+// silent by default. Keys are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return optionFunc(func(c *config) {
+		if l != nil {
+			c.logger = l
+		}
+	})
+}
+
+func newConfig(opts []Option) config {
+	cfg := config{
+		apiKey:         DefaultAPIKey,
+		projectID:      DefaultProjectID,
+		organizationID: DefaultOrganizationID,
+		logger:         slog.New(slog.DiscardHandler),
+	}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&cfg)
+		}
+	}
+	return cfg
+}

@@ -1,0 +1,46 @@
+package translate
+
+import (
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+)
+
+// FromReadOnlySpans views the spans an sdktrace.SpanExporter is given. The
+// views share the spans' data; one slice is allocated for the batch.
+func FromReadOnlySpans(spans []sdktrace.ReadOnlySpan) []Span {
+	out := make([]Span, len(spans))
+	for i, s := range spans {
+		fillFromReadOnly(&out[i], s)
+	}
+	return out
+}
+
+// FromReadOnlySpan views one SDK span.
+func FromReadOnlySpan(s sdktrace.ReadOnlySpan) Span {
+	var v Span
+	fillFromReadOnly(&v, s)
+	return v
+}
+
+func fillFromReadOnly(v *Span, s sdktrace.ReadOnlySpan) {
+	sc := s.SpanContext()
+	status := s.Status()
+	scope := s.InstrumentationScope()
+	*v = Span{
+		name:         s.Name(),
+		kind:         s.SpanKind(),
+		start:        s.StartTime().Round(0), // wall clock only, as pdata has it
+		end:          s.EndTime().Round(0),
+		traceID:      sc.TraceID(),
+		spanID:       sc.SpanID(),
+		parentID:     s.Parent().SpanID(),
+		attrs:        sdkAttrs(s.Attributes()),
+		events:       Events{sdk: s.Events()},
+		statusCode:   status.Code,
+		statusMsg:    status.Description,
+		scopeName:    scope.Name,
+		scopeVersion: scope.Version,
+	}
+	if res := s.Resource(); res != nil {
+		v.resource = sdkSet(res.Set())
+	}
+}

@@ -1,0 +1,207 @@
+package translate
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"go.opentelemetry.io/otel/codes"
+)
+
+// record is what one span becomes before identity and lifecycle are applied:
+// at most one Mindlytics event of its own.
+type record struct {
+	span  int          // index of the span in the batch
+	kind  sc.EventKind // the event it makes
+	at    time.Time    // the event's time
+	begin time.Time    // the span's start: the time of a session or conversation it opens
+	id    identity
+	turn  mindlytics.Turn
+	usage mindlytics.Usage
+	call  mindlytics.FunctionCall
+	name  string // a track event's name
+	props mindlytics.Properties
+	attrs mindlytics.Properties
+	// traits of identify; previousID of alias
+	traits     mindlytics.Properties
+	previousID string
+}
+
+// extract classifies a span and reads what its event needs. ok is false for
+// spans that make no event.
+func (t *Translator) extract(s *Span, i int) (r record, ok bool, err error) {
+	r = record{span: i, at: s.endOrStart(), begin: s.start}
+	a := s.attrs
+	if v, found := a.Get(string(sc.MindlyticsEventKey)); found {
+		r.kind = sc.EventKind(v.AsString())
+		if !r.kind.Valid() {
+			return r, false, fmt.Errorf("unknown %s value %q", sc.MindlyticsEventKey, truncate(string(r.kind), 100))
+		}
+		return t.extractExplicit(s, r)
+	}
+	switch classify(a) {
+	case classTool:
+		r.kind = sc.EventFunction
+		return t.extractFunction(s, r)
+	case classModel:
+		return t.extractModelCall(s, r, "")
+	}
+	return r, false, nil
+}
+
+func (t *Translator) extractExplicit(s *Span, r record) (record, bool, error) {
+	switch r.kind {
+	case sc.EventTurn, sc.EventUsage:
+		return t.extractModelCall(s, r, r.kind)
+	case sc.EventFunction:
+		return t.extractFunction(s, r)
+	}
+	scan := t.scanAttrs(s.attrs)
+	r.props, r.attrs, r.traits = scan.props, scan.attrs, scan.traits
+	switch r.kind {
+	case sc.EventSessionStart, sc.EventConversationStart:
+		r.at = s.start
+	case sc.EventTrack:
+		r.name = s.attrs.Str(string(sc.EventNameKey))
+		if r.name == "" {
+			r.name = s.name
+		}
+	case sc.EventAlias:
+		r.previousID = s.attrs.Str(string(sc.PreviousIDKey))
+		if r.previousID == "" {
+			return r, false, fmt.Errorf("alias needs %s", sc.PreviousIDKey)
+		}
+	}
+	return r, true, nil
+}
+
+// extractModelCall makes a turn when the call has user and assistant text
+// and asks for no tool, else usage when a model or cost is known. explicit
+// is the kind mindlytics.event asked for, if any.
+func (t *Translator) extractModelCall(s *Span, r record, explicit sc.EventKind) (record, bool, error) {
+	u := usageOf(s.attrs)
+	scan := t.scanAttrs(s.attrs)
+	ex := t.exchangeOf(s, &scan)
+	isTurn := ex.complete() && !ex.toolCalls
+	switch explicit {
+	case sc.EventTurn:
+		if !ex.complete() {
+			return r, false, errors.New("turn needs user and assistant text")
+		}
+		isTurn = true
+	case sc.EventUsage:
+		isTurn = false
+	}
+	if isTurn {
+		r.kind = sc.EventTurn
+		r.turn = mindlytics.Turn{
+			User: t.cut(ex.user), Assistant: t.cut(ex.assistant), Model: u.model,
+			PromptTokens: u.in, CompletionTokens: u.out, Cost: u.cost, Extra: scan.props,
+		}
+		return r, true, nil
+	}
+	r.kind = sc.EventUsage
+	switch {
+	case u.cost > 0: // a known cost wins over pricing by model: never both, so nothing counts twice
+		r.usage = mindlytics.Usage{Cost: u.cost}
+	case u.model != "":
+		r.usage = mindlytics.Usage{Model: u.model, PromptTokens: u.in, CompletionTokens: u.out}
+	case explicit == sc.EventUsage:
+		return r, false, errors.New("usage needs a model or a positive cost")
+	default:
+		return r, false, nil // a model call we know nothing countable about
+	}
+	return r, true, nil
+}
+
+// exchangeOf reads the call's texts from the first sources that have them:
+// our keys, the GenAI message attributes, the deprecated message events,
+// OpenLLMetry's and OpenInference's indexed attributes, and OpenInference's
+// input.value / output.value.
+func (t *Translator) exchangeOf(s *Span, scan *scan) exchange {
+	a := s.attrs
+	ex := exchange{user: a.Str(string(sc.TurnUserKey)), assistant: a.Str(string(sc.TurnAssistantKey))}
+	for step := 0; step < 5 && !ex.complete(); step++ {
+		switch step {
+		case 0:
+			ex.merge(exchangeFromMessageAttrs(a))
+		case 1:
+			ex.merge(exchangeFromEvents(s.events))
+		case 2:
+			ex.merge(indexedExchange(scan.olIn, scan.olOut))
+		case 3:
+			ex.merge(indexedExchange(scan.oiIn, scan.oiOut))
+		case 4:
+			ex.merge(ioValueExchange(a))
+		}
+	}
+	return ex
+}
+
+// ioValueExchange reads OpenInference's input.value and output.value: plain
+// text, or JSON holding messages ({"messages": […]}, [{role, content}],
+// {"choices": [{message}]}, {role, content: [parts]}).
+func ioValueExchange(a Attrs) exchange {
+	var ex exchange
+	if v, ok := a.Get(string(sc.InputValueKey)); ok {
+		msgs, text := ioMessages(a, string(sc.InputMimeTypeKey), v)
+		if ex.user = text; text == "" {
+			ex.user = lastUser(msgs)
+		}
+	}
+	if v, ok := a.Get(string(sc.OutputValueKey)); ok {
+		msgs, text := ioMessages(a, string(sc.OutputMimeTypeKey), v)
+		if ex.assistant = text; text == "" {
+			ex.merge(output(msgs))
+		}
+	}
+	return ex
+}
+
+// ioMessages reads a value as text when its MIME type says so, else as
+// messages or text.
+func ioMessages(a Attrs, mimeKey string, v Value) ([]message, string) {
+	if a.Str(mimeKey) == "text/plain" && v.Kind() == KindString {
+		return nil, v.Str()
+	}
+	return messagesFromValue(v)
+}
+
+// extractFunction reads a tool call: GenAI keys, then OpenInference's, then
+// OpenLLMetry's; the runtime is the span's duration.
+func (t *Translator) extractFunction(s *Span, r record) (record, bool, error) {
+	a := s.attrs
+	r.kind = sc.EventFunction
+	name := firstStr(a, string(sc.ToolNameKey), string(sc.OpenInferenceToolNameKey), string(sc.TraceloopEntityNameKey))
+	if name == "" {
+		name = strings.TrimPrefix(s.name, sc.GenAIOperationExecuteTool+" ")
+	}
+	if name == "" {
+		return r, false, errors.New("function call needs a tool name")
+	}
+	scan := t.scanAttrs(a)
+	call := mindlytics.FunctionCall{Name: name, Extra: scan.props}
+	if v, ok := firstValue(a, string(sc.ToolCallArgumentsKey), string(sc.InputValueKey), string(sc.TraceloopEntityInputKey)); ok {
+		call.Args = t.cut(v.AsString())
+	}
+	if v, ok := firstValue(a, string(sc.ToolCallResultKey), string(sc.OutputValueKey), string(sc.TraceloopEntityOutputKey)); ok {
+		call.Result = t.cut(v.AsString())
+	}
+	if !s.end.IsZero() && s.end.After(s.start) {
+		call.Runtime = s.end.Sub(s.start)
+	}
+	if code, msg := s.Status(); code == codes.Error {
+		if call.Extra == nil {
+			call.Extra = make(mindlytics.Properties, 1)
+		}
+		if msg == "" {
+			msg = "error"
+		}
+		call.Extra["error"] = t.cut(msg)
+	}
+	r.call = call
+	return r, true, nil
+}

@@ -1,0 +1,223 @@
+package translate
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+// scan is what one pass over a span's attributes collects: our open-ended
+// properties, attributes and traits, and the indexed messages of OpenLLMetry
+// and OpenInference.
+type scan struct {
+	props, attrs, traits mindlytics.Properties
+	// OpenLLMetry gen_ai.prompt.N.* / gen_ai.completion.N.*
+	olIn, olOut indexedMsgs
+	// OpenInference llm.input_messages.N.* / llm.output_messages.N.*
+	oiIn, oiOut indexedMsgs
+}
+
+// scanAttrs walks the span's attributes once.
+func (t *Translator) scanAttrs(a Attrs) scan {
+	var s scan
+	a.Range(func(key string, v Value) bool {
+		switch {
+		case !strings.Contains(key, "."):
+		case strings.HasPrefix(key, sc.PropertiesPrefix):
+			s.props = t.putScalar(s.props, key[len(sc.PropertiesPrefix):], v)
+		case strings.HasPrefix(key, sc.AttributesPrefix):
+			s.attrs = t.putScalar(s.attrs, key[len(sc.AttributesPrefix):], v)
+		case strings.HasPrefix(key, sc.TraitsPrefix):
+			s.traits = t.putScalar(s.traits, key[len(sc.TraitsPrefix):], v)
+		case strings.HasPrefix(key, sc.OpenLLMetryPromptPrefix):
+			s.olIn.addOpenLLMetry(key[len(sc.OpenLLMetryPromptPrefix):], v)
+		case strings.HasPrefix(key, sc.OpenLLMetryCompletionPrefix):
+			s.olOut.addOpenLLMetry(key[len(sc.OpenLLMetryCompletionPrefix):], v)
+		case strings.HasPrefix(key, sc.OpenInferenceInputMessagesPrefix):
+			s.oiIn.addOpenInference(key[len(sc.OpenInferenceInputMessagesPrefix):], v)
+		case strings.HasPrefix(key, sc.OpenInferenceOutputMessagesPrefix):
+			s.oiOut.addOpenInference(key[len(sc.OpenInferenceOutputMessagesPrefix):], v)
+		}
+		return true
+	})
+	return s
+}
+
+// putScalar adds a property: scalars as they are, other values JSON-encoded,
+// strings cut at the limit. Empty keys and empty values are skipped.
+func (t *Translator) putScalar(p mindlytics.Properties, key string, v Value) mindlytics.Properties {
+	if key == "" {
+		return p
+	}
+	val, ok := t.scalar(v)
+	if !ok {
+		return p
+	}
+	if p == nil {
+		p = make(mindlytics.Properties, 4)
+	}
+	p[key] = val
+	return p
+}
+
+// scalar converts a value to what Mindlytics accepts in properties.
+func (t *Translator) scalar(v Value) (any, bool) {
+	switch v.Kind() {
+	case KindEmpty:
+		return nil, false
+	case KindBool:
+		b, _ := v.Bool()
+		return b, true
+	case KindInt:
+		n, _ := v.Int()
+		return n, true
+	case KindDouble:
+		f, _ := v.Float()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return formatFloat(f), true // NaN and ±Inf have no JSON number
+		}
+		return f, true
+	case KindString:
+		return t.cut(v.Str()), true
+	}
+	return t.cut(v.AsString()), true
+}
+
+// cut shortens s to the configured number of characters, ending it with
+// TruncationMark so the reader knows.
+func (t *Translator) cut(s string) string { return truncate(s, t.cfg.MaxStringLength) }
+
+// truncate cuts s to at most limit characters (runes, never splitting one),
+// the cut marked by TruncationMark.
+
+func truncate(s string, limit int) string {
+	if limit <= 0 || len(s) <= limit || utf8.RuneCountInString(s) <= limit {
+		return s // the byte length bounds the character count: nothing to cut
+	}
+	mark := TruncationMark
+	keep := limit - utf8.RuneCountInString(mark)
+	if keep <= 0 { // a limit shorter than the mark: a plain cut
+		keep, mark = limit, ""
+	}
+	n := 0
+	for i := range s {
+		if n == keep {
+			return s[:i] + mark
+		}
+		n++
+	}
+	return s
+}
+
+// indexedMsg is one message assembled from flattened, indexed attributes.
+type indexedMsg struct {
+	idx     int
+	role    string
+	content string
+	parts   []indexedText
+	tools   bool
+}
+
+type indexedText struct {
+	idx  int
+	text string
+}
+
+type indexedMsgs []indexedMsg
+
+func (l *indexedMsgs) at(idx int) *indexedMsg {
+	for i := range *l {
+		if (*l)[i].idx == idx {
+			return &(*l)[i]
+		}
+	}
+	*l = append(*l, indexedMsg{idx: idx})
+	return &(*l)[len(*l)-1]
+}
+
+// addOpenLLMetry reads "N.role", "N.content", "N.tool_calls.M.…".
+func (l *indexedMsgs) addOpenLLMetry(rest string, v Value) {
+	idx, tail, ok := splitIndex(rest)
+	if !ok {
+		return
+	}
+	switch {
+	case tail == sc.OpenLLMetryRoleSuffix:
+		l.at(idx).role = v.AsString()
+	case tail == sc.OpenLLMetryContentSuffix:
+		l.at(idx).content = v.AsString()
+	case strings.HasPrefix(tail, sc.OpenLLMetryToolCallsPrefix):
+		l.at(idx).tools = true
+	}
+}
+
+// addOpenInference reads "N.message.role", "N.message.content",
+// "N.message.contents.M.message_content.text", "N.message.tool_calls.…".
+func (l *indexedMsgs) addOpenInference(rest string, v Value) {
+	idx, tail, ok := splitIndex(rest)
+	if !ok {
+		return
+	}
+	switch {
+	case tail == sc.OpenInferenceRoleSuffix:
+		l.at(idx).role = v.AsString()
+	case tail == sc.OpenInferenceContentSuffix:
+		l.at(idx).content = v.AsString()
+	case strings.HasPrefix(tail, sc.OpenInferenceContentsPrefix):
+		part, ptail, ok := splitIndex(tail[len(sc.OpenInferenceContentsPrefix):])
+		if ok && ptail == sc.OpenInferenceContentTextSuffix {
+			m := l.at(idx)
+			m.parts = append(m.parts, indexedText{idx: part, text: v.AsString()})
+		}
+	case strings.HasPrefix(tail, sc.OpenInferenceToolCallsPrefix):
+		l.at(idx).tools = true
+	}
+}
+
+// splitIndex splits "12.rest" into 12 and "rest".
+func splitIndex(s string) (int, string, bool) {
+	n, i := 0, 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		if n > 1<<20 {
+			return 0, "", false // no real message list is this long
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	if i == 0 || i == len(s) || s[i] != '.' {
+		return 0, "", false
+	}
+	return n, s[i+1:], true
+}
+
+// messages returns the messages in index order.
+func (l indexedMsgs) messages() []message {
+	if len(l) == 0 {
+		return nil
+	}
+	slices.SortFunc(l, func(a, b indexedMsg) int { return a.idx - b.idx })
+	out := make([]message, len(l))
+	for i, m := range l {
+		text := m.content
+		if text == "" && len(m.parts) > 0 {
+			slices.SortFunc(m.parts, func(a, b indexedText) int { return a.idx - b.idx })
+			for _, p := range m.parts {
+				if p.text != "" {
+					text = appendText(text, p.text)
+				}
+			}
+		}
+		out[i] = message{role: m.role, text: text, toolCalls: m.tools}
+	}
+	return out
+}
+
+// exchange returns what the indexed input and output messages say.
+func indexedExchange(in, out indexedMsgs) exchange {
+	e := output(out.messages())
+	e.user = lastUser(in.messages())
+	return e
+}

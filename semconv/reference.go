@@ -1,0 +1,133 @@
+package semconv
+
+import (
+	"fmt"
+	"strings"
+)
+
+// keyDoc is one row of the reference table of our conventions.
+type keyDoc struct {
+	key         string
+	typ         string
+	requirement string
+	example     string
+	feeds       string // the Mindlytics field it feeds
+}
+
+// foreignDoc is one row of the table of foreign keys the translation reads.
+type foreignDoc struct {
+	key        string
+	convention string
+	feeds      string
+}
+
+// ourKeys is the reference of our conventions, rendered into README.md.
+var ourKeys = []keyDoc{
+	{string(SessionIDKey), "string", "required on every span of a session (else the session fallback applies)", "`s-42`", "`session_id` of every event"},
+	{string(UserIDKey), "string", "one of user.id / device.id per session (else the default device id)", "`u-7`", "`user_id`; `id` of start_session and identify"},
+	{string(DeviceIDKey), "string", "one of user.id / device.id per session; span or resource", "`d-1`", "`device_id`"},
+	{string(ConversationIDKey), "string", "recommended (else one default conversation per session, id = session id)", "`c-9`", "`conversation_id`"},
+	{string(MindlyticsEventKey), "enum: " + kindList(), "optional; decides when present", "`turn`", "which event a span becomes"},
+	{string(OperationNameKey), "string", "recommended on model and tool spans", "`chat`", "classification (chat-like → turn/usage, execute_tool → function)"},
+	{string(TurnUserKey), "string", "required for a turn unless messages are recorded another way", "`What's the weather?`", "`properties.user` of Conversation Turn"},
+	{string(TurnAssistantKey), "string", "required for a turn unless messages are recorded another way", "`Sunny.`", "`properties.assistant` of Conversation Turn"},
+	{string(AgentIDKey), "string", "optional", "`support-bot`", "`properties.assistant_id` of Conversation Turn"},
+	{string(RequestModelKey), "string", "recommended", "`gpt-4o`", "`properties.model` (when no response model)"},
+	{string(ResponseModelKey), "string", "recommended", "`gpt-4o-2024-08-06`", "`properties.model`"},
+	{string(InputTokensKey), "int", "recommended", "`120`", "`properties.prompt_tokens`"},
+	{string(OutputTokensKey), "int", "recommended", "`42`", "`properties.completion_tokens`"},
+	{string(UsageCostKey), "double (USD)", "optional", "`0.0031`", "`properties.cost` (turn, or usage in place of model/tokens)"},
+	{string(ToolNameKey), "string", "required for a function call", "`get_weather`", "`properties.name` of Conversation Function"},
+	{string(ToolCallArgumentsKey), "string (JSON)", "optional", "`{\"city\":\"Paris\"}`", "`properties.args` of Conversation Function"},
+	{string(ToolCallResultKey), "string", "optional", "`rainy, 14°C`", "`properties.result` of Conversation Function"},
+	{string(EventNameKey), "string", "required for mindlytics.event=track (else the span name)", "`Checkout`", "`event` of a track event"},
+	{PropertiesPrefix + "<key>", "scalar", "optional", "`mindlytics.properties.plan=pro`", "`properties.<key>` (track, turn, function, conversation start/end)"},
+	{AttributesPrefix + "<key>", "scalar", "optional", "`mindlytics.attributes.channel=web`", "`attributes.<key>` (session and conversation start/end)"},
+	{TraitsPrefix + "<key>", "scalar", "optional", "`mindlytics.traits.email=a@b.c`", "`traits.<key>` of identify"},
+	{string(PreviousIDKey), "string", "required for mindlytics.event=alias", "`anon-3`", "`previous_id` of alias"},
+}
+
+// foreignKeys lists the keys of other conventions the translation reads.
+var foreignKeys = []foreignDoc{
+	{string(GenAIInputMessagesKey), "OTel GenAI", "turn `user` (last user message), JSON string or structured"},
+	{string(GenAIOutputMessagesKey), "OTel GenAI", "turn `assistant` (output text); tool_call parts make a call tool-only"},
+	{string(GenAIProviderNameKey), "OTel GenAI", "classification: provider + model is a model call"},
+	{string(GenAIAgentNameKey), "OTel GenAI", "`assistant_id` when no gen_ai.agent.id"},
+	{string(GenAISystemKey), "OTel GenAI (deprecated)", "classification: provider + model is a model call"},
+	{string(GenAIUsagePromptTokensKey), "OTel GenAI (deprecated), OpenLLMetry < 0.48", "`prompt_tokens`"},
+	{string(GenAIUsageCompletionTokensKey), "OTel GenAI (deprecated), OpenLLMetry < 0.48", "`completion_tokens`"},
+	{GenAIUserMessageEvent + " event: " + string(EventContentKey) + " / " + string(GenAIEventContentKey), "OTel GenAI (deprecated)", "turn `user`"},
+	{GenAIChoiceEvent + " event: " + string(EventMessageKey) + " / " + string(EventContentKey) + " / " + string(GenAIEventContentKey), "OTel GenAI (deprecated)", "turn `assistant`"},
+	{GenAIContentPromptEvent + " event: " + string(GenAIPromptKey), "OTel GenAI (deprecated)", "turn `user`"},
+	{GenAIContentCompletionEvent + " event: " + string(GenAICompletionKey), "OTel GenAI (deprecated)", "turn `assistant`"},
+	{OpenLLMetryPromptPrefix + "<N>." + OpenLLMetryRoleSuffix + " / ." + OpenLLMetryContentSuffix, "OpenLLMetry ≤ 0.54", "turn `user`"},
+	{OpenLLMetryCompletionPrefix + "<N>." + OpenLLMetryRoleSuffix + " / ." + OpenLLMetryContentSuffix + " / ." + OpenLLMetryToolCallsPrefix + "<M>.name", "OpenLLMetry ≤ 0.54", "turn `assistant`; tool calls"},
+	{string(TraceloopSpanKindKey), "OpenLLMetry", "`tool` → function call; workflow/task/agent → wrapper (no usage)"},
+	{string(TraceloopEntityNameKey), "OpenLLMetry", "function `name` on a tool span"},
+	{string(TraceloopEntityInputKey), "OpenLLMetry", "function `args` on a tool span"},
+	{string(TraceloopEntityOutputKey), "OpenLLMetry", "function `result` on a tool span"},
+	{string(TraceloopSessionIDKey), "OpenLLMetry", "`session_id`"},
+	{string(TraceloopUserIDKey), "OpenLLMetry", "`user_id`"},
+	{string(LLMRequestTypeKey), "OpenLLMetry (older)", "classification: chat/completion is a model call"},
+	{string(OpenInferenceSpanKindKey), "OpenInference", "LLM → model call; TOOL → function call; AGENT/CHAIN → wrapper (no usage)"},
+	{string(LLMModelNameKey), "OpenInference", "`model`"},
+	{string(LLMTokenCountPromptKey), "OpenInference", "`prompt_tokens`"},
+	{string(LLMTokenCountCompletionKey), "OpenInference", "`completion_tokens`"},
+	{string(LLMCostTotalKey), "OpenInference", "`cost`"},
+	{OpenInferenceInputMessagesPrefix + "<N>." + OpenInferenceRoleSuffix + " / ." + OpenInferenceContentSuffix + " / ." + OpenInferenceContentsPrefix + "<M>." + OpenInferenceContentTextSuffix, "OpenInference", "turn `user`"},
+	{OpenInferenceOutputMessagesPrefix + "<N>." + OpenInferenceContentSuffix + " / ." + OpenInferenceToolCallsPrefix + "<M>…", "OpenInference", "turn `assistant`; tool calls"},
+	{string(InputValueKey) + " (+ " + string(InputMimeTypeKey) + ")", "OpenInference", "turn `user` on LLM spans; function `args` on TOOL spans"},
+	{string(OutputValueKey) + " (+ " + string(OutputMimeTypeKey) + ")", "OpenInference", "turn `assistant` on LLM spans; function `result` on TOOL spans"},
+	{string(OpenInferenceToolNameKey), "OpenInference", "function `name`"},
+	{string(OpenInferenceAgentNameKey), "OpenInference", "`assistant_id` when no GenAI agent id"},
+	{string(LangfuseSessionIDKey), "Langfuse", "`session_id`"},
+	{string(LangfuseUserIDKey), "Langfuse", "`user_id`"},
+	{string(VercelSessionIDKey), "Vercel AI SDK", "`session_id`"},
+	{string(VercelUserIDKey), "Vercel AI SDK", "`user_id`"},
+	{string(EnduserIDKey), "OTel general", "`user_id`"},
+}
+
+func kindList() string {
+	names := make([]string, 0, len(EventKinds()))
+	for _, k := range EventKinds() {
+		names = append(names, "`"+string(k)+"`")
+	}
+	return strings.Join(names, ", ")
+}
+
+// renderReference renders README.md from the tables above.
+func renderReference() string {
+	var b strings.Builder
+	b.WriteString("<!-- Generated from reference.go by `go generate ./semconv`; DO NOT EDIT. -->\n\n")
+	b.WriteString("# mindlytics-otel semantic conventions\n\n")
+	b.WriteString("Keys an application puts on its spans so that they become Mindlytics events. ")
+	b.WriteString("Standard keys are reused where one exists; `mindlytics.*` keys name the rest. ")
+	b.WriteString("Typed constructors live in this package (`semconv.SessionID(\"s1\")`, `semconv.MindlyticsEvent(semconv.EventTurn)`, …).\n\n")
+	b.WriteString("## Our keys\n\n")
+	b.WriteString("| key | type | requirement | example | Mindlytics field |\n| --- | --- | --- | --- | --- |\n")
+	for _, k := range ourKeys {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", k.key, k.typ, k.requirement, cell(k.example), k.feeds)
+	}
+	b.WriteString("\n## Identity look-up order\n\n")
+	b.WriteString("Each id is looked up on the span, its ancestors in the trace, recently seen spans of the trace, then the resource, under these keys in order (configurable):\n\n")
+	fmt.Fprintf(&b, "- session id: %s\n", codeList(DefaultSessionKeys()))
+	fmt.Fprintf(&b, "- user id: %s\n", codeList(DefaultUserKeys()))
+	fmt.Fprintf(&b, "- device id: %s\n", codeList(DefaultDeviceKeys()))
+	b.WriteString("\n## Keys of other conventions the translation reads\n\n")
+	b.WriteString("| key | convention | feeds |\n| --- | --- | --- |\n")
+	for _, k := range foreignKeys {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", k.key, k.convention, k.feeds)
+	}
+	return b.String()
+}
+
+// cell keeps a table cell on one row: pipes would split it.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+func codeList(keys []string) string {
+	quoted := make([]string, len(keys))
+	for i, k := range keys {
+		quoted[i] = "`" + k + "`"
+	}
+	return strings.Join(quoted, ", ")
+}
