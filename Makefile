@@ -7,10 +7,11 @@ GOBIN ?= $(shell $(GO) env GOPATH)/bin
 
 all: lint test
 
-## test: vet, then every test with the race detector.
-test:
+## test: vet, build the collector distribution, then every test (the
+## collector end-to-end tests included) with the race detector.
+test: collector
 	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 20m ./...
+	MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -race -count=1 -timeout 30m ./...
 
 ## bench: the Go benchmarks, with allocations.
 bench:
@@ -28,3 +29,32 @@ demo:
 
 tidy:
 	$(GO) mod tidy
+
+# --- otelcol-mindlytics: the collector distribution and its component ---
+OCB_VERSION ?= v0.165.0
+OCB ?= $(GOBIN)/builder
+COLLECTOR ?= $(CURDIR)/collector/_build/otelcol-mindlytics
+
+.PHONY: ocb collector collector-e2e collector-bench mdatagen
+
+## ocb: install the collector builder at OCB_VERSION unless it is there already.
+ocb:
+	@$(OCB) version 2>/dev/null | grep -qx 'ocb version $(OCB_VERSION)' || $(GO) install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
+
+## collector: build otelcol-mindlytics from builder-config.yaml into collector/_build/ (git-ignored).
+collector: ocb
+	$(OCB) --config=builder-config.yaml
+
+## collector-e2e: build the distribution, then run its end-to-end tests (collector/*_test.go).
+collector-e2e: collector
+	MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -race -count=1 -timeout 15m ./collector/...
+
+## collector-bench: build the distribution and measure its throughput against otlp_http (numbers for BENCHMARKS.md).
+collector-bench: collector
+	MINDLYTICS_BENCH=1 MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -count=1 -run '^TestThroughput$$' -v -timeout 20m ./collector/
+
+## mdatagen: regenerate exporter/mindlyticsexporter's generated code from its metadata.yaml
+## (mdatagen v0.150.0, pinned by the separate tools/ module).
+mdatagen:
+	cd tools && $(GO) build -o ../bin/mdatagen go.opentelemetry.io/collector/cmd/mdatagen
+	$(GO) generate ./exporter/mindlyticsexporter

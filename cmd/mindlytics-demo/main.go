@@ -180,6 +180,8 @@ func summarize(ev mindlytics.Event) string {
 type liveWatcher struct {
 	cancel context.CancelFunc
 	done   chan struct{}
+	mu     sync.Mutex
+	lines  []string
 }
 
 func watchLive(ctx context.Context, clientOpts []mindlytics.ClientOption, sessionID string) *liveWatcher {
@@ -192,7 +194,6 @@ func watchLive(ctx context.Context, clientOpts []mindlytics.ClientOption, sessio
 		return w
 	}
 	var (
-		mu        sync.Mutex
 		connected = make(chan struct{})
 		once      sync.Once
 	)
@@ -201,9 +202,9 @@ func watchLive(ctx context.Context, clientOpts []mindlytics.ClientOption, sessio
 		err := client.SubscribeLive(ctx, mindlytics.LiveOptions{
 			SessionID: sessionID,
 			OnEvent: func(ev mindlytics.LiveEvent) {
-				mu.Lock()
-				defer mu.Unlock()
-				fmt.Printf("  live: %-22s session=%s\n", ev.Event, ev.SessionID)
+				w.mu.Lock()
+				defer w.mu.Unlock()
+				w.lines = append(w.lines, fmt.Sprintf("  %s  %s", ev.Timestamp, ev.Event))
 			},
 			OnError:   func(err error) { fmt.Println("  live error:", err) },
 			OnConnect: func() { once.Do(func() { close(connected) }) },
@@ -221,10 +222,18 @@ func watchLive(ctx context.Context, clientOpts []mindlytics.ClientOption, sessio
 	return w
 }
 
+// stopAfter waits d for the last live events, stops watching and prints
+// what arrived.
 func (w *liveWatcher) stopAfter(d time.Duration) {
 	time.Sleep(d)
 	w.cancel()
 	<-w.done
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	fmt.Printf("\nThe live-events websocket streamed %d events:\n", len(w.lines))
+	for _, l := range w.lines {
+		fmt.Println(l)
+	}
 }
 
 func randomHex(n int) string {
