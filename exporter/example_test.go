@@ -23,7 +23,7 @@ func Example() {
 	ctx := context.Background()
 	exp, err := exporter.New(ctx,
 		exporter.WithServerBase(srv.URL), // omit these three to use MLSDK_SERVER_BASE,
-		exporter.WithAPIKey(srv.APIKey), // MLSDK_API_KEY and MLSDK_PROJECT_ID
+		exporter.WithAPIKey(srv.APIKey),  // MLSDK_API_KEY and MLSDK_PROJECT_ID
 		exporter.WithProjectID(srv.ProjectID),
 	)
 	if err != nil {
