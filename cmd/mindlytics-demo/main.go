@@ -52,10 +52,7 @@ func run() error {
 	if os.Getenv("MLSDK_API_KEY") == "" {
 		local = mindlyticstest.NewServer()
 		defer local.Close()
-		clientOpts = []mindlytics.ClientOption{
-			mindlytics.WithServerBase(local.URL), mindlytics.WithAPIKey(local.APIKey),
-			mindlytics.WithProjectID(local.ProjectID), mindlytics.WithLiveURL(local.LiveURL()),
-		}
+		clientOpts = local.ClientOptions()
 		fmt.Printf("MLSDK_API_KEY is not set: using a local Mindlytics server at %s\n\n", local.URL)
 	} else {
 		fmt.Println("Sending to the Mindlytics service named by MLSDK_SERVER_BASE (default https://app.mindlytics.ai)")

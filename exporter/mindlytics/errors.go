@@ -73,3 +73,14 @@ func StatusCode(err error) int {
 	}
 	return 0
 }
+
+// IsSplittable reports whether the service refused a batch for what it holds
+// (400: some event is invalid; 413: too large) rather than the request as
+// such: sending its halves separately lets the good events land.
+func IsSplittable(err error) bool {
+	switch StatusCode(err) {
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		return true
+	}
+	return false
+}

@@ -129,3 +129,10 @@ func TestIsRetryable(t *testing.T) {
 	assert.False(t, IsRetryable(&ValidationError{Field: "x"}))
 	assert.False(t, IsRetryable(nil))
 }
+
+func TestIsSplittable(t *testing.T) {
+	for status, want := range map[int]bool{400: true, 413: true, 403: false, 429: false, 500: false} {
+		assert.Equal(t, want, IsSplittable(&APIError{StatusCode: status}), "status %d", status)
+	}
+	assert.False(t, IsSplittable(errors.New("connection reset")))
+}

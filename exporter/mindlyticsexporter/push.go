@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
@@ -75,7 +74,7 @@ func (c *core) deliver(ctx context.Context, sender batchSender, r *eventsRequest
 		r.settled = end
 		return nil
 	}
-	if !refusesEvents(err) {
+	if !mindlytics.IsSplittable(err) {
 		return err
 	}
 	if end-start == 1 {
@@ -88,16 +87,6 @@ func (c *core) deliver(ctx context.Context, sender batchSender, r *eventsRequest
 		return err
 	}
 	return c.deliver(ctx, sender, r, mid, end)
-}
-
-// refusesEvents reports whether the service refused what the batch holds
-// rather than the request as such: then some of its events may be fine.
-func refusesEvents(err error) bool {
-	switch mindlytics.StatusCode(err) {
-	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
-		return true
-	}
-	return false
 }
 
 // refused reports one event the service refused for good.

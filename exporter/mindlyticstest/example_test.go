@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 )
 
@@ -79,4 +80,22 @@ func ExampleServer_Throttle() {
 	// 429 "throttle"
 	// 503 "fail-next"
 	// 200 ""
+}
+
+// ClientOptions points the project's own client at the server.
+func ExampleServer_ClientOptions() {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	client, err := mindlytics.NewClient(srv.ClientOptions()...)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ev, _ := mindlytics.StartSession(mindlytics.Identity{SessionID: "s1", UserID: "u1"}, nil)
+	if err := client.SendEvents(context.Background(), []mindlytics.Event{ev}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(srv.Events()[0].Type)
+	// Output: start_session
 }

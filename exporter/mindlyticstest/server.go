@@ -103,6 +103,15 @@ func (s *Server) LiveURL() string {
 	return "ws" + s.URL[len("http"):] + pathLive
 }
 
+// ClientOptions returns the options that point a [mindlytics.Client] at this
+// server: its URL, live URL, API key and project.
+func (s *Server) ClientOptions() []mindlytics.ClientOption {
+	return []mindlytics.ClientOption{
+		mindlytics.WithServerBase(s.URL), mindlytics.WithLiveURL(s.LiveURL()),
+		mindlytics.WithAPIKey(s.APIKey), mindlytics.WithProjectID(s.ProjectID),
+	}
+}
+
 // Close stops the server: it closes the listener, every connection and
 // websocket, cancels requests waiting on injected latency, and returns when
 // every goroutine of the server has ended. Calls after the first do nothing.

@@ -38,23 +38,13 @@ func (l *lane) deliverRange(items []item, raws []json.RawMessage) {
 	switch {
 	case err == nil:
 		l.q.settle(items)
-	case kind == KindRejected && splittable(err) && len(items) > 1:
+	case kind == KindRejected && mindlytics.IsSplittable(err) && len(items) > 1:
 		mid := len(items) / 2
 		l.deliverRange(items[:mid], raws[:mid])
 		l.deliverRange(items[mid:], raws[mid:])
 	default:
 		l.q.fail(items, kind, err)
 	}
-}
-
-// splittable reports whether a smaller request may succeed where this one
-// was refused: a bad request (some event is invalid) or a too large one.
-func splittable(err error) bool {
-	switch mindlytics.StatusCode(err) {
-	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
-		return true
-	}
-	return false
 }
 
 // send makes one request for raws, retrying retryable failures with
