@@ -56,52 +56,6 @@ func BenchmarkExportSpans(b *testing.B) {
 
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
-	newOurs := func(b *testing.B) *exporter.Exporter {
-		exp, err := exporter.New(ctx, exporter.WithServerBase(srv.URL), exporter.WithAPIKey(srv.APIKey),
-			exporter.WithProjectID(srv.ProjectID), exporter.WithEndOnShutdown(false),
-			exporter.WithQueueOptions(queue.WithFlushInterval(50*time.Millisecond)))
-		if err != nil {
-			b.Fatal(err)
-		}
-		return exp
-	}
-	finish := func(b *testing.B, exp *exporter.Exporter) {
-		b.StopTimer()
-		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		defer cancel()
-		if err := exp.Shutdown(sctx); err != nil {
-			b.Fatal(err)
-		}
-		srv.Reset()
-	}
-
-	b.Run("mindlytics/enqueue", func(b *testing.B) {
-		exp := newOurs(b)
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			if err := exp.ExportSpans(ctx, spans); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchSpans), "ns/span")
-		finish(b, exp)
-	})
-	b.Run("mindlytics/delivered", func(b *testing.B) {
-		exp := newOurs(b)
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			if err := exp.ExportSpans(ctx, spans); err != nil {
-				b.Fatal(err)
-			}
-			if err := exp.ForceFlush(ctx); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchSpans), "ns/span")
-		finish(b, exp)
-	})
 	// The same comparison with both exporters sending to a sink that only
 	// reads the body: the loopback Mindlytics server's validation and
 	// recording share the process and the two cores, and count otherwise.
@@ -110,43 +64,54 @@ func BenchmarkExportSpans(b *testing.B) {
 		w.WriteHeader(http.StatusOK)
 	}))
 	defer sink.Close()
-	b.Run("mindlytics/delivered-to-sink", func(b *testing.B) {
-		exp, err := exporter.New(ctx, exporter.WithServerBase(sink.URL), exporter.WithAPIKey("bench-key"),
-			exporter.WithProjectID("bench"), exporter.WithEndOnShutdown(false))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			if err := exp.ExportSpans(ctx, spans); err != nil {
+
+	ours := func(base, key, project string, flush bool) func(b *testing.B) {
+		return func(b *testing.B) {
+			exp, err := exporter.New(ctx, exporter.WithServerBase(base), exporter.WithAPIKey(key),
+				exporter.WithProjectID(project), exporter.WithEndOnShutdown(false),
+				exporter.WithQueueOptions(queue.WithFlushInterval(50*time.Millisecond)))
+			if err != nil {
 				b.Fatal(err)
 			}
-			if err := exp.ForceFlush(ctx); err != nil {
+			export := func() error {
+				if err := exp.ExportSpans(ctx, spans); err != nil || !flush {
+					return err
+				}
+				return exp.ForceFlush(ctx)
+			}
+			measure(b, export)
+			sctx, cancel := context.WithTimeout(ctx, time.Minute)
+			defer cancel()
+			if err := exp.Shutdown(sctx); err != nil {
 				b.Fatal(err)
 			}
+			srv.Reset()
 		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchSpans), "ns/span")
-		b.StopTimer()
-		if err := exp.Shutdown(ctx); err != nil {
-			b.Fatal(err)
-		}
-	})
+	}
+	b.Run("mindlytics/enqueue", ours(srv.URL, srv.APIKey, srv.ProjectID, false))
+	b.Run("mindlytics/delivered", ours(srv.URL, srv.APIKey, srv.ProjectID, true))
+	b.Run("mindlytics/delivered-to-sink", ours(sink.URL, "bench-key", "bench", true))
 	b.Run("otlptracehttp/delivered-to-sink", func(b *testing.B) {
 		exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(sink.URL+"/v1/traces"),
 			otlptracehttp.WithCompression(otlptracehttp.NoCompression))
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			if err := exp.ExportSpans(ctx, spans); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchSpans), "ns/span")
-		b.StopTimer()
+		measure(b, func() error { return exp.ExportSpans(ctx, spans) })
 		_ = exp.Shutdown(ctx)
 	})
+}
+
+// measure runs export b.N times and reports the time per span; the timer
+// stops when it returns.
+func measure(b *testing.B, export func() error) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := export(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchSpans), "ns/span")
+	b.StopTimer()
 }
