@@ -18,6 +18,7 @@ type config struct {
 	projectID      string
 	organizationID string
 	logger         *slog.Logger
+	addr           string
 }
 
 // Option configures a [Server].
@@ -84,4 +85,11 @@ func newConfig(opts []Option) config {
 		}
 	}
 	return cfg
+}
+
+// WithAddr sets the loopback address to listen on, such as
+// "127.0.0.1:8765", for a server that other programs reach at a known
+// place. The default is a random port on 127.0.0.1.
+func WithAddr(addr string) Option {
+	return optionFunc(func(c *config) { c.addr = addr })
 }

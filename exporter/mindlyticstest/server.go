@@ -57,13 +57,17 @@ type Server struct {
 	serveDone chan struct{}
 }
 
-// NewServer starts a server on 127.0.0.1 with a random port. It panics if it
-// cannot listen, as net/http/httptest does.
+// NewServer starts a server on 127.0.0.1 with a random port (see
+// [WithAddr]). It panics if it cannot listen, as net/http/httptest does.
 func NewServer(opts ...Option) *Server {
 	cfg := newConfig(opts)
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	addr := cfg.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp4", addr)
 	if err != nil {
-		panic(fmt.Sprintf("mindlyticstest: failed to listen on a loopback port: %v", err))
+		panic(fmt.Sprintf("mindlyticstest: failed to listen on %s: %v", addr, err))
 	}
 	s := &Server{
 		URL:            "http://" + ln.Addr().String(),
