@@ -44,7 +44,7 @@ func New(ctx context.Context, opts ...Option) (*Exporter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mindlytics exporter: %w", err)
 	}
-	tr, err := translate.New(cfg.translation)
+	tr, err := translate.New(cfg.translation...)
 	if err != nil {
 		return nil, fmt.Errorf("mindlytics exporter: %w", err)
 	}
@@ -160,6 +160,7 @@ func (e *Exporter) expiryInterval() time.Duration {
 	if e.cfg.expiryInterval > 0 {
 		return e.cfg.expiryInterval
 	}
-	shortest := min(e.cfg.translation.ConversationIdleTimeout, e.cfg.translation.SessionIdleTimeout)
+	conversation, session := e.translator.IdleTimeouts()
+	shortest := min(conversation, session)
 	return min(max(shortest/4, time.Second), time.Minute)
 }

@@ -49,10 +49,10 @@ func TestIdleSessionIsEndedInOrderWithSpanTimestamps(t *testing.T) {
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
 	exp := newExporter(t, srv,
-		exporter.WithTranslation(func(c *translate.Config) {
-			c.ConversationIdleTimeout = 300 * time.Millisecond
-			c.SessionIdleTimeout = 600 * time.Millisecond
-		}),
+		exporter.WithTranslation(
+			translate.WithConversationIdleTimeout(300*time.Millisecond),
+			translate.WithSessionIdleTimeout(600*time.Millisecond),
+		),
 		exporter.WithExpiryInterval(50*time.Millisecond),
 	)
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))

@@ -23,7 +23,7 @@ func (f optionFunc) apply(c *config) { f(c) }
 type config struct {
 	client         []mindlytics.ClientOption
 	queue          []queue.Option
-	translation    translate.Config
+	translation    []translate.Option
 	errorHandler   func(error)
 	logger         *slog.Logger
 	endOnShutdown  bool
@@ -32,7 +32,6 @@ type config struct {
 
 func newConfig(opts []Option) config {
 	c := config{
-		translation:   translate.DefaultConfig(),
 		logger:        slog.New(slog.DiscardHandler),
 		endOnShutdown: true,
 	}
@@ -76,11 +75,11 @@ func WithQueueOptions(opts ...queue.Option) Option {
 	return optionFunc(func(c *config) { c.queue = append(c.queue, opts...) })
 }
 
-// WithTranslation changes the translation's settings: identity key lists,
-// fallbacks, idle timeouts, value limits. fn receives the settings built so
-// far, starting from [translate.DefaultConfig].
-func WithTranslation(fn func(*translate.Config)) Option {
-	return optionFunc(func(c *config) { fn(&c.translation) })
+// WithTranslation passes options to the translation ([translate.New]):
+// identity key lists, fallbacks, idle timeouts, value limits. A
+// [translate.Config] is an option too.
+func WithTranslation(opts ...translate.Option) Option {
+	return optionFunc(func(c *config) { c.translation = append(c.translation, opts...) })
 }
 
 // WithErrorHandler sets a function that receives every error the exporter

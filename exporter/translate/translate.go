@@ -43,6 +43,13 @@ func New(opts ...Option) (*Translator, error) {
 	}, nil
 }
 
+// IdleTimeouts returns the conversation and session idle timeouts in force,
+// defaults filled in: a caller calling [Translator.Expire] on a timer picks
+// its period from them.
+func (t *Translator) IdleTimeouts() (conversation, session time.Duration) {
+	return t.cfg.ConversationIdleTimeout, t.cfg.SessionIdleTimeout
+}
+
 // Translate turns one batch of spans into events, in the order they must be
 // sent: the events of a session in timestamp order, each session started and
 // each conversation started before its first event. Spans that make no
