@@ -205,8 +205,9 @@ func TestNewNeedsKeyAndProject(t *testing.T) {
 	t.Setenv("MLSDK_API_KEY", "")
 	t.Setenv("MLSDK_PROJECT_ID", "")
 	_, err := exporter.New(context.Background())
-	require.Error(t, err)
-	_, err = exporter.New(context.Background(), exporter.WithAPIKey("k"))
-	require.Error(t, err)
-	assert.NotContains(t, err.Error(), "k\"")
+	require.ErrorIs(t, err, mindlytics.ErrMissingAPIKey)
+	const key = "sk-secret-3f9a1c"
+	_, err = exporter.New(context.Background(), exporter.WithAPIKey(key))
+	require.ErrorIs(t, err, mindlytics.ErrMissingProjectID)
+	assert.NotContains(t, err.Error(), key)
 }
