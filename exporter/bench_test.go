@@ -17,7 +17,6 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
-	"github.com/mindlytics/mindlytics-otel/exporter/queue"
 	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -69,7 +68,7 @@ func BenchmarkExportSpans(b *testing.B) {
 		return func(b *testing.B) {
 			exp, err := exporter.New(ctx, exporter.WithServerBase(base), exporter.WithAPIKey(key),
 				exporter.WithProjectID(project), exporter.WithEndOnShutdown(false),
-				exporter.WithQueueOptions(queue.WithFlushInterval(50*time.Millisecond)))
+				exporter.WithFlushInterval(50*time.Millisecond))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -9,8 +10,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/exporter/queue"
-	"github.com/mindlytics/mindlytics-otel/exporter/translate"
+	"github.com/mindlytics/mindlytics-otel/internal/queue"
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
 )
 
 // Exporter turns spans into Mindlytics events and sends them in the
@@ -20,6 +21,8 @@ type Exporter struct {
 	client     *mindlytics.Client
 	queue      *queue.Queue
 	translator *translate.Translator
+	errs       *errorList
+	notify     *notifier
 
 	stopExpiry chan struct{}
 	expiryDone chan struct{}
@@ -34,44 +37,71 @@ var _ sdktrace.SpanExporter = (*Exporter)(nil)
 
 // New builds an exporter and starts its queue. It fails when the wire
 // client cannot be configured (no API key or project, in options or the
-// environment), or when a setting is invalid.
+// environment), or when a setting is invalid; every invalid setting is
+// named.
 func New(ctx context.Context, opts ...Option) (*Exporter, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	cfg := newConfig(opts)
-	client, err := mindlytics.NewClient(append([]mindlytics.ClientOption{mindlytics.WithLogger(cfg.logger)}, cfg.client...)...)
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("mindlytics exporter: %w", err)
+	}
+	clientOpts := append([]mindlytics.ClientOption{
+		mindlytics.WithLogger(cfg.logger),
+		mindlytics.WithTimeout(0), // the queue bounds each request (WithTimeout)
+	}, cfg.client...)
+	client, err := mindlytics.NewClient(clientOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("mindlytics exporter: %w", err)
 	}
-	tr, err := translate.New(cfg.translation...)
+	tr, err := translate.New(cfg.translation.Options()...)
 	if err != nil {
 		return nil, fmt.Errorf("mindlytics exporter: %w", err)
+	}
+	handler := cfg.errorHandler
+	if handler == nil {
+		handler = newGlobalHandler().handle
 	}
 	e := &Exporter{
 		cfg:        cfg,
 		client:     client,
 		translator: tr,
+		errs:       newErrorList(cfg.maxErrors),
+		notify:     newNotifier(handler),
 		stopExpiry: make(chan struct{}),
 		expiryDone: make(chan struct{}),
 	}
-	queueOpts := append([]queue.Option{
+	// The exporter's own hooks come last: no option can replace them.
+	queueOpts := append(append([]queue.Option(nil), cfg.queue...),
 		queue.WithLogger(cfg.logger),
-		queue.WithErrorHandler(func(qe queue.Error) { e.notify(qe) }),
-	}, cfg.queue...)
+		queue.WithErrorHandler(func(qe queue.Error) { e.record(fromQueue(qe)) }))
 	q, err := queue.New(client, queueOpts...)
 	if err != nil {
+		e.notify.stop()
 		return nil, fmt.Errorf("mindlytics exporter: %w", err)
 	}
 	e.queue = q
-	go e.expireIdle(e.expiryInterval())
+	go e.expireIdle(cfg.translation.CheckInterval())
 	return e, nil
 }
 
+func (c config) validate() error {
+	errs := c.translation.Validate()
+	if c.maxErrors < 1 {
+		errs = append(errs, fmt.Errorf("WithMaxErrors: must be at least 1, got %d", c.maxErrors))
+	}
+	if c.shutdownTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("WithShutdownTimeout: must be positive, got %v", c.shutdownTimeout))
+	}
+	return errors.Join(errs...)
+}
+
 // ExportSpans translates spans and queues their events. It returns at once:
-// it never waits for the network, and spans it cannot translate are
-// reported through [Exporter.Errors] and the error handler, not returned.
-// After Shutdown it does nothing.
+// it never waits for the network or for the error handler, and spans it
+// cannot translate are reported through [Exporter.Errors] and the error
+// handler, not returned. After Shutdown the spans are dropped and
+// reported.
 func (e *Exporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -79,11 +109,16 @@ func (e *Exporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpa
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	if e.stopped {
+		if len(spans) > 0 {
+			now := time.Now()
+			e.record(Error{Kind: ErrorDropped, Reason: "exporter shut down", Count: len(spans), First: now, Last: now})
+		}
 		return nil
 	}
 	events, errs := e.translator.Translate(translate.FromReadOnlySpans(spans))
+	now := time.Now()
 	for _, err := range errs {
-		e.queue.Report(queue.Error{Time: time.Now(), Kind: queue.KindInvalid, Message: err.Error(), Events: 1, Err: err})
+		e.record(fromSpan(err, now))
 	}
 	e.enqueue(events)
 	return nil
@@ -95,11 +130,10 @@ func (e *Exporter) enqueue(events []mindlytics.Event) {
 	}
 }
 
-// notify passes an error the queue recorded to the user's handler.
-func (e *Exporter) notify(err error) {
-	if e.cfg.errorHandler != nil {
-		e.cfg.errorHandler(err)
-	}
+// record keeps an error and hands it to the handler's goroutine.
+func (e *Exporter) record(err Error) {
+	e.errs.add(err)
+	e.notify.send(err)
 }
 
 // ForceFlush waits until every event queued so far is delivered or has
@@ -108,37 +142,68 @@ func (e *Exporter) ForceFlush(ctx context.Context) error {
 	return e.queue.Flush(ctx)
 }
 
-// Shutdown ends open conversations and sessions (see [WithEndOnShutdown]),
-// delivers everything queued within ctx's deadline and stops the
-// exporter's goroutines. It is idempotent: later calls return the first
-// call's result.
+// Shutdown ends the conversations and sessions still open (see
+// [WithEndOnShutdown]) and delivers everything queued, by ctx's deadline
+// or, when ctx has none, within the shutdown timeout
+// ([WithShutdownTimeout]). What it cannot deliver by then is dropped,
+// counted in [Exporter.Stats] and [Exporter.Errors], and its error says how
+// many. It is idempotent: later calls return the first call's result.
 func (e *Exporter) Shutdown(ctx context.Context) error {
-	e.shutdownOnce.Do(func() {
-		close(e.stopExpiry)
-		<-e.expiryDone
-		e.mu.Lock()
-		e.stopped = true
-		e.mu.Unlock()
-		if e.cfg.endOnShutdown {
-			e.enqueue(e.translator.EndAll(time.Now()))
-		}
-		e.shutdownErr = e.queue.Shutdown(ctx)
-		e.client.CloseIdleConnections()
-	})
+	e.shutdownOnce.Do(func() { e.shutdownErr = e.shutdown(ctx) })
 	return e.shutdownErr
 }
 
-// Errors returns the errors recorded so far, oldest first: spans that could
-// not be translated and events that could not be delivered. The list is
-// bounded (see [queue.WithMaxErrors]); each element is a [queue.Error].
-func (e *Exporter) Errors() []queue.Error { return e.queue.Errors() }
+func (e *Exporter) shutdown(ctx context.Context) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.cfg.shutdownTimeout)
+		defer cancel()
+	}
+	close(e.stopExpiry)
+	<-e.expiryDone
+	e.mu.Lock()
+	e.stopped = true
+	e.mu.Unlock()
+	if e.cfg.translation.Lifecycle.EndOnShutdown {
+		e.enqueue(e.translator.EndAll())
+	}
+	before := e.queue.Stats().Dropped
+	err := e.queue.Shutdown(ctx)
+	e.client.CloseIdleConnections()
+	e.notify.stop()
+	if err != nil {
+		lost := e.queue.Stats().Dropped - before
+		return fmt.Errorf("mindlytics exporter: shutdown: %d events not delivered before the deadline, dropped: %w", lost, ctx.Err())
+	}
+	return nil
+}
+
+// Errors returns the errors recorded so far, one entry per kind and reason
+// with its count, oldest first. At most [WithMaxErrors] entries are kept.
+func (e *Exporter) Errors() []Error { return e.errs.list() }
 
 // HasErrors reports whether any error has been recorded.
-func (e *Exporter) HasErrors() bool { return e.queue.HasErrors() }
+func (e *Exporter) HasErrors() bool { return e.errs.len() > 0 }
 
-// Stats returns the queue's counters: events enqueued, sent, failed,
-// dropped and pending.
-func (e *Exporter) Stats() queue.Stats { return e.queue.Stats() }
+// Stats counts the events the exporter has queued, sent, failed and
+// dropped.
+type Stats struct {
+	Enqueued int64 // events the translation made
+	Sent     int64 // events the service accepted
+	Failed   int64 // events rejected or still failing after the retries
+	Dropped  int64 // events never sent: queue full, too large, shut down, or cut off by Shutdown's deadline
+	Pending  int64 // events queued and not yet sent or failed
+	Requests int64 // requests the service accepted
+	Retries  int64 // requests sent again after a failure
+}
+
+// Stats returns the exporter's counters. Once ForceFlush has returned and
+// no ExportSpans runs, Sent + Failed + Dropped = Enqueued.
+func (e *Exporter) Stats() Stats {
+	s := e.queue.Stats()
+	return Stats{Enqueued: s.Enqueued, Sent: s.Sent, Failed: s.Failed, Dropped: s.Dropped, Pending: s.Pending,
+		Requests: s.Batches, Retries: s.Retries}
+}
 
 // expireIdle ends idle conversations and sessions every interval until
 // Shutdown.
@@ -150,17 +215,8 @@ func (e *Exporter) expireIdle(interval time.Duration) {
 		select {
 		case <-e.stopExpiry:
 			return
-		case now := <-ticker.C:
-			e.enqueue(e.translator.Expire(now))
+		case <-ticker.C:
+			e.enqueue(e.translator.Expire())
 		}
 	}
-}
-
-func (e *Exporter) expiryInterval() time.Duration {
-	if e.cfg.expiryInterval > 0 {
-		return e.cfg.expiryInterval
-	}
-	conversation, session := e.translator.IdleTimeouts()
-	shortest := min(conversation, session)
-	return min(max(shortest/4, time.Second), time.Minute)
 }

@@ -18,8 +18,6 @@ import (
 	"github.com/mindlytics/mindlytics-otel/exporter"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
-	"github.com/mindlytics/mindlytics-otel/exporter/queue"
-	"github.com/mindlytics/mindlytics-otel/exporter/translate"
 	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -30,7 +28,7 @@ func newExporter(t *testing.T, srv *mindlyticstest.Server, opts ...exporter.Opti
 	t.Helper()
 	base := []exporter.Option{
 		exporter.WithServerBase(srv.URL), exporter.WithAPIKey(srv.APIKey), exporter.WithProjectID(srv.ProjectID),
-		exporter.WithQueueOptions(queue.WithFlushInterval(20 * time.Millisecond)),
+		exporter.WithFlushInterval(20 * time.Millisecond),
 	}
 	exp, err := exporter.New(context.Background(), append(base, opts...)...)
 	require.NoError(t, err)
@@ -49,11 +47,9 @@ func TestIdleSessionIsEndedInOrderWithSpanTimestamps(t *testing.T) {
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
 	exp := newExporter(t, srv,
-		exporter.WithTranslation(
-			translate.WithConversationIdleTimeout(300*time.Millisecond),
-			translate.WithSessionIdleTimeout(600*time.Millisecond),
-		),
-		exporter.WithExpiryInterval(50*time.Millisecond),
+		exporter.WithConversationIdleTimeout(300*time.Millisecond),
+		exporter.WithSessionIdleTimeout(600*time.Millisecond),
+		exporter.WithIdleCheckInterval(50*time.Millisecond),
 	)
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
 	tracer := tp.Tracer("test")
@@ -183,7 +179,7 @@ func TestRejectedKeyNeverAppearsInErrors(t *testing.T) {
 	const wrongKey = "sk-live-wrong-0123456789"
 	exp, err := exporter.New(context.Background(),
 		exporter.WithServerBase(srv.URL), exporter.WithAPIKey(wrongKey), exporter.WithProjectID(srv.ProjectID),
-		exporter.WithQueueOptions(queue.WithFlushInterval(10*time.Millisecond)))
+		exporter.WithFlushInterval(10*time.Millisecond))
 	require.NoError(t, err)
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
 	_, s := tp.Tracer("test").Start(context.Background(), "track", trace.WithAttributes(semconv.SessionID("s1"),

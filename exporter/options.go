@@ -5,12 +5,17 @@ import (
 	"net/http"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/exporter/queue"
-	"github.com/mindlytics/mindlytics-otel/exporter/translate"
+	"github.com/mindlytics/mindlytics-otel/internal/queue"
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
 )
 
-// Option configures an [Exporter].
+// Option configures an [Exporter]. Each option names one setting; where
+// the collector component has the same setting, its YAML key is the
+// snake_case of the option's name (WithMaxRequestEvents is
+// max_request_events, WithTraceCacheSize is identity::trace_cache_size).
 type Option interface {
 	apply(*config)
 }
@@ -19,27 +24,42 @@ type optionFunc func(*config)
 
 func (f optionFunc) apply(c *config) { f(c) }
 
+// Defaults of the exporter's own settings.
+const (
+	// DefaultShutdownTimeout bounds Shutdown when its context has no
+	// deadline, so that an unreachable service never holds an app's exit.
+	DefaultShutdownTimeout = 10 * time.Second
+	// DefaultMaxErrors is how many entries [Exporter.Errors] keeps.
+	DefaultMaxErrors = 100
+)
+
 // config holds every setting of the exporter; defaults live in newConfig.
 type config struct {
-	client         []mindlytics.ClientOption
-	queue          []queue.Option
-	translation    []translate.Option
-	errorHandler   func(error)
-	logger         *slog.Logger
-	endOnShutdown  bool
-	expiryInterval time.Duration
+	client          []mindlytics.ClientOption
+	queue           []queue.Option
+	translation     translate.Settings
+	errorHandler    func(error)
+	logger          *slog.Logger
+	shutdownTimeout time.Duration
+	maxErrors       int
 }
 
 func newConfig(opts []Option) config {
 	c := config{
-		logger:        slog.New(slog.DiscardHandler),
-		endOnShutdown: true,
+		translation:     translate.DefaultSettings(),
+		logger:          slog.New(slog.DiscardHandler),
+		shutdownTimeout: DefaultShutdownTimeout,
+		maxErrors:       DefaultMaxErrors,
 	}
 	for _, o := range opts {
-		o.apply(&c)
+		if o != nil {
+			o.apply(&c)
+		}
 	}
 	return c
 }
+
+// --- the service ---
 
 // WithAPIKey sets the Mindlytics API key; it wins over MLSDK_API_KEY.
 func WithAPIKey(key string) Option {
@@ -63,31 +83,97 @@ func WithHTTPClient(hc *http.Client) Option {
 	return optionFunc(func(c *config) { c.client = append(c.client, mindlytics.WithHTTPClient(hc)) })
 }
 
+// WithTimeout bounds each request to the service (default 10 s); a
+// request that times out is retried. Collector: timeout.
+func WithTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithRequestTimeout(d)) })
+}
+
 // WithClientOptions passes further options to the wire client
-// ([mindlytics.NewClient]): timeouts, compression, user agent.
+// ([mindlytics.NewClient]): compression, user agent, logger.
 func WithClientOptions(opts ...mindlytics.ClientOption) Option {
 	return optionFunc(func(c *config) { c.client = append(c.client, opts...) })
 }
 
-// WithQueueOptions passes options to the batching queue ([queue.New]):
-// batch sizes, flush interval, bounds, concurrency, retries.
-func WithQueueOptions(opts ...queue.Option) Option {
-	return optionFunc(func(c *config) { c.queue = append(c.queue, opts...) })
+// --- delivery ---
+
+// WithMaxRequestEvents sets the most events one request carries (default
+// 500). Collector: max_request_events.
+func WithMaxRequestEvents(n int) Option {
+	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithMaxRequestEvents(n)) })
 }
 
-// WithTranslation passes options to the translation ([translate.New]):
-// identity key lists, fallbacks, idle timeouts, value limits. A
-// [translate.Config] is an option too.
-func WithTranslation(opts ...translate.Option) Option {
-	return optionFunc(func(c *config) { c.translation = append(c.translation, opts...) })
+// WithMaxRequestBytes sets the largest request body (default 512 KiB,
+// between 1 KiB and 1 MiB); a larger event is dropped and reported.
+// Collector: max_request_bytes.
+func WithMaxRequestBytes(n int) Option {
+	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithMaxRequestBytes(n)) })
 }
 
-// WithErrorHandler sets a function that receives every error the exporter
-// records: spans it could not translate and events it could not deliver
-// ([queue.Error]). It is called from the exporter's goroutines and must
-// not block for long.
+// WithFlushInterval sets how long an event may wait for its request to
+// fill (default 1 s).
+func WithFlushInterval(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithFlushInterval(d)) })
+}
+
+// WithMaxQueueEvents bounds the events waiting or in flight (default
+// 100,000); past it new events are dropped, counted and reported.
+func WithMaxQueueEvents(n int) Option {
+	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithMaxQueueEvents(n)) })
+}
+
+// WithMaxQueueBytes bounds the encoded size of the events waiting or in
+// flight (default 64 MiB); past it new events are dropped and reported.
+func WithMaxQueueBytes(n int64) Option {
+	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithMaxQueueBytes(n)) })
+}
+
+// WithConcurrency sets how many requests may be in flight at once (default
+// 4). Sessions are spread over that many lanes by a hash of their id and
+// each lane sends one request at a time, so a session's events keep their
+// order.
+func WithConcurrency(n int) Option {
+	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithConcurrency(n)) })
+}
+
+// WithRetry shapes the retries of failed requests (transport errors, 408,
+// 429, 5xx): exponential backoff with jitter from initial up to about max
+// between attempts, giving up once maxElapsed has passed (defaults 200 ms,
+// 30 s, 5 min; maxElapsed 0 disables retries). A Retry-After from the
+// service is a floor for the wait. Collector: retry_on_failure.
+func WithRetry(initial, max, maxElapsed time.Duration) Option {
+	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithRetry(initial, max, maxElapsed)) })
+}
+
+// WithMeterProvider sets where the queue reports its metrics
+// (mindlytics.queue.*; default the global provider).
+func WithMeterProvider(mp metric.MeterProvider) Option {
+	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithMeterProvider(mp)) })
+}
+
+// WithShutdownTimeout bounds Shutdown when its context has no deadline
+// (default [DefaultShutdownTimeout]): what is not delivered by then is
+// dropped, counted and reported in Shutdown's error.
+func WithShutdownTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.shutdownTimeout = d })
+}
+
+// --- errors and logs ---
+
+// WithErrorHandler sets the function that receives every [*Error] the
+// exporter records: spans it could not translate and events it could not
+// deliver. It runs on a goroutine of the exporter's, never on the caller's
+// of ExportSpans, one call at a time; a handler too slow to keep up misses
+// calls, never list entries. Without it, errors go to the OTel global
+// error handler (otel.Handle), each kind at most once a minute.
 func WithErrorHandler(h func(error)) Option {
 	return optionFunc(func(c *config) { c.errorHandler = h })
+}
+
+// WithMaxErrors sets how many entries [Exporter.Errors] keeps (default
+// [DefaultMaxErrors]); repeats of one error add to its entry's count.
+func WithMaxErrors(n int) Option {
+	return optionFunc(func(c *config) { c.maxErrors = n })
 }
 
 // WithLogger sets the logger of the exporter, its queue and its client. The
@@ -98,19 +184,4 @@ func WithLogger(l *slog.Logger) Option {
 			c.logger = l
 		}
 	})
-}
-
-// WithEndOnShutdown says whether Shutdown ends the conversations and
-// sessions still open (default true). Mindlytics analyses a conversation
-// only once it has ended; turn this off when a session outlives the process
-// and another exporter will go on with it.
-func WithEndOnShutdown(end bool) Option {
-	return optionFunc(func(c *config) { c.endOnShutdown = end })
-}
-
-// WithExpiryInterval sets how often idle conversations and sessions are
-// looked for. The default is a quarter of the shorter idle timeout, between
-// one second and one minute.
-func WithExpiryInterval(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.expiryInterval = d })
 }

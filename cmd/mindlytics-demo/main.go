@@ -30,7 +30,6 @@ import (
 	"github.com/mindlytics/mindlytics-otel/exporter"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
-	"github.com/mindlytics/mindlytics-otel/exporter/queue"
 	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -63,7 +62,7 @@ func run() error {
 
 	exp, err := exporter.New(ctx,
 		exporter.WithClientOptions(clientOpts...),
-		exporter.WithQueueOptions(queue.WithFlushInterval(100*time.Millisecond)),
+		exporter.WithFlushInterval(100*time.Millisecond),
 		exporter.WithErrorHandler(func(err error) { fmt.Println("  ! error:", err) }),
 	)
 	if err != nil {
@@ -82,7 +81,7 @@ func run() error {
 	}
 	stats := exp.Stats()
 	fmt.Printf("\nexporter: %d events enqueued, %d sent in %d requests, %d failed, %d dropped\n",
-		stats.Enqueued, stats.Sent, stats.Batches, stats.Failed, stats.Dropped)
+		stats.Enqueued, stats.Sent, stats.Requests, stats.Failed, stats.Dropped)
 
 	if local != nil {
 		printAccepted(local.SessionEvents(sessionID))

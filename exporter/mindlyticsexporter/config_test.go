@@ -1,6 +1,7 @@
 package mindlyticsexporter
 
 import (
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,7 +38,7 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, createDefaultConfig(), cfg)
 
 	assert.Equal(t, "https://app.mindlytics.ai", cfg.ClientConfig.Endpoint)
-	assert.Equal(t, 30*time.Second, cfg.ClientConfig.Timeout)
+	assert.Equal(t, 10*time.Second, cfg.ClientConfig.Timeout)
 	assert.Empty(t, cfg.ClientConfig.Compression)
 	require.True(t, cfg.QueueConfig.HasValue())
 	q := cfg.QueueConfig.Get()
@@ -47,11 +48,11 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, configretry.NewDefaultBackOffConfig(), cfg.RetryConfig)
 	assert.Equal(t, 500, cfg.MaxRequestEvents)
 	assert.Equal(t, 512<<10, cfg.MaxRequestBytes)
-	assert.Equal(t, defaultIdentityConfig(), cfg.Identity)
-	assert.Equal(t, defaultLifecycleConfig(), cfg.Lifecycle)
+	assert.Equal(t, translate.DefaultSettings(), cfg.Settings, "the in-process exporter's defaults")
 	assert.True(t, cfg.Lifecycle.EndOnShutdown)
-	assert.Positive(t, cfg.Lifecycle.CheckInterval)
-	assert.Equal(t, defaultMaxStringLength(), cfg.MaxStringLength)
+	assert.Zero(t, cfg.Lifecycle.IdleCheckInterval, "automatic")
+	assert.Equal(t, 16384, cfg.MaxStringLength)
+	assert.Equal(t, "otel-default-device", cfg.Identity.DefaultDeviceID)
 
 	// The defaults lack only the credentials.
 	err = confmap.Validate(cfg)
@@ -104,19 +105,19 @@ func TestConfigFull(t *testing.T) {
 
 	assert.Equal(t, 200, cfg.MaxRequestEvents)
 	assert.Equal(t, 262144, cfg.MaxRequestBytes)
-	assert.Equal(t, IdentityConfig{
+	assert.Equal(t, translate.IdentitySettings{
 		SessionIDKeys:   []string{"app.session"},
 		UserIDKeys:      []string{"app.user", "enduser.id"},
 		DeviceIDKeys:    []string{"app.device"},
-		SessionFallback: SessionFallbackNone,
+		SessionFallback: translate.SessionFallbackNone,
 		DefaultDeviceID: "gateway-7",
 		TraceCacheSize:  500,
 		TraceCacheTTL:   2 * time.Minute,
 	}, cfg.Identity)
-	assert.Equal(t, LifecycleConfig{
+	assert.Equal(t, translate.LifecycleSettings{
 		SessionIdleTimeout:      time.Hour,
 		ConversationIdleTimeout: 20 * time.Minute,
-		CheckInterval:           time.Minute,
+		IdleCheckInterval:       time.Minute,
 		MaxOpenSessions:         100,
 		MaxOpenConversations:    300,
 		EndOnShutdown:           false,
@@ -129,6 +130,13 @@ func TestConfigUnlimitedStrings(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, confmap.Validate(cfg))
 	assert.Zero(t, cfg.MaxStringLength)
+}
+
+func TestConfigNoDefaultDevice(t *testing.T) {
+	cfg, err := loadConfig(t, "no_default_device")
+	require.NoError(t, err)
+	require.NoError(t, confmap.Validate(cfg))
+	assert.Empty(t, cfg.Identity.DefaultDeviceID)
 }
 
 func TestConfigNoQueue(t *testing.T) {
@@ -157,17 +165,18 @@ func TestConfigInvalid(t *testing.T) {
 		{"bad_retry", []string{"retry_on_failure", "max_elapsed_time"}},
 		{"zero_request_events", []string{"max_request_events: is 0"}},
 		{"tiny_request_bytes", []string{"max_request_bytes: is 100"}},
-		{"empty_identity_key", []string{"identity::user_id_keys[1]: empty key"}},
-		{"bad_session_fallback", []string{`identity::session_fallback: "span_id" is not one of`}},
-		{"long_default_device", []string{"identity::default_device_id: 102 characters"}},
-		{"zero_session_timeout", []string{"lifecycle::session_idle_timeout: is 0s"}},
-		{"conversation_outlives_session", []string{"lifecycle::conversation_idle_timeout: 1h0m0s is longer than session_idle_timeout"}},
-		{"negative_check_interval", []string{"lifecycle::check_interval: is -1s"}},
-		{"zero_trace_cache", []string{"identity::trace_cache_size: is 0"}},
-		{"zero_trace_ttl", []string{"identity::trace_cache_ttl: is 0s"}},
-		{"zero_open_sessions", []string{"lifecycle::max_open_sessions: is 0"}},
-		{"negative_open_conversations", []string{"lifecycle::max_open_conversations: is -5"}},
-		{"small_string_length", []string{"max_string_length: is 8; it must be 0 (no limit) or at least 16"}},
+		{"huge_request_bytes", []string{"max_request_bytes: is 2097152; it must be between 1024 and 1048576"}},
+		{"empty_identity_key", []string{"identity::user_id_keys[1] (WithUserIDKeys): empty key"}},
+		{"bad_session_fallback", []string{`identity::session_fallback (WithSessionFallback): "span_id" is not one of`}},
+		{"long_default_device", []string{"identity::default_device_id (WithDefaultDeviceID): 102 characters"}},
+		{"zero_session_timeout", []string{"lifecycle::session_idle_timeout (WithSessionIdleTimeout): is 0s"}},
+		{"conversation_outlives_session", []string{"lifecycle::conversation_idle_timeout (WithConversationIdleTimeout): 1h0m0s is longer than the session idle timeout"}},
+		{"negative_check_interval", []string{"lifecycle::idle_check_interval (WithIdleCheckInterval): is -1s"}},
+		{"zero_trace_cache", []string{"identity::trace_cache_size (WithTraceCacheSize): is 0"}},
+		{"zero_trace_ttl", []string{"identity::trace_cache_ttl (WithTraceCacheTTL): is 0s"}},
+		{"zero_open_sessions", []string{"lifecycle::max_open_sessions (WithMaxOpenSessions): is 0"}},
+		{"negative_open_conversations", []string{"lifecycle::max_open_conversations (WithMaxOpenConversations): is -5"}},
+		{"small_string_length", []string{"max_string_length (WithMaxStringLength): is 8; it must be 0 (no limit) or at least 16"}},
 		{"bad_compression", []string{"compression", "brotli9"}},
 	}
 	for _, tt := range tests {

@@ -17,6 +17,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
 )
 
@@ -28,8 +29,8 @@ type translation interface {
 	Traces(td ptrace.Traces) ([]mindlytics.Event, []error)
 	// Logs translates the GenAI event log records of ld.
 	Logs(ld plog.Logs) ([]mindlytics.Event, []error)
-	// Expire ends the sessions and conversations idle at now.
-	Expire(now time.Time) []mindlytics.Event
+	// Expire ends the sessions and conversations idle now.
+	Expire() []mindlytics.Event
 	// EndAll ends every open session and conversation.
 	EndAll() []mindlytics.Event
 }
@@ -132,7 +133,7 @@ func (c *core) userAgent() string {
 }
 
 // sender returns the client push sends with, nil before start.
-func (c *core) sender() batchSender {
+func (c *core) sender() delivery.Sender {
 	if c.client == nil {
 		return nil
 	}
@@ -164,18 +165,18 @@ func (c *core) shutdown(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// expireIdle ends idle sessions and conversations every check_interval.
+// expireIdle ends idle sessions and conversations every idle_check_interval.
 func (c *core) expireIdle() {
 	defer close(c.expiryEnd)
-	t := time.NewTicker(c.cfg.Lifecycle.CheckInterval)
+	t := time.NewTicker(c.cfg.Settings.CheckInterval())
 	defer t.Stop()
 	for {
 		select {
 		case <-c.stop:
 			return
-		case now := <-t.C:
+		case <-t.C:
 			c.mu.Lock()
-			err := c.enqueue(context.Background(), c.tr.Expire(now))
+			err := c.enqueue(context.Background(), c.tr.Expire())
 			c.mu.Unlock()
 			if err != nil {
 				c.logger.Warn("Failed to queue the events ending idle sessions", zap.Error(err))

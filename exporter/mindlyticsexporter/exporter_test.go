@@ -121,7 +121,7 @@ func TestExporterDeliversIdleExpiry(t *testing.T) {
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
 	cfg := testConfig(srv)
-	cfg.Lifecycle.CheckInterval = 20 * time.Millisecond
+	cfg.Lifecycle.IdleCheckInterval = 20 * time.Millisecond
 	c := newTestCore(t, cfg)
 
 	end, err := mindlytics.EndSession(mindlytics.Identity{SessionID: "s1", Time: t0}, nil)

@@ -14,14 +14,15 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
 )
 
 // Defaults of the settings this package owns; README.md lists them all.
 const (
-	defaultTimeout          = 30 * time.Second
-	defaultMaxRequestEvents = 500
-	defaultMaxRequestBytes  = 512 << 10 // well under the 1 MiB the contract advises
-	defaultCheckInterval    = 30 * time.Second
+	// defaultTimeout bounds one request, as the in-process exporter's
+	// WithTimeout does by default.
+	defaultTimeout = 10 * time.Second
 )
 
 // NewFactory returns the factory of the mindlytics exporter.
@@ -48,11 +49,9 @@ func createDefaultConfig() component.Config {
 		ClientConfig:     client,
 		QueueConfig:      configoptional.Some(queue),
 		RetryConfig:      configretry.NewDefaultBackOffConfig(),
-		MaxRequestEvents: defaultMaxRequestEvents,
-		MaxRequestBytes:  defaultMaxRequestBytes,
-		Identity:         defaultIdentityConfig(),
-		Lifecycle:        defaultLifecycleConfig(),
-		MaxStringLength:  defaultMaxStringLength(),
+		MaxRequestEvents: delivery.DefaultMaxRequestEvents,
+		MaxRequestBytes:  delivery.DefaultMaxRequestBytes,
+		Settings:         translate.DefaultSettings(),
 	}
 }
 

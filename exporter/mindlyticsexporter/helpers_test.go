@@ -125,7 +125,7 @@ func scriptedEvent(name string, attrs pcommon.Map, ts pcommon.Timestamp) (mindly
 	return mindlytics.Track(mindlytics.Identity{SessionID: sid.Str(), Time: ts.AsTime()}, "", name, nil)
 }
 
-func (s *scriptedTranslation) Expire(time.Time) []mindlytics.Event {
+func (s *scriptedTranslation) Expire() []mindlytics.Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := s.expire

@@ -12,19 +12,15 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 )
 
-// batchSender is the part of the Mindlytics client the push path uses.
-type batchSender interface {
-	SendBatch(ctx context.Context, events []json.RawMessage) error
-}
-
-// push sends a request's unsettled events to the batch endpoint, in chunks
-// of at most max_request_events events and max_request_bytes bytes, one
-// request at a time so that the service sees them in order. A chunk refused
-// with 400 or 413 is split in halves until the refused events are isolated:
-// the others land, the refused ones are logged with the service's message,
-// counted and dropped. Other errors stop the push; the events not yet
+// push sends a request's unsettled events to the batch endpoint by the
+// delivery rule both front doors share (package delivery): in order, in
+// chunks of at most max_request_events events and max_request_bytes bytes,
+// one request at a time, a chunk refused with 400 or 413 halved until the
+// refused events stand alone (they are logged with the service's message,
+// counted and dropped). Other errors stop the push; the events not yet
 // settled stay in the request for exporterhelper's retry (see OnError).
 func (c *core) push(ctx context.Context, req xexporterhelper.Request) error {
 	r, ok := req.(*eventsRequest)
@@ -38,55 +34,17 @@ func (c *core) push(ctx context.Context, req xexporterhelper.Request) error {
 	return c.deliverAll(ctx, sender, r)
 }
 
-// deliverAll sends the unsettled events of r chunk by chunk.
-func (c *core) deliverAll(ctx context.Context, sender batchSender, r *eventsRequest) error {
-	for r.settled < len(r.events) {
-		end := c.chunkEnd(r.events, r.settled)
-		if err := c.deliver(ctx, sender, r, r.settled, end); err != nil {
-			return c.collectorError(err)
-		}
+// deliverAll sends the unsettled events of r and records how far it got.
+func (c *core) deliverAll(ctx context.Context, sender delivery.Sender, r *eventsRequest) error {
+	rest := r.events[r.settled:]
+	settled, err := delivery.Deliver(ctx, sender, rest,
+		delivery.Limits{MaxEvents: c.cfg.MaxRequestEvents, MaxBytes: c.cfg.MaxRequestBytes},
+		func(i int, err error) { c.refused(ctx, rest[i], err) })
+	r.settled += settled
+	if err != nil {
+		return c.collectorError(err)
 	}
 	return nil
-}
-
-// chunkEnd returns the end of the chunk starting at start: as many events as
-// the request limits allow, and at least one.
-func (c *core) chunkEnd(events []json.RawMessage, start int) int {
-	end, size := start, 2 // the brackets of the array
-	for end < len(events) && end-start < c.cfg.MaxRequestEvents {
-		n := len(events[end]) + 1 // and a comma
-		if end > start && size+n > c.cfg.MaxRequestBytes {
-			break
-		}
-		size += n
-		end++
-	}
-	return end
-}
-
-// deliver sends events[start:end] and, when the service refuses the batch as
-// a whole with 400 or 413, each half in turn. Every event it settles
-// (delivered or refused for good) advances r.settled; an error leaves the
-// unsettled ones for the retry.
-func (c *core) deliver(ctx context.Context, sender batchSender, r *eventsRequest, start, end int) error {
-	err := sender.SendBatch(ctx, r.events[start:end])
-	if err == nil {
-		r.settled = end
-		return nil
-	}
-	if !mindlytics.IsSplittable(err) {
-		return err
-	}
-	if end-start == 1 {
-		c.refused(ctx, r.events[start], err)
-		r.settled = end
-		return nil
-	}
-	mid := start + (end-start)/2
-	if err := c.deliver(ctx, sender, r, start, mid); err != nil {
-		return err
-	}
-	return c.deliver(ctx, sender, r, mid, end)
 }
 
 // refused reports one event the service refused for good.

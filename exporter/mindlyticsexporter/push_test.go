@@ -18,6 +18,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadatatest"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 )
 
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -137,7 +138,7 @@ func mapValues(m map[string]any) []string {
 
 // faultySender fails chosen calls (1-based) before they reach the service.
 type faultySender struct {
-	next   batchSender
+	next   delivery.Sender
 	calls  int
 	failAt map[int]error
 }

@@ -3,6 +3,7 @@ package mindlyticsexporter
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
-	"github.com/mindlytics/mindlytics-otel/exporter/translate"
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
 )
 
 // startPipelines creates and starts the traces and logs exporters of one
@@ -273,12 +274,44 @@ func TestConfiguredIdentityKeysComeFirst(t *testing.T) {
 }
 
 func TestConfigBuildsTranslator(t *testing.T) {
-	for _, name := range []string{"", "minimal", "full", "unlimited_strings"} {
+	for _, name := range []string{"", "minimal", "full", "unlimited_strings", "no_default_device"} {
 		cfg, err := loadConfig(t, name)
 		require.NoError(t, err)
-		_, err = translate.New(translatorOptions(cfg)...)
+		_, err = translate.New(cfg.Settings.Options()...)
 		assert.NoError(t, err, name)
 	}
+}
+
+// TestDocumentedZeroValues runs the settings whose zero value means
+// something through the pipeline: max_string_length 0 cuts nothing, and
+// default_device_id "" drops spans with neither user nor device id.
+func TestDocumentedZeroValues(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	cfg := testConfig(srv)
+	cfg.MaxStringLength = 0
+	cfg.Identity.DefaultDeviceID = ""
+	te, le := startPipelines(t, cfg)
+	long := strings.Repeat("y", 20_000)
+	require.NoError(t, te.ConsumeTraces(context.Background(), spansOf(pcommon.TraceID{11},
+		spanSpec{1, 0, "turn", 0, time.Second, map[string]any{
+			"session.id": "with-user", "user.id": "u1", "mindlytics.event": "turn",
+			"mindlytics.turn.user": long, "mindlytics.turn.assistant": "ok",
+		}})))
+	require.NoError(t, te.ConsumeTraces(context.Background(), spansOf(pcommon.TraceID{12},
+		spanSpec{2, 0, "turn", 0, time.Second, map[string]any{
+			"session.id": "nobody", "mindlytics.event": "turn",
+			"mindlytics.turn.user": "q", "mindlytics.turn.assistant": "a",
+		}})))
+	shutdown(t, te, le)
+	assert.Empty(t, srv.SessionEvents("nobody"), "no device id to stand in: dropped")
+	var user string
+	for _, ev := range srv.SessionEvents("with-user") {
+		if ev.Event == mindlytics.EventConversationTurn {
+			user, _ = ev.Properties["user"].(string)
+		}
+	}
+	assert.Equal(t, long, user, "no limit: not cut")
 }
 
 func TestLogsToTraces(t *testing.T) {

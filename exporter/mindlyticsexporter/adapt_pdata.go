@@ -1,0 +1,124 @@
+package mindlyticsexporter
+
+import (
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
+)
+
+// viewTraces views every span of td for the translation, which reads spans
+// in the SDK's terms: each span's attributes are converted once, in one
+// pass, and each resource's once for all of its spans. Strings are shared,
+// not copied.
+func viewTraces(td ptrace.Traces) []translate.Span {
+	out := make([]translate.Span, 0, td.SpanCount())
+	rss := td.ResourceSpans()
+	for i := 0; i < rss.Len(); i++ {
+		rs := rss.At(i)
+		res := attribute.NewSet(toKeyValues(rs.Resource().Attributes())...)
+		sss := rs.ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			ss := sss.At(j)
+			spans := ss.Spans()
+			for k := 0; k < spans.Len(); k++ {
+				out = append(out, viewSpan(spans.At(k), &res, ss.Scope()))
+			}
+		}
+	}
+	return out
+}
+
+// viewSpan views one pdata span with its (converted) resource attributes.
+func viewSpan(s ptrace.Span, res *attribute.Set, scope pcommon.InstrumentationScope) translate.Span {
+	status := s.Status()
+	return translate.NewSpan(translate.SpanParts{
+		Name:          s.Name(),
+		Kind:          trace.SpanKind(s.Kind()), // same numbering as OTLP
+		Start:         asTime(s.StartTimestamp()),
+		End:           asTime(s.EndTimestamp()),
+		TraceID:       trace.TraceID(s.TraceID()),
+		SpanID:        trace.SpanID(s.SpanID()),
+		ParentSpanID:  trace.SpanID(s.ParentSpanID()),
+		Attributes:    toKeyValues(s.Attributes()),
+		Resource:      res,
+		Events:        toEvents(s.Events()),
+		StatusCode:    statusCode(status.Code()),
+		StatusMessage: status.Message(),
+		ScopeName:     scope.Name(),
+		ScopeVersion:  scope.Version(),
+	})
+}
+
+func toEvents(evs ptrace.SpanEventSlice) []sdktrace.Event {
+	if evs.Len() == 0 {
+		return nil
+	}
+	out := make([]sdktrace.Event, evs.Len())
+	for i := range out {
+		ev := evs.At(i)
+		out[i] = sdktrace.Event{Name: ev.Name(), Time: ev.Timestamp().AsTime(), Attributes: toKeyValues(ev.Attributes())}
+	}
+	return out
+}
+
+func toKeyValues(m pcommon.Map) []attribute.KeyValue {
+	if m.Len() == 0 {
+		return nil
+	}
+	out := make([]attribute.KeyValue, 0, m.Len())
+	for k, v := range m.All() {
+		out = append(out, attribute.KeyValue{Key: attribute.Key(k), Value: toValue(v)})
+	}
+	return out
+}
+
+// toValue converts one value; an empty value stays invalid (KindEmpty).
+func toValue(v pcommon.Value) attribute.Value {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		return attribute.StringValue(v.Str())
+	case pcommon.ValueTypeBool:
+		return attribute.BoolValue(v.Bool())
+	case pcommon.ValueTypeInt:
+		return attribute.Int64Value(v.Int())
+	case pcommon.ValueTypeDouble:
+		return attribute.Float64Value(v.Double())
+	case pcommon.ValueTypeBytes:
+		return attribute.ByteSliceValue(v.Bytes().AsRaw())
+	case pcommon.ValueTypeSlice:
+		sl := v.Slice()
+		vals := make([]attribute.Value, sl.Len())
+		for i := range vals {
+			vals[i] = toValue(sl.At(i))
+		}
+		return attribute.SliceValue(vals...)
+	case pcommon.ValueTypeMap:
+		return attribute.MapValue(toKeyValues(v.Map())...)
+	}
+	return attribute.Value{}
+}
+
+// asTime keeps a zero timestamp zero, as the SDK reports an unended span.
+func asTime(ts pcommon.Timestamp) time.Time {
+	if ts == 0 {
+		return time.Time{}
+	}
+	return ts.AsTime()
+}
+
+func statusCode(c ptrace.StatusCode) codes.Code {
+	switch c {
+	case ptrace.StatusCodeOk:
+		return codes.Ok
+	case ptrace.StatusCodeError:
+		return codes.Error
+	}
+	return codes.Unset
+}

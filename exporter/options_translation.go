@@ -1,0 +1,107 @@
+package exporter
+
+import "time"
+
+// SessionFallback says what becomes of a span whose trace has no session
+// id; the values are [SessionFromTraceID] and [NoSession].
+type SessionFallback string
+
+// Values of [WithSessionFallback] (collector: identity::session_fallback).
+const (
+	// SessionFromTraceID makes each trace without a session id a session
+	// named by the trace id (the default).
+	SessionFromTraceID SessionFallback = "trace_id"
+	// NoSession drops such spans, each reported as an [ErrorInvalidSpan].
+	NoSession SessionFallback = "none"
+)
+
+func withSettings(f func(c *config)) Option { return optionFunc(f) }
+
+// WithSessionIDKeys adds attribute keys looked up for the session id (on
+// the span, its trace, then its resource) before the built-in ones.
+func WithSessionIDKeys(keys ...string) Option {
+	return withSettings(func(c *config) { c.translation.Identity.SessionIDKeys = keys })
+}
+
+// WithUserIDKeys adds attribute keys looked up for the user id before the
+// built-in ones.
+func WithUserIDKeys(keys ...string) Option {
+	return withSettings(func(c *config) { c.translation.Identity.UserIDKeys = keys })
+}
+
+// WithDeviceIDKeys adds attribute keys looked up for the device id before
+// the built-in ones.
+func WithDeviceIDKeys(keys ...string) Option {
+	return withSettings(func(c *config) { c.translation.Identity.DeviceIDKeys = keys })
+}
+
+// WithSessionFallback says what becomes of spans whose trace has no
+// session id (default [SessionFromTraceID]).
+func WithSessionFallback(f SessionFallback) Option {
+	return withSettings(func(c *config) { c.translation.Identity.SessionFallback = string(f) })
+}
+
+// WithDefaultDeviceID sets the device id of sessions with neither user nor
+// device id (default "otel-default-device"), since Mindlytics requires one
+// of the two. The empty string drops such spans instead, each reported.
+func WithDefaultDeviceID(id string) Option {
+	return withSettings(func(c *config) { c.translation.Identity.DefaultDeviceID = id })
+}
+
+// WithTraceCacheSize bounds how many traces' identities are remembered for
+// their later spans that carry none (default 10,000).
+func WithTraceCacheSize(n int) Option {
+	return withSettings(func(c *config) { c.translation.Identity.TraceCacheSize = n })
+}
+
+// WithTraceCacheTTL sets how long a trace's identity is remembered
+// (default 10 min).
+func WithTraceCacheTTL(d time.Duration) Option {
+	return withSettings(func(c *config) { c.translation.Identity.TraceCacheTTL = d })
+}
+
+// WithSessionIdleTimeout ends a session (and its conversations) after this
+// long without a span (default 30 min).
+func WithSessionIdleTimeout(d time.Duration) Option {
+	return withSettings(func(c *config) { c.translation.Lifecycle.SessionIdleTimeout = d })
+}
+
+// WithConversationIdleTimeout ends a conversation after this long without
+// a span (default 10 min; at most the session idle timeout).
+func WithConversationIdleTimeout(d time.Duration) Option {
+	return withSettings(func(c *config) { c.translation.Lifecycle.ConversationIdleTimeout = d })
+}
+
+// WithIdleCheckInterval sets how often idle sessions and conversations are
+// looked for. 0 (the default): a quarter of the shorter idle timeout,
+// between one second and one minute.
+func WithIdleCheckInterval(d time.Duration) Option {
+	return withSettings(func(c *config) { c.translation.Lifecycle.IdleCheckInterval = d })
+}
+
+// WithMaxOpenSessions bounds the sessions kept open (default 10,000);
+// opening one more ends the least recently active.
+func WithMaxOpenSessions(n int) Option {
+	return withSettings(func(c *config) { c.translation.Lifecycle.MaxOpenSessions = n })
+}
+
+// WithMaxOpenConversations bounds the conversations kept open (default
+// 20,000); opening one more ends the least recently active.
+func WithMaxOpenConversations(n int) Option {
+	return withSettings(func(c *config) { c.translation.Lifecycle.MaxOpenConversations = n })
+}
+
+// WithEndOnShutdown says whether Shutdown ends the conversations and
+// sessions still open (default true). Mindlytics analyses a conversation
+// only once it has ended; turn this off when a session outlives the
+// process and another exporter will go on with it.
+func WithEndOnShutdown(end bool) Option {
+	return withSettings(func(c *config) { c.translation.Lifecycle.EndOnShutdown = end })
+}
+
+// WithMaxStringLength cuts longer string values (turn texts, tool
+// arguments and results, properties) at n characters, marking the cut
+// (default 16,384). 0: no limit.
+func WithMaxStringLength(n int) Option {
+	return withSettings(func(c *config) { c.translation.MaxStringLength = n })
+}

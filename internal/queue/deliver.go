@@ -1,0 +1,174 @@
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
+)
+
+// errShutdownDeadline is why events fail when Shutdown's deadline passes
+// before they could be sent.
+var errShutdownDeadline = errors.New("shutdown deadline passed before delivery")
+
+// failure is how the retrying sender tells the delivery rule, and then
+// deliver, which Kind of Error its final error is.
+type failure struct {
+	kind string
+	err  error
+}
+
+func (f *failure) Error() string { return f.err.Error() }
+func (f *failure) Unwrap() error { return f.err }
+
+// deliver sends one batch by the delivery rule, retrying each request, and
+// settles every event of it as sent, refused or failed.
+func (l *lane) deliver(batch []item) {
+	raws := l.raws[:0]
+	for _, it := range batch {
+		raws = append(raws, it.data)
+	}
+	refused := 0
+	settled, err := delivery.Deliver(l.q.sendCtx, delivery.SendFunc(l.send), raws,
+		delivery.Limits{MaxEvents: l.q.cfg.maxBatchEvents, MaxBytes: l.q.cfg.maxBatchBytes},
+		func(i int, err error) {
+			refused++
+			l.q.fail(batch[i:i+1], KindRejected, err)
+		})
+	l.q.counters.sent.Add(int64(settled - refused))
+	if err != nil {
+		kind := KindRejected
+		var f *failure
+		if errors.As(err, &f) {
+			kind, err = f.kind, f.err
+		}
+		l.q.fail(batch[settled:], kind, err)
+	}
+	l.q.release(batch)
+	clear(raws) // let the encoded events go
+	l.raws = raws[:0]
+}
+
+// send makes one request for raws, retrying retryable failures with
+// exponential backoff and jitter, and at least as late as Retry-After asks.
+// A final error is a *failure naming its Kind.
+func (l *lane) send(_ context.Context, raws []json.RawMessage) error {
+	q := l.q
+	var bo *backoff.ExponentialBackOff
+	start := time.Now()
+	for {
+		if q.sendCtx.Err() != nil {
+			return &failure{KindShutdown, errShutdownDeadline}
+		}
+		ctx, cancel := context.WithTimeout(q.sendCtx, q.cfg.requestTimeout)
+		began := time.Now()
+		err := q.sender.SendBatch(ctx, raws)
+		took := time.Since(began)
+		cancel()
+		if err == nil {
+			q.inst.request(len(raws), took, outcomeSuccess)
+			q.counters.batches.Add(1)
+			return nil
+		}
+		if q.sendCtx.Err() != nil {
+			q.inst.request(len(raws), took, outcomeFailure)
+			return &failure{KindShutdown, fmt.Errorf("%w: %w", errShutdownDeadline, err)}
+		}
+		if !mindlytics.IsRetryable(err) {
+			q.inst.request(len(raws), took, outcomeFailure)
+			return err // the delivery rule splits what is splittable; the rest is rejected
+		}
+		q.inst.request(len(raws), took, outcomeRetryable)
+		if bo == nil {
+			bo = &backoff.ExponentialBackOff{
+				InitialInterval:     q.cfg.retryInitial,
+				RandomizationFactor: 0.5,
+				Multiplier:          2,
+				MaxInterval:         q.cfg.retryMax,
+			}
+			bo.Reset()
+		}
+		wait := bo.NextBackOff()
+		// The service's Retry-After is a floor: jitter only ever adds to it.
+		var apiErr *mindlytics.APIError
+		if errors.As(err, &apiErr) && apiErr.RetryAfter > wait {
+			wait = apiErr.RetryAfter
+		}
+		if time.Since(start)+wait > q.cfg.retryElapsed {
+			return &failure{KindGaveUp, err}
+		}
+		q.cfg.logger.LogAttrs(q.sendCtx, slog.LevelDebug, "mindlytics queue: retrying request",
+			slog.Int("events", len(raws)), slog.Duration("wait", wait), slog.String("error", err.Error()))
+		if !l.sleep(wait) {
+			return &failure{KindShutdown, fmt.Errorf("%w: %w", errShutdownDeadline, err)}
+		}
+		q.counters.retries.Add(1)
+	}
+}
+
+// sleep waits d; false when Shutdown's deadline passed meanwhile.
+func (l *lane) sleep(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-l.q.sendCtx.Done():
+		return false
+	}
+}
+
+// fail counts items as failed (or, past Shutdown's deadline, dropped) and
+// reports them in one Error; deliver frees their room.
+func (q *Queue) fail(items []item, kind string, err error) {
+	if len(items) == 0 {
+		return
+	}
+	if kind == KindShutdown {
+		q.counters.dropped[dropShutdownDeadline].Add(int64(len(items)))
+	} else {
+		q.counters.failed.Add(int64(len(items)))
+	}
+	e := Error{
+		Time:       time.Now(),
+		StatusCode: mindlytics.StatusCode(err),
+		Kind:       kind,
+		SessionID:  items[0].sessionID,
+		EventKind:  items[0].eventKind(),
+		Events:     len(items),
+		Err:        err,
+	}
+	var apiErr *mindlytics.APIError
+	switch {
+	case kind == KindGaveUp:
+		e.Message = fmt.Sprintf("still failing after retrying for %v: %v", q.cfg.retryElapsed, err)
+	case kind == KindShutdown:
+		e.Message = err.Error()
+	case errors.As(err, &apiErr):
+		e.Message = apiErr.Message
+		if e.Message == "" {
+			e.Message = http.StatusText(apiErr.StatusCode)
+		}
+	default:
+		e.Message = err.Error()
+	}
+	q.record(e)
+}
+
+// release frees the queue room items took.
+func (q *Queue) release(items []item) {
+	var size int64
+	for _, it := range items {
+		size += int64(len(it.data))
+	}
+	q.counters.pendingEvents.Add(-int64(len(items)))
+	q.counters.pendingBytes.Add(-size)
+}

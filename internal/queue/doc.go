@@ -1,0 +1,32 @@
+// Package queue is the batching async queue between the translation of
+// spans and the Mindlytics batch endpoint (POST /bc/v1/events/queue).
+//
+// [Queue.Enqueue] encodes an event and hands it to a lane without ever
+// blocking or waiting for the network. Sessions are spread over a few lanes
+// ([WithConcurrency]) by a hash of their id. Each lane sends one request at
+// a time and does not move past a batch until it is delivered or has failed
+// for good, so the events of a session reach the service in order, while
+// lanes send concurrently. A lane sends when it holds [WithMaxRequestEvents]
+// events or [WithMaxRequestBytes] bytes, when its oldest event has waited
+// [WithFlushInterval], or when asked by [Queue.Flush] or [Queue.Shutdown].
+//
+// Failed requests are retried with exponential backoff and jitter
+// ([WithRetry]) on transport errors, 408, 429 and 5xx; a Retry-After the
+// service sends is a floor for the wait. Other 4xx are permanent. A batch
+// refused with 400 (or 413) is split in halves, in order, until the refused
+// events are isolated: the others land, and each refused event becomes an
+// [Error] with the service's message.
+//
+// The queue is bounded by events ([WithMaxQueueEvents]) and encoded bytes
+// ([WithMaxQueueBytes]), counting events waiting and in flight. When it is
+// full, the event being enqueued is dropped, counted and reported.
+// Everything that goes wrong is kept as an [Error] ([Queue.Errors],
+// [Queue.HasErrors], bounded by [WithMaxErrors]) and handed to the optional
+// [WithErrorHandler]. [Queue.Stats] and the OTel metrics
+// (mindlytics.queue.*, through [WithMeterProvider]) count what was
+// enqueued, sent, failed and dropped, batch sizes and request latency.
+//
+// [Queue.Shutdown] stops accepting events, drains the queue (retrying until
+// its context's deadline), fails what is left with an Error of kind
+// [KindShutdown], and stops every goroutine of the queue.
+package queue

@@ -1,0 +1,210 @@
+package queue
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
+)
+
+// Defaults of the queue's options, in one place.
+const (
+	// DefaultMaxBatchEvents and DefaultMaxBatchBytes bound one request, as
+	// in the collector component.
+	DefaultMaxBatchEvents = delivery.DefaultMaxRequestEvents
+	DefaultMaxBatchBytes  = delivery.DefaultMaxRequestBytes
+	// DefaultFlushInterval is the longest an event waits for its batch to
+	// fill. Events feed the service's analysis and its live stream, which
+	// people read at human speed: a second adds no noticeable delay, while
+	// a trickle of events costs at most one request per lane and second.
+	// Busy queues send on count or size long before it.
+	DefaultFlushInterval = time.Second
+	// DefaultMaxQueueEvents bounds the events waiting or in flight.
+	DefaultMaxQueueEvents = 100_000
+	// DefaultMaxQueueBytes bounds the encoded size of the events waiting or
+	// in flight.
+	DefaultMaxQueueBytes = 64 << 20
+	// DefaultConcurrency is the number of lanes sending at the same time.
+	DefaultConcurrency = 4
+	// DefaultRetryInitialInterval, DefaultRetryMaxInterval and
+	// DefaultRetryMaxElapsed shape the exponential backoff of retries.
+	DefaultRetryInitialInterval = 200 * time.Millisecond
+	DefaultRetryMaxInterval     = 30 * time.Second
+	DefaultRetryMaxElapsed      = 5 * time.Minute
+	// DefaultRequestTimeout bounds one request, retries not included.
+	DefaultRequestTimeout = 10 * time.Second
+)
+
+// Limits of the options.
+const (
+	// MinBatchBytes and MaxBatchBytes bound the batch byte limit.
+	MinBatchBytes = delivery.MinRequestBytes
+	MaxBatchBytes = delivery.MaxRequestBytes
+	// MaxConcurrency is the most lanes a queue may have.
+	MaxConcurrency = 256
+)
+
+// config holds every setting of a Queue; defaults come from newConfig.
+type config struct {
+	maxBatchEvents int
+	maxBatchBytes  int
+	flushInterval  time.Duration
+	maxQueueEvents int
+	maxQueueBytes  int64
+	concurrency    int
+	retryInitial   time.Duration
+	retryMax       time.Duration
+	retryElapsed   time.Duration
+	requestTimeout time.Duration
+	errorHandler   func(Error)
+	meterProvider  metric.MeterProvider
+	logger         *slog.Logger
+}
+
+func newConfig(opts []Option) config {
+	c := config{
+		maxBatchEvents: DefaultMaxBatchEvents,
+		maxBatchBytes:  DefaultMaxBatchBytes,
+		flushInterval:  DefaultFlushInterval,
+		maxQueueEvents: DefaultMaxQueueEvents,
+		maxQueueBytes:  DefaultMaxQueueBytes,
+		concurrency:    DefaultConcurrency,
+		retryInitial:   DefaultRetryInitialInterval,
+		retryMax:       DefaultRetryMaxInterval,
+		retryElapsed:   DefaultRetryMaxElapsed,
+		requestTimeout: DefaultRequestTimeout,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&c)
+		}
+	}
+	if c.meterProvider == nil {
+		c.meterProvider = otel.GetMeterProvider()
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// validate reports every invalid setting, each naming its option.
+func (c config) validate() error {
+	var errs []error
+	check := func(ok bool, option, format string, args ...any) {
+		if !ok {
+			errs = append(errs, fmt.Errorf("queue: %s: "+format, append([]any{option}, args...)...))
+		}
+	}
+	check(c.maxBatchEvents >= 1, "WithMaxRequestEvents", "must be at least 1, got %d", c.maxBatchEvents)
+	check(c.maxBatchBytes >= MinBatchBytes && c.maxBatchBytes <= MaxBatchBytes, "WithMaxRequestBytes",
+		"must be between %d and %d, got %d", MinBatchBytes, MaxBatchBytes, c.maxBatchBytes)
+	check(c.flushInterval > 0, "WithFlushInterval", "must be positive, got %v", c.flushInterval)
+	check(c.maxQueueEvents >= c.maxBatchEvents, "WithMaxQueueEvents",
+		"must be at least the batch size %d, got %d", c.maxBatchEvents, c.maxQueueEvents)
+	check(c.maxQueueBytes >= int64(c.maxBatchBytes), "WithMaxQueueBytes",
+		"must be at least the batch byte limit %d, got %d", c.maxBatchBytes, c.maxQueueBytes)
+	check(c.concurrency >= 1 && c.concurrency <= MaxConcurrency, "WithConcurrency",
+		"must be between 1 and %d, got %d", MaxConcurrency, c.concurrency)
+	check(c.retryInitial > 0, "WithRetry", "initial interval must be positive, got %v", c.retryInitial)
+	check(c.retryMax >= c.retryInitial, "WithRetry",
+		"max interval %v must be at least the initial interval %v", c.retryMax, c.retryInitial)
+	check(c.retryElapsed >= 0, "WithRetry", "max elapsed time must not be negative, got %v", c.retryElapsed)
+	check(c.requestTimeout > 0, "WithRequestTimeout", "must be positive, got %v", c.requestTimeout)
+	return errors.Join(errs...)
+}
+
+// Option configures a [Queue].
+type Option interface {
+	apply(*config)
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// WithMaxRequestEvents sets the most events one request carries (default
+// [DefaultMaxBatchEvents]). A lane sends as soon as it holds that many.
+func WithMaxRequestEvents(n int) Option {
+	return optionFunc(func(c *config) { c.maxBatchEvents = n })
+}
+
+// WithMaxRequestBytes sets the largest request body, in bytes (default
+// [DefaultMaxBatchBytes], between [MinBatchBytes] and [MaxBatchBytes]). An
+// event too large to fit a batch on its own is refused by [Queue.Enqueue].
+func WithMaxRequestBytes(n int) Option {
+	return optionFunc(func(c *config) { c.maxBatchBytes = n })
+}
+
+// WithFlushInterval sets how long an event may wait for its batch to fill
+// before the batch is sent anyway (default [DefaultFlushInterval]).
+func WithFlushInterval(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.flushInterval = d })
+}
+
+// WithMaxQueueEvents bounds the number of events waiting or in flight
+// (default [DefaultMaxQueueEvents]); past it, new events are dropped.
+func WithMaxQueueEvents(n int) Option {
+	return optionFunc(func(c *config) { c.maxQueueEvents = n })
+}
+
+// WithMaxQueueBytes bounds the encoded size of the events waiting or in
+// flight (default [DefaultMaxQueueBytes]); past it, new events are dropped.
+func WithMaxQueueBytes(n int64) Option {
+	return optionFunc(func(c *config) { c.maxQueueBytes = n })
+}
+
+// WithConcurrency sets the number of lanes (default [DefaultConcurrency]).
+// Sessions are spread over the lanes by a hash of their id; each lane sends
+// one request at a time, so a session's events keep their order, and lanes
+// send concurrently.
+func WithConcurrency(n int) Option {
+	return optionFunc(func(c *config) { c.concurrency = n })
+}
+
+// WithRetry shapes the retries of failed requests: exponential backoff with
+// jitter from initial up to about max between attempts, giving up once
+// maxElapsed has passed since the first attempt (defaults
+// [DefaultRetryInitialInterval], [DefaultRetryMaxInterval],
+// [DefaultRetryMaxElapsed]). A maxElapsed of zero disables retries. A wait
+// the service asks for with Retry-After is always honoured in full.
+func WithRetry(initial, max, maxElapsed time.Duration) Option {
+	return optionFunc(func(c *config) {
+		c.retryInitial, c.retryMax, c.retryElapsed = initial, max, maxElapsed
+	})
+}
+
+// WithRequestTimeout bounds each request (default [DefaultRequestTimeout]).
+// A request that times out is retried.
+func WithRequestTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.requestTimeout = d })
+}
+
+// WithErrorHandler registers a function called with every [Error] the
+// queue records. It is called from the queue's own goroutines, possibly
+// from several at once, never while the queue holds a lock. A lane waits
+// for the handler before it sends its next batch, so the handler must
+// return promptly (hand slow work to another goroutine) and must not call
+// [Queue.Flush] or [Queue.Shutdown], which would wait for that very lane.
+// It is not called after [Queue.Shutdown] has returned.
+func WithErrorHandler(h func(Error)) Option {
+	return optionFunc(func(c *config) { c.errorHandler = h })
+}
+
+// WithMeterProvider sets where the queue reports its metrics (default the
+// global provider, otel.GetMeterProvider()). Nil keeps the default.
+func WithMeterProvider(mp metric.MeterProvider) Option {
+	return optionFunc(func(c *config) { c.meterProvider = mp })
+}
+
+// WithLogger sets the logger (default: none). The queue logs retries at
+// debug level and failed or dropped events at warn level. Nil keeps the
+// default.
+func WithLogger(l *slog.Logger) Option {
+	return optionFunc(func(c *config) { c.logger = l })
+}

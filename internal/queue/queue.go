@@ -1,0 +1,229 @@
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
+)
+
+// Sender delivers one batch of encoded events as one request whose body
+// is their JSON array. It must honour ctx and must not keep events after
+// it returns. *mindlytics.Client is a Sender.
+type Sender = delivery.Sender
+
+// Queue batches events and sends them in the background. Its methods are
+// safe for concurrent use.
+type Queue struct {
+	cfg    config
+	sender Sender
+	lanes  []*lane
+	epoch  time.Time
+
+	counters counters
+	inst     *instruments
+	drops    *dropReporter
+
+	closed   atomic.Bool   // set when Shutdown begins: Enqueue refuses
+	draining chan struct{} // closed when Shutdown begins: lanes drain
+	// sendCtx is cancelled when Shutdown's deadline passes: requests are
+	// abandoned and what is left fails.
+	sendCtx  context.Context
+	hardStop context.CancelFunc
+
+	beginOnce, endOnce sync.Once
+}
+
+// New starts a queue sending through sender.
+func New(sender Sender, opts ...Option) (*Queue, error) {
+	if sender == nil {
+		return nil, errors.New("queue: New: sender is nil")
+	}
+	cfg := newConfig(opts)
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	q := &Queue{
+		cfg:      cfg,
+		sender:   sender,
+		epoch:    time.Now(),
+		draining: make(chan struct{}),
+	}
+	inst, err := newInstruments(cfg.meterProvider, &q.counters)
+	if err != nil {
+		return nil, err
+	}
+	q.inst = inst
+	q.sendCtx, q.hardStop = context.WithCancel(context.Background())
+	q.drops = newDropReporter(q.record)
+	go q.drops.run()
+	q.lanes = make([]*lane, cfg.concurrency)
+	for i := range q.lanes {
+		q.lanes[i] = newLane(q)
+		go q.lanes[i].run()
+	}
+	return q, nil
+}
+
+// Enqueue queues ev for sending and returns at once: it never blocks and
+// never waits for the network. It encodes ev now, so later changes to its
+// maps do not affect what is sent. It returns false when ev is dropped:
+// the queue is full (by events or bytes), ev cannot be encoded or is larger
+// than a batch may be, or Shutdown has begun. Drops are counted in [Stats]
+// and reported as an [Error]. Enqueue does not validate ev; build events
+// with the constructors of package mindlytics, which do.
+func (q *Queue) Enqueue(ev mindlytics.Event) bool {
+	q.counters.enqueued.Add(1)
+	if q.closed.Load() {
+		q.refuse(dropShutdown, &ev, nil)
+		return false
+	}
+	data, err := json.Marshal(ev)
+	if err != nil {
+		q.refuse(dropUnencodable, &ev, fmt.Errorf("encoding event: %w", err))
+		return false
+	}
+	if len(data)+2 > q.cfg.maxBatchBytes {
+		q.refuse(dropTooLarge, &ev, fmt.Errorf("encoded event is %d bytes, more than a batch may hold (%d)",
+			len(data), q.cfg.maxBatchBytes))
+		return false
+	}
+	size := int64(len(data))
+	if q.counters.pendingEvents.Add(1) > int64(q.cfg.maxQueueEvents) {
+		q.counters.pendingEvents.Add(-1)
+		q.refuse(dropFullEvents, &ev, nil)
+		return false
+	}
+	if q.counters.pendingBytes.Add(size) > q.cfg.maxQueueBytes {
+		q.counters.pendingBytes.Add(-size)
+		q.counters.pendingEvents.Add(-1)
+		q.refuse(dropFullBytes, &ev, nil)
+		return false
+	}
+	it := item{data: data, sessionID: ev.SessionID, typ: ev.Type, name: ev.Event, at: time.Since(q.epoch)}
+	if !q.laneFor(ev.SessionID).push(it) {
+		q.counters.pendingBytes.Add(-size)
+		q.counters.pendingEvents.Add(-1)
+		q.refuse(dropShutdown, &ev, nil)
+		return false
+	}
+	return true
+}
+
+// laneFor picks a session's lane by the FNV-1a hash of its id: stable, so
+// a session always lands in the same lane.
+func (q *Queue) laneFor(sessionID string) *lane {
+	h := uint32(2166136261)
+	for i := 0; i < len(sessionID); i++ {
+		h ^= uint32(sessionID[i])
+		h *= 16777619
+	}
+	return q.lanes[h%uint32(len(q.lanes))]
+}
+
+// refuse counts a dropped event and notes it for reporting.
+func (q *Queue) refuse(reason dropReason, ev *mindlytics.Event, err error) {
+	q.counters.dropped[reason].Add(1)
+	q.drops.note(reason, func() Error {
+		e := Error{Time: time.Now(), Kind: KindDropped, SessionID: ev.SessionID, EventKind: ev.Kind(), Err: err}
+		switch reason {
+		case dropFullEvents:
+			e.Message = fmt.Sprintf("queue full: %d events waiting or in flight", q.cfg.maxQueueEvents)
+		case dropFullBytes:
+			e.Message = fmt.Sprintf("queue full: %d bytes waiting or in flight", q.cfg.maxQueueBytes)
+		case dropShutdown:
+			e.Message = "queue shut down"
+		default:
+			e.Kind, e.Message = KindInvalid, err.Error()
+		}
+		return e
+	})
+}
+
+// record logs an error and hands it to the error handler. It is called from
+// the queue's goroutines holding no lock, and from Enqueue only once
+// Shutdown has stopped them.
+func (q *Queue) record(e Error) {
+	q.cfg.logger.LogAttrs(context.Background(), slog.LevelWarn, "mindlytics queue: events not delivered",
+		slog.String("kind", e.Kind), slog.Int("events", e.Events), slog.String("session_id", e.SessionID),
+		slog.String("event_kind", e.EventKind), slog.Int("status", e.StatusCode), slog.String("message", e.Message))
+	if q.cfg.errorHandler != nil {
+		q.cfg.errorHandler(e)
+	}
+}
+
+// Flush sends what is queued without waiting for batches to fill, and
+// waits until every event enqueued before the call has been sent or has
+// failed for good (retries included), and drops so far are reported. It
+// returns ctx's error if ctx ends first; the events stay queued.
+func (q *Queue) Flush(ctx context.Context) error {
+	targets := make([]int64, len(q.lanes))
+	for i, l := range q.lanes {
+		targets[i] = l.requestFlush()
+	}
+	for i, l := range q.lanes {
+		if err := l.waitDone(ctx, targets[i]); err != nil {
+			return fmt.Errorf("queue: flush: %d events still pending: %w", q.counters.pendingEvents.Load(), err)
+		}
+	}
+	if err := q.drops.flush(ctx); err != nil {
+		return fmt.Errorf("queue: flush: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops accepting events, sends everything queued (retrying as
+// usual) and stops the queue's goroutines. When ctx ends first, requests
+// in flight are abandoned and the events not yet sent fail with an Error
+// of kind [KindShutdown]; Shutdown then returns ctx's error once the
+// goroutines have stopped. Later calls return at once (after the first
+// has finished); Enqueue returns false from the moment Shutdown begins.
+func (q *Queue) Shutdown(ctx context.Context) error {
+	q.beginOnce.Do(func() {
+		q.closed.Store(true)
+		close(q.draining)
+	})
+	var err error
+	for _, l := range q.lanes {
+		select {
+		case <-l.exited:
+			continue
+		case <-ctx.Done():
+		}
+		if err == nil {
+			err = fmt.Errorf("queue: shutdown: deadline passed before the queue drained: %w", ctx.Err())
+			q.hardStop()
+		}
+		<-l.exited
+	}
+	q.endOnce.Do(func() {
+		q.hardStop()
+		q.drops.shutdown()
+		if uerr := q.inst.registration.Unregister(); uerr != nil {
+			q.cfg.logger.Warn("mindlytics queue: unregistering metrics", slog.String("error", uerr.Error()))
+		}
+	})
+	return err
+}
+
+// Stats returns a snapshot of the queue's counters.
+func (q *Queue) Stats() Stats {
+	c := &q.counters
+	return Stats{
+		Enqueued:     c.enqueued.Load(),
+		Sent:         c.sent.Load(),
+		Failed:       c.failed.Load(),
+		Dropped:      c.droppedTotal(),
+		Pending:      c.pendingEvents.Load(),
+		PendingBytes: c.pendingBytes.Load(),
+		Batches:      c.batches.Load(),
+		Retries:      c.retries.Load(),
+	}
+}

@@ -1,0 +1,90 @@
+package translate
+
+import "go.opentelemetry.io/otel/attribute"
+
+type attrSource uint8
+
+const (
+	srcNone attrSource = iota
+	srcKVs             // SDK span or event attributes
+	srcSet             // SDK resource attributes
+)
+
+// Attrs is a read-only view of a set of attributes (a span's, an event's or a
+// resource's) in the SDK's representation, without copying. The collector
+// component's adapter converts pdata attributes to it once per span.
+type Attrs struct {
+	kvs []attribute.KeyValue
+	set *attribute.Set
+	src attrSource
+}
+
+func sdkAttrs(kvs []attribute.KeyValue) Attrs { return Attrs{kvs: kvs, src: srcKVs} }
+
+func sdkSet(set *attribute.Set) Attrs {
+	if set == nil {
+		return Attrs{}
+	}
+	return Attrs{set: set, src: srcSet}
+}
+
+// Len returns the number of attributes.
+func (a Attrs) Len() int {
+	switch a.src {
+	case srcKVs:
+		return len(a.kvs)
+	case srcSet:
+		return a.set.Len()
+	}
+	return 0
+}
+
+// Get returns the value of key.
+func (a Attrs) Get(key string) (Value, bool) {
+	switch a.src {
+	case srcKVs:
+		for i := range a.kvs {
+			if string(a.kvs[i].Key) == key {
+				return sdkValue(a.kvs[i].Value), true
+			}
+		}
+	case srcSet:
+		if v, ok := a.set.Value(attribute.Key(key)); ok {
+			return sdkValue(v), true
+		}
+	}
+	return Value{}, false
+}
+
+// Str returns the value of key as a string ([Value.AsString]) when it is a
+// non-empty scalar; slices and maps do not count.
+func (a Attrs) Str(key string) string {
+	v, ok := a.Get(key)
+	if !ok {
+		return ""
+	}
+	switch v.Kind() {
+	case KindString, KindInt, KindDouble, KindBool:
+		return v.AsString()
+	}
+	return ""
+}
+
+// Range calls f for each attribute until f returns false.
+func (a Attrs) Range(f func(key string, v Value) bool) {
+	switch a.src {
+	case srcKVs:
+		for i := range a.kvs {
+			if !f(string(a.kvs[i].Key), sdkValue(a.kvs[i].Value)) {
+				return
+			}
+		}
+	case srcSet:
+		for i := 0; i < a.set.Len(); i++ {
+			kv, _ := a.set.Get(i)
+			if !f(string(kv.Key), sdkValue(kv.Value)) {
+				return
+			}
+		}
+	}
+}

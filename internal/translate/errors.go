@@ -1,0 +1,37 @@
+package translate
+
+import (
+	"errors"
+	"fmt"
+
+	"go.opentelemetry.io/otel/trace"
+)
+
+// ErrNoSession is the reason a span is dropped when it has no session id and
+// the session fallback gives none.
+var ErrNoSession = errors.New("no session id on the span, its trace or its resource")
+
+// ErrNoUserOrDevice is the reason a span is dropped when it has neither a
+// user id nor a device id and no default device id is configured:
+// Mindlytics needs one of the two.
+var ErrNoUserOrDevice = errors.New("no user id or device id on the span, its trace or its resource, and no default device id")
+
+// SpanError says which span could not be translated and why. The span's
+// batch-mates are translated all the same.
+type SpanError struct {
+	TraceID trace.TraceID
+	SpanID  trace.SpanID
+	Name    string // the span's name, cut at 100 characters
+	Err     error
+}
+
+func newSpanError(s *Span, err error) *SpanError {
+	return &SpanError{TraceID: s.traceID, SpanID: s.spanID, Name: truncate(s.name, 100), Err: err}
+}
+
+func (e *SpanError) Error() string {
+	return fmt.Sprintf("translate: span %q (trace %s, span %s) dropped: %v", e.Name, e.TraceID, e.SpanID, e.Err)
+}
+
+// Unwrap returns the reason.
+func (e *SpanError) Unwrap() error { return e.Err }

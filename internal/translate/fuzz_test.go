@@ -1,0 +1,143 @@
+package translate
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/instrumentation"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// FuzzTranslate feeds arbitrary attribute values (and keys) into spans of
+// every convention: the translation must not panic and every event must
+// pass Validate. (The collector module's FuzzPdataAdapter checks that its
+// pdata view reads the same spans alike.)
+func FuzzTranslate(f *testing.F) {
+	f.Add("turn", "gen_ai.operation.name", "chat", int64(3), 0.5, false)
+	f.Add("", "openinference.span.kind", `[{"role":"user","content":"hi"}]`, int64(0), 1.0, true)
+	f.Add("usage", "llm.input_messages.0.message.content", `{"messages":[{"role":"user"}]}`, int64(-5), -1.0, false)
+	f.Add("function", "traceloop.span.kind", "tool", int64(1<<40), 1e300, false)
+	f.Add("session.end", "mindlytics.properties.x", `{"a":[1,2,{"b":null}]}`, int64(7), 0.0, true)
+	f.Add("alias", "user.id", "\xff\xfe", int64(1), 2.0, false)
+	f.Fuzz(func(t *testing.T, event, key, value string, n int64, fl float64, structured bool) {
+		stubs := fuzzStubs(event, key, value, n, fl, structured)
+		spans := stubs.Snapshots()
+		clock := &fakeClock{now: t0}
+		tr := newTranslator(t, WithMaxStringLength(64), WithTraceCache(4, time.Minute), WithMaxOpenSessions(2),
+			WithMaxOpenConversations(2), WithClock(clock.Now))
+		evs, _ := tr.Translate(FromReadOnlySpans(spans))
+		all := append(evs, expireAfter(tr, clock, 24*time.Hour)...)
+		all = append(all, tr.EndAll()...)
+		for _, ev := range all {
+			require.NoError(t, ev.Validate(), "%+v", ev)
+			_, err := json.Marshal(ev)
+			require.NoError(t, err)
+		}
+	})
+}
+
+func fuzzStubs(event, key, value string, n int64, fl float64, structured bool) tracetest.SpanStubs {
+	var val attribute.Value = attribute.StringValue(value)
+	if structured {
+		var data any
+		if json.Unmarshal([]byte(value), &data) == nil {
+			val = attrFromAny(data)
+		}
+	}
+	idx := strconv.FormatInt(n%4, 10)
+	parentAttrs := dedupe([]attribute.KeyValue{
+		{Key: attribute.Key(key), Value: val},
+		sc.MindlyticsEventKey.String(event),
+		sc.SessionIDKey.String(value),
+		sc.OperationNameKey.String(key),
+		sc.OpenInferenceSpanKindKey.String(event),
+		{Key: sc.GenAIInputMessagesKey, Value: val},
+		{Key: sc.GenAIOutputMessagesKey, Value: val},
+		sc.InputTokensKey.Int64(n),
+		sc.UsageCostKey.Float64(fl),
+		sc.ConversationIDKey.String(key),
+		attribute.String(sc.PropertiesPrefix+key, value),
+		{Key: attribute.Key(sc.TraitsPrefix + key), Value: val},
+	})
+	childAttrs := dedupe([]attribute.KeyValue{
+		sc.TraceloopSpanKindKey.String(value),
+		sc.RequestModelKey.String(key),
+		sc.LLMTokenCountCompletionKey.Int64(n),
+		sc.LLMCostTotalKey.Float64(fl),
+		attribute.String("llm.input_messages."+idx+".message.role", "user"),
+		{Key: attribute.Key("llm.input_messages." + idx + ".message.content"), Value: val},
+		attribute.String("gen_ai.completion."+idx+".content", value),
+		{Key: sc.InputValueKey, Value: val},
+		{Key: sc.OutputValueKey, Value: val},
+		sc.ToolNameKey.String(value),
+		sc.PreviousIDKey.String(value),
+		sc.UserIDKey.String(key),
+		{Key: attribute.Key(key), Value: attribute.Int64Value(n)},
+	})
+	tid := trace.TraceID{1}
+	parent := trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: trace.SpanID{1}})
+	childSC := trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: trace.SpanID{2}})
+	start := t0.Add(time.Duration(n % int64(time.Hour)))
+	return tracetest.SpanStubs{
+		{
+			Name: value, SpanContext: parent, StartTime: start, EndTime: start.Add(time.Second),
+			Attributes: parentAttrs, InstrumentationScope: instrumentation.Scope{Name: "fuzz"},
+			Events: []sdktrace.Event{{Name: sc.GenAIChoiceEvent, Time: start, Attributes: []attribute.KeyValue{{Key: sc.EventMessageKey, Value: val}}}},
+		},
+		{
+			Name: key, SpanContext: childSC, Parent: parent, StartTime: start.Add(-time.Second), EndTime: start,
+			Attributes: childAttrs, InstrumentationScope: instrumentation.Scope{Name: "fuzz"},
+			Events: []sdktrace.Event{{Name: sc.GenAIUserMessageEvent, Time: start, Attributes: []attribute.KeyValue{{Key: sc.EventContentKey, Value: val}}}},
+		},
+	}
+}
+
+// dedupe keeps the first of repeated keys, as a real SDK span has no repeats.
+func dedupe(kvs []attribute.KeyValue) []attribute.KeyValue {
+	seen := map[attribute.Key]bool{}
+	out := kvs[:0]
+	for _, kv := range kvs {
+		if !seen[kv.Key] {
+			seen[kv.Key] = true
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+func attrFromAny(v any) attribute.Value {
+	switch x := v.(type) {
+	case string:
+		return attribute.StringValue(x)
+	case bool:
+		return attribute.BoolValue(x)
+	case float64:
+		if x == float64(int64(x)) {
+			return attribute.Int64Value(int64(x))
+		}
+		return attribute.Float64Value(x)
+	case []any:
+		vals := make([]attribute.Value, len(x))
+		for i, e := range x {
+			vals[i] = attrFromAny(e)
+		}
+		return attribute.SliceValue(vals...)
+	case map[string]any:
+		kvs := make([]attribute.KeyValue, 0, len(x))
+		for k, e := range x {
+			kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(k), Value: attrFromAny(e)})
+		}
+		return attribute.MapValue(kvs...)
+	case nil:
+		return attribute.Value{}
+	}
+	return attribute.StringValue(fmt.Sprint(v))
+}

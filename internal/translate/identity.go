@@ -1,0 +1,201 @@
+package translate
+
+import (
+	"time"
+
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// The fields of an identity. The first three are looked up on resources too.
+const (
+	fSession = iota
+	fUser
+	fDevice
+	fConversation
+	fAgent
+	nFields
+)
+
+// identity is who and where a span's event belongs: session, user, device,
+// conversation and agent (assistant) ids.
+type identity [nFields]string
+
+func (id *identity) empty() bool { return *id == identity{} }
+
+// SessionFallback gives the session id of a span that has none on itself, its
+// trace or its resource; ok false drops the span with [ErrNoSession]. It is
+// called with the Translator's lock held: it must be quick and must not call
+// the Translator.
+type SessionFallback func(traceID trace.TraceID) (sessionID string, ok bool)
+
+// SessionFromTraceID makes each trace without a session id a session of its
+// own, named by the trace id. It is the default.
+func SessionFromTraceID() SessionFallback {
+	return func(traceID trace.TraceID) (string, bool) { return traceID.String(), true }
+}
+
+// FixedSession puts every span without a session id into the session id.
+func FixedSession(id string) SessionFallback {
+	return func(trace.TraceID) (string, bool) { return id, true }
+}
+
+// NoSession drops spans without a session id.
+func NoSession() SessionFallback {
+	return func(trace.TraceID) (string, bool) { return "", false }
+}
+
+var (
+	conversationKeys = []string{string(sc.ConversationIDKey)}
+	agentKeys        = []string{string(sc.AgentIDKey), string(sc.GenAIAgentNameKey), string(sc.OpenInferenceAgentNameKey)}
+)
+
+// ownIdentity reads the ids on the span's own attributes.
+func (t *Translator) ownIdentity(s *Span) identity {
+	var id identity
+	id[fSession] = firstStr(s.attrs, t.cfg.SessionKeys...)
+	id[fUser] = firstStr(s.attrs, t.cfg.UserKeys...)
+	id[fDevice] = firstStr(s.attrs, t.cfg.DeviceKeys...)
+	id[fConversation] = firstStr(s.attrs, conversationKeys...)
+	id[fAgent] = firstStr(s.attrs, agentKeys...)
+	return id
+}
+
+func (t *Translator) resourceField(s *Span, f int) string {
+	switch f {
+	case fSession:
+		return firstStr(s.resource, t.cfg.SessionKeys...)
+	case fUser:
+		return firstStr(s.resource, t.cfg.UserKeys...)
+	case fDevice:
+		return firstStr(s.resource, t.cfg.DeviceKeys...)
+	}
+	return ""
+}
+
+// traceGroup is the spans of one trace within a batch.
+type traceGroup struct {
+	spans []int
+	byID  map[trace.SpanID]int // built when a span needs its ancestors
+	// first holds each field from the earliest-starting span of the trace
+	// that carries it on its own attributes: the trace's identity.
+	first      identity
+	firstAt    [nFields]time.Time
+	remembered bool
+}
+
+// batchIdentities is the identity each span of a batch carries itself and the
+// batch's spans grouped by trace.
+type batchIdentities struct {
+	own    []identity
+	traces map[trace.TraceID]*traceGroup
+}
+
+func (t *Translator) collectIdentities(spans []Span) batchIdentities {
+	b := batchIdentities{own: make([]identity, len(spans)), traces: make(map[trace.TraceID]*traceGroup)}
+	for i := range spans {
+		s := &spans[i]
+		b.own[i] = t.ownIdentity(s)
+		g := b.traces[s.traceID]
+		if g == nil {
+			g = &traceGroup{}
+			b.traces[s.traceID] = g
+		}
+		g.spans = append(g.spans, i)
+		for f, v := range b.own[i] {
+			if v != "" && (g.first[f] == "" || s.start.Before(g.firstAt[f])) {
+				g.first[f], g.firstAt[f] = v, s.start
+			}
+		}
+	}
+	return b
+}
+
+// maxAncestry bounds the walk up a trace, against cycles in broken input.
+const maxAncestry = 256
+
+// ancestorField returns field f from the nearest ancestor of span i in the
+// batch that carries it.
+func (g *traceGroup) ancestorField(spans []Span, own []identity, i, f int) string {
+	if len(g.spans) < 2 {
+		return ""
+	}
+	if g.byID == nil {
+		g.byID = make(map[trace.SpanID]int, len(g.spans))
+		for _, j := range g.spans {
+			g.byID[spans[j].spanID] = j
+		}
+	}
+	parent := spans[i].parentID
+	for range maxAncestry {
+		j, ok := g.byID[parent]
+		if !ok || !parent.IsValid() {
+			return ""
+		}
+		if v := own[j][f]; v != "" {
+			return v
+		}
+		parent = spans[j].parentID
+	}
+	return ""
+}
+
+// resolve finds a span's identity: each field from the span, its ancestors in the
+// batch, the rest of its trace in the batch, the trace cache, then the
+// span's resource; then the session fallback and the default device id.
+// Callers hold t.mu (the cache).
+func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.Time) (identity, error) {
+	s := &spans[i]
+	id := b.own[i]
+	g := b.traces[s.traceID]
+	var cached identity
+	cacheRead := false
+	for f := range nFields {
+		if id[f] != "" {
+			continue
+		}
+		if v := g.ancestorField(spans, b.own, i, f); v != "" {
+			id[f] = v
+			continue
+		}
+		if v := g.first[f]; v != "" {
+			id[f] = v
+			continue
+		}
+		if !cacheRead {
+			cached, _ = t.traces.get(s.traceID, now)
+			cacheRead = true
+		}
+		if v := cached[f]; v != "" {
+			id[f] = v
+			continue
+		}
+		id[f] = t.resourceField(s, f)
+	}
+	if id[fSession] == "" {
+		sid, ok := t.cfg.SessionFallback(s.traceID)
+		if !ok || sid == "" {
+			return id, ErrNoSession
+		}
+		id[fSession] = sid
+	}
+	if id[fUser] == "" && id[fDevice] == "" {
+		if t.cfg.DefaultDeviceID == "" {
+			return id, ErrNoUserOrDevice
+		}
+		id[fDevice] = t.cfg.DefaultDeviceID
+	}
+	return id, nil
+}
+
+// remember puts each trace's identity of this batch into the cache, for its
+// spans still to come. Callers hold t.mu.
+func (t *Translator) remember(spans []Span, b *batchIdentities, now time.Time) {
+	for i := range spans { // in batch order, so that eviction is deterministic
+		g := b.traces[spans[i].traceID]
+		if !g.remembered && !g.first.empty() {
+			t.traces.put(spans[i].traceID, g.first, now)
+		}
+		g.remembered = true
+	}
+}

@@ -1,0 +1,103 @@
+package translate
+
+import (
+	"testing"
+
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/stretchr/testify/assert"
+	"go.opentelemetry.io/otel/attribute"
+)
+
+func TestExchangeFromMessageAttrs(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		in, out  string
+		want     exchange
+		inStruct attribute.Value
+	}{
+		{
+			name: "last user message with text wins",
+			in: `[{"role":"user","parts":[{"type":"text","content":"first"}]},{"role":"assistant","parts":[{"type":"text","content":"x"}]},` +
+				`{"role":"user","parts":[{"type":"text","content":"second"}]},{"role":"user","parts":[{"type":"image","uri":"u"}]}]`,
+			out:  `[{"role":"assistant","parts":[{"type":"text","content":"one"},{"type":"text","content":"two"}]}]`,
+			want: exchange{user: "second", assistant: "one\ntwo"},
+		},
+		{
+			name: "text with a tool call is not the answer yet",
+			in:   `[{"role":"user","parts":[{"type":"text","content":"q"}]}]`,
+			out:  `[{"role":"assistant","parts":[{"type":"text","content":"Let me check."},{"type":"tool_call","name":"f"}]}]`,
+			want: exchange{user: "q", assistant: "Let me check.", toolCalls: true},
+		},
+		{
+			name: "OpenAI shape: content string, content parts, tool_calls",
+			in:   `[{"role":"user","content":[{"type":"text","text":"hello"}]}]`,
+			out:  `[{"role":"assistant","content":null,"tool_calls":[{"id":"1","function":{"name":"f"}}]}]`,
+			want: exchange{user: "hello", toolCalls: true},
+		},
+		{
+			name: "a string slice of JSON messages, Gemini's model role",
+			inStruct: attribute.StringSliceValue([]string{`{"role":"system","content":"sys"}`,
+				`{"role":"user","parts":[{"type":"text","content":"hey"}]}`}),
+			out:  `[{"role":"model","parts":[{"type":"text","content":"yo"}]}]`,
+			want: exchange{user: "hey", assistant: "yo"},
+		},
+		{
+			name: "a content string and an odd typed field still read",
+			in:   `[{"role":"user","content":"plain","tool_calls":"not a list"}]`,
+			out:  `{"choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"text","text":"a"},{"type":"tool_use","name":"f"}]}}]}`,
+			want: exchange{user: "plain", assistant: "a", toolCalls: true},
+		},
+		{
+			name: "parts of the wrong type are skipped, the rest read",
+			in:   `[{"role":"user","content":[1,{"type":"text","text":"ok"}]}]`,
+			want: exchange{user: "ok"},
+		},
+		{
+			name: "broken JSON and other shapes give nothing",
+			in:   `[{"role":"user",`,
+			out:  `{"unexpected":true}`,
+			want: exchange{},
+		},
+		{
+			name: "structured value",
+			inStruct: attribute.SliceValue(attribute.MapValue(attribute.String("role", "user"),
+				attribute.KeyValue{Key: "parts", Value: attribute.SliceValue(attribute.MapValue(
+					attribute.String("type", "text"), attribute.String("content", "structured")))})),
+			want: exchange{user: "structured"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var kvs []attribute.KeyValue
+			if tc.inStruct.Type() != attribute.INVALID {
+				kvs = append(kvs, attribute.KeyValue{Key: sc.GenAIInputMessagesKey, Value: tc.inStruct})
+			} else {
+				kvs = append(kvs, sc.GenAIInputMessagesKey.String(tc.in))
+			}
+			if tc.out != "" {
+				kvs = append(kvs, sc.GenAIOutputMessagesKey.String(tc.out))
+			}
+			assert.Equal(t, tc.want, exchangeFromMessageAttrs(sdkAttrs(kvs)))
+		})
+	}
+}
+
+func TestIndexedMessages(t *testing.T) {
+	kvs := []attribute.KeyValue{
+		attribute.String("gen_ai.prompt.10.role", "user"),
+		attribute.String("gen_ai.prompt.10.content", "tenth"),
+		attribute.String("gen_ai.prompt.2.role", "user"),
+		attribute.String("gen_ai.prompt.2.content", "second"),
+		attribute.String("gen_ai.prompt.x.role", "user"),           // no index: ignored
+		attribute.String("gen_ai.prompt.99999999999.role", "user"), // absurd index: ignored
+		attribute.String("gen_ai.prompt.3", "no field"),            // no field: ignored
+	}
+	tr := newTranslator(t)
+	s := tr.scanAttrs(sdkAttrs(kvs))
+	assert.Equal(t, "tenth", indexedExchange(s.olIn, s.olOut).user, "ordered by number, not by text")
+}
+
+func TestEventMessagesAcceptStructuredBodies(t *testing.T) {
+	kvs := []attribute.KeyValue{{Key: sc.EventMessageKey, Value: attribute.MapValue(
+		attribute.String("role", "assistant"), attribute.String("content", "from a map"))}}
+	assert.Equal(t, "from a map", eventMessage(sdkAttrs(kvs), sc.EventMessageKey).text)
+}

@@ -1,0 +1,217 @@
+package translate
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+// Settings are the translation's user-facing settings, defined once for
+// both front doors: the in-process exporter's With… options set these
+// fields, and the collector component's YAML decodes into them (each key
+// is the snake_case of the Go option: WithTraceCacheSize is
+// identity::trace_cache_size). Every value, zero included, means what its
+// field says; [DefaultSettings] holds the defaults.
+type Settings struct {
+	// Identity says where session, user and device ids are found.
+	Identity IdentitySettings `mapstructure:"identity"`
+	// Lifecycle says when sessions and conversations that the spans never
+	// end are ended.
+	Lifecycle LifecycleSettings `mapstructure:"lifecycle"`
+	// MaxStringLength cuts longer string values (turn texts, tool arguments
+	// and results, properties), in characters; the cut is marked with
+	// [TruncationMark]. 0: no limit.
+	MaxStringLength int `mapstructure:"max_string_length"`
+}
+
+// IdentitySettings says where the translation finds a span's ids.
+type IdentitySettings struct {
+	// SessionIDKeys, UserIDKeys and DeviceIDKeys are attribute keys looked
+	// up (on the span, then its trace, then its resource) before the
+	// built-in ones of package semconv.
+	SessionIDKeys []string `mapstructure:"session_id_keys"`
+	UserIDKeys    []string `mapstructure:"user_id_keys"`
+	DeviceIDKeys  []string `mapstructure:"device_id_keys"`
+	// SessionFallback is the session id of a span whose trace has none:
+	// [SessionFallbackTraceID] (the trace is the session) or
+	// [SessionFallbackNone] (the span is dropped with a reported error).
+	SessionFallback string `mapstructure:"session_fallback"`
+	// DefaultDeviceID is the device id of a session with neither user nor
+	// device id, since Mindlytics requires one of the two. Empty: such spans
+	// are dropped with a reported error.
+	DefaultDeviceID string `mapstructure:"default_device_id"`
+	// TraceCacheSize and TraceCacheTTL bound the memory of identities seen
+	// per trace, which later spans of the trace without ids of their own
+	// take (some pipelines put the session id on the root span only).
+	TraceCacheSize int           `mapstructure:"trace_cache_size"`
+	TraceCacheTTL  time.Duration `mapstructure:"trace_cache_ttl"`
+}
+
+// LifecycleSettings says when idle sessions and conversations are ended.
+type LifecycleSettings struct {
+	// SessionIdleTimeout ends a session (and its open conversations) after
+	// this long without a span.
+	SessionIdleTimeout time.Duration `mapstructure:"session_idle_timeout"`
+	// ConversationIdleTimeout ends a conversation after this long without a
+	// span; at most SessionIdleTimeout.
+	ConversationIdleTimeout time.Duration `mapstructure:"conversation_idle_timeout"`
+	// IdleCheckInterval is how often idle sessions and conversations are
+	// looked for. 0: a quarter of the shorter idle timeout, between one
+	// second and one minute.
+	IdleCheckInterval time.Duration `mapstructure:"idle_check_interval"`
+	// MaxOpenSessions and MaxOpenConversations bound the state; opening one
+	// more ends the least recently active.
+	MaxOpenSessions      int `mapstructure:"max_open_sessions"`
+	MaxOpenConversations int `mapstructure:"max_open_conversations"`
+	// EndOnShutdown ends every open conversation and session at shutdown.
+	// Mindlytics analyses a conversation only once it has ended; turn it off
+	// when a session outlives the process and another exporter goes on
+	// with it.
+	EndOnShutdown bool `mapstructure:"end_on_shutdown"`
+}
+
+// Values of IdentitySettings.SessionFallback.
+const (
+	SessionFallbackTraceID = "trace_id"
+	SessionFallbackNone    = "none"
+)
+
+// Bounds of the settings.
+const (
+	// MaxIDLength is the longest id the service accepts.
+	MaxIDLength = 100
+	// MinStringLength is the smallest MaxStringLength other than 0: below
+	// it no text keeps its meaning.
+	MinStringLength = 16
+)
+
+// DefaultSettings returns the defaults of both front doors.
+func DefaultSettings() Settings {
+	return Settings{
+		Identity: IdentitySettings{
+			SessionFallback: SessionFallbackTraceID,
+			DefaultDeviceID: DefaultDeviceID,
+			TraceCacheSize:  DefaultTraceCacheSize,
+			TraceCacheTTL:   DefaultTraceCacheTTL,
+		},
+		Lifecycle: LifecycleSettings{
+			SessionIdleTimeout:      DefaultSessionIdleTimeout,
+			ConversationIdleTimeout: DefaultConversationIdleTimeout,
+			MaxOpenSessions:         DefaultMaxOpenSessions,
+			MaxOpenConversations:    DefaultMaxOpenConversations,
+			EndOnShutdown:           true,
+		},
+		MaxStringLength: DefaultMaxStringLength,
+	}
+}
+
+// SettingError names an invalid setting by its collector key and its Go
+// option, so that the message fits whichever front door the user
+// configured.
+type SettingError struct {
+	Key    string // the collector key, e.g. "identity::trace_cache_size"
+	Option string // the exporter option, e.g. "WithTraceCacheSize"
+	Reason string
+}
+
+func (e *SettingError) Error() string {
+	return fmt.Sprintf("%s (%s): %s", e.Key, e.Option, e.Reason)
+}
+
+// Validate returns one *SettingError per invalid setting.
+func (s Settings) Validate() []error {
+	var errs []error
+	bad := func(key, option, format string, args ...any) {
+		errs = append(errs, &SettingError{Key: key, Option: option, Reason: fmt.Sprintf(format, args...)})
+	}
+	id, lc := s.Identity, s.Lifecycle
+	for _, l := range []struct {
+		key, option string
+		keys        []string
+	}{
+		{"identity::session_id_keys", "WithSessionIDKeys", id.SessionIDKeys},
+		{"identity::user_id_keys", "WithUserIDKeys", id.UserIDKeys},
+		{"identity::device_id_keys", "WithDeviceIDKeys", id.DeviceIDKeys},
+	} {
+		for i, k := range l.keys {
+			if strings.TrimSpace(k) == "" {
+				bad(fmt.Sprintf("%s[%d]", l.key, i), l.option, "empty key")
+			}
+		}
+	}
+	switch id.SessionFallback {
+	case SessionFallbackTraceID, SessionFallbackNone:
+	default:
+		bad("identity::session_fallback", "WithSessionFallback", "%q is not one of %q, %q",
+			id.SessionFallback, SessionFallbackTraceID, SessionFallbackNone)
+	}
+	if n := len([]rune(id.DefaultDeviceID)); n > MaxIDLength {
+		bad("identity::default_device_id", "WithDefaultDeviceID", "%d characters, at most %d allowed", n, MaxIDLength)
+	}
+	if id.TraceCacheSize < 1 {
+		bad("identity::trace_cache_size", "WithTraceCacheSize", "is %d; it must be at least 1", id.TraceCacheSize)
+	}
+	if id.TraceCacheTTL <= 0 {
+		bad("identity::trace_cache_ttl", "WithTraceCacheTTL", "is %s; it must be positive", id.TraceCacheTTL)
+	}
+	if lc.SessionIdleTimeout <= 0 {
+		bad("lifecycle::session_idle_timeout", "WithSessionIdleTimeout", "is %s; it must be positive", lc.SessionIdleTimeout)
+	}
+	if lc.ConversationIdleTimeout <= 0 {
+		bad("lifecycle::conversation_idle_timeout", "WithConversationIdleTimeout", "is %s; it must be positive", lc.ConversationIdleTimeout)
+	} else if lc.SessionIdleTimeout > 0 && lc.ConversationIdleTimeout > lc.SessionIdleTimeout {
+		bad("lifecycle::conversation_idle_timeout", "WithConversationIdleTimeout", "%s is longer than the session idle timeout (%s)",
+			lc.ConversationIdleTimeout, lc.SessionIdleTimeout)
+	}
+	if lc.IdleCheckInterval < 0 {
+		bad("lifecycle::idle_check_interval", "WithIdleCheckInterval", "is %s; it must be 0 (automatic) or positive", lc.IdleCheckInterval)
+	}
+	if lc.MaxOpenSessions < 1 {
+		bad("lifecycle::max_open_sessions", "WithMaxOpenSessions", "is %d; it must be at least 1", lc.MaxOpenSessions)
+	}
+	if lc.MaxOpenConversations < 1 {
+		bad("lifecycle::max_open_conversations", "WithMaxOpenConversations", "is %d; it must be at least 1", lc.MaxOpenConversations)
+	}
+	if s.MaxStringLength != 0 && s.MaxStringLength < MinStringLength {
+		bad("max_string_length", "WithMaxStringLength", "is %d; it must be 0 (no limit) or at least %d", s.MaxStringLength, MinStringLength)
+	}
+	return errs
+}
+
+// Options turns the settings into the translator's options; the
+// configured identity keys come before the built-in ones.
+func (s Settings) Options() []Option {
+	id, lc := s.Identity, s.Lifecycle
+	fallback := SessionFromTraceID()
+	if id.SessionFallback == SessionFallbackNone {
+		fallback = NoSession()
+	}
+	return []Option{
+		WithSessionKeys(concat(id.SessionIDKeys, semconv.DefaultSessionKeys())...),
+		WithUserKeys(concat(id.UserIDKeys, semconv.DefaultUserKeys())...),
+		WithDeviceKeys(concat(id.DeviceIDKeys, semconv.DefaultDeviceKeys())...),
+		WithSessionFallback(fallback),
+		WithDefaultDeviceID(id.DefaultDeviceID),
+		WithTraceCache(id.TraceCacheSize, id.TraceCacheTTL),
+		WithSessionIdleTimeout(lc.SessionIdleTimeout),
+		WithConversationIdleTimeout(lc.ConversationIdleTimeout),
+		WithMaxOpenSessions(lc.MaxOpenSessions),
+		WithMaxOpenConversations(lc.MaxOpenConversations),
+		WithMaxStringLength(s.MaxStringLength),
+	}
+}
+
+// CheckInterval is how often the front doors look for idle sessions:
+// IdleCheckInterval, or when it is 0 a quarter of the shorter idle
+// timeout, between one second and one minute.
+func (s Settings) CheckInterval() time.Duration {
+	if d := s.Lifecycle.IdleCheckInterval; d > 0 {
+		return d
+	}
+	shortest := min(s.Lifecycle.ConversationIdleTimeout, s.Lifecycle.SessionIdleTimeout)
+	return min(max(shortest/4, time.Second), time.Minute)
+}
+
+func concat(a, b []string) []string { return append(append([]string(nil), a...), b...) }

@@ -1,0 +1,163 @@
+package translate
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/attribute"
+
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+func TestNewStartsFromTheDefaults(t *testing.T) {
+	tr := newTranslator(t, WithMaxOpenSessions(5))
+	want := DefaultConfig()
+	assert.Equal(t, want.SessionKeys, tr.cfg.SessionKeys)
+	assert.Equal(t, DefaultDeviceID, tr.cfg.DefaultDeviceID)
+	assert.Equal(t, DefaultSessionIdleTimeout, tr.cfg.SessionIdleTimeout)
+	assert.Equal(t, DefaultMaxStringLength, tr.cfg.MaxStringLength)
+	assert.Equal(t, 5, tr.cfg.MaxOpenSessions)
+
+	keys := []string{"a", "b"}
+	tr = newTranslator(t, WithSessionKeys(keys...))
+	keys[0] = "changed"
+	assert.Equal(t, []string{"a", "b"}, tr.cfg.SessionKeys, "the caller's slices are copied")
+}
+
+func TestNewRejectsInvalidConfig(t *testing.T) {
+	for _, tc := range []struct {
+		opt  Option
+		want string
+	}{
+		{WithSessionIdleTimeout(0), "SessionIdleTimeout"},
+		{WithConversationIdleTimeout(-time.Second), "ConversationIdleTimeout"},
+		{WithMaxOpenSessions(0), "MaxOpenSessions"},
+		{WithMaxOpenConversations(-1), "MaxOpenConversations"},
+		{WithTraceCache(0, time.Minute), "TraceCacheSize"},
+		{WithTraceCache(1, 0), "TraceCacheTTL"},
+		{WithMaxStringLength(-1), "MaxStringLength"},
+		{WithSessionKeys(), "key lists"},
+		{WithSessionFallback(nil), "SessionFallback"},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			_, err := New(tc.opt)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+// TestSettingsMeanWhatTheySay checks every documented special value of the
+// settings both front doors share, through a real translation.
+func TestSettingsMeanWhatTheySay(t *testing.T) {
+	long := strings.Repeat("x", 20_000)
+	deviceless := root("turn", 0, time.Second, sc.SessionID("s"), sc.MindlyticsEvent(sc.EventTurn),
+		sc.TurnUser(long), sc.TurnAssistant("a"))
+	translateWith := func(t *testing.T, s Settings) ([]string, []error) {
+		t.Helper()
+		require.Empty(t, s.Validate())
+		evs, errs := translateSpans(t, s.Options(), recordSpans(t, nil, deviceless))
+		var users []string
+		for _, ev := range evs {
+			if u, ok := ev.Properties["user"].(string); ok {
+				users = append(users, u)
+			}
+			if ev.DeviceID != "" {
+				users = append(users, "device:"+ev.DeviceID)
+			}
+		}
+		return users, errs
+	}
+	t.Run("max_string_length 0 is no limit", func(t *testing.T) {
+		s := DefaultSettings()
+		s.MaxStringLength = 0
+		got, errs := translateWith(t, s)
+		require.Empty(t, errs)
+		assert.Contains(t, got, long)
+	})
+	t.Run("the default max_string_length cuts at 16384 characters", func(t *testing.T) {
+		got, errs := translateWith(t, DefaultSettings())
+		require.Empty(t, errs)
+		assert.Contains(t, got, strings.Repeat("x", DefaultMaxStringLength-len([]rune(TruncationMark)))+TruncationMark)
+	})
+	t.Run("default_device_id empty drops such spans with a reason", func(t *testing.T) {
+		s := DefaultSettings()
+		s.Identity.DefaultDeviceID = ""
+		got, errs := translateWith(t, s)
+		assert.Empty(t, got)
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], ErrNoUserOrDevice)
+	})
+	t.Run("the default device id stands in", func(t *testing.T) {
+		got, errs := translateWith(t, DefaultSettings())
+		require.Empty(t, errs)
+		assert.Contains(t, got, "device:"+DefaultDeviceID)
+	})
+	t.Run("session_fallback none drops spans without a session", func(t *testing.T) {
+		s := DefaultSettings()
+		s.Identity.SessionFallback = SessionFallbackNone
+		require.Empty(t, s.Validate())
+		_, errs := translateSpans(t, s.Options(), recordSpans(t, nil, root("chat", 0, time.Second, sc.UserID("u"),
+			sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"), sc.TurnAssistant("a"))))
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], ErrNoSession)
+	})
+	t.Run("configured keys come before the built-in ones", func(t *testing.T) {
+		s := DefaultSettings()
+		s.Identity.SessionIDKeys = []string{"app.session"}
+		evs, errs := translateSpans(t, s.Options(), recordSpans(t, nil, root("turn", 0, time.Second,
+			sc.SessionID("builtin"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"),
+			sc.TurnAssistant("a"), sc.SessionIDKey.String("builtin"))))
+		require.Empty(t, errs)
+		require.NotEmpty(t, evs)
+		assert.Equal(t, "builtin", evs[0].SessionID, "without the custom key the built-in one is read")
+		evs, errs = translateSpans(t, s.Options(), recordSpans(t, nil, root("turn", 0, time.Second,
+			sc.SessionID("builtin"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"),
+			sc.TurnAssistant("a"), sc.SessionIDKey.String("builtin"), attribute.String("app.session", "custom"))))
+		require.Empty(t, errs)
+		assert.Equal(t, "custom", evs[0].SessionID)
+	})
+	t.Run("idle_check_interval 0 is automatic", func(t *testing.T) {
+		s := DefaultSettings()
+		assert.Equal(t, time.Minute, s.CheckInterval(), "a quarter of 10 min, capped at a minute")
+		s.Lifecycle.ConversationIdleTimeout = 2 * time.Second
+		assert.Equal(t, time.Second, s.CheckInterval(), "at least a second")
+		s.Lifecycle.IdleCheckInterval = 7 * time.Second
+		assert.Equal(t, 7*time.Second, s.CheckInterval())
+	})
+}
+
+func TestSettingsValidate(t *testing.T) {
+	require.Empty(t, DefaultSettings().Validate())
+	for _, tc := range []struct {
+		change func(*Settings)
+		key    string
+		option string
+	}{
+		{func(s *Settings) { s.Identity.SessionIDKeys = []string{" "} }, "identity::session_id_keys[0]", "WithSessionIDKeys"},
+		{func(s *Settings) { s.Identity.SessionFallback = "trace" }, "identity::session_fallback", "WithSessionFallback"},
+		{func(s *Settings) { s.Identity.DefaultDeviceID = strings.Repeat("d", 101) }, "identity::default_device_id", "WithDefaultDeviceID"},
+		{func(s *Settings) { s.Identity.TraceCacheSize = 0 }, "identity::trace_cache_size", "WithTraceCacheSize"},
+		{func(s *Settings) { s.Identity.TraceCacheTTL = 0 }, "identity::trace_cache_ttl", "WithTraceCacheTTL"},
+		{func(s *Settings) { s.Lifecycle.SessionIdleTimeout = 0 }, "lifecycle::session_idle_timeout", "WithSessionIdleTimeout"},
+		{func(s *Settings) { s.Lifecycle.ConversationIdleTimeout = time.Hour }, "lifecycle::conversation_idle_timeout", "WithConversationIdleTimeout"},
+		{func(s *Settings) { s.Lifecycle.IdleCheckInterval = -1 }, "lifecycle::idle_check_interval", "WithIdleCheckInterval"},
+		{func(s *Settings) { s.Lifecycle.MaxOpenSessions = 0 }, "lifecycle::max_open_sessions", "WithMaxOpenSessions"},
+		{func(s *Settings) { s.Lifecycle.MaxOpenConversations = 0 }, "lifecycle::max_open_conversations", "WithMaxOpenConversations"},
+		{func(s *Settings) { s.MaxStringLength = 8 }, "max_string_length", "WithMaxStringLength"},
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			s := DefaultSettings()
+			tc.change(&s)
+			errs := s.Validate()
+			require.Len(t, errs, 1)
+			var se *SettingError
+			require.ErrorAs(t, errs[0], &se)
+			assert.Equal(t, tc.key, se.Key)
+			assert.Equal(t, tc.option, se.Option)
+		})
+	}
+}

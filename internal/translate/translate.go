@@ -1,0 +1,183 @@
+package translate
+
+import (
+	"container/list"
+	"slices"
+	"sync"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+// Translator turns batches of spans into Mindlytics events and keeps the
+// state of open sessions and conversations between batches. It is safe for
+// concurrent use; each call sees and updates the state atomically.
+type Translator struct {
+	cfg Config
+
+	mu        sync.Mutex
+	sessions  map[string]*session
+	sessOrder list.List // of *session, least recently active first
+	convOrder list.List // of *conversation, least recently active first
+	nConvs    int
+	traces    *traceCache
+	pending   []mindlytics.Event // scratch space of apply
+}
+
+// New returns a Translator configured by [DefaultConfig] changed by opts,
+// in order.
+func New(opts ...Option) (*Translator, error) {
+	cfg := DefaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.copyLists()
+	return &Translator{
+		cfg:      cfg,
+		sessions: make(map[string]*session),
+		traces:   newTraceCache(cfg.TraceCacheSize, cfg.TraceCacheTTL),
+	}, nil
+}
+
+// Translate turns one batch of spans into events, in the order they must be
+// sent: the events of a session in timestamp order, each session started and
+// each conversation started before its first event. Spans that make no
+// event (HTTP, DB, agent wrappers, …) still lend their trace's identity to
+// the others. A span that cannot be translated is left out with a
+// [*SpanError] in errs; the rest of the batch is translated all the same.
+func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []error) {
+	if len(spans) == 0 {
+		return nil, nil
+	}
+	recs := make([]record, 0, len(spans))
+	for i := range spans {
+		r, ok, err := t.extract(&spans[i], i)
+		switch {
+		case err != nil:
+			errs = append(errs, newSpanError(&spans[i], err))
+		case ok:
+			recs = append(recs, r)
+		}
+	}
+	ids := t.collectIdentities(spans)
+
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.cfg.Now()
+	kept := recs[:0]
+	for _, r := range recs {
+		id, err := t.resolve(spans, &ids, r.span, now)
+		if err != nil {
+			errs = append(errs, newSpanError(&spans[r.span], err))
+			continue
+		}
+		r.id = id
+		kept = append(kept, r)
+	}
+	t.remember(spans, &ids, now)
+	if len(kept) == 0 {
+		return nil, errs
+	}
+	sortRecords(kept)
+	events = make([]mindlytics.Event, 0, len(kept)+2)
+	for i := range kept {
+		var err error
+		if events, err = t.apply(&kept[i], now, events); err != nil {
+			errs = append(errs, newSpanError(&spans[kept[i].span], err))
+		}
+	}
+	return events, errs
+}
+
+// rank orders events of the same time: starts before the rest, ends after.
+func rank(k sc.EventKind) int {
+	switch k {
+	case sc.EventSessionStart:
+		return 0
+	case sc.EventConversationStart:
+		return 1
+	case sc.EventConversationEnd:
+		return 3
+	case sc.EventSessionEnd:
+		return 4
+	}
+	return 2
+}
+
+// sortRecords orders a batch by event time (then rank, then span start);
+// the sort is stable, so ties keep the batch's order.
+func sortRecords(recs []record) {
+	slices.SortStableFunc(recs, func(a, b record) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		if c := rank(a.kind) - rank(b.kind); c != 0 {
+			return c
+		}
+		return a.begin.Compare(b.begin)
+	})
+}
+
+// Expire ends the conversations and sessions that have seen no span for
+// their idle timeout as of now on the translator's clock, and forgets expired
+// traces. A session ends with its conversations ("Conversation Ended" before
+// end_session); each ending event is timestamped with the last activity of
+// what it ends, not with now, so durations in Mindlytics stay true (but
+// never later than now, whatever the clocks of the spans' hosts said). Call
+// it periodically.
+func (t *Translator) Expire() []mindlytics.Event {
+	now := t.cfg.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []mindlytics.Event
+	for el := t.sessOrder.Front(); el != nil; {
+		next := el.Next()
+		if s := el.Value.(*session); now.Sub(s.lastSeen) >= t.cfg.SessionIdleTimeout {
+			out = t.endSession(s, now, out)
+		}
+		el = next
+	}
+	for el := t.convOrder.Front(); el != nil; {
+		next := el.Next()
+		if c := el.Value.(*conversation); now.Sub(c.lastSeen) >= t.cfg.ConversationIdleTimeout {
+			out = t.endConversation(c, earlier(c.lastAt, now), out)
+		}
+		el = next
+	}
+	t.traces.purge(now)
+	return out
+}
+
+// EndAll ends every open conversation and session, as at shutdown. It
+// stamps end events by the same rule as [Translator.Expire]: each with the
+// last activity of what it ends, never later than now on the translator's
+// clock. Both front doors call it at shutdown.
+func (t *Translator) EndAll() []mindlytics.Event {
+	limit := t.cfg.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []mindlytics.Event
+	for t.sessOrder.Len() > 0 {
+		out = t.endSession(t.sessOrder.Front().Value.(*session), limit, out)
+	}
+	return out
+}
+
+// Stats is the size of a Translator's state.
+type Stats struct {
+	OpenSessions      int
+	OpenConversations int
+	CachedTraces      int
+}
+
+// Stats returns the size of the state, e.g. for metrics.
+func (t *Translator) Stats() Stats {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return Stats{OpenSessions: len(t.sessions), OpenConversations: t.nConvs, CachedTraces: t.traces.len()}
+}
