@@ -3,32 +3,43 @@ GO ?= go
 STATICCHECK_VERSION ?= v0.8.2
 GOBIN ?= $(shell $(GO) env GOPATH)/bin
 
-.PHONY: all test bench lint demo tidy
+# The modules of this repository (go.work ties them): the root module holds what
+# apps import; the collector component and the distribution's tests are their own.
+MODULES ?= . exporter/mindlyticsexporter collector
+
+.PHONY: all test bench lint demo tidy app-deps
 
 all: lint test
 
-## test: vet, build the collector distribution, then every test (the
-## collector end-to-end tests included) with the race detector.
-test: collector
-	$(GO) vet ./...
-	MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -race -count=1 -timeout 30m ./...
+## test: vet, build the collector distribution, check that apps stay free of the
+## collector, then every test of every module (the collector end-to-end tests
+## included) with the race detector.
+test: collector app-deps
+	@for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) vet ./...) || exit 1; done
+	@for m in $(MODULES); do echo "== $$m"; (cd $$m && MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -race -count=1 -timeout 30m ./...) || exit 1; done
 
-## bench: the Go benchmarks, with allocations.
+## bench: the Go benchmarks of every module, with allocations.
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...
+	@for m in $(MODULES); do (cd $$m && $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...) || exit 1; done
 
-## lint: gofmt and staticcheck (installed with go install).
+## lint: gofmt and staticcheck (installed with go install) on every module.
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
-	$(GOBIN)/staticcheck ./...
+	@for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GOBIN)/staticcheck ./...) || exit 1; done
+
+## app-deps: build a scratch app from the README snippet (tools/appcheck) on its
+## own module graph and fail if the collector or pdata is in it; prints its size.
+app-deps:
+	@tools/appcheck/run.sh
 
 ## demo: the main job end to end, on the local server unless MLSDK_API_KEY is set.
 demo:
 	$(GO) run ./cmd/mindlytics-demo
 
+## tidy: go mod tidy in every module.
 tidy:
-	$(GO) mod tidy
+	@for m in $(MODULES); do (cd $$m && GOWORK=off $(GO) mod tidy) || exit 1; done
 
 # --- otelcol-mindlytics: the collector distribution and its component ---
 OCB_VERSION ?= v0.165.0
@@ -43,18 +54,18 @@ ocb:
 
 ## collector: build otelcol-mindlytics from builder-config.yaml into collector/_build/ (git-ignored).
 collector: ocb
-	$(OCB) --config=builder-config.yaml
+	GOWORK=off $(OCB) --config=builder-config.yaml
 
 ## collector-e2e: build the distribution, then run its end-to-end tests (collector/*_test.go).
 collector-e2e: collector
-	MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -race -count=1 -timeout 15m ./collector/...
+	cd collector && MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -race -count=1 -timeout 15m ./...
 
 ## collector-bench: build the distribution and measure its throughput against otlp_http (numbers for BENCHMARKS.md).
 collector-bench: collector
-	MINDLYTICS_BENCH=1 MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -count=1 -run '^TestThroughput$$' -v -timeout 20m ./collector/
+	cd collector && MINDLYTICS_BENCH=1 MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -count=1 -run '^TestThroughput$$' -v -timeout 20m .
 
 ## mdatagen: regenerate exporter/mindlyticsexporter's generated code from its metadata.yaml
 ## (mdatagen v0.150.0, pinned by the separate tools/ module).
 mdatagen:
 	cd tools && $(GO) build -o ../bin/mdatagen go.opentelemetry.io/collector/cmd/mdatagen
-	$(GO) generate ./exporter/mindlyticsexporter
+	cd exporter/mindlyticsexporter && $(GO) generate .

@@ -1,0 +1,245 @@
+package mindlyticsexporter
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
+)
+
+// The translation reads spans through one view; the collector fills it
+// from pdata (adapt_pdata.go) and the in-process exporter from SDK spans.
+// These tests record real SDK spans, carry them to pdata as an OTLP
+// exporter and receiver would, and require both views to read the same.
+
+// recordAll records one span per attribute set, children of one root,
+// with an event and an error status on each child.
+func recordAll(t testing.TB, res []attribute.KeyValue, attrSets ...[]attribute.KeyValue) []sdktrace.ReadOnlySpan {
+	t.Helper()
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec),
+		sdktrace.WithResource(resource.NewSchemaless(res...)),
+		sdktrace.WithRawSpanLimits(sdktrace.SpanLimits{AttributeValueLengthLimit: -1, AttributeCountLimit: -1,
+			EventCountLimit: -1, AttributePerEventCountLimit: -1, LinkCountLimit: -1, AttributePerLinkCountLimit: -1}))
+	tracer := tp.Tracer("adapter-test", trace.WithInstrumentationVersion("1.2.3"))
+	ctx, root := tracer.Start(t.Context(), "root", trace.WithTimestamp(t0))
+	for i, attrs := range attrSets {
+		_, s := tracer.Start(ctx, "op", trace.WithTimestamp(t0.Add(time.Duration(i)*time.Second)),
+			trace.WithAttributes(attrs...), trace.WithSpanKind(trace.SpanKindClient))
+		s.AddEvent("ev", trace.WithTimestamp(t0.Add(time.Duration(i)*time.Second+time.Millisecond)), trace.WithAttributes(attrs...))
+		s.SetStatus(codes.Error, "boom")
+		s.End(trace.WithTimestamp(t0.Add(time.Duration(i+1) * time.Second)))
+	}
+	root.End(trace.WithTimestamp(t0.Add(time.Hour)))
+	return rec.Ended()
+}
+
+// describe reads everything the translation may read of a span view.
+func describe(s translate.Span) map[string]any {
+	attrs := func(a translate.Attrs) map[string]any {
+		m := map[string]any{}
+		a.Range(func(k string, v translate.Value) bool { m[k] = []any{v.Kind(), v.Raw(), v.AsString()}; return true })
+		return m
+	}
+	var events []any
+	for i := 0; i < s.Events().Len(); i++ {
+		ev := s.Events().At(i)
+		events = append(events, []any{ev.Name, ev.Time.UTC(), attrs(ev.Attrs)})
+	}
+	code, msg := s.Status()
+	scope, version := s.Scope()
+	return map[string]any{
+		"name": s.Name(), "kind": s.Kind(), "start": s.StartTime().UTC(), "end": s.EndTime().UTC(),
+		"trace": s.TraceID(), "span": s.SpanID(), "parent": s.ParentSpanID(),
+		"attrs": attrs(s.Attributes()), "resource": attrs(s.Resource()), "events": events,
+		"status": []any{code, msg}, "scope": []any{scope, version},
+	}
+}
+
+func requireSameViews(t testing.TB, spans []sdktrace.ReadOnlySpan) {
+	t.Helper()
+	sdk := translate.FromReadOnlySpans(spans)
+	pd := viewTraces(toTraces(spans))
+	require.Len(t, pd, len(sdk))
+	for i := range sdk {
+		// fmt prints maps in key order, and NaN as NaN (which no equality test
+		// would call equal to itself).
+		require.Equal(t, fmt.Sprintf("%#v", describe(sdk[i])), fmt.Sprintf("%#v", describe(pd[i])), "span %d", i)
+	}
+}
+
+func TestPdataViewReadsLikeTheSDKView(t *testing.T) {
+	attrs := []attribute.KeyValue{
+		attribute.String("s", "text"),
+		attribute.Int("i", 42),
+		attribute.Float64("f", 2.5),
+		attribute.Float64("whole", 3),
+		attribute.Bool("b", true),
+		attribute.String("num", " 17 "),
+		attribute.StringSlice("ss", []string{"a", "b"}),
+		attribute.Int64Slice("is", []int64{1, 2}),
+		attribute.Float64Slice("fs", []float64{0.5}),
+		attribute.BoolSlice("bs", []bool{true, false}),
+		{Key: "bytes", Value: attribute.ByteSliceValue([]byte("hi"))},
+		{Key: "map", Value: attribute.MapValue(attribute.String("k", "v"), attribute.KeyValue{Key: "n", Value: attribute.SliceValue(attribute.IntValue(1))})},
+		attribute.Float64("nan", math.NaN()),
+		attribute.String("gen_ai.input.messages", `[{"role":"user","parts":[{"type":"text","content":"hi"}]}]`),
+	}
+	requireSameViews(t, recordAll(t, []attribute.KeyValue{attribute.String("service.name", "svc"), attribute.Int("res.n", 1)}, attrs))
+}
+
+func TestPdataViewOfAnUnendedSpan(t *testing.T) {
+	s := ptrace.NewSpan()
+	s.SetStartTimestamp(pcommon.NewTimestampFromTime(t0))
+	res := attribute.NewSet()
+	v := viewSpan(s, &res, pcommon.NewInstrumentationScope())
+	assert.True(t, v.EndTime().IsZero(), "an unended span keeps a zero end, as in the SDK")
+	code, _ := v.Status()
+	assert.Equal(t, codes.Unset, code)
+}
+
+// FuzzPdataView feeds arbitrary keys and values, scalar and structured,
+// through both views.
+func FuzzPdataView(f *testing.F) {
+	f.Add("gen_ai.input.messages", `[{"role":"user","content":"hi"}]`, int64(3), 0.5, true)
+	f.Add("user.id", "\xff\xfe", int64(-1), math.Inf(1), false)
+	f.Add("", `{"a":[1,2,{"b":null}]}`, int64(1<<40), -0.0, true)
+	f.Fuzz(func(t *testing.T, key, value string, n int64, fl float64, structured bool) {
+		var val attribute.Value = attribute.StringValue(value)
+		if structured {
+			var data any
+			if json.Unmarshal([]byte(value), &data) == nil {
+				val = fromAny(data)
+			}
+		}
+		requireSameViews(t, recordAll(t, []attribute.KeyValue{attribute.String(key, value)},
+			[]attribute.KeyValue{{Key: attribute.Key(key), Value: val}, attribute.Int64(key+".n", n), attribute.Float64(key+".f", fl)}))
+	})
+}
+
+func fromAny(v any) attribute.Value {
+	switch x := v.(type) {
+	case string:
+		return attribute.StringValue(x)
+	case bool:
+		return attribute.BoolValue(x)
+	case float64:
+		return attribute.Float64Value(x)
+	case []any:
+		vals := make([]attribute.Value, len(x))
+		for i, e := range x {
+			vals[i] = fromAny(e)
+		}
+		return attribute.SliceValue(vals...)
+	case map[string]any:
+		kvs := make([]attribute.KeyValue, 0, len(x))
+		for k, e := range x {
+			kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(k), Value: fromAny(e)})
+		}
+		return attribute.MapValue(kvs...)
+	}
+	return attribute.Value{}
+}
+
+// toTraces converts recorded SDK spans to pdata by hand, field by field, as
+// an OTLP exporter and receiver would carry them to a collector.
+func toTraces(spans []sdktrace.ReadOnlySpan) ptrace.Traces {
+	td := ptrace.NewTraces()
+	for _, s := range spans {
+		rs := td.ResourceSpans().AppendEmpty()
+		if s.Resource() != nil {
+			for _, kv := range s.Resource().Attributes() {
+				putValue(rs.Resource().Attributes().PutEmpty(string(kv.Key)), kv.Value)
+			}
+		}
+		ss := rs.ScopeSpans().AppendEmpty()
+		ss.Scope().SetName(s.InstrumentationScope().Name)
+		ss.Scope().SetVersion(s.InstrumentationScope().Version)
+		ps := ss.Spans().AppendEmpty()
+		ps.SetName(s.Name())
+		ps.SetKind(ptrace.SpanKind(s.SpanKind()))
+		ps.SetTraceID(pcommon.TraceID(s.SpanContext().TraceID()))
+		ps.SetSpanID(pcommon.SpanID(s.SpanContext().SpanID()))
+		ps.SetParentSpanID(pcommon.SpanID(s.Parent().SpanID()))
+		ps.SetStartTimestamp(pcommon.NewTimestampFromTime(s.StartTime()))
+		ps.SetEndTimestamp(pcommon.NewTimestampFromTime(s.EndTime()))
+		for _, kv := range s.Attributes() {
+			putValue(ps.Attributes().PutEmpty(string(kv.Key)), kv.Value)
+		}
+		for _, ev := range s.Events() {
+			pe := ps.Events().AppendEmpty()
+			pe.SetName(ev.Name)
+			pe.SetTimestamp(pcommon.NewTimestampFromTime(ev.Time))
+			for _, kv := range ev.Attributes {
+				putValue(pe.Attributes().PutEmpty(string(kv.Key)), kv.Value)
+			}
+		}
+		switch s.Status().Code {
+		case codes.Ok:
+			ps.Status().SetCode(ptrace.StatusCodeOk)
+		case codes.Error:
+			ps.Status().SetCode(ptrace.StatusCodeError)
+		}
+		ps.Status().SetMessage(s.Status().Description)
+	}
+	return td
+}
+
+func putValue(dst pcommon.Value, v attribute.Value) {
+	switch v.Type() {
+	case attribute.STRING:
+		dst.SetStr(v.AsString())
+	case attribute.BOOL:
+		dst.SetBool(v.AsBool())
+	case attribute.INT64:
+		dst.SetInt(v.AsInt64())
+	case attribute.FLOAT64:
+		dst.SetDouble(v.AsFloat64())
+	case attribute.BYTESLICE:
+		dst.SetEmptyBytes().FromRaw(v.AsByteSlice())
+	case attribute.STRINGSLICE:
+		sl := dst.SetEmptySlice()
+		for _, e := range v.AsStringSlice() {
+			sl.AppendEmpty().SetStr(e)
+		}
+	case attribute.INT64SLICE:
+		sl := dst.SetEmptySlice()
+		for _, e := range v.AsInt64Slice() {
+			sl.AppendEmpty().SetInt(e)
+		}
+	case attribute.FLOAT64SLICE:
+		sl := dst.SetEmptySlice()
+		for _, e := range v.AsFloat64Slice() {
+			sl.AppendEmpty().SetDouble(e)
+		}
+	case attribute.BOOLSLICE:
+		sl := dst.SetEmptySlice()
+		for _, e := range v.AsBoolSlice() {
+			sl.AppendEmpty().SetBool(e)
+		}
+	case attribute.SLICE:
+		sl := dst.SetEmptySlice()
+		for _, e := range v.AsSlice() {
+			putValue(sl.AppendEmpty(), e)
+		}
+	case attribute.MAP:
+		m := dst.SetEmptyMap()
+		for _, kv := range v.AsMap() {
+			putValue(m.PutEmpty(string(kv.Key)), kv.Value)
+		}
+	}
+}
