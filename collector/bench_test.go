@@ -21,6 +21,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -137,7 +138,7 @@ func runBench(t *testing.T, col *collector, bodies [][]byte, want int, delivered
 	}
 	wg.Wait()
 	accepted := time.Since(start)
-	require.NoError(t, delivered(waitCtx(t, 5*time.Minute)))
+	require.NoError(t, delivered(testkit.Context(t, 5*time.Minute)))
 	done := time.Since(start)
 	cpu := processCPU(t, col.cmd.Process.Pid) - cpu0
 	self := processCPU(t, os.Getpid()) - self0

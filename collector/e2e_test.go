@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 var base = time.Date(2025, 5, 4, 10, 0, 0, 0, time.UTC)
@@ -49,11 +50,11 @@ func TestLocalGenAIEventLogs(t *testing.T) {
 	em := newEmitter(t, col.http)
 	sc := em.chatUsageSpan("logged", "u-logged", base)
 	em.flush(t)
-	_, err := srv.WaitForEvents(waitCtx(t, 60*time.Second), 3) // start, conversation, usage
+	_, err := srv.WaitForEvents(testkit.Context(t, 60*time.Second), 3) // start, conversation, usage
 	require.NoError(t, err)
 
 	postLogs(t, col.http, inferenceDetails(sc, "logged", base.Add(2*time.Second)))
-	_, err = srv.WaitForEvents(waitCtx(t, 60*time.Second), 4)
+	_, err = srv.WaitForEvents(testkit.Context(t, 60*time.Second), 4)
 	require.NoError(t, err)
 	col.stop()
 

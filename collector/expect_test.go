@@ -1,13 +1,13 @@
 package collector
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 // The events the translation makes of the emitter's sessions, written out
@@ -17,7 +17,7 @@ import (
 // with the last activity.
 
 func wantConventionSession(t *testing.T, sessionID, userID string, base time.Time) []mindlytics.Event {
-	ok := must[mindlytics.Event](t)
+	ok := testkit.Must[mindlytics.Event](t)
 	at := func(d time.Duration) mindlytics.Identity {
 		return mindlytics.Identity{SessionID: sessionID, UserID: userID, Time: base.Add(d)}
 	}
@@ -39,7 +39,7 @@ func wantConventionSession(t *testing.T, sessionID, userID string, base time.Tim
 }
 
 func wantGenAISession(t *testing.T, sessionID, userID string, base time.Time) []mindlytics.Event {
-	ok := must[mindlytics.Event](t)
+	ok := testkit.Must[mindlytics.Event](t)
 	at := func(d time.Duration) mindlytics.Identity {
 		return mindlytics.Identity{SessionID: sessionID, UserID: userID, Time: base.Add(d)}
 	}
@@ -65,15 +65,5 @@ func wantGenAISession(t *testing.T, sessionID, userID string, base time.Time) []
 // requireEvents compares events as they go on the wire.
 func requireEvents(t *testing.T, want, got []mindlytics.Event, msgAndArgs ...any) {
 	t.Helper()
-	require.Equal(t, encode(t, want), encode(t, got), msgAndArgs...)
-}
-
-func encode(t *testing.T, evs []mindlytics.Event) []string {
-	out := make([]string, len(evs))
-	for i, ev := range evs {
-		b, err := json.Marshal(ev)
-		require.NoError(t, err)
-		out[i] = string(b)
-	}
-	return out
+	require.Equal(t, testkit.EncodeEach(t, want), testkit.EncodeEach(t, got), msgAndArgs...)
 }

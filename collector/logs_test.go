@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -67,7 +68,7 @@ func postLogs(t *testing.T, endpoint string, ld plog.Logs) {
 }
 
 func wantLoggedSession(t *testing.T, sessionID, userID string, base time.Time) []mindlytics.Event {
-	ok := must[mindlytics.Event](t)
+	ok := testkit.Must[mindlytics.Event](t)
 	at := func(d time.Duration) mindlytics.Identity {
 		return mindlytics.Identity{SessionID: sessionID, UserID: userID, Time: base.Add(d)}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 // TestPersistentQueueSurvivesKill runs persistent.yaml against a service
@@ -54,7 +55,7 @@ func TestPersistentQueueSurvivesKill(t *testing.T) {
 	}
 	em.flush(t)
 
-	ctx := waitCtx(t, 60*time.Second)
+	ctx := testkit.Context(t, 60*time.Second)
 	require.Eventually(t, func() bool {
 		for _, r := range srv.Requests() {
 			if r.Status == 503 && r.Events == len(want) {
@@ -81,7 +82,7 @@ func TestPersistentQueueSurvivesKill(t *testing.T) {
 	require.Eventually(t, func() bool { return len(srv.Requests()) > seen }, 30*time.Second, 20*time.Millisecond,
 		"the restarted collector resumes sending what it had queued")
 	srv.Down(0)
-	_, err := srv.WaitForEvents(waitCtx(t, 60*time.Second), len(want))
+	_, err := srv.WaitForEvents(testkit.Context(t, 60*time.Second), len(want))
 	require.NoError(t, err)
 	col.stop()
 

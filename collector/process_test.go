@@ -1,8 +1,6 @@
 package collector
 
 import (
-	"bytes"
-	"context"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 // envCollector names the otelcol-mindlytics binary the tests run.
@@ -64,7 +63,7 @@ type collector struct {
 	t        *testing.T
 	name     string
 	cmd      *exec.Cmd
-	output   *syncBuffer
+	output   *testkit.SyncBuffer
 	grpc     string // OTLP gRPC endpoint, host:port
 	http     string // OTLP HTTP endpoint, host:port
 	health   string // health check URL
@@ -98,7 +97,7 @@ func startCollector(t *testing.T, spec collectorSpec) *collector {
 	c := &collector{
 		t:      t,
 		name:   spec.name,
-		output: &syncBuffer{},
+		output: &testkit.SyncBuffer{},
 		grpc:   loopback(freePort(t)),
 		http:   loopback(freePort(t)),
 		exited: make(chan struct{}),
@@ -177,37 +176,4 @@ func (c *collector) kill() {
 		_ = c.cmd.Process.Kill()
 		<-c.exited
 	})
-}
-
-// syncBuffer collects a process's output for the test's log.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// waitCtx bounds a wait generously: the CI machine may be slow.
-func waitCtx(t *testing.T, d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-func must[T any](t *testing.T) func(T, error) T {
-	return func(v T, err error) T {
-		t.Helper()
-		require.NoError(t, err)
-		return v
-	}
 }

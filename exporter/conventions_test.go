@@ -14,6 +14,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 // TestConventionsArriveAtTheService sends one model call written in each
@@ -108,7 +109,7 @@ func TestConventionsArriveAtTheService(t *testing.T) {
 					turns = append(turns, ev)
 				}
 			}
-			require.Len(t, turns, 1, "events: %v", kinds(srv.SessionEvents("s1")))
+			require.Len(t, turns, 1, "events: %v", testkit.Kinds(srv.SessionEvents("s1")))
 			assert.Equal(t, mindlytics.Event{
 				Type: mindlytics.TypeTrack, Event: mindlytics.EventConversationTurn, SessionID: "s1",
 				Timestamp: mindlytics.FormatTimestamp(end), UserID: "u1", ConversationID: "c1", Properties: tt.want,

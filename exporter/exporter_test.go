@@ -18,6 +18,7 @@ import (
 	"github.com/mindlytics/mindlytics-otel/exporter"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -33,14 +34,6 @@ func newExporter(t *testing.T, srv *mindlyticstest.Server, opts ...exporter.Opti
 	exp, err := exporter.New(context.Background(), append(base, opts...)...)
 	require.NoError(t, err)
 	return exp
-}
-
-func kinds(events []mindlytics.Event) []string {
-	out := make([]string, len(events))
-	for i, ev := range events {
-		out[i] = ev.Kind()
-	}
-	return out
 }
 
 func TestIdleSessionIsEndedInOrderWithSpanTimestamps(t *testing.T) {
@@ -77,7 +70,7 @@ func TestIdleSessionIsEndedInOrderWithSpanTimestamps(t *testing.T) {
 		"start_session", "track:Conversation Started",
 		"track:Conversation Turn", "track:Conversation Turn", "track:Conversation Turn",
 		"track:Conversation Function", "track:Conversation Ended", "end_session",
-	}, kinds(events))
+	}, testkit.Kinds(events))
 	assert.Equal(t, mindlytics.FormatTimestamp(at(0)), events[0].Timestamp, "session starts at its span's start")
 	assert.Equal(t, mindlytics.FormatTimestamp(at(3)), events[2].Timestamp, "a turn happens when its span ends")
 	assert.Equal(t, json.Number("10"), events[5].Properties["runtime"], "runtime is the span's duration in ms")
@@ -120,7 +113,7 @@ func TestShutdownDeliversAndEndsOpenSessions(t *testing.T) {
 	defer cancel()
 	require.NoError(t, tp.Shutdown(ctx))
 
-	got := kinds(srv.SessionEvents("s-shutdown"))
+	got := testkit.Kinds(srv.SessionEvents("s-shutdown"))
 	require.Len(t, got, 54)
 	assert.Equal(t, []string{"start_session", "track:Conversation Started"}, got[:2])
 	assert.Equal(t, []string{"track:Conversation Ended", "end_session"}, got[52:])
@@ -162,7 +155,7 @@ func TestBadSpanIsReportedAndItsBatchMatesDelivered(t *testing.T) {
 	defer cancel()
 	require.NoError(t, tp.Shutdown(ctx))
 
-	assert.Equal(t, []string{"start_session", "track:First", "track:Second", "end_session"}, kinds(srv.SessionEvents("s-good")))
+	assert.Equal(t, []string{"start_session", "track:First", "track:Second", "end_session"}, testkit.Kinds(srv.SessionEvents("s-good")))
 	require.True(t, exp.HasErrors())
 	errs := exp.Errors()
 	require.Len(t, errs, 1)

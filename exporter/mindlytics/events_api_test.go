@@ -9,18 +9,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 var testIdentity = Identity{SessionID: "sess-1", UserID: "user-1", Time: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
-
-// must unwraps a constructor's result in test tables; a failing
-// constructor is a broken test.
-func must(ev Event, err error) Event {
-	if err != nil {
-		panic(err)
-	}
-	return ev
-}
 
 func TestSendBatchWritesEventsAsGiven(t *testing.T) {
 	fs := newFakeService(t, answer(http.StatusOK, `{"status":"queued"}`))
@@ -56,9 +49,9 @@ func TestSendEvents(t *testing.T) {
 	fs := newFakeService(t, answer(http.StatusOK, `{"status":"queued"}`))
 	c := newTestClient(t, fs)
 	events := []Event{
-		must(StartSession(testIdentity, Properties{"plan": "pro"})),
-		must(ConversationTurn(testIdentity, "conv-1", Turn{User: "hi", Assistant: "hello", Model: "gpt-4o", PromptTokens: 3, CompletionTokens: 5})),
-		must(EndSession(testIdentity, nil)),
+		testkit.Value(StartSession(testIdentity, Properties{"plan": "pro"})),
+		testkit.Value(ConversationTurn(testIdentity, "conv-1", Turn{User: "hi", Assistant: "hello", Model: "gpt-4o", PromptTokens: 3, CompletionTokens: 5})),
+		testkit.Value(EndSession(testIdentity, nil)),
 	}
 	require.NoError(t, c.SendEvents(context.Background(), events))
 
@@ -116,7 +109,7 @@ const derivedAnswer = `[{"organization_id":"org","app_id":"proj-42","session_id"
 func TestSendEvent(t *testing.T) {
 	fs := newFakeService(t, answer(http.StatusOK, derivedAnswer))
 	c := newTestClient(t, fs)
-	ev := must(EndSession(testIdentity, Properties{"reason": "done"}))
+	ev := testkit.Value(EndSession(testIdentity, Properties{"reason": "done"}))
 	derived, err := c.SendEvent(context.Background(), ev)
 	require.NoError(t, err)
 
@@ -159,17 +152,17 @@ func TestSendEventByKind(t *testing.T) {
 		kind string
 		ev   Event
 	}{
-		{"start-session", must(StartSession(id, nil))},
-		{"end-session", must(EndSession(id, nil))},
-		{"identify", must(Identify(id, "user-2", "", Properties{"plan": "pro"}))},
-		{"alias", must(Alias(id, "user-2", "user-1"))},
-		{"track", must(Track(id, "", "Clicked", nil))},
-		{"track", must(Track(id, "conv-1", "Rated", Properties{"stars": 5}))},
-		{"start-conversation", must(ConversationStarted(id, "conv-1", nil, nil))},
-		{"end-conversation", must(ConversationEnded(id, "conv-1", nil, nil))},
-		{"conversation-turn", must(ConversationTurn(id, "conv-1", Turn{User: "u", Assistant: "a"}))},
-		{"conversation-usage", must(ConversationUsage(id, "conv-1", Usage{Cost: 0.01}))},
-		{"conversation-function", must(ConversationFunction(id, "conv-1", FunctionCall{Name: "search", Runtime: time.Second}))},
+		{"start-session", testkit.Value(StartSession(id, nil))},
+		{"end-session", testkit.Value(EndSession(id, nil))},
+		{"identify", testkit.Value(Identify(id, "user-2", "", Properties{"plan": "pro"}))},
+		{"alias", testkit.Value(Alias(id, "user-2", "user-1"))},
+		{"track", testkit.Value(Track(id, "", "Clicked", nil))},
+		{"track", testkit.Value(Track(id, "conv-1", "Rated", Properties{"stars": 5}))},
+		{"start-conversation", testkit.Value(ConversationStarted(id, "conv-1", nil, nil))},
+		{"end-conversation", testkit.Value(ConversationEnded(id, "conv-1", nil, nil))},
+		{"conversation-turn", testkit.Value(ConversationTurn(id, "conv-1", Turn{User: "u", Assistant: "a"}))},
+		{"conversation-usage", testkit.Value(ConversationUsage(id, "conv-1", Usage{Cost: 0.01}))},
+		{"conversation-function", testkit.Value(ConversationFunction(id, "conv-1", FunctionCall{Name: "search", Runtime: time.Second}))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.ev.Kind(), func(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 const waitFor = 10 * time.Second
@@ -44,36 +45,21 @@ func ctxFor(t *testing.T) context.Context {
 	return ctx
 }
 
-func must(ev mindlytics.Event, err error) mindlytics.Event {
-	if err != nil {
-		panic(err)
-	}
-	return ev
-}
-
 // sessionEvents is one well-ordered session with every kind of event.
 func sessionEvents(session string) []mindlytics.Event {
 	id := mindlytics.Identity{SessionID: session, UserID: "user-" + session}
 	return []mindlytics.Event{
-		must(mindlytics.StartSession(id, mindlytics.Properties{"channel": "web"})),
-		must(mindlytics.Identify(id, "user-"+session, "device-"+session, mindlytics.Properties{"plan": "pro"})),
-		must(mindlytics.Alias(id, "user-"+session, "anon-"+session)),
-		must(mindlytics.ConversationStarted(id, "conv-"+session, nil, nil)),
-		must(mindlytics.ConversationTurn(id, "conv-"+session, mindlytics.Turn{User: "hi", Assistant: "hello", Model: "gpt-4o", PromptTokens: 3, CompletionTokens: 5})),
-		must(mindlytics.ConversationUsage(id, "conv-"+session, mindlytics.Usage{Cost: 0.002})),
-		must(mindlytics.ConversationFunction(id, "conv-"+session, mindlytics.FunctionCall{Name: "search", Args: `{"q":"x"}`, Runtime: 12 * time.Millisecond})),
-		must(mindlytics.Track(id, "conv-"+session, "Rated", mindlytics.Properties{"stars": 5})),
-		must(mindlytics.ConversationEnded(id, "conv-"+session, nil, nil)),
-		must(mindlytics.EndSession(id, nil)),
+		testkit.Value(mindlytics.StartSession(id, mindlytics.Properties{"channel": "web"})),
+		testkit.Value(mindlytics.Identify(id, "user-"+session, "device-"+session, mindlytics.Properties{"plan": "pro"})),
+		testkit.Value(mindlytics.Alias(id, "user-"+session, "anon-"+session)),
+		testkit.Value(mindlytics.ConversationStarted(id, "conv-"+session, nil, nil)),
+		testkit.Value(mindlytics.ConversationTurn(id, "conv-"+session, mindlytics.Turn{User: "hi", Assistant: "hello", Model: "gpt-4o", PromptTokens: 3, CompletionTokens: 5})),
+		testkit.Value(mindlytics.ConversationUsage(id, "conv-"+session, mindlytics.Usage{Cost: 0.002})),
+		testkit.Value(mindlytics.ConversationFunction(id, "conv-"+session, mindlytics.FunctionCall{Name: "search", Args: `{"q":"x"}`, Runtime: 12 * time.Millisecond})),
+		testkit.Value(mindlytics.Track(id, "conv-"+session, "Rated", mindlytics.Properties{"stars": 5})),
+		testkit.Value(mindlytics.ConversationEnded(id, "conv-"+session, nil, nil)),
+		testkit.Value(mindlytics.EndSession(id, nil)),
 	}
-}
-
-func kinds(events []mindlytics.Event) []string {
-	out := make([]string, len(events))
-	for i, ev := range events {
-		out[i] = ev.Kind()
-	}
-	return out
 }
 
 func TestIntegrationSendEvents(t *testing.T) {
@@ -86,7 +72,7 @@ func TestIntegrationSendEvents(t *testing.T) {
 
 			got, err := srv.WaitForEvents(ctx, len(sent))
 			require.NoError(t, err)
-			assert.Equal(t, kinds(sent), kinds(got))
+			assert.Equal(t, testkit.Kinds(sent), testkit.Kinds(got))
 			assert.Equal(t, "user-s1", got[0].ID)
 			assert.Empty(t, srv.Violations())
 			reqs := srv.Requests()
@@ -110,7 +96,7 @@ func TestIntegrationSendBatch(t *testing.T) {
 		raw[i] = b
 	}
 	require.NoError(t, c.SendBatch(ctx, raw))
-	assert.Equal(t, kinds(sent), kinds(srv.SessionEvents("s2")))
+	assert.Equal(t, testkit.Kinds(sent), testkit.Kinds(srv.SessionEvents("s2")))
 	assert.Empty(t, srv.Violations())
 }
 
@@ -153,7 +139,7 @@ func TestIntegrationSendEventByKind(t *testing.T) {
 		"start-session", "identify", "alias", "start-conversation", "conversation-turn",
 		"conversation-usage", "conversation-function", "track", "end-conversation", "end-session",
 	}, paths)
-	assert.Equal(t, kinds(sent), kinds(srv.Events()))
+	assert.Equal(t, testkit.Kinds(sent), testkit.Kinds(srv.Events()))
 	assert.Empty(t, srv.Violations())
 }
 
@@ -306,22 +292,11 @@ func (r *liveRecorder) stop(t *testing.T) func() {
 	}
 }
 
-func receive[T any](t *testing.T, ch <-chan T, what string) T {
-	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(waitFor):
-		require.FailNow(t, "timed out waiting for "+what)
-		panic("unreachable")
-	}
-}
-
 // nextEvent skips events not named name.
 func nextEvent(t *testing.T, r *liveRecorder, name string) mindlytics.LiveEvent {
 	t.Helper()
 	for {
-		if ev := receive(t, r.events, name); ev.Event == name {
+		if ev := testkit.Receive(t, r.events, name); ev.Event == name {
 			return ev
 		}
 	}
@@ -338,7 +313,7 @@ func TestIntegrationLive(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
 	srv, c := newServerClient(t)
 	r := subscribe(t, c, "")
-	receive(t, r.connects, "the connection")
+	testkit.Receive(t, r.connects, "the connection")
 	waitConnections(t, srv, 1)
 
 	// The test's own event, then the live form of an event sent for real.
@@ -354,7 +329,7 @@ func TestIntegrationLive(t *testing.T) {
 	srv.PublishError("s8", "conversation not found")
 	var liveErr *mindlytics.LiveError
 	for liveErr == nil {
-		err := receive(t, r.errs, "the MLError")
+		err := testkit.Receive(t, r.errs, "the MLError")
 		errors.As(err, &liveErr)
 	}
 	assert.Equal(t, "s8", liveErr.SessionID)
@@ -362,7 +337,7 @@ func TestIntegrationLive(t *testing.T) {
 
 	// After the server drops the socket the client comes back on its own.
 	srv.CloseLiveConnections()
-	receive(t, r.connects, "the reconnection")
+	testkit.Receive(t, r.connects, "the reconnection")
 	waitConnections(t, srv, 1)
 	srv.PublishLive(mindlytics.LiveEvent{SessionID: "s8", Event: "After Reconnect"})
 	assert.Equal(t, "s8", nextEvent(t, r, "After Reconnect").SessionID)
@@ -382,11 +357,11 @@ func TestIntegrationLiveScopedAndDerivedURL(t *testing.T) {
 	defer c.CloseIdleConnections()
 
 	r := subscribe(t, c, "mine")
-	receive(t, r.connects, "the connection")
+	testkit.Receive(t, r.connects, "the connection")
 	waitConnections(t, srv, 1)
 	srv.PublishLive(mindlytics.LiveEvent{SessionID: "other", Event: "Not Mine"})
 	srv.PublishLive(mindlytics.LiveEvent{SessionID: "mine", Event: "Mine"})
-	ev := receive(t, r.events, "the scoped event")
+	ev := testkit.Receive(t, r.events, "the scoped event")
 	assert.Equal(t, "Mine", ev.Event, "events of other sessions are not streamed")
 }
 

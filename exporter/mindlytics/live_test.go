@@ -15,6 +15,8 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 const waitFor = 10 * time.Second
@@ -154,22 +156,11 @@ func subscribe(t *testing.T, c *Client, opts LiveOptions) *subscription {
 	return s
 }
 
-func receive[T any](t *testing.T, ch <-chan T, what string) T {
-	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(waitFor):
-		require.FailNow(t, "timed out waiting for "+what)
-		panic("unreachable")
-	}
-}
-
 // nextLiveError skips connection errors until an MLError arrives.
 func nextLiveError(t *testing.T, s *subscription) *LiveError {
 	t.Helper()
 	for {
-		err := receive(t, s.errs, "an MLError")
+		err := testkit.Receive(t, s.errs, "an MLError")
 		var liveErr *LiveError
 		if errors.As(err, &liveErr) {
 			return liveErr
@@ -196,8 +187,8 @@ func TestSubscribeLiveDispatches(t *testing.T) {
 	ls := newLiveServer(t)
 	c := newLiveClient(t, ls)
 	s := subscribe(t, c, LiveOptions{SessionID: "sess-1"})
-	conn := receive(t, ls.conns, "a connection")
-	receive(t, s.connects, "OnConnect")
+	conn := testkit.Receive(t, ls.conns, "a connection")
+	testkit.Receive(t, s.connects, "OnConnect")
 
 	writeJSON(t, conn, LiveEvent{SessionID: "sess-1", EventID: "e1", Event: "Conversation Turn",
 		Properties: map[string]any{"intents": []string{"greet"}}})
@@ -206,16 +197,16 @@ func TestSubscribeLiveDispatches(t *testing.T) {
 	require.NoError(t, conn.WriteMessage(websocket.TextMessage, []byte("not json")))
 	writeJSON(t, conn, LiveEvent{SessionID: "sess-1", EventID: "e3", Event: "Session Ended"})
 
-	ev := receive(t, s.events, "the first event")
+	ev := testkit.Receive(t, s.events, "the first event")
 	assert.Equal(t, "e1", ev.EventID)
 	assert.Equal(t, []any{"greet"}, ev.Properties["intents"])
 	liveErr := nextLiveError(t, s)
 	assert.Equal(t, "sess-1", liveErr.SessionID)
 	assert.Equal(t, "conversation c1 not found", liveErr.Message)
 	assert.Equal(t, "mindlytics: live error in session sess-1: conversation c1 not found", liveErr.Error())
-	decodeErr := receive(t, s.errs, "the decoding error")
+	decodeErr := testkit.Receive(t, s.errs, "the decoding error")
 	assert.Contains(t, decodeErr.Error(), "decoding")
-	assert.Equal(t, "e3", receive(t, s.events, "the last event").EventID)
+	assert.Equal(t, "e3", testkit.Receive(t, s.events, "the last event").EventID)
 
 	keyQueries, handshakes := ls.state()
 	assert.Equal(t, []string{"session_id=sess-1"}, keyQueries)
@@ -226,18 +217,18 @@ func TestSubscribeLiveReconnects(t *testing.T) {
 	ls := newLiveServer(t)
 	c := newLiveClient(t, ls)
 	s := subscribe(t, c, LiveOptions{InitialBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
-	first := receive(t, ls.conns, "the first connection")
-	receive(t, s.connects, "OnConnect")
+	first := testkit.Receive(t, ls.conns, "the first connection")
+	testkit.Receive(t, s.connects, "OnConnect")
 	writeJSON(t, first, LiveEvent{EventID: "before"})
-	assert.Equal(t, "before", receive(t, s.events, "the event before the drop").EventID)
+	assert.Equal(t, "before", testkit.Receive(t, s.events, "the event before the drop").EventID)
 
 	require.NoError(t, first.Close())
-	second := receive(t, ls.conns, "the second connection")
-	receive(t, s.connects, "OnConnect after the reconnect")
+	second := testkit.Receive(t, ls.conns, "the second connection")
+	testkit.Receive(t, s.connects, "OnConnect after the reconnect")
 	writeJSON(t, second, LiveEvent{EventID: "after"})
-	assert.Equal(t, "after", receive(t, s.events, "the event after the reconnect").EventID)
+	assert.Equal(t, "after", testkit.Receive(t, s.events, "the event after the reconnect").EventID)
 
-	dropErr := receive(t, s.errs, "the connection error")
+	dropErr := testkit.Receive(t, s.errs, "the connection error")
 	assert.Contains(t, dropErr.Error(), "live connection")
 	_, handshakes := ls.state()
 	assert.Equal(t, []string{"Bearer live-key-1", "Bearer live-key-2"}, handshakes, "a fresh key for each connection")
@@ -249,14 +240,14 @@ func TestSubscribeLiveRetriesTransientFailures(t *testing.T) {
 	ls.wsFailures = []int{http.StatusBadGateway}
 	c := newLiveClient(t, ls)
 	s := subscribe(t, c, LiveOptions{InitialBackoff: 10 * time.Millisecond, MaxBackoff: 20 * time.Millisecond})
-	conn := receive(t, ls.conns, "a connection after the failures")
-	receive(t, s.connects, "OnConnect")
+	conn := testkit.Receive(t, ls.conns, "a connection after the failures")
+	testkit.Receive(t, s.connects, "OnConnect")
 	writeJSON(t, conn, LiveEvent{EventID: "e1"})
-	assert.Equal(t, "e1", receive(t, s.events, "an event").EventID)
+	assert.Equal(t, "e1", testkit.Receive(t, s.events, "an event").EventID)
 
 	var statuses []int
 	for range 3 {
-		err := receive(t, s.errs, "a reported failure")
+		err := testkit.Receive(t, s.errs, "a reported failure")
 		assert.NotContains(t, err.Error(), testKey)
 		statuses = append(statuses, StatusCode(err))
 	}
@@ -299,22 +290,22 @@ func TestSubscribeLiveStopsOnCancel(t *testing.T) {
 		ls := newLiveServer(t)
 		c := newLiveClient(t, ls)
 		s := subscribe(t, c, LiveOptions{})
-		receive(t, ls.conns, "a connection")
-		receive(t, s.connects, "OnConnect")
+		testkit.Receive(t, ls.conns, "a connection")
+		testkit.Receive(t, s.connects, "OnConnect")
 
 		s.cancel()
-		receive(t, s.done, "SubscribeLive to return")
+		testkit.Receive(t, s.done, "SubscribeLive to return")
 		assert.NoError(t, s.err)
-		assert.Equal(t, websocket.CloseNormalClosure, receive(t, ls.closeCodes, "a close frame"))
+		assert.Equal(t, websocket.CloseNormalClosure, testkit.Receive(t, ls.closeCodes, "a close frame"))
 	})
 	t.Run("while backing off", func(t *testing.T) {
 		ls := newLiveServer(t)
 		ls.keyFailures = []int{503}
 		c := newLiveClient(t, ls)
 		s := subscribe(t, c, LiveOptions{InitialBackoff: time.Hour, MaxBackoff: time.Hour})
-		assert.Equal(t, 503, StatusCode(receive(t, s.errs, "the failure")))
+		assert.Equal(t, 503, StatusCode(testkit.Receive(t, s.errs, "the failure")))
 		s.cancel()
-		receive(t, s.done, "SubscribeLive to return")
+		testkit.Receive(t, s.done, "SubscribeLive to return")
 		assert.NoError(t, s.err)
 	})
 	t.Run("already cancelled", func(t *testing.T) {
@@ -332,10 +323,10 @@ func TestSubscribeLiveNoticesDeadConnection(t *testing.T) {
 	ls.silent = true
 	c := newLiveClient(t, ls)
 	s := subscribe(t, c, LiveOptions{PingInterval: 50 * time.Millisecond, InitialBackoff: 10 * time.Millisecond})
-	receive(t, ls.conns, "the first connection")
-	receive(t, s.connects, "OnConnect")
-	receive(t, ls.conns, "a new connection after the silent one")
-	err := receive(t, s.errs, "the dead connection's error")
+	testkit.Receive(t, ls.conns, "the first connection")
+	testkit.Receive(t, s.connects, "OnConnect")
+	testkit.Receive(t, ls.conns, "a new connection after the silent one")
+	err := testkit.Receive(t, s.errs, "the dead connection's error")
 	assert.Contains(t, err.Error(), "timeout")
 }
 

@@ -18,6 +18,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
 )
 
@@ -123,36 +124,12 @@ func FuzzPdataView(f *testing.F) {
 		if structured {
 			var data any
 			if json.Unmarshal([]byte(value), &data) == nil {
-				val = fromAny(data)
+				val = testkit.AttrValue(data)
 			}
 		}
 		requireSameViews(t, recordAll(t, []attribute.KeyValue{attribute.String(key, value)},
 			[]attribute.KeyValue{{Key: attribute.Key(key), Value: val}, attribute.Int64(key+".n", n), attribute.Float64(key+".f", fl)}))
 	})
-}
-
-func fromAny(v any) attribute.Value {
-	switch x := v.(type) {
-	case string:
-		return attribute.StringValue(x)
-	case bool:
-		return attribute.BoolValue(x)
-	case float64:
-		return attribute.Float64Value(x)
-	case []any:
-		vals := make([]attribute.Value, len(x))
-		for i, e := range x {
-			vals[i] = fromAny(e)
-		}
-		return attribute.SliceValue(vals...)
-	case map[string]any:
-		kvs := make([]attribute.KeyValue, 0, len(x))
-		for k, e := range x {
-			kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(k), Value: fromAny(e)})
-		}
-		return attribute.MapValue(kvs...)
-	}
-	return attribute.Value{}
 }
 
 // toTraces converts recorded SDK spans to pdata by hand, field by field, as

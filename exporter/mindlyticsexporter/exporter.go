@@ -17,8 +17,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 )
 
 // translation is what the exporter needs of the span → event translation:

@@ -18,6 +18,7 @@ import (
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadatatest"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 func TestExporterSendsThroughQueue(t *testing.T) {
@@ -27,7 +28,7 @@ func TestExporterSendsThroughQueue(t *testing.T) {
 
 	require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0, "a", "b")))
 	require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0.Add(time.Second), "c")))
-	events, err := srv.WaitForEvents(waitCtx(t), 3)
+	events, err := srv.WaitForEvents(testkit.Context(t, testkit.Wait), 3)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a", "b", "c"}, names(events))
 	metadatatest.AssertEqualExporterMindlyticsEventsTranslated(t, c.tel,
@@ -58,7 +59,7 @@ func TestExporterHonoursRetryAfter(t *testing.T) {
 
 	start := time.Now()
 	require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0, "a")))
-	events, err := srv.WaitForEvents(waitCtx(t), 1)
+	events, err := srv.WaitForEvents(testkit.Context(t, testkit.Wait), 1)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a"}, names(events))
 
@@ -81,7 +82,7 @@ func TestExporterRetriesTransientFailures(t *testing.T) {
 	srv.FailNext(503, 500)
 
 	require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0, "a", "b")))
-	events, err := srv.WaitForEvents(waitCtx(t), 2)
+	events, err := srv.WaitForEvents(testkit.Context(t, testkit.Wait), 2)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a", "b"}, names(events))
 	require.Eventually(t, func() bool { return len(srv.Requests()) == 3 }, 10*time.Second, 5*time.Millisecond)
@@ -95,7 +96,7 @@ func TestExporterDropsPermanentFailuresAndGoesOn(t *testing.T) {
 
 	require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0, "lost")))
 	require.NoError(t, c.consumeTraces(context.Background(), traces("s1", t0, "kept")))
-	events, err := srv.WaitForEvents(waitCtx(t), 1)
+	events, err := srv.WaitForEvents(testkit.Context(t, testkit.Wait), 1)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"kept"}, names(events))
 	assert.Len(t, srv.Requests(), 2, "a permanent failure is not retried")
@@ -109,7 +110,7 @@ func TestExporterCountsTranslationErrors(t *testing.T) {
 	td := traces("s1", t0, "a", "b")
 	td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes().PutBool("invalid", true)
 	require.NoError(t, c.consumeTraces(context.Background(), td), "a span the translation cannot use does not fail the pipeline")
-	events, err := srv.WaitForEvents(waitCtx(t), 1)
+	events, err := srv.WaitForEvents(testkit.Context(t, testkit.Wait), 1)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"b"}, names(events))
 	metadatatest.AssertEqualExporterMindlyticsTranslationErrors(t, c.tel,
@@ -127,7 +128,7 @@ func TestExporterDeliversIdleExpiry(t *testing.T) {
 	end, err := mindlytics.EndSession(mindlytics.Identity{SessionID: "s1", Time: t0}, nil)
 	require.NoError(t, err)
 	c.tr.setExpire(end)
-	events, err := srv.WaitForEvents(waitCtx(t), 1)
+	events, err := srv.WaitForEvents(testkit.Context(t, testkit.Wait), 1)
 	require.NoError(t, err)
 	assert.Equal(t, mindlytics.TypeEndSession, events[0].Type)
 	assert.Equal(t, "s1", events[0].SessionID)
@@ -221,7 +222,7 @@ func TestLogsAndTracesShareOneQueue(t *testing.T) {
 	require.NoError(t, te.ConsumeTraces(context.Background(), traces("s1", t0, "span-1")))
 	require.NoError(t, le.ConsumeLogs(context.Background(), ld))
 	require.NoError(t, te.ConsumeTraces(context.Background(), traces("s1", t0.Add(2*time.Second), "span-2")))
-	events, err := srv.WaitForEvents(waitCtx(t), 3)
+	events, err := srv.WaitForEvents(testkit.Context(t, testkit.Wait), 3)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"span-1", "from-log", "span-2"}, names(events))
 }

@@ -186,10 +186,3 @@ func names(events []mindlytics.Event) []string {
 	}
 	return out
 }
-
-// waitCtx bounds a wait generously: the CI machine may be slow.
-func waitCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}

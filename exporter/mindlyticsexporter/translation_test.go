@@ -2,7 +2,6 @@ package mindlyticsexporter
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
 )
 
@@ -46,34 +46,17 @@ func shutdown(t *testing.T, cs ...interface{ Shutdown(context.Context) error }) 
 // requireEvents compares events as they go on the wire.
 func requireEvents(t *testing.T, want, got []mindlytics.Event) {
 	t.Helper()
-	enc := func(evs []mindlytics.Event) []string {
-		out := make([]string, len(evs))
-		for i, ev := range evs {
-			b, err := json.Marshal(ev)
-			require.NoError(t, err)
-			out[i] = string(b)
-		}
-		return out
-	}
-	require.Equal(t, enc(want), enc(got))
+	require.Equal(t, testkit.EncodeEach(t, want), testkit.EncodeEach(t, got))
 }
 
-func must(t *testing.T) func(mindlytics.Event, error) mindlytics.Event {
-	return func(ev mindlytics.Event, err error) mindlytics.Event {
-		t.Helper()
-		require.NoError(t, err)
-		return ev
-	}
-}
-
-type spanSpec struct {
+type pdataSpec struct {
 	id, parent byte
 	name       string
 	start, end time.Duration // after t0
 	attrs      map[string]any
 }
 
-func spansOf(traceID pcommon.TraceID, specs ...spanSpec) ptrace.Traces {
+func spansOf(traceID pcommon.TraceID, specs ...pdataSpec) ptrace.Traces {
 	td := ptrace.NewTraces()
 	rs := td.ResourceSpans().AppendEmpty()
 	rs.Resource().Attributes().PutStr("service.name", "chatbot")
@@ -99,10 +82,10 @@ func TestTranslatesTracesIntoSessionEvents(t *testing.T) {
 	te, le := startPipelines(t, testConfig(srv))
 
 	td := spansOf(pcommon.TraceID{1},
-		spanSpec{1, 0, "invoke_agent helper", 0, 3 * time.Second, map[string]any{
+		pdataSpec{1, 0, "invoke_agent helper", 0, 3 * time.Second, map[string]any{
 			"session.id": "s1", "user.id": "u1", "gen_ai.operation.name": "invoke_agent",
 		}},
-		spanSpec{2, 1, "chat gpt-4o", time.Second, 2 * time.Second, map[string]any{
+		pdataSpec{2, 1, "chat gpt-4o", time.Second, 2 * time.Second, map[string]any{
 			"gen_ai.operation.name":      "chat",
 			"gen_ai.request.model":       "gpt-4o",
 			"gen_ai.usage.input_tokens":  10,
@@ -110,7 +93,7 @@ func TestTranslatesTracesIntoSessionEvents(t *testing.T) {
 			"gen_ai.input.messages":      `[{"role":"user","parts":[{"type":"text","content":"Hi"}]}]`,
 			"gen_ai.output.messages":     `[{"role":"assistant","parts":[{"type":"text","content":"Hello!"}],"finish_reason":"stop"}]`,
 		}},
-		spanSpec{3, 1, "execute_tool lookup", 2500 * time.Millisecond, 2750 * time.Millisecond, map[string]any{
+		pdataSpec{3, 1, "execute_tool lookup", 2500 * time.Millisecond, 2750 * time.Millisecond, map[string]any{
 			"gen_ai.operation.name":      "execute_tool",
 			"gen_ai.tool.name":           "lookup",
 			"gen_ai.tool.call.arguments": `{"q":"x"}`,
@@ -123,7 +106,7 @@ func TestTranslatesTracesIntoSessionEvents(t *testing.T) {
 	id := func(d time.Duration) mindlytics.Identity {
 		return mindlytics.Identity{SessionID: "s1", UserID: "u1", Time: t0.Add(d)}
 	}
-	ok := must(t)
+	ok := testkit.Must[mindlytics.Event](t)
 	want := []mindlytics.Event{
 		ok(mindlytics.StartSession(mindlytics.Identity{SessionID: "s1", UserID: "u1", Time: t0.Add(time.Second)}, nil)),
 		ok(mindlytics.ConversationStarted(id(time.Second), "s1", nil, nil)),
@@ -168,7 +151,7 @@ func TestTranslatesInferenceDetailsLogRecords(t *testing.T) {
 	// same usage, which must not count twice).
 	traceID := pcommon.TraceID{7}
 	require.NoError(t, te.ConsumeTraces(context.Background(), spansOf(traceID,
-		spanSpec{1, 0, "chat gpt-4o", 0, time.Second, map[string]any{
+		pdataSpec{1, 0, "chat gpt-4o", 0, time.Second, map[string]any{
 			"session.id": "s7", "user.id": "u7",
 			"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o",
 			"gen_ai.usage.input_tokens": 12, "gen_ai.usage.output_tokens": 3,
@@ -191,7 +174,7 @@ func TestTranslatesInferenceDetailsLogRecords(t *testing.T) {
 	id := func(d time.Duration) mindlytics.Identity {
 		return mindlytics.Identity{SessionID: "s7", UserID: "u7", Time: t0.Add(d)}
 	}
-	ok := must(t)
+	ok := testkit.Must[mindlytics.Event](t)
 	want := []mindlytics.Event{
 		ok(mindlytics.StartSession(mindlytics.Identity{SessionID: "s7", UserID: "u7", Time: t0}, nil)),
 		ok(mindlytics.ConversationStarted(id(0), "s7", nil, nil)),
@@ -211,7 +194,7 @@ func TestTranslatesPerMessageLogRecords(t *testing.T) {
 
 	traceID := pcommon.TraceID{8}
 	require.NoError(t, te.ConsumeTraces(context.Background(), spansOf(traceID,
-		spanSpec{1, 0, "chat", 0, time.Second, map[string]any{
+		pdataSpec{1, 0, "chat", 0, time.Second, map[string]any{
 			"session.id": "s8", "device.id": "d8", "gen_ai.system": "openai",
 			"gen_ai.request.model": "gpt-4o-mini", "gen_ai.usage.prompt_tokens": 4, "gen_ai.usage.completion_tokens": 2,
 		}})))
@@ -228,7 +211,7 @@ func TestTranslatesPerMessageLogRecords(t *testing.T) {
 	id := func(d time.Duration) mindlytics.Identity {
 		return mindlytics.Identity{SessionID: "s8", DeviceID: "d8", Time: t0.Add(d)}
 	}
-	ok := must(t)
+	ok := testkit.Must[mindlytics.Event](t)
 	want := []mindlytics.Event{
 		ok(mindlytics.StartSession(id(0), nil)),
 		ok(mindlytics.ConversationStarted(id(0), "s8", nil, nil)),
@@ -251,12 +234,12 @@ func TestConfiguredIdentityKeysComeFirst(t *testing.T) {
 	te, le := startPipelines(t, cfg)
 
 	require.NoError(t, te.ConsumeTraces(context.Background(), spansOf(pcommon.TraceID{9},
-		spanSpec{1, 0, "signup", 0, time.Second, map[string]any{
+		pdataSpec{1, 0, "signup", 0, time.Second, map[string]any{
 			"app.session": "mine", "session.id": "theirs", "app.user": "u9",
 			"mindlytics.event": "track", "mindlytics.event.name": "Signed Up",
 		}})))
 	require.NoError(t, te.ConsumeTraces(context.Background(), spansOf(pcommon.TraceID{10},
-		spanSpec{1, 0, "anonymous", 0, time.Second, map[string]any{
+		pdataSpec{1, 0, "anonymous", 0, time.Second, map[string]any{
 			"session.id": "anon", "mindlytics.event": "track", "mindlytics.event.name": "Visited",
 		}})))
 	shutdown(t, te, le)
@@ -294,12 +277,12 @@ func TestDocumentedZeroValues(t *testing.T) {
 	te, le := startPipelines(t, cfg)
 	long := strings.Repeat("y", 20_000)
 	require.NoError(t, te.ConsumeTraces(context.Background(), spansOf(pcommon.TraceID{11},
-		spanSpec{1, 0, "turn", 0, time.Second, map[string]any{
+		pdataSpec{1, 0, "turn", 0, time.Second, map[string]any{
 			"session.id": "with-user", "user.id": "u1", "mindlytics.event": "turn",
 			"mindlytics.turn.user": long, "mindlytics.turn.assistant": "ok",
 		}})))
 	require.NoError(t, te.ConsumeTraces(context.Background(), spansOf(pcommon.TraceID{12},
-		spanSpec{2, 0, "turn", 0, time.Second, map[string]any{
+		pdataSpec{2, 0, "turn", 0, time.Second, map[string]any{
 			"session.id": "nobody", "mindlytics.event": "turn",
 			"mindlytics.turn.user": "q", "mindlytics.turn.assistant": "a",
 		}})))

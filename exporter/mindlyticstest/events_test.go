@@ -12,6 +12,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 func TestQueueAcceptsABatch(t *testing.T) {
@@ -134,10 +135,10 @@ func TestEventEndpointAnswersDerivedEvents(t *testing.T) {
 func TestPerKindEndpoints(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	usage := must(t)(mindlytics.ConversationUsage(id("s1", 5), "c1", mindlytics.Usage{Cost: 0.25}))
-	function := must(t)(mindlytics.ConversationFunction(id("s1", 6), "c1", mindlytics.FunctionCall{Name: "lookup", Args: "{}"}))
-	identify := must(t)(mindlytics.Identify(id("s1", 7), "u-7", "", mindlytics.Properties{"tier": "gold"}))
-	alias := must(t)(mindlytics.Alias(id("s1", 8), "u-8", "u-7"))
+	usage := testkit.Must[mindlytics.Event](t)(mindlytics.ConversationUsage(id("s1", 5), "c1", mindlytics.Usage{Cost: 0.25}))
+	function := testkit.Must[mindlytics.Event](t)(mindlytics.ConversationFunction(id("s1", 6), "c1", mindlytics.FunctionCall{Name: "lookup", Args: "{}"}))
+	identify := testkit.Must[mindlytics.Event](t)(mindlytics.Identify(id("s1", 7), "u-7", "", mindlytics.Properties{"tier": "gold"}))
+	alias := testkit.Must[mindlytics.Event](t)(mindlytics.Alias(id("s1", 8), "u-8", "u-7"))
 	// In session order, each on its own endpoint.
 	byKind := []struct {
 		kind string

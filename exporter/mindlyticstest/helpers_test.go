@@ -18,6 +18,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 func TestMain(m *testing.M) {
@@ -177,41 +178,32 @@ func id(session string, sec int) mindlytics.Identity {
 	return mindlytics.Identity{SessionID: session, Time: base.Add(time.Duration(sec) * time.Second)}
 }
 
-// must fails the test on an error of an event constructor.
-func must(t *testing.T) func(mindlytics.Event, error) mindlytics.Event {
-	return func(ev mindlytics.Event, err error) mindlytics.Event {
-		t.Helper()
-		require.NoError(t, err)
-		return ev
-	}
-}
-
 func startSession(t *testing.T, session string, sec int) mindlytics.Event {
 	i := id(session, sec)
 	i.UserID = "user-" + session
-	return must(t)(mindlytics.StartSession(i, mindlytics.Properties{"plan": "pro"}))
+	return testkit.Must[mindlytics.Event](t)(mindlytics.StartSession(i, mindlytics.Properties{"plan": "pro"}))
 }
 
 func endSession(t *testing.T, session string, sec int) mindlytics.Event {
-	return must(t)(mindlytics.EndSession(id(session, sec), nil))
+	return testkit.Must[mindlytics.Event](t)(mindlytics.EndSession(id(session, sec), nil))
 }
 
 func convStarted(t *testing.T, session, conv string, sec int) mindlytics.Event {
-	return must(t)(mindlytics.ConversationStarted(id(session, sec), conv, mindlytics.Properties{"topic": "billing"}, nil))
+	return testkit.Must[mindlytics.Event](t)(mindlytics.ConversationStarted(id(session, sec), conv, mindlytics.Properties{"topic": "billing"}, nil))
 }
 
 func convEnded(t *testing.T, session, conv string, sec int) mindlytics.Event {
-	return must(t)(mindlytics.ConversationEnded(id(session, sec), conv, mindlytics.Properties{"outcome": "solved"}, nil))
+	return testkit.Must[mindlytics.Event](t)(mindlytics.ConversationEnded(id(session, sec), conv, mindlytics.Properties{"outcome": "solved"}, nil))
 }
 
 func turn(t *testing.T, session, conv string, sec int) mindlytics.Event {
-	return must(t)(mindlytics.ConversationTurn(id(session, sec), conv, mindlytics.Turn{
+	return testkit.Must[mindlytics.Event](t)(mindlytics.ConversationTurn(id(session, sec), conv, mindlytics.Turn{
 		User: "hi", Assistant: "hello", Model: "gpt-4o", PromptTokens: 10, CompletionTokens: 5,
 	}))
 }
 
 func track(t *testing.T, session string, sec int, name string) mindlytics.Event {
-	return must(t)(mindlytics.Track(id(session, sec), "", name, mindlytics.Properties{"n": 1}))
+	return testkit.Must[mindlytics.Event](t)(mindlytics.Track(id(session, sec), "", name, mindlytics.Properties{"n": 1}))
 }
 
 func gzipped(t *testing.T, b []byte) []byte {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 func TestRealtimeKeys(t *testing.T) {
@@ -62,7 +63,7 @@ func TestLiveStreamsAcceptedEvents(t *testing.T) {
 	assert.Equal(t, 2, h.srv.LiveConnections())
 
 	h.postEvents(startSession(t, "a", 0), startSession(t, "b", 0), convStarted(t, "a", "c", 1),
-		must(t)(mindlytics.Identify(id("b", 1), "ub", "", mindlytics.Properties{"tier": "gold"})),
+		testkit.Must[mindlytics.Event](t)(mindlytics.Identify(id("b", 1), "ub", "", mindlytics.Properties{"tier": "gold"})),
 		track(t, "b", 2, "Clicked"), endSession(t, "a", 3))
 	// A rejected batch streams nothing.
 	h.post(mindlytics.PathEventsQueue, []mindlytics.Event{track(t, "a", 4, "x"), {Type: "track"}})

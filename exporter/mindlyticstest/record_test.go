@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 func TestSessionEvents(t *testing.T) {
@@ -130,7 +131,7 @@ func TestReset(t *testing.T) {
 	h := newHarness(t)
 	key := h.liveKey("")
 	h.postEvents(startSession(t, "s", 0), track(t, "x", 1, "Orphan"),
-		must(t)(mindlytics.Identify(id("s", 2), "u1", "", nil)))
+		testkit.Must[mindlytics.Event](t)(mindlytics.Identify(id("s", 2), "u1", "", nil)))
 	h.srv.FailNext(500)
 	h.srv.SetLatency(time.Hour)
 	require.NotEmpty(t, h.srv.Violations())

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 func TestUserIdentifyAndAlias(t *testing.T) {
@@ -55,8 +56,8 @@ func TestUserIdentifyAndAlias(t *testing.T) {
 
 	// Identify and alias events in a session feed the same records.
 	h.postEvents(startSession(t, "s", 0),
-		must(t)(mindlytics.Identify(id("s", 1), "u2", "dev-2", mindlytics.Properties{"vip": true})),
-		must(t)(mindlytics.Alias(id("s", 2), "u2-alias", "u2")))
+		testkit.Must[mindlytics.Event](t)(mindlytics.Identify(id("s", 1), "u2", "dev-2", mindlytics.Properties{"vip": true})),
+		testkit.Must[mindlytics.Event](t)(mindlytics.Alias(id("s", 2), "u2-alias", "u2")))
 	found, ok := h.srv.User("u2-alias")
 	require.True(t, ok)
 	assert.Equal(t, "u2", found.UserID)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"log/slog"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/internal/queue"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 // Integration tests: the queue, the real client and the loopback server.

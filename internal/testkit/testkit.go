@@ -5,11 +5,13 @@ package testkit
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/attribute"
 )
 
 // Wait is how long a test waits for something that should happen soon:
@@ -90,4 +92,64 @@ func (r *Recorder[T]) Len() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.got)
+}
+
+// Value unwraps a (value, error) pair where no test is at hand (a table of
+// cases): an error means the test itself is broken, so it panics.
+func Value[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// Kinds lists the kinds of events (mindlytics.Event.Kind), for order checks.
+func Kinds[E interface{ Kind() string }](events []E) []string {
+	out := make([]string, len(events))
+	for i, ev := range events {
+		out[i] = ev.Kind()
+	}
+	return out
+}
+
+// EncodeEach encodes each value as JSON, for comparisons that show the
+// difference as text.
+func EncodeEach[T any](t testing.TB, vs []T) []string {
+	t.Helper()
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		out[i] = string(b)
+	}
+	return out
+}
+
+// AttrValue converts decoded JSON (as encoding/json gives it) to an OTel
+// attribute value: whole numbers become ints, null an empty value.
+func AttrValue(v any) attribute.Value {
+	switch x := v.(type) {
+	case string:
+		return attribute.StringValue(x)
+	case bool:
+		return attribute.BoolValue(x)
+	case float64:
+		if x == float64(int64(x)) {
+			return attribute.Int64Value(int64(x))
+		}
+		return attribute.Float64Value(x)
+	case []any:
+		vals := make([]attribute.Value, len(x))
+		for i, e := range x {
+			vals[i] = AttrValue(e)
+		}
+		return attribute.SliceValue(vals...)
+	case map[string]any:
+		kvs := make([]attribute.KeyValue, 0, len(x))
+		for k, e := range x {
+			kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(k), Value: AttrValue(e)})
+		}
+		return attribute.MapValue(kvs...)
+	}
+	return attribute.Value{}
 }

@@ -2,11 +2,11 @@ package translate
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
@@ -49,7 +49,7 @@ func fuzzStubs(event, key, value string, n int64, fl float64, structured bool) t
 	if structured {
 		var data any
 		if json.Unmarshal([]byte(value), &data) == nil {
-			val = attrFromAny(data)
+			val = testkit.AttrValue(data)
 		}
 	}
 	idx := strconv.FormatInt(n%4, 10)
@@ -111,33 +111,4 @@ func dedupe(kvs []attribute.KeyValue) []attribute.KeyValue {
 		}
 	}
 	return out
-}
-
-func attrFromAny(v any) attribute.Value {
-	switch x := v.(type) {
-	case string:
-		return attribute.StringValue(x)
-	case bool:
-		return attribute.BoolValue(x)
-	case float64:
-		if x == float64(int64(x)) {
-			return attribute.Int64Value(int64(x))
-		}
-		return attribute.Float64Value(x)
-	case []any:
-		vals := make([]attribute.Value, len(x))
-		for i, e := range x {
-			vals[i] = attrFromAny(e)
-		}
-		return attribute.SliceValue(vals...)
-	case map[string]any:
-		kvs := make([]attribute.KeyValue, 0, len(x))
-		for k, e := range x {
-			kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(k), Value: attrFromAny(e)})
-		}
-		return attribute.MapValue(kvs...)
-	case nil:
-		return attribute.Value{}
-	}
-	return attribute.StringValue(fmt.Sprint(v))
 }

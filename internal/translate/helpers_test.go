@@ -159,15 +159,6 @@ func errStrings(errs []error) []string {
 	return out
 }
 
-// kinds lists the events' kinds, for order checks.
-func kinds(evs []mindlytics.Event) []string {
-	out := make([]string, len(evs))
-	for i, ev := range evs {
-		out[i] = ev.Kind()
-	}
-	return out
-}
-
 // fakeClock is a settable clock for WithClock.
 type fakeClock struct {
 	mu  sync.Mutex

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -79,14 +80,14 @@ func TestIdleConversationEndsBeforeItsSession(t *testing.T) {
 	assert.Equal(t, Stats{OpenSessions: 1, CachedTraces: 1}, tr.Stats())
 
 	evs, _ = tr.Translate(FromReadOnlySpans(recordSpans(t, nil, turnSpan("s1", "c1", 2*time.Minute, 2*time.Minute+time.Second, "q2", "a2"))))
-	assert.Equal(t, []string{"track:Conversation Started", "track:Conversation Turn"}, kinds(evs),
+	assert.Equal(t, []string{"track:Conversation Started", "track:Conversation Turn"}, testkit.Kinds(evs),
 		"the conversation starts anew; the session is still open")
 }
 
 func TestExplicitStartAfterSynthesizedMakesNoSecondStart(t *testing.T) {
 	tr := newTranslator(t)
 	evs, _ := tr.Translate(FromReadOnlySpans(recordSpans(t, nil, turnSpan("s1", "c1", time.Second, 2*time.Second, "q", "a"))))
-	assert.Equal(t, []string{"start_session", "track:Conversation Started", "track:Conversation Turn"}, kinds(evs))
+	assert.Equal(t, []string{"start_session", "track:Conversation Started", "track:Conversation Turn"}, testkit.Kinds(evs))
 
 	late := recordSpans(t, nil,
 		root(sc.SpanNameSessionStart, 0, 0, sc.SessionID("s1"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventSessionStart)),
@@ -159,7 +160,7 @@ func TestOpenConversationCapEndsTheOldest(t *testing.T) {
 	assert.Equal(t, []string{"start_session",
 		"track:Conversation Started", "track:Conversation Turn",
 		"track:Conversation Started", "track:Conversation Turn",
-		"track:Conversation Ended", "track:Conversation Started", "track:Conversation Turn"}, kinds(evs))
+		"track:Conversation Ended", "track:Conversation Started", "track:Conversation Turn"}, testkit.Kinds(evs))
 	assert.Equal(t, u.convEnd("c1", at(time.Second/2)), evs[5])
 	assert.Equal(t, Stats{OpenSessions: 1, OpenConversations: 2, CachedTraces: 3}, tr.Stats())
 }
