@@ -85,7 +85,7 @@ func withoutKeys(a, own []attribute.KeyValue) []attribute.KeyValue {
 	for _, kv := range a {
 		set := false
 		for _, o := range own {
-			if o.Key == kv.Key && o.Value.Emit() != "" {
+			if o.Key == kv.Key && o.Value.String() != "" {
 				set = true
 				break
 			}

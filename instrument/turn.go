@@ -59,8 +59,6 @@ func (u Usage) check(call string) error {
 	return checkCost(call, u.Cost)
 }
 
-func (u Usage) isZero() bool { return u == Usage{} }
-
 // appendUsage appends the usage keys a turn carries.
 func appendUsage(a []attribute.KeyValue, u Usage) []attribute.KeyValue {
 	if u.Model != "" {
