@@ -3,6 +3,7 @@ package instrument_test
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -33,7 +34,8 @@ func TestDeliveryErrorsGoToTheSession(t *testing.T) {
 	srv.FailNext(403)
 	require.NoError(t, s.Track(ctx, "Clicked"), "the call never sees the network")
 	flushed(t, c, srv)
-	require.True(t, s.HasErrors())
+	// The handler runs on the exporter's goroutine, maybe after Flush.
+	require.Eventually(t, s.HasErrors, 5*time.Second, 5*time.Millisecond)
 	require.NotEmpty(t, s.Errors())
 	require.Equal(t, s.Errors(), sessErrs.list())
 	require.Equal(t, 403, mindlytics.StatusCode(s.Errors()[0]))
@@ -44,6 +46,6 @@ func TestDeliveryErrorsGoToTheSession(t *testing.T) {
 	bad.SetAttributes(sc.MindlyticsEventKey.String("bogus"))
 	bad.End()
 	flushed(t, c, srv)
-	require.Len(t, clientErrs.list(), 1)
+	require.Eventually(t, func() bool { return len(clientErrs.list()) == 1 }, 5*time.Second, 5*time.Millisecond)
 	require.Len(t, s.Errors(), len(sessErrs.list()))
 }
