@@ -1,0 +1,41 @@
+// Package examplestest runs an example's run function against a local
+// server, for the examples' tests.
+package examplestest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/instrument"
+)
+
+// Run runs an example against a fresh local server and returns what it
+// printed and the events the server accepted, checked for order violations.
+func Run(t *testing.T, run func(context.Context, io.Writer, ...instrument.Option) error) (string, []mindlytics.Event) {
+	t.Helper()
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, &out, instrument.WithClientOptions(srv.ClientOptions()...)))
+	require.Empty(t, srv.Violations())
+	return out.String(), srv.Events()
+}
+
+// Names returns each event as its kind ("start_session",
+// "track:Conversation Turn"), session id and conversation id.
+func Names(events []mindlytics.Event) []string {
+	out := make([]string, len(events))
+	for i, ev := range events {
+		out[i] = ev.Kind() + " " + ev.SessionID + " " + ev.ConversationID
+	}
+	return out
+}

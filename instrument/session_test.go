@@ -1,0 +1,66 @@
+package instrument_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/instrument"
+)
+
+// A whole session imported with its original timestamps: every call of a
+// session, in order, exactly as the service receives it.
+func TestSessionImportedWithTimestamps(t *testing.T) {
+	srv, c := setup(t)
+	ev := must(t)
+	ctx, s, err := c.StartSession(bg(), instrument.SessionConfig{
+		ID: "s-1", UserID: "u-1", Attributes: instrument.Properties{"plan": "pro"}, Timestamp: at(0),
+	})
+	require.NoError(t, err)
+	ctx, err = s.StartConversation(ctx, "c-1", instrument.WithProperties(instrument.Properties{"topic": "billing"}), instrument.At(at(time.Second)))
+	require.NoError(t, err)
+	require.NoError(t, s.TrackTurn(ctx, instrument.Turn{
+		User: "Why was I charged twice?", Assistant: "Let me check.", AssistantID: "agent-1",
+		Usage:      instrument.Usage{Model: "gpt-4o", PromptTokens: 12, CompletionTokens: 5, CachedTokens: 3, ReasoningTokens: 2},
+		Properties: instrument.Properties{"lang": "en"},
+	}, instrument.At(at(2*time.Second))))
+	require.NoError(t, s.TrackUsage(ctx, instrument.Usage{Cost: 0.25}, instrument.At(at(3*time.Second))))
+	require.NoError(t, s.TrackFunction(ctx, instrument.Function{
+		Name: "lookup_invoice", Args: `{"id":7}`, Result: "paid", Runtime: 150 * time.Millisecond,
+	}, instrument.At(at(4*time.Second))))
+	require.NoError(t, s.Track(ctx, "Refund Requested", instrument.WithProperties(instrument.Properties{"amount": 12.5}), instrument.At(at(5*time.Second))))
+	require.NoError(t, s.Identify(ctx, instrument.User{ID: "u-2", Traits: instrument.Properties{"vip": true}}, instrument.At(at(6*time.Second))))
+	require.NoError(t, s.Alias(ctx, "u-3", "u-2", instrument.At(at(7*time.Second))))
+	require.NoError(t, s.EndConversation(ctx, "", instrument.WithProperties(instrument.Properties{"resolved": true}), instrument.At(at(8*time.Second))))
+	require.NoError(t, s.End(ctx, instrument.WithAttributes(instrument.Properties{"exit": "done"}), instrument.At(at(9*time.Second))))
+
+	u1 := mindlytics.Identity{SessionID: "s-1", UserID: "u-1"}
+	id := func(d time.Duration, user string) mindlytics.Identity {
+		i := u1
+		i.Time, i.UserID = at(d), user
+		return i
+	}
+	want := []mindlytics.Event{
+		ev(mindlytics.StartSession(id(0, "u-1"), mindlytics.Properties{"plan": "pro"})),
+		ev(mindlytics.ConversationStarted(id(time.Second, "u-1"), "c-1", mindlytics.Properties{"topic": "billing"}, nil)),
+		ev(mindlytics.ConversationTurn(id(2*time.Second, "u-1"), "c-1", mindlytics.Turn{
+			User: "Why was I charged twice?", Assistant: "Let me check.", AssistantID: "agent-1",
+			Model: "gpt-4o", PromptTokens: 12, CompletionTokens: 5,
+			Extra: mindlytics.Properties{"lang": "en", "cached_tokens": 3, "reasoning_tokens": 2},
+		})),
+		ev(mindlytics.ConversationUsage(id(3*time.Second, "u-1"), "c-1", mindlytics.Usage{Cost: 0.25})),
+		ev(mindlytics.ConversationFunction(id(4*time.Second, "u-1"), "c-1", mindlytics.FunctionCall{
+			Name: "lookup_invoice", Args: `{"id":7}`, Result: "paid", Runtime: 150 * time.Millisecond,
+		})),
+		ev(mindlytics.Track(id(5*time.Second, "u-1"), "c-1", "Refund Requested", mindlytics.Properties{"amount": 12.5})),
+		ev(mindlytics.Identify(id(6*time.Second, "u-2"), "u-2", "", mindlytics.Properties{"vip": true})),
+		ev(mindlytics.Alias(id(7*time.Second, "u-3"), "u-3", "u-2")),
+		ev(mindlytics.ConversationEnded(id(8*time.Second, "u-3"), "c-1", mindlytics.Properties{"resolved": true}, nil)),
+		ev(mindlytics.EndSession(id(9*time.Second, "u-3"), mindlytics.Properties{"exit": "done"})),
+	}
+	requireEvents(t, want, flushed(t, c, srv))
+	require.False(t, s.HasErrors())
+	require.ErrorIs(t, s.Track(ctx, "late"), instrument.ErrSessionEnded)
+}
