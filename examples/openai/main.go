@@ -76,7 +76,7 @@ func run(ctx context.Context, w io.Writer) ([]mindlytics.Event, error) {
 // agent asks the model, runs the tool it asks for, and asks again.
 func agent(ctx context.Context, client openai.Client, tracer trace.Tracer, question string) (string, error) {
 	params := openai.ChatCompletionNewParams{
-		Model:    openai.ChatModelGPT4o,
+		Model:    "gpt-4o",
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(question)},
 		Tools: []openai.ChatCompletionToolUnionParam{openai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{
 			Name: "get_weather", Parameters: shared.FunctionParameters{"type": "object"}})},

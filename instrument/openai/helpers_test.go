@@ -86,7 +86,7 @@ var weatherTool = openai.ChatCompletionFunctionTool(shared.FunctionDefinitionPar
 
 func chatParams(question string) openai.ChatCompletionNewParams {
 	return openai.ChatCompletionNewParams{
-		Model: openai.ChatModelGPT4o,
+		Model: "gpt-4o",
 		Messages: []openai.ChatCompletionMessageParamUnion{
 			openai.SystemMessage("You are a weather bot."),
 			openai.UserMessage(question),

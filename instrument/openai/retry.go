@@ -21,10 +21,10 @@ import (
 // parent are interchangeable, so which one resumes which call does not
 // matter.
 type key struct {
-	trace  trace.TraceID
-	span   trace.SpanID
-	path   string
-	sum    uint64
+	trace trace.TraceID
+	span  trace.SpanID
+	path  string
+	sum   uint64
 }
 
 var seed = maphash.MakeSeed()

@@ -123,7 +123,7 @@ func (s *errorSink) write(p []byte) {
 		s.buf.Write(p[:min(len(p), room)])
 	}
 }
-func (s *errorSink) complete() bool         { return true }
+func (s *errorSink) complete() bool          { return true }
 func (s *errorSink) result(string) *Response { return nil }
 
 // end ends (or hands to retry) the call of an error answer. A client that
