@@ -1,0 +1,99 @@
+package goopenaihelper_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"sync"
+
+	"github.com/sashabaranov/go-openai"
+	"github.com/sashabaranov/go-openai/jsonschema"
+
+	goopenaihelper "github.com/mindlytics/mindlytics-otel/instrument/goopenai"
+	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai/genaitest"
+)
+
+// newClient is a go-openai client of the fake provider, traced into p (nil:
+// not traced), with rec outside the helper recording what go-openai reads.
+func newClient(fake *genaitest.Server, p *genaitest.Pipeline, rec *reads, opts ...goopenaihelper.Option) *openai.Client {
+	cfg := openai.DefaultConfig("sk-test")
+	cfg.BaseURL = fake.URL + "/v1"
+	var rt http.RoundTripper = http.DefaultTransport
+	if p != nil {
+		rt = goopenaihelper.NewTransport(nil, append([]goopenaihelper.Option{goopenaihelper.WithTracerProvider(p.TP)}, opts...)...)
+	}
+	if rec != nil {
+		rec.next = rt
+		rt = rec
+	}
+	cfg.HTTPClient = &http.Client{Transport: rt}
+	return openai.NewClientWithConfig(cfg)
+}
+
+// reads records the bytes the client read of each response body.
+type reads struct {
+	next   http.RoundTripper
+	mu     sync.Mutex
+	bodies []*bytes.Buffer
+}
+
+func (r *reads) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := r.next.RoundTrip(req)
+	if res != nil && res.Body != nil {
+		buf := &bytes.Buffer{}
+		r.mu.Lock()
+		r.bodies = append(r.bodies, buf)
+		r.mu.Unlock()
+		res.Body = teeCloser{Reader: io.TeeReader(res.Body, lockedWriter{r, buf}), Closer: res.Body}
+	}
+	return res, err
+}
+
+func (r *reads) all() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]string, len(r.bodies))
+	for i, b := range r.bodies {
+		out[i] = b.String()
+	}
+	return out
+}
+
+type lockedWriter struct {
+	r   *reads
+	buf *bytes.Buffer
+}
+
+func (w lockedWriter) Write(p []byte) (int, error) {
+	w.r.mu.Lock()
+	defer w.r.mu.Unlock()
+	return w.buf.Write(p)
+}
+
+type teeCloser struct {
+	io.Reader
+	io.Closer
+}
+
+var weatherTool = openai.Tool{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{
+	Name: "get_weather", Description: "Get the weather of a city",
+	Parameters: jsonschema.Definition{Type: jsonschema.Object, Properties: map[string]jsonschema.Definition{
+		"location": {Type: jsonschema.String}}, Required: []string{"location"}},
+}}
+
+func chatRequest(question string, stream bool) openai.ChatCompletionRequest {
+	r := openai.ChatCompletionRequest{
+		Model: openai.GPT4o,
+		Messages: []openai.ChatCompletionMessage{
+			{Role: openai.ChatMessageRoleSystem, Content: "You are a weather bot."},
+			{Role: openai.ChatMessageRoleUser, Content: question},
+		},
+		Tools:       []openai.Tool{weatherTool},
+		Temperature: 0.2,
+		Stream:      stream,
+	}
+	if stream {
+		r.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
+	}
+	return r
+}
