@@ -4,8 +4,9 @@ STATICCHECK_VERSION ?= v0.8.2
 GOBIN ?= $(shell $(GO) env GOPATH)/bin
 
 # The modules of this repository (go.work ties them): the root module holds what
-# apps import; the collector component and the distribution's tests are their own.
-MODULES ?= . exporter/mindlyticsexporter collector
+# apps import; the collector component, the distribution's tests, each LLM-client
+# helper and the examples that use one are modules of their own.
+MODULES ?= . exporter/mindlyticsexporter collector instrument/openai instrument/goopenai examples/openai examples/goopenai
 
 .PHONY: all test bench lint demo tidy app-deps
 
