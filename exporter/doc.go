@@ -8,15 +8,24 @@
 //	exp, err := exporter.New(ctx)
 //	if err != nil { ... }
 //	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
-//	defer tp.Shutdown(ctx) // delivers everything still queued
+//	defer tp.Shutdown(shutdownCtx) // delivers what is queued by shutdownCtx's deadline
 //
 // ExportSpans translates spans (our conventions in package semconv, the
 // OTel GenAI conventions, OpenLLMetry and OpenInference) and enqueues the
-// events; it never waits for the network and never returns a network error.
-// Delivery problems are kept in a bounded list ([Exporter.Errors]) and passed
-// to the error handler ([WithErrorHandler]). Shutdown ends the conversations
-// and sessions still open (unless [WithEndOnShutdown] says not to), then
-// delivers what is queued within the caller's deadline.
+// events; it never waits for the network or the error handler and never
+// returns a network error. Problems are kept in a bounded list
+// ([Exporter.Errors]: one [Error] per kind and reason, with a count) and
+// passed to the error handler ([WithErrorHandler]) or, when none is set, to
+// the OTel global error handler, each kind at most once a minute. Shutdown
+// ends the conversations and sessions still open (unless
+// [WithEndOnShutdown] says not to), then delivers what is queued within the
+// caller's deadline, or [DefaultShutdownTimeout] when there is none; what
+// it cannot deliver by then is dropped, counted and reported.
+//
+// Every setting that the collector component also has is the same setting:
+// its YAML key is the snake_case of the option (WithMaxRequestEvents is
+// max_request_events, WithTraceCacheSize is identity::trace_cache_size),
+// with the same default and meaning.
 //
 // Configuration comes from options; the wire client falls back to the
 // environment variables MLSDK_API_KEY, MLSDK_PROJECT_ID and

@@ -12,21 +12,21 @@
 //
 // Failed requests are retried with exponential backoff and jitter
 // ([WithRetry]) on transport errors, 408, 429 and 5xx; a Retry-After the
-// service sends is a floor for the wait. Other 4xx are permanent. A batch
-// refused with 400 (or 413) is split in halves, in order, until the refused
-// events are isolated: the others land, and each refused event becomes an
-// [Error] with the service's message.
+// service sends is a floor for the wait. Other 4xx are permanent. Each
+// batch goes out by the delivery rule both front doors share (package
+// delivery): one refused with 400 (or 413) is split in halves, in order,
+// until the refused events are isolated: the others land, and each refused
+// event becomes an [Error] with the service's message.
 //
 // The queue is bounded by events ([WithMaxQueueEvents]) and encoded bytes
 // ([WithMaxQueueBytes]), counting events waiting and in flight. When it is
 // full, the event being enqueued is dropped, counted and reported.
-// Everything that goes wrong is kept as an [Error] ([Queue.Errors],
-// [Queue.HasErrors], bounded by [WithMaxErrors]) and handed to the optional
-// [WithErrorHandler]. [Queue.Stats] and the OTel metrics
+// Everything that goes wrong is handed as an [Error] to [WithErrorHandler]
+// (the exporter keeps the list). [Queue.Stats] and the OTel metrics
 // (mindlytics.queue.*, through [WithMeterProvider]) count what was
 // enqueued, sent, failed and dropped, batch sizes and request latency.
 //
 // [Queue.Shutdown] stops accepting events, drains the queue (retrying until
-// its context's deadline), fails what is left with an Error of kind
-// [KindShutdown], and stops every goroutine of the queue.
+// its context's deadline), drops what is left (counted, and reported with an
+// Error of kind [KindShutdown]), and stops every goroutine of the queue.
 package queue

@@ -191,7 +191,9 @@ func WithRequestTimeout(d time.Duration) Option {
 // for the handler before it sends its next batch, so the handler must
 // return promptly (hand slow work to another goroutine) and must not call
 // [Queue.Flush] or [Queue.Shutdown], which would wait for that very lane.
-// It is not called after [Queue.Shutdown] has returned.
+// Once Shutdown has stopped the queue's goroutines, an Enqueue it refuses
+// is reported on Enqueue's own goroutine. The exporter's handler only
+// hands the Error to a goroutine of its own, so none of this waits.
 func WithErrorHandler(h func(Error)) Option {
 	return optionFunc(func(c *config) { c.errorHandler = h })
 }

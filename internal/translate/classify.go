@@ -16,7 +16,7 @@ const (
 	classWrapper              // an agent or workflow around other spans: no event, no usage
 )
 
-// classify applies rule 2 of the translation. Tools and wrappers are decided
+// classify applies the classification rule (see Classification in doc.go). Tools and wrappers are decided
 // before model calls, because wrappers often repeat their children's model
 // and token counts, and counting them again would double the cost.
 func classify(a Attrs) class {
