@@ -112,14 +112,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	var sent []byte
+	// Record the answer before writing it: the client may have read it all
+	// (and the test moved on to Sent) before this handler returns.
+	sent := []byte(rep.Body)
+	if rep.Events != nil {
+		sent = []byte(strings.Join(rep.Events, ""))
+	}
+	if keep {
+		s.mu.Lock()
+		s.sent = append(s.sent, sent)
+		s.mu.Unlock()
+	}
 	if rep.Events != nil {
 		w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
 		w.WriteHeader(status)
 		f, _ := w.(http.Flusher)
 		for _, ev := range rep.Events {
 			_, _ = io.WriteString(w, ev)
-			sent = append(sent, ev...)
 			if f != nil {
 				f.Flush()
 			}
@@ -131,11 +140,5 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		_, _ = io.WriteString(w, rep.Body)
-		sent = []byte(rep.Body)
-	}
-	if keep {
-		s.mu.Lock()
-		s.sent = append(s.sent, sent)
-		s.mu.Unlock()
 	}
 }
