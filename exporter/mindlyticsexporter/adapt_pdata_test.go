@@ -118,7 +118,7 @@ func TestPdataViewOfAnUnendedSpan(t *testing.T) {
 func FuzzPdataView(f *testing.F) {
 	f.Add("gen_ai.input.messages", `[{"role":"user","content":"hi"}]`, int64(3), 0.5, true)
 	f.Add("user.id", "\xff\xfe", int64(-1), math.Inf(1), false)
-	f.Add("", `{"a":[1,2,{"b":null}]}`, int64(1<<40), -0.0, true)
+	f.Add("", `{"a":[1,2,{"b":null}]}`, int64(1<<40), math.Copysign(0, -1), true)
 	f.Fuzz(func(t *testing.T, key, value string, n int64, fl float64, structured bool) {
 		var val attribute.Value = attribute.StringValue(value)
 		if structured {

@@ -151,14 +151,6 @@ func expireAfter(tr *Translator, c *fakeClock, d time.Duration) []mindlytics.Eve
 	return tr.Expire()
 }
 
-func errStrings(errs []error) []string {
-	out := make([]string, len(errs))
-	for i, e := range errs {
-		out[i] = e.Error()
-	}
-	return out
-}
-
 // fakeClock is a settable clock for WithClock.
 type fakeClock struct {
 	mu  sync.Mutex

@@ -68,7 +68,7 @@ func TestExchangeFromMessageAttrs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var kvs []attribute.KeyValue
-			if tc.inStruct.Type() != attribute.INVALID {
+			if tc.inStruct.Type() != attribute.EMPTY {
 				kvs = append(kvs, attribute.KeyValue{Key: sc.GenAIInputMessagesKey, Value: tc.inStruct})
 			} else {
 				kvs = append(kvs, sc.GenAIInputMessagesKey.String(tc.in))
