@@ -1,0 +1,50 @@
+// Package langchaingohelper traces github.com/tmc/langchaingo (v0.1.14) as
+// OpenTelemetry spans that follow the GenAI semantic conventions, so that
+// Mindlytics (through mindlytics-otel's exporter) sees each conversation's
+// turns, token usage and tool calls. Import it as
+// github.com/mindlytics/mindlytics-otel/instrument/langchaingo.
+//
+// NewHandler returns a callbacks.Handler; give it to the model, the agent
+// executor and the tools you want traced:
+//
+//	h := langchaingohelper.NewHandler(langchaingohelper.WithModel("gpt-4o"))
+//	llm, _ := openai.New(openai.WithModel("gpt-4o"), openai.WithCallback(h))
+//	exec := agents.NewExecutor(agent, agents.WithCallbacksHandler(h))
+//
+// Every model call becomes a span "chat {model}" (kind client) with the
+// operation, provider, model, token usage, finish reasons and, unless
+// content capture is off, the input and output messages and system
+// instructions as GenAI message JSON. A tool call becomes "execute_tool
+// {name}" with the tool's name, call id, arguments and result; a chain (the
+// agent executor is one) becomes an "invoke_agent" span, which carries no
+// usage. Call langchaingo with the context of the user's turn (package
+// instrument puts the session there) and the spans join that session.
+//
+// # Pairing starts and ends
+//
+// langchaingo's callbacks return no context, so the handler cannot hand a
+// span down. It keeps a stack of open spans per context: an end callback
+// ends the innermost open span of its kind in the stack of the context it
+// receives (or, for a context langchaingo derived, of the stack whose
+// parent span is the same). langchaingo's OpenAI model reports no error
+// callback: a model span left open ends, with status Error, when its chain
+// ends or fails, or when the next model call of the same context starts.
+// Calls made concurrently with one and the same context cannot be told
+// apart; give each its own context.
+//
+// # Models already traced
+//
+// When the HTTP client under the model is traced by one of our helpers
+// (instrument/goopenai's transport), that helper already makes the model
+// span; pass WithLLMSpans(false) and the handler makes tool and chain
+// spans only. The handler also makes no model span when the span current in
+// the callback's context comes from one of our model-client helpers.
+//
+// # Content
+//
+// Content capture is on by default, because Mindlytics builds turns from
+// message texts. OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=false
+// turns it off, and WithCaptureContent wins over the variable. Turned off,
+// no message text, tool argument or tool result leaves the process.
+// WithRedactor rewrites texts before they go on a span instead.
+package langchaingohelper
