@@ -4,9 +4,18 @@ go 1.26.0
 
 require (
 	github.com/mindlytics/mindlytics-otel v0.0.0-00010101000000-000000000000
+	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/sdk v1.47.0
 	go.opentelemetry.io/otel/trace v1.47.0
+	go.uber.org/goleak v1.3.0
+)
+
+require (
+	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
+	github.com/gorilla/websocket v1.5.3 // indirect
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 )
 
 require (
@@ -23,3 +32,5 @@ require (
 )
 
 replace github.com/mindlytics/mindlytics-otel => ../..
+
+replace github.com/mindlytics/mindlytics-otel/instrument/goopenai => ../goopenai

@@ -1,0 +1,4 @@
+package langchaingohelper
+
+// Idle reports whether the handler holds no open span (for tests).
+func (h *Handler) Idle() bool { return h.open.empty() }
