@@ -1,0 +1,98 @@
+// Command langchaingo shows the langchaingo helper: a langchaingo agent
+// whose model calls and tool call become one Mindlytics turn, one function
+// event and the usage of the call that asked for the tool. It runs offline,
+// against a fake OpenAI and the loopback Mindlytics of package
+// mindlyticstest.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"time"
+
+	"github.com/tmc/langchaingo/agents"
+	"github.com/tmc/langchaingo/callbacks"
+	"github.com/tmc/langchaingo/chains"
+	"github.com/tmc/langchaingo/llms/openai"
+	"github.com/tmc/langchaingo/tools"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/exporter"
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	langchaingohelper "github.com/mindlytics/mindlytics-otel/instrument/langchaingo"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+func main() {
+	if _, err := run(context.Background(), os.Stdout); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run answers one user question with a tool and prints the events that
+// reached Mindlytics.
+func run(ctx context.Context, w io.Writer) ([]mindlytics.Event, error) {
+	provider := fakeOpenAI()
+	defer provider.Close()
+	ml := mindlyticstest.NewServer()
+	defer ml.Close()
+
+	exp, err := exporter.New(ctx, exporter.WithServerBase(ml.URL), exporter.WithAPIKey(ml.APIKey), exporter.WithProjectID(ml.ProjectID))
+	if err != nil {
+		return nil, err
+	}
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
+
+	// The handler goes to the model, the agent, the executor and the tool.
+	h := langchaingohelper.NewHandler(langchaingohelper.WithTracerProvider(tp),
+		langchaingohelper.WithModel("gpt-4o"), langchaingohelper.WithAgentName("weather-bot"))
+	llm, err := openai.New(openai.WithBaseURL(provider.URL+"/v1"), openai.WithToken("sk-example"),
+		openai.WithModel("gpt-4o"), openai.WithCallback(h))
+	if err != nil {
+		return nil, err
+	}
+	agent := agents.NewOpenAIFunctionsAgent(llm, []tools.Tool{weather{h}}, agents.WithCallbacksHandler(h))
+	exec := agents.NewExecutor(agent, agents.WithCallbacksHandler(h))
+
+	// The turn: package instrument does this for you; here by hand, so that
+	// the example needs nothing else.
+	ctx, turn := tp.Tracer("example").Start(ctx, "invoke_agent weather-bot", trace.WithAttributes(
+		sc.SessionID("session-1"), sc.UserID("user-1"), sc.ConversationID("conversation-1"),
+		sc.OperationName(sc.GenAIOperationInvokeAgent)))
+	answer, err := chains.Run(ctx, exec, "What's the weather in Paris?")
+	turn.End()
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(w, "assistant:", answer)
+
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := tp.Shutdown(sctx); err != nil { // delivers everything
+		return nil, err
+	}
+	events := ml.SessionEvents("session-1")
+	for _, ev := range events {
+		fmt.Fprintf(w, "%-28s %v\n", ev.Kind(), ev.Properties)
+	}
+	return events, nil
+}
+
+// weather is the tool; it reports its start and end to the handler, as
+// langchaingo's own tools do.
+type weather struct{ h callbacks.Handler }
+
+func (weather) Name() string        { return "get_weather" }
+func (weather) Description() string { return "Get the weather of a city" }
+
+func (w weather) Call(ctx context.Context, input string) (string, error) {
+	w.h.HandleToolStart(ctx, input)
+	result := "rainy, 14°C"
+	w.h.HandleToolEnd(ctx, result)
+	return result, nil
+}
