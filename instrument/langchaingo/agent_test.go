@@ -256,3 +256,24 @@ func TestConcurrentRuns(t *testing.T) {
 		}
 	}
 }
+
+// A tool that makes no callbacks still gets the span its agent action
+// started, ended when the agent moves on.
+func TestToolWithoutCallbacks(t *testing.T) {
+	fake := genaitest.NewServer(t)
+	fake.Push(genaitest.Reply{Body: genaitest.ChatToolCall}, genaitest.Reply{Body: genaitest.ChatText})
+	p := genaitest.NewPipeline(t)
+	h := newHandler(p)
+	_, err := runAgent(t, h, h, fake, nil, weather{}, context.Background())
+	require.NoError(t, err)
+	require.NoError(t, p.TP.ForceFlush(context.Background()))
+	assert.True(t, h.Idle())
+	spans := byName(p.ModelSpans(langchaingohelper.ScopeName))
+	require.Len(t, spans["execute_tool get_weather"], 1)
+	tool := spans["execute_tool get_weather"][0]
+	assert.Equal(t, codes.Unset, tool.Status().Code)
+	assert.NotContains(t, genaitest.Attrs(tool), "gen_ai.tool.call.result")
+	next := spans["chat gpt-4o"][1]
+	assert.False(t, tool.EndTime().After(next.StartTime()), "the tool span ends when the next model call starts")
+	assert.Equal(t, spans["invoke_agent"][0].SpanContext().SpanID(), next.Parent().SpanID(), "not under the tool")
+}

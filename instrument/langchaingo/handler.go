@@ -72,6 +72,7 @@ func (h *Handler) redact(role, s string) string {
 
 // HandleLLMGenerateContentStart starts the span of a model call.
 func (h *Handler) HandleLLMGenerateContentStart(ctx context.Context, ms []llms.MessageContent) {
+	h.endDanglingTools(ctx) // the agent moved on to its next step
 	// A model call cannot nest in another of the same context: one still
 	// open failed without telling.
 	if f, above := h.open.pop(ctx, kindLLM, nil); f != nil {
