@@ -85,7 +85,6 @@ func (s redactingSpan) rewrite(a attribute.KeyValue) (attribute.KeyValue, bool) 
 	return a, false
 }
 
-
 // redactMessages rewrites the texts of GenAI message JSON; JSON it cannot
 // read is dropped whole rather than passed on unredacted.
 func redactMessages(js string, redact redactFunc) string {
