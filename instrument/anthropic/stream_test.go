@@ -1,0 +1,102 @@
+package anthropichelper_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/anthropics/anthropic-sdk-go/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	anthropichelper "github.com/mindlytics/mindlytics-otel/instrument/anthropic"
+	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai/genaitest"
+)
+
+// stream reads a whole stream into its Message, as an app does.
+func stream(t *testing.T, ctx context.Context, client anthropic.Client, q anthropic.MessageNewParams) *anthropic.Message {
+	t.Helper()
+	s := client.Messages.NewStreaming(ctx, q)
+	m := &anthropic.Message{}
+	for s.Next() {
+		require.NoError(t, m.Accumulate(s.Current()))
+	}
+	require.NoError(t, s.Err())
+	require.NoError(t, s.Close())
+	return m
+}
+
+func TestStreamTurn(t *testing.T) {
+	fake := genaitest.NewServer(t)
+	fake.Push(genaitest.Reply{Events: streamText})
+	p := genaitest.NewPipeline(t)
+	client := newClient(fake, p)
+	p.Turn(context.Background(), func(ctx context.Context) {
+		m := stream(t, ctx, client, params("Hi"))
+		assert.Equal(t, "Hello! How can I help?", m.Content[0].Text)
+	})
+	assert.Equal(t, joined(streamText), string(fake.Sent()[0]))
+
+	spans := p.ModelSpans(anthropichelper.ScopeName)
+	require.Len(t, spans, 1)
+	a := genaitest.Attrs(spans[0])
+	assert.True(t, a["gen_ai.request.stream"].AsBool())
+	assert.Equal(t, int64(125), a["gen_ai.usage.input_tokens"].AsInt64(), "25 + 100 cached")
+	assert.Equal(t, int64(15), a["gen_ai.usage.output_tokens"].AsInt64())
+	assert.JSONEq(t, `[{"role":"assistant","parts":[{"type":"text","content":"Hello! How can I help?"}]}]`, a["gen_ai.output.messages"].AsString())
+
+	turns := genaitest.Named(p.Events(t), mindlytics.EventConversationTurn)
+	require.Len(t, turns, 1)
+	assert.Equal(t, mindlytics.Properties{
+		"user": "Hi", "assistant": "Hello! How can I help?",
+		"model": "claude-sonnet-4-5-20250929", "prompt_tokens": json.Number("125"), "completion_tokens": json.Number("15"),
+	}, turns[0].Properties)
+}
+
+// The agent loop streamed: the tool_use input comes in fragments.
+func TestStreamAgentLoop(t *testing.T) {
+	fake := genaitest.NewServer(t)
+	fake.Push(genaitest.Reply{Events: streamToolUse}, genaitest.Reply{Events: streamAfterTool})
+	p := genaitest.NewPipeline(t)
+	client := newClient(fake, p)
+	p.Turn(context.Background(), func(ctx context.Context) {
+		q := params("What's the weather in Paris?")
+		asked := stream(t, ctx, client, q)
+		p.Tool(ctx, "get_weather", "toolu_01T1x1fJ34qAmk2tNTrN7Up6", `{"location":"Paris"}`, "rainy, 14°C")
+		stream(t, ctx, client, withToolResult(q, asked, "rainy, 14°C"))
+	})
+	spans := p.ModelSpans(anthropichelper.ScopeName)
+	require.Len(t, spans, 2)
+	assert.JSONEq(t, `[{"role":"assistant","parts":[{"type":"text","content":"Let me check."},
+		{"type":"tool_call","id":"toolu_01T1x1fJ34qAmk2tNTrN7Up6","name":"get_weather","arguments":{"location":"Paris"}}]}]`,
+		genaitest.Attrs(spans[0])["gen_ai.output.messages"].AsString())
+
+	events := p.Events(t)
+	turns := genaitest.Named(events, mindlytics.EventConversationTurn)
+	require.Len(t, turns, 1)
+	assert.Equal(t, "What's the weather in Paris?", turns[0].Properties["user"])
+	assert.Equal(t, "It is rainy in Paris, 14°C.", turns[0].Properties["assistant"])
+	assert.Equal(t, json.Number("600"), turns[0].Properties["prompt_tokens"])
+	assert.Equal(t, json.Number("11"), turns[0].Properties["completion_tokens"])
+	require.Len(t, genaitest.Named(events, mindlytics.EventConversationFunction), 1)
+	usage := genaitest.Named(events, mindlytics.EventConversationUsage)
+	require.Len(t, usage, 1)
+	assert.Equal(t, json.Number("472"), usage[0].Properties["prompt_tokens"])
+	assert.Equal(t, json.Number("89"), usage[0].Properties["completion_tokens"])
+}
+
+// A stream the caller closes early still ends its span.
+func TestStreamAbandoned(t *testing.T) {
+	fake := genaitest.NewServer(t)
+	fake.Push(genaitest.Reply{Events: streamText[:3], Hang: true})
+	p := genaitest.NewPipeline(t)
+	client := newClient(fake, p)
+	p.Turn(context.Background(), func(ctx context.Context) {
+		s := client.Messages.NewStreaming(ctx, params("Hi"))
+		require.True(t, s.Next())
+		require.NoError(t, s.Close())
+	})
+	require.Len(t, p.ModelSpans(anthropichelper.ScopeName), 1)
+	assert.Empty(t, genaitest.Named(p.Events(t), mindlytics.EventConversationTurn))
+}
