@@ -6,7 +6,7 @@ GOBIN ?= $(shell $(GO) env GOPATH)/bin
 # The modules of this repository (go.work ties them): the root module holds what
 # apps import; the collector component, the distribution's tests, each LLM-client
 # helper and the examples that use one are modules of their own.
-MODULES ?= . exporter/mindlyticsexporter collector instrument/openai instrument/goopenai instrument/langchaingo examples/openai examples/goopenai examples/langchaingo
+MODULES ?= . exporter/mindlyticsexporter collector instrument/openai instrument/goopenai instrument/langchaingo instrument/anthropic examples/openai examples/goopenai examples/langchaingo examples/anthropic
 
 .PHONY: all test bench lint demo tidy app-deps
 
