@@ -17,6 +17,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/examples/internal/fakeopenai"
 	"github.com/mindlytics/mindlytics-otel/exporter"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
@@ -33,7 +34,7 @@ func main() {
 // run answers one user question with a tool and prints the events that
 // reached Mindlytics.
 func run(ctx context.Context, w io.Writer) ([]mindlytics.Event, error) {
-	provider := fakeOpenAI()
+	provider := fakeopenai.New()
 	defer provider.Close()
 	ml := mindlyticstest.NewServer()
 	defer ml.Close()

@@ -1,10 +1,7 @@
 package goopenaihelper_test
 
 import (
-	"bytes"
-	"io"
 	"net/http"
-	"sync"
 
 	"github.com/sashabaranov/go-openai"
 	"github.com/sashabaranov/go-openai/jsonschema"
@@ -32,48 +29,17 @@ func newClient(fake *genaitest.Server, p *genaitest.Pipeline, rec *reads, opts .
 
 // reads records the bytes the client read of each response body.
 type reads struct {
-	next   http.RoundTripper
-	mu     sync.Mutex
-	bodies []*bytes.Buffer
+	genaitest.Reads
+	next http.RoundTripper
 }
 
 func (r *reads) RoundTrip(req *http.Request) (*http.Response, error) {
 	res, err := r.next.RoundTrip(req)
-	if res != nil && res.Body != nil {
-		buf := &bytes.Buffer{}
-		r.mu.Lock()
-		r.bodies = append(r.bodies, buf)
-		r.mu.Unlock()
-		res.Body = teeCloser{Reader: io.TeeReader(res.Body, lockedWriter{r, buf}), Closer: res.Body}
-	}
+	r.Record(res)
 	return res, err
 }
 
-func (r *reads) all() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := make([]string, len(r.bodies))
-	for i, b := range r.bodies {
-		out[i] = b.String()
-	}
-	return out
-}
-
-type lockedWriter struct {
-	r   *reads
-	buf *bytes.Buffer
-}
-
-func (w lockedWriter) Write(p []byte) (int, error) {
-	w.r.mu.Lock()
-	defer w.r.mu.Unlock()
-	return w.buf.Write(p)
-}
-
-type teeCloser struct {
-	io.Reader
-	io.Closer
-}
+func (r *reads) all() []string { return r.All() }
 
 var weatherTool = openai.Tool{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{
 	Name: "get_weather", Description: "Get the weather of a city",

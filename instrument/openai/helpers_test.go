@@ -1,11 +1,8 @@
 package openaihelper_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
-	"sync"
 	"testing"
 
 	"github.com/openai/openai-go/v3"
@@ -31,49 +28,16 @@ func newClient(fake *genaitest.Server, p *genaitest.Pipeline, rec *reads, opts .
 	return openai.NewClient(o...)
 }
 
-// reads records the bytes the SDK read of each response body.
-type reads struct {
-	mu     sync.Mutex
-	bodies []*bytes.Buffer
-}
+// reads records the bytes the client read of each response body.
+type reads struct{ genaitest.Reads }
 
 func (r *reads) middleware(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
 	res, err := next(req)
-	if res != nil && res.Body != nil {
-		buf := &bytes.Buffer{}
-		r.mu.Lock()
-		r.bodies = append(r.bodies, buf)
-		r.mu.Unlock()
-		res.Body = teeCloser{Reader: io.TeeReader(res.Body, lockedWriter{r, buf}), Closer: res.Body}
-	}
+	r.Record(res)
 	return res, err
 }
 
-func (r *reads) all() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := make([]string, len(r.bodies))
-	for i, b := range r.bodies {
-		out[i] = b.String()
-	}
-	return out
-}
-
-type lockedWriter struct {
-	r   *reads
-	buf *bytes.Buffer
-}
-
-func (w lockedWriter) Write(p []byte) (int, error) {
-	w.r.mu.Lock()
-	defer w.r.mu.Unlock()
-	return w.buf.Write(p)
-}
-
-type teeCloser struct {
-	io.Reader
-	io.Closer
-}
+func (r *reads) all() []string { return r.All() }
 
 var weatherTool = openai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{
 	Name:        "get_weather",

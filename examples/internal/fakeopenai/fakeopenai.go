@@ -1,4 +1,6 @@
-package main
+// Package fakeopenai is the stand-in for the OpenAI API that the helper examples
+// run against, so that they run offline.
+package fakeopenai
 
 import (
 	"io"
@@ -7,10 +9,10 @@ import (
 	"strings"
 )
 
-// fakeOpenAI stands in for api.openai.com so that the example runs offline:
+// New stands in for api.openai.com so that the example runs offline:
 // it asks for the weather tool until the request carries the tool's
 // result, then answers.
-func fakeOpenAI() *httptest.Server {
+func New() *httptest.Server {
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		w.Header().Set("Content-Type", "application/json")
