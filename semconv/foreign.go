@@ -188,7 +188,7 @@ const (
 func DefaultSessionKeys() []string {
 	return []string{
 		string(SessionIDKey), string(TraceloopSessionIDKey),
-		string(LangfuseSessionIDKey), string(VercelSessionIDKey),
+		string(LangfuseSessionIDKey), string(VercelSessionIDKey), string(VercelContextSessionIDKey),
 	}
 }
 
@@ -196,7 +196,7 @@ func DefaultSessionKeys() []string {
 func DefaultUserKeys() []string {
 	return []string{
 		string(UserIDKey), string(TraceloopUserIDKey), string(LangfuseUserIDKey),
-		string(VercelUserIDKey), string(EnduserIDKey),
+		string(VercelUserIDKey), string(VercelContextUserIDKey), string(EnduserIDKey),
 	}
 }
 

@@ -199,6 +199,9 @@ type Usage struct {
 	PromptTokens     int64
 	CompletionTokens int64
 	Cost             float64
+	// Extra holds further scalar properties (cached_tokens,
+	// reasoning_tokens, …). Keys of the fields above win.
+	Extra Properties
 }
 
 // ConversationUsage builds the "Conversation Usage" event: either
@@ -217,6 +220,11 @@ func ConversationUsage(id Identity, conversationID string, usage Usage) (Event, 
 		ev.Properties = Properties{"cost": usage.Cost}
 	default:
 		return ev, fieldError("properties", "usage needs a model or a positive cost")
+	}
+	for k, v := range usage.Extra {
+		if _, taken := ev.Properties[k]; !taken {
+			ev.Properties[k] = v
+		}
 	}
 	return ev, ev.Validate()
 }

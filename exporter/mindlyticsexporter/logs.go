@@ -72,6 +72,7 @@ func logsToTraces(ld plog.Logs) ptrace.Traces {
 			var spans ptrace.SpanSlice
 			hasScope := false
 			chats := map[chatKey]ptrace.Span{}
+			details := map[chatKey]ptrace.Span{}
 			for i, lr := range sl.LogRecords().All() {
 				name := eventName(lr)
 				if name != eventInferenceDetails && !perMessageEvents[name] {
@@ -87,11 +88,21 @@ func logsToTraces(ld plog.Logs) ptrace.Traces {
 					sl.Scope().CopyTo(ss.Scope())
 					spans, hasScope = ss.Spans(), true
 				}
+				key := chatKey{lr.TraceID(), lr.SpanID()}
 				if name == eventInferenceDetails {
-					detailsSpan(lr, i, spans.AppendEmpty())
+					// A call's input and output may come as records of their own
+					// (the Responses API instrumentation sends two, or three when
+					// streaming): one span per call holds them all, a later
+					// record's value winning.
+					sp, ok := details[key]
+					if !ok || key.span.IsEmpty() {
+						sp = spans.AppendEmpty()
+						placeSpan(lr, i, sp)
+						details[key] = sp
+					}
+					addDetails(lr, sp)
 					continue
 				}
-				key := chatKey{lr.TraceID(), lr.SpanID()}
 				sp, ok := chats[key]
 				if !ok || key.trace.IsEmpty() {
 					sp = spans.AppendEmpty()
@@ -154,25 +165,69 @@ func derivedSpanID(traceID pcommon.TraceID, spanID pcommon.SpanID, index int) pc
 	return id
 }
 
-func detailsSpan(lr plog.LogRecord, index int, sp ptrace.Span) {
-	placeSpan(lr, index, sp)
+// addDetails adds a details record's attributes (and body fields) to its
+// call's span, where a later record's non-empty value wins.
+func addDetails(lr plog.LogRecord, sp ptrace.Span) {
 	sp.SetName(eventInferenceDetails)
 	sp.SetKind(ptrace.SpanKindClient)
+	if _, ok := sp.Attributes().Get(string(semconv.OperationNameKey)); !ok {
+		// The record describes a model call, whatever it leaves out.
+		sp.Attributes().PutStr(string(semconv.OperationNameKey), semconv.GenAIOperationChat)
+	}
+	if ts := recordTime(lr); ts > sp.EndTimestamp() {
+		sp.SetEndTimestamp(ts)
+	}
 	attrs := sp.Attributes()
-	lr.Attributes().CopyTo(attrs)
-	attrs.Remove(eventNameKey)
+	put := func(k string, v pcommon.Value) {
+		if k == eventNameKey || isEmptyValue(v) {
+			if _, ok := attrs.Get(k); ok {
+				return
+			}
+		}
+		v.CopyTo(attrs.PutEmpty(k))
+	}
+	for k, v := range lr.Attributes().All() {
+		put(k, v)
+	}
 	if lr.Body().Type() == pcommon.ValueTypeMap {
 		for k, v := range lr.Body().Map().All() {
 			if _, ok := attrs.Get(k); !ok {
-				v.CopyTo(attrs.PutEmpty(k))
+				put(k, v)
 			}
 		}
 	}
+	attrs.Remove(eventNameKey)
 	if !lr.SpanID().IsEmpty() {
 		for _, k := range usageKeys {
 			attrs.Remove(k)
 		}
 	}
+}
+
+// isEmptyValue is an empty string, list or map, or a list of messages
+// none of which has a part (the placeholder a streamed call's output
+// record carries before the real one).
+func isEmptyValue(v pcommon.Value) bool {
+	switch v.Type() {
+	case pcommon.ValueTypeEmpty:
+		return true
+	case pcommon.ValueTypeStr:
+		return v.Str() == ""
+	case pcommon.ValueTypeMap:
+		return v.Map().Len() == 0
+	case pcommon.ValueTypeSlice:
+		for _, el := range v.Slice().All() {
+			if el.Type() != pcommon.ValueTypeMap {
+				return false
+			}
+			parts, ok := el.Map().Get("parts")
+			if !ok || parts.Type() != pcommon.ValueTypeSlice || parts.Slice().Len() > 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func startChatSpan(lr plog.LogRecord, index int, sp ptrace.Span) {

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"slices"
 	"strings"
 
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -14,6 +15,7 @@ const (
 	classModel                // a model call: a turn or usage
 	classTool                 // a tool call: a function event
 	classWrapper              // an agent or workflow around other spans: no event, no usage
+	classTurn                 // a conversation turn around model calls: a turn, its usage under it
 )
 
 // classify applies the classification rule (see Classification in doc.go). Tools and wrappers are decided
@@ -23,17 +25,24 @@ func classify(a Attrs) class {
 	op := a.Str(string(sc.OperationNameKey))
 	oi := a.Str(string(sc.OpenInferenceSpanKindKey))
 	tl := a.Str(string(sc.TraceloopSpanKindKey))
+	vc := a.Str(string(sc.VercelOperationIDKey))
 	switch {
 	case op == sc.GenAIOperationExecuteTool,
 		strings.EqualFold(oi, sc.OpenInferenceKindTool),
-		tl == sc.TraceloopKindTool:
+		tl == sc.TraceloopKindTool,
+		vc == sc.VercelToolOperation:
 		return classTool
+	case op == sc.GenAIOperationHandleConversationTurn:
+		return classTurn
 	case op == sc.GenAIOperationInvokeAgent, op == sc.GenAIOperationCreateAgent, op == sc.GenAIOperationInvokeWorkflow,
+		op == sc.GenAIOperationAgentStep, op == sc.GenAIOperationInvocationInternal,
 		strings.EqualFold(oi, sc.OpenInferenceKindAgent), strings.EqualFold(oi, sc.OpenInferenceKindChain),
-		tl == sc.TraceloopKindWorkflow, tl == sc.TraceloopKindTask, tl == sc.TraceloopKindAgent:
+		tl == sc.TraceloopKindWorkflow, tl == sc.TraceloopKindTask, tl == sc.TraceloopKindAgent,
+		slices.Contains(sc.VercelWrapperOperations, vc):
 		return classWrapper
 	case op == sc.GenAIOperationChat, op == sc.GenAIOperationTextCompletion, op == sc.GenAIOperationGenerateContent,
-		strings.EqualFold(oi, sc.OpenInferenceKindLLM):
+		strings.EqualFold(oi, sc.OpenInferenceKindLLM),
+		slices.Contains(sc.VercelModelOperations, vc):
 		return classModel
 	}
 	if rt := a.Str(string(sc.LLMRequestTypeKey)); rt == sc.LLMRequestTypeChat || rt == sc.LLMRequestTypeCompletion {
@@ -52,34 +61,6 @@ func classify(a Attrs) class {
 
 func provider(a Attrs) string {
 	return firstStr(a, string(sc.GenAIProviderNameKey), string(sc.GenAISystemKey))
-}
-
-// usageInfo is the model, token counts and known cost of a model call.
-type usageInfo struct {
-	model     string
-	in, out   int64
-	hasTokens bool
-	cost      float64
-}
-
-// usageOf reads usage: the response model before the requested one, current
-// GenAI keys before deprecated ones before OpenInference's.
-func usageOf(a Attrs) usageInfo {
-	var u usageInfo
-	u.model = firstStr(a, string(sc.ResponseModelKey), string(sc.RequestModelKey), string(sc.LLMModelNameKey))
-	var okIn, okOut bool
-	u.in, okIn = firstInt(a, string(sc.InputTokensKey), string(sc.GenAIUsagePromptTokensKey), string(sc.LLMTokenCountPromptKey))
-	u.out, okOut = firstInt(a, string(sc.OutputTokensKey), string(sc.GenAIUsageCompletionTokensKey), string(sc.LLMTokenCountCompletionKey))
-	u.hasTokens = okIn || okOut
-	for _, k := range []string{string(sc.UsageCostKey), string(sc.LLMCostTotalKey)} {
-		if v, ok := a.Get(k); ok {
-			if f, ok := v.Float(); ok && f > 0 && f < 1e12 { // negative, NaN and absurd costs are not costs
-				u.cost = f
-				break
-			}
-		}
-	}
-	return u
 }
 
 func firstStr(a Attrs, keys ...string) string {

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -28,6 +29,12 @@ type record struct {
 	// traits of identify; previousID of alias
 	traits     mindlytics.Properties
 	previousID string
+	// Of model calls, for merging the spans that describe one call
+	// (calls.go): whether mindlytics.event asked for the kind, the usage
+	// read, and whether the span is a turn around other model calls.
+	explicit  bool
+	u         usageInfo
+	turnScope bool
 }
 
 // extract classifies a span and reads what its event needs. ok is false for
@@ -48,11 +55,28 @@ func (t *Translator) extract(s *Span, i int) (r record, ok bool, err error) {
 		return t.extractFunction(s, r)
 	case classModel:
 		return t.extractModelCall(s, r, "")
+	case classTurn:
+		return t.extractTurnScope(s, r)
 	}
 	return r, false, nil
 }
 
+// extractTurnScope reads a conversation turn span around model calls
+// (handle_conversation_turn): a turn from its messages, without usage of
+// its own, since the model calls under it carry the usage.
+func (t *Translator) extractTurnScope(s *Span, r record) (record, bool, error) {
+	scan := t.scanAttrs(s.attrs)
+	ex := t.exchangeOf(s, &scan)
+	if !ex.complete() {
+		return r, false, nil
+	}
+	r.kind, r.turnScope = sc.EventTurn, true
+	r.turn = mindlytics.Turn{User: t.cut(ex.user), Assistant: t.cut(ex.assistant), Extra: scan.props}
+	return r, true, nil
+}
+
 func (t *Translator) extractExplicit(s *Span, r record) (record, bool, error) {
+	r.explicit = true
 	switch r.kind {
 	case sc.EventTurn, sc.EventUsage:
 		return t.extractModelCall(s, r, r.kind)
@@ -78,14 +102,18 @@ func (t *Translator) extractExplicit(s *Span, r record) (record, bool, error) {
 	return r, true, nil
 }
 
-// extractModelCall makes a turn when the call has user and assistant text
-// and asks for no tool, else usage when a model or cost is known. explicit
-// is the kind mindlytics.event asked for, if any.
+// extractModelCall makes a turn when the call has user and assistant text,
+// asks for no tool and did not fail, else usage when there is something to
+// count: tokens of a known model, or a cost. explicit is the kind
+// mindlytics.event asked for, if any. Cache and reasoning token counts go
+// along as extra properties.
 func (t *Translator) extractModelCall(s *Span, r record, explicit sc.EventKind) (record, bool, error) {
 	u := usageOf(s.attrs)
+	r.u = u
 	scan := t.scanAttrs(s.attrs)
 	ex := t.exchangeOf(s, &scan)
-	isTurn := ex.complete() && !ex.toolCalls
+	failed := s.statusCode == codes.Error
+	isTurn := ex.complete() && !ex.toolCalls && !failed
 	switch explicit {
 	case sc.EventTurn:
 		if !ex.complete() {
@@ -99,22 +127,42 @@ func (t *Translator) extractModelCall(s *Span, r record, explicit sc.EventKind) 
 		r.kind = sc.EventTurn
 		r.turn = mindlytics.Turn{
 			User: t.cut(ex.user), Assistant: t.cut(ex.assistant), Model: u.model,
-			PromptTokens: u.in, CompletionTokens: u.out, Cost: u.cost, Extra: scan.props,
+			PromptTokens: u.in, CompletionTokens: u.out, Cost: u.cost, Extra: withDetails(scan.props, u),
 		}
 		return r, true, nil
 	}
 	r.kind = sc.EventUsage
 	switch {
 	case u.cost > 0: // a known cost wins over pricing by model: never both, so nothing counts twice
-		r.usage = mindlytics.Usage{Cost: u.cost}
-	case u.model != "":
-		r.usage = mindlytics.Usage{Model: u.model, PromptTokens: u.in, CompletionTokens: u.out}
+		r.usage = mindlytics.Usage{Cost: u.cost, Extra: u.details()}
+	case u.model != "" && (u.hasTokens || explicit == sc.EventUsage):
+		r.usage = mindlytics.Usage{Model: u.model, PromptTokens: u.in, CompletionTokens: u.out, Extra: u.details()}
 	case explicit == sc.EventUsage:
 		return r, false, errors.New("usage needs a model or a positive cost")
 	default:
-		return r, false, nil // a model call we know nothing countable about
+		// Nothing to count: no tokens (a failed call, a stream that reported
+		// none) or no model to price them by.
+		return r, false, nil
 	}
 	return r, true, nil
+}
+
+// withDetails adds the token details to a turn's extra properties; the
+// span's own mindlytics.properties.* win.
+func withDetails(props mindlytics.Properties, u usageInfo) mindlytics.Properties {
+	d := u.details()
+	if len(d) == 0 {
+		return props
+	}
+	if props == nil {
+		props = make(mindlytics.Properties, len(d))
+	}
+	for k, v := range d {
+		if _, taken := props[k]; !taken {
+			props[k] = v
+		}
+	}
+	return props
 }
 
 // exchangeOf reads the call's texts from the first sources that have them:
@@ -124,7 +172,7 @@ func (t *Translator) extractModelCall(s *Span, r record, explicit sc.EventKind) 
 func (t *Translator) exchangeOf(s *Span, scan *scan) exchange {
 	a := s.attrs
 	ex := exchange{user: a.Str(string(sc.TurnUserKey)), assistant: a.Str(string(sc.TurnAssistantKey))}
-	for step := 0; step < 5 && !ex.complete(); step++ {
+	for step := 0; step < 6 && !ex.complete(); step++ {
 		switch step {
 		case 0:
 			ex.merge(exchangeFromMessageAttrs(a))
@@ -135,10 +183,46 @@ func (t *Translator) exchangeOf(s *Span, scan *scan) exchange {
 		case 3:
 			ex.merge(indexedExchange(scan.oiIn, scan.oiOut))
 		case 4:
+			ex.merge(vercelExchange(a))
+		case 5:
 			ex.merge(ioValueExchange(a))
 		}
 	}
+	ex.user = unwrapMessagesText(ex.user)
 	return ex
+}
+
+// vercelExchange reads the Vercel AI SDK's step attributes: ai.prompt.messages
+// (the step's input), ai.response.text and ai.response.toolCalls.
+func vercelExchange(a Attrs) exchange {
+	var ex exchange
+	if v, ok := a.Get(string(sc.VercelPromptMessagesKey)); ok {
+		msgs, _ := messagesFromValue(v)
+		ex.user = lastUser(msgs)
+	}
+	ex.assistant = a.Str(string(sc.VercelResponseTextKey))
+	if v, ok := a.Get(string(sc.VercelResponseToolCallsKey)); ok {
+		s := strings.TrimSpace(v.AsString())
+		ex.toolCalls = s != "" && s != "[]" && s != "null"
+	}
+	return ex
+}
+
+// unwrapMessagesText reads a user text that is itself a list of messages
+// written as JSON (OpenLLMetry records the Responses API's input array as
+// one text part): the last user message of the list, else the text as it
+// is.
+func unwrapMessagesText(text string) string {
+	t := strings.TrimSpace(text)
+	if t == "" || (t[0] != '[' && t[0] != '{') {
+		return text
+	}
+	if msgs, ok := parseMessages([]byte(t)); ok {
+		if u := lastUser(msgs); u != "" {
+			return u
+		}
+	}
+	return text
 }
 
 // ioValueExchange reads OpenInference's input.value and output.value: plain
@@ -170,12 +254,27 @@ func ioMessages(a Attrs, mimeKey string, v Value) ([]message, string) {
 	return messagesFromValue(v)
 }
 
+// traceloopArgs reads OpenLLMetry's entity input: {"args": [...], "kwargs":
+// {...}} of a Python or JS function, whose keyword arguments are the tool's
+// arguments when there are no positional ones.
+func traceloopArgs(in string) string {
+	var call struct {
+		Args   []json.RawMessage `json:"args"`
+		Kwargs json.RawMessage   `json:"kwargs"`
+	}
+	if json.Unmarshal([]byte(in), &call) != nil || len(call.Args) > 0 || len(call.Kwargs) < 2 || call.Kwargs[0] != '{' {
+		return in
+	}
+	return string(call.Kwargs)
+}
+
 // extractFunction reads a tool call: GenAI keys, then OpenInference's, then
 // OpenLLMetry's; the runtime is the span's duration.
 func (t *Translator) extractFunction(s *Span, r record) (record, bool, error) {
 	a := s.attrs
 	r.kind = sc.EventFunction
-	name := firstStr(a, string(sc.ToolNameKey), string(sc.OpenInferenceToolNameKey), string(sc.TraceloopEntityNameKey))
+	name := firstStr(a, string(sc.ToolNameKey), string(sc.OpenInferenceToolNameKey), string(sc.TraceloopEntityNameKey),
+		string(sc.VercelToolCallNameKey))
 	if name == "" {
 		name = strings.TrimPrefix(s.name, sc.GenAIOperationExecuteTool+" ")
 	}
@@ -184,10 +283,13 @@ func (t *Translator) extractFunction(s *Span, r record) (record, bool, error) {
 	}
 	scan := t.scanAttrs(a)
 	call := mindlytics.FunctionCall{Name: name, Extra: scan.props}
-	if v, ok := firstValue(a, string(sc.ToolCallArgumentsKey), string(sc.InputValueKey), string(sc.TraceloopEntityInputKey)); ok {
+	if v, ok := firstValue(a, string(sc.ToolCallArgumentsKey), string(sc.InputValueKey), string(sc.VercelToolCallArgsKey)); ok {
 		call.Args = t.cut(v.AsString())
+	} else if v, ok := a.Get(string(sc.TraceloopEntityInputKey)); ok {
+		call.Args = t.cut(traceloopArgs(v.AsString()))
 	}
-	if v, ok := firstValue(a, string(sc.ToolCallResultKey), string(sc.OutputValueKey), string(sc.TraceloopEntityOutputKey)); ok {
+	if v, ok := firstValue(a, string(sc.ToolCallResultKey), string(sc.OutputValueKey), string(sc.TraceloopEntityOutputKey),
+		string(sc.VercelToolCallResultKey)); ok {
 		call.Result = t.cut(v.AsString())
 	}
 	if !s.end.IsZero() && s.end.After(s.start) {

@@ -21,6 +21,7 @@ type Translator struct {
 	convOrder list.List // of *conversation, least recently active first
 	nConvs    int
 	traces    *traceCache
+	turns     turnSpans
 	pending   []mindlytics.Event // scratch space of apply
 }
 
@@ -64,6 +65,7 @@ func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []
 			recs = append(recs, r)
 		}
 	}
+	recs = mergeCalls(spans, recs)
 	ids := t.collectIdentities(spans)
 
 	t.mu.Lock()
@@ -89,6 +91,9 @@ func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []
 		var err error
 		if events, err = t.apply(&kept[i], now, events); err != nil {
 			errs = append(errs, newSpanError(&spans[kept[i].span], err))
+		} else if kept[i].kind == sc.EventTurn {
+			s := &spans[kept[i].span]
+			t.turns.add(spanKey{s.traceID, s.spanID})
 		}
 	}
 	return events, errs

@@ -1,0 +1,164 @@
+package translate
+
+import (
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+// mergeCalls makes one event of each model call that several spans of the
+// batch describe, so that no call is counted twice:
+//
+//   - Stacked instrumentations: a model-call span under another one (a
+//     framework's LLM span over a client library's, two libraries on one
+//     client) with the same token counts, the same gen_ai.response.id, or
+//     token counts on only one of the two, is one call. The inner span,
+//     closest to the wire, wins; the outer one lends its texts when the
+//     inner has none, and makes no event.
+//   - Two model spans with the same gen_ai.response.id anywhere in the
+//     batch are one call too: the first wins.
+//   - A model call under a turn span (mindlytics.event=turn, or a
+//     handle_conversation_turn span) is not a turn of its own: it is the
+//     turn's usage, or nothing when it has nothing to count.
+//
+// Records that mindlytics.event asked for are never dropped. Only spans of
+// the same batch are compared: an exporter sends a call's spans together,
+// as a batch span processor does with the spans of one request.
+func mergeCalls(spans []Span, recs []record) []record {
+	if len(recs) < 2 {
+		return recs
+	}
+	model := make(map[trace.SpanID]int, len(recs)) // span id → index in recs
+	for i := range recs {
+		if isModelCall(&recs[i]) {
+			model[spans[recs[i].span].spanID] = i
+		}
+	}
+	if len(model) < 2 {
+		return recs
+	}
+	spanIndex := make(map[trace.SpanID]int, len(spans))
+	for i := range spans {
+		spanIndex[spans[i].spanID] = i
+	}
+	drop := make([]bool, len(recs))
+	byResponse := map[string]int{}
+	for i := range recs {
+		r := &recs[i]
+		if !isModelCall(r) || drop[i] {
+			continue
+		}
+		if id := r.u.responseID; id != "" {
+			if first, ok := byResponse[id]; ok && !r.explicit {
+				lendTexts(&recs[first], r)
+				drop[i] = true
+				continue
+			}
+			byResponse[id] = i
+		}
+		parent := spans[r.span].parentID
+		direct := true
+		for range maxAncestry {
+			j, ok := spanIndex[parent]
+			if !ok || !parent.IsValid() {
+				break
+			}
+			if o, ok := model[parent]; ok && !drop[o] {
+				outer := &recs[o]
+				switch {
+				case (outer.explicit && outer.kind == sc.EventTurn) || outer.turnScope:
+					if !r.explicit && !outer.turnScope && outer.u.hasTokens && sameCall(outer, r, direct) {
+						drop[i] = true // the turn says it all
+					} else if !r.explicit {
+						drop[i] = !asUsage(r)
+					}
+				case sameCall(outer, r, direct) && !outer.explicit:
+					absorb(r, outer)
+					lendTexts(r, outer)
+					drop[o] = true
+				}
+				break
+			}
+			parent, direct = spans[j].parentID, false
+		}
+	}
+	kept := recs[:0]
+	for i := range recs {
+		if !drop[i] {
+			kept = append(kept, recs[i])
+		}
+	}
+	return kept
+}
+
+func isModelCall(r *record) bool { return r.kind == sc.EventTurn || r.kind == sc.EventUsage }
+
+// sameCall says whether two model-call records, one under the other,
+// describe one call.
+func sameCall(outer, inner *record, direct bool) bool {
+	a, b := outer.u, inner.u
+	switch {
+	case a.responseID != "" && a.responseID == b.responseID:
+		return true
+	case a.hasTokens && b.hasTokens:
+		return a.in == b.in && a.out == b.out
+	default:
+		return direct && (a.hasTokens || b.hasTokens) // one of a directly stacked pair counted
+	}
+}
+
+// absorb fills what the inner record of one call lacks (model, token
+// details) from the outer one, and rebuilds its event.
+func absorb(inner, outer *record) {
+	u, o := &inner.u, outer.u
+	if u.model == "" {
+		u.model = o.model
+	}
+	for _, f := range []struct{ dst, src *int64 }{{&u.cached, &o.cached}, {&u.cacheWrite, &o.cacheWrite}, {&u.reasoning, &o.reasoning}} {
+		if *f.dst < 0 {
+			*f.dst = *f.src
+		}
+	}
+	switch inner.kind {
+	case sc.EventUsage:
+		asUsage(inner)
+	case sc.EventTurn:
+		inner.turn.Model = u.model
+		inner.turn.Extra = withDetails(inner.turn.Extra, *u)
+	}
+}
+
+// lendTexts makes dst the turn src was, when src is a turn and dst has no
+// texts; dst's model and usage stay.
+func lendTexts(dst, src *record) {
+	if src.kind != sc.EventTurn || dst.kind == sc.EventTurn || src.turnScope {
+		return
+	}
+	u := dst.u
+	model := u.model
+	if model == "" {
+		model = src.turn.Model
+	}
+	dst.kind = sc.EventTurn
+	dst.turn = mindlytics.Turn{
+		User: src.turn.User, Assistant: src.turn.Assistant, AssistantID: src.turn.AssistantID, Model: model,
+		PromptTokens: u.in, CompletionTokens: u.out, Cost: u.cost, Extra: withDetails(src.turn.Extra, u),
+	}
+}
+
+// asUsage turns a model call's record into its usage; false when there is
+// nothing to count.
+func asUsage(r *record) bool {
+	u := r.u
+	switch {
+	case u.cost > 0:
+		r.usage = mindlytics.Usage{Cost: u.cost, Extra: u.details()}
+	case u.model != "" && u.hasTokens:
+		r.usage = mindlytics.Usage{Model: u.model, PromptTokens: u.in, CompletionTokens: u.out, Extra: u.details()}
+	default:
+		return false
+	}
+	r.kind, r.turn = sc.EventUsage, mindlytics.Turn{}
+	return true
+}
