@@ -109,7 +109,7 @@ func (s *helperSpan) SetAttributes(kv ...attribute.KeyValue) {
 			s.mu.Lock()
 			s.finished = true
 			s.mu.Unlock()
-			s.Span.SetAttributes(finishReasonsKey.StringSlice([]string{a.Value.Emit()}))
+			s.Span.SetAttributes(finishReasonsKey.StringSlice([]string{a.Value.AsString()}))
 		}
 	}
 	if s.redact == nil {
