@@ -22,10 +22,11 @@ func Options(opts ...Option) []option.RequestOption {
 	if c.capture {
 		mode = option.OpenTelemetryContentModeContent
 	}
-	tp := c.tp
-	if c.capture && c.redact != nil {
-		tp = newRedactingProvider(tp, c.redact)
+	var redact redactFunc
+	if c.capture {
+		redact = c.redact
 	}
+	tp := newHelperProvider(c.tp, redact)
 	out := []option.RequestOption{
 		option.WithTracerProvider(tp),
 		option.WithOpenTelemetryTracesContentMode(mode),

@@ -16,8 +16,17 @@ import (
 // newClient is an anthropic client of the fake provider, traced into p
 // (nil: spans off).
 func newClient(fake *genaitest.Server, p *genaitest.Pipeline, opts ...anthropichelper.Option) anthropic.Client {
+	return newRecordedClient(fake, p, nil, opts...)
+}
+
+// newRecordedClient is newClient with rec (unless nil) recording, outside
+// the SDK's span, what the SDK reads of each response.
+func newRecordedClient(fake *genaitest.Server, p *genaitest.Pipeline, rec *genaitest.Reads, opts ...anthropichelper.Option) anthropic.Client {
 	o := []option.RequestOption{option.WithBaseURL(fake.URL), option.WithAPIKey("sk-ant-test"), option.WithMaxRetries(2),
 		option.WithHTTPClient(&http.Client{Transport: fake.Client().Transport})}
+	if rec != nil {
+		o = append(o, option.WithMiddleware(rec.Middleware)) // given first: outermost
+	}
 	if p != nil {
 		o = append(o, anthropichelper.Options(append([]anthropichelper.Option{anthropichelper.WithTracerProvider(p.TP)}, opts...)...)...)
 	} else {

@@ -39,10 +39,10 @@ func TestMessageSpanAndTurn(t *testing.T) {
 	assert.Equal(t, "claude-sonnet-4-5", a["gen_ai.request.model"].AsString())
 	assert.Equal(t, "claude-sonnet-4-5-20250929", a["gen_ai.response.model"].AsString())
 	assert.Equal(t, "msg_013Zva2CMHLNnXjNJJKqJ2EF", a["gen_ai.response.id"].AsString())
-	// The SDK writes the stop reason under its own key, not as
-	// gen_ai.response.finish_reasons.
+	// The SDK writes the stop reason under its own key; the helper adds it
+	// as gen_ai.response.finish_reasons.
 	assert.Equal(t, "end_turn", a["anthropic.message.stop_reason"].AsString())
-	assert.NotContains(t, a, "gen_ai.response.finish_reasons")
+	assert.Equal(t, []string{"end_turn"}, a["gen_ai.response.finish_reasons"].AsStringSlice())
 	// The spec's input tokens include the cached ones: 21 + 1000 + 188.
 	assert.Equal(t, int64(1209), a["gen_ai.usage.input_tokens"].AsInt64())
 	assert.Equal(t, int64(1000), a["gen_ai.usage.cache_read.input_tokens"].AsInt64())

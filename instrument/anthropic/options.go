@@ -1,17 +1,15 @@
 package anthropichelper
 
 import (
-	"os"
-	"strconv"
-	"strings"
-
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai"
 )
 
 // CaptureContentEnv is the environment variable that turns content capture
 // off ("false") when no option says otherwise.
-const CaptureContentEnv = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
+const CaptureContentEnv = genai.CaptureContentEnv
 
 // Option configures the helper.
 type Option interface{ apply(*config) }
@@ -66,7 +64,7 @@ func WithConversationID(id string) Option {
 }
 
 func newConfig(opts []Option) config {
-	c := config{capture: captureFromEnv()}
+	c := config{capture: genai.CaptureFromEnv()}
 	for _, o := range opts {
 		if o != nil {
 			o.apply(&c)
@@ -76,16 +74,4 @@ func newConfig(opts []Option) config {
 		c.tp = otel.GetTracerProvider()
 	}
 	return c
-}
-
-// captureFromEnv reads CaptureContentEnv: content is on unless it says
-// false. Mindlytics needs turn texts, so the default differs from most GenAI
-// instrumentations (which are opt-in).
-func captureFromEnv() bool {
-	v := strings.TrimSpace(os.Getenv(CaptureContentEnv))
-	if v == "" {
-		return true
-	}
-	on, err := strconv.ParseBool(v)
-	return err != nil || on
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/anthropics/anthropic-sdk-go/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/codes"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	anthropichelper "github.com/mindlytics/mindlytics-otel/instrument/anthropic"
@@ -97,6 +99,42 @@ func TestStreamAbandoned(t *testing.T) {
 		require.True(t, s.Next())
 		require.NoError(t, s.Close())
 	})
-	require.Len(t, p.ModelSpans(anthropichelper.ScopeName), 1)
+	spans := p.ModelSpans(anthropichelper.ScopeName)
+	require.Len(t, spans, 1)
+	assertCancelled(t, spans[0])
 	assert.Empty(t, genaitest.Named(p.Events(t), mindlytics.EventConversationTurn))
+}
+
+// A stream whose context is cancelled mid-way still ends its span. The SDK
+// ends it with no status and no stop reason, as it does any call the
+// application stopped; the helper marks it cancelled, as the other helpers
+// do. What had arrived stays on the span (and makes a turn of it).
+func TestStreamContextCancelled(t *testing.T) {
+	fake := genaitest.NewServer(t)
+	fake.Push(genaitest.Reply{Events: streamText[:4], Hang: true})
+	p := genaitest.NewPipeline(t)
+	client := newClient(fake, p)
+	p.Turn(context.Background(), func(ctx context.Context) {
+		ctx, cancel := context.WithCancel(ctx)
+		s := client.Messages.NewStreaming(ctx, params("Hi"))
+		require.True(t, s.Next())
+		cancel()
+		for s.Next() {
+		}
+		require.ErrorIs(t, s.Err(), context.Canceled)
+		require.NoError(t, s.Close())
+	})
+	spans := p.ModelSpans(anthropichelper.ScopeName)
+	require.Len(t, spans, 1)
+	assertCancelled(t, spans[0])
+	assert.JSONEq(t, `[{"role":"assistant","parts":[{"type":"text","content":"Hello"}]}]`,
+		genaitest.Attrs(spans[0])["gen_ai.output.messages"].AsString())
+}
+
+func assertCancelled(t *testing.T, s sdktrace.ReadOnlySpan) {
+	t.Helper()
+	assert.Equal(t, codes.Error, s.Status().Code)
+	a := genaitest.Attrs(s)
+	assert.Equal(t, "cancelled", a["error.type"].AsString())
+	assert.Equal(t, []string{"cancelled"}, a["gen_ai.response.finish_reasons"].AsStringSlice())
 }

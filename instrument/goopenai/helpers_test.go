@@ -12,7 +12,7 @@ import (
 
 // newClient is a go-openai client of the fake provider, traced into p (nil:
 // not traced), with rec outside the helper recording what go-openai reads.
-func newClient(fake *genaitest.Server, p *genaitest.Pipeline, rec *reads, opts ...goopenaihelper.Option) *openai.Client {
+func newClient(fake *genaitest.Server, p *genaitest.Pipeline, rec *genaitest.Reads, opts ...goopenaihelper.Option) *openai.Client {
 	cfg := openai.DefaultConfig("sk-test")
 	cfg.BaseURL = fake.URL + "/v1"
 	var rt http.RoundTripper = http.DefaultTransport
@@ -20,26 +20,11 @@ func newClient(fake *genaitest.Server, p *genaitest.Pipeline, rec *reads, opts .
 		rt = goopenaihelper.NewTransport(nil, append([]goopenaihelper.Option{goopenaihelper.WithTracerProvider(p.TP)}, opts...)...)
 	}
 	if rec != nil {
-		rec.next = rt
-		rt = rec
+		rt = rec.Transport(rt)
 	}
 	cfg.HTTPClient = &http.Client{Transport: rt}
 	return openai.NewClientWithConfig(cfg)
 }
-
-// reads records the bytes the client read of each response body.
-type reads struct {
-	genaitest.Reads
-	next http.RoundTripper
-}
-
-func (r *reads) RoundTrip(req *http.Request) (*http.Response, error) {
-	res, err := r.next.RoundTrip(req)
-	r.Record(res)
-	return res, err
-}
-
-func (r *reads) all() []string { return r.All() }
 
 var weatherTool = openai.Tool{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{
 	Name: "get_weather", Description: "Get the weather of a city",

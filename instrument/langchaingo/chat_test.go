@@ -71,8 +71,10 @@ func TestContent(t *testing.T) {
 			fake.Push(genaitest.Reply{Body: genaitest.ChatText})
 			p := genaitest.NewPipeline(t)
 			llm := newLLM(t, fake, newHandler(p, tc.opts...), nil)
-			_, err := llm.GenerateContent(context.Background(), question("Hi"))
-			require.NoError(t, err)
+			p.Turn(context.Background(), func(ctx context.Context) {
+				_, err := llm.GenerateContent(ctx, question("Hi"))
+				require.NoError(t, err)
+			})
 			spans := p.ModelSpans(langchaingohelper.ScopeName)
 			require.Len(t, spans, 1)
 			a := genaitest.Attrs(spans[0])
@@ -81,6 +83,14 @@ func TestContent(t *testing.T) {
 			assert.Equal(t, tc.want, in)
 			assert.Equal(t, tc.want, out)
 			assert.Equal(t, int64(82), a["gen_ai.usage.input_tokens"].AsInt64())
+			// Without content: the usage of the call, no turn.
+			events := p.Events(t)
+			turns, usage := 1, 0
+			if !tc.want {
+				turns, usage = 0, 1
+			}
+			assert.Len(t, genaitest.Named(events, mindlytics.EventConversationTurn), turns)
+			assert.Len(t, genaitest.Named(events, mindlytics.EventConversationUsage), usage)
 		})
 	}
 }

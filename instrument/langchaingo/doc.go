@@ -28,9 +28,25 @@
 // receives (or, for a context langchaingo derived, of the stack whose
 // parent span is the same). langchaingo's OpenAI model reports no error
 // callback: a model span left open ends, with status Error, when its chain
-// ends or fails, or when the next model call of the same context starts.
-// Calls made concurrently with one and the same context cannot be told
-// apart; give each its own context.
+// ends or fails, when the next model call of the same context starts, or
+// when the call's context ends. Calls made concurrently with one and the
+// same context cannot be told apart; give each its own context.
+//
+// # Streams and cancellation
+//
+// A streamed call (llms.WithStreamingFunc) makes the same span as one that
+// is not. When the call's context ends first, its span ends with finish
+// reason "cancelled", error.type "cancelled" (or "timeout") and status
+// Error: langchaingo then returns what had arrived as if it were complete,
+// or its error without a callback. A stream the caller abandons (its
+// streaming func returns an error) also gets no callback, and its span ends
+// in one of the ways above, usually when the request's context ends.
+//
+// # The caller's view
+//
+// The handler only receives langchaingo's callbacks: it never touches HTTP,
+// nor the requests, responses or stream chunks langchaingo hands the
+// caller, which are the same byte for byte with and without it.
 //
 // # Models already traced
 //
@@ -45,6 +61,8 @@
 // Content capture is on by default, because Mindlytics builds turns from
 // message texts. OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=false
 // turns it off, and WithCaptureContent wins over the variable. Turned off,
-// no message text, tool argument or tool result leaves the process.
+// no message text, tool argument or tool result leaves the process, and
+// Mindlytics gets only usage events (model and tokens of each call): no
+// turns, no user or assistant text.
 // WithRedactor rewrites texts before they go on a span instead.
 package langchaingohelper

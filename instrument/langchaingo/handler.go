@@ -37,6 +37,10 @@ const (
 	errorTypeKey          = attribute.Key("error.type")
 )
 
+// finishCancelled is the finish reason of a model call whose context ended
+// first, as instrument/openai gives it.
+const finishCancelled = "cancelled"
+
 // errNoEnd ends the model spans langchaingo never reported the end of.
 var errNoEnd = errors.New("langchaingohelper: the model call reported no end")
 
@@ -83,7 +87,9 @@ func (h *Handler) HandleLLMGenerateContentStart(ctx context.Context, ms []llms.M
 		h.open.push(ctx, &frame{kind: kindLLM}, nil)
 		return
 	}
-	h.open.push(ctx, &frame{kind: kindLLM}, func(parent context.Context) trace.Span {
+	f := &frame{kind: kindLLM}
+	defer h.watch(ctx, f)
+	h.open.push(ctx, f, func(parent context.Context) trace.Span {
 		attrs := []attribute.KeyValue{
 			sc.OperationName(sc.GenAIOperationChat),
 			sc.GenAIProviderNameKey.String(h.cfg.provider),
@@ -106,6 +112,28 @@ func (h *Handler) HandleLLMGenerateContentStart(ctx context.Context, ms []llms.M
 	})
 }
 
+// watch ends f's span, marked cancelled, when ctx ends before the call
+// reports its end: langchaingo's OpenAI model returns a cancelled call's
+// error (a stream included) without a callback.
+func (h *Handler) watch(ctx context.Context, f *frame) {
+	if f.span == nil || ctx.Done() == nil {
+		return
+	}
+	// Set under the stacks' lock, which pop takes before it calls stop.
+	h.open.mu.Lock()
+	defer h.open.mu.Unlock()
+	f.stop = context.AfterFunc(ctx, func() {
+		g, above := h.open.pop(ctx, kindLLM, func(g *frame) bool { return g == f })
+		if g == nil {
+			return // ended meanwhile
+		}
+		err := context.Cause(ctx)
+		endAll(above, err)
+		g.span.SetAttributes(finishReasonsKey.StringSlice([]string{finishCancelled}))
+		endFrame(g, err)
+	})
+}
+
 // tracedByHelper reports whether the span current in ctx is a model span of
 // one of our client helpers, which then counts the call itself.
 func tracedByHelper(ctx context.Context) bool {
@@ -122,10 +150,29 @@ func (h *Handler) HandleLLMGenerateContentEnd(ctx context.Context, res *llms.Con
 	if f == nil || f.span == nil {
 		return
 	}
+	var kv []attribute.KeyValue
 	if res != nil && f.span.IsRecording() {
-		f.span.SetAttributes(h.responseAttrs(res)...)
+		kv = h.responseAttrs(res)
 	}
+	// langchaingo ends a stream cut by its context as if it were complete,
+	// with what had arrived and no finish reason.
+	if err := context.Cause(ctx); err != nil && !hasKey(kv, finishReasonsKey) {
+		f.span.SetAttributes(kv...)
+		f.span.SetAttributes(finishReasonsKey.StringSlice([]string{finishCancelled}))
+		endFrame(f, err)
+		return
+	}
+	f.span.SetAttributes(kv...)
 	f.span.End()
+}
+
+func hasKey(kv []attribute.KeyValue, k attribute.Key) bool {
+	for _, a := range kv {
+		if a.Key == k {
+			return true
+		}
+	}
+	return false
 }
 
 // HandleLLMError ends the span of a model call that failed.

@@ -63,19 +63,9 @@ func (h *Handler) part(role string, p llms.ContentPart) (genai.Part, bool) {
 func (h *Handler) toolCall(role, id, name, args string) genai.Part {
 	p := genai.Part{Type: sc.GenAIPartToolCall, ID: id, Name: name}
 	if args = h.redact(role, args); args != "" {
-		p.Arguments = jsonOrString(args)
+		p.Arguments = genai.JSONOrString(args)
 	}
 	return p
-}
-
-// jsonOrString keeps the arguments as JSON when they are (the spec's
-// example is an object), else as a JSON string.
-func jsonOrString(s string) json.RawMessage {
-	if json.Valid([]byte(s)) {
-		return json.RawMessage(s)
-	}
-	b, _ := json.Marshal(s)
-	return b
 }
 
 // responseAttrs are the finish reasons, usage and output messages of an

@@ -1,10 +1,6 @@
 package langchaingohelper
 
 import (
-	"os"
-	"strconv"
-	"strings"
-
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/trace"
 
@@ -85,19 +81,8 @@ func resolve(opts []Option) config {
 		c.tp = otel.GetTracerProvider()
 	}
 	if c.capture == nil {
-		on := captureFromEnv()
+		on := genai.CaptureFromEnv()
 		c.capture = &on
 	}
 	return c
-}
-
-// captureFromEnv reads the variable as the other helpers do: content is on
-// unless it says false.
-func captureFromEnv() bool {
-	v := strings.TrimSpace(os.Getenv(genai.CaptureContentEnv))
-	if v == "" {
-		return true
-	}
-	on, err := strconv.ParseBool(v)
-	return err != nil || on
 }

@@ -25,6 +25,8 @@ type frame struct {
 	// fromAction: a tool span started by HandleAgentAction, which the
 	// tool's own HandleToolStart joins instead of starting another.
 	fromAction, toolStarted bool
+	// stop stops the watch on the context of a model call (nil: none).
+	stop func() bool
 }
 
 // spanKey is the identity of the span current in a context.
@@ -125,6 +127,11 @@ func (s *stacks) pop(ctx context.Context, k kind, match func(*frame) bool) (*fra
 		var above []*frame
 		for j := len(st.frames) - 1; j > i; j-- {
 			above = append(above, st.frames[j])
+		}
+		for _, g := range st.frames[i:] {
+			if g.stop != nil {
+				g.stop()
+			}
 		}
 		st.frames = st.frames[:i]
 		s.release(st)

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/openai/openai-go/v3/responses"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai/genaitest"
@@ -22,43 +21,30 @@ func TestCallerReadsSameBytes(t *testing.T) {
 		{Events: genaitest.ResponsesTextStream},
 		{Status: http.StatusBadRequest, Body: genaitest.BadRequestBody},
 	}
-	run := func(traced bool) []string {
-		fake := genaitest.NewServer(t)
-		fake.Push(script...)
-		var p *genaitest.Pipeline
-		if traced {
-			p = genaitest.NewPipeline(t)
-		}
-		rec := &reads{}
+	genaitest.SameReads(t, script, func(fake *genaitest.Server, p *genaitest.Pipeline, rec *genaitest.Reads) []string {
 		client := newClient(fake, p, rec)
 		ctx := context.Background()
-		_, err := client.Chat.Completions.New(ctx, chatParams("Hi"))
+		var got []string
+		c, err := client.Chat.Completions.New(ctx, chatParams("Hi"))
 		require.NoError(t, err)
+		got = append(got, c.RawJSON())
 		s := client.Chat.Completions.NewStreaming(ctx, streamParams("Hi"))
 		for s.Next() {
+			got = append(got, s.Current().RawJSON())
 		}
 		require.NoError(t, s.Err())
 		require.NoError(t, s.Close())
-		_, err = client.Responses.New(ctx, responses.ResponseNewParams{Model: "gpt-4.1", Input: responses.ResponseNewParamsInputUnion{OfString: ptr("Hi")}})
+		r, err := client.Responses.New(ctx, responses.ResponseNewParams{Model: "gpt-4.1", Input: responses.ResponseNewParamsInputUnion{OfString: ptr("Hi")}})
 		require.NoError(t, err)
+		got = append(got, r.RawJSON())
 		rs := client.Responses.NewStreaming(ctx, responses.ResponseNewParams{Model: "gpt-4.1", Input: responses.ResponseNewParamsInputUnion{OfString: ptr("Hi")}})
 		for rs.Next() {
+			got = append(got, rs.Current().RawJSON())
 		}
 		require.NoError(t, rs.Err())
 		require.NoError(t, rs.Close())
 		_, err = client.Chat.Completions.New(ctx, chatParams("Hi"))
 		require.Error(t, err)
-
-		sent := fake.Sent()
-		got := rec.all()
-		require.Len(t, got, len(sent))
-		for i := range sent {
-			assert.Equal(t, string(sent[i]), got[i], "answer %d", i)
-		}
-		if traced {
-			assert.Len(t, p.Recorder.Ended(), len(script))
-		}
-		return got
-	}
-	assert.Equal(t, run(false), run(true))
+		return append(got, err.Error())
+	})
 }

@@ -2,13 +2,10 @@ package openaihelper_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai"
 	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai/genaitest"
 	openaihelper "github.com/mindlytics/mindlytics-otel/instrument/openai"
@@ -34,14 +31,7 @@ func TestContentOff(t *testing.T) {
 				_, err := client.Chat.Completions.New(ctx, chatParams("What's the weather in Paris?"))
 				require.NoError(t, err)
 			})
-			a := genaitest.Attrs(p.ModelSpans(openaihelper.ScopeName)[0])
-			for _, k := range []string{"gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions"} {
-				assert.NotContains(t, a, k)
-			}
-			assert.Equal(t, int64(82), a["gen_ai.usage.input_tokens"].AsInt64())
-			events := p.Events(t)
-			assert.Empty(t, genaitest.Named(events, mindlytics.EventConversationTurn))
-			assert.Len(t, genaitest.Named(events, mindlytics.EventConversationUsage), 1)
+			p.AssertContentOff(t, openaihelper.ScopeName)
 		})
 	}
 }
@@ -50,20 +40,10 @@ func TestRedactor(t *testing.T) {
 	fake := genaitest.NewServer(t)
 	fake.Push(genaitest.Reply{Body: genaitest.ChatText})
 	p := genaitest.NewPipeline(t)
-	redact := func(role, s string) string {
-		if role == "user" {
-			return strings.ReplaceAll(s, "Paris", "[city]")
-		}
-		return s
-	}
-	client := newClient(fake, p, nil, openaihelper.WithRedactor(redact))
+	client := newClient(fake, p, nil, openaihelper.WithRedactor(genaitest.RedactCity))
 	p.Turn(context.Background(), func(ctx context.Context) {
 		_, err := client.Chat.Completions.New(ctx, chatParams("What's the weather in Paris?"))
 		require.NoError(t, err)
 	})
-	assert.Contains(t, fake.Requests()[0].Body, "Paris", "the request sent is the caller's")
-	turns := genaitest.Named(p.Events(t), mindlytics.EventConversationTurn)
-	require.Len(t, turns, 1)
-	assert.Equal(t, "What's the weather in [city]?", turns[0].Properties["user"])
-	assert.Equal(t, "The weather in Paris is rainy, 57°F.", turns[0].Properties["assistant"])
+	p.AssertRedacted(t, fake)
 }

@@ -2,7 +2,6 @@ package openaihelper_test
 
 import (
 	"encoding/json"
-	"net/http"
 	"testing"
 
 	"github.com/openai/openai-go/v3"
@@ -17,27 +16,16 @@ import (
 // newClient is an openai-go client of the fake provider, traced into p
 // (nil: not traced), with rec outside the helper recording what the SDK
 // reads.
-func newClient(fake *genaitest.Server, p *genaitest.Pipeline, rec *reads, opts ...openaihelper.Option) openai.Client {
+func newClient(fake *genaitest.Server, p *genaitest.Pipeline, rec *genaitest.Reads, opts ...openaihelper.Option) openai.Client {
 	o := []option.RequestOption{option.WithBaseURL(fake.URL), option.WithAPIKey("sk-test"), option.WithMaxRetries(2)}
 	if rec != nil {
-		o = append(o, option.WithMiddleware(rec.middleware)) // given first: outermost
+		o = append(o, option.WithMiddleware(rec.Middleware)) // given first: outermost
 	}
 	if p != nil {
 		o = append(o, openaihelper.RequestOption(append([]openaihelper.Option{openaihelper.WithTracerProvider(p.TP)}, opts...)...))
 	}
 	return openai.NewClient(o...)
 }
-
-// reads records the bytes the client read of each response body.
-type reads struct{ genaitest.Reads }
-
-func (r *reads) middleware(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
-	res, err := next(req)
-	r.Record(res)
-	return res, err
-}
-
-func (r *reads) all() []string { return r.All() }
 
 var weatherTool = openai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{
 	Name:        "get_weather",

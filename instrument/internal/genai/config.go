@@ -46,10 +46,10 @@ func WithRedactor(r Redactor) Option {
 	return func(c *Config) { c.Redact = r }
 }
 
-// captureFromEnv reads CaptureContentEnv: content is on unless it says false.
-// Mindlytics needs turn texts, so our default differs from most GenAI
+// CaptureFromEnv reads CaptureContentEnv: content is on unless it says
+// false. Mindlytics needs turn texts, so our default differs from most GenAI
 // instrumentations (which are opt-in).
-func captureFromEnv() bool {
+func CaptureFromEnv() bool {
 	v := strings.TrimSpace(os.Getenv(CaptureContentEnv))
 	if v == "" {
 		return true
@@ -69,7 +69,7 @@ func resolve(opts []Option) Config {
 		c.TracerProvider = otel.GetTracerProvider()
 	}
 	if c.Capture == nil {
-		on := captureFromEnv()
+		on := CaptureFromEnv()
 		c.Capture = &on
 	}
 	return c

@@ -34,12 +34,14 @@ func textPart(s string) Part { return Part{Type: sc.GenAIPartText, Content: s} }
 func toolCallPart(id, name, args string) Part {
 	p := Part{Type: sc.GenAIPartToolCall, ID: id, Name: name}
 	if args != "" {
-		p.Arguments = jsonOrString(args)
+		p.Arguments = JSONOrString(args)
 	}
 	return p
 }
 
-func jsonOrString(s string) json.RawMessage {
+// JSONOrString keeps s as JSON when it is JSON, else makes it a JSON
+// string.
+func JSONOrString(s string) json.RawMessage {
 	if json.Valid([]byte(s)) {
 		return json.RawMessage(s)
 	}
@@ -67,7 +69,7 @@ func redactPart(r Redactor, role string, p *Part) {
 		if s := r(role, string(p.Arguments)); s == "" {
 			p.Arguments = nil
 		} else {
-			p.Arguments = jsonOrString(s)
+			p.Arguments = JSONOrString(s)
 		}
 	}
 }

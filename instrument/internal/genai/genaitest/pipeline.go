@@ -2,9 +2,11 @@ package genaitest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -114,4 +116,41 @@ func Attrs(s sdktrace.ReadOnlySpan) map[string]attribute.Value {
 		m[string(kv.Key)] = kv.Value
 	}
 	return m
+}
+
+// AssertContentOff checks what content capture off leaves of one call
+// answered with ChatText: the helper's span has no message content but its
+// usage, and Mindlytics gets the call's usage and no turn.
+func (p *Pipeline) AssertContentOff(tb testing.TB, scope string) {
+	tb.Helper()
+	spans := p.ModelSpans(scope)
+	require.Len(tb, spans, 1)
+	a := Attrs(spans[0])
+	for _, k := range []string{"gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions"} {
+		assert.NotContains(tb, a, k)
+	}
+	assert.Equal(tb, int64(82), a["gen_ai.usage.input_tokens"].AsInt64())
+	events := p.Events(tb)
+	assert.Empty(tb, Named(events, mindlytics.EventConversationTurn))
+	assert.Len(tb, Named(events, mindlytics.EventConversationUsage), 1)
+}
+
+// RedactCity is a redactor that hides "Paris" in the user's texts.
+func RedactCity(role, s string) string {
+	if role == "user" {
+		return strings.ReplaceAll(s, "Paris", "[city]")
+	}
+	return s
+}
+
+// AssertRedacted checks one call asking "What's the weather in Paris?",
+// answered with ChatText, made with RedactCity: the request sent is the
+// caller's, the turn's user text is redacted, the assistant's is not.
+func (p *Pipeline) AssertRedacted(tb testing.TB, fake *Server) {
+	tb.Helper()
+	assert.Contains(tb, fake.Requests()[0].Body, "Paris", "the request sent is the caller's")
+	turns := Named(p.Events(tb), mindlytics.EventConversationTurn)
+	require.Len(tb, turns, 1)
+	assert.Equal(tb, "What's the weather in [city]?", turns[0].Properties["user"])
+	assert.Equal(tb, "The weather in Paris is rainy, 57°F.", turns[0].Properties["assistant"])
 }

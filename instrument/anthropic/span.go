@@ -4,55 +4,118 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 )
 
 // The SDK has no redaction hook: it writes content attributes straight to
 // its span. A TracerProvider wrapper hands it spans that rewrite those
-// attributes on the way in, so no unredacted text reaches a processor.
+// attributes on the way in, so no unredacted text reaches a processor. The
+// same spans mark calls the application stopped (see helperSpan.End).
 
 var (
-	_ trace.TracerProvider = redactingProvider{}
-	_ trace.Tracer         = redactingTracer{}
-	_ trace.Span           = redactingSpan{}
+	_ trace.TracerProvider = helperProvider{}
+	_ trace.Tracer         = helperTracer{}
+	_ trace.Span           = (*helperSpan)(nil)
 )
 
 type redactFunc = func(role, content string) string
 
-type redactingProvider struct {
+// helperProvider wraps the TracerProvider given to the SDK; redact is nil
+// when nothing is to be redacted.
+type helperProvider struct {
 	trace.TracerProvider
 	redact redactFunc
 }
 
-func newRedactingProvider(tp trace.TracerProvider, redact redactFunc) trace.TracerProvider {
-	return redactingProvider{TracerProvider: tp, redact: redact}
+func newHelperProvider(tp trace.TracerProvider, redact redactFunc) trace.TracerProvider {
+	return helperProvider{TracerProvider: tp, redact: redact}
 }
 
-func (p redactingProvider) Tracer(name string, opts ...trace.TracerOption) trace.Tracer {
-	return redactingTracer{Tracer: p.TracerProvider.Tracer(name, opts...), redact: p.redact}
+func (p helperProvider) Tracer(name string, opts ...trace.TracerOption) trace.Tracer {
+	return helperTracer{Tracer: p.TracerProvider.Tracer(name, opts...), redact: p.redact}
 }
 
-type redactingTracer struct {
+type helperTracer struct {
 	trace.Tracer
 	redact redactFunc
 }
 
-func (t redactingTracer) Start(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+func (t helperTracer) Start(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
 	// Content is never among the start attributes (the SDK sets it once the
 	// span records), so only later attributes need rewriting.
 	ctx, span := t.Tracer.Start(ctx, name, opts...)
-	s := redactingSpan{Span: span, redact: t.redact}
+	if !span.IsRecording() {
+		return ctx, span
+	}
+	s := &helperSpan{Span: span, redact: t.redact}
 	return trace.ContextWithSpan(ctx, s), s
 }
 
-type redactingSpan struct {
+// helperSpan is a span of the SDK, seen on its way in.
+type helperSpan struct {
 	trace.Span
 	redact redactFunc
+
+	mu       sync.Mutex
+	status   codes.Code // the last status the SDK set
+	finished bool       // the SDK set the stop reason
 }
 
-func (s redactingSpan) SetAttributes(kv ...attribute.KeyValue) {
+// Keys the helper reads or adds: the SDK writes the stop reason under its
+// own key only; the GenAI conventions want it as the finish reasons.
+const (
+	stopReasonKey    = attribute.Key("anthropic.message.stop_reason")
+	finishReasonsKey = attribute.Key("gen_ai.response.finish_reasons")
+)
+
+// stopped marks a call the application stopped: its stream closed early or
+// its context cancelled before the answer's stop reason came. The SDK ends
+// such a span with no status and no stop reason; the helper marks it
+// cancelled, as instrument/openai and instrument/goopenai do.
+var stopped = []attribute.KeyValue{
+	finishReasonsKey.StringSlice([]string{"cancelled"}),
+	attribute.String("error.type", "cancelled"),
+}
+
+func (s *helperSpan) SetStatus(code codes.Code, description string) {
+	s.mu.Lock()
+	s.status = code
+	s.mu.Unlock()
+	s.Span.SetStatus(code, description)
+}
+
+// End ends the span; one the SDK ends with neither a status nor finish
+// reasons is a call the application stopped, marked cancelled first.
+func (s *helperSpan) End(opts ...trace.SpanEndOption) {
+	s.mu.Lock()
+	cancelled := s.status == codes.Unset && !s.finished
+	s.mu.Unlock()
+	if cancelled {
+		s.Span.SetAttributes(stopped...)
+		s.Span.SetStatus(codes.Error, "cancelled")
+	}
+	s.Span.End(opts...)
+}
+
+// SetAttributes sets kv, with the content redacted, and with
+// gen_ai.response.finish_reasons beside the SDK's stop reason.
+func (s *helperSpan) SetAttributes(kv ...attribute.KeyValue) {
+	for _, a := range kv {
+		if a.Key == stopReasonKey {
+			s.mu.Lock()
+			s.finished = true
+			s.mu.Unlock()
+			s.Span.SetAttributes(finishReasonsKey.StringSlice([]string{a.Value.AsString()}))
+		}
+	}
+	if s.redact == nil {
+		s.Span.SetAttributes(kv...)
+		return
+	}
 	var out []attribute.KeyValue // copied on the first rewrite only
 	for i, a := range kv {
 		v, ok := s.rewrite(a)
@@ -71,7 +134,7 @@ func (s redactingSpan) SetAttributes(kv ...attribute.KeyValue) {
 }
 
 // rewrite returns the redacted attribute, if a is content.
-func (s redactingSpan) rewrite(a attribute.KeyValue) (attribute.KeyValue, bool) {
+func (s *helperSpan) rewrite(a attribute.KeyValue) (attribute.KeyValue, bool) {
 	switch a.Key {
 	case "gen_ai.input.messages", "gen_ai.output.messages":
 		return a.Key.String(redactMessages(a.Value.AsString(), s.redact)), true
