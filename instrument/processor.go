@@ -6,6 +6,7 @@ import (
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // scopeName is the instrumentation scope of the spans this package makes.
@@ -47,6 +48,9 @@ func (p *stamper) OnStart(ctx context.Context, s sdktrace.ReadWriteSpan) {
 			p.scope.add(s.SpanContext().SpanID(), t)
 		}
 	}
+	if inTurn(ctx) {
+		s.SetAttributes(sc.InTurn())
+	}
 	id := identityOf(ctx)
 	if id == (identity{}) {
 		return
@@ -64,6 +68,25 @@ func (p *stamper) OnStart(ctx context.Context, s sdktrace.ReadWriteSpan) {
 	if len(a) > 0 {
 		s.SetAttributes(a...)
 	}
+}
+
+// inTurn says whether the span ctx holds, in this process, is a turn span
+// (mindlytics.event=turn, or a GenAI handle_conversation_turn) or runs
+// inside one: the model calls started under it are the turn's usage.
+func inTurn(ctx context.Context) bool {
+	parent, ok := trace.SpanFromContext(ctx).(sdktrace.ReadOnlySpan)
+	if !ok {
+		return false
+	}
+	for _, kv := range parent.Attributes() {
+		switch {
+		case kv.Key == sc.InTurnKey && kv.Value.AsBool(),
+			kv.Key == sc.MindlyticsEventKey && kv.Value.AsString() == string(sc.EventTurn),
+			kv.Key == sc.OperationNameKey && kv.Value.AsString() == sc.GenAIOperationHandleConversationTurn:
+			return true
+		}
+	}
+	return false
 }
 
 // identityOf is the identity of ctx: its session's, else its baggage's;

@@ -37,6 +37,9 @@ func TurnUser(text string) attribute.KeyValue { return TurnUserKey.String(text) 
 // (mindlytics.turn.assistant).
 func TurnAssistant(text string) attribute.KeyValue { return TurnAssistantKey.String(text) }
 
+// InTurn marks a span as running inside a turn span ([InTurnKey]).
+func InTurn() attribute.KeyValue { return InTurnKey.Bool(true) }
+
 // AgentID returns the assistant or agent id (gen_ai.agent.id).
 func AgentID(id string) attribute.KeyValue { return AgentIDKey.String(id) }
 

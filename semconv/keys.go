@@ -51,6 +51,11 @@ const (
 	TurnUserKey = attribute.Key("mindlytics.turn.user")
 	// TurnAssistantKey is the assistant's text of a turn, a plain string.
 	TurnAssistantKey = attribute.Key("mindlytics.turn.assistant")
+	// InTurnKey marks a span that runs inside a turn span (instrument's
+	// span processor stamps it): a model call there is the turn's usage,
+	// never a turn of its own, even when its spans are exported before the
+	// turn's.
+	InTurnKey = attribute.Key("mindlytics.in_turn")
 	// UsageCostKey is a known cost of a model call in USD.
 	UsageCostKey = attribute.Key("mindlytics.usage.cost")
 	// EventNameKey is the name of a user-defined (track) event.

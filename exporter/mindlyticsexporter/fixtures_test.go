@@ -194,8 +194,6 @@ func summarize(evs []mindlytics.Event) summary {
 	return s
 }
 
-
-
 // The scripted inputs of every fixture (testdata/fixtures/README.md).
 const (
 	fixtureSession = "session:sess_fixture_42"
@@ -245,7 +243,7 @@ var fixtureWants = map[string]fixtureWant{
 	"openllmetry/chat":             simple.with([4]int64{1236, 312, 0, 0}),
 	"openllmetry/responses-stream": {},
 	"openllmetry/responses-tool":   tool.with([4]int64{2712, 132, 0, 0}),
-	"openllmetry/responses": simple.with([4]int64{1236, 312, 0, 0}),
+	"openllmetry/responses":        simple.with([4]int64{1236, 312, 0, 0}),
 	// The official instrumentation: texts in log records, no ids, no cache
 	// or reasoning counts; the tool flow's two calls are traces of their own.
 	"otel-openai/chat-stream":      {turns: []string{simpleTurn}, tokens: [4]int64{1236, 312, 0, 0}, contentInLogs: true},

@@ -352,8 +352,8 @@ func TestLogsToTraces(t *testing.T) {
 
 	orphan := spans.At(1)
 	assert.False(t, orphan.TraceID().IsEmpty(), "a record outside any trace gets a trace of its own")
-	assert.Equal(t, map[string]any{"gen_ai.usage.input_tokens": int64(3)}, orphan.Attributes().AsRaw(),
-		"no span carries this record's usage, so it keeps it")
+	assert.Equal(t, map[string]any{"gen_ai.usage.input_tokens": int64(3), "gen_ai.operation.name": "chat"},
+		orphan.Attributes().AsRaw(), "no span carries this record's usage, so it keeps it; a details record is a model call")
 
 	chat := spans.At(2)
 	assert.Equal(t, "chat", chat.Attributes().AsRaw()["gen_ai.operation.name"])

@@ -60,6 +60,7 @@ func TestMessageSpanAndTurn(t *testing.T) {
 	assert.Equal(t, mindlytics.Properties{
 		"user": "What's the weather in Paris?", "assistant": "The weather in Paris is rainy, 14°C.",
 		"model": "claude-sonnet-4-5-20250929", "prompt_tokens": json.Number("1209"), "completion_tokens": json.Number("12"),
+		"cached_tokens": json.Number("1000"), "cache_write_tokens": json.Number("188"),
 	}, turns[0].Properties)
 	assert.Empty(t, genaitest.Named(events, mindlytics.EventConversationUsage), "a turn carries its usage")
 }
@@ -106,9 +107,13 @@ func TestAgentLoop(t *testing.T) {
 	assert.Equal(t, "rainy, 14°C", fns[0].Properties["result"])
 	usage := genaitest.Named(events, mindlytics.EventConversationUsage)
 	// The first call is usage of its own; the turn carries the second's.
-	// 384+470 input and 57+14 output tokens in all, each once.
+	// 384+470 input and 57+14 output tokens in all, each once. The API
+	// reports both cache counts as 0, and so do the events.
 	require.Len(t, usage, 1)
-	assert.Equal(t, mindlytics.Properties{"model": "claude-sonnet-4-5-20250929", "prompt_tokens": json.Number("384"), "completion_tokens": json.Number("57")}, usage[0].Properties)
+	assert.Equal(t, mindlytics.Properties{"model": "claude-sonnet-4-5-20250929", "prompt_tokens": json.Number("384"), "completion_tokens": json.Number("57"),
+		"cached_tokens": json.Number("0"), "cache_write_tokens": json.Number("0")}, usage[0].Properties)
 	assert.Equal(t, json.Number("470"), turns[0].Properties["prompt_tokens"])
 	assert.Equal(t, json.Number("14"), turns[0].Properties["completion_tokens"])
+	assert.Equal(t, json.Number("0"), turns[0].Properties["cached_tokens"])
+	assert.Equal(t, json.Number("0"), turns[0].Properties["cache_write_tokens"])
 }

@@ -53,6 +53,7 @@ func TestStreamTurn(t *testing.T) {
 	assert.Equal(t, mindlytics.Properties{
 		"user": "Hi", "assistant": "Hello! How can I help?",
 		"model": "claude-sonnet-4-5-20250929", "prompt_tokens": json.Number("125"), "completion_tokens": json.Number("15"),
+		"cached_tokens": json.Number("100"), "cache_write_tokens": json.Number("0"),
 	}, turns[0].Properties)
 }
 
@@ -108,7 +109,8 @@ func TestStreamAbandoned(t *testing.T) {
 // A stream whose context is cancelled mid-way still ends its span. The SDK
 // ends it with no status and no stop reason, as it does any call the
 // application stopped; the helper marks it cancelled, as the other helpers
-// do. What had arrived stays on the span (and makes a turn of it).
+// do. What had arrived stays on the span; being cut short (status Error),
+// the call is no turn, only usage of the tokens it reported.
 func TestStreamContextCancelled(t *testing.T) {
 	fake := genaitest.NewServer(t)
 	fake.Push(genaitest.Reply{Events: streamText[:4], Hang: true})
@@ -129,6 +131,13 @@ func TestStreamContextCancelled(t *testing.T) {
 	assertCancelled(t, spans[0])
 	assert.JSONEq(t, `[{"role":"assistant","parts":[{"type":"text","content":"Hello"}]}]`,
 		genaitest.Attrs(spans[0])["gen_ai.output.messages"].AsString())
+
+	events := p.Events(t)
+	assert.Empty(t, genaitest.Named(events, mindlytics.EventConversationTurn))
+	usage := genaitest.Named(events, mindlytics.EventConversationUsage)
+	require.Len(t, usage, 1)
+	t.Logf("SPANATTRS %v", genaitest.Attrs(spans[0]))
+	assert.Equal(t, mindlytics.Properties{}, usage[0].Properties)
 }
 
 func assertCancelled(t *testing.T, s sdktrace.ReadOnlySpan) {

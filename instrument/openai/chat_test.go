@@ -62,6 +62,7 @@ func TestChatCompletionSpanAndTurn(t *testing.T) {
 	assert.Equal(t, mindlytics.Properties{
 		"user": "What's the weather in Paris?", "assistant": "The weather in Paris is rainy, 57°F.",
 		"model": "gpt-4o-2024-08-06", "prompt_tokens": json.Number("82"), "completion_tokens": json.Number("17"),
+		"cached_tokens": json.Number("16"), "reasoning_tokens": json.Number("5"),
 	}, turns[0].Properties)
 }
 

@@ -51,7 +51,8 @@ func TestResponsesSpanAndTurn(t *testing.T) {
 	turns := genaitest.Named(p.Events(t), mindlytics.EventConversationTurn)
 	require.Len(t, turns, 1)
 	assert.Equal(t, mindlytics.Properties{"user": "Weather in Paris?", "assistant": "Paris is rainy today.",
-		"model": "gpt-4.1-2025-04-14", "prompt_tokens": json.Number("36"), "completion_tokens": json.Number("87")}, turns[0].Properties)
+		"model": "gpt-4.1-2025-04-14", "prompt_tokens": json.Number("36"), "completion_tokens": json.Number("87"),
+		"cached_tokens": json.Number("12"), "reasoning_tokens": json.Number("64")}, turns[0].Properties)
 }
 
 // The agent loop on the Responses API, streamed: function call, tool,

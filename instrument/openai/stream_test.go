@@ -58,7 +58,8 @@ func TestChatStreamKeepsUsageChunk(t *testing.T) {
 	turns := genaitest.Named(p.Events(t), mindlytics.EventConversationTurn)
 	require.Len(t, turns, 1)
 	assert.Equal(t, mindlytics.Properties{"user": "Weather in Paris?", "assistant": "The weather in Paris is rainy.",
-		"model": "gpt-4o-mini-2024-07-18", "prompt_tokens": json.Number("40"), "completion_tokens": json.Number("7")}, turns[0].Properties)
+		"model": "gpt-4o-mini-2024-07-18", "prompt_tokens": json.Number("40"), "completion_tokens": json.Number("7"),
+		"cached_tokens": json.Number("8"), "reasoning_tokens": json.Number("2")}, turns[0].Properties)
 }
 
 func TestChatStreamReassemblesToolCall(t *testing.T) {

@@ -113,7 +113,11 @@ func (t *Translator) extractModelCall(s *Span, r record, explicit sc.EventKind) 
 	scan := t.scanAttrs(s.attrs)
 	ex := t.exchangeOf(s, &scan)
 	failed := s.statusCode == codes.Error
-	isTurn := ex.complete() && !ex.toolCalls && !failed
+	inTurn := false
+	if v, ok := s.attrs.Get(string(sc.InTurnKey)); ok {
+		inTurn, _ = v.Bool()
+	}
+	isTurn := ex.complete() && !ex.toolCalls && !failed && !inTurn
 	switch explicit {
 	case sc.EventTurn:
 		if !ex.complete() {

@@ -1,0 +1,197 @@
+package translate
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+const (
+	userJSON      = `[{"role":"user","parts":[{"type":"text","content":"Hi"}]}]`
+	assistantJSON = `[{"role":"assistant","parts":[{"type":"text","content":"Hello!"}]}]`
+)
+
+// chatAttrs is a GenAI chat call of session s with usage.
+func chatAttrs(in, out int64, extra ...attribute.KeyValue) []attribute.KeyValue {
+	return append([]attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"),
+		sc.OperationName(sc.GenAIOperationChat), sc.ResponseModel("gpt-4o"),
+		sc.InputTokens(int(in)), sc.OutputTokens(int(out))}, extra...)
+}
+
+func withTexts(a []attribute.KeyValue) []attribute.KeyValue {
+	return append(a, sc.GenAIInputMessagesKey.String(userJSON), sc.GenAIOutputMessagesKey.String(assistantJSON))
+}
+
+// modelEvents keeps the turns and usage events.
+func modelEvents(evs []mindlytics.Event) []mindlytics.Event {
+	var out []mindlytics.Event
+	for _, ev := range evs {
+		if ev.Event == mindlytics.EventConversationTurn || ev.Event == mindlytics.EventConversationUsage {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+func TestCacheAndReasoningTokensAreExtraProperties(t *testing.T) {
+	evs, errs := translateSpans(t, nil, recordSpans(t, nil, root("chat", 0, time.Second, withTexts(chatAttrs(1236, 312,
+		sc.GenAIUsageCacheReadInputTokensKey.Int(1024), sc.GenAIUsageCacheWriteInputTokensKey.Int(12),
+		sc.GenAIUsageReasoningOutputTokensKey.Int(256)))...)))
+	require.Empty(t, errs)
+	m := modelEvents(evs)
+	require.Len(t, m, 1)
+	p := m[0].Properties
+	assert.Equal(t, mindlytics.EventConversationTurn, m[0].Event)
+	assert.Equal(t, int64(1236), p["prompt_tokens"], "prompt tokens include the cached ones, as the spec says")
+	assert.Equal(t, int64(1024), p["cached_tokens"])
+	assert.Equal(t, int64(12), p["cache_write_tokens"])
+	assert.Equal(t, int64(256), p["reasoning_tokens"])
+
+	evs, _ = translateSpans(t, nil, recordSpans(t, nil, root("chat", 0, time.Second, chatAttrs(50, 5,
+		sc.LLMTokenCountCacheReadKey.Int(40))...)))
+	m = modelEvents(evs)
+	require.Len(t, m, 1)
+	assert.Equal(t, mindlytics.EventConversationUsage, m[0].Event)
+	assert.Equal(t, int64(40), m[0].Properties["cached_tokens"], "usage events carry them too")
+	assert.NotContains(t, m[0].Properties, "reasoning_tokens", "only what the span reports")
+}
+
+func TestNothingToCountMakesNoUsage(t *testing.T) {
+	failed := root("chat", 0, time.Second, sc.SessionID("s"), sc.UserID("u"),
+		sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o"))
+	failed.status, failed.statusMsg = codes.Error, "429 Too Many Requests"
+	evs, errs := translateSpans(t, nil, recordSpans(t, nil, failed))
+	require.Empty(t, errs)
+	assert.Empty(t, modelEvents(evs), "a failed call with no tokens counts nothing")
+}
+
+func TestFailedCallIsNeverATurn(t *testing.T) {
+	cut := root("chat", 0, time.Second, withTexts(chatAttrs(30, 2))...)
+	cut.status = codes.Error
+	evs, _ := translateSpans(t, nil, recordSpans(t, nil, cut))
+	m := modelEvents(evs)
+	require.Len(t, m, 1)
+	assert.Equal(t, mindlytics.EventConversationUsage, m[0].Event, "a cut-short answer is not a turn; its tokens count")
+	assert.Equal(t, int64(30), m[0].Properties["prompt_tokens"])
+}
+
+func TestStackedSpansOfOneCallCountOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		outer, inner []attribute.KeyValue
+		want         props
+	}{
+		{"same usage; the inner span takes the outer's texts",
+			withTexts(chatAttrs(100, 10, sc.LLMTokenCountCacheReadKey.Int(64))), chatAttrs(100, 10),
+			props{"user": "Hi", "assistant": "Hello!", "model": "gpt-4o", "prompt_tokens": int64(100), "completion_tokens": int64(10), "cached_tokens": int64(64)}},
+		{"the same response id",
+			chatAttrs(100, 10, sc.GenAIResponseIDKey.String("r1")), chatAttrs(90, 10, sc.GenAIResponseIDKey.String("r1")),
+			props{"model": "gpt-4o", "prompt_tokens": int64(90), "completion_tokens": int64(10)}},
+		{"the outer one has no tokens",
+			withTexts([]attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"), sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o")}),
+			chatAttrs(7, 3),
+			props{"user": "Hi", "assistant": "Hello!", "model": "gpt-4o", "prompt_tokens": int64(7), "completion_tokens": int64(3)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			evs, errs := translateSpans(t, nil, recordSpans(t, nil,
+				root("framework", 0, 2*time.Second, tc.outer...), child(0, "client", 0, time.Second, tc.inner...)))
+			require.Empty(t, errs)
+			m := modelEvents(evs)
+			require.Len(t, m, 1)
+			assert.Equal(t, tc.want, props(m[0].Properties))
+		})
+	}
+	t.Run("different usage: two calls", func(t *testing.T) {
+		evs, _ := translateSpans(t, nil, recordSpans(t, nil,
+			root("agent llm", 0, 2*time.Second, chatAttrs(100, 10)...), child(0, "client", 0, time.Second, chatAttrs(40, 4)...),
+			child(1, "client again", time.Second, 2*time.Second, chatAttrs(60, 6)...)))
+		assert.Len(t, modelEvents(evs), 3, "a chain of calls, not one call: its spans differ")
+	})
+}
+
+func TestModelCallInsideATurnIsItsUsage(t *testing.T) {
+	turn := root("turn", 0, 3*time.Second, sc.SessionID("s"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventTurn),
+		sc.TurnUser("Weather?"), sc.TurnAssistant("Sunny."))
+	llm := child(0, "chat gpt-4o", 0, time.Second, withTexts(chatAttrs(40, 9))...)
+	evs, errs := translateSpans(t, nil, recordSpans(t, nil, turn, llm))
+	require.Empty(t, errs)
+	m := modelEvents(evs)
+	require.Len(t, m, 2)
+	assert.Equal(t, mindlytics.EventConversationUsage, m[0].Event, "the LLM call inside the turn is its usage")
+	assert.Equal(t, mindlytics.EventConversationTurn, m[1].Event)
+	assert.Equal(t, "Weather?", m[1].Properties["user"])
+
+	// Exported alone (the child before its parent), the in_turn mark that
+	// instrument's span processor stamps says the same.
+	evs, _ = translateSpans(t, nil, recordSpans(t, nil, root("chat gpt-4o", 0, time.Second,
+		withTexts(chatAttrs(40, 9, sc.InTurn()))...)))
+	m = modelEvents(evs)
+	require.Len(t, m, 1)
+	assert.Equal(t, mindlytics.EventConversationUsage, m[0].Event)
+}
+
+func TestHandleConversationTurnSpans(t *testing.T) {
+	turn := root("handle_conversation_turn", 0, 3*time.Second, withTexts([]attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"),
+		sc.OperationName(sc.GenAIOperationHandleConversationTurn), sc.InputTokens(140), sc.OutputTokens(19), sc.ResponseModel("gpt-4o")})...)
+	step := child(0, "agent_step", 0, 2*time.Second, sc.OperationName(sc.GenAIOperationAgentStep), sc.InputTokens(140))
+	call := child(1, "chat gpt-4o", 0, time.Second, withTexts(chatAttrs(140, 19))...)
+	evs, errs := translateSpans(t, nil, recordSpans(t, nil, turn, step, call))
+	require.Empty(t, errs)
+	m := modelEvents(evs)
+	require.Len(t, m, 2)
+	assert.Equal(t, props{"model": "gpt-4o", "prompt_tokens": int64(140), "completion_tokens": int64(19)}, props(m[0].Properties),
+		"the model call is the usage")
+	assert.Equal(t, props{"user": "Hi", "assistant": "Hello!"}, props(m[1].Properties),
+		"the turn span is the turn, carrying no usage of its own (its sums would count twice)")
+}
+
+func TestVercelAISDKSpans(t *testing.T) {
+	id := []attribute.KeyValue{attribute.String("ai.settings.context.sessionId", "vs"), attribute.String("ai.settings.context.userId", "vu")}
+	rootSpan := root("ai.generateText", 0, 3*time.Second, append(id, attribute.String("ai.operationId", "ai.generateText"),
+		attribute.Int("ai.usage.inputTokens", 300), attribute.Int("ai.usage.outputTokens", 30))...)
+	step1 := child(0, "ai.generateText.doGenerate", 0, time.Second, attribute.String("ai.operationId", "ai.generateText.doGenerate"),
+		attribute.String("ai.model.id", "gpt-5-mini"), attribute.Int("ai.usage.inputTokens", 100), attribute.Int("ai.usage.outputTokens", 10),
+		attribute.Int("ai.usage.inputTokenDetails.cacheReadTokens", 64),
+		attribute.String("ai.prompt.messages", `[{"role":"user","content":[{"type":"text","text":"Weather?"}]}]`),
+		attribute.String("ai.response.toolCalls", `[{"toolCallId":"1","toolName":"get_weather","input":"{}"}]`))
+	tool := child(0, "ai.toolCall", time.Second, 2*time.Second, attribute.String("ai.operationId", "ai.toolCall"),
+		attribute.String("ai.toolCall.name", "get_weather"), attribute.String("ai.toolCall.args", `{"city":"Paris"}`),
+		attribute.String("ai.toolCall.result", "sunny"))
+	step2 := child(0, "ai.generateText.doGenerate", 2*time.Second, 3*time.Second, attribute.String("ai.operationId", "ai.generateText.doGenerate"),
+		attribute.String("ai.model.id", "gpt-5-mini"), attribute.Int("ai.usage.inputTokens", 200), attribute.Int("ai.usage.outputTokens", 20),
+		attribute.String("ai.prompt.messages", `[{"role":"user","content":[{"type":"text","text":"Weather?"}]},{"role":"tool","content":[]}]`),
+		attribute.String("ai.response.text", "Sunny."))
+	evs, errs := translateSpans(t, nil, recordSpans(t, nil, rootSpan, step1, tool, step2))
+	require.Empty(t, errs)
+	var kinds []string
+	var prompt int64
+	for _, ev := range evs {
+		assert.Equal(t, "vs", ev.SessionID, "ai 7's runtime-context ids, carried by the trace")
+		kinds = append(kinds, ev.Kind())
+		if n, ok := ev.Properties["prompt_tokens"].(int64); ok {
+			prompt += n
+		}
+	}
+	assert.Equal(t, []string{"start_session", "track:Conversation Started", "track:Conversation Usage",
+		"track:Conversation Function", "track:Conversation Turn"}, kinds)
+	assert.Equal(t, int64(300), prompt, "the steps count; the root's sum does not")
+}
+
+func TestTraceloopToolArgumentsAreItsKeywordArguments(t *testing.T) {
+	assert.Equal(t, `{"city":"Paris"}`, traceloopArgs(`{"args":[],"kwargs":{"city":"Paris"}}`))
+	assert.Equal(t, `{"args":["Paris"],"kwargs":{}}`, traceloopArgs(`{"args":["Paris"],"kwargs":{}}`), "positional: as it is")
+	assert.Equal(t, `not json`, traceloopArgs(`not json`))
+}
+
+func TestUserTextHoldingMessages(t *testing.T) {
+	assert.Equal(t, "Hi", unwrapMessagesText(`[{"role":"user","content":"Hi"},{"type":"function_call","name":"f"}]`))
+	assert.Equal(t, "[1, 2] is a list", unwrapMessagesText("[1, 2] is a list"))
+	assert.Equal(t, "plain", unwrapMessagesText("plain"))
+}
