@@ -105,3 +105,10 @@ func WithEndOnShutdown(end bool) Option {
 func WithMaxStringLength(n int) Option {
 	return withSettings(func(c *config) { c.translation.MaxStringLength = n })
 }
+
+// WithEvaluations says whether gen_ai.evaluation.result span events become
+// a user-defined "GenAI Evaluation" event in the evaluated call's session
+// (default true).
+func WithEvaluations(on bool) Option {
+	return withSettings(func(c *config) { c.translation.Evaluations = on })
+}

@@ -101,3 +101,16 @@ var (
 	VercelModelOperations   = []string{"ai.generateText.doGenerate", "ai.streamText.doStream", "ai.generateObject.doGenerate", "ai.streamObject.doStream"}
 	VercelToolOperation     = "ai.toolCall"
 )
+
+// GenAI evaluation events (gen_ai.evaluation.result, on the evaluated
+// call's span or as a log record).
+const (
+	GenAIEvaluationResultEvent    = "gen_ai.evaluation.result"
+	GenAIEvaluationNameKey        = attribute.Key("gen_ai.evaluation.name")
+	GenAIEvaluationScoreValueKey  = attribute.Key("gen_ai.evaluation.score.value")
+	GenAIEvaluationScoreLabelKey  = attribute.Key("gen_ai.evaluation.score.label")
+	GenAIEvaluationExplanationKey = attribute.Key("gen_ai.evaluation.explanation")
+	// EvaluationEventName is the user-defined Mindlytics event an
+	// evaluation becomes, in the evaluated call's session and conversation.
+	EvaluationEventName = "GenAI Evaluation"
+)

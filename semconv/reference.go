@@ -58,6 +58,8 @@ var foreignKeys = []foreignDoc{
 	{string(GenAIUsageReasoningOutputTokensKey), "OTel GenAI 1.38+", "`reasoning_tokens` (also counted in `completion_tokens`)"},
 	{string(GenAIResponseIDKey), "OTel GenAI", "two model spans of one batch with the same id are one call: counted once"},
 	{string(GenAIResponseFinishReasonsKey), "OTel GenAI", "read, not sent: a call whose only output is tool calls is usage, whatever the finish reason"},
+	{GenAIEvaluationResultEvent + " event: " + string(GenAIEvaluationNameKey) + " / " + string(GenAIEvaluationScoreValueKey) + " / " + string(GenAIEvaluationScoreLabelKey) + " / " + string(GenAIEvaluationExplanationKey), "OTel GenAI 1.38+",
+		"a `" + EvaluationEventName + "` track event (properties `name`, `score`, `label`, `explanation`) in the span's session and conversation; `evaluations: false` skips them"},
 	{string(GenAISystemInstructionsKey), "OTel GenAI 1.37+", "deliberately left: system instructions are not the user's text"},
 	{string(OperationNameKey) + " = " + GenAIOperationAgentStep + " / " + GenAIOperationInvocationInternal, "OTel GenAI (agents), Vercel AI SDK 7", "wrapper: no usage of its own"},
 	{string(OperationNameKey) + " = " + GenAIOperationHandleConversationTurn, "OTel GenAI (agents)", "a turn from its messages; the model calls under it are usage"},

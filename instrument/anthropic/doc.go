@@ -32,7 +32,11 @@
 // gen_ai.usage.input_tokens as their sum, as the GenAI conventions define
 // it, and the two cache counts as gen_ai.usage.cache_read.input_tokens and
 // gen_ai.usage.cache_write.input_tokens. So Mindlytics' prompt_tokens
-// include cached tokens; do not add the cache counts again.
+// include cached tokens, and its turn and usage events carry the two cache
+// counts apart, as cached_tokens and cache_write_tokens (0 when the API
+// reports 0); do not add them to prompt_tokens again. A call that failed
+// or was cut short (status Error) is never a turn: only usage of the
+// tokens it reported, and nothing when it reported none.
 //
 // # Content
 //

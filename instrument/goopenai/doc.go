@@ -26,6 +26,13 @@
 // fragments; a stream closed before its end, or whose context ends, still
 // ends its span (finish reason and error.type "cancelled").
 //
+// Mindlytics makes a turn or a usage event of each call, with
+// prompt_tokens (cached tokens included, as the GenAI conventions count
+// them), completion_tokens and, when the call reports them, cached_tokens
+// and reasoning_tokens. A call that failed or was cut short (status Error)
+// is never a turn: only usage of the tokens it reported, and nothing when
+// it reported none.
+//
 // # Content
 //
 // Content capture is on by default, because Mindlytics builds turns from

@@ -41,6 +41,10 @@
 // or its error without a callback. A stream the caller abandons (its
 // streaming func returns an error) also gets no callback, and its span ends
 // in one of the ways above, usually when the request's context ends.
+// Mindlytics makes no turn of a model call with status Error, whatever
+// text had arrived: only usage of the tokens it reported, and nothing when
+// it reported none (langchaingo's OpenAI model reports none for a call
+// that fails).
 //
 // # The caller's view
 //

@@ -195,3 +195,29 @@ func TestUserTextHoldingMessages(t *testing.T) {
 	assert.Equal(t, "[1, 2] is a list", unwrapMessagesText("[1, 2] is a list"))
 	assert.Equal(t, "plain", unwrapMessagesText("plain"))
 }
+
+func TestEvaluationResultsBecomeUserDefinedEvents(t *testing.T) {
+	call := root("chat gpt-4o", 0, time.Second, withTexts(chatAttrs(10, 2, sc.GenAIResponseIDKey.String("r-9")))...).withEvents(eventSpec{
+		name: sc.GenAIEvaluationResultEvent, at: 2 * time.Second, attrs: []attribute.KeyValue{
+			sc.GenAIEvaluationNameKey.String("relevance"), sc.GenAIEvaluationScoreValueKey.Float64(0.75),
+			sc.GenAIEvaluationScoreLabelKey.String("relevant"), sc.GenAIEvaluationExplanationKey.String("on topic"),
+		}})
+	evs, errs := translateSpans(t, nil, recordSpans(t, nil, call))
+	require.Empty(t, errs)
+	var eval []mindlytics.Event
+	for _, ev := range evs {
+		if ev.Event == sc.EvaluationEventName {
+			eval = append(eval, ev)
+		}
+	}
+	require.Len(t, eval, 1)
+	assert.Equal(t, props{"name": "relevance", "score": 0.75, "label": "relevant", "explanation": "on topic", "response_id": "r-9"},
+		props(eval[0].Properties))
+	assert.Equal(t, at(2*time.Second), eval[0].Timestamp)
+	assert.Equal(t, "s", eval[0].SessionID)
+
+	evs, _ = translateSpans(t, []Option{WithEvaluations(false)}, recordSpans(t, nil, call))
+	for _, ev := range evs {
+		assert.NotEqual(t, sc.EvaluationEventName, ev.Event, "evaluations: false skips them")
+	}
+}

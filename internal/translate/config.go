@@ -57,6 +57,9 @@ type Config struct {
 	// (texts, arguments, results, properties) are cut; a cut string ends
 	// with [TruncationMark] and stays within the limit. Zero: no limit.
 	MaxStringLength int
+	// Evaluations makes a user-defined event of each gen_ai.evaluation.result
+	// span event; false skips them.
+	Evaluations bool
 	// Now is the translator's clock: it tells when sessions, conversations
 	// and cached traces were last seen, and when Expire runs.
 	Now func() time.Time
@@ -77,6 +80,7 @@ func DefaultConfig() Config {
 		TraceCacheSize:          DefaultTraceCacheSize,
 		TraceCacheTTL:           DefaultTraceCacheTTL,
 		MaxStringLength:         DefaultMaxStringLength,
+		Evaluations:             true,
 		Now:                     time.Now,
 	}
 }

@@ -46,5 +46,8 @@ func WithTraceCache(size int, ttl time.Duration) Option {
 // WithMaxStringLength sets [Config].MaxStringLength.
 func WithMaxStringLength(n int) Option { return func(c *Config) { c.MaxStringLength = n } }
 
+// WithEvaluations sets [Config].Evaluations.
+func WithEvaluations(on bool) Option { return func(c *Config) { c.Evaluations = on } }
+
 // WithClock sets [Config].Now.
 func WithClock(now func() time.Time) Option { return func(c *Config) { c.Now = now } }

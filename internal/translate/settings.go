@@ -24,6 +24,10 @@ type Settings struct {
 	// and results, properties), in characters; the cut is marked with
 	// [TruncationMark]. 0: no limit.
 	MaxStringLength int `mapstructure:"max_string_length"`
+	// Evaluations makes a user-defined event ("GenAI Evaluation") of each
+	// gen_ai.evaluation.result span event, in the evaluated call's session
+	// and conversation; false skips them.
+	Evaluations bool `mapstructure:"evaluations"`
 }
 
 // IdentitySettings says where the translation finds a span's ids.
@@ -104,6 +108,7 @@ func DefaultSettings() Settings {
 			EndOnShutdown:           true,
 		},
 		MaxStringLength: DefaultMaxStringLength,
+		Evaluations:     true,
 	}
 }
 
@@ -200,6 +205,7 @@ func (s Settings) Options() []Option {
 		WithMaxOpenSessions(lc.MaxOpenSessions),
 		WithMaxOpenConversations(lc.MaxOpenConversations),
 		WithMaxStringLength(s.MaxStringLength),
+		WithEvaluations(s.Evaluations),
 	}
 }
 

@@ -64,6 +64,9 @@ func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []
 		case ok:
 			recs = append(recs, r)
 		}
+		if t.cfg.Evaluations {
+			recs = append(recs, t.evaluations(&spans[i], i)...)
+		}
 	}
 	recs = mergeCalls(spans, recs)
 	ids := t.collectIdentities(spans)

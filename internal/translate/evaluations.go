@@ -1,0 +1,44 @@
+package translate
+
+import (
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+// evaluations makes a track record of each gen_ai.evaluation.result event
+// of a span: the evaluation of the call the span is, in its session and
+// conversation, at the event's time.
+func (t *Translator) evaluations(s *Span, i int) []record {
+	var out []record
+	for k := 0; k < s.events.Len(); k++ {
+		ev := s.events.At(k)
+		if ev.Name != sc.GenAIEvaluationResultEvent {
+			continue
+		}
+		props := mindlytics.Properties{}
+		if n := ev.Attrs.Str(string(sc.GenAIEvaluationNameKey)); n != "" {
+			props["name"] = t.cut(n)
+		}
+		if v, ok := ev.Attrs.Get(string(sc.GenAIEvaluationScoreValueKey)); ok {
+			if f, ok := v.Float(); ok && f == f { // NaN is no score
+				props["score"] = f
+			}
+		}
+		if l := ev.Attrs.Str(string(sc.GenAIEvaluationScoreLabelKey)); l != "" {
+			props["label"] = t.cut(l)
+		}
+		if e := ev.Attrs.Str(string(sc.GenAIEvaluationExplanationKey)); e != "" {
+			props["explanation"] = t.cut(e)
+		}
+		if id := s.attrs.Str(string(sc.GenAIResponseIDKey)); id != "" {
+			props["response_id"] = t.cut(id)
+		}
+		at := ev.Time
+		if at.IsZero() {
+			at = s.endOrStart()
+		}
+		out = append(out, record{span: i, kind: sc.EventTrack, at: at, begin: s.start,
+			name: sc.EvaluationEventName, props: props})
+	}
+	return out
+}
