@@ -43,8 +43,7 @@
 // in one of the ways above, usually when the request's context ends.
 // Mindlytics makes no turn of a model call with status Error, whatever
 // text had arrived: only usage of the tokens it reported, and nothing when
-// it reported none (langchaingo's OpenAI model reports none for a call
-// that fails).
+// it reported none.
 //
 // # The caller's view
 //

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -219,5 +220,50 @@ func TestEvaluationResultsBecomeUserDefinedEvents(t *testing.T) {
 	evs, _ = translateSpans(t, []Option{WithEvaluations(false)}, recordSpans(t, nil, call))
 	for _, ev := range evs {
 		assert.NotEqual(t, sc.EvaluationEventName, ev.Event, "evaluations: false skips them")
+	}
+}
+
+func TestIdsAreRefusedNotRepaired(t *testing.T) {
+	long := string(make([]byte, 0)) + "agent-" + time.Duration(0).String()
+	for len(long) <= MaxIDLength {
+		long += "x"
+	}
+	for _, tc := range []struct {
+		name  string
+		attrs []attribute.KeyValue
+		want  string
+	}{
+		{"invalid UTF-8 session", []attribute.KeyValue{sc.SessionID("sess-\xff"), sc.UserID("u")}, "session id \"sess-\uFFFD\" is not valid UTF-8"},
+		{"invalid UTF-8 user", []attribute.KeyValue{sc.SessionID("s"), sc.UserID("u-\xfe")}, "user id"},
+		{"long agent id", []attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"), sc.AgentID(long)}, "agent id is 101 characters"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			attrs := append(tc.attrs, sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"), sc.TurnAssistant("a"))
+			ok := root("fine", 0, time.Second, sc.SessionID("other"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventTurn),
+				sc.TurnUser("q"), sc.TurnAssistant("a"))
+			evs, errs := translateSpans(t, nil, recordSpans(t, nil, root("turn", 0, time.Second, attrs...), ok))
+			require.Len(t, errs, 1)
+			assert.Contains(t, errs[0].Error(), tc.want)
+			for _, ev := range evs {
+				assert.Equal(t, "other", ev.SessionID, "only the bad span is dropped")
+			}
+		})
+	}
+}
+
+func TestHugeNamesAreCutWhereTheEventIsBuilt(t *testing.T) {
+	huge := strings.Repeat("n", 10<<20)
+	evs, errs := translateSpans(t, []Option{WithMaxStringLength(0)}, recordSpans(t, nil,
+		root("execute_tool", 0, time.Second, sc.SessionID("s"), sc.UserID("u"), sc.OperationName(sc.GenAIOperationExecuteTool),
+			sc.ToolName(huge)),
+		root("chat", time.Second, 2*time.Second, chatAttrs(1, 1, sc.ResponseModel(huge))...)))
+	require.Empty(t, errs)
+	for _, ev := range evs {
+		for _, k := range []string{"name", "model"} {
+			if v, ok := ev.Properties[k].(string); ok {
+				assert.LessOrEqual(t, len([]rune(v)), MaxNameLength, "%s of %s", k, ev.Kind())
+				assert.True(t, strings.HasSuffix(v, TruncationMark), "the cut is marked")
+			}
+		}
 	}
 }

@@ -315,9 +315,7 @@ func TestSpanErrorReasons(t *testing.T) {
 		byName[se.Name] = e
 	}
 	require.Len(t, byName, 4)
-	var ve *mindlytics.ValidationError
-	require.True(t, errors.As(byName["bad conv"], &ve))
-	assert.Equal(t, "conversation_id", ve.Field)
+	assert.Contains(t, byName["bad conv"].Error(), "conversation id is 101 characters, more than the 100 Mindlytics accepts")
 	assert.Contains(t, byName["bad kind"].Error(), `unknown mindlytics.event value "bogus"`)
 	assert.Contains(t, byName["no alias"].Error(), "alias needs mindlytics.previous_id")
 	assert.ErrorIs(t, byName["no session"], ErrNoSession)

@@ -286,7 +286,7 @@ func (t *Translator) extractFunction(s *Span, r record) (record, bool, error) {
 		return r, false, errors.New("function call needs a tool name")
 	}
 	scan := t.scanAttrs(a)
-	call := mindlytics.FunctionCall{Name: name, Extra: scan.props}
+	call := mindlytics.FunctionCall{Name: truncate(name, MaxNameLength), Extra: scan.props}
 	if v, ok := firstValue(a, string(sc.ToolCallArgumentsKey), string(sc.InputValueKey), string(sc.VercelToolCallArgsKey)); ok {
 		call.Args = t.cut(v.AsString())
 	} else if v, ok := a.Get(string(sc.TraceloopEntityInputKey)); ok {

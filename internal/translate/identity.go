@@ -1,6 +1,10 @@
 package translate
 
 import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
 	"time"
 
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -185,6 +189,9 @@ func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.T
 		}
 		id[fDevice] = t.cfg.DefaultDeviceID
 	}
+	if err := id.check(); err != nil {
+		return id, err
+	}
 	return id, nil
 }
 
@@ -198,4 +205,23 @@ func (t *Translator) remember(spans []Span, b *batchIdentities, now time.Time) {
 		}
 		g.remembered = true
 	}
+}
+
+// idNames name the identity's fields in errors.
+var idNames = [nFields]string{fSession: "session id", fUser: "user id", fDevice: "device id",
+	fConversation: "conversation id", fAgent: "agent id"}
+
+// check refuses ids Mindlytics would refuse, or merge: longer than it
+// accepts, or not valid UTF-8 (which a JSON encoder would turn into U+FFFD,
+// making sess-\xff and sess-\xfe one session). Ids are never repaired.
+func (id *identity) check() error {
+	for f, v := range id {
+		switch {
+		case !utf8.ValidString(v):
+			return fmt.Errorf("%s %q is not valid UTF-8", idNames[f], truncate(strings.ToValidUTF8(v, "\uFFFD"), 40))
+		case utf8.RuneCountInString(v) > MaxIDLength:
+			return fmt.Errorf("%s is %d characters, more than the %d Mindlytics accepts", idNames[f], utf8.RuneCountInString(v), MaxIDLength)
+		}
+	}
+	return nil
 }

@@ -4,6 +4,12 @@ import (
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
+// MaxNameLength bounds names that are not ids (models, tools), whatever
+// MaxStringLength says: a 10 MB name would make an event no request can
+// carry, refused only after its session's start went out. Longer names are
+// cut and marked.
+const MaxNameLength = 256
+
 // usageInfo is the model, token counts and known cost of a model call.
 type usageInfo struct {
 	model     string
@@ -53,7 +59,7 @@ var (
 // included) already add the cache counts in.
 func usageOf(a Attrs) usageInfo {
 	var u usageInfo
-	u.model = firstStr(a, modelKeys...)
+	u.model = truncate(firstStr(a, modelKeys...), MaxNameLength)
 	var okIn, okOut bool
 	u.in, okIn = firstInt(a, inputTokenKeys...)
 	u.out, okOut = firstInt(a, outputTokenKeys...)
