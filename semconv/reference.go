@@ -57,7 +57,7 @@ var foreignKeys = []foreignDoc{
 	{string(GenAIUsageCacheWriteInputTokensKey) + " / " + string(GenAIUsageCacheCreationInputTokensKey), "OTel GenAI 1.38+ / older", "`cache_write_tokens`"},
 	{string(GenAIUsageReasoningOutputTokensKey), "OTel GenAI 1.38+", "`reasoning_tokens` (also counted in `completion_tokens`)"},
 	{string(GenAIResponseIDKey), "OTel GenAI", "two model spans of one batch with the same id are one call: counted once"},
-	{string(GenAIResponseFinishReasonsKey), "OTel GenAI", "read, not sent: a call whose only output is tool calls is usage, whatever the finish reason"},
+	{string(GenAIResponseFinishReasonsKey), "OTel GenAI", "a call that stopped for tools (`tool_calls`, `tool_call`, `tool_use`, `tool-calls`) is usage, not a turn; not sent"},
 	{GenAIEvaluationResultEvent + " event: " + string(GenAIEvaluationNameKey) + " / " + string(GenAIEvaluationScoreValueKey) + " / " + string(GenAIEvaluationScoreLabelKey) + " / " + string(GenAIEvaluationExplanationKey), "OTel GenAI 1.38+",
 		"a `" + EvaluationEventName + "` track event (properties `name`, `score`, `label`, `explanation`) in the span's session and conversation; `evaluations: false` skips them"},
 	{string(GenAISystemInstructionsKey), "OTel GenAI 1.37+", "deliberately left: system instructions are not the user's text"},

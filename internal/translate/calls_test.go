@@ -267,3 +267,21 @@ func TestHugeNamesAreCutWhereTheEventIsBuilt(t *testing.T) {
 		}
 	}
 }
+
+func TestFinishReasonsAndSkippedParts(t *testing.T) {
+	stopped := root("chat", 0, time.Second, withTexts(chatAttrs(5, 1, attribute.StringSlice("gen_ai.response.finish_reasons", []string{"tool_calls"})))...)
+	evs, _ := translateSpans(t, nil, recordSpans(t, nil, stopped))
+	m := modelEvents(evs)
+	require.Len(t, m, 1)
+	assert.Equal(t, mindlytics.EventConversationUsage, m[0].Event, "stopped to call tools: not the answer yet")
+
+	parts := root("chat", 0, time.Second, append(chatAttrs(5, 1),
+		sc.GenAIInputMessagesKey.String(`[{"role":"user","parts":[{"type":"text","content":"Q"},{"type":"blob","modality":"image","content":"AAA"},{"type":"uri","uri":"u"}]},`+
+			`{"role":"user","parts":[{"type":"tool_call_response","id":"1","response":"r"}]}]`),
+		sc.GenAIOutputMessagesKey.String(`[{"role":"assistant","parts":[{"type":"reasoning","content":"thinking…"},{"type":"text","content":"A"},{"type":"generic","content":"x"}]}]`))...)
+	evs, _ = translateSpans(t, nil, recordSpans(t, nil, parts))
+	m = modelEvents(evs)
+	require.Len(t, m, 1)
+	assert.Equal(t, "Q", m[0].Properties["user"], "tool results and media are not the user's words")
+	assert.Equal(t, "A", m[0].Properties["assistant"], "reasoning is not the answer")
+}

@@ -193,7 +193,40 @@ func (t *Translator) exchangeOf(s *Span, scan *scan) exchange {
 		}
 	}
 	ex.user = unwrapMessagesText(ex.user)
+	ex.toolCalls = ex.toolCalls || finishedForTools(a)
 	return ex
+}
+
+// toolFinishReasons are the finish reasons of a response that asks for
+// tools (OpenAI, the GenAI conventions, Anthropic, the Vercel AI SDK).
+var toolFinishReasons = map[string]bool{"tool_calls": true, "tool_call": true, "function_call": true, "tool_use": true, "tool-calls": true}
+
+// finishedForTools reads gen_ai.response.finish_reasons (a list, or its
+// JSON) and the Vercel AI SDK's ai.response.finishReason: a call that
+// stopped to call tools is usage, not a turn, even when its output messages
+// say nothing of the calls.
+func finishedForTools(a Attrs) bool {
+	if v, ok := a.Get(string(sc.GenAIResponseFinishReasonsKey)); ok {
+		var reasons []string
+		switch raw := v.Raw().(type) {
+		case []any:
+			for _, r := range raw {
+				if s, ok := r.(string); ok {
+					reasons = append(reasons, s)
+				}
+			}
+		case string:
+			if json.Unmarshal([]byte(raw), &reasons) != nil {
+				reasons = []string{raw}
+			}
+		}
+		for _, r := range reasons {
+			if toolFinishReasons[r] {
+				return true
+			}
+		}
+	}
+	return toolFinishReasons[a.Str("ai.response.finishReason")]
 }
 
 // vercelExchange reads the Vercel AI SDK's step attributes: ai.prompt.messages

@@ -232,6 +232,10 @@ func readParts(parts []jsonPart, text string, msg *message) string {
 			}
 		case sc.GenAIPartToolCall, "tool_use", "function_call":
 			msg.toolCalls = true
+		case sc.GenAIPartToolCallResponse, "tool_result", "function_call_output",
+			"reasoning", "thinking", "generic", "blob", "file", "uri", "image", "image_url", "input_image", "audio", "input_audio":
+			// Deliberately skipped: tool results are not the user's words,
+			// reasoning is not the answer, media has no turn text.
 		}
 	}
 	return text
