@@ -23,6 +23,10 @@ const (
 	// session id, no user or device id, …); the span's batch-mates were
 	// translated all the same.
 	ErrorInvalidSpan ErrorKind = "invalid span"
+	// ErrorIgnoredValue: values of a span the translation did not use (a
+	// negative, non-finite or absurd token count or cost, message JSON that
+	// does not parse); the rest of the span was translated.
+	ErrorIgnoredValue ErrorKind = "ignored value"
 	// ErrorRejected: events the service refused for good (4xx other than
 	// 408 and 429), with its message; a refused request is split until the
 	// refused events stand alone, so their neighbours landed.
@@ -56,7 +60,7 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	unit := "event(s)"
-	if e.Kind == ErrorInvalidSpan {
+	if e.Kind == ErrorInvalidSpan || e.Kind == ErrorIgnoredValue {
 		unit = "span(s)"
 	}
 	fmt.Fprintf(&b, "mindlytics exporter: %d %s %s", e.Count, unit, e.Kind)
@@ -105,8 +109,12 @@ func fromQueue(qe queue.Error) Error {
 func fromSpan(err error, at time.Time) Error {
 	e := Error{Kind: ErrorInvalidSpan, Reason: err.Error(), Count: 1, First: at, Last: at, Err: err}
 	var se *translate.SpanError
-	if errors.As(err, &se) {
+	var iv *translate.IgnoredValueError
+	switch {
+	case errors.As(err, &se):
 		e.Reason = fmt.Sprintf("span %q: %v", se.Name, se.Err)
+	case errors.As(err, &iv):
+		e.Kind, e.Reason = ErrorIgnoredValue, fmt.Sprintf("%s: %s", iv.Key, iv.Reason)
 	}
 	return e
 }

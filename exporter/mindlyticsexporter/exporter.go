@@ -19,6 +19,7 @@ import (
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
 )
 
 // translation is what the exporter needs of the span → event translation:
@@ -207,6 +208,11 @@ func (c *core) translationErrors(ctx context.Context, what string, errs []error)
 	}
 	c.telemetry.ExporterMindlyticsTranslationErrors.Add(ctx, int64(len(errs)))
 	for _, err := range errs {
+		var iv *translate.IgnoredValueError
+		if errors.As(err, &iv) {
+			c.logger.Debug("Ignored a value of a "+what+"; translated the rest", zap.Error(err))
+			continue
+		}
 		c.logger.Debug("Dropped a "+what+" the translation could not use", zap.Error(err))
 	}
 }

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -284,4 +285,30 @@ func TestFinishReasonsAndSkippedParts(t *testing.T) {
 	require.Len(t, m, 1)
 	assert.Equal(t, "Q", m[0].Properties["user"], "tool results and media are not the user's words")
 	assert.Equal(t, "A", m[0].Properties["assistant"], "reasoning is not the answer")
+}
+
+func TestIgnoredValuesAreReported(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		attrs []attribute.KeyValue
+		key   string
+		event bool // the span still makes an event
+	}{
+		{"negative tokens", []attribute.KeyValue{sc.InputTokensKey.Int(-5), sc.OutputTokensKey.Int(3)}, "gen_ai.usage.input_tokens", true},
+		{"NaN tokens", []attribute.KeyValue{sc.InputTokensKey.Float64(math.NaN())}, "gen_ai.usage.input_tokens", false},
+		{"absurd tokens", []attribute.KeyValue{sc.OutputTokensKey.Int64(1 << 40), sc.InputTokensKey.Int(1)}, "gen_ai.usage.output_tokens", true},
+		{"infinite cost", []attribute.KeyValue{sc.InputTokensKey.Int(1), sc.UsageCostKey.Float64(math.Inf(1))}, "mindlytics.usage.cost", true},
+		{"negative cost", []attribute.KeyValue{sc.InputTokensKey.Int(1), sc.UsageCostKey.Float64(-1)}, "mindlytics.usage.cost", true},
+		{"broken message JSON", []attribute.KeyValue{sc.InputTokensKey.Int(1), sc.GenAIInputMessagesKey.String(`[{"role":"user",`)}, "gen_ai.input.messages", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			attrs := append([]attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"), sc.OperationName(sc.GenAIOperationChat), sc.ResponseModel("m")}, tc.attrs...)
+			evs, errs := translateSpans(t, nil, recordSpans(t, nil, root("chat", 0, time.Second, attrs...)))
+			require.Len(t, errs, 1)
+			var iv *IgnoredValueError
+			require.ErrorAs(t, errs[0], &iv)
+			assert.Equal(t, tc.key, iv.Key)
+			assert.Equal(t, tc.event, len(modelEvents(evs)) == 1, "%v", evs)
+		})
+	}
 }

@@ -35,3 +35,26 @@ func (e *SpanError) Error() string {
 
 // Unwrap returns the reason.
 func (e *SpanError) Unwrap() error { return e.Err }
+
+// IgnoredValueError says which value of a span the translation ignored
+// (a negative, non-finite or absurd token count or cost, message JSON that
+// does not parse) while it translated the rest of the span: nothing is
+// coerced silently.
+type IgnoredValueError struct {
+	TraceID trace.TraceID
+	SpanID  trace.SpanID
+	Name    string // the span's name, cut at 100 characters
+	Key     string // the attribute ignored
+	Reason  string
+}
+
+func (e *IgnoredValueError) Error() string {
+	return fmt.Sprintf("translate: span %q (trace %s, span %s): %s ignored: %s", e.Name, e.TraceID, e.SpanID, e.Key, e.Reason)
+}
+
+// ignoredValue is one value a rule ignored, before it is tied to its span.
+type ignoredValue struct{ key, reason string }
+
+func newIgnoredValue(s *Span, iv ignoredValue) *IgnoredValueError {
+	return &IgnoredValueError{TraceID: s.traceID, SpanID: s.spanID, Name: truncate(s.name, 100), Key: iv.key, Reason: iv.reason}
+}

@@ -35,6 +35,9 @@ type record struct {
 	explicit  bool
 	u         usageInfo
 	turnScope bool
+	// ignored lists values of the span the rules did not use, and why; they
+	// are reported whatever the span makes.
+	ignored []ignoredValue
 }
 
 // extract classifies a span and reads what its event needs. ok is false for
@@ -110,6 +113,7 @@ func (t *Translator) extractExplicit(s *Span, r record) (record, bool, error) {
 func (t *Translator) extractModelCall(s *Span, r record, explicit sc.EventKind) (record, bool, error) {
 	u := usageOf(s.attrs)
 	r.u = u
+	r.ignored = append(u.ignored, brokenMessages(s.attrs)...)
 	scan := t.scanAttrs(s.attrs)
 	ex := t.exchangeOf(s, &scan)
 	failed := s.statusCode == codes.Error
@@ -195,6 +199,30 @@ func (t *Translator) exchangeOf(s *Span, scan *scan) exchange {
 	ex.user = unwrapMessagesText(ex.user)
 	ex.toolCalls = ex.toolCalls || finishedForTools(a)
 	return ex
+}
+
+// messageKeys hold message JSON.
+var messageKeys = []string{string(sc.GenAIInputMessagesKey), string(sc.GenAIOutputMessagesKey), string(sc.VercelPromptMessagesKey)}
+
+// brokenMessages reports message attributes that look like JSON and do not
+// parse: without them a turn may come out as usage, and the user should
+// know why.
+func brokenMessages(a Attrs) []ignoredValue {
+	var out []ignoredValue
+	for _, k := range messageKeys {
+		v, ok := a.Get(k)
+		if !ok || v.Kind() != KindString {
+			continue
+		}
+		t := strings.TrimSpace(v.Str())
+		if t == "" || (t[0] != '[' && t[0] != '{') {
+			continue
+		}
+		if _, ok := parseMessages([]byte(t)); !ok {
+			out = append(out, ignoredValue{k, "not valid message JSON"})
+		}
+	}
+	return out
 }
 
 // toolFinishReasons are the finish reasons of a response that asks for

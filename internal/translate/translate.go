@@ -51,6 +51,9 @@ func New(opts ...Option) (*Translator, error) {
 // event (HTTP, DB, agent wrappers, …) still lend their trace's identity to
 // the others. A span that cannot be translated is left out with a
 // [*SpanError] in errs; the rest of the batch is translated all the same.
+// A value a rule ignored (a negative or non-finite token count, message
+// JSON that does not parse, …) is an [*IgnoredValueError] in errs, and its
+// span is translated without it.
 func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []error) {
 	if len(spans) == 0 {
 		return nil, nil
@@ -58,6 +61,9 @@ func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []
 	recs := make([]record, 0, len(spans))
 	for i := range spans {
 		r, ok, err := t.extract(&spans[i], i)
+		for _, iv := range r.ignored {
+			errs = append(errs, newIgnoredValue(&spans[i], iv))
+		}
 		switch {
 		case err != nil:
 			errs = append(errs, newSpanError(&spans[i], err))

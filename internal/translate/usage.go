@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"fmt"
+
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -22,7 +24,13 @@ type usageInfo struct {
 	cached, cacheWrite, reasoning int64
 	// responseID is the provider's id of the response, when known.
 	responseID string
+	// ignored lists the values not used, and why.
+	ignored []ignoredValue
 }
+
+// maxTokens is the most tokens one call is believed to use: a count above
+// it is a broken counter, not usage.
+const maxTokens = 100_000_000
 
 var (
 	modelKeys = []string{
@@ -61,22 +69,53 @@ func usageOf(a Attrs) usageInfo {
 	var u usageInfo
 	u.model = truncate(firstStr(a, modelKeys...), MaxNameLength)
 	var okIn, okOut bool
-	u.in, okIn = firstInt(a, inputTokenKeys...)
-	u.out, okOut = firstInt(a, outputTokenKeys...)
+	u.in, okIn = u.tokens(a, inputTokenKeys)
+	u.out, okOut = u.tokens(a, outputTokenKeys)
 	u.hasTokens = okIn || okOut
-	u.cached = firstIntOr(a, -1, cachedTokenKeys...)
-	u.cacheWrite = firstIntOr(a, -1, cacheWriteTokenKeys...)
-	u.reasoning = firstIntOr(a, -1, reasoningTokenKeys...)
+	u.cached = u.tokensOr(a, cachedTokenKeys)
+	u.cacheWrite = u.tokensOr(a, cacheWriteTokenKeys)
+	u.reasoning = u.tokensOr(a, reasoningTokenKeys)
 	u.responseID = a.Str(string(sc.GenAIResponseIDKey))
 	for _, k := range costKeys {
-		if v, ok := a.Get(k); ok {
-			if f, ok := v.Float(); ok && f > 0 && f < 1e12 { // negative, NaN and absurd costs are not costs
-				u.cost = f
-				break
-			}
+		v, ok := a.Get(k)
+		if !ok {
+			continue
 		}
+		f, ok := v.Float()
+		switch {
+		case !ok || f != f || f < 0 || f >= 1e12: // not a number, NaN, negative, absurd (and +Inf)
+			u.ignored = append(u.ignored, ignoredValue{k, fmt.Sprintf("%s is not a cost in USD", v.AsString())})
+			continue
+		case f == 0:
+			continue // zero: no known cost
+		}
+		u.cost = f
+		break
 	}
 	return u
+}
+
+// tokens reads the first of keys that is set: a count from 0 to maxTokens.
+// Other values are ignored, and said so.
+func (u *usageInfo) tokens(a Attrs, keys []string) (int64, bool) {
+	for _, k := range keys {
+		v, ok := a.Get(k)
+		if !ok {
+			continue
+		}
+		if n, ok := v.Int(); ok && n >= 0 && n <= maxTokens {
+			return n, true
+		}
+		u.ignored = append(u.ignored, ignoredValue{k, fmt.Sprintf("%s is not a token count (0 to %d)", truncate(v.AsString(), 40), maxTokens)})
+	}
+	return 0, false
+}
+
+func (u *usageInfo) tokensOr(a Attrs, keys []string) int64 {
+	if n, ok := u.tokens(a, keys); ok {
+		return n
+	}
+	return -1
 }
 
 // countable says whether the call has anything Mindlytics can count.
@@ -98,11 +137,4 @@ func (u usageInfo) details() map[string]any {
 	put("cache_write_tokens", u.cacheWrite)
 	put("reasoning_tokens", u.reasoning)
 	return p
-}
-
-func firstIntOr(a Attrs, def int64, keys ...string) int64 {
-	if n, ok := firstInt(a, keys...); ok {
-		return n
-	}
-	return def
 }
