@@ -122,8 +122,8 @@ func TestStartedFunction(t *testing.T) {
 // The same turn through a pipeline without instrument's turn scope (an
 // application's own TracerProvider with the exporter and only the stamping
 // processor, as in front of a collector): the translation alone must make
-// one turn of it. It makes two today: the LLM span inside the turn span has
-// user and assistant text, so rule 3 makes it a turn too.
+// one turn of it, although the LLM span inside the turn span has user and
+// assistant text and is exported first: the processor marks it in_turn.
 func TestTurnChildrenTranslationAlone(t *testing.T) {
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()

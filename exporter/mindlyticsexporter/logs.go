@@ -75,7 +75,7 @@ func logsToTraces(ld plog.Logs) ptrace.Traces {
 			details := map[chatKey]ptrace.Span{}
 			for i, lr := range sl.LogRecords().All() {
 				name := eventName(lr)
-				if name != eventInferenceDetails && !perMessageEvents[name] {
+				if name != eventInferenceDetails && name != semconv.GenAIEvaluationResultEvent && !perMessageEvents[name] {
 					continue
 				}
 				if !hasScope {
@@ -89,6 +89,16 @@ func logsToTraces(ld plog.Logs) ptrace.Traces {
 					spans, hasScope = ss.Spans(), true
 				}
 				key := chatKey{lr.TraceID(), lr.SpanID()}
+				if name == semconv.GenAIEvaluationResultEvent {
+					// An evaluation of the call the record's span is: a span
+					// of its own in that trace, holding the evaluation as the
+					// span event the translation reads.
+					sp := spans.AppendEmpty()
+					placeSpan(lr, i, sp)
+					sp.SetName(semconv.GenAIEvaluationResultEvent)
+					addMessageEvent(lr, name, sp)
+					continue
+				}
 				if name == eventInferenceDetails {
 					// A call's input and output may come as records of their own
 					// (the Responses API instrumentation sends two, or three when

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/tmc/langchaingo/callbacks"
 	"github.com/tmc/langchaingo/llms"
@@ -51,6 +52,9 @@ type Handler struct {
 	tracer trace.Tracer
 	cfg    config
 	open   *stacks
+	// ending counts the watches ending a span right now: their frame is off
+	// the stacks before its span has ended.
+	ending atomic.Int32
 }
 
 var _ callbacks.Handler = (*Handler)(nil)
@@ -123,6 +127,8 @@ func (h *Handler) watch(ctx context.Context, f *frame) {
 	h.open.mu.Lock()
 	defer h.open.mu.Unlock()
 	f.stop = context.AfterFunc(ctx, func() {
+		h.ending.Add(1)
+		defer h.ending.Add(-1)
 		g, above := h.open.pop(ctx, kindLLM, func(g *frame) bool { return g == f })
 		if g == nil {
 			return // ended meanwhile

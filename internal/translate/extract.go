@@ -38,6 +38,9 @@ type record struct {
 	// ignored lists values of the span the rules did not use, and why; they
 	// are reported whatever the span makes.
 	ignored []ignoredValue
+	// conversational puts a track event in the session's default
+	// conversation when the span names none (an evaluation of a call).
+	conversational bool
 }
 
 // extract classifies a span and reads what its event needs. ok is false for

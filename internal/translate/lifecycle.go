@@ -46,7 +46,7 @@ func needsConversation(r *record) bool {
 	case sc.EventTurn, sc.EventUsage, sc.EventFunction, sc.EventConversationStart, sc.EventConversationEnd:
 		return true
 	case sc.EventTrack:
-		return r.id[fConversation] != ""
+		return r.id[fConversation] != "" || r.conversational
 	}
 	return false
 }
@@ -150,7 +150,7 @@ func (t *Translator) ownEvent(r *record, convID string) (mindlytics.Event, bool,
 	case sc.EventFunction:
 		ev, err = mindlytics.ConversationFunction(id, convID, r.call)
 	case sc.EventTrack:
-		ev, err = mindlytics.Track(id, r.id[fConversation], r.name, r.props)
+		ev, err = mindlytics.Track(id, convID, r.name, r.props)
 	case sc.EventIdentify:
 		if r.id[fUser] == "" {
 			return ev, false, errors.New("identify needs a user id")

@@ -118,9 +118,6 @@ func (u *usageInfo) tokensOr(a Attrs, keys []string) int64 {
 	return -1
 }
 
-// countable says whether the call has anything Mindlytics can count.
-func (u usageInfo) countable() bool { return u.cost > 0 || (u.model != "" && u.hasTokens) }
-
 // details are the token details as extra properties of the call's event.
 func (u usageInfo) details() map[string]any {
 	var p map[string]any
