@@ -1,0 +1,43 @@
+package queue_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/mindlytics/mindlytics-otel/internal/queue"
+)
+
+// TestIntegrationResumesSoonAfterRecovery: after an outage (every
+// connection dropped), with the default retry settings, every lane
+// is sending again within a few seconds of the service's return (it used
+// to sit idle for up to ~18 s on a 30 s backoff cap with ±50% jitter).
+//
+// Figure: go test -race -run TestIntegrationResumesSoonAfterRecovery -v ./internal/queue/
+func TestIntegrationResumesSoonAfterRecovery(t *testing.T) {
+	const (
+		sessions = 16
+		outage   = 6 * time.Second
+		bound    = 5 * time.Second
+	)
+	srv := newServer(t)
+	q := newQueue(t, newClient(t, srv), queue.WithFlushInterval(20*time.Millisecond))
+	srv.Down(outage)
+	back := time.Now().Add(outage)
+	enqueueSessions(t, q, sessions, 0, 5)
+	flushQueue(t, q, outage+20*time.Second)
+
+	// Every event was enqueued before the outage ended, so the last
+	// successful request is the slowest lane's first after recovery.
+	var last time.Time
+	for _, r := range queueRequests(srv) {
+		if r.Status == 200 && r.Time.After(last) {
+			last = r.Time
+		}
+	}
+	resumed := last.Sub(back)
+	assert.Less(t, resumed, bound, "the slowest lane resumed %v after recovery", resumed)
+	requireExactlyOnceInOrder(t, srv, sessions, 5)
+	t.Logf("slowest lane resumed %v after the outage ended (%d requests)", resumed.Round(time.Millisecond), len(queueRequests(srv)))
+}
