@@ -153,7 +153,7 @@ func (c *Client) SubscribeLive(ctx context.Context, opts LiveOptions) error {
 // isPermanent reports an answer of the service that retrying will not change.
 func isPermanent(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && !apiErr.Retryable()
+	return (errors.As(err, &apiErr) && !apiErr.Retryable()) || isCertificateError(err)
 }
 
 // liveOnce runs one connection, from fetching its key until it drops. It

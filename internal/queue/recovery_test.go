@@ -1,11 +1,15 @@
 package queue_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/internal/queue"
 )
 
@@ -40,4 +44,25 @@ func TestIntegrationResumesSoonAfterRecovery(t *testing.T) {
 	assert.Less(t, resumed, bound, "the slowest lane resumed %v after recovery", resumed)
 	requireExactlyOnceInOrder(t, srv, sessions, 5)
 	t.Logf("slowest lane resumed %v after the outage ended (%d requests)", resumed.Round(time.Millisecond), len(queueRequests(srv)))
+}
+
+// TestIntegrationUntrustedCertificateFailsAtOnce: a TLS certificate the
+// client does not trust is reported at once, not retried for minutes.
+func TestIntegrationUntrustedCertificateFailsAtOnce(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	c, err := mindlytics.NewClient(mindlytics.WithServerBase(srv.URL), mindlytics.WithAPIKey("k"), mindlytics.WithProjectID("p"))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	q := newQueue(t, c, queue.WithFlushInterval(10*time.Millisecond))
+	require.True(t, q.Enqueue(sessionEvent(t, "s", 0)))
+	start := time.Now()
+	flushQueue(t, q, 10*time.Second)
+	assert.Less(t, time.Since(start), 2*time.Second)
+	assert.Equal(t, int64(1), q.Stats().Failed)
+	assert.Zero(t, q.Stats().Retries)
+	errs := q.Errors()
+	require.Len(t, errs, 1)
+	assert.Equal(t, queue.KindRejected, errs[0].Kind)
+	assert.Contains(t, errs[0].Error(), "certificate")
 }
