@@ -24,9 +24,9 @@ const encodedKey = "sk+live/key=é 42&x"
 
 // encodings of a key that a service or a proxy might echo.
 var encodings = map[string]func(string) string{
-	"raw":           func(s string) string { return s },
-	"query":         url.QueryEscape,
-	"path":          url.PathEscape,
+	"raw":   func(s string) string { return s },
+	"query": url.QueryEscape,
+	"path":  url.PathEscape,
 	"query lower hex": func(s string) string {
 		return regexp.MustCompile(`%[0-9A-F]{2}`).ReplaceAllStringFunc(url.QueryEscape(s), strings.ToLower)
 	},
