@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/internal/queue"
 )
 
@@ -65,4 +66,31 @@ func TestIntegrationUntrustedCertificateFailsAtOnce(t *testing.T) {
 	require.Len(t, errs, 1)
 	assert.Equal(t, queue.KindRejected, errs[0].Kind)
 	assert.Contains(t, errs[0].Error(), "certificate")
+}
+
+// TestIntegrationAtLeastOnce: a batch whose reply is lost after the
+// service accepted it is sent again, and the service holds it twice. The
+// contract offers no idempotency key, so delivery is at least once.
+func TestIntegrationAtLeastOnce(t *testing.T) {
+	srv := newServer(t)
+	q := newQueue(t, newClient(t, srv), queue.WithConcurrency(1), queue.WithFlushInterval(time.Hour),
+		queue.WithRetry(10*time.Millisecond, 50*time.Millisecond, time.Minute))
+	srv.LoseReplies(1)
+	for seq := range 5 {
+		require.True(t, q.Enqueue(sessionEvent(t, "s", seq)))
+	}
+	flushQueue(t, q, 10*time.Second)
+
+	s := q.Stats()
+	assert.Equal(t, int64(5), s.Sent)
+	assert.Equal(t, int64(1), s.Retries)
+	assert.False(t, q.HasErrors())
+	reqs := queueRequests(srv)
+	require.Len(t, reqs, 2)
+	assert.Equal(t, mindlyticstest.FaultLostReply, reqs[0].Fault)
+	assert.Equal(t, 5, reqs[0].Events)
+	assert.Equal(t, 200, reqs[1].Status)
+	// The service holds the 5 events twice: 10 events for 5 sent.
+	assert.Len(t, srv.Events(), 10)
+	assert.NotEmpty(t, srv.Violations(), "the second start_session is a double")
 }
