@@ -70,3 +70,25 @@ collector-bench: collector
 mdatagen:
 	cd tools && $(GO) build -o ../bin/mdatagen go.opentelemetry.io/collector/cmd/mdatagen
 	cd exporter/mindlyticsexporter && $(GO) generate .
+
+# --- fuzz: each fuzz target for FUZZTIME (the seeds alone run in `make test`) ---
+FUZZTIME ?= 10s
+FUZZ_TARGETS ?= \
+	./internal/translate:FuzzTranslate \
+	./exporter/mindlytics:FuzzRetryAfter \
+	./exporter/mindlytics:FuzzAPIError \
+	./exporter/mindlytics:FuzzClientAnswers \
+	./exporter/mindlytics:FuzzLiveFrame \
+	exporter/mindlyticsexporter:FuzzPdataView \
+	exporter/mindlyticsexporter:FuzzEventsEncoding \
+	exporter/mindlyticsexporter:FuzzConsumeOTLP \
+	exporter/mindlyticsexporter:FuzzConfig
+
+.PHONY: fuzz
+
+## fuzz: run every fuzz target for FUZZTIME each (default 10s); targets in the
+## root module are ./pkg:Name, in another module dir:Name.
+fuzz:
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
+		case $$pkg in ./*) dir=.; p=$$pkg;; *) dir=$$pkg; p=.;; esac; \
+		echo "== $$name ($$pkg)"; (cd $$dir && $(GO) test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) $$p) || exit 1; done

@@ -137,10 +137,11 @@ func WithConcurrency(n int) Option {
 }
 
 // WithRetry shapes the retries of failed requests (transport errors, 408,
-// 429, 5xx): exponential backoff with jitter from initial up to about max
-// between attempts, giving up once maxElapsed has passed (defaults 200 ms,
-// 30 s, 5 min; maxElapsed 0 disables retries). A Retry-After from the
-// service is a floor for the wait. Collector: retry_on_failure.
+// 429, 5xx): exponential backoff with jitter from initial up to max
+// between attempts (never beyond max), giving up when the next wait would
+// pass maxElapsed (defaults 200 ms, 3 s, 5 min; maxElapsed 0 disables
+// retries). A Retry-After from the service is a floor for the wait; one
+// longer than the budget left gives up at once. Collector: retry_on_failure.
 func WithRetry(initial, max, maxElapsed time.Duration) Option {
 	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithRetry(initial, max, maxElapsed)) })
 }

@@ -170,7 +170,7 @@ func (c *Client) transportError(method, path string, err error) error {
 // anything on the way have echoed it.
 func (c *Client) redactErr(err error) error {
 	msg := err.Error()
-	if !strings.Contains(msg, c.cfg.apiKey) {
+	if !containsSecret(msg, c.cfg.apiKey) {
 		return err
 	}
 	return &redactedError{msg: redact(msg, c.cfg.apiKey), err: err}
@@ -184,16 +184,6 @@ type redactedError struct {
 
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
-
-// redacted replaces a secret in texts the client returns or logs.
-const redacted = "[REDACTED]"
-
-func redact(s, secret string) string {
-	if secret == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, secret, redacted)
-}
 
 var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
 

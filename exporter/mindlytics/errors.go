@@ -2,6 +2,8 @@ package mindlytics
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -45,7 +47,8 @@ func (e *APIError) Retryable() bool {
 
 // IsRetryable reports whether err is worth retrying: a retryable
 // [*APIError] or a transport failure. Validation errors, other answers of
-// the service and a cancelled context are not. A per-request timeout is
+// the service, a TLS certificate the client does not accept and a
+// cancelled context are not. A per-request timeout is
 // retryable; a caller whose own deadline passed should check its context.
 func IsRetryable(err error) bool {
 	if err == nil {
@@ -62,7 +65,23 @@ func IsRetryable(err error) bool {
 	if errors.Is(err, context.Canceled) {
 		return false
 	}
+	if isCertificateError(err) {
+		return false
+	}
 	return true
+}
+
+// isCertificateError reports a TLS certificate the client does not accept:
+// untrusted, expired, for another host. Retrying cannot fix it.
+func isCertificateError(err error) bool {
+	var (
+		verifyErr   *tls.CertificateVerificationError
+		unknownAuth x509.UnknownAuthorityError
+		hostErr     x509.HostnameError
+		invalidErr  x509.CertificateInvalidError
+	)
+	return errors.As(err, &verifyErr) || errors.As(err, &unknownAuth) ||
+		errors.As(err, &hostErr) || errors.As(err, &invalidErr)
 }
 
 // StatusCode returns the status code of the [*APIError] in err's chain, or 0.

@@ -1,6 +1,7 @@
 package mindlytics
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,6 +21,7 @@ const (
 	DefaultLiveInitialBackoff = 500 * time.Millisecond
 	DefaultLiveMaxBackoff     = 30 * time.Second
 	DefaultLivePingInterval   = 30 * time.Second
+	DefaultLiveStableAfter    = 10 * time.Second
 )
 
 const (
@@ -46,6 +48,11 @@ type LiveOptions struct {
 	// [DefaultLiveMaxBackoff].
 	InitialBackoff time.Duration
 	MaxBackoff     time.Duration
+	// StableAfter is how long a connection must stay up before the backoff
+	// starts again from InitialBackoff: a server that accepts and then
+	// drops connections is retried ever more slowly instead of hammered.
+	// Default: [DefaultLiveStableAfter].
+	StableAfter time.Duration
 	// PingInterval is how often the client pings the server; a connection
 	// silent (no message, no pong) for twice as long is taken as dead.
 	// Default: [DefaultLivePingInterval].
@@ -64,6 +71,9 @@ func (o LiveOptions) withDefaults() LiveOptions {
 	}
 	if o.PingInterval <= 0 {
 		o.PingInterval = DefaultLivePingInterval
+	}
+	if o.StableAfter <= 0 {
+		o.StableAfter = DefaultLiveStableAfter
 	}
 	return o
 }
@@ -97,7 +107,8 @@ func (e *LiveError) Error() string {
 // cancelled, then returns nil. Before each connection it fetches a fresh
 // authorization key ([Client.LiveEventsKey]) and dials the live URL with it
 // as a Bearer token. A dropped connection is re-established with exponential
-// backoff and jitter, reset after each successful connection. It returns an
+// backoff and jitter, reset once a connection has stayed up for
+// StableAfter. It returns an
 // error only when retrying cannot help: an answer such as 401, 403 or 404
 // from the key endpoint or the websocket handshake (an [*APIError]).
 //
@@ -116,14 +127,14 @@ func (c *Client) SubscribeLive(ctx context.Context, opts LiveOptions) error {
 	}
 	bo.Reset()
 	for {
-		connected, err := c.liveOnce(ctx, opts)
+		up, err := c.liveOnce(ctx, opts)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if isPermanent(err) {
 			return err
 		}
-		if connected {
+		if up >= opts.StableAfter {
 			bo.Reset()
 		}
 		wait := bo.NextBackOff()
@@ -142,26 +153,29 @@ func (c *Client) SubscribeLive(ctx context.Context, opts LiveOptions) error {
 // isPermanent reports an answer of the service that retrying will not change.
 func isPermanent(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && !apiErr.Retryable()
+	return (errors.As(err, &apiErr) && !apiErr.Retryable()) || isCertificateError(err)
 }
 
 // liveOnce runs one connection, from fetching its key until it drops. It
-// reports whether the connection was established; its error is never nil.
-func (c *Client) liveOnce(ctx context.Context, opts LiveOptions) (bool, error) {
+// reports how long the connection was up (zero when it was never
+// established); its error is never nil.
+func (c *Client) liveOnce(ctx context.Context, opts LiveOptions) (time.Duration, error) {
 	key, err := c.LiveEventsKey(ctx, opts.SessionID)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	conn, err := c.dialLive(ctx, key)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
+	start := time.Now()
 	defer conn.Close()
 	c.log.DebugContext(ctx, "mindlytics live connected", "url", c.liveURL)
 	if opts.OnConnect != nil {
 		opts.OnConnect()
 	}
-	return true, c.readLive(ctx, conn, opts)
+	err = c.readLive(ctx, conn, opts)
+	return time.Since(start), err
 }
 
 func (c *Client) dialLive(ctx context.Context, key string) (*websocket.Conn, error) {
@@ -269,6 +283,10 @@ func (c *Client) readLive(ctx context.Context, conn *websocket.Conn, opts LiveOp
 
 func (c *Client) dispatchLive(data []byte, opts LiveOptions) {
 	var ev LiveEvent
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		opts.reportError(fmt.Errorf("mindlytics: live: decoding a message of %d bytes: null is not an event", len(data)))
+		return
+	}
 	if err := json.Unmarshal(data, &ev); err != nil {
 		opts.reportError(fmt.Errorf("mindlytics: live: decoding a message of %d bytes: %w", len(data), err))
 		return

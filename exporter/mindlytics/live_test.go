@@ -352,3 +352,69 @@ func TestLiveOptionsDefaults(t *testing.T) {
 func TestLiveErrorText(t *testing.T) {
 	assert.Equal(t, "mindlytics: live error: unknown error", (&LiveError{}).Error())
 }
+
+// TestSubscribeLiveBacksOffFromAFlappingServer: a server that accepts the
+// websocket and closes it at once is not hammered: the backoff resets only
+// after a connection stayed up for StableAfter, not after each handshake.
+func TestSubscribeLiveBacksOffFromAFlappingServer(t *testing.T) {
+	ls := newLiveServer(t)
+	c := newLiveClient(t, ls)
+	s := subscribe(t, c, LiveOptions{InitialBackoff: 20 * time.Millisecond, MaxBackoff: 400 * time.Millisecond})
+	deadline := time.After(1500 * time.Millisecond)
+	n := 0
+loop:
+	for {
+		select {
+		case conn := <-ls.conns:
+			n++
+			_ = conn.Close()
+		case <-s.errs:
+		case <-s.connects:
+		case <-deadline:
+			break loop
+		}
+	}
+	// Reset after each handshake, 20 ms ±50% waits make about 60
+	// connections; growing to 400 ms, about 9.
+	t.Logf("%d connections in 1.5 s", n)
+	assert.Less(t, n, 16, "reconnected %d times in 1.5 s", n)
+	assert.Greater(t, n, 2)
+}
+
+// TestSubscribeLiveResetsAfterAStableConnection: once a connection stayed
+// up StableAfter, the next reconnection starts from InitialBackoff again.
+func TestSubscribeLiveResetsAfterAStableConnection(t *testing.T) {
+	ls := newLiveServer(t)
+	c := newLiveClient(t, ls)
+	s := subscribe(t, c, LiveOptions{InitialBackoff: 10 * time.Millisecond, MaxBackoff: 5 * time.Second,
+		StableAfter: 200 * time.Millisecond})
+	// Four quick drops grow the backoff to about 160 ms.
+	for range 4 {
+		_ = testkit.Receive(t, ls.conns, "a connection").Close()
+	}
+	conn := testkit.Receive(t, ls.conns, "a connection")
+	time.Sleep(300 * time.Millisecond) // stays up past StableAfter
+	start := time.Now()
+	_ = conn.Close()
+	testkit.Receive(t, ls.conns, "the reconnection")
+	assert.Less(t, time.Since(start), 100*time.Millisecond, "the backoff was reset")
+	_ = s
+}
+
+// TestSubscribeLiveRefusesANullFrame: "null" is no event; it is reported
+// as a decoding error and never reaches OnEvent as an empty event.
+func TestSubscribeLiveRefusesANullFrame(t *testing.T) {
+	ls := newLiveServer(t)
+	c := newLiveClient(t, ls)
+	s := subscribe(t, c, LiveOptions{})
+	conn := testkit.Receive(t, ls.conns, "a connection")
+	for _, frame := range []string{"null", " null\n"} {
+		require.NoError(t, conn.WriteMessage(websocket.TextMessage, []byte(frame)))
+	}
+	writeJSON(t, conn, LiveEvent{EventID: "e1"})
+	for range 2 {
+		err := testkit.Receive(t, s.errs, "a decoding error")
+		assert.Contains(t, err.Error(), "decoding")
+	}
+	assert.Equal(t, "e1", testkit.Receive(t, s.events, "the event").EventID)
+}

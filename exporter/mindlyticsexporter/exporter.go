@@ -57,6 +57,7 @@ type core struct {
 	queue exporter.Traces
 
 	client    *mindlytics.Client // set in start, before the queue starts
+	state     *stateStore        // nil without sending_queue::storage; guarded by mu
 	startOnce sync.Once
 	startErr  error
 	started   bool
@@ -117,7 +118,17 @@ func (c *core) doStart(ctx context.Context, host component.Host) error {
 	if err != nil {
 		return fmt.Errorf("mindlytics exporter: %w", err)
 	}
+	c.mu.Lock()
+	c.state, err = openStateStore(ctx, c.cfg, host, c.set.ID, c.tr, c.logger)
+	c.mu.Unlock()
+	if err != nil {
+		return err
+	}
 	if err := c.queue.Start(ctx, host); err != nil {
+		c.mu.Lock()
+		_ = c.state.close(ctx)
+		c.state = nil
+		c.mu.Unlock()
 		return err
 	}
 	c.started = true
@@ -158,6 +169,12 @@ func (c *core) shutdown(ctx context.Context) error {
 				errs = append(errs, fmt.Errorf("mindlytics exporter: ending open sessions: %w", err))
 			}
 		}
+		c.mu.Lock()
+		if err := c.state.close(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("mindlytics exporter: lifecycle state storage: %w", err))
+		}
+		c.state = nil
+		c.mu.Unlock()
 	}
 	errs = append(errs, c.queue.Shutdown(ctx))
 	if c.client != nil {
@@ -178,6 +195,7 @@ func (c *core) expireIdle() {
 		case <-t.C:
 			c.mu.Lock()
 			err := c.enqueue(context.Background(), c.tr.Expire())
+			c.state.tick(context.Background())
 			c.mu.Unlock()
 			if err != nil {
 				c.logger.Warn("Failed to queue the events ending idle sessions", zap.Error(err))
@@ -244,7 +262,11 @@ func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
 		return nil
 	}
 	c.telemetry.ExporterMindlyticsEventsTranslated.Add(ctx, int64(len(encoded)))
-	return c.queue.ConsumeTraces(withEvents(ctx, encoded), ptrace.NewTraces())
+	err := c.queue.ConsumeTraces(withEvents(ctx, encoded), ptrace.NewTraces())
+	// Saved after the events are queued: a crash in between at worst sends
+	// a session's start twice, never forgets to start it.
+	c.state.changed(ctx, events)
+	return err
 }
 
 // eventsKey carries translated events from enqueue to requestFromContext.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
@@ -69,6 +70,10 @@ func (c *core) refused(ctx context.Context, ev json.RawMessage, err error) {
 		zap.String("session_id", head.SessionID))
 }
 
+// maxRetryAfter bounds the wait a Retry-After imposes when retries never
+// give up (max_elapsed_time 0).
+const maxRetryAfter = time.Hour
+
 // collectorError maps an error of the client to what exporterhelper
 // expects: a throttled retry when the service asked for a wait
 // (Retry-After), a plain error for what is worth retrying (transport
@@ -79,7 +84,14 @@ func (c *core) collectorError(err error) error {
 	var apiErr *mindlytics.APIError
 	switch {
 	case errors.As(err, &apiErr) && apiErr.Retryable() && apiErr.RetryAfter > 0:
-		return exporterhelper.NewThrottleRetry(err, apiErr.RetryAfter)
+		wait, budget := apiErr.RetryAfter, c.cfg.RetryConfig.MaxElapsedTime
+		if c.cfg.RetryConfig.Enabled && budget > 0 && wait > budget {
+			// exporterhelper would give up at once, saying only "no more
+			// retries left": say what happened.
+			return consumererror.NewPermanent(fmt.Errorf("the service asked to wait %v, more than the whole retry budget (retry_on_failure::max_elapsed_time %v): %w", wait, budget, err))
+		}
+		// Never sleep forever on a huge Retry-After when retries never give up.
+		return exporterhelper.NewThrottleRetry(err, min(wait, maxRetryAfter))
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	case mindlytics.IsRetryable(err):

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadatatest"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
@@ -226,4 +229,21 @@ func TestPushSingleRefusedEventIsDropped(t *testing.T) {
 	assert.Empty(t, srv.Events())
 	metadatatest.AssertEqualExporterMindlyticsEventsRejected(t, c.tel,
 		[]metricdata.DataPoint[int64]{{Value: 1, Attributes: attribute.NewSet()}}, metricdatatest.IgnoreTimestamp())
+}
+
+// TestRetryAfterBeyondTheBudgetIsReported: a Retry-After longer than
+// max_elapsed_time fails at once with a message that says so; with retries
+// that never give up, the wait is bounded.
+func TestRetryAfterBeyondTheBudgetIsReported(t *testing.T) {
+	c := &core{cfg: createDefaultConfig().(*Config)}
+	huge := &mindlytics.APIError{StatusCode: 429, RetryAfter: time.Duration(math.MaxInt64)}
+	err := c.collectorError(huge)
+	assert.True(t, consumererror.IsPermanent(err))
+	assert.Contains(t, err.Error(), "more than the whole retry budget")
+	assert.ErrorAs(t, err, new(*mindlytics.APIError))
+
+	c.cfg.RetryConfig.MaxElapsedTime = 0
+	err = c.collectorError(huge)
+	assert.False(t, consumererror.IsPermanent(err))
+	assert.Contains(t, fmt.Sprintf("%#v", err), "3600000000000", "the wait is clamped to an hour")
 }

@@ -21,6 +21,7 @@ const (
 	FaultFailNext     = "fail-next"     // FailNext: the status given
 	FaultFailRandomly = "fail-randomly" // FailRandomly: the status given
 	FaultLatency      = "latency"       // SetLatency: the client or the server gave up during the wait
+	FaultLostReply    = "lost-reply"    // LoseReplies: accepted, then the connection was dropped before the answer
 )
 
 // faults holds the injected faults. The zero value injects none once reset
@@ -30,6 +31,7 @@ type faults struct {
 	latency    time.Duration
 	downUntil  time.Time
 	drop       int
+	lostReply  int
 	throttle   int
 	retryAfter time.Duration
 	failNext   []int
@@ -49,7 +51,7 @@ func (f *faults) reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.latency, f.downUntil = 0, time.Time{}
-	f.drop, f.throttle, f.retryAfter, f.failNext = 0, 0, 0, nil
+	f.drop, f.lostReply, f.throttle, f.retryAfter, f.failNext = 0, 0, 0, 0, nil
 	f.randRate, f.randStatus, f.rng = 0, 0, rand.New(rand.NewPCG(0, 0))
 }
 
@@ -181,6 +183,30 @@ func (s *Server) DropConnections(n int) {
 	s.faults.drop = max(n, 0)
 }
 
+// LoseReplies makes the next n requests to the event and user endpoints
+// that the server accepts lose their answer: the server handles the request
+// as usual (the events are accepted and recorded), then closes the
+// connection without answering, as when a reply is lost on the way. The
+// client cannot tell this from a failure, so it sends the request again:
+// delivery is at least once. It replaces an earlier count; n of 0 turns it
+// off.
+func (s *Server) LoseReplies(n int) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.lostReply = max(n, 0)
+}
+
+// takeLostReply reports whether an accepted request's answer is to be lost.
+func (f *faults) takeLostReply() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.lostReply > 0 {
+		f.lostReply--
+		return true
+	}
+	return false
+}
+
 // Down takes the service down for d from now: every request, on any path,
 // loses its connection without an answer, and the open live-event
 // websockets are closed (1001 going away) as a real outage would. Zero or
@@ -195,7 +221,8 @@ func (s *Server) Down(d time.Duration) {
 }
 
 // ClearFaults removes every injected fault: pending failures, throttling,
-// random failures, latency, dropped connections and an outage.
+// random failures, latency, dropped connections, lost replies and an
+// outage.
 func (s *Server) ClearFaults() {
 	s.faults.reset()
 }

@@ -229,6 +229,11 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, rec *Request) {
 		}
 	}
 	a := s.route(r, ep, known, body, bodyErr)
+	if a.status == http.StatusOK && known && ep.faulty && s.faults.takeLostReply() {
+		s.log.Debug("mindlyticstest: injected fault", "fault", FaultLostReply, "method", r.Method, "path", path)
+		s.drop(w, rec, outcome{fault: FaultLostReply, events: events})
+		return
+	}
 	if a.status != http.StatusOK {
 		s.log.Debug("mindlyticstest: request rejected", "method", r.Method, "path", path, "status", a.status, "message", a.message)
 	}

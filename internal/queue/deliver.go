@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"time"
 
@@ -24,6 +25,7 @@ var errShutdownDeadline = errors.New("shutdown deadline passed before delivery")
 type failure struct {
 	kind string
 	err  error
+	why  string // for KindGaveUp: what the retries came to
 }
 
 func (f *failure) Error() string { return f.err.Error() }
@@ -45,12 +47,12 @@ func (l *lane) deliver(batch []item) {
 		})
 	l.q.counters.sent.Add(int64(settled - refused))
 	if err != nil {
-		kind := KindRejected
+		kind, why := KindRejected, ""
 		var f *failure
 		if errors.As(err, &f) {
-			kind, err = f.kind, f.err
+			kind, err, why = f.kind, f.err, f.why
 		}
-		l.q.fail(batch[settled:], kind, err)
+		l.q.failWhy(batch[settled:], kind, err, why)
 	}
 	l.q.release(batch)
 	clear(raws) // let the encoded events go
@@ -64,9 +66,9 @@ func (l *lane) send(_ context.Context, raws []json.RawMessage) error {
 	q := l.q
 	var bo *backoff.ExponentialBackOff
 	start := time.Now()
-	for {
+	for attempt := 1; ; attempt++ {
 		if q.sendCtx.Err() != nil {
-			return &failure{KindShutdown, errShutdownDeadline}
+			return &failure{kind: KindShutdown, err: errShutdownDeadline}
 		}
 		ctx, cancel := context.WithTimeout(q.sendCtx, q.cfg.requestTimeout)
 		began := time.Now()
@@ -80,7 +82,7 @@ func (l *lane) send(_ context.Context, raws []json.RawMessage) error {
 		}
 		if q.sendCtx.Err() != nil {
 			q.inst.request(len(raws), took, outcomeFailure)
-			return &failure{KindShutdown, fmt.Errorf("%w: %w", errShutdownDeadline, err)}
+			return &failure{kind: KindShutdown, err: fmt.Errorf("%w: %w", errShutdownDeadline, err)}
 		}
 		if !mindlytics.IsRetryable(err) {
 			q.inst.request(len(raws), took, outcomeFailure)
@@ -88,30 +90,54 @@ func (l *lane) send(_ context.Context, raws []json.RawMessage) error {
 		}
 		q.inst.request(len(raws), took, outcomeRetryable)
 		if bo == nil {
+			// No randomization here: jitter below keeps every wait within
+			// the max interval, so a lane resumes soon after the service
+			// recovers.
 			bo = &backoff.ExponentialBackOff{
-				InitialInterval:     q.cfg.retryInitial,
-				RandomizationFactor: 0.5,
-				Multiplier:          2,
-				MaxInterval:         q.cfg.retryMax,
+				InitialInterval: q.cfg.retryInitial,
+				Multiplier:      2,
+				MaxInterval:     q.cfg.retryMax,
 			}
 			bo.Reset()
 		}
-		wait := bo.NextBackOff()
+		wait := jitter(bo.NextBackOff())
 		// The service's Retry-After is a floor: jitter only ever adds to it.
 		var apiErr *mindlytics.APIError
-		if errors.As(err, &apiErr) && apiErr.RetryAfter > wait {
-			wait = apiErr.RetryAfter
+		asked := time.Duration(0)
+		if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
+			asked = apiErr.RetryAfter
+			wait = max(wait, asked)
 		}
-		if time.Since(start)+wait > q.cfg.retryElapsed {
-			return &failure{KindGaveUp, err}
+		// Compared as "wait > left", never "elapsed+wait > budget": a huge
+		// Retry-After must not overflow into a negative sum.
+		elapsed := time.Since(start)
+		left := max(q.cfg.retryElapsed-elapsed, 0)
+		if wait > left {
+			why := fmt.Sprintf("still failing after %d attempts over %v (retry budget %v)",
+				attempt, elapsed.Round(time.Millisecond), q.cfg.retryElapsed)
+			if asked > left {
+				why = fmt.Sprintf("gave up after %d attempts over %v: the service asked to wait %v, more than the retry budget left (%v of %v)",
+					attempt, elapsed.Round(time.Millisecond), asked, left.Round(time.Millisecond), q.cfg.retryElapsed)
+			}
+			return &failure{kind: KindGaveUp, err: err, why: why}
 		}
 		q.cfg.logger.LogAttrs(q.sendCtx, slog.LevelDebug, "mindlytics queue: retrying request",
 			slog.Int("events", len(raws)), slog.Duration("wait", wait), slog.String("error", err.Error()))
 		if !l.sleep(wait) {
-			return &failure{KindShutdown, fmt.Errorf("%w: %w", errShutdownDeadline, err)}
+			return &failure{kind: KindShutdown, err: fmt.Errorf("%w: %w", errShutdownDeadline, err)}
 		}
 		q.counters.retries.Add(1)
 	}
+}
+
+// jitter draws a wait in [d/2, d]: spread so lanes that failed together do
+// not retry together, and never beyond d, the capped backoff.
+func jitter(d time.Duration) time.Duration {
+	if d <= 1 {
+		return d
+	}
+	half := d / 2
+	return half + rand.N(d-half+1)
 }
 
 // sleep waits d; false when Shutdown's deadline passed meanwhile.
@@ -129,6 +155,11 @@ func (l *lane) sleep(d time.Duration) bool {
 // fail counts items as failed (or, past Shutdown's deadline, dropped) and
 // reports them in one Error; deliver frees their room.
 func (q *Queue) fail(items []item, kind string, err error) {
+	q.failWhy(items, kind, err, "")
+}
+
+// failWhy is fail with, for KindGaveUp, what the retries came to.
+func (q *Queue) failWhy(items []item, kind string, err error, why string) {
 	if len(items) == 0 {
 		return
 	}
@@ -149,7 +180,10 @@ func (q *Queue) fail(items []item, kind string, err error) {
 	var apiErr *mindlytics.APIError
 	switch {
 	case kind == KindGaveUp:
-		e.Message = fmt.Sprintf("still failing after retrying for %v: %v", q.cfg.retryElapsed, err)
+		if why == "" {
+			why = fmt.Sprintf("still failing after retrying for %v", q.cfg.retryElapsed)
+		}
+		e.Message = fmt.Sprintf("%s: %v", why, err)
 	case kind == KindShutdown:
 		e.Message = err.Error()
 	case errors.As(err, &apiErr):

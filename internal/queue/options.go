@@ -33,8 +33,12 @@ const (
 	DefaultConcurrency = 4
 	// DefaultRetryInitialInterval, DefaultRetryMaxInterval and
 	// DefaultRetryMaxElapsed shape the exponential backoff of retries.
+	// The max interval is a true bound (jitter draws each wait from its
+	// upper half), and small: an analytics stream wants its lanes back
+	// within seconds of the service's recovery, and a lane sends one
+	// request at a time, so the load of retrying stays low.
 	DefaultRetryInitialInterval = 200 * time.Millisecond
-	DefaultRetryMaxInterval     = 30 * time.Second
+	DefaultRetryMaxInterval     = 3 * time.Second
 	DefaultRetryMaxElapsed      = 5 * time.Minute
 	// DefaultRequestTimeout bounds one request, retries not included.
 	DefaultRequestTimeout = 10 * time.Second
@@ -167,12 +171,14 @@ func WithConcurrency(n int) Option {
 	return optionFunc(func(c *config) { c.concurrency = n })
 }
 
-// WithRetry shapes the retries of failed requests: exponential backoff with
-// jitter from initial up to about max between attempts, giving up once
-// maxElapsed has passed since the first attempt (defaults
+// WithRetry shapes the retries of failed requests: exponential backoff from
+// initial up to max between attempts, each wait drawn from the upper half
+// of its interval (so never longer than max), giving up when the next
+// wait would pass maxElapsed since the first attempt (defaults
 // [DefaultRetryInitialInterval], [DefaultRetryMaxInterval],
 // [DefaultRetryMaxElapsed]). A maxElapsed of zero disables retries. A wait
-// the service asks for with Retry-After is always honoured in full.
+// the service asks for with Retry-After is always honoured in full; one
+// longer than what is left of maxElapsed gives up at once, saying so.
 func WithRetry(initial, max, maxElapsed time.Duration) Option {
 	return optionFunc(func(c *config) {
 		c.retryInitial, c.retryMax, c.retryElapsed = initial, max, maxElapsed
