@@ -12,7 +12,6 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/configcompression"
 	"go.opentelemetry.io/collector/config/configopaque"
-	"go.opentelemetry.io/collector/config/configretry"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
@@ -45,7 +44,10 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, 1, q.NumConsumers)
 	assert.Equal(t, int64(1000), q.QueueSize)
 	assert.Nil(t, q.StorageID)
-	assert.Equal(t, configretry.NewDefaultBackOffConfig(), cfg.RetryConfig)
+	assert.Equal(t, 200*time.Millisecond, cfg.RetryConfig.InitialInterval, "as the in-process exporter's WithRetry")
+	assert.Equal(t, 3*time.Second, cfg.RetryConfig.MaxInterval)
+	assert.Equal(t, 5*time.Minute, cfg.RetryConfig.MaxElapsedTime)
+	assert.True(t, cfg.RetryConfig.Enabled)
 	assert.Equal(t, 500, cfg.MaxRequestEvents)
 	assert.Equal(t, 512<<10, cfg.MaxRequestBytes)
 	assert.Equal(t, translate.DefaultSettings(), cfg.Settings, "the in-process exporter's defaults")

@@ -48,11 +48,22 @@ func createDefaultConfig() component.Config {
 	return &Config{
 		ClientConfig:     client,
 		QueueConfig:      configoptional.Some(queue),
-		RetryConfig:      configretry.NewDefaultBackOffConfig(),
+		RetryConfig:      defaultRetryConfig(),
 		MaxRequestEvents: delivery.DefaultMaxRequestEvents,
 		MaxRequestBytes:  delivery.DefaultMaxRequestBytes,
 		Settings:         translate.DefaultSettings(),
 	}
+}
+
+// defaultRetryConfig is exporterhelper's retry shaped as the in-process
+// exporter's (WithRetry): 200 ms doubling, capped at 3 s, for 5 min, so a
+// session's events resume within a few seconds of the service's return.
+func defaultRetryConfig() configretry.BackOffConfig {
+	c := configretry.NewDefaultBackOffConfig()
+	c.InitialInterval = 200 * time.Millisecond
+	c.MaxInterval = 3 * time.Second
+	c.MaxElapsedTime = 5 * time.Minute
+	return c
 }
 
 func createTraces(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Traces, error) {
