@@ -72,17 +72,6 @@ func firstStr(a Attrs, keys ...string) string {
 	return ""
 }
 
-func firstInt(a Attrs, keys ...string) (int64, bool) {
-	for _, k := range keys {
-		if v, ok := a.Get(k); ok {
-			if n, ok := v.Int(); ok && n >= 0 {
-				return n, true
-			}
-		}
-	}
-	return 0, false
-}
-
 // firstValue returns the first of keys that is set to a non-empty value.
 func firstValue(a Attrs, keys ...string) (Value, bool) {
 	for _, k := range keys {
