@@ -14,10 +14,12 @@ all: lint test
 
 ## test: vet, build the collector distribution, check that apps stay free of the
 ## collector, then every test of every module (the collector end-to-end tests
-## included) with the race detector.
+## included) with the race detector, then every fuzz target for TEST_FUZZTIME.
+TEST_FUZZTIME ?= 3s
 test: collector app-deps
 	@for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) vet ./...) || exit 1; done
 	@for m in $(MODULES); do echo "== $$m"; (cd $$m && MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -race -count=1 -timeout 30m ./...) || exit 1; done
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
 
 ## bench: the Go benchmarks of every module, with allocations.
 bench:
@@ -71,7 +73,7 @@ mdatagen:
 	cd tools && $(GO) build -o ../bin/mdatagen go.opentelemetry.io/collector/cmd/mdatagen
 	cd exporter/mindlyticsexporter && $(GO) generate .
 
-# --- fuzz: each fuzz target for FUZZTIME (the seeds alone run in `make test`) ---
+# --- fuzz: each fuzz target for FUZZTIME (`make test` runs each for TEST_FUZZTIME) ---
 FUZZTIME ?= 10s
 FUZZ_TARGETS ?= \
 	./internal/translate:FuzzTranslate \
