@@ -52,7 +52,32 @@ func ContextWithSession(ctx context.Context, s *Session) context.Context {
 	}
 	ctx = context.WithValue(ctx, sessionKey, s)
 	id := s.identity(ctx)
-	return withBaggage(ctx, id)
+	return withOwnedMark(withBaggage(ctx, id))
+}
+
+// ownedKey is the baggage member that tells called services the session is
+// started and ended upstream: the spans they make of it are marked
+// mindlytics.session.joined. A caller that sends only ids (a front end, a
+// service without Mindlytics) sets no mark, and the called service starts
+// the session itself.
+var ownedKey = string(sc.SessionJoinedKey)
+
+func withOwnedMark(ctx context.Context) context.Context {
+	m, err := baggage.NewMemberRaw(ownedKey, "true")
+	if err != nil {
+		return ctx
+	}
+	b, err := baggage.FromContext(ctx).SetMember(m)
+	if err != nil {
+		return ctx
+	}
+	return baggage.ContextWithBaggage(ctx, b)
+}
+
+// ownedUpstream says whether ctx's baggage marks its session as owned by a
+// calling service.
+func ownedUpstream(ctx context.Context) bool {
+	return baggage.FromContext(ctx).Member(ownedKey).Value() == "true"
 }
 
 // SessionFromContext returns the session ctx carries, or nil.

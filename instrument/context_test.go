@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/attribute"
@@ -16,7 +17,9 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/instrument"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -192,3 +195,57 @@ func TestTwoServicesJoinedByBaggage(t *testing.T) {
 }
 
 func sdktraceAttr(kv ...attribute.KeyValue) trace.SpanStartOption { return trace.WithAttributes(kv...) }
+
+// Two services, each with its own client and exporter: the session that A
+// started and passed on in baggage is started and ended once, by A; B's
+// turn lands in it.
+func TestTwoServicesWithTheirOwnExporters(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	newClient := func() *instrument.Client {
+		c, err := instrument.New(bg(), instrument.WithClientOptions(srv.ClientOptions()...))
+		require.NoError(t, err)
+		return c
+	}
+	a, b := newClient(), newClient()
+	prop := otelhttp.WithPropagators(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
+
+	web := httptest.NewServer(otelhttp.NewHandler(b.Middleware(instrument.Headers{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := instrument.SessionFromContext(r.Context())
+		if s == nil {
+			http.Error(w, "no session", http.StatusBadRequest)
+			return
+		}
+		if err := s.TrackTurn(r.Context(), instrument.Turn{User: "from A", Assistant: "B answers"}, instrument.At(at(2*time.Second))); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+		}
+	})), "service-b", otelhttp.WithTracerProvider(b.TracerProvider()), prop))
+	defer web.Close()
+
+	ctx, s, err := a.StartSession(bg(), instrument.SessionConfig{ID: "s-own", UserID: "u-own", Timestamp: at(0)})
+	require.NoError(t, err)
+	ctx, err = s.StartConversation(ctx, "c-own", instrument.At(at(time.Second)))
+	require.NoError(t, err)
+	// The owner's start must reach the service before B's events do: two
+	// processes' queues keep no order between them.
+	require.NoError(t, a.Flush(ctx))
+	hc := &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport, otelhttp.WithTracerProvider(a.TracerProvider()), prop)}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, web.URL, nil)
+	require.NoError(t, err)
+	resp, err := hc.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	// B shuts down first, then A ends the session.
+	shutdownCtx, cancel := context.WithTimeout(bg(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, b.Shutdown(shutdownCtx))
+	require.NoError(t, s.End(ctx, instrument.At(at(3*time.Second))))
+	require.NoError(t, a.Shutdown(shutdownCtx))
+
+	assert.Equal(t, []string{"start_session", "track:Conversation Started", "track:Conversation Turn",
+		"track:Conversation Ended", "end_session"}, testkit.Kinds(srv.SessionEvents("s-own")),
+		"one start and one end, from the service that owns the session")
+	assert.Empty(t, srv.Violations())
+}

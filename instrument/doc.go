@@ -81,10 +81,15 @@
 // the X-Session-ID, X-Conversation-ID, X-User-ID and X-Device-ID headers
 // (names configurable, [Headers]) or else from the baggage.
 //
-// A session joined in another process with its own in-process exporter is
-// started and ended there too (the translation of each process makes a
-// session's start and end); send both services' spans to one exporter or
-// collector to avoid it.
+// A session is started and ended by the service that owns it: the baggage
+// of [ContextWithSession] marks it owned, and a service that joins it
+// through the middleware marks its own spans mindlytics.session.joined, so
+// that its exporter neither starts nor ends the session, even with an
+// exporter of its own. (A caller that sends only ids, such as a front end,
+// sets no mark: the called service then starts the session.) Queues of two
+// processes keep no order between them: flush the owner ([Client.Flush])
+// after starting a session and before calling out, so that its start
+// reaches Mindlytics first.
 //
 // # From the Python SDK
 //

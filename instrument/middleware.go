@@ -30,6 +30,7 @@ func (c *Client) Middleware(h Headers) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx := r.Context()
 			id := identityFromBaggage(ctx)
+			upstream := id[fSession]
 			for f, name := range [...]string{fSession: h.SessionID, fUser: h.UserID, fDevice: h.DeviceID, fConversation: h.ConversationID} {
 				if v := r.Header.Get(name); v != "" {
 					id[f] = v
@@ -39,7 +40,10 @@ func (c *Client) Middleware(h Headers) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			ctx, _, err := c.JoinSession(ctx, SessionConfig{ID: id[fSession], UserID: id[fUser], DeviceID: id[fDevice]})
+			// The caller's session, owned there: this service's spans of it
+			// say so, and its translation neither starts nor ends it.
+			owned := upstream == id[fSession] && ownedUpstream(ctx)
+			ctx, _, err := c.joinSession(ctx, SessionConfig{ID: id[fSession], UserID: id[fUser], DeviceID: id[fDevice]}, owned)
 			if err != nil {
 				c.cfg.logger.DebugContext(r.Context(), "instrument: request without a session", "error", err.Error())
 				next.ServeHTTP(w, r)

@@ -55,12 +55,15 @@ func (p *stamper) OnStart(ctx context.Context, s sdktrace.ReadWriteSpan) {
 	if id == (identity{}) {
 		return
 	}
-	var buf [nFields]attribute.KeyValue
+	var buf [nFields + 1]attribute.KeyValue
 	a := buf[:0]
 	for f, v := range id {
 		if v != "" {
 			a = append(a, stampKeys[f].String(v))
 		}
+	}
+	if joinedIn(ctx) {
+		a = append(a, sc.SessionJoined())
 	}
 	if own := s.Attributes(); len(own) > 0 {
 		a = withoutKeys(a, own)
@@ -87,6 +90,17 @@ func inTurn(ctx context.Context) bool {
 		}
 	}
 	return false
+}
+
+// joinedIn says whether the session of ctx is owned by a calling service:
+// the context's session was joined so, or, without one, the baggage says.
+func joinedIn(ctx context.Context) bool {
+	if s := SessionFromContext(ctx); s != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.joined
+	}
+	return ownedUpstream(ctx)
 }
 
 // identityOf is the identity of ctx: its session's, else its baggage's;

@@ -63,6 +63,10 @@ type Session struct {
 	ended    bool
 	errs     []error
 	identAtt []attribute.KeyValue
+	// joined: a calling service owns the session (its baggage said so):
+	// this process's spans of it carry mindlytics.session.joined, so that
+	// its translation neither starts nor ends the session.
+	joined bool
 }
 
 func (c *Client) newSession(cfg SessionConfig, call string) (*Session, error) {
@@ -105,6 +109,9 @@ func (s *Session) refreshIdentityLocked() {
 	}
 	if s.device != "" {
 		a = append(a, sc.DeviceID(s.device))
+	}
+	if s.joined {
+		a = append(a, sc.SessionJoined())
 	}
 	s.identAtt = a
 }

@@ -39,9 +39,19 @@ func (c *Client) StartSession(ctx context.Context, cfg SessionConfig) (context.C
 // cfg.Attributes and cfg.Timestamp are not used. The net/http middleware
 // joins sessions this way.
 func (c *Client) JoinSession(ctx context.Context, cfg SessionConfig) (context.Context, *Session, error) {
+	return c.joinSession(ctx, cfg, false)
+}
+
+// joinSession is JoinSession; ownedUpstream marks a session that a calling
+// service started and will end.
+func (c *Client) joinSession(ctx context.Context, cfg SessionConfig, ownedUpstream bool) (context.Context, *Session, error) {
 	s, err := c.newSession(cfg, "JoinSession")
 	if err != nil {
 		return ctx, nil, err
+	}
+	if ownedUpstream {
+		s.joined = true
+		s.refreshIdentityLocked()
 	}
 	s, err = c.register(s, true)
 	if err != nil {

@@ -37,6 +37,10 @@ func TurnUser(text string) attribute.KeyValue { return TurnUserKey.String(text) 
 // (mindlytics.turn.assistant).
 func TurnAssistant(text string) attribute.KeyValue { return TurnAssistantKey.String(text) }
 
+// SessionJoined marks a span of a session another service owns
+// ([SessionJoinedKey]).
+func SessionJoined() attribute.KeyValue { return SessionJoinedKey.Bool(true) }
+
 // InTurn marks a span as running inside a turn span ([InTurnKey]).
 func InTurn() attribute.KeyValue { return InTurnKey.Bool(true) }
 

@@ -56,6 +56,11 @@ const (
 	// never a turn of its own, even when its spans are exported before the
 	// turn's.
 	InTurnKey = attribute.Key("mindlytics.in_turn")
+	// SessionJoinedKey marks a span of a session that another service
+	// started and will end (instrument's span processor stamps it on spans
+	// whose session came in W3C baggage): the translation of this process
+	// neither starts nor ends that session or its conversations.
+	SessionJoinedKey = attribute.Key("mindlytics.session.joined")
 	// UsageCostKey is a known cost of a model call in USD.
 	UsageCostKey = attribute.Key("mindlytics.usage.cost")
 	// EventNameKey is the name of a user-defined (track) event.

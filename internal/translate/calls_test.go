@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -311,4 +312,15 @@ func TestIgnoredValuesAreReported(t *testing.T) {
 			assert.Equal(t, tc.event, len(modelEvents(evs)) == 1, "%v", evs)
 		})
 	}
+}
+
+// A service that joined a session from upstream neither starts nor ends
+// it: the service that started it does, once.
+func TestJoinedSessionsAreNeitherStartedNorEnded(t *testing.T) {
+	tr := newTranslator(t)
+	evs, errs := tr.Translate(FromReadOnlySpans(recordSpans(t, nil, root("turn", 0, time.Second, sc.SessionID("s"), sc.UserID("u"),
+		sc.SessionJoined(), sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"), sc.TurnAssistant("a")))))
+	require.Empty(t, errs)
+	assert.Equal(t, []string{"track:Conversation Turn"}, testkit.Kinds(evs))
+	assert.Empty(t, tr.EndAll(), "the owner ends it")
 }

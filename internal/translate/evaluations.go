@@ -38,7 +38,8 @@ func (t *Translator) evaluations(s *Span, i int) []record {
 			at = s.endOrStart()
 		}
 		out = append(out, record{span: i, kind: sc.EventTrack, at: at, begin: s.start,
-			name: sc.EvaluationEventName, props: props, conversational: true})
+			name: sc.EvaluationEventName, props: props, conversational: true,
+			joined: s.attrs.Str(string(sc.SessionJoinedKey)) == "true"})
 	}
 	return out
 }

@@ -41,6 +41,9 @@ type record struct {
 	// conversational puts a track event in the session's default
 	// conversation when the span names none (an evaluation of a call).
 	conversational bool
+	// joined: the span's session belongs to another service
+	// (mindlytics.session.joined).
+	joined bool
 }
 
 // extract classifies a span and reads what its event needs. ok is false for
@@ -48,6 +51,9 @@ type record struct {
 func (t *Translator) extract(s *Span, i int) (r record, ok bool, err error) {
 	r = record{span: i, at: s.endOrStart(), begin: s.start}
 	a := s.attrs
+	if v, ok := a.Get(string(sc.SessionJoinedKey)); ok {
+		r.joined, _ = v.Bool()
+	}
 	if v, found := a.Get(string(sc.MindlyticsEventKey)); found {
 		r.kind = sc.EventKind(v.AsString())
 		if !r.kind.Valid() {

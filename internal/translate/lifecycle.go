@@ -19,6 +19,9 @@ type session struct {
 	lastSeen     time.Time // when the translator last saw one of its spans
 	convs        map[string]*conversation
 	el           *list.Element // in Translator.sessOrder
+	// joined: another service started the session and will end it; this
+	// translator sends neither, for the session or its conversations.
+	joined bool
 }
 
 // conversation is an open conversation of a session.
@@ -58,7 +61,14 @@ func needsConversation(r *record) bool {
 func (t *Translator) apply(r *record, now time.Time, out []mindlytics.Event) ([]mindlytics.Event, error) {
 	sess := t.sessions[r.id[fSession]]
 	pending := t.pending[:0]
-	if sess == nil {
+	// A joined session is started and ended by the service that owns it;
+	// once this translator sees a span of the owner itself, it is owned
+	// here too (one pipeline for both services) and starts what it lacks.
+	joined := r.joined
+	if sess != nil {
+		joined = sess.joined && r.joined
+	}
+	if (sess == nil || sess.joined) && !joined {
 		var attrs mindlytics.Properties
 		if r.kind == sc.EventSessionStart {
 			attrs = r.attrs
@@ -79,7 +89,7 @@ func (t *Translator) apply(r *record, now time.Time, out []mindlytics.Event) ([]
 		if sess != nil {
 			conv = sess.convs[convID]
 		}
-		if conv == nil {
+		if conv == nil && !joined {
 			var props, attrs mindlytics.Properties
 			if r.kind == sc.EventConversationStart {
 				props, attrs = r.props, r.attrs
@@ -101,6 +111,7 @@ func (t *Translator) apply(r *record, now time.Time, out []mindlytics.Event) ([]
 	if sess == nil {
 		out = t.openSession(r.id[fSession], &sess, out)
 	}
+	sess.joined = joined
 	sess.touch(r, now)
 	t.sessOrder.MoveToBack(sess.el)
 	if convID != "" {
@@ -223,6 +234,10 @@ func (t *Translator) openConversation(s *session, id string, conv **conversation
 // each at its last activity, then the session at its own, none later than
 // limit (unless limit is zero).
 func (t *Translator) endSession(s *session, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
+	if s.joined { // the owning service ends it: only forget it here
+		t.removeSession(s)
+		return out
+	}
 	out = t.endConversations(s, time.Time{}, limit, out)
 	if ev, err := mindlytics.EndSession(s.identityAt(earlier(s.lastAt, limit)), nil); err == nil {
 		out = append(out, ev)
@@ -270,7 +285,9 @@ func compareStrings(a, b string) int {
 
 func (t *Translator) endConversation(c *conversation, at time.Time, out []mindlytics.Event) []mindlytics.Event {
 	// The ids were validated when the conversation started; this cannot fail.
-	if ev, err := mindlytics.ConversationEnded(c.sess.identityAt(at), c.id, nil, nil); err == nil {
+	if c.sess.joined {
+		// The owning service ends it.
+	} else if ev, err := mindlytics.ConversationEnded(c.sess.identityAt(at), c.id, nil, nil); err == nil {
 		out = append(out, ev)
 	}
 	t.removeConversation(c)

@@ -23,6 +23,7 @@ type snapSession struct {
 	LastAt   time.Time  `json:"last_at"`
 	LastSeen time.Time  `json:"last_seen"`
 	Convs    []snapConv `json:"convs,omitempty"`
+	Joined   bool       `json:"joined,omitempty"`
 }
 
 type snapConv struct {
@@ -42,7 +43,7 @@ func (t *Translator) Snapshot() ([]byte, error) {
 	snap := snapshot{Version: snapshotVersion, Sessions: make([]snapSession, 0, len(t.sessions))}
 	for el := t.sessOrder.Front(); el != nil; el = el.Next() {
 		s := el.Value.(*session)
-		ss := snapSession{ID: s.id, User: s.user, Device: s.device, LastAt: s.lastAt, LastSeen: s.lastSeen}
+		ss := snapSession{ID: s.id, User: s.user, Device: s.device, LastAt: s.lastAt, LastSeen: s.lastSeen, Joined: s.joined}
 		for _, c := range s.convs {
 			ss.Convs = append(ss.Convs, snapConv{ID: c.id, LastAt: c.lastAt, LastSeen: c.lastSeen})
 		}
@@ -86,7 +87,7 @@ func (t *Translator) Restore(data []byte) error {
 	}
 	var all []*conversation
 	for _, ss := range snap.Sessions {
-		s := &session{id: ss.ID, user: ss.User, device: ss.Device, lastAt: ss.LastAt, lastSeen: ss.LastSeen,
+		s := &session{id: ss.ID, user: ss.User, device: ss.Device, lastAt: ss.LastAt, lastSeen: ss.LastSeen, joined: ss.Joined,
 			convs: make(map[string]*conversation, len(ss.Convs))}
 		s.el = t.sessOrder.PushBack(s)
 		t.sessions[s.id] = s
