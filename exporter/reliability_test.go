@@ -187,10 +187,15 @@ func TestOverload(t *testing.T) {
 	t.Logf("produced %d spans in %v; stats %+v; peak pending %d; heap grew %d KiB at most; slowest ExportSpans %v",
 		produced, duration, st, peakPending, grown>>10, slowest)
 	assert.Equal(t, st.Enqueued, st.Sent+st.Failed+st.Dropped)
-	assert.LessOrEqual(t, peakPending, int64(maxQueueEvents))
+	// Enqueue reserves its place before it checks the bound, so a sample may
+	// catch one reservation being rolled back: one producer, one over.
+	assert.LessOrEqual(t, peakPending, int64(maxQueueEvents+1))
 	assert.Greater(t, st.Dropped, st.Sent, "most of a tenfold overload is dropped")
 	assert.Equal(t, int(st.Dropped), errorCounts(exp)[exporter.ErrorDropped], "every drop is in the error list")
-	assert.Less(t, slowest, 250*time.Millisecond, "ExportSpans blocked")
+	// Not a speed check: a blocked ExportSpans would wait for the 40 ms
+	// requests of a full queue, for seconds; the bound is generous for a
+	// loaded machine with the race detector.
+	assert.Less(t, slowest, time.Second, "ExportSpans blocked")
 	// The queue holds at most 1 MiB of encoded events; the heap (spans in
 	// flight, the decoder, the race detector's shadow) stays within a
 	// small multiple of it.
