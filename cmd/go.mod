@@ -3,6 +3,7 @@ module github.com/mindlytics/mindlytics-otel/cmd
 go 1.26.0
 
 require (
+	github.com/chromedp/chromedp v0.23.0
 	github.com/gorilla/websocket v1.5.3
 	github.com/mindlytics/mindlytics-otel v0.0.0-00010101000000-000000000000
 	github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter v0.0.0-00010101000000-000000000000
@@ -22,7 +23,9 @@ require (
 require (
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/chromedp/cdproto v0.160.1 // indirect
 	github.com/coder/websocket v1.8.15 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/google/uuid v1.6.0 // indirect
