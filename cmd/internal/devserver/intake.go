@@ -15,7 +15,6 @@ import (
 	"sync"
 
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
-	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
@@ -40,8 +39,8 @@ var usageKeys = []string{
 // events to the contract server in process, as an exporter would, so they
 // pass the same checks and are stored before the OTLP client sees its 200.
 type intake struct {
-	mu    sync.Mutex // one request at a time: a session's events stay in order
-	tr    *translate.Translator
+	mu    sync.Mutex            // one request at a time: a session's events stay in order
+	tr    *pdataview.Translator // the collector exporter's, log join included
 	store *Store
 	post  func(ctx context.Context, events []mindlytics.Event) (int, string)
 }
@@ -57,7 +56,10 @@ func (in *intake) serveTraces(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "decoding the traces: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	rejected, msg, status := in.consume(r.Context(), req.Traces())
+	traces := req.Traces()
+	rejected, msg, status := in.consume(r.Context(), func() ([]mindlytics.Event, pdataview.Origins, []error) {
+		return in.tr.TracesWithOrigins(traces)
+	})
 	if status != http.StatusOK {
 		http.Error(w, msg, status)
 		return
@@ -82,7 +84,10 @@ func (in *intake) serveLogs(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "decoding the logs: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	_, msg, status := in.consume(r.Context(), pdataview.LogsToTraces(req.Logs()))
+	logs := req.Logs()
+	_, msg, status := in.consume(r.Context(), func() ([]mindlytics.Event, pdataview.Origins, []error) {
+		return in.tr.LogsWithOrigins(logs)
+	})
 	if status != http.StatusOK {
 		http.Error(w, msg, status)
 		return
@@ -91,17 +96,17 @@ func (in *intake) serveLogs(w http.ResponseWriter, r *http.Request) {
 	writeOTLP(w, proto, resp.MarshalProto, resp.MarshalJSON)
 }
 
-// consume translates td and posts what it makes. It returns how many spans
+// consume runs a translation and posts what it makes. It returns how many spans
 // the translation dropped and why, or a status other than 200 when the
 // events could not be kept.
-func (in *intake) consume(ctx context.Context, td ptrace.Traces) (rejected int, msg string, status int) {
+func (in *intake) consume(ctx context.Context, run func() ([]mindlytics.Event, pdataview.Origins, []error)) (rejected int, msg string, status int) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	spans := pdataview.Traces(td)
-	events, origins, errs := in.tr.TranslateWithOrigins(spans)
-	note := intakeNote{warnings: warnings(spans, origins, errs)}
-	for _, o := range origins {
-		note.origins = append(note.origins, originOf(&spans[o]))
+	events, o, errs := run()
+	spans := o.Spans
+	note := intakeNote{warnings: warnings(spans, o.Indexes, errs)}
+	for _, i := range o.Indexes {
+		note.origins = append(note.origins, originOf(&spans[i]))
 	}
 	msgs := make([]string, len(errs))
 	for i, err := range errs {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/pdataview"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
 )
@@ -57,7 +58,7 @@ func New(cfg Config) (s *Server, err error) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s = &Server{store: st, stop: stop}
-	s.intake = &intake{tr: tr, store: st}
+	s.intake = &intake{tr: pdataview.NewTranslator(tr), store: st}
 	s.web = &web{store: st, ctx: ctx}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v1/traces", s.intake.serveTraces)
