@@ -111,13 +111,17 @@ func (in *intake) consume(ctx context.Context, run func() ([]mindlytics.Event, p
 	msgs := make([]string, len(errs))
 	for i, err := range errs {
 		msgs[i] = err.Error()
+		var se *translate.SpanError
+		if errors.As(err, &se) {
+			rejected++
+		}
 	}
 	msg = strings.Join(msgs, "; ")
 	if len(events) == 0 {
 		if err := in.store.Note(note.warnings); err != nil {
 			return 0, err.Error(), http.StatusServiceUnavailable
 		}
-		return len(errs), msg, http.StatusOK
+		return rejected, msg, http.StatusOK
 	}
 	if code, text := in.post(withIntake(ctx, note), events); code != http.StatusOK {
 		if code == http.StatusBadRequest {
@@ -125,19 +129,25 @@ func (in *intake) consume(ctx context.Context, run func() ([]mindlytics.Event, p
 		}
 		return 0, "the local Mindlytics refused the translated events: " + text, code
 	}
-	return len(errs), msg, http.StatusOK
+	return rejected, msg, http.StatusOK
 }
 
-// warnings lists the spans the translation dropped, and those that carry
+// warnings lists the spans the translation dropped, the values it ignored
+// (a negative token count, message JSON that does not parse), and the spans that carry
 // usage but made no event (agent and workflow wrappers, spans it did not
 // classify), whose usage Mindlytics does not count.
 func warnings(spans []translate.Span, origins []int, errs []error) []Warning {
 	var out []Warning
 	for _, err := range errs {
 		var se *translate.SpanError
-		if errors.As(err, &se) {
+		var iv *translate.IgnoredValueError
+		switch {
+		case errors.As(err, &se):
 			out = append(out, Warning{Span: Origin{TraceID: se.TraceID.String(), SpanID: se.SpanID.String(), Name: se.Name},
 				Message: "dropped: " + se.Err.Error()})
+		case errors.As(err, &iv):
+			out = append(out, Warning{Span: Origin{TraceID: iv.TraceID.String(), SpanID: iv.SpanID.String(), Name: iv.Name},
+				Message: fmt.Sprintf("not counted: %s ignored: %s", iv.Key, iv.Reason)})
 		}
 	}
 	made := make(map[int]bool, len(origins))

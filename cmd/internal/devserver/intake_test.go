@@ -160,3 +160,25 @@ func TestLogsIntake(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "From a log", events[2].Properties["user"])
 }
+
+// A token count the translation ignores is a warning beside its span.
+func TestIgnoredValueWarning(t *testing.T) {
+	srv := newServer(t)
+	body := `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
+"name":"chat gpt-4o","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000001000000000","attributes":[
+{"key":"session.id","value":{"stringValue":"neg"}},{"key":"user.id","value":{"stringValue":"u"}},
+{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},{"key":"gen_ai.request.model","value":{"stringValue":"gpt-4o"}},
+{"key":"gen_ai.usage.input_tokens","value":{"intValue":"-5"}},
+{"key":"mindlytics.turn.user","value":{"stringValue":"hi"}},{"key":"mindlytics.turn.assistant","value":{"stringValue":"hello"}}]}]}]}]}`
+	resp, err := http.Post(srv.URL()+"/v1/traces", "application/json", bytes.NewReader([]byte(body)))
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	entries, _ := srv.Store().Entries()
+	view := devserver.BuildView(entries)
+	require.Len(t, view.Warnings, 1, "%+v", view.Warnings)
+	assert.Equal(t, "eee19b7ec3c1b174", view.Warnings[0].Span.SpanID)
+	assert.Contains(t, view.Warnings[0].Message, "gen_ai.usage.input_tokens")
+	require.Len(t, view.Sessions, 1)
+	assert.Equal(t, 1, view.Sessions[0].Turns, "the rest of the span is translated")
+}
