@@ -6,9 +6,9 @@ GOBIN ?= $(shell $(GO) env GOPATH)/bin
 # The modules of this repository (go.work ties them): the root module holds what
 # apps import; the collector component, the distribution's tests, each LLM-client
 # helper and the examples that use one are modules of their own.
-MODULES ?= . exporter/mindlyticsexporter collector instrument/openai instrument/goopenai instrument/langchaingo instrument/anthropic examples/openai examples/goopenai examples/langchaingo examples/anthropic
+MODULES ?= . exporter/mindlyticsexporter cmd collector instrument/openai instrument/goopenai instrument/langchaingo instrument/anthropic examples/openai examples/goopenai examples/langchaingo examples/anthropic
 
-.PHONY: all test bench lint demo tidy app-deps
+.PHONY: all test bench lint demo dev tidy app-deps
 
 all: lint test
 
@@ -36,9 +36,16 @@ lint:
 app-deps:
 	@tools/appcheck/run.sh
 
-## demo: the main job end to end, on the local server unless MLSDK_API_KEY is set.
+## demo: the main job end to end, on the local server unless MLSDK_API_KEY is set
+## (the cmd module: the local Mindlytics, its page, and a scripted openai-go chatbot).
 demo:
-	$(GO) run ./cmd/mindlytics-demo
+	cd cmd && $(GO) run ./mindlytics-demo
+
+## dev: the local Mindlytics alone (contract, OTLP intake, page) on 127.0.0.1:8765,
+## keeping its events in mindlytics-dev.db; DEV_FLAGS to change that.
+DEV_FLAGS ?= --addr 127.0.0.1:8765 --data $(CURDIR)/mindlytics-dev.db
+dev:
+	cd cmd && $(GO) run ./mindlytics-dev $(DEV_FLAGS)
 
 ## tidy: go mod tidy in every module.
 tidy:

@@ -1,236 +1,149 @@
-// Command mindlytics-demo runs the main job of mindlytics-otel end to end:
-// an app emits OpenTelemetry spans for a chatbot session (our conventions
-// and the OTel GenAI ones), the in-process exporter turns them into
-// Mindlytics events and delivers them, and the live-events websocket streams
-// back what the service made of them.
+// Command mindlytics-demo is what `make demo` runs: the main job of
+// mindlytics-otel end to end. It starts the local Mindlytics (package
+// devserver: contract server, store, OTLP intake, web page) in process,
+// runs a scripted support chatbot through openai-go with our helper
+// against a fake OpenAI-compatible model on loopback (three turns, a tool
+// call, a streamed answer), using package instrument for the session, and
+// prints a summary and the page's URL.
 //
-// Without MLSDK_API_KEY it starts a local Mindlytics server (package
-// mindlyticstest) and prints every event that server accepted. With
-// MLSDK_API_KEY and MLSDK_PROJECT_ID set it talks to the real service
-// (MLSDK_SERVER_BASE to point elsewhere).
+// In a terminal it keeps the page up until Ctrl-C; when its standard input
+// is not a terminal (CI, scripts) it exits after the summary. With
+// MLSDK_API_KEY (and MLSDK_PROJECT_ID) set it sends to the real service at
+// MLSDK_SERVER_BASE instead, and says so.
 package main
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
-	"sort"
-	"strings"
-	"sync"
+	"path/filepath"
+	"syscall"
 	"time"
 
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/sdk/resource"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/trace"
+	"golang.org/x/term"
 
+	"github.com/mindlytics/mindlytics-otel/cmd/internal/devserver"
 	"github.com/mindlytics/mindlytics-otel/exporter"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
-	"github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/mindlytics/mindlytics-otel/instrument"
 )
 
 func main() {
-	if err := run(); err != nil {
+	addr := flag.String("addr", "127.0.0.1:0", "loopback address of the local Mindlytics")
+	data := flag.String("data", "", "file the local Mindlytics keeps its events in (default: a temporary one)")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Stdout, *addr, *data, isTerminal(os.Stdin)); err != nil {
 		fmt.Fprintln(os.Stderr, "mindlytics-demo:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-
-	var (
-		local      *mindlyticstest.Server
-		clientOpts []mindlytics.ClientOption
-	)
-	if os.Getenv("MLSDK_API_KEY") == "" {
-		local = mindlyticstest.NewServer()
-		defer local.Close()
-		clientOpts = local.ClientOptions()
-		fmt.Printf("MLSDK_API_KEY is not set: using a local Mindlytics server at %s\n\n", local.URL)
-	} else {
-		fmt.Println("Sending to the Mindlytics service named by MLSDK_SERVER_BASE (default https://app.mindlytics.ai)")
-	}
-
-	sessionID := "demo-" + randomHex(6)
-	live := watchLive(ctx, clientOpts, sessionID)
-
-	exp, err := exporter.New(ctx,
-		exporter.WithClientOptions(clientOpts...),
-		exporter.WithFlushInterval(100*time.Millisecond),
-		exporter.WithErrorHandler(func(err error) { fmt.Println("  ! error:", err) }),
-	)
+func run(ctx context.Context, w io.Writer, addr, data string, interactive bool) error {
+	llm, err := startFakeLLM()
 	if err != nil {
 		return err
 	}
-	tp := sdktrace.NewTracerProvider(
-		sdktrace.WithBatcher(exp, sdktrace.WithBatchTimeout(200*time.Millisecond)),
-		sdktrace.WithResource(resource.NewSchemaless(attribute.String("service.name", "mindlytics-demo"))),
-	)
-	emitSession(ctx, tp.Tracer("mindlytics-demo"), sessionID)
+	defer llm.Close()
+	sessionID := "demo-" + randomHex(4)
 
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := tp.Shutdown(shutdownCtx); err != nil { // flushes spans, ends the session, drains the queue
-		return fmt.Errorf("shutting down: %w", err)
-	}
-	stats := exp.Stats()
-	fmt.Printf("\nexporter: %d events enqueued, %d sent in %d requests, %d failed, %d dropped\n",
-		stats.Enqueued, stats.Sent, stats.Requests, stats.Failed, stats.Dropped)
-
-	if local != nil {
-		printAccepted(local.SessionEvents(sessionID))
-		if v := local.Violations(); len(v) > 0 {
-			return fmt.Errorf("the server saw events out of order: %v", v)
+	if os.Getenv("MLSDK_API_KEY") != "" {
+		base := os.Getenv("MLSDK_SERVER_BASE")
+		if base == "" {
+			base = "https://app.mindlytics.ai"
 		}
+		fmt.Fprintf(w, "MLSDK_API_KEY is set: sending to the Mindlytics service at %s\n\n", base)
+		t, err := runChatbot(ctx, w, llm.URL, sessionID) // the environment names the service
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\nSent session %s: 1 conversation, %d turns, %d function calls, %d tokens (the service prices them).\n",
+			sessionID, t.Turns, t.Functions, t.Tokens)
+		return nil
 	}
-	live.stopAfter(2 * time.Second)
-	if exp.HasErrors() {
-		return fmt.Errorf("%d delivery errors", len(exp.Errors()))
+
+	if data == "" {
+		dir, err := os.MkdirTemp("", "mindlytics-demo-")
+		if err != nil {
+			return err
+		}
+		defer func() { _ = os.RemoveAll(dir) }()
+		data = filepath.Join(dir, "demo.db")
+	}
+	srv, err := devserver.New(devserver.Config{Addr: addr, DataPath: data})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = srv.Close() }()
+	fmt.Fprintf(w, "MLSDK_API_KEY is not set: using the local Mindlytics at %s\n\n", srv.URL())
+	if _, err := runChatbot(ctx, w, llm.URL, sessionID,
+		instrument.WithServerBase(srv.URL()), instrument.WithAPIKey(srv.Contract.APIKey),
+		instrument.WithProjectID(srv.Contract.ProjectID)); err != nil {
+		return err
+	}
+	if err := printSummary(w, srv, sessionID); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nSee it in a browser: %s\n", srv.PageURL())
+	if interactive {
+		fmt.Fprintln(w, "(Ctrl-C to stop)")
+		<-ctx.Done()
 	}
 	return nil
 }
 
-// emitSession is what an app does: one session, identify, a conversation of
-// three turns (written three ways) with a tool call, and a custom event.
-func emitSession(ctx context.Context, tracer trace.Tracer, sessionID string) {
-	ids := []attribute.KeyValue{semconv.SessionID(sessionID), semconv.UserID("user-42")}
-	span := func(name string, attrs ...attribute.KeyValue) trace.Span {
-		_, s := tracer.Start(ctx, name, trace.WithAttributes(append(attrs, ids...)...))
-		return s
-	}
-	conv := semconv.ConversationID(sessionID + "-chat")
-
-	span(semconv.SpanNameSessionStart, semconv.MindlyticsEvent(semconv.EventSessionStart),
-		semconv.Attribute("plan", "pro")).End()
-	span(semconv.SpanNameIdentify, semconv.MindlyticsEvent(semconv.EventIdentify),
-		semconv.Trait("email", "ada@example.com"), semconv.Trait("beta", true)).End()
-
-	// A turn in our own keys.
-	span(semconv.ChatSpanName("gpt-4o"), conv, semconv.MindlyticsEvent(semconv.EventTurn),
-		semconv.TurnUser("Where is my order #1234?"),
-		semconv.TurnAssistant("Let me look that up for you."),
-		semconv.RequestModel("gpt-4o"), semconv.InputTokens(42), semconv.OutputTokens(9)).End()
-
-	// A tool call, as the OTel GenAI conventions describe it.
-	tool := span(semconv.ExecuteToolSpanName("lookup_order"), conv,
-		semconv.OperationName(semconv.GenAIOperationExecuteTool), semconv.ToolName("lookup_order"),
-		semconv.ToolCallArguments(`{"order":"1234"}`))
-	time.Sleep(15 * time.Millisecond)
-	tool.SetAttributes(semconv.ToolCallResult(`{"status":"shipped","eta":"Friday"}`))
-	tool.End()
-
-	// A turn as an OTel GenAI instrumentation records a chat call.
-	span(semconv.ChatSpanName("gpt-4o"), conv, semconv.OperationName(semconv.GenAIOperationChat),
-		semconv.RequestModel("gpt-4o"), semconv.ResponseModel("gpt-4o-2024-08-06"),
-		semconv.InputTokens(120), semconv.OutputTokens(18),
-		attribute.String("gen_ai.input.messages", `[{"role":"user","parts":[{"type":"text","content":"When will it arrive?"}]}]`),
-		attribute.String("gen_ai.output.messages", `[{"role":"assistant","parts":[{"type":"text","content":"It shipped and arrives on Friday."}],"finish_reason":"stop"}]`)).End()
-
-	// A turn as OpenInference records it, with a known cost.
-	span("ChatCompletion", conv, attribute.String("openinference.span.kind", "LLM"),
-		attribute.String("llm.model_name", "gpt-4o-mini"),
-		attribute.String("llm.input_messages.0.message.role", "user"),
-		attribute.String("llm.input_messages.0.message.content", "Thanks!"),
-		attribute.String("llm.output_messages.0.message.role", "assistant"),
-		attribute.String("llm.output_messages.0.message.content", "You're welcome."),
-		attribute.Int("llm.token_count.prompt", 30), attribute.Int("llm.token_count.completion", 4),
-		attribute.Float64("llm.cost.total", 0.00012)).End()
-
-	span(semconv.TrackSpanName("Order Status Checked"), conv, semconv.MindlyticsEvent(semconv.EventTrack),
-		semconv.EventName("Order Status Checked"), semconv.Property("order", "1234")).End()
-	span(semconv.SpanNameSessionEnd, semconv.MindlyticsEvent(semconv.EventSessionEnd)).End()
-}
-
-func printAccepted(events []mindlytics.Event) {
-	fmt.Printf("\nThe local Mindlytics server accepted %d events for this session, in this order:\n", len(events))
-	for _, ev := range events {
-		fmt.Printf("  %s  %-28s %s\n", ev.Timestamp, ev.Kind(), summarize(ev))
-	}
-}
-
-func summarize(ev mindlytics.Event) string {
-	var parts []string
-	if ev.ConversationID != "" {
-		parts = append(parts, "conversation="+ev.ConversationID)
-	}
-	for _, group := range []mindlytics.Properties{ev.Properties, ev.Attributes, ev.Traits} {
-		keys := make([]string, 0, len(group))
-		for k := range group {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			parts = append(parts, fmt.Sprintf("%s=%v", k, group[k]))
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
-// liveWatcher prints what the live-events websocket streams for the session.
-type liveWatcher struct {
-	cancel context.CancelFunc
-	done   chan struct{}
-	mu     sync.Mutex
-	lines  []string
-}
-
-func watchLive(ctx context.Context, clientOpts []mindlytics.ClientOption, sessionID string) *liveWatcher {
-	ctx, cancel := context.WithCancel(ctx)
-	w := &liveWatcher{cancel: cancel, done: make(chan struct{})}
-	client, err := mindlytics.NewClient(clientOpts...)
+// runChatbot builds the instrument client, runs the chatbot and delivers
+// everything.
+func runChatbot(ctx context.Context, w io.Writer, llmURL, sessionID string, opts ...instrument.Option) (tally, error) {
+	var errs []error
+	opts = append(opts, instrument.WithExporterOptions(exporter.WithFlushInterval(100*time.Millisecond)),
+		instrument.WithErrorHandler(func(err error) { errs = append(errs, err) }))
+	ml, err := instrument.New(ctx, opts...)
 	if err != nil {
-		fmt.Println("live events: not watched:", err)
-		close(w.done)
-		return w
+		return tally{}, err
 	}
-	var (
-		connected = make(chan struct{})
-		once      sync.Once
-	)
-	go func() {
-		defer close(w.done)
-		err := client.SubscribeLive(ctx, mindlytics.LiveOptions{
-			SessionID: sessionID,
-			OnEvent: func(ev mindlytics.LiveEvent) {
-				w.mu.Lock()
-				defer w.mu.Unlock()
-				w.lines = append(w.lines, fmt.Sprintf("  %s  %s", ev.Timestamp, ev.Event))
-			},
-			OnError:   func(err error) { fmt.Println("  live error:", err) },
-			OnConnect: func() { once.Do(func() { close(connected) }) },
-		})
-		if err != nil {
-			fmt.Println("live events:", err)
-		}
-	}()
-	select { // so that the first events are seen live too
-	case <-connected:
-	case <-w.done:
-	case <-time.After(5 * time.Second):
-		fmt.Println("live events: not connected after 5 s, going on")
+	t, err := chatbot(ctx, w, ml, llmURL, sessionID)
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if serr := ml.Shutdown(sctx); err == nil {
+		err = serr
 	}
-	return w
+	if err == nil && len(errs) > 0 {
+		err = fmt.Errorf("delivery: %v", errs[0])
+	}
+	return t, err
 }
 
-// stopAfter waits d for the last live events, stops watching and prints
-// what arrived.
-func (w *liveWatcher) stopAfter(d time.Duration) {
-	time.Sleep(d)
-	w.cancel()
-	<-w.done
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	fmt.Printf("\nThe live-events websocket streamed %d events:\n", len(w.lines))
-	for _, l := range w.lines {
-		fmt.Println(l)
+// printSummary reads what the local server made of the session.
+func printSummary(w io.Writer, srv *devserver.Server, sessionID string) error {
+	entries, _ := srv.Store().Entries()
+	view := devserver.BuildView(entries)
+	for _, s := range view.Sessions {
+		if s.ID != sessionID {
+			continue
+		}
+		cost := fmt.Sprintf("$%.5f", s.Cost)
+		if s.CostEstimated {
+			cost += " (estimated locally from token counts)"
+		}
+		fmt.Fprintf(w, "\nSummary: 1 session (%s, user %s, %s), %d conversations, %d turns, %d tokens, cost %s, %d function calls\n",
+			s.ID, s.UserID, time.Duration(s.DurationMs)*time.Millisecond, len(s.Conversations), s.Turns, s.Tokens, cost, s.Functions)
+		if v := srv.Contract.Violations(); len(v) > 0 {
+			return fmt.Errorf("the server saw events out of order: %v", v)
+		}
+		return nil
 	}
+	return fmt.Errorf("the local server has no session %s", sessionID)
 }
+
+// isTerminal reports whether f is a terminal (not /dev/null, a pipe or a
+// file).
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 func randomHex(n int) string {
 	b := make([]byte, n)

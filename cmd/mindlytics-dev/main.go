@@ -1,12 +1,15 @@
-// Command mindlytics-dev runs the local Mindlytics server of package
-// mindlyticstest as a program, so that an app, the in-process exporter or an
-// otelcol-mindlytics collector can be tried without the real service:
+// Command mindlytics-dev is the local Mindlytics: the service contract of
+// package mindlyticstest (checking the key and project it was started
+// with), keeping what it accepts in a bbolt file (--data) so that it
+// survives a crash and a restart; an OTLP/HTTP intake (/v1/traces,
+// /v1/logs; JSON or protobuf, gzip or not) that runs the exporters'
+// translation; and a live web page. All on one loopback port:
 //
-//	go run ./cmd/mindlytics-dev -addr 127.0.0.1:8765
+//	go run ./cmd/mindlytics-dev --addr 127.0.0.1:8765 --data mindlytics-dev.db
 //	MLSDK_SERVER_BASE=http://127.0.0.1:8765 MLSDK_API_KEY=dev-key MLSDK_PROJECT_ID=dev-project your-app
+//	OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:8765 your-otel-app
 //
-// It prints every event it accepts, one line each, and what it found out of
-// order when it stops (Ctrl-C).
+// and open http://127.0.0.1:8765/ui/. It stops on Ctrl-C.
 package main
 
 import (
@@ -16,38 +19,36 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/cmd/internal/devserver"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8765", "loopback address to listen on")
 	apiKey := flag.String("api-key", "dev-key", "API key requests must carry")
 	project := flag.String("project", "dev-project", "project id requests must carry in X-App-ID")
+	data := flag.String("data", "mindlytics-dev.db", "file that keeps what the server accepted")
 	flag.Parse()
 
-	srv := mindlyticstest.NewServer(mindlyticstest.WithAddr(*addr),
-		mindlyticstest.WithAPIKey(*apiKey), mindlyticstest.WithProjectID(*project))
-	defer srv.Close()
-	fmt.Printf("Local Mindlytics server at %s (live events: %s)\n", srv.URL, srv.LiveURL())
-	fmt.Printf("  export MLSDK_SERVER_BASE=%s MLSDK_API_KEY=%s MLSDK_PROJECT_ID=%s\n\n", srv.URL, *apiKey, *project)
+	srv, err := devserver.New(devserver.Config{Addr: *addr, APIKey: *apiKey, ProjectID: *project, DataPath: *data})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mindlytics-dev:", err)
+		os.Exit(1)
+	}
+	entries, _ := srv.Store().Entries()
+	fmt.Printf("Local Mindlytics at %s (data: %s, %d entries kept)\n", srv.URL(), *data, len(entries))
+	fmt.Printf("  page:  %s\n", srv.PageURL())
+	fmt.Printf("  apps:  export MLSDK_SERVER_BASE=%s MLSDK_API_KEY=%s MLSDK_PROJECT_ID=%s\n", srv.URL(), *apiKey, *project)
+	fmt.Printf("  OTLP:  export OTEL_EXPORTER_OTLP_ENDPOINT=%s  (http/protobuf or http/json)\n", srv.URL())
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	printed := 0
-	for ctx.Err() == nil {
-		events := srv.Events()
-		for _, ev := range events[printed:] {
-			fmt.Printf("%s  session=%s  %s\n", ev.Timestamp, ev.SessionID, ev.Kind())
-		}
-		printed = len(events)
-		select {
-		case <-ctx.Done():
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-	for _, v := range srv.Violations() {
+	<-ctx.Done()
+	for _, v := range srv.Contract.Violations() {
 		fmt.Println("out of order:", v)
+	}
+	if err := srv.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "mindlytics-dev:", err)
+		os.Exit(1)
 	}
 }

@@ -23,6 +23,7 @@ import (
 
 	mlexporter "github.com/mindlytics/mindlytics-otel/exporter"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/pdataview"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
@@ -97,7 +98,7 @@ func throughExporter(t *testing.T, td ptrace.Traces) []mindlytics.Event {
 func toReadOnly(td ptrace.Traces) []sdktrace.ReadOnlySpan {
 	var stubs tracetest.SpanStubs
 	for _, rs := range td.ResourceSpans().All() {
-		res := resource.NewSchemaless(toKeyValues(rs.Resource().Attributes())...)
+		res := resource.NewSchemaless(pdataview.KeyValues(rs.Resource().Attributes())...)
 		for _, ss := range rs.ScopeSpans().All() {
 			scope := instrumentation.Scope{Name: ss.Scope().Name(), Version: ss.Scope().Version()}
 			for _, s := range ss.Spans().All() {
@@ -108,9 +109,9 @@ func toReadOnly(td ptrace.Traces) []sdktrace.ReadOnlySpan {
 					SpanKind:             trace.SpanKind(s.Kind()),
 					StartTime:            s.StartTimestamp().AsTime(),
 					EndTime:              s.EndTimestamp().AsTime(),
-					Attributes:           toKeyValues(s.Attributes()),
-					Events:               toEvents(s.Events()),
-					Status:               sdktrace.Status{Code: statusCode(s.Status().Code()), Description: s.Status().Message()},
+					Attributes:           pdataview.KeyValues(s.Attributes()),
+					Events:               pdataview.Events(s.Events()),
+					Status:               sdktrace.Status{Code: pdataview.StatusCode(s.Status().Code()), Description: s.Status().Message()},
 					Resource:             res,
 					InstrumentationScope: scope,
 				}

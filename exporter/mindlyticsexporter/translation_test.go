@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/pdataview"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
@@ -331,7 +332,7 @@ func TestLogsToTraces(t *testing.T) {
 	add("gen_ai.choice", traceID, spanID, nil, map[string]any{"message": map[string]any{"content": "ok"}})
 	add("", traceID, spanID, nil, "not a GenAI event")
 
-	td := logsToTraces(ld)
+	td := pdataview.LogsToTraces(ld)
 	require.Equal(t, 1, td.ResourceSpans().Len())
 	rs := td.ResourceSpans().At(0)
 	assert.Equal(t, "bot", rs.Resource().Attributes().AsRaw()["service.name"])

@@ -38,6 +38,11 @@
 // rejected and faulted ones included; [Server.Sessions] and [Server.Users]
 // what the server learnt; [Server.Reset] forgets it all.
 //
+// [WithStore] keeps every accepted batch in a [Store] before the 200 goes
+// out, and replays the store at start, so a server restarted on the same
+// store knows what it accepted before (Reset leaves the store alone).
+// [WithHandler] serves other paths beside the contract, on the same port.
+//
 // # Live events
 //
 // A key from GET /bc/v1/live-events/realtime (scoped to one session with

@@ -1,6 +1,7 @@
 package mindlyticstest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -12,7 +13,7 @@ import (
 
 // serveQueue is POST /bc/v1/events/queue: a JSON array of events, accepted
 // all together or not at all.
-func (s *Server) serveQueue(_ *http.Request, body []byte) answer {
+func (s *Server) serveQueue(r *http.Request, body []byte) answer {
 	var raws []json.RawMessage
 	if err := decodeStrict(body, &raws); err != nil {
 		return fail(http.StatusBadRequest, "Invalid body: %v", err)
@@ -28,7 +29,9 @@ func (s *Server) serveQueue(_ *http.Request, body []byte) answer {
 		}
 		events[i] = ev
 	}
-	s.accept(events)
+	if _, err := s.accept(r.Context(), events); err != nil {
+		return storeFailure(err)
+	}
 	return ok(map[string]string{"status": "queued"})
 }
 
@@ -47,7 +50,11 @@ func (s *Server) serveEvent(r *http.Request, body []byte) answer {
 			return fail(http.StatusBadRequest, "Invalid event for %s: a %s event belongs on %s", path, ev.Kind(), want)
 		}
 	}
-	return ok(s.accept([]mindlytics.Event{ev})[0])
+	lives, err := s.accept(r.Context(), []mindlytics.Event{ev})
+	if err != nil {
+		return storeFailure(err)
+	}
+	return ok(lives[0])
 }
 
 const wireTypeProblem = "Invalid wire type: "
@@ -84,17 +91,29 @@ func validationProblem(err error) string {
 
 // accept records valid events, all under one lock so that a batch lands
 // whole and in order, and streams what they produce. It returns the live
-// events each event produced: its own live form, then any derived ones.
-func (s *Server) accept(events []mindlytics.Event) [][]mindlytics.LiveEvent {
+// events each event produced: its own live form, then any derived ones. With
+// a store, the batch is kept first; if it cannot be, nothing is recorded.
+func (s *Server) accept(ctx context.Context, events []mindlytics.Event) ([][]mindlytics.LiveEvent, error) {
 	now := time.Now()
 	out := make([][]mindlytics.LiveEvent, len(events))
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.store != nil {
+		if err := s.store.Append(ctx, Batch{Accepted: now, Events: cloneEvents(events)}); err != nil {
+			s.log.Error("mindlyticstest: storing a batch failed", "events", len(events), "error", err)
+			return nil, err
+		}
+	}
 	for i, ev := range events {
 		out[i] = s.acceptLocked(ev, now)
 	}
 	s.signalLocked()
-	return out
+	return out, nil
+}
+
+// storeFailure is the answer when the store refused a batch: retryable.
+func storeFailure(err error) answer {
+	return fail(http.StatusServiceUnavailable, "Service unavailable: storing the batch: %v", err)
 }
 
 func (s *Server) acceptLocked(ev mindlytics.Event, now time.Time) []mindlytics.LiveEvent {

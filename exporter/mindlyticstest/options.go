@@ -2,6 +2,7 @@ package mindlyticstest
 
 import (
 	"log/slog"
+	"net/http"
 	"strings"
 )
 
@@ -19,6 +20,8 @@ type config struct {
 	organizationID string
 	logger         *slog.Logger
 	addr           string
+	store          Store
+	handler        http.Handler
 }
 
 // Option configures a [Server].

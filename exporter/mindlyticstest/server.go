@@ -39,6 +39,8 @@ type Server struct {
 	routes map[string]endpoint
 	faults faults
 	hub    hub
+	store  Store        // nil: nothing kept
+	extra  http.Handler // nil: 404 outside the contract
 
 	mu         sync.Mutex // guards the fields below
 	closed     bool
@@ -78,12 +80,17 @@ func NewServer(opts ...Option) *Server {
 		changed:        make(chan struct{}),
 		liveKeys:       make(map[string]string),
 		serveDone:      make(chan struct{}),
+		store:          cfg.store,
+		extra:          cfg.handler,
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.users = users{org: s.OrganizationID, app: s.ProjectID}
 	s.routes = s.newRoutes()
 	s.faults.reset()
 	s.hub.init(s.log)
+	if s.store != nil {
+		s.replay(s.store)
+	}
 	s.srv = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -178,6 +185,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.handlers.Done()
+	if s.extra != nil && !s.isContract(r) {
+		s.extra.ServeHTTP(w, r)
+		return
+	}
 	s.handle(w, r, s.recordRequest(r))
 }
 

@@ -55,6 +55,12 @@ func New(opts ...Option) (*Translator, error) {
 // JSON that does not parse, …) is an [*IgnoredValueError] in errs, and its
 // span is translated without it.
 func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []error) {
+	return t.translate(spans, nil)
+}
+
+// translate is Translate; when origins is not nil it also gets, for each
+// event, the index of the span whose record made it (origins.go).
+func (t *Translator) translate(spans []Span, origins *[]int) (events []mindlytics.Event, errs []error) {
 	if len(spans) == 0 {
 		return nil, nil
 	}
@@ -104,6 +110,7 @@ func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []
 			s := &spans[kept[i].span]
 			t.turns.add(spanKey{s.traceID, s.spanID})
 		}
+		noteOrigins(origins, len(events), kept[i].span)
 	}
 	return events, errs
 }

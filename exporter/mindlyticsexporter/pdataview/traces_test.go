@@ -1,4 +1,4 @@
-package mindlyticsexporter
+package pdataview
 
 import (
 	"encoding/json"
@@ -23,7 +23,7 @@ import (
 )
 
 // The translation reads spans through one view; the collector fills it
-// from pdata (adapt_pdata.go) and the in-process exporter from SDK spans.
+// from pdata (traces.go) and the in-process exporter from SDK spans.
 // These tests record real SDK spans, carry them to pdata as an OTLP
 // exporter and receiver would, and require both views to read the same.
 
@@ -74,7 +74,7 @@ func describe(s translate.Span) map[string]any {
 func requireSameViews(t testing.TB, spans []sdktrace.ReadOnlySpan) {
 	t.Helper()
 	sdk := translate.FromReadOnlySpans(spans)
-	pd := viewTraces(toTraces(spans))
+	pd := Traces(toTraces(spans))
 	require.Len(t, pd, len(sdk))
 	for i := range sdk {
 		// fmt prints maps in key order, and NaN as NaN (which no equality test
@@ -220,3 +220,6 @@ func putValue(dst pcommon.Value, v attribute.Value) {
 		}
 	}
 }
+
+// t0 is the base time of the test spans.
+var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)

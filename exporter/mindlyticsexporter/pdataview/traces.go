@@ -1,4 +1,4 @@
-package mindlyticsexporter
+package pdataview
 
 import (
 	"time"
@@ -13,16 +13,16 @@ import (
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
 )
 
-// viewTraces views every span of td for the translation, which reads spans
+// Traces views every span of td for the translation, which reads spans
 // in the SDK's terms: each span's attributes are converted once, in one
 // pass, and each resource's once for all of its spans. Strings are shared,
 // not copied.
-func viewTraces(td ptrace.Traces) []translate.Span {
+func Traces(td ptrace.Traces) []translate.Span {
 	out := make([]translate.Span, 0, td.SpanCount())
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
-		res := attribute.NewSet(toKeyValues(rs.Resource().Attributes())...)
+		res := attribute.NewSet(KeyValues(rs.Resource().Attributes())...)
 		sss := rs.ScopeSpans()
 		for j := 0; j < sss.Len(); j++ {
 			ss := sss.At(j)
@@ -46,29 +46,31 @@ func viewSpan(s ptrace.Span, res *attribute.Set, scope pcommon.InstrumentationSc
 		TraceID:       trace.TraceID(s.TraceID()),
 		SpanID:        trace.SpanID(s.SpanID()),
 		ParentSpanID:  trace.SpanID(s.ParentSpanID()),
-		Attributes:    toKeyValues(s.Attributes()),
+		Attributes:    KeyValues(s.Attributes()),
 		Resource:      res,
-		Events:        toEvents(s.Events()),
-		StatusCode:    statusCode(status.Code()),
+		Events:        Events(s.Events()),
+		StatusCode:    StatusCode(status.Code()),
 		StatusMessage: status.Message(),
 		ScopeName:     scope.Name(),
 		ScopeVersion:  scope.Version(),
 	})
 }
 
-func toEvents(evs ptrace.SpanEventSlice) []sdktrace.Event {
+// Events converts span events as the view does.
+func Events(evs ptrace.SpanEventSlice) []sdktrace.Event {
 	if evs.Len() == 0 {
 		return nil
 	}
 	out := make([]sdktrace.Event, evs.Len())
 	for i := range out {
 		ev := evs.At(i)
-		out[i] = sdktrace.Event{Name: ev.Name(), Time: ev.Timestamp().AsTime(), Attributes: toKeyValues(ev.Attributes())}
+		out[i] = sdktrace.Event{Name: ev.Name(), Time: ev.Timestamp().AsTime(), Attributes: KeyValues(ev.Attributes())}
 	}
 	return out
 }
 
-func toKeyValues(m pcommon.Map) []attribute.KeyValue {
+// KeyValues converts a pdata attribute map as the view does (an empty map is nil).
+func KeyValues(m pcommon.Map) []attribute.KeyValue {
 	if m.Len() == 0 {
 		return nil
 	}
@@ -100,7 +102,7 @@ func toValue(v pcommon.Value) attribute.Value {
 		}
 		return attribute.SliceValue(vals...)
 	case pcommon.ValueTypeMap:
-		return attribute.MapValue(toKeyValues(v.Map())...)
+		return attribute.MapValue(KeyValues(v.Map())...)
 	}
 	return attribute.Value{}
 }
@@ -113,7 +115,8 @@ func asTime(ts pcommon.Timestamp) time.Time {
 	return ts.AsTime()
 }
 
-func statusCode(c ptrace.StatusCode) codes.Code {
+// StatusCode converts a span status code as the view does.
+func StatusCode(c ptrace.StatusCode) codes.Code {
 	switch c {
 	case ptrace.StatusCodeOk:
 		return codes.Ok

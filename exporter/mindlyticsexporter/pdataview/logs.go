@@ -1,4 +1,4 @@
-package mindlyticsexporter
+package pdataview
 
 import (
 	"crypto/rand"
@@ -46,7 +46,7 @@ var usageKeys = []string{
 	string(semconv.UsageCostKey),
 }
 
-// logsToTraces reshapes the GenAI event log records of ld into the spans
+// LogsToTraces reshapes the GenAI event log records of ld into the spans
 // the translation would have seen had the instrumentation recorded them on
 // spans, so that one translation serves both; other records are ignored.
 //
@@ -63,7 +63,7 @@ var usageKeys = []string{
 // Each made span is a child of the record's span in the record's trace, so
 // it takes its session from the trace as any span would; a record outside
 // any trace gets a trace of its own.
-func logsToTraces(ld plog.Logs) ptrace.Traces {
+func LogsToTraces(ld plog.Logs) ptrace.Traces {
 	td := ptrace.NewTraces()
 	for _, rl := range ld.ResourceLogs().All() {
 		var rs ptrace.ResourceSpans

@@ -1,4 +1,4 @@
-package mindlyticsexporter
+package pdataview
 
 import (
 	"container/list"

@@ -1,0 +1,86 @@
+package pdataview
+
+import (
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
+)
+
+// Translator is the shared translation fed with pdata, as the collector
+// exporter runs it: spans through the view ([Traces]), GenAI event log
+// records through [LogsToTraces], joined to their spans (logjoin.go). Its
+// caller serializes the calls (the exporter calls it under its lock).
+type Translator struct {
+	t    *translate.Translator
+	join *logJoin
+}
+
+// NewTranslator feeds t with pdata.
+func NewTranslator(t *translate.Translator) *Translator {
+	return &Translator{t: t, join: newLogJoin(time.Now)}
+}
+
+// Traces translates td.
+func (tr *Translator) Traces(td ptrace.Traces) ([]mindlytics.Event, []error) {
+	return tr.t.Translate(Traces(tr.join.joinSpans(td)))
+}
+
+// Logs translates the GenAI event records of ld.
+func (tr *Translator) Logs(ld plog.Logs) ([]mindlytics.Event, []error) {
+	td := tr.logSpans(ld)
+	if td.SpanCount() == 0 {
+		return nil, nil
+	}
+	return tr.t.Translate(Traces(td))
+}
+
+func (tr *Translator) logSpans(ld plog.Logs) ptrace.Traces {
+	madeTurn := func(k chatKey) bool { return tr.t.MadeTurn(trace.TraceID(k.trace), trace.SpanID(k.span)) }
+	return tr.join.joinContent(LogsToTraces(ld), madeTurn)
+}
+
+// Expire translates the log content whose span did not come in time, then
+// ends what is idle.
+func (tr *Translator) Expire() []mindlytics.Event {
+	events, _ := tr.t.Translate(Traces(tr.join.due(false)))
+	return append(events, tr.t.Expire()...)
+}
+
+// EndAll translates all log content still waiting, then ends everything.
+func (tr *Translator) EndAll() []mindlytics.Event {
+	events, _ := tr.t.Translate(Traces(tr.join.due(true)))
+	return append(events, tr.t.EndAll()...)
+}
+
+// Origins is what [Translator.TracesWithOrigins] and
+// [Translator.LogsWithOrigins] say of where each event came from: the
+// spans translated and, for each event, the index of its span in Spans
+// ([translate.Translator.TranslateWithOrigins]).
+type Origins struct {
+	Spans   []translate.Span
+	Indexes []int
+}
+
+// TracesWithOrigins is [Translator.Traces] that also gives each event's
+// span, for tools that show events beside their spans.
+func (tr *Translator) TracesWithOrigins(td ptrace.Traces) ([]mindlytics.Event, Origins, []error) {
+	return tr.withOrigins(tr.join.joinSpans(td))
+}
+
+// LogsWithOrigins is [Translator.Logs] that also gives each event's span
+// (made of the log records).
+func (tr *Translator) LogsWithOrigins(ld plog.Logs) ([]mindlytics.Event, Origins, []error) {
+	return tr.withOrigins(tr.logSpans(ld))
+}
+
+func (tr *Translator) withOrigins(td ptrace.Traces) ([]mindlytics.Event, Origins, []error) {
+	o := Origins{Spans: Traces(td)}
+	events, idx, errs := tr.t.TranslateWithOrigins(o.Spans)
+	o.Indexes = idx
+	return events, o, errs
+}

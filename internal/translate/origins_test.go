@@ -1,0 +1,52 @@
+package translate
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+func TestTranslateWithOrigins(t *testing.T) {
+	spans := FromReadOnlySpans(recordSpans(t, nil,
+		root("http GET", 0, 10*time.Second, sc.SessionID("s1"), sc.UserID("u")), // no event
+		child(0, "chat gpt-4o", time.Second, 2*time.Second, sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("hi"), sc.TurnAssistant("hello")),
+		child(0, "bad", 3*time.Second, 3*time.Second, sc.MindlyticsEvent("nonsense")), // dropped
+		child(0, "execute_tool search", 4*time.Second, 5*time.Second, sc.OperationName(sc.GenAIOperationExecuteTool), sc.ToolName("search")),
+		child(0, sc.SpanNameSessionEnd, 6*time.Second, 6*time.Second, sc.MindlyticsEvent(sc.EventSessionEnd)),
+	))
+	want, wantErrs := newTranslator(t).Translate(spans)
+	events, origins, errs := newTranslator(t).TranslateWithOrigins(spans)
+	assert.Equal(t, want, events, "the same events as Translate")
+	assert.Len(t, errs, len(wantErrs))
+	require.Len(t, origins, len(events))
+
+	kinds := make([]string, len(events))
+	for i, ev := range events {
+		kinds[i] = ev.Kind()
+		if ev.Event != "" {
+			kinds[i] = ev.Event
+		}
+	}
+	assert.Equal(t, []string{
+		"start_session", mindlytics.EventConversationStarted, mindlytics.EventConversationTurn,
+		mindlytics.EventConversationFunction, mindlytics.EventConversationEnded, "end_session",
+	}, kinds)
+	names := make([]string, len(origins))
+	for i, o := range origins {
+		names[i] = spans[o].Name()
+	}
+	turn, tool := "chat gpt-4o", "execute_tool search"
+	assert.Equal(t, []string{turn, turn, turn, tool, sc.SpanNameSessionEnd, sc.SpanNameSessionEnd}, names)
+}
+
+func TestTranslateWithOriginsEmpty(t *testing.T) {
+	events, origins, errs := newTranslator(t).TranslateWithOrigins(nil)
+	assert.Empty(t, events)
+	assert.Empty(t, origins)
+	assert.Empty(t, errs)
+}
