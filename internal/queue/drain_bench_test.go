@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,9 +22,12 @@ const drainEvents = DefaultMaxQueueEvents
 // BenchmarkShutdownDrain measures Shutdown delivering 100,000 queued events
 // through the real wire client to a loopback sink that reads and discards
 // each body: one op is one full drain (about 0.1 s is the goal). Enqueueing
-// is not timed.
+// is not timed; the sink holds its first requests until Shutdown begins,
+// so that the lanes cannot send while events are queued.
 func BenchmarkShutdownDrain(b *testing.B) {
+	var gate atomic.Pointer[chan struct{}]
 	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-*gate.Load()
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.WriteHeader(http.StatusOK)
 	}))
@@ -39,6 +43,8 @@ func BenchmarkShutdownDrain(b *testing.B) {
 	b.ReportAllocs()
 	for range b.N {
 		b.StopTimer()
+		open := make(chan struct{})
+		gate.Store(&open)
 		q, err := New(client, WithFlushInterval(time.Hour))
 		require.NoError(b, err)
 		for i := range drainEvents {
@@ -47,6 +53,7 @@ func BenchmarkShutdownDrain(b *testing.B) {
 			}
 		}
 		b.StartTimer()
+		close(open)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		require.NoError(b, q.Shutdown(ctx))
 		cancel()
