@@ -149,7 +149,7 @@ func newConfig(opts []ClientOption) (config, error) {
 	fallback(&cfg.projectID, EnvProjectID, "")
 	fallback(&cfg.serverBase, EnvServerBase, DefaultServerBase)
 	if cfg.httpClient == nil {
-		cfg.httpClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		cfg.httpClient = &http.Client{Transport: defaultTransport()}
 	}
 	return cfg, cfg.validate()
 }
