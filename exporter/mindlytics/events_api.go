@@ -54,7 +54,7 @@ func (c *Client) SendEvents(ctx context.Context, events []Event) error {
 		if err := ev.Validate(); err != nil {
 			return fmt.Errorf("mindlytics: event %d (%s): %w", i, ev.Kind(), err)
 		}
-		b, err := json.Marshal(ev)
+		b, err := ev.AppendJSON(nil)
 		if err != nil {
 			return fmt.Errorf("mindlytics: event %d (%s): encoding: %w", i, ev.Kind(), err)
 		}
@@ -115,7 +115,7 @@ func (c *Client) postEvent(ctx context.Context, path string, ev Event) ([]LiveEv
 	if err := ev.Validate(); err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(ev)
+	body, err := ev.AppendJSON(nil)
 	if err != nil {
 		return nil, fmt.Errorf("mindlytics: event (%s): encoding: %w", ev.Kind(), err)
 	}

@@ -120,3 +120,17 @@ func FuzzLiveFrame(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEncodeEvent compares Event.AppendJSON with encoding/json on events
+// built from fuzzed strings and numbers of every property kind.
+func FuzzEncodeEvent(f *testing.F) {
+	f.Add("track", "Conversation Turn", "s-1", "k", "<v>&\u2028", int64(-5), 1.5, float32(2.5), true, "12e3")
+	f.Add("", "", "", "", "\xff", int64(0), 1e21, float32(1e-7), false, "")
+	f.Add("a\"b", "\n", "\\", "\x00", "é", int64(1)<<62, 1e-7, float32(0), true, "01")
+	f.Fuzz(func(t *testing.T, typ, name, session, key, value string, n int64, x float64, y float32, b bool, num string) {
+		ev := Event{Type: Type(typ), Event: name, SessionID: session, UserID: value, ConversationID: key,
+			Properties: Properties{key: value, key + "n": n, key + "x": x, value: b},
+			Attributes: Properties{"y": y, "num": json.Number(num), key: nil}}
+		requireSameJSON(t, ev)
+	})
+}

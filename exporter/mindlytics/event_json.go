@@ -1,0 +1,285 @@
+package mindlytics
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Encoding an Event by hand, appending to a caller's buffer: json.Marshal
+// of an Event costs about a dozen allocations (reflection, the map's sorted
+// keys, the result), and the queue encodes every event it takes. The output
+// is byte for byte what encoding/json produces for the struct's tags: the
+// same field order and omitempty rules, map keys sorted, HTML-safe string
+// escaping, ES6 number formatting, the same errors for NaN, ±Inf and bad
+// json.Number literals. Values of kinds the contract does not allow (an
+// Event assembled by hand may hold any) go through encoding/json itself.
+
+// AppendJSON appends the JSON encoding of e to dst and returns the extended
+// buffer: the same bytes as json.Marshal would produce for e's fields. On
+// error the returned buffer is dst unchanged in length.
+func (e Event) AppendJSON(dst []byte) ([]byte, error) {
+	start := len(dst)
+	dst = append(dst, `{"type":`...)
+	dst = appendString(dst, string(e.Type))
+	dst = appendOptional(dst, `,"event":`, e.Event)
+	dst = append(dst, `,"session_id":`...)
+	dst = appendString(dst, e.SessionID)
+	dst = appendOptional(dst, `,"timestamp":`, e.Timestamp)
+	dst = appendOptional(dst, `,"user_id":`, e.UserID)
+	dst = appendOptional(dst, `,"device_id":`, e.DeviceID)
+	dst = appendOptional(dst, `,"conversation_id":`, e.ConversationID)
+	dst = appendOptional(dst, `,"id":`, e.ID)
+	dst = appendOptional(dst, `,"previous_id":`, e.PreviousID)
+	var err error
+	for _, g := range [...]struct {
+		key   string
+		props Properties
+	}{{`,"properties":`, e.Properties}, {`,"attributes":`, e.Attributes}, {`,"traits":`, e.Traits}} {
+		if len(g.props) == 0 {
+			continue // omitempty
+		}
+		dst = append(dst, g.key...)
+		if dst, err = appendProperties(dst, g.props); err != nil {
+			return dst[:start], err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// MarshalJSON encodes e with [Event.AppendJSON], so that json.Marshal of an
+// Event anywhere takes the fast path.
+func (e Event) MarshalJSON() ([]byte, error) {
+	return e.AppendJSON(make([]byte, 0, 256))
+}
+
+// appendOptional appends key and the string value unless it is empty.
+func appendOptional(dst []byte, key, value string) []byte {
+	if value == "" {
+		return dst
+	}
+	return appendString(append(dst, key...), value)
+}
+
+// property is one entry of a Properties map, for sorting.
+type property struct {
+	key   string
+	value any
+}
+
+// appendProperties appends p as a JSON object, keys sorted as encoding/json
+// sorts them (byte-wise).
+func appendProperties(dst []byte, p Properties) ([]byte, error) {
+	var local [16]property // most events have a handful: no allocation
+	entries := local[:0]
+	for k, v := range p {
+		entries = append(entries, property{k, v})
+	}
+	slices.SortFunc(entries, func(a, b property) int { return strings.Compare(a.key, b.key) })
+	dst = append(dst, '{')
+	var err error
+	for i, e := range entries {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, e.key)
+		dst = append(dst, ':')
+		if dst, err = appendValue(dst, e.value); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// appendValue appends one property value. The scalar kinds the contract
+// allows are encoded here; anything else by encoding/json.
+func appendValue(dst []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case string:
+		return appendString(dst, x), nil
+	case bool:
+		return strconv.AppendBool(dst, x), nil
+	case int:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(dst, x, 10), nil
+	case int32:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case int16:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case int8:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case uint:
+		return strconv.AppendUint(dst, uint64(x), 10), nil
+	case uint64:
+		return strconv.AppendUint(dst, x, 10), nil
+	case uint32:
+		return strconv.AppendUint(dst, uint64(x), 10), nil
+	case uint16:
+		return strconv.AppendUint(dst, uint64(x), 10), nil
+	case uint8:
+		return strconv.AppendUint(dst, uint64(x), 10), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return dst, marshalError(v)
+		}
+		return appendFloat(dst, x, 64), nil
+	case float32:
+		if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
+			return dst, marshalError(v)
+		}
+		return appendFloat(dst, float64(x), 32), nil
+	case json.Number:
+		s := string(x)
+		if s == "" {
+			s = "0" // as encoding/json writes the zero Number
+		}
+		if !validNumber(s) {
+			return dst, marshalError(v)
+		}
+		return append(dst, s...), nil
+	case nil:
+		return append(dst, "null"...), nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, b...), nil
+}
+
+// marshalError is the error encoding/json gives for v, so that a bad value
+// fails the same way on both paths.
+func marshalError(v any) error {
+	_, err := json.Marshal(v)
+	return err
+}
+
+// appendFloat formats f as encoding/json does: like ES6, shortest
+// round-tripping digits, exponent form only below 1e-6 or from 1e21, and
+// no leading zero in a negative exponent.
+func appendFloat(dst []byte, f float64, bits int) []byte {
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 {
+		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+			format = 'e'
+		}
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, bits)
+	if format == 'e' {
+		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst
+}
+
+// htmlSafe marks the ASCII bytes a JSON string holds as they are under
+// encoding/json's HTML-safe escaping.
+var htmlSafe = func() (t [utf8.RuneSelf]bool) {
+	for b := 0x20; b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&'
+	}
+	return t
+}()
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string, escaped as encoding/json escapes
+// it: short escapes for \b \f \n \r \t, \u00XX for other control bytes and
+// for < > &, U+FFFD for invalid UTF-8, and U+2028 and U+2029 escaped.
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if htmlSafe[b] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if c == '\u2028' || c == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[c&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// validNumber reports whether s is a JSON number literal (RFC 8259), the
+// check encoding/json makes of a json.Number.
+func validNumber(s string) bool {
+	if s != "" && s[0] == '-' {
+		s = s[1:]
+	}
+	digits := func() int {
+		n := 0
+		for n < len(s) && '0' <= s[n] && s[n] <= '9' {
+			n++
+		}
+		s = s[n:]
+		return n
+	}
+	switch {
+	case s == "":
+		return false
+	case s[0] == '0':
+		s = s[1:]
+	case '1' <= s[0] && s[0] <= '9':
+		digits()
+	default:
+		return false
+	}
+	if len(s) >= 2 && s[0] == '.' && '0' <= s[1] && s[1] <= '9' {
+		s = s[1:]
+		digits()
+	}
+	if len(s) >= 2 && (s[0] == 'e' || s[0] == 'E') {
+		s = s[1:]
+		if s[0] == '+' || s[0] == '-' {
+			s = s[1:]
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return s == ""
+}
