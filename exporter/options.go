@@ -122,7 +122,7 @@ func WithMaxQueueEvents(n int) Option {
 	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithMaxQueueEvents(n)) })
 }
 
-// WithMaxQueueBytes bounds the encoded size of the events waiting or in
+// WithMaxQueueBytes bounds the bytes held for the events waiting or in
 // flight (default 64 MiB); past it new events are dropped and reported.
 func WithMaxQueueBytes(n int64) Option {
 	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithMaxQueueBytes(n)) })

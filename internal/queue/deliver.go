@@ -33,13 +33,9 @@ func (f *failure) Unwrap() error { return f.err }
 
 // deliver sends one batch by the delivery rule, retrying each request, and
 // settles every event of it as sent, refused or failed.
-func (l *lane) deliver(batch []item) {
-	raws := l.raws[:0]
-	for _, it := range batch {
-		raws = append(raws, it.data)
-	}
+func (l *lane) deliver(batch []json.RawMessage) {
 	refused := 0
-	settled, err := delivery.Deliver(l.q.sendCtx, delivery.SendFunc(l.send), raws,
+	settled, err := delivery.Deliver(l.q.sendCtx, delivery.SendFunc(l.send), batch,
 		delivery.Limits{MaxEvents: l.q.cfg.maxBatchEvents, MaxBytes: l.q.cfg.maxBatchBytes},
 		func(i int, err error) {
 			refused++
@@ -55,8 +51,6 @@ func (l *lane) deliver(batch []item) {
 		l.q.failWhy(batch[settled:], kind, err, why)
 	}
 	l.q.release(batch)
-	clear(raws) // let the encoded events go
-	l.raws = raws[:0]
 }
 
 // send makes one request for raws, retrying retryable failures with
@@ -154,12 +148,12 @@ func (l *lane) sleep(d time.Duration) bool {
 
 // fail counts items as failed (or, past Shutdown's deadline, dropped) and
 // reports them in one Error; deliver frees their room.
-func (q *Queue) fail(items []item, kind string, err error) {
+func (q *Queue) fail(items []json.RawMessage, kind string, err error) {
 	q.failWhy(items, kind, err, "")
 }
 
 // failWhy is fail with, for KindGaveUp, what the retries came to.
-func (q *Queue) failWhy(items []item, kind string, err error, why string) {
+func (q *Queue) failWhy(items []json.RawMessage, kind string, err error, why string) {
 	if len(items) == 0 {
 		return
 	}
@@ -168,12 +162,13 @@ func (q *Queue) failWhy(items []item, kind string, err error, why string) {
 	} else {
 		q.counters.failed.Add(int64(len(items)))
 	}
+	sessionID, eventKind := describe(items[0])
 	e := Error{
 		Time:       time.Now(),
 		StatusCode: mindlytics.StatusCode(err),
 		Kind:       kind,
-		SessionID:  items[0].sessionID,
-		EventKind:  items[0].eventKind(),
+		SessionID:  sessionID,
+		EventKind:  eventKind,
 		Events:     len(items),
 		Err:        err,
 	}
@@ -197,11 +192,24 @@ func (q *Queue) failWhy(items []item, kind string, err error, why string) {
 	q.record(e)
 }
 
+// describe reads what an Error names of an encoded event: its session and
+// kind. The queue keeps only the JSON of its events, and failures are rare
+// enough to decode it again.
+func describe(raw json.RawMessage) (sessionID, eventKind string) {
+	var ev struct {
+		Type      mindlytics.Type `json:"type"`
+		Event     string          `json:"event"`
+		SessionID string          `json:"session_id"`
+	}
+	_ = json.Unmarshal(raw, &ev) // the queue encoded it: it decodes
+	return ev.SessionID, mindlytics.Event{Type: ev.Type, Event: ev.Event}.Kind()
+}
+
 // release frees the queue room items took.
-func (q *Queue) release(items []item) {
+func (q *Queue) release(items []json.RawMessage) {
 	var size int64
 	for _, it := range items {
-		size += int64(len(it.data))
+		size += held(len(it))
 	}
 	q.counters.pendingEvents.Add(-int64(len(items)))
 	q.counters.pendingBytes.Add(-size)

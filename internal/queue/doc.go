@@ -18,8 +18,11 @@
 // until the refused events are isolated: the others land, and each refused
 // event becomes an [Error] with the service's message.
 //
-// The queue is bounded by events ([WithMaxQueueEvents]) and encoded bytes
-// ([WithMaxQueueBytes]), counting events waiting and in flight. When it is
+// The queue is bounded by events ([WithMaxQueueEvents]) and bytes held
+// ([WithMaxQueueBytes]), counting events waiting and in flight. Each lane
+// keeps its events' JSON back to back in chunks of bytes (an arena), so
+// that what it holds is little more than the JSON, and the byte bound
+// counts it. When it is
 // full, the event being enqueued is dropped, counted and reported.
 // Everything that goes wrong is handed as an [Error] to [WithErrorHandler]
 // (the exporter keeps the list). [Queue.Stats] and the OTel metrics

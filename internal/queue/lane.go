@@ -5,29 +5,11 @@ import (
 	"encoding/json"
 	"sync"
 	"time"
-
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 )
 
-// item is one encoded event waiting in a lane, with what errors need to
-// name it.
-type item struct {
-	data      json.RawMessage
-	sessionID string
-	typ       mindlytics.Type
-	name      string
-	at        time.Duration // when it was enqueued, since Queue.epoch
-}
-
-func (it item) eventKind() string {
-	return mindlytics.Event{Type: it.typ, Event: it.name}.Kind()
-}
-
-// cost is what an item adds to a request body: itself and a comma.
-func (it item) cost() int { return len(it.data) + 1 }
-
-// maxIdleBuffer is the most item slots an empty lane keeps for reuse.
-const maxIdleBuffer = 4096
+// cost is what an event of n bytes adds to a request body: itself and a
+// comma.
+func cost(n int) int { return n + 1 }
 
 // lane owns the events of the sessions hashed to it. Its goroutine cuts
 // them into batches and delivers one batch at a time, not moving on until
@@ -36,9 +18,9 @@ const maxIdleBuffer = 4096
 type lane struct {
 	q *Queue
 
-	mu   sync.Mutex
-	buf  []item // waiting events are buf[head:]
-	head int
+	mu      sync.Mutex
+	waiting arena // the events not yet cut into a batch
+	n       int   // how many
 	// cost is the summed cost of the waiting events.
 	cost int
 	// Sequence numbers: events appended, cut into batches, and finished
@@ -54,7 +36,9 @@ type lane struct {
 
 	wake   chan struct{}
 	exited chan struct{}
-	raws   []json.RawMessage // request body of the current batch, reused
+	// batch is the batch being delivered: slices into the arena, reused.
+	// Only the lane's goroutine touches it.
+	batch []json.RawMessage
 }
 
 func newLane(q *Queue) *lane {
@@ -68,22 +52,25 @@ func (l *lane) signal() {
 	}
 }
 
-// push appends an event; false when the lane has closed.
-func (l *lane) push(it item) bool {
+// push appends an encoded event, enqueued at (ns since the queue's
+// epoch); false when the lane has closed. data is copied.
+func (l *lane) push(data []byte, at int64) bool {
 	cfg := &l.q.cfg
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
 		return false
 	}
-	l.buf = append(l.buf, it)
-	l.cost += it.cost()
+	l.waiting.push(data, at)
+	c := cost(len(data))
+	l.cost += c
 	l.appended++
-	n := len(l.buf) - l.head
+	l.n++
+	n := l.n
 	// Wake the lane when it has to arm its timer or has a full batch; in
 	// between it has nothing to do.
 	wake := n == 1 || n == cfg.maxBatchEvents ||
-		(l.cost+1 >= cfg.maxBatchBytes && l.cost+1-it.cost() < cfg.maxBatchBytes)
+		(l.cost+1 >= cfg.maxBatchBytes && l.cost+1-c < cfg.maxBatchBytes)
 	l.mu.Unlock()
 	if wake {
 		l.signal()
@@ -91,54 +78,42 @@ func (l *lane) push(it item) bool {
 	return true
 }
 
-// next returns the next batch to deliver, or how long to wait for one
-// (zero: until woken), or exit once the queue is shutting down and the
-// lane is empty.
-func (l *lane) next() (batch []item, wait time.Duration, exit bool) {
+// next returns the next batch to deliver (l.batch, its events still in
+// the arena), or how long to wait for one (zero: until woken), or exit
+// once the queue is shutting down and the lane is empty.
+func (l *lane) next() (batch []json.RawMessage, wait time.Duration, exit bool) {
 	cfg := &l.q.cfg
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	n := len(l.buf) - l.head
-	if n == 0 {
+	if l.n == 0 {
 		if l.q.closed.Load() {
 			l.closed = true
 			return nil, 0, true
 		}
 		return nil, 0, false
 	}
-	age := time.Since(l.q.epoch) - l.buf[l.head].at
-	ready := l.q.closed.Load() || l.flushTarget > l.cut || n >= cfg.maxBatchEvents ||
+	at, _, _ := l.waiting.front()
+	age := time.Since(l.q.epoch) - time.Duration(at)
+	ready := l.q.closed.Load() || l.flushTarget > l.cut || l.n >= cfg.maxBatchEvents ||
 		l.cost+1 >= cfg.maxBatchBytes || age >= cfg.flushInterval
 	if !ready {
 		return nil, cfg.flushInterval - age, false
 	}
-	k, size := 0, 1
-	for k < n && k < cfg.maxBatchEvents {
-		c := l.buf[l.head+k].cost()
-		if k > 0 && size+c > cfg.maxBatchBytes {
+	batch, size := l.batch[:0], 1
+	for len(batch) < l.n && len(batch) < cfg.maxBatchEvents {
+		_, data, _ := l.waiting.front()
+		c := cost(len(data))
+		if len(batch) > 0 && size+c > cfg.maxBatchBytes {
 			break
 		}
+		l.waiting.pop(len(data))
+		batch = append(batch, data)
 		size += c
-		k++
 	}
-	batch = make([]item, k)
-	copy(batch, l.buf[l.head:l.head+k])
-	clear(l.buf[l.head : l.head+k])
-	l.head += k
+	l.batch = batch
+	l.n -= len(batch)
 	l.cost -= size - 1
-	l.cut += int64(k)
-	switch {
-	case l.head == len(l.buf):
-		l.buf, l.head = l.buf[:0], 0
-		if cap(l.buf) > maxIdleBuffer {
-			l.buf = nil // give back what a burst took
-		}
-	case l.head >= 1024 && 2*l.head >= len(l.buf):
-		// Reuse the front of the array instead of growing it forever.
-		m := copy(l.buf, l.buf[l.head:])
-		clear(l.buf[m:])
-		l.buf, l.head = l.buf[:m], 0
-	}
+	l.cut += int64(len(batch))
 	return batch, 0, false
 }
 
@@ -155,6 +130,7 @@ func (l *lane) run() {
 		if batch != nil {
 			l.deliver(batch)
 			l.finish(len(batch))
+			clear(batch) // let the arena's chunks go
 			continue
 		}
 		var fire <-chan time.Time

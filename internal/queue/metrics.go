@@ -22,7 +22,7 @@ type Stats struct {
 	Failed       int64 // events that failed for good after being accepted
 	Dropped      int64 // events Enqueue refused, and those Shutdown's deadline cut off
 	Pending      int64 // events accepted and not yet sent or failed
-	PendingBytes int64 // their encoded size
+	PendingBytes int64 // what the queue holds for them: their JSON and 12 bytes each
 	Batches      int64 // requests that succeeded
 	Retries      int64 // requests sent again after a failure
 }
@@ -83,7 +83,7 @@ func newInstruments(mp metric.MeterProvider, c *counters) (*instruments, error) 
 	dropped := count("mindlytics.queue.events.dropped", "{event}", "Events the queue refused, by reason.")
 	retries := count("mindlytics.queue.retries", "{request}", "Requests sent again after a failure.")
 	pending := gauge("mindlytics.queue.events.pending", "{event}", "Events waiting or in flight.")
-	pendingBytes := gauge("mindlytics.queue.pending.size", "By", "Encoded size of the events waiting or in flight.")
+	pendingBytes := gauge("mindlytics.queue.pending.size", "By", "Bytes held for the events waiting or in flight: their encoded size and a 12-byte record header each.")
 
 	inst := &instruments{outcomeAttrs: map[string]metric.RecordOption{}}
 	var err error

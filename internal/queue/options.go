@@ -26,8 +26,8 @@ const (
 	DefaultFlushInterval = time.Second
 	// DefaultMaxQueueEvents bounds the events waiting or in flight.
 	DefaultMaxQueueEvents = 100_000
-	// DefaultMaxQueueBytes bounds the encoded size of the events waiting or
-	// in flight.
+	// DefaultMaxQueueBytes bounds the bytes held for the events waiting or
+	// in flight (see [WithMaxQueueBytes]).
 	DefaultMaxQueueBytes = 64 << 20
 	// DefaultConcurrency is the number of lanes sending at the same time.
 	DefaultConcurrency = 4
@@ -157,8 +157,11 @@ func WithMaxQueueEvents(n int) Option {
 	return optionFunc(func(c *config) { c.maxQueueEvents = n })
 }
 
-// WithMaxQueueBytes bounds the encoded size of the events waiting or in
+// WithMaxQueueBytes bounds the bytes held for the events waiting or in
 // flight (default [DefaultMaxQueueBytes]); past it, new events are dropped.
+// An event counts its JSON and a 12-byte record header: what the queue
+// really holds for it, give or take one partly used 64 KiB chunk at each
+// end of each lane.
 func WithMaxQueueBytes(n int64) Option {
 	return optionFunc(func(c *config) { c.maxQueueBytes = n })
 }

@@ -2,7 +2,6 @@ package queue
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -85,7 +84,10 @@ func (q *Queue) Enqueue(ev mindlytics.Event) bool {
 		q.refuse(dropShutdown, &ev, nil)
 		return false
 	}
-	data, err := json.Marshal(ev)
+	buf := encodeBuffers.Get().(*[]byte)
+	defer putEncodeBuffer(buf)
+	data, err := ev.AppendJSON((*buf)[:0])
+	*buf = data
 	if err != nil {
 		q.refuse(dropUnencodable, &ev, fmt.Errorf("encoding event: %w", err))
 		return false
@@ -95,26 +97,54 @@ func (q *Queue) Enqueue(ev mindlytics.Event) bool {
 			len(data), q.cfg.maxBatchBytes))
 		return false
 	}
-	size := int64(len(data))
-	if q.counters.pendingEvents.Add(1) > int64(q.cfg.maxQueueEvents) {
-		q.counters.pendingEvents.Add(-1)
+	size := held(len(data))
+	if !reserve(&q.counters.pendingEvents, 1, int64(q.cfg.maxQueueEvents)) {
 		q.refuse(dropFullEvents, &ev, nil)
 		return false
 	}
-	if q.counters.pendingBytes.Add(size) > q.cfg.maxQueueBytes {
-		q.counters.pendingBytes.Add(-size)
+	if !reserve(&q.counters.pendingBytes, size, q.cfg.maxQueueBytes) {
 		q.counters.pendingEvents.Add(-1)
 		q.refuse(dropFullBytes, &ev, nil)
 		return false
 	}
-	it := item{data: data, sessionID: ev.SessionID, typ: ev.Type, name: ev.Event, at: time.Since(q.epoch)}
-	if !q.laneFor(ev.SessionID).push(it) {
+	if !q.laneFor(ev.SessionID).push(data, int64(time.Since(q.epoch))) {
 		q.counters.pendingBytes.Add(-size)
 		q.counters.pendingEvents.Add(-1)
 		q.refuse(dropShutdown, &ev, nil)
 		return false
 	}
 	return true
+}
+
+// reserve adds n to c unless that would pass limit. Compare-and-swap,
+// not add-then-undo: Stats and the metrics never see the bound exceeded.
+func reserve(c *atomic.Int64, n, limit int64) bool {
+	for {
+		old := c.Load()
+		if old+n > limit {
+			return false
+		}
+		if c.CompareAndSwap(old, old+n) {
+			return true
+		}
+	}
+}
+
+// held is what the queue holds, and its byte bound counts, for an event
+// whose JSON is n bytes: the JSON and its record header in the lane's arena.
+func held(n int) int64 { return int64(n + recordOverhead) }
+
+// encodeBuffers holds the buffers Enqueue encodes into before it copies
+// the event into its lane: encoding outside the lane's lock lets callers
+// encode in parallel.
+var encodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// putEncodeBuffer returns a buffer to the pool unless an unusually large
+// event grew it: the pool should not pin big buffers.
+func putEncodeBuffer(b *[]byte) {
+	if cap(*b) <= 64<<10 {
+		encodeBuffers.Put(b)
+	}
 }
 
 // laneFor picks a session's lane by the FNV-1a hash of its id: stable, so
