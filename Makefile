@@ -88,6 +88,7 @@ FUZZ_TARGETS ?= \
 	./exporter/mindlytics:FuzzAPIError \
 	./exporter/mindlytics:FuzzClientAnswers \
 	./exporter/mindlytics:FuzzLiveFrame \
+	./exporter/mindlytics:FuzzEncodeEvent \
 	exporter/mindlyticsexporter:FuzzPdataView \
 	exporter/mindlyticsexporter:FuzzEventsEncoding \
 	exporter/mindlyticsexporter:FuzzConsumeOTLP \
