@@ -3,10 +3,10 @@
 // otelhttp; B's middleware finds the session in the baggage, so B's spans
 // carry A's ids and B's turn lands in A's session and conversation.
 //
-// Both services run in this one process and share one client, as two
-// services sending to one collector would (the collector's load balancing
-// keeps a session on one instance). Two processes each with an in-process
-// exporter would each start and end the session: see the package docs.
+// Both services run in this one process and share one client. Two
+// processes, each with a client and exporter of its own, work the same: the
+// baggage marks the session as A's, so B's spans say they joined it and B's
+// exporter neither starts nor ends it (see the instrument package docs).
 package main
 
 import (
