@@ -12,6 +12,7 @@ import (
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/instrument"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 func TestMain(m *testing.M) {
@@ -56,11 +57,7 @@ func flushed(t *testing.T, c *instrument.Client, srv *mindlyticstest.Server) []m
 
 // must builds an expected event.
 func must(t *testing.T) func(mindlytics.Event, error) mindlytics.Event {
-	return func(ev mindlytics.Event, err error) mindlytics.Event {
-		t.Helper()
-		require.NoError(t, err)
-		return ev
-	}
+	return testkit.Must[mindlytics.Event](t)
 }
 
 // requireEvents compares events in their wire form, in order.

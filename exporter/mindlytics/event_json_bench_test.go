@@ -4,13 +4,15 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 // BenchmarkEncodeEvent compares, on a realistic "Conversation Turn" event,
 // encoding/json (the baseline: reflection over the struct, what the queue
 // did) with AppendJSON into a reused buffer (what the queue does now).
 func BenchmarkEncodeEvent(b *testing.B) {
-	ev := must(ConversationTurn(Identity{SessionID: "bench-session-1", UserID: "bench-user", Time: time.Now()},
+	ev := testkit.Value(ConversationTurn(Identity{SessionID: "bench-session-1", UserID: "bench-user", Time: time.Now()},
 		"bench-conv-1", Turn{User: "Where is my order #1234? It was due yesterday.",
 			Assistant: "Your order shipped this morning and should arrive on Friday.", Model: "gpt-4o-2024-08-06",
 			PromptTokens: 120, CompletionTokens: 48, Extra: Properties{"provider": "openai", "finish_reason": "stop"}}))

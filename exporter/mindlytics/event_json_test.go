@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 // plainEvent is Event without its methods: json.Marshal of it is the
@@ -47,15 +49,15 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC)
 	id := Identity{SessionID: "s-1", UserID: "u-1", Time: at}
 	built := []Event{
-		must(StartSession(id, Properties{"plan": "pro", "seats": 3})),
-		must(EndSession(id, nil)),
-		must(Identify(id, "u-2", "d-1", Properties{"email": "a@b.c", "vip": true})),
-		must(Alias(id, "u-2", "u-1")),
-		must(Track(id, "c-1", "Clicked <b>", Properties{"x": 1.5, "n": json.Number("12e3")})),
-		must(ConversationTurn(id, "c-1", Turn{User: "hi", Assistant: "hello", Model: "gpt-4o", PromptTokens: 3,
+		testkit.Value(StartSession(id, Properties{"plan": "pro", "seats": 3})),
+		testkit.Value(EndSession(id, nil)),
+		testkit.Value(Identify(id, "u-2", "d-1", Properties{"email": "a@b.c", "vip": true})),
+		testkit.Value(Alias(id, "u-2", "u-1")),
+		testkit.Value(Track(id, "c-1", "Clicked <b>", Properties{"x": 1.5, "n": json.Number("12e3")})),
+		testkit.Value(ConversationTurn(id, "c-1", Turn{User: "hi", Assistant: "hello", Model: "gpt-4o", PromptTokens: 3,
 			CompletionTokens: 4, Cost: 0.000012, Extra: Properties{"z": uint8(7), "a": int32(-1)}})),
-		must(ConversationUsage(id, "c-1", Usage{Cost: 1e21})),
-		must(ConversationFunction(id, "c-1", FunctionCall{Name: "f", Args: `{"a":"<1>"}`, Runtime: time.Second})),
+		testkit.Value(ConversationUsage(id, "c-1", Usage{Cost: 1e21})),
+		testkit.Value(ConversationFunction(id, "c-1", FunctionCall{Name: "f", Args: `{"a":"<1>"}`, Runtime: time.Second})),
 		{}, {Type: "x", Properties: Properties{}},
 	}
 	for _, ev := range built {
@@ -91,13 +93,6 @@ func TestAppendJSONFailsAsEncodingJSON(t *testing.T) {
 		_, got := ev.AppendJSON(nil)
 		assert.Equal(t, want.Error(), got.Error(), "error for %#v", v)
 	}
-}
-
-func must(ev Event, err error) Event {
-	if err != nil {
-		panic(err)
-	}
-	return ev
 }
 
 // randomEvent draws an event of any shape: random fields, random
