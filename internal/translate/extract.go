@@ -227,7 +227,7 @@ func brokenMessages(a Attrs) []ignoredValue {
 		if t == "" || (t[0] != '[' && t[0] != '{') {
 			continue
 		}
-		if _, ok := parseMessages([]byte(t)); !ok {
+		if _, ok := summarizeMessages(t); !ok {
 			out = append(out, ignoredValue{k, "not valid message JSON"})
 		}
 	}
@@ -271,8 +271,8 @@ func finishedForTools(a Attrs) bool {
 func vercelExchange(a Attrs) exchange {
 	var ex exchange
 	if v, ok := a.Get(string(sc.VercelPromptMessagesKey)); ok {
-		msgs, _ := messagesFromValue(v)
-		ex.user = lastUser(msgs)
+		sum, _ := summaryOfValue(v)
+		ex.user = sum.lastUser
 	}
 	ex.assistant = a.Str(string(sc.VercelResponseTextKey))
 	if v, ok := a.Get(string(sc.VercelResponseToolCallsKey)); ok {
@@ -291,10 +291,8 @@ func unwrapMessagesText(text string) string {
 	if t == "" || (t[0] != '[' && t[0] != '{') {
 		return text
 	}
-	if msgs, ok := parseMessages([]byte(t)); ok {
-		if u := lastUser(msgs); u != "" {
-			return u
-		}
+	if sum, ok := summarizeMessages(t); ok && sum.lastUser != "" {
+		return sum.lastUser
 	}
 	return text
 }
@@ -305,15 +303,15 @@ func unwrapMessagesText(text string) string {
 func ioValueExchange(a Attrs) exchange {
 	var ex exchange
 	if v, ok := a.Get(string(sc.InputValueKey)); ok {
-		msgs, text := ioMessages(a, string(sc.InputMimeTypeKey), v)
+		sum, text := ioMessages(a, string(sc.InputMimeTypeKey), v)
 		if ex.user = text; text == "" {
-			ex.user = lastUser(msgs)
+			ex.user = sum.lastUser
 		}
 	}
 	if v, ok := a.Get(string(sc.OutputValueKey)); ok {
-		msgs, text := ioMessages(a, string(sc.OutputMimeTypeKey), v)
+		sum, text := ioMessages(a, string(sc.OutputMimeTypeKey), v)
 		if ex.assistant = text; text == "" {
-			ex.merge(output(msgs))
+			ex.merge(sum.out)
 		}
 	}
 	return ex
@@ -321,11 +319,11 @@ func ioValueExchange(a Attrs) exchange {
 
 // ioMessages reads a value as text when its MIME type says so, else as
 // messages or text.
-func ioMessages(a Attrs, mimeKey string, v Value) ([]message, string) {
+func ioMessages(a Attrs, mimeKey string, v Value) (msgSummary, string) {
 	if a.Str(mimeKey) == "text/plain" && v.Kind() == KindString {
-		return nil, v.Str()
+		return msgSummary{}, v.Str()
 	}
-	return messagesFromValue(v)
+	return summaryOfValue(v)
 }
 
 // traceloopArgs reads OpenLLMetry's entity input: {"args": [...], "kwargs":

@@ -69,14 +69,31 @@ func output(msgs []message) exchange {
 func exchangeFromMessageAttrs(a Attrs) exchange {
 	var e exchange
 	if v, ok := a.Get(string(sc.GenAIInputMessagesKey)); ok {
-		msgs, _ := messagesFromValue(v)
-		e.user = lastUser(msgs)
+		sum, _ := summaryOfValue(v)
+		e.user = sum.lastUser
 	}
 	if v, ok := a.Get(string(sc.GenAIOutputMessagesKey)); ok {
-		msgs, _ := messagesFromValue(v)
-		e.merge(output(msgs))
+		sum, _ := summaryOfValue(v)
+		e.merge(sum.out)
 	}
 	return e
+}
+
+// summaryOfValue is [messagesFromValue] summarized: JSON strings, the
+// common case, go through the scanner (summarizeMessages), structured
+// values through the full decode.
+func summaryOfValue(v Value) (sum msgSummary, text string) {
+	if v.Kind() == KindString {
+		s := v.Str()
+		if t := strings.TrimSpace(s); t != "" && (t[0] == '[' || t[0] == '{') {
+			if sum, ok := summarizeMessages(t); ok {
+				return sum, ""
+			}
+		}
+		return msgSummary{}, s
+	}
+	msgs, text := messagesFromValue(v)
+	return summarize(msgs), text
 }
 
 // messagesFromValue reads the messages a value holds: a JSON string, a
@@ -254,8 +271,7 @@ func appendText(text, s string) string {
 // gen_ai.content.prompt (gen_ai.prompt) and gen_ai.content.completion
 // (gen_ai.completion). Any of them may carry gen_ai.event.content instead.
 func exchangeFromEvents(evs Events) exchange {
-	var e exchange
-	var outputs []message
+	var e, out exchange // out: what output() reads of the outputs, in order
 	for i := 0; i < evs.Len(); i++ {
 		ev := evs.At(i)
 		switch ev.Name {
@@ -264,18 +280,19 @@ func exchangeFromEvents(evs Events) exchange {
 				e.user = m.text // the last one wins
 			}
 		case sc.GenAIChoiceEvent:
-			outputs = append(outputs, eventMessage(ev.Attrs, sc.EventMessageKey, sc.EventContentKey, sc.GenAIEventContentKey))
+			m := eventMessage(ev.Attrs, sc.EventMessageKey, sc.EventContentKey, sc.GenAIEventContentKey)
+			out.merge(exchange{assistant: m.text, toolCalls: m.toolCalls}) // role "": an output
 		case sc.GenAIContentPromptEvent:
 			if u := eventPrompt(ev.Attrs); u != "" {
 				e.user = u
 			}
 		case sc.GenAIContentCompletionEvent:
 			if v, ok := ev.Attrs.Get(string(sc.GenAICompletionKey)); ok {
-				outputs = append(outputs, completionMessages(v)...)
+				out.merge(completionOutput(v))
 			}
 		}
 	}
-	e.merge(output(outputs))
+	e.merge(out)
 	return e
 }
 
@@ -287,15 +304,13 @@ func eventMessage(a Attrs, keys ...attribute.Key) message {
 		if !ok {
 			continue
 		}
-		msgs, text := messagesFromValue(v)
+		sum, text := summaryOfValue(v)
 		if text != "" {
 			return message{text: text}
 		}
-		for _, m := range msgs {
-			if m.text != "" || m.toolCalls {
-				m.role = "" // the event's name says who spoke
-				return m
-			}
+		if m := sum.first; m.text != "" || m.toolCalls {
+			m.role = "" // the event's name says who spoke
+			return m
 		}
 	}
 	return message{}
@@ -306,18 +321,18 @@ func eventPrompt(a Attrs) string {
 	if !ok {
 		return ""
 	}
-	msgs, text := messagesFromValue(v)
+	sum, text := summaryOfValue(v)
 	if text != "" {
 		return text
 	}
-	return lastUser(msgs)
+	return sum.lastUser
 }
 
-// completionMessages reads a completion: plain text, one message, or a list.
-func completionMessages(v Value) []message {
-	msgs, text := messagesFromValue(v)
+// completionOutput reads a completion: plain text, one message, or a list.
+func completionOutput(v Value) exchange {
+	sum, text := summaryOfValue(v)
 	if text != "" {
-		return []message{{text: text}}
+		return exchange{assistant: text}
 	}
-	return msgs
+	return sum.out
 }

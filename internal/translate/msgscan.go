@@ -1,0 +1,534 @@
+package translate
+
+import (
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+// msgSummary is what a list of messages says, reduced to what the rules
+// read of it: the last user text ([lastUser]), the output ([output]) and
+// the first message with text or tool calls ([eventMessage]).
+type msgSummary struct {
+	lastUser string
+	out      exchange // assistant text and tool calls; user unused
+	first    message
+}
+
+// add folds the next message of the list into s.
+func (s *msgSummary) add(m message) {
+	if m.role == sc.GenAIRoleUser && m.text != "" {
+		s.lastUser = m.text
+	}
+	if m.role == "" || m.role == sc.GenAIRoleAssistant || m.role == "model" {
+		if s.out.assistant == "" {
+			s.out.assistant = m.text
+		}
+		s.out.toolCalls = s.out.toolCalls || m.toolCalls
+	}
+	if s.first.text == "" && !s.first.toolCalls && (m.text != "" || m.toolCalls) {
+		s.first = m
+	}
+}
+
+// summarize is the summary of decoded messages: what lastUser, output and
+// eventMessage read of them.
+func summarize(msgs []message) msgSummary {
+	var s msgSummary
+	for _, m := range msgs {
+		s.add(m)
+	}
+	return s
+}
+
+// summarizeMessages reads message JSON (already trimmed of white space) as
+// [parseMessages] does, ok false when it is not JSON. The scanner reads the
+// common shapes without decoding into structs; on what it leaves to
+// encoding/json (duplicate or case-folded keys, escaped keys, deep nesting)
+// the full decode reads it. FuzzMessageScan compares the two.
+func summarizeMessages(t string) (msgSummary, bool) {
+	sum, ok, bail := scanMessages(t)
+	if !bail {
+		return sum, ok
+	}
+	msgs, ok := parseMessages([]byte(t))
+	return summarize(msgs), ok
+}
+
+// scanMessages is the scanner alone; bail says it left the input to the
+// full decode, and sum and ok mean nothing then.
+func scanMessages(t string) (sum msgSummary, ok, bail bool) {
+	if t == "" || (t[0] != '[' && t[0] != '{') {
+		return sum, false, false
+	}
+	p := msgScanner{s: t}
+	if t[0] == '[' {
+		ok = p.messageList(0, &sum)
+	} else {
+		var top topLists
+		var m message
+		if m, ok = p.message(0, &top); ok {
+			switch {
+			case top.nMessages > 0:
+				sum = top.messages
+			case top.nChoices > 0:
+				sum = top.choices
+			default:
+				sum.add(m)
+			}
+		}
+	}
+	if p.bail {
+		return msgSummary{}, false, true
+	}
+	p.ws()
+	if !ok || p.i != len(p.s) {
+		return msgSummary{}, false, false
+	}
+	return sum, true, false
+}
+
+// maxScanDepth is the nesting the scanner reads itself; deeper input goes
+// to encoding/json, whose own limit (10,000) then applies.
+const maxScanDepth = 200
+
+// msgScanner reads message JSON in one pass: it validates every byte, as
+// encoding/json does before decoding, and keeps only the strings a turn
+// needs, as substrings of the input when they have no escapes.
+type msgScanner struct {
+	s    string
+	i    int
+	bail bool // a shape left to encoding/json
+}
+
+// topLists are the "messages" and "choices" lists of a top-level object.
+type topLists struct {
+	messages, choices   msgSummary
+	nMessages, nChoices int
+}
+
+func (p *msgScanner) ws() {
+	for p.i < len(p.s) {
+		switch p.s[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+// peek returns the next non-space byte, 0 at the end.
+func (p *msgScanner) peek() byte {
+	p.ws()
+	if p.i < len(p.s) {
+		return p.s[p.i]
+	}
+	return 0
+}
+
+// The fields of the two object shapes, in the order of their bits.
+var (
+	messageFields = []string{"role", "parts", "content", "tool_calls", "function_call", "message", "messages", "choices"}
+	partFields    = []string{"type", "content", "text"}
+)
+
+const (
+	mRole = iota
+	mParts
+	mContent
+	mToolCalls
+	mFunctionCall
+	mMessage
+	mMessages
+	mChoices
+)
+
+const (
+	pType = iota
+	pContent
+	pText
+)
+
+// object reads an object whose fields are names (messageFields or
+// partFields), calling field with each known field's index and skipping
+// the others. It bails on what encoding/json would match in another way:
+// a key with escapes, a key that matches a field only case-insensitively,
+// or a field given twice (the last one wins there, partly merged).
+func (p *msgScanner) object(depth int, names []string, field func(f int) bool) bool {
+	if depth > maxScanDepth {
+		p.bail = true
+		return false
+	}
+	p.i++ // '{'
+	if p.peek() == '}' {
+		p.i++
+		return true
+	}
+	var seen uint
+	for {
+		if p.peek() != '"' {
+			return false
+		}
+		key, esc, ok := p.str()
+		if !ok {
+			return false
+		}
+		if p.peek() != ':' {
+			return false
+		}
+		p.i++
+		f := -1
+		if esc {
+			p.bail = true
+			return false
+		}
+		for j, n := range names {
+			if key == n {
+				f = j
+				break
+			}
+			if strings.EqualFold(key, n) {
+				p.bail = true
+				return false
+			}
+		}
+		if f >= 0 {
+			if seen&(1<<f) != 0 {
+				p.bail = true
+				return false
+			}
+			seen |= 1 << f
+			if !field(f) {
+				return false
+			}
+		} else if !p.skip(depth + 1) {
+			return false
+		}
+		switch p.peek() {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// message reads one message object (p at '{') and reduces it as
+// jsonMessage.reduce does. top, for the top-level object only, collects
+// its "messages" and "choices" lists.
+func (p *msgScanner) message(depth int, top *topLists) (message, bool) {
+	var (
+		role                   string
+		partsText, contentText string
+		contentPartsText       string
+		tools                  bool
+		inner                  *message
+		innerMsg               message
+	)
+	ok := p.object(depth, messageFields, func(f int) bool {
+		switch f {
+		case mRole:
+			if p.peek() == '"' {
+				s, ok := p.strValue()
+				role = s
+				return ok
+			}
+		case mParts:
+			t, tc, ok := p.parts(depth + 1)
+			partsText, tools = t, tools || tc
+			return ok
+		case mContent:
+			switch p.peek() {
+			case '"':
+				s, ok := p.strValue()
+				contentText = s
+				return ok
+			case '[':
+				t, tc, ok := p.parts(depth + 1)
+				contentPartsText, tools = t, tools || tc
+				return ok
+			}
+		case mToolCalls:
+			if p.peek() == '[' {
+				n, ok := p.countElements(depth + 1)
+				tools = tools || n > 0
+				return ok
+			}
+		case mFunctionCall:
+			if p.peek() != 'n' { // anything but null makes the pointer
+				tools = true
+			}
+		case mMessage:
+			switch p.peek() {
+			case '{':
+				m, ok := p.message(depth+1, nil)
+				innerMsg, inner = m, &innerMsg
+				return ok
+			case 'n':
+			default: // a value of another type still makes an empty message
+				inner = &innerMsg
+			}
+		case mMessages, mChoices:
+			if top != nil && p.peek() == '[' {
+				if f == mMessages {
+					return p.list(depth+1, &top.messages, &top.nMessages)
+				}
+				return p.list(depth+1, &top.choices, &top.nChoices)
+			}
+		}
+		return p.skip(depth + 1)
+	})
+	if !ok {
+		return message{}, false
+	}
+	if inner != nil {
+		return *inner, true
+	}
+	text := partsText
+	if contentText != "" {
+		text = appendText(text, contentText)
+	}
+	if contentPartsText != "" {
+		text = appendText(text, contentPartsText)
+	}
+	return message{role: role, text: text, toolCalls: tools}, true
+}
+
+// messageList reads a list of messages (p at '[') into sum.
+func (p *msgScanner) messageList(depth int, sum *msgSummary) bool {
+	var n int
+	return p.list(depth, sum, &n)
+}
+
+// list reads a list of messages (p at '['), counting its elements: values
+// that are not objects are empty messages, as encoding/json leaves them.
+func (p *msgScanner) list(depth int, sum *msgSummary, n *int) bool {
+	return p.elements(depth, func() bool {
+		*n++
+		if p.peek() == '{' {
+			m, ok := p.message(depth+1, nil)
+			sum.add(m)
+			return ok
+		}
+		return p.skip(depth + 1)
+	})
+}
+
+// parts reads a list of parts (p at '[' or at a value of another type,
+// which has none) as readParts does: the joined text and whether a part
+// calls a tool.
+func (p *msgScanner) parts(depth int) (text string, tools, ok bool) {
+	if p.peek() != '[' {
+		return "", false, p.skip(depth)
+	}
+	ok = p.elements(depth, func() bool {
+		if p.peek() != '{' {
+			return p.skip(depth + 1)
+		}
+		var typ, content, txt string
+		ok := p.object(depth+1, partFields, func(f int) bool {
+			if p.peek() == '"' {
+				s, ok := p.strValue()
+				switch f {
+				case pType:
+					typ = s
+				case pContent:
+					content = s
+				case pText:
+					txt = s
+				}
+				return ok
+			}
+			return p.skip(depth + 2)
+		})
+		switch typ {
+		case sc.GenAIPartText, "", "input_text", "output_text":
+			if content != "" {
+				text = appendText(text, content)
+			} else if txt != "" {
+				text = appendText(text, txt)
+			}
+		case sc.GenAIPartToolCall, "tool_use", "function_call":
+			tools = true
+		}
+		return ok
+	})
+	return text, tools, ok
+}
+
+// countElements reads a list (p at '[') and returns its length.
+func (p *msgScanner) countElements(depth int) (int, bool) {
+	n := 0
+	ok := p.elements(depth, func() bool { n++; return p.skip(depth + 1) })
+	return n, ok
+}
+
+// elements reads a list (p at '['), calling el at the start of each value.
+func (p *msgScanner) elements(depth int, el func() bool) bool {
+	if depth > maxScanDepth {
+		p.bail = true
+		return false
+	}
+	p.i++ // '['
+	if p.peek() == ']' {
+		p.i++
+		return true
+	}
+	for {
+		p.ws()
+		if !el() {
+			return false
+		}
+		switch p.peek() {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// skip validates and passes over any value.
+func (p *msgScanner) skip(depth int) bool {
+	switch c := p.peek(); {
+	case c == '{':
+		return p.object(depth, nil, nil)
+	case c == '[':
+		return p.elements(depth, func() bool { return p.skip(depth + 1) })
+	case c == '"':
+		_, _, ok := p.str()
+		return ok
+	case c == 't':
+		return p.literal("true")
+	case c == 'f':
+		return p.literal("false")
+	case c == 'n':
+		return p.literal("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	}
+	return false
+}
+
+func (p *msgScanner) literal(lit string) bool {
+	if !strings.HasPrefix(p.s[p.i:], lit) {
+		return false
+	}
+	p.i += len(lit)
+	return true
+}
+
+// number passes over a number of JSON's grammar.
+func (p *msgScanner) number() bool {
+	s, i := p.s, p.i
+	if s[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i - j
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	p.i = i
+	return true
+}
+
+// str passes over a string (p at '"') and returns its raw content; esc
+// says it has escapes (or bytes that are not ASCII), so that its value must
+// be decoded.
+func (p *msgScanner) str() (raw string, esc, ok bool) {
+	s := p.s
+	start := p.i + 1
+	for i := start; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			p.i = i + 1
+			return s[start:i], esc, true
+		case c < 0x20:
+			return "", false, false
+		case c == '\\':
+			esc = true
+			i++
+			if i >= len(s) {
+				return "", false, false
+			}
+			switch s[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(s) || !isHex4(s[i+1:i+5]) {
+					return "", false, false
+				}
+				i += 4
+			default:
+				return "", false, false
+			}
+		case c >= utf8.RuneSelf:
+			esc = true
+		}
+	}
+	return "", false, false
+}
+
+func isHex4(s string) bool {
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// strValue reads a string (p at '"') and returns its value: a substring of
+// the input when it needs no decoding (no escapes, valid UTF-8), else what
+// encoding/json makes of it (invalid UTF-8 and lone surrogates as U+FFFD).
+func (p *msgScanner) strValue() (string, bool) {
+	start := p.i
+	raw, esc, ok := p.str()
+	if !ok {
+		return "", false
+	}
+	if !esc {
+		return raw, true
+	}
+	if !strings.Contains(raw, `\`) && utf8.ValidString(raw) {
+		return raw, true // only non-ASCII text, which is kept as it is
+	}
+	var v string
+	if json.Unmarshal([]byte(p.s[start:p.i]), &v) != nil {
+		return "", false
+	}
+	return v, true
+}

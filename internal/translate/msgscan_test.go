@@ -1,0 +1,65 @@
+package translate
+
+import (
+	"bytes"
+	"testing"
+)
+
+// scanSeeds are message JSON of every shape the tests read, and edges of
+// JSON the scanner must judge as encoding/json does.
+var scanSeeds = []string{
+	inputWeatherJSON, inputAfterToolJSON, outputToolCallJSON, outputRainyJSON,
+	`[{"role":"user","content":[{"type":"text","text":"hello"}]}]`,
+	`[{"role":"assistant","content":null,"tool_calls":[{"id":"1","function":{"name":"f"}}]}]`,
+	`[{"role":"user","content":"plain","tool_calls":"not a list"}]`,
+	`{"choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"text","text":"a"},{"type":"tool_use","name":"f"}]}}]}`,
+	`[{"role":"user","content":[1,{"type":"text","text":"ok"}]}]`,
+	`[{"role":"user",`, `{"unexpected":true}`, `{"messages":[{"role":"user","content":"x"}],"choices":[1]}`,
+	`{"messages":[],"choices":[{"message":5}]}`, `{"role":"assistant","parts":[{"type":"text","content":"a"}],"content":"b"}`,
+	`[{"role":"user","content":[{"type":"text","text":"a"}],"parts":[{"content":"b"}]}]`,
+	`[{"Role":"user","content":"x"}]`, `[{"role":"user","role":"assistant","content":"x"}]`,
+	`[{"r\u006fle":"user","content":"x"}]`, `[{"role":"user","content":"caf\u00e9 \ud800 \n"}]`,
+	"[{\"role\":\"user\",\"content\":\"\xff\xfe\"}]", "[{\"role\":\"user\",\"content\":\"caf\xc3\xa9\"}]",
+	`[{"role":"user","content":"x"}] x`, `[1, 2.5e-3, -0, true, false, null, "s", {}, []]`, `[01]`, `[1.]`, `[-]`,
+	`[{"role":"assistant","function_call":0}]`, `[{"role":"assistant","function_call":null,"tool_calls":[null]}]`,
+	`[{"role":"assistant","message":null,"content":"x"}]`, `[{"message":{"message":{"role":"user","content":"deep"}}}]`,
+	`[{"role":"user","parts":[{"type":"text","content":{"a":1},"text":"t"},{"type":"image","content":"no"}]}]`,
+	`[{"role":"user","content":"a"},{"role":"user","content":""}]`, `{"choices":[]}`, `[]`, `{}`, `[{"role":"user","content":"\x01"}]`,
+	`[{"role":"user","content":"\q"}]`, `[{"role":"user","content":"\u12"}]`, `[{"role":"model","content":"m"},{"role":"tool","content":"t"}]`,
+	`[{"role":"user","content":"x"},]`, `{"role":"user","content":"x",}`, `[{"ſ":"x","K":1}]`, `[{"rolE":"x"}]`,
+}
+
+func TestMessageScanMatchesFullDecode(t *testing.T) {
+	for _, s := range scanSeeds {
+		checkScan(t, s)
+	}
+}
+
+// FuzzMessageScan compares the scanner with the full decode
+// (parseMessages) on arbitrary input: the same validity and the same
+// summary, wherever the scanner does not leave the input to the decode.
+func FuzzMessageScan(f *testing.F) {
+	for _, s := range scanSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkScan)
+}
+
+func checkScan(t *testing.T, s string) {
+	t.Helper()
+	trimmed := string(bytes.TrimSpace([]byte(s)))
+	sum, ok, bail := scanMessages(trimmed)
+	if bail {
+		return
+	}
+	msgs, wantOK := parseMessages([]byte(s))
+	if ok != wantOK {
+		t.Fatalf("%q: scanner ok=%v, decode ok=%v", s, ok, wantOK)
+	}
+	if want := summarize(msgs); ok && sum != want {
+		t.Fatalf("%q: scanner %+v, decode %+v", s, sum, want)
+	}
+	if got, gotOK := summarizeMessages(trimmed); gotOK != wantOK || (ok && got != summarize(msgs)) {
+		t.Fatalf("%q: summarizeMessages %+v %v", s, got, gotOK)
+	}
+}
