@@ -79,8 +79,7 @@ func (t *Translator) resourceField(s *Span, f int) string {
 
 // traceGroup is the spans of one trace within a batch.
 type traceGroup struct {
-	spans []int
-	byID  map[trace.SpanID]int // built when a span needs its ancestors
+	n int // the trace's spans in the batch
 	// first holds each field from the earliest-starting span of the trace
 	// that carries it on its own attributes: the trace's identity.
 	first      identity
@@ -89,23 +88,35 @@ type traceGroup struct {
 }
 
 // batchIdentities is the identity each span of a batch carries itself and the
-// batch's spans grouped by trace.
+// batch's spans grouped by trace. The groups live in one slice, and the
+// spans are found by id through one map for the batch, built when a span
+// first needs its ancestors: a few allocations per batch, not per trace.
 type batchIdentities struct {
 	own    []identity
-	traces map[trace.TraceID]*traceGroup
+	traces map[trace.TraceID]int // index in groups
+	groups []traceGroup
+	byID   map[spanKey]int // span (of its trace) → index in the batch
 }
 
+// group returns the trace group of span s.
+func (b *batchIdentities) group(s *Span) *traceGroup { return &b.groups[b.traces[s.traceID]] }
+
 func (t *Translator) collectIdentities(spans []Span) batchIdentities {
-	b := batchIdentities{own: make([]identity, len(spans)), traces: make(map[trace.TraceID]*traceGroup)}
+	b := batchIdentities{own: make([]identity, len(spans)), traces: make(map[trace.TraceID]int)}
 	for i := range spans {
 		s := &spans[i]
 		b.own[i] = t.ownIdentity(s)
-		g := b.traces[s.traceID]
-		if g == nil {
-			g = &traceGroup{}
-			b.traces[s.traceID] = g
+		gi, ok := b.traces[s.traceID]
+		if !ok {
+			if b.groups == nil {
+				b.groups = make([]traceGroup, 0, len(spans))
+			}
+			gi = len(b.groups)
+			b.groups = append(b.groups, traceGroup{})
+			b.traces[s.traceID] = gi
 		}
-		g.spans = append(g.spans, i)
+		g := &b.groups[gi]
+		g.n++
 		for f, v := range b.own[i] {
 			if v != "" && (g.first[f] == "" || s.start.Before(g.firstAt[f])) {
 				g.first[f], g.firstAt[f] = v, s.start
@@ -120,23 +131,24 @@ const maxAncestry = 256
 
 // ancestorField returns field f from the nearest ancestor of span i in the
 // batch that carries it.
-func (g *traceGroup) ancestorField(spans []Span, own []identity, i, f int) string {
-	if len(g.spans) < 2 {
+func (b *batchIdentities) ancestorField(spans []Span, i, f int) string {
+	s := &spans[i]
+	if b.group(s).n < 2 {
 		return ""
 	}
-	if g.byID == nil {
-		g.byID = make(map[trace.SpanID]int, len(g.spans))
-		for _, j := range g.spans {
-			g.byID[spans[j].spanID] = j
+	if b.byID == nil {
+		b.byID = make(map[spanKey]int, len(spans))
+		for j := range spans { // in batch order: the last of repeated ids wins
+			b.byID[spanKey{spans[j].traceID, spans[j].spanID}] = j
 		}
 	}
-	parent := spans[i].parentID
+	parent := s.parentID
 	for range maxAncestry {
-		j, ok := g.byID[parent]
+		j, ok := b.byID[spanKey{s.traceID, parent}]
 		if !ok || !parent.IsValid() {
 			return ""
 		}
-		if v := own[j][f]; v != "" {
+		if v := b.own[j][f]; v != "" {
 			return v
 		}
 		parent = spans[j].parentID
@@ -151,14 +163,14 @@ func (g *traceGroup) ancestorField(spans []Span, own []identity, i, f int) strin
 func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.Time) (identity, error) {
 	s := &spans[i]
 	id := b.own[i]
-	g := b.traces[s.traceID]
+	g := b.group(s)
 	var cached identity
 	cacheRead := false
 	for f := range nFields {
 		if id[f] != "" {
 			continue
 		}
-		if v := g.ancestorField(spans, b.own, i, f); v != "" {
+		if v := b.ancestorField(spans, i, f); v != "" {
 			id[f] = v
 			continue
 		}
@@ -199,7 +211,7 @@ func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.T
 // spans still to come. Callers hold t.mu.
 func (t *Translator) remember(spans []Span, b *batchIdentities, now time.Time) {
 	for i := range spans { // in batch order, so that eviction is deterministic
-		g := b.traces[spans[i].traceID]
+		g := b.group(&spans[i])
 		if !g.remembered && !g.first.empty() {
 			t.traces.put(spans[i].traceID, g.first, now)
 		}
