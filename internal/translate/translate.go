@@ -23,6 +23,7 @@ type Translator struct {
 	traces    *traceCache
 	turns     turnSpans
 	pending   []mindlytics.Event // scratch space of apply
+	order     []int32            // scratch space of translate: the records in event order
 }
 
 // New returns a Translator configured by [DefaultConfig] changed by opts,
@@ -100,17 +101,18 @@ func (t *Translator) translate(spans []Span, origins *[]int) (events []mindlytic
 	if len(kept) == 0 {
 		return nil, errs
 	}
-	sortRecords(kept)
+	t.order = sortRecords(kept, t.order[:0])
 	events = make([]mindlytics.Event, 0, len(kept)+2)
-	for i := range kept {
+	for _, k := range t.order {
+		r := &kept[k]
 		var err error
-		if events, err = t.apply(&kept[i], now, events); err != nil {
-			errs = append(errs, newSpanError(&spans[kept[i].span], err))
-		} else if kept[i].kind == sc.EventTurn {
-			s := &spans[kept[i].span]
+		if events, err = t.apply(r, now, events); err != nil {
+			errs = append(errs, newSpanError(&spans[r.span], err))
+		} else if r.kind == sc.EventTurn {
+			s := &spans[r.span]
 			t.turns.add(spanKey{s.traceID, s.spanID})
 		}
-		noteOrigins(origins, len(events), kept[i].span)
+		noteOrigins(origins, len(events), r.span)
 	}
 	return events, errs
 }
@@ -130,10 +132,16 @@ func rank(k sc.EventKind) int {
 	return 2
 }
 
-// sortRecords orders a batch by event time (then rank, then span start);
-// the sort is stable, so ties keep the batch's order.
-func sortRecords(recs []record) {
-	slices.SortStableFunc(recs, func(a, b record) int {
+// sortRecords appends to order the indexes of recs in the order of their
+// events: by event time, then rank, then span start; the sort is stable, so
+// ties keep the batch's order. The records stay where they are: they are
+// large, and moving them cost more than the rest of the sort.
+func sortRecords(recs []record, order []int32) []int32 {
+	for i := range recs {
+		order = append(order, int32(i))
+	}
+	slices.SortStableFunc(order, func(i, j int32) int {
+		a, b := &recs[i], &recs[j]
 		if c := a.at.Compare(b.at); c != 0 {
 			return c
 		}
@@ -142,6 +150,7 @@ func sortRecords(recs []record) {
 		}
 		return a.begin.Compare(b.begin)
 	})
+	return order
 }
 
 // Expire ends the conversations and sessions that have seen no span for
