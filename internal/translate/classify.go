@@ -21,11 +21,11 @@ const (
 // classify applies the classification rule (see Classification in doc.go). Tools and wrappers are decided
 // before model calls, because wrappers often repeat their children's model
 // and token counts, and counting them again would double the cost.
-func classify(a Attrs) class {
-	op := a.Str(string(sc.OperationNameKey))
-	oi := a.Str(string(sc.OpenInferenceSpanKindKey))
-	tl := a.Str(string(sc.TraceloopSpanKindKey))
-	vc := a.Str(string(sc.VercelOperationIDKey))
+func classify(a *attrView) class {
+	op := a.str(operationNameVK)
+	oi := a.str(oiSpanKindVK)
+	tl := a.str(tlSpanKindVK)
+	vc := a.str(vercelOperationVK)
 	switch {
 	case op == sc.GenAIOperationExecuteTool,
 		strings.EqualFold(oi, sc.OpenInferenceKindTool),
@@ -45,10 +45,10 @@ func classify(a Attrs) class {
 		slices.Contains(sc.VercelModelOperations, vc):
 		return classModel
 	}
-	if rt := a.Str(string(sc.LLMRequestTypeKey)); rt == sc.LLMRequestTypeChat || rt == sc.LLMRequestTypeCompletion {
+	if rt := a.str(llmRequestTypeVK); rt == sc.LLMRequestTypeChat || rt == sc.LLMRequestTypeCompletion {
 		return classModel
 	}
-	if a.Str(string(sc.TurnUserKey)) != "" && a.Str(string(sc.TurnAssistantKey)) != "" {
+	if a.str(turnUserVK) != "" && a.str(turnAssistantVK) != "" {
 		return classModel // our turn keys without mindlytics.event
 	}
 	// Spans from before gen_ai.operation.name: a model with token counts, or
@@ -59,9 +59,19 @@ func classify(a Attrs) class {
 	return classNone
 }
 
-func provider(a Attrs) string {
-	return firstStr(a, string(sc.GenAIProviderNameKey), string(sc.GenAISystemKey))
-}
+func provider(a *attrView) string { return a.firstStr(providerVKs) }
+
+// The keys classification reads, in the attribute view.
+var (
+	operationNameVK   = registerKey(string(sc.OperationNameKey))
+	oiSpanKindVK      = registerKey(string(sc.OpenInferenceSpanKindKey))
+	tlSpanKindVK      = registerKey(string(sc.TraceloopSpanKindKey))
+	vercelOperationVK = registerKey(string(sc.VercelOperationIDKey))
+	llmRequestTypeVK  = registerKey(string(sc.LLMRequestTypeKey))
+	turnUserVK        = registerKey(string(sc.TurnUserKey))
+	turnAssistantVK   = registerKey(string(sc.TurnAssistantKey))
+	providerVKs       = registerKeys(string(sc.GenAIProviderNameKey), string(sc.GenAISystemKey))
+)
 
 func firstStr(a Attrs, keys ...string) string {
 	for _, k := range keys {

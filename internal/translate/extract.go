@@ -48,37 +48,59 @@ type record struct {
 
 // extract classifies a span and reads what its event needs. ok is false for
 // spans that make no event.
-func (t *Translator) extract(s *Span, i int) (r record, ok bool, err error) {
+// a is the view of the span's attributes.
+func (t *Translator) extract(s *Span, i int, a *attrView) (r record, ok bool, err error) {
 	r = record{span: i, at: s.endOrStart(), begin: s.start}
-	a := s.attrs
-	if v, ok := a.Get(string(sc.SessionJoinedKey)); ok {
+	if v, ok := a.get(sessionJoinedVK); ok {
 		r.joined, _ = v.Bool()
 	}
-	if v, found := a.Get(string(sc.MindlyticsEventKey)); found {
+	if v, found := a.get(mindlyticsEventVK); found {
 		r.kind = sc.EventKind(v.AsString())
 		if !r.kind.Valid() {
 			return r, false, fmt.Errorf("unknown %s value %q", sc.MindlyticsEventKey, truncate(string(r.kind), 100))
 		}
-		return t.extractExplicit(s, r)
+		return t.extractExplicit(s, r, a)
 	}
 	switch classify(a) {
 	case classTool:
 		r.kind = sc.EventFunction
-		return t.extractFunction(s, r)
+		return t.extractFunction(s, r, a)
 	case classModel:
-		return t.extractModelCall(s, r, "")
+		return t.extractModelCall(s, r, "", a)
 	case classTurn:
-		return t.extractTurnScope(s, r)
+		return t.extractTurnScope(s, r, a)
 	}
 	return r, false, nil
 }
 
+// The keys extract reads, in the attribute view.
+var (
+	sessionJoinedVK   = registerKey(string(sc.SessionJoinedKey))
+	mindlyticsEventVK = registerKey(string(sc.MindlyticsEventKey))
+	inTurnVK          = registerKey(string(sc.InTurnKey))
+	messageVKs        = registerKeys(messageKeys...)
+	finishReasonsVK   = registerKey(string(sc.GenAIResponseFinishReasonsKey))
+	vercelFinishVK    = registerKey("ai.response.finishReason")
+	vercelTextVK      = registerKey(string(sc.VercelResponseTextKey))
+	vercelToolCallsVK = registerKey(string(sc.VercelResponseToolCallsKey))
+	inputValueVK      = registerKey(string(sc.InputValueKey))
+	outputValueVK     = registerKey(string(sc.OutputValueKey))
+	inputMimeVK       = registerKey(string(sc.InputMimeTypeKey))
+	outputMimeVK      = registerKey(string(sc.OutputMimeTypeKey))
+	toolNameVKs       = registerKeys(string(sc.ToolNameKey), string(sc.OpenInferenceToolNameKey),
+		string(sc.TraceloopEntityNameKey), string(sc.VercelToolCallNameKey))
+	toolArgsVKs   = registerKeys(string(sc.ToolCallArgumentsKey), string(sc.InputValueKey), string(sc.VercelToolCallArgsKey))
+	toolInputVK   = registerKey(string(sc.TraceloopEntityInputKey))
+	toolResultVKs = registerKeys(string(sc.ToolCallResultKey), string(sc.OutputValueKey), string(sc.TraceloopEntityOutputKey),
+		string(sc.VercelToolCallResultKey))
+)
+
 // extractTurnScope reads a conversation turn span around model calls
 // (handle_conversation_turn): a turn from its messages, without usage of
 // its own, since the model calls under it carry the usage.
-func (t *Translator) extractTurnScope(s *Span, r record) (record, bool, error) {
+func (t *Translator) extractTurnScope(s *Span, r record, a *attrView) (record, bool, error) {
 	scan := t.scanAttrs(s.attrs)
-	ex := t.exchangeOf(s, &scan)
+	ex := t.exchangeOf(s, &scan, a)
 	if !ex.complete() {
 		return r, false, nil
 	}
@@ -87,13 +109,13 @@ func (t *Translator) extractTurnScope(s *Span, r record) (record, bool, error) {
 	return r, true, nil
 }
 
-func (t *Translator) extractExplicit(s *Span, r record) (record, bool, error) {
+func (t *Translator) extractExplicit(s *Span, r record, a *attrView) (record, bool, error) {
 	r.explicit = true
 	switch r.kind {
 	case sc.EventTurn, sc.EventUsage:
-		return t.extractModelCall(s, r, r.kind)
+		return t.extractModelCall(s, r, r.kind, a)
 	case sc.EventFunction:
-		return t.extractFunction(s, r)
+		return t.extractFunction(s, r, a)
 	}
 	scan := t.scanAttrs(s.attrs)
 	r.props, r.attrs, r.traits = scan.props, scan.attrs, scan.traits
@@ -119,15 +141,15 @@ func (t *Translator) extractExplicit(s *Span, r record) (record, bool, error) {
 // count: tokens of a known model, or a cost. explicit is the kind
 // mindlytics.event asked for, if any. Cache and reasoning token counts go
 // along as extra properties.
-func (t *Translator) extractModelCall(s *Span, r record, explicit sc.EventKind) (record, bool, error) {
-	u := usageOf(s.attrs)
+func (t *Translator) extractModelCall(s *Span, r record, explicit sc.EventKind, a *attrView) (record, bool, error) {
+	u := usageOf(a)
 	r.u = u
-	r.ignored = append(u.ignored, brokenMessages(s.attrs)...)
+	r.ignored = append(u.ignored, brokenMessages(a)...)
 	scan := t.scanAttrs(s.attrs)
-	ex := t.exchangeOf(s, &scan)
+	ex := t.exchangeOf(s, &scan, a)
 	failed := s.statusCode == codes.Error
 	inTurn := false
-	if v, ok := s.attrs.Get(string(sc.InTurnKey)); ok {
+	if v, ok := a.get(inTurnVK); ok {
 		inTurn, _ = v.Bool()
 	}
 	isTurn := ex.complete() && !ex.toolCalls && !failed && !inTurn
@@ -186,13 +208,12 @@ func withDetails(props mindlytics.Properties, u usageInfo) mindlytics.Properties
 // our keys, the GenAI message attributes, the deprecated message events,
 // OpenLLMetry's and OpenInference's indexed attributes, and OpenInference's
 // input.value / output.value.
-func (t *Translator) exchangeOf(s *Span, scan *scan) exchange {
-	a := s.attrs
-	ex := exchange{user: a.Str(string(sc.TurnUserKey)), assistant: a.Str(string(sc.TurnAssistantKey))}
+func (t *Translator) exchangeOf(s *Span, scan *scan, a *attrView) exchange {
+	ex := exchange{user: a.str(turnUserVK), assistant: a.str(turnAssistantVK)}
 	for step := 0; step < 6 && !ex.complete(); step++ {
 		switch step {
 		case 0:
-			ex.merge(exchangeFromMessageAttrs(a))
+			ex.merge(messageAttrsExchange(a))
 		case 1:
 			ex.merge(exchangeFromEvents(s.events))
 		case 2:
@@ -216,18 +237,10 @@ var messageKeys = []string{string(sc.GenAIInputMessagesKey), string(sc.GenAIOutp
 // brokenMessages reports message attributes that look like JSON and do not
 // parse: without them a turn may come out as usage, and the user should
 // know why.
-func brokenMessages(a Attrs) []ignoredValue {
+func brokenMessages(a *attrView) []ignoredValue {
 	var out []ignoredValue
-	for _, k := range messageKeys {
-		v, ok := a.Get(k)
-		if !ok || v.Kind() != KindString {
-			continue
-		}
-		t := strings.TrimSpace(v.Str())
-		if t == "" || (t[0] != '[' && t[0] != '{') {
-			continue
-		}
-		if _, ok := summarizeMessages(t); !ok {
+	for i, k := range messageKeys {
+		if a.messages(i).broken {
 			out = append(out, ignoredValue{k, "not valid message JSON"})
 		}
 	}
@@ -242,8 +255,8 @@ var toolFinishReasons = map[string]bool{"tool_calls": true, "tool_call": true, "
 // JSON) and the Vercel AI SDK's ai.response.finishReason: a call that
 // stopped to call tools is usage, not a turn, even when its output messages
 // say nothing of the calls.
-func finishedForTools(a Attrs) bool {
-	if v, ok := a.Get(string(sc.GenAIResponseFinishReasonsKey)); ok {
+func finishedForTools(a *attrView) bool {
+	if v, ok := a.get(finishReasonsVK); ok {
 		var reasons []string
 		switch raw := v.Raw().(type) {
 		case []any:
@@ -263,19 +276,18 @@ func finishedForTools(a Attrs) bool {
 			}
 		}
 	}
-	return toolFinishReasons[a.Str("ai.response.finishReason")]
+	return toolFinishReasons[a.str(vercelFinishVK)]
 }
 
 // vercelExchange reads the Vercel AI SDK's step attributes: ai.prompt.messages
 // (the step's input), ai.response.text and ai.response.toolCalls.
-func vercelExchange(a Attrs) exchange {
+func vercelExchange(a *attrView) exchange {
 	var ex exchange
-	if v, ok := a.Get(string(sc.VercelPromptMessagesKey)); ok {
-		sum, _ := summaryOfValue(v)
-		ex.user = sum.lastUser
+	if m := a.messages(vercelPromptMsgs); m.set {
+		ex.user = m.sum.lastUser
 	}
-	ex.assistant = a.Str(string(sc.VercelResponseTextKey))
-	if v, ok := a.Get(string(sc.VercelResponseToolCallsKey)); ok {
+	ex.assistant = a.str(vercelTextVK)
+	if v, ok := a.get(vercelToolCallsVK); ok {
 		s := strings.TrimSpace(v.AsString())
 		ex.toolCalls = s != "" && s != "[]" && s != "null"
 	}
@@ -300,16 +312,16 @@ func unwrapMessagesText(text string) string {
 // ioValueExchange reads OpenInference's input.value and output.value: plain
 // text, or JSON holding messages ({"messages": […]}, [{role, content}],
 // {"choices": [{message}]}, {role, content: [parts]}).
-func ioValueExchange(a Attrs) exchange {
+func ioValueExchange(a *attrView) exchange {
 	var ex exchange
-	if v, ok := a.Get(string(sc.InputValueKey)); ok {
-		sum, text := ioMessages(a, string(sc.InputMimeTypeKey), v)
+	if v, ok := a.get(inputValueVK); ok {
+		sum, text := ioMessages(a, inputMimeVK, v)
 		if ex.user = text; text == "" {
 			ex.user = sum.lastUser
 		}
 	}
-	if v, ok := a.Get(string(sc.OutputValueKey)); ok {
-		sum, text := ioMessages(a, string(sc.OutputMimeTypeKey), v)
+	if v, ok := a.get(outputValueVK); ok {
+		sum, text := ioMessages(a, outputMimeVK, v)
 		if ex.assistant = text; text == "" {
 			ex.merge(sum.out)
 		}
@@ -319,8 +331,8 @@ func ioValueExchange(a Attrs) exchange {
 
 // ioMessages reads a value as text when its MIME type says so, else as
 // messages or text.
-func ioMessages(a Attrs, mimeKey string, v Value) (msgSummary, string) {
-	if a.Str(mimeKey) == "text/plain" && v.Kind() == KindString {
+func ioMessages(a *attrView, mimeKey viewKey, v Value) (msgSummary, string) {
+	if a.str(mimeKey) == "text/plain" && v.Kind() == KindString {
 		return msgSummary{}, v.Str()
 	}
 	return summaryOfValue(v)
@@ -342,26 +354,23 @@ func traceloopArgs(in string) string {
 
 // extractFunction reads a tool call: GenAI keys, then OpenInference's, then
 // OpenLLMetry's; the runtime is the span's duration.
-func (t *Translator) extractFunction(s *Span, r record) (record, bool, error) {
-	a := s.attrs
+func (t *Translator) extractFunction(s *Span, r record, a *attrView) (record, bool, error) {
 	r.kind = sc.EventFunction
-	name := firstStr(a, string(sc.ToolNameKey), string(sc.OpenInferenceToolNameKey), string(sc.TraceloopEntityNameKey),
-		string(sc.VercelToolCallNameKey))
+	name := a.firstStr(toolNameVKs)
 	if name == "" {
 		name = strings.TrimPrefix(s.name, sc.GenAIOperationExecuteTool+" ")
 	}
 	if name == "" {
 		return r, false, errors.New("function call needs a tool name")
 	}
-	scan := t.scanAttrs(a)
+	scan := t.scanAttrs(s.attrs)
 	call := mindlytics.FunctionCall{Name: truncate(name, MaxNameLength), Extra: scan.props}
-	if v, ok := firstValue(a, string(sc.ToolCallArgumentsKey), string(sc.InputValueKey), string(sc.VercelToolCallArgsKey)); ok {
+	if v, ok := a.firstValue(toolArgsVKs); ok {
 		call.Args = t.cut(v.AsString())
-	} else if v, ok := a.Get(string(sc.TraceloopEntityInputKey)); ok {
+	} else if v, ok := a.get(toolInputVK); ok {
 		call.Args = t.cut(traceloopArgs(v.AsString()))
 	}
-	if v, ok := firstValue(a, string(sc.ToolCallResultKey), string(sc.OutputValueKey), string(sc.TraceloopEntityOutputKey),
-		string(sc.VercelToolCallResultKey)); ok {
+	if v, ok := a.firstValue(toolResultVKs); ok {
 		call.Result = t.cut(v.AsString())
 	}
 	if !s.end.IsZero() && s.end.After(s.start) {

@@ -52,16 +52,19 @@ func NoSession() SessionFallback {
 var (
 	conversationKeys = []string{string(sc.ConversationIDKey)}
 	agentKeys        = []string{string(sc.AgentIDKey), string(sc.GenAIAgentNameKey), string(sc.OpenInferenceAgentNameKey)}
+	conversationVKs  = registerKeys(conversationKeys...)
+	agentVKs         = registerKeys(agentKeys...)
 )
 
 // ownIdentity reads the ids on the span's own attributes.
-func (t *Translator) ownIdentity(s *Span) identity {
+// a is the view of the span's attributes.
+func (t *Translator) ownIdentity(a *attrView) identity {
 	var id identity
-	id[fSession] = firstStr(s.attrs, t.cfg.SessionKeys...)
-	id[fUser] = firstStr(s.attrs, t.cfg.UserKeys...)
-	id[fDevice] = firstStr(s.attrs, t.cfg.DeviceKeys...)
-	id[fConversation] = firstStr(s.attrs, conversationKeys...)
-	id[fAgent] = firstStr(s.attrs, agentKeys...)
+	id[fSession] = a.firstStrRef(t.sessionKeys)
+	id[fUser] = a.firstStrRef(t.userKeys)
+	id[fDevice] = a.firstStrRef(t.deviceKeys)
+	id[fConversation] = a.firstStr(conversationVKs)
+	id[fAgent] = a.firstStr(agentVKs)
 	return id
 }
 
@@ -101,11 +104,12 @@ type batchIdentities struct {
 // group returns the trace group of span s.
 func (b *batchIdentities) group(s *Span) *traceGroup { return &b.groups[b.traces[s.traceID]] }
 
-func (t *Translator) collectIdentities(spans []Span) batchIdentities {
+// views are the views of the spans' attributes.
+func (t *Translator) collectIdentities(spans []Span, views []attrView) batchIdentities {
 	b := batchIdentities{own: make([]identity, len(spans)), traces: make(map[trace.TraceID]int)}
 	for i := range spans {
 		s := &spans[i]
-		b.own[i] = t.ownIdentity(s)
+		b.own[i] = t.ownIdentity(&views[i])
 		gi, ok := b.traces[s.traceID]
 		if !ok {
 			if b.groups == nil {

@@ -67,14 +67,25 @@ func output(msgs []message) exchange {
 // exchangeFromMessageAttrs reads gen_ai.input.messages and
 // gen_ai.output.messages, as a JSON string or as a structured value.
 func exchangeFromMessageAttrs(a Attrs) exchange {
+	v := newAttrView(a)
+	return messageAttrsExchange(&v)
+}
+
+// The message keys, by their index in messageKeys (attrView.messages).
+const (
+	inputMsgs = iota
+	outputMsgs
+	vercelPromptMsgs
+)
+
+// messageAttrsExchange is exchangeFromMessageAttrs of a span's view.
+func messageAttrsExchange(a *attrView) exchange {
 	var e exchange
-	if v, ok := a.Get(string(sc.GenAIInputMessagesKey)); ok {
-		sum, _ := summaryOfValue(v)
-		e.user = sum.lastUser
+	if m := a.messages(inputMsgs); m.set {
+		e.user = m.sum.lastUser
 	}
-	if v, ok := a.Get(string(sc.GenAIOutputMessagesKey)); ok {
-		sum, _ := summaryOfValue(v)
-		e.merge(sum.out)
+	if m := a.messages(outputMsgs); m.set {
+		e.merge(m.sum.out)
 	}
 	return e
 }

@@ -190,7 +190,9 @@ func (p *msgScanner) object(depth int, names []string, field func(f int) bool) b
 				f = j
 				break
 			}
-			if strings.EqualFold(key, n) {
+			// The key is ASCII here (no escapes, no other bytes), and
+			// ASCII folds only to ASCII of the same length.
+			if len(key) == len(n) && strings.EqualFold(key, n) {
 				p.bail = true
 				return false
 			}

@@ -23,7 +23,9 @@ type Translator struct {
 	traces    *traceCache
 	turns     turnSpans
 	pending   []mindlytics.Event // scratch space of apply
-	order     []int32            // scratch space of translate: the records in event order
+	// The configured identity keys, as view keys where they are known.
+	sessionKeys, userKeys, deviceKeys []keyRef
+	order                             []int32 // scratch space of translate: the records in event order
 }
 
 // New returns a Translator configured by [DefaultConfig] changed by opts,
@@ -40,9 +42,12 @@ func New(opts ...Option) (*Translator, error) {
 	}
 	cfg = cfg.copyLists()
 	return &Translator{
-		cfg:      cfg,
-		sessions: make(map[string]*session),
-		traces:   newTraceCache(cfg.TraceCacheSize, cfg.TraceCacheTTL),
+		cfg:         cfg,
+		sessionKeys: keyRefs(cfg.SessionKeys),
+		userKeys:    keyRefs(cfg.UserKeys),
+		deviceKeys:  keyRefs(cfg.DeviceKeys),
+		sessions:    make(map[string]*session),
+		traces:      newTraceCache(cfg.TraceCacheSize, cfg.TraceCacheTTL),
 	}, nil
 }
 
@@ -66,8 +71,10 @@ func (t *Translator) translate(spans []Span, origins *[]int) (events []mindlytic
 		return nil, nil
 	}
 	recs := make([]record, 0, len(spans))
+	views := make([]attrView, len(spans)) // each span's attributes, read once
 	for i := range spans {
-		r, ok, err := t.extract(&spans[i], i)
+		views[i] = newAttrView(spans[i].attrs)
+		r, ok, err := t.extract(&spans[i], i, &views[i])
 		for _, iv := range r.ignored {
 			errs = append(errs, newIgnoredValue(&spans[i], iv))
 		}
@@ -82,7 +89,7 @@ func (t *Translator) translate(spans []Span, origins *[]int) (events []mindlytic
 		}
 	}
 	recs = mergeCalls(spans, recs)
-	ids := t.collectIdentities(spans)
+	ids := t.collectIdentities(spans, views)
 
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -58,6 +58,16 @@ var (
 		string(sc.VercelUsageOutputReasoningTokensKey), string(sc.VercelUsageReasoningTokensKey),
 	}
 	costKeys = []string{string(sc.UsageCostKey), string(sc.LLMCostTotalKey)}
+
+	// The same keys in the attribute view.
+	modelVKs          = registerKeys(modelKeys...)
+	inputTokenVKs     = registerKeys(inputTokenKeys...)
+	outputTokenVKs    = registerKeys(outputTokenKeys...)
+	cachedTokenVKs    = registerKeys(cachedTokenKeys...)
+	cacheWriteTokenVK = registerKeys(cacheWriteTokenKeys...)
+	reasoningTokenVKs = registerKeys(reasoningTokenKeys...)
+	costVKs           = registerKeys(costKeys...)
+	responseIDVK      = registerKey(string(sc.GenAIResponseIDKey))
 )
 
 // usageOf reads usage: the response model before the requested one, current
@@ -65,22 +75,23 @@ var (
 // AI SDK's. Input tokens include cached ones, as the GenAI conventions
 // define them; instrumentations that follow them (the Anthropic SDK's
 // included) already add the cache counts in.
-func usageOf(a Attrs) usageInfo {
+func usageOf(a *attrView) usageInfo {
 	var u usageInfo
-	u.model = truncate(firstStr(a, modelKeys...), MaxNameLength)
+	u.model = truncate(a.firstStr(modelVKs), MaxNameLength)
 	var okIn, okOut bool
-	u.in, okIn = u.tokens(a, inputTokenKeys)
-	u.out, okOut = u.tokens(a, outputTokenKeys)
+	u.in, okIn = u.tokens(a, inputTokenVKs)
+	u.out, okOut = u.tokens(a, outputTokenVKs)
 	u.hasTokens = okIn || okOut
-	u.cached = u.tokensOr(a, cachedTokenKeys)
-	u.cacheWrite = u.tokensOr(a, cacheWriteTokenKeys)
-	u.reasoning = u.tokensOr(a, reasoningTokenKeys)
-	u.responseID = a.Str(string(sc.GenAIResponseIDKey))
-	for _, k := range costKeys {
-		v, ok := a.Get(k)
+	u.cached = u.tokensOr(a, cachedTokenVKs)
+	u.cacheWrite = u.tokensOr(a, cacheWriteTokenVK)
+	u.reasoning = u.tokensOr(a, reasoningTokenVKs)
+	u.responseID = a.str(responseIDVK)
+	for _, id := range costVKs {
+		v, ok := a.get(id)
 		if !ok {
 			continue
 		}
+		k := viewKeyNames[id]
 		f, ok := v.Float()
 		switch {
 		case !ok || f != f || f < 0 || f >= 1e12: // not a number, NaN, negative, absurd (and +Inf)
@@ -97,12 +108,13 @@ func usageOf(a Attrs) usageInfo {
 
 // tokens reads the first of keys that is set: a count from 0 to maxTokens.
 // Other values are ignored, and said so.
-func (u *usageInfo) tokens(a Attrs, keys []string) (int64, bool) {
-	for _, k := range keys {
-		v, ok := a.Get(k)
+func (u *usageInfo) tokens(a *attrView, keys []viewKey) (int64, bool) {
+	for _, id := range keys {
+		v, ok := a.get(id)
 		if !ok {
 			continue
 		}
+		k := viewKeyNames[id]
 		if n, ok := v.Int(); ok && n >= 0 && n <= maxTokens {
 			return n, true
 		}
@@ -111,7 +123,7 @@ func (u *usageInfo) tokens(a Attrs, keys []string) (int64, bool) {
 	return 0, false
 }
 
-func (u *usageInfo) tokensOr(a Attrs, keys []string) int64 {
+func (u *usageInfo) tokensOr(a *attrView, keys []viewKey) int64 {
 	if n, ok := u.tokens(a, keys); ok {
 		return n
 	}

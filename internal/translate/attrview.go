@@ -1,0 +1,189 @@
+package translate
+
+import (
+	"strings"
+
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+// attrView is a span's attributes read once, in one pass: where each key
+// the rules look up is, so that a rule's lookup is an array read instead of
+// a scan of the attributes (a model call's rules look up some fifty keys,
+// most of them absent). Keys it does not know are read through Attrs.
+type attrView struct {
+	Attrs
+	pos [maxViewKeys]uint8 // 1 + the index of the key's first attribute; 0: absent
+	// linear: the view could not index these attributes (not a slice, or
+	// more than it can count); lookups scan them as Attrs does.
+	linear bool
+	// msgs holds each message key's reading (messageKeys order), made on
+	// first use: the rules that report broken JSON and read the exchange
+	// then scan it once.
+	msgs [3]msgReading
+}
+
+// msgReading is what summaryOfValue made of a message attribute.
+type msgReading struct {
+	done, set bool
+	sum       msgSummary
+	text      string
+	broken    bool // a string that looks like JSON and does not parse
+}
+
+// messages reads message key i (of messageKeys) once.
+func (v *attrView) messages(i int) *msgReading {
+	m := &v.msgs[i]
+	if m.done {
+		return m
+	}
+	m.done = true
+	val, ok := v.get(messageVKs[i])
+	if !ok {
+		return m
+	}
+	m.set = true
+	m.sum, m.text = summaryOfValue(val)
+	if val.Kind() == KindString && m.text != "" {
+		t := strings.TrimSpace(m.text)
+		m.broken = t != "" && (t[0] == '[' || t[0] == '{')
+	}
+	return m
+}
+
+// viewKey names a key the view indexes; keys are registered at package
+// initialization (registerKeys), never after.
+type viewKey uint8
+
+// maxViewKeys bounds the registered keys; registerKeys panics beyond it.
+const maxViewKeys = 128
+
+var (
+	viewKeyNames []string
+	viewKeyIDs   = make(map[string]viewKey, maxViewKeys)
+)
+
+// registerKeys returns the view keys of names, registering the new ones.
+// Only package-level variable initializers call it.
+func registerKeys(names ...string) []viewKey {
+	out := make([]viewKey, len(names))
+	for i, n := range names {
+		id, ok := viewKeyIDs[n]
+		if !ok {
+			if len(viewKeyNames) == maxViewKeys {
+				panic("translate: too many view keys")
+			}
+			id = viewKey(len(viewKeyNames))
+			viewKeyNames = append(viewKeyNames, n)
+			viewKeyIDs[n] = id
+		}
+		out[i] = id
+	}
+	return out
+}
+
+func registerKey(name string) viewKey { return registerKeys(name)[0] }
+
+// The keys of the identity defaults, registered so that the default
+// configuration's lookups hit the view (see keyRef).
+var _ = registerKeys(append(append(sc.DefaultSessionKeys(), sc.DefaultUserKeys()...), sc.DefaultDeviceKeys()...)...)
+
+// newAttrView indexes a's attributes in one pass.
+func newAttrView(a Attrs) attrView {
+	v := attrView{Attrs: a}
+	v.index()
+	return v
+}
+
+func (v *attrView) index() {
+	if v.src != srcKVs || len(v.kvs) >= 1<<8 {
+		v.linear = v.src != srcNone
+		return
+	}
+	for i := range v.kvs {
+		if id, ok := viewKeyIDs[string(v.kvs[i].Key)]; ok && v.pos[id] == 0 {
+			v.pos[id] = uint8(i + 1) // the first wins, as in Attrs.Get
+		}
+	}
+}
+
+// get returns the value of key k, as Attrs.Get does.
+func (v *attrView) get(k viewKey) (Value, bool) {
+	if v.linear {
+		return v.Get(viewKeyNames[k])
+	}
+	if p := v.pos[k]; p != 0 {
+		return sdkValue(v.kvs[p-1].Value), true
+	}
+	return Value{}, false
+}
+
+// str returns the value of key k as Attrs.Str does.
+func (v *attrView) str(k viewKey) string {
+	val, ok := v.get(k)
+	if !ok {
+		return ""
+	}
+	return scalarString(val)
+}
+
+// scalarString is a non-empty scalar as a string ([Attrs.Str]).
+func scalarString(v Value) string {
+	switch v.Kind() {
+	case KindString, KindInt, KindDouble, KindBool:
+		return v.AsString()
+	}
+	return ""
+}
+
+// firstStr returns the first of keys set to a non-empty scalar.
+func (v *attrView) firstStr(keys []viewKey) string {
+	for _, k := range keys {
+		if s := v.str(k); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// firstValue returns the first of keys that is set to a non-empty value.
+func (v *attrView) firstValue(keys []viewKey) (Value, bool) {
+	for _, k := range keys {
+		if val, ok := v.get(k); ok && val.Kind() != KindEmpty && !(val.Kind() == KindString && val.Str() == "") {
+			return val, true
+		}
+	}
+	return Value{}, false
+}
+
+// keyRef is a configured key (the identity's session, user and device
+// keys): its view key when it is registered, else only its name.
+type keyRef struct {
+	name  string
+	id    viewKey
+	known bool
+}
+
+func keyRefs(names []string) []keyRef {
+	out := make([]keyRef, len(names))
+	for i, n := range names {
+		id, ok := viewKeyIDs[n]
+		out[i] = keyRef{name: n, id: id, known: ok}
+	}
+	return out
+}
+
+// firstStrRef is firstStr of configured keys.
+func (v *attrView) firstStrRef(keys []keyRef) string {
+	for _, k := range keys {
+		var s string
+		if k.known {
+			s = v.str(k.id)
+		} else {
+			s = v.Str(k.name)
+		}
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
