@@ -8,7 +8,7 @@ GOBIN ?= $(shell $(GO) env GOPATH)/bin
 # helper and the examples that use one are modules of their own.
 MODULES ?= . exporter/mindlyticsexporter cmd collector instrument/openai instrument/goopenai instrument/langchaingo instrument/anthropic examples/openai examples/goopenai examples/langchaingo examples/anthropic
 
-.PHONY: all test bench lint demo dev tidy app-deps
+.PHONY: all test bench benchstat lint demo dev tidy app-deps
 
 all: lint test
 
@@ -21,9 +21,26 @@ test: collector app-deps
 	@for m in $(MODULES); do echo "== $$m"; (cd $$m && MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -race -count=1 -timeout 30m ./...) || exit 1; done
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
 
-## bench: the Go benchmarks of every module, with allocations.
-bench:
-	@for m in $(MODULES); do (cd $$m && $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...) || exit 1; done
+## bench: the Go benchmarks of every module, with allocations, BENCH_COUNT runs
+## of BENCH_TIME each into BENCH_OUT, then benchstat's summary of them (medians
+## with their spread). Baselines run in the same benchmarks, side by side with
+## ours (BenchmarkExportSpans/otlptracehttp, the bare spans and clients of
+## instrument). Compare two runs with `$(BENCHSTAT) old.txt new.txt`.
+BENCHSTAT_VERSION ?= v0.0.0-20260908200009-22c9c6c9d4da
+BENCHSTAT ?= $(GOBIN)/benchstat
+BENCH_COUNT ?= 5
+BENCH_TIME ?= 200ms
+BENCH_OUT ?= $(CURDIR)/bench.txt
+bench: benchstat
+	@rm -f $(BENCH_OUT)
+	@for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -run='^$$' -bench=. -benchmem -count=$(BENCH_COUNT) -benchtime=$(BENCH_TIME) ./... >> $(BENCH_OUT)) || { tail -30 $(BENCH_OUT); exit 1; }; done
+	@$(BENCHSTAT) $(BENCH_OUT)
+
+## benchstat: install golang.org/x/perf/cmd/benchstat at BENCHSTAT_VERSION into
+## GOBIN unless it is there already (a tool, in no go.mod).
+benchstat:
+	@$(GO) version -m $(BENCHSTAT) 2>/dev/null | grep -q 'golang.org/x/perf[[:space:]]*$(BENCHSTAT_VERSION)' || \
+		GOFLAGS= GOWORK=off GOBIN=$(GOBIN) $(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
 
 ## lint: gofmt and staticcheck (installed with go install) on every module.
 lint:
