@@ -16,9 +16,15 @@ type attrView struct {
 	// linear: the view could not index these attributes (not a slice, or
 	// more than it can count); lookups scan them as Attrs does.
 	linear bool
-	// msgs holds each message key's reading (messageKeys order), made on
-	// first use: the rules that report broken JSON and read the exchange
-	// then scan it once.
+}
+
+// spanView is a span's attribute view while its record is extracted, with
+// each message attribute's reading (messageKeys order), made on first use:
+// the rules that report broken JSON and read the exchange then scan it
+// once. It lives on the stack of extract; attrView, kept for the batch,
+// stays small.
+type spanView struct {
+	*attrView
 	msgs [3]msgReading
 }
 
@@ -31,7 +37,7 @@ type msgReading struct {
 }
 
 // messages reads message key i (of messageKeys) once.
-func (v *attrView) messages(i int) *msgReading {
+func (v *spanView) messages(i int) *msgReading {
 	m := &v.msgs[i]
 	if m.done {
 		return m
@@ -55,7 +61,7 @@ func (v *attrView) messages(i int) *msgReading {
 type viewKey uint8
 
 // maxViewKeys bounds the registered keys; registerKeys panics beyond it.
-const maxViewKeys = 128
+const maxViewKeys = 96
 
 var (
 	viewKeyNames []string
@@ -117,8 +123,16 @@ func (v *attrView) get(k viewKey) (Value, bool) {
 	return Value{}, false
 }
 
-// str returns the value of key k as Attrs.Str does.
+// str returns the value of key k as Attrs.Str does. Most keys a rule asks
+// for are absent: that answer is inlined.
 func (v *attrView) str(k viewKey) string {
+	if v.pos[k] == 0 && !v.linear {
+		return ""
+	}
+	return v.strSlow(k)
+}
+
+func (v *attrView) strSlow(k viewKey) string {
 	val, ok := v.get(k)
 	if !ok {
 		return ""

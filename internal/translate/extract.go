@@ -49,8 +49,9 @@ type record struct {
 // extract classifies a span and reads what its event needs. ok is false for
 // spans that make no event.
 // a is the view of the span's attributes.
-func (t *Translator) extract(s *Span, i int, a *attrView) (r record, ok bool, err error) {
+func (t *Translator) extract(s *Span, i int, view *attrView) (r record, ok bool, err error) {
 	r = record{span: i, at: s.endOrStart(), begin: s.start}
+	a := &spanView{attrView: view}
 	if v, ok := a.get(sessionJoinedVK); ok {
 		r.joined, _ = v.Bool()
 	}
@@ -61,7 +62,7 @@ func (t *Translator) extract(s *Span, i int, a *attrView) (r record, ok bool, er
 		}
 		return t.extractExplicit(s, r, a)
 	}
-	switch classify(a) {
+	switch classify(a.attrView) {
 	case classTool:
 		r.kind = sc.EventFunction
 		return t.extractFunction(s, r, a)
@@ -98,7 +99,7 @@ var (
 // extractTurnScope reads a conversation turn span around model calls
 // (handle_conversation_turn): a turn from its messages, without usage of
 // its own, since the model calls under it carry the usage.
-func (t *Translator) extractTurnScope(s *Span, r record, a *attrView) (record, bool, error) {
+func (t *Translator) extractTurnScope(s *Span, r record, a *spanView) (record, bool, error) {
 	scan := t.scanAttrs(s.attrs)
 	ex := t.exchangeOf(s, &scan, a)
 	if !ex.complete() {
@@ -109,7 +110,7 @@ func (t *Translator) extractTurnScope(s *Span, r record, a *attrView) (record, b
 	return r, true, nil
 }
 
-func (t *Translator) extractExplicit(s *Span, r record, a *attrView) (record, bool, error) {
+func (t *Translator) extractExplicit(s *Span, r record, a *spanView) (record, bool, error) {
 	r.explicit = true
 	switch r.kind {
 	case sc.EventTurn, sc.EventUsage:
@@ -141,8 +142,8 @@ func (t *Translator) extractExplicit(s *Span, r record, a *attrView) (record, bo
 // count: tokens of a known model, or a cost. explicit is the kind
 // mindlytics.event asked for, if any. Cache and reasoning token counts go
 // along as extra properties.
-func (t *Translator) extractModelCall(s *Span, r record, explicit sc.EventKind, a *attrView) (record, bool, error) {
-	u := usageOf(a)
+func (t *Translator) extractModelCall(s *Span, r record, explicit sc.EventKind, a *spanView) (record, bool, error) {
+	u := usageOf(a.attrView)
 	r.u = u
 	r.ignored = append(u.ignored, brokenMessages(a)...)
 	scan := t.scanAttrs(s.attrs)
@@ -208,7 +209,7 @@ func withDetails(props mindlytics.Properties, u usageInfo) mindlytics.Properties
 // our keys, the GenAI message attributes, the deprecated message events,
 // OpenLLMetry's and OpenInference's indexed attributes, and OpenInference's
 // input.value / output.value.
-func (t *Translator) exchangeOf(s *Span, scan *scan, a *attrView) exchange {
+func (t *Translator) exchangeOf(s *Span, scan *scan, a *spanView) exchange {
 	ex := exchange{user: a.str(turnUserVK), assistant: a.str(turnAssistantVK)}
 	for step := 0; step < 6 && !ex.complete(); step++ {
 		switch step {
@@ -223,11 +224,11 @@ func (t *Translator) exchangeOf(s *Span, scan *scan, a *attrView) exchange {
 		case 4:
 			ex.merge(vercelExchange(a))
 		case 5:
-			ex.merge(ioValueExchange(a))
+			ex.merge(ioValueExchange(a.attrView))
 		}
 	}
 	ex.user = unwrapMessagesText(ex.user)
-	ex.toolCalls = ex.toolCalls || finishedForTools(a)
+	ex.toolCalls = ex.toolCalls || finishedForTools(a.attrView)
 	return ex
 }
 
@@ -237,7 +238,7 @@ var messageKeys = []string{string(sc.GenAIInputMessagesKey), string(sc.GenAIOutp
 // brokenMessages reports message attributes that look like JSON and do not
 // parse: without them a turn may come out as usage, and the user should
 // know why.
-func brokenMessages(a *attrView) []ignoredValue {
+func brokenMessages(a *spanView) []ignoredValue {
 	var out []ignoredValue
 	for i, k := range messageKeys {
 		if a.messages(i).broken {
@@ -281,7 +282,7 @@ func finishedForTools(a *attrView) bool {
 
 // vercelExchange reads the Vercel AI SDK's step attributes: ai.prompt.messages
 // (the step's input), ai.response.text and ai.response.toolCalls.
-func vercelExchange(a *attrView) exchange {
+func vercelExchange(a *spanView) exchange {
 	var ex exchange
 	if m := a.messages(vercelPromptMsgs); m.set {
 		ex.user = m.sum.lastUser
@@ -354,7 +355,7 @@ func traceloopArgs(in string) string {
 
 // extractFunction reads a tool call: GenAI keys, then OpenInference's, then
 // OpenLLMetry's; the runtime is the span's duration.
-func (t *Translator) extractFunction(s *Span, r record, a *attrView) (record, bool, error) {
+func (t *Translator) extractFunction(s *Span, r record, a *spanView) (record, bool, error) {
 	r.kind = sc.EventFunction
 	name := a.firstStr(toolNameVKs)
 	if name == "" {

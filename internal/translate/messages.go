@@ -68,7 +68,7 @@ func output(msgs []message) exchange {
 // gen_ai.output.messages, as a JSON string or as a structured value.
 func exchangeFromMessageAttrs(a Attrs) exchange {
 	v := newAttrView(a)
-	return messageAttrsExchange(&v)
+	return messageAttrsExchange(&spanView{attrView: &v})
 }
 
 // The message keys, by their index in messageKeys (attrView.messages).
@@ -79,7 +79,7 @@ const (
 )
 
 // messageAttrsExchange is exchangeFromMessageAttrs of a span's view.
-func messageAttrsExchange(a *attrView) exchange {
+func messageAttrsExchange(a *spanView) exchange {
 	var e exchange
 	if m := a.messages(inputMsgs); m.set {
 		e.user = m.sum.lastUser
