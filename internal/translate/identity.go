@@ -99,22 +99,21 @@ type batchIdentities struct {
 	traces map[trace.TraceID]int // index in groups
 	groups []traceGroup
 	byID   map[spanKey]int // span (of its trace) → index in the batch
+	// byIDBuilt: byID holds this batch's spans.
+	byIDBuilt bool
 }
 
 // group returns the trace group of span s.
 func (b *batchIdentities) group(s *Span) *traceGroup { return &b.groups[b.traces[s.traceID]] }
 
 // views are the views of the spans' attributes.
-func (t *Translator) collectIdentities(spans []Span, views []attrView) batchIdentities {
-	b := batchIdentities{own: make([]identity, len(spans)), traces: make(map[trace.TraceID]int)}
+// b is reset (getBatch).
+func (t *Translator) collectIdentities(spans []Span, views []attrView, b *batchIdentities) {
 	for i := range spans {
 		s := &spans[i]
 		b.own[i] = t.ownIdentity(&views[i])
 		gi, ok := b.traces[s.traceID]
 		if !ok {
-			if b.groups == nil {
-				b.groups = make([]traceGroup, 0, len(spans))
-			}
 			gi = len(b.groups)
 			b.groups = append(b.groups, traceGroup{})
 			b.traces[s.traceID] = gi
@@ -127,7 +126,6 @@ func (t *Translator) collectIdentities(spans []Span, views []attrView) batchIden
 			}
 		}
 	}
-	return b
 }
 
 // maxAncestry bounds the walk up a trace, against cycles in broken input.
@@ -140,8 +138,11 @@ func (b *batchIdentities) ancestorField(spans []Span, i, f int) string {
 	if b.group(s).n < 2 {
 		return ""
 	}
-	if b.byID == nil {
-		b.byID = make(map[spanKey]int, len(spans))
+	if !b.byIDBuilt {
+		b.byIDBuilt = true
+		if b.byID == nil {
+			b.byID = make(map[spanKey]int, len(spans))
+		}
 		for j := range spans { // in batch order: the last of repeated ids wins
 			b.byID[spanKey{spans[j].traceID, spans[j].spanID}] = j
 		}

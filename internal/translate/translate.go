@@ -70,8 +70,9 @@ func (t *Translator) translate(spans []Span, origins *[]int) (events []mindlytic
 	if len(spans) == 0 {
 		return nil, nil
 	}
-	recs := make([]record, 0, len(spans))
-	views := make([]attrView, len(spans)) // each span's attributes, read once
+	bt := getBatch(len(spans))
+	defer bt.release()
+	recs, views := bt.recs, bt.views // views: each span's attributes, read once
 	for i := range spans {
 		views[i] = newAttrView(spans[i].attrs)
 		r, ok, err := t.extract(&spans[i], i, &views[i])
@@ -89,14 +90,16 @@ func (t *Translator) translate(spans []Span, origins *[]int) (events []mindlytic
 		}
 	}
 	recs = mergeCalls(spans, recs)
-	ids := t.collectIdentities(spans, views)
+	bt.recs = recs // if it grew, release clears the new array
+	ids := &bt.ids
+	t.collectIdentities(spans, views, ids)
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.cfg.Now()
 	kept := recs[:0]
 	for _, r := range recs {
-		id, err := t.resolve(spans, &ids, r.span, now)
+		id, err := t.resolve(spans, ids, r.span, now)
 		if err != nil {
 			errs = append(errs, newSpanError(&spans[r.span], err))
 			continue
@@ -104,7 +107,7 @@ func (t *Translator) translate(spans []Span, origins *[]int) (events []mindlytic
 		r.id = id
 		kept = append(kept, r)
 	}
-	t.remember(spans, &ids, now)
+	t.remember(spans, ids, now)
 	if len(kept) == 0 {
 		return nil, errs
 	}

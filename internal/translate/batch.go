@@ -1,0 +1,73 @@
+package translate
+
+import (
+	"sync"
+
+	"go.opentelemetry.io/otel/trace"
+)
+
+// batch is the scratch space of one Translate call: the views of the
+// spans' attributes, their records and identities. Batches are reused
+// through batchPool, so that a call allocates little beyond the events it
+// returns (the records alone are over half a kilobyte per span).
+type batch struct {
+	views []attrView
+	recs  []record
+	ids   batchIdentities
+}
+
+var batchPool = sync.Pool{New: func() any { return new(batch) }}
+
+// maxPooledSpans bounds the batches kept for reuse: the scratch space of a
+// rare huge batch is left to the garbage collector.
+const maxPooledSpans = 8192
+
+// getBatch returns scratch space for n spans, empty.
+func getBatch(n int) *batch {
+	b := batchPool.Get().(*batch)
+	b.views = grow(b.views, n)
+	b.recs = b.recs[:0]
+	if cap(b.recs) < n {
+		b.recs = make([]record, 0, n)
+	}
+	b.ids.reset(n)
+	return b
+}
+
+// release clears what the batch refers to (strings and maps of the spans
+// and events, which must not be kept alive by the pool) and returns it.
+func (b *batch) release() {
+	if cap(b.recs) > maxPooledSpans || cap(b.views) > maxPooledSpans {
+		return
+	}
+	clear(b.recs[:cap(b.recs)])
+	clear(b.views)
+	b.ids.clear()
+	batchPool.Put(b)
+}
+
+// grow returns s with length n, its elements zero.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+func (b *batchIdentities) reset(n int) {
+	b.own = grow(b.own, n)
+	b.groups = b.groups[:0]
+	if b.traces == nil {
+		b.traces = make(map[trace.TraceID]int)
+	}
+	b.byIDBuilt = false
+}
+
+func (b *batchIdentities) clear() {
+	clear(b.own)
+	clear(b.groups[:cap(b.groups)])
+	clear(b.traces)
+	clear(b.byID)
+}
