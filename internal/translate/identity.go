@@ -99,7 +99,10 @@ type batchIdentities struct {
 	traces map[trace.TraceID]int // index in groups
 	groups []traceGroup
 	byID   map[spanKey]int // span (of its trace) → index in the batch
-	// byIDBuilt: byID holds this batch's spans.
+	// parent holds each span's parent's index in the batch, -1 when it is
+	// not in the batch; built, with byID, when a span first needs its
+	// ancestors (byIDBuilt).
+	parent    []int32
 	byIDBuilt bool
 }
 
@@ -139,26 +142,41 @@ func (b *batchIdentities) ancestorField(spans []Span, i, f int) string {
 		return ""
 	}
 	if !b.byIDBuilt {
-		b.byIDBuilt = true
-		if b.byID == nil {
-			b.byID = make(map[spanKey]int, len(spans))
-		}
-		for j := range spans { // in batch order: the last of repeated ids wins
-			b.byID[spanKey{spans[j].traceID, spans[j].spanID}] = j
-		}
+		b.linkParents(spans)
 	}
-	parent := s.parentID
+	j := b.parent[i]
 	for range maxAncestry {
-		j, ok := b.byID[spanKey{s.traceID, parent}]
-		if !ok || !parent.IsValid() {
+		if j < 0 {
 			return ""
 		}
 		if v := b.own[j][f]; v != "" {
 			return v
 		}
-		parent = spans[j].parentID
+		j = b.parent[j]
 	}
 	return ""
+}
+
+// linkParents finds each span's parent in the batch: the span of the same
+// trace with the parent's id (the last of repeated ids), none for an
+// invalid parent id.
+func (b *batchIdentities) linkParents(spans []Span) {
+	b.byIDBuilt = true
+	if b.byID == nil {
+		b.byID = make(map[spanKey]int, len(spans))
+	}
+	for j := range spans { // in batch order: the last of repeated ids wins
+		b.byID[spanKey{spans[j].traceID, spans[j].spanID}] = j
+	}
+	b.parent = grow(b.parent, len(spans))
+	for j := range spans {
+		b.parent[j] = -1
+		if p := spans[j].parentID; p.IsValid() {
+			if k, ok := b.byID[spanKey{spans[j].traceID, p}]; ok {
+				b.parent[j] = int32(k)
+			}
+		}
+	}
 }
 
 // resolve finds a span's identity: each field from the span, its ancestors in the

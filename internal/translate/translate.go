@@ -98,14 +98,19 @@ func (t *Translator) translate(spans []Span, origins *[]int) (events []mindlytic
 	defer t.mu.Unlock()
 	now := t.cfg.Now()
 	kept := recs[:0]
-	for _, r := range recs {
+	for i := range recs {
+		r := &recs[i]
 		id, err := t.resolve(spans, ids, r.span, now)
 		if err != nil {
 			errs = append(errs, newSpanError(&spans[r.span], err))
 			continue
 		}
 		r.id = id
-		kept = append(kept, r)
+		if len(kept) < i {
+			kept = append(kept, *r) // a record was left out before: move this one down
+		} else {
+			kept = kept[:i+1] // in place: records are large
+		}
 	}
 	t.remember(spans, ids, now)
 	if len(kept) == 0 {
