@@ -101,6 +101,7 @@ mdatagen:
 FUZZTIME ?= 10s
 FUZZ_TARGETS ?= \
 	./internal/translate:FuzzTranslate \
+	./internal/translate:FuzzMessageScan \
 	./exporter/mindlytics:FuzzRetryAfter \
 	./exporter/mindlytics:FuzzAPIError \
 	./exporter/mindlytics:FuzzClientAnswers \
