@@ -474,6 +474,12 @@ func (p *msgScanner) str() (raw string, esc, ok bool) {
 	s := p.s
 	start := p.i + 1
 	for i := start; i < len(s); i++ {
+		for i < len(s) && plainByte[s[i]] { // the run of bytes that need nothing
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		switch c := s[i]; {
 		case c == '"':
 			p.i = i + 1
@@ -502,6 +508,15 @@ func (p *msgScanner) str() (raw string, esc, ok bool) {
 	}
 	return "", false, false
 }
+
+// plainByte marks the bytes a string may hold as they are: ASCII, neither
+// a control character, a quote nor a backslash.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func isHex4(s string) bool {
 	for i := 0; i < 4; i++ {
