@@ -3,6 +3,8 @@ package translate
 import (
 	"strings"
 
+	"go.opentelemetry.io/otel/attribute"
+
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -114,11 +116,11 @@ func (v *attrView) index() {
 
 // get returns the value of key k, as Attrs.Get does.
 func (v *attrView) get(k viewKey) (Value, bool) {
-	if v.linear {
-		return v.Get(viewKeyNames[k])
-	}
 	if p := v.pos[k]; p != 0 {
 		return sdkValue(v.kvs[p-1].Value), true
+	}
+	if v.linear { // then pos is all zero
+		return v.Get(viewKeyNames[k])
 	}
 	return Value{}, false
 }
@@ -136,6 +138,9 @@ func (v *attrView) strSlow(k viewKey) string {
 	val, ok := v.get(k)
 	if !ok {
 		return ""
+	}
+	if val.a.Type() == attribute.STRING { // the common case, without Kind's switches
+		return val.a.AsString()
 	}
 	return scalarString(val)
 }
