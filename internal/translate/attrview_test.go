@@ -1,0 +1,42 @@
+package translate
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/attribute"
+)
+
+// TestAttrViewReadsLikeAttrs checks every registered key of the view
+// against Attrs.Get and Attrs.Str: repeated keys (the first wins), keys the
+// view does not know, values of every kind, and more attributes than the
+// view indexes (then it scans).
+func TestAttrViewReadsLikeAttrs(t *testing.T) {
+	values := []attribute.Value{
+		attribute.StringValue("s"), attribute.StringValue(""), attribute.IntValue(3), attribute.Float64Value(1.5),
+		attribute.BoolValue(true), attribute.StringSliceValue([]string{"a"}),
+	}
+	for _, n := range []int{0, 1, 7, len(viewKeyNames), 255, 256, 300} {
+		var kvs []attribute.KeyValue
+		for i := range n {
+			key := viewKeyNames[(i*7)%len(viewKeyNames)] // repeats once n passes the registered keys
+			if i%5 == 4 {
+				key = fmt.Sprintf("other.%d", i)
+			}
+			kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(key), Value: values[i%len(values)]})
+		}
+		a := sdkAttrs(kvs)
+		v := newAttrView(a)
+		for id, name := range viewKeyNames {
+			got, gotOK := v.get(viewKey(id))
+			want, wantOK := a.Get(name)
+			require.Equal(t, wantOK, gotOK, "%d attributes, %s", n, name)
+			require.Equal(t, want.AsString(), got.AsString(), "%d attributes, %s", n, name)
+			require.Equal(t, a.Str(name), v.str(viewKey(id)), "%d attributes, %s", n, name)
+		}
+	}
+	var empty attrView
+	_, ok := empty.get(0)
+	require.False(t, ok)
+}
