@@ -1,0 +1,72 @@
+package translate
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/attribute"
+)
+
+// TestPooledBatchesDoNotLeak translates batches of different sizes on
+// several goroutines at once, each on translators of its own, and checks
+// every result against a translation made alone: the scratch space that
+// batches share through batchPool must carry nothing from one to another.
+func TestPooledBatchesDoNotLeak(t *testing.T) {
+	res := []attribute.KeyValue{attribute.String("service.name", "pool")}
+	batches := [][]Span{
+		FromReadOnlySpans(recordSpans(t, res, benchSpecs(16)...)),
+		FromReadOnlySpans(recordSpans(t, res, benchSpecs(3)...)),
+		FromReadOnlySpans(recordSpans(t, res, benchSpecs(1)...)[2:]), // children without their root
+	}
+	want := make([][]string, len(batches))
+	for i, b := range batches {
+		evs, errs := newTranslator(t).Translate(b)
+		require.Empty(t, errs)
+		want[i] = eventJSON(t, evs)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range 30 {
+				i := (g + n) % len(batches)
+				evs, errs := newTranslator(t).Translate(batches[i])
+				if len(errs) > 0 {
+					t.Errorf("batch %d: %v", i, errs)
+					return
+				}
+				if got := eventJSON(t, evs); !equalStrings(got, want[i]) {
+					t.Errorf("batch %d: events differ from its translation alone", i)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func eventJSON(t *testing.T, evs []mindlytics.Event) []string {
+	t.Helper()
+	out := make([]string, len(evs))
+	for i, ev := range evs {
+		b, err := ev.MarshalJSON()
+		require.NoError(t, err)
+		out[i] = string(b)
+	}
+	return out
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
