@@ -81,13 +81,3 @@ func firstStr(a Attrs, keys ...string) string {
 	}
 	return ""
 }
-
-// firstValue returns the first of keys that is set to a non-empty value.
-func firstValue(a Attrs, keys ...string) (Value, bool) {
-	for _, k := range keys {
-		if v, ok := a.Get(k); ok && v.Kind() != KindEmpty && !(v.Kind() == KindString && v.Str() == "") {
-			return v, true
-		}
-	}
-	return Value{}, false
-}
