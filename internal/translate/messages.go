@@ -192,7 +192,9 @@ func (c *jsonContent) UnmarshalJSON(b []byte) error {
 }
 
 // parseMessages decodes b; ok is false when b is not JSON. Values of
-// unexpected types are skipped, the rest still read.
+// unexpected types are skipped, the rest still read. It is the full decode:
+// JSON strings go through the scanner (summarizeMessages), which leaves to
+// it the shapes it does not read itself and is fuzzed against it.
 func parseMessages(b []byte) (msgs []message, ok bool) {
 	t := bytes.TrimSpace(b)
 	if len(t) == 0 {
