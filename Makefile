@@ -110,7 +110,7 @@ FUZZ_TARGETS ?= \
 	./exporter/mindlytics:FuzzClientAnswers \
 	./exporter/mindlytics:FuzzLiveFrame \
 	./exporter/mindlytics:FuzzEncodeEvent \
-	exporter/mindlyticsexporter:FuzzPdataView \
+	exporter/mindlyticsexporter/pdataview:FuzzPdataView \
 	exporter/mindlyticsexporter:FuzzEventsEncoding \
 	exporter/mindlyticsexporter:FuzzConsumeOTLP \
 	exporter/mindlyticsexporter:FuzzConfig
