@@ -46,6 +46,12 @@ type Config struct {
 	MaxRequestEvents int `mapstructure:"max_request_events"`
 	MaxRequestBytes  int `mapstructure:"max_request_bytes"`
 
+	// RequestsInFlight bounds the requests one push of the queue sends side
+	// by side: a batch larger than one request is partitioned by session
+	// and the partitions go out concurrently, each session's events in
+	// order within its partition (push.go).
+	RequestsInFlight int `mapstructure:"requests_in_flight"`
+
 	// Settings are the translation's settings (identity::…, lifecycle::…,
 	// max_string_length), defined once for both front doors: each key is
 	// the snake_case of the in-process exporter's option.
@@ -89,6 +95,9 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.MaxRequestEvents < 1 {
 		add("max_request_events", "is %d; it must be at least 1", cfg.MaxRequestEvents)
+	}
+	if cfg.RequestsInFlight < 1 || cfg.RequestsInFlight > maxRequestsInFlight {
+		add("requests_in_flight", "is %d; it must be between 1 and %d", cfg.RequestsInFlight, maxRequestsInFlight)
 	}
 	if cfg.MaxRequestBytes < delivery.MinRequestBytes || cfg.MaxRequestBytes > delivery.MaxRequestBytes {
 		add("max_request_bytes", "is %d; it must be between %d and %d", cfg.MaxRequestBytes,

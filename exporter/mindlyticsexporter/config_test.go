@@ -49,6 +49,7 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, 5*time.Minute, cfg.RetryConfig.MaxElapsedTime)
 	assert.True(t, cfg.RetryConfig.Enabled)
 	assert.Equal(t, 500, cfg.MaxRequestEvents)
+	assert.Equal(t, 4, cfg.RequestsInFlight)
 	assert.Equal(t, 512<<10, cfg.MaxRequestBytes)
 	assert.Equal(t, translate.DefaultSettings(), cfg.Settings, "the in-process exporter's defaults")
 	assert.True(t, cfg.Lifecycle.EndOnShutdown)
@@ -106,6 +107,7 @@ func TestConfigFull(t *testing.T) {
 	assert.Equal(t, 10*time.Minute, r.MaxElapsedTime)
 
 	assert.Equal(t, 200, cfg.MaxRequestEvents)
+	assert.Equal(t, 8, cfg.RequestsInFlight)
 	assert.Equal(t, 262144, cfg.MaxRequestBytes)
 	assert.Equal(t, translate.IdentitySettings{
 		SessionIDKeys:   []string{"app.session"},
@@ -163,6 +165,8 @@ func TestConfigInvalid(t *testing.T) {
 		{"authorization_header", []string{"headers: authorization is set from api_key"}},
 		{"app_id_header", []string{"headers: X-App-ID is set from api_key and project_id"}},
 		{"many_consumers", []string{"sending_queue::num_consumers: is 4; it must be 1"}},
+		{"zero_requests_in_flight", []string{"requests_in_flight: is 0; it must be between 1 and 64"}},
+		{"many_requests_in_flight", []string{"requests_in_flight: is 65; it must be between 1 and 64"}},
 		{"zero_queue_size", []string{"sending_queue", "`queue_size` must be positive"}},
 		{"bad_retry", []string{"retry_on_failure", "max_elapsed_time"}},
 		{"zero_request_events", []string{"max_request_events: is 0"}},

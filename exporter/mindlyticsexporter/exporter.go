@@ -244,18 +244,23 @@ func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
 		return nil
 	}
 	encoded := make([]json.RawMessage, 0, len(events))
+	// One buffer for the batch: each event is a capped slice of it (a later
+	// append never writes into an earlier event), so the batch costs a few
+	// allocations instead of one or more per event.
+	buf := make([]byte, 0, len(events)*encodedSizeHint)
 	var bad []error
 	for _, ev := range events {
 		if err := ev.Validate(); err != nil {
 			bad = append(bad, fmt.Errorf("event %s of session %q: %w", ev.Kind(), ev.SessionID, err))
 			continue
 		}
-		b, err := json.Marshal(ev)
-		if err != nil {
+		start := len(buf)
+		var err error
+		if buf, err = ev.AppendJSON(buf); err != nil {
 			bad = append(bad, fmt.Errorf("event %s of session %q: encoding: %w", ev.Kind(), ev.SessionID, err))
 			continue
 		}
-		encoded = append(encoded, b)
+		encoded = append(encoded, json.RawMessage(buf[start:len(buf):len(buf)]))
 	}
 	c.translationErrors(ctx, "event", bad)
 	if len(encoded) == 0 {
@@ -268,6 +273,10 @@ func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
 	c.state.changed(ctx, events)
 	return err
 }
+
+// encodedSizeHint is a typical event's JSON size, to size the buffer a
+// batch is encoded into.
+const encodedSizeHint = 320
 
 // eventsKey carries translated events from enqueue to requestFromContext.
 // exporterhelper's request API converts pdata into a request; here the

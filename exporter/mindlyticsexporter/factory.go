@@ -23,6 +23,10 @@ const (
 	// defaultTimeout bounds one request, as the in-process exporter's
 	// WithTimeout does by default.
 	defaultTimeout = 10 * time.Second
+	// defaultRequestsInFlight is how many requests one push sends side by
+	// side (partitioned by session); maxRequestsInFlight bounds the setting.
+	defaultRequestsInFlight = 4
+	maxRequestsInFlight     = 64
 )
 
 // NewFactory returns the factory of the mindlytics exporter.
@@ -51,6 +55,7 @@ func createDefaultConfig() component.Config {
 		RetryConfig:      defaultRetryConfig(),
 		MaxRequestEvents: delivery.DefaultMaxRequestEvents,
 		MaxRequestBytes:  delivery.DefaultMaxRequestBytes,
+		RequestsInFlight: defaultRequestsInFlight,
 		Settings:         translate.DefaultSettings(),
 	}
 }

@@ -1,10 +1,12 @@
 package mindlyticsexporter
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/consumer/consumererror"
@@ -36,17 +38,133 @@ func (c *core) push(ctx context.Context, req xexporterhelper.Request) error {
 }
 
 // deliverAll sends the unsettled events of r and records how far it got.
+// With requests_in_flight above 1 and more events than one request holds,
+// the events are partitioned by session (sessionKey) and the partitions
+// are delivered side by side, each in order by the delivery rule: a
+// session's events all go through one partition, so they still reach the
+// service in the order they were made. push returns only when every
+// partition is done, so the next request of the queue never overtakes
+// this one.
 func (c *core) deliverAll(ctx context.Context, sender delivery.Sender, r *eventsRequest) error {
 	rest := r.events[r.settled:]
-	settled, err := delivery.Deliver(ctx, sender, rest,
-		delivery.Limits{MaxEvents: c.cfg.MaxRequestEvents, MaxBytes: c.cfg.MaxRequestBytes},
-		func(i int, err error) { c.refused(ctx, rest[i], err) })
-	r.settled += settled
-	if err != nil {
-		return c.collectorError(err)
+	lim := delivery.Limits{MaxEvents: c.cfg.MaxRequestEvents, MaxBytes: c.cfg.MaxRequestBytes}
+	n := partitions(rest, lim, c.cfg.RequestsInFlight)
+	if n <= 1 {
+		settled, err := delivery.Deliver(ctx, sender, rest, lim,
+			func(i int, err error) { c.refused(ctx, rest[i], err) })
+		r.settled += settled
+		if err != nil {
+			return c.collectorError(err)
+		}
+		return nil
 	}
-	return nil
+
+	// parts[p] holds the indexes in rest of partition p's events, in order.
+	parts := make([][]int, n)
+	for i, ev := range rest {
+		p := sessionKey(ev) % uint32(n)
+		parts[p] = append(parts[p], i)
+	}
+	settled := make([]int, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for p, idx := range parts {
+		if len(idx) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			evs := make([]json.RawMessage, len(idx))
+			for k, i := range idx {
+				evs[k] = rest[i]
+			}
+			settled[p], errs[p] = delivery.Deliver(ctx, sender, evs, lim,
+				func(k int, err error) { c.refused(ctx, evs[k], err) })
+		}()
+	}
+	wg.Wait()
+
+	var first error
+	for _, err := range errs {
+		if err != nil {
+			first = err
+			break
+		}
+	}
+	if first == nil {
+		r.settled = len(r.events)
+		return nil
+	}
+	// Keep what is settled as the request's prefix, as the retry (OnError)
+	// expects: the settled events of every partition first, then the
+	// unsettled ones in their original order, which keeps each session's
+	// order (what a partition settled is a prefix of its events).
+	done := make([]bool, len(rest))
+	for p, idx := range parts {
+		for _, i := range idx[:settled[p]] {
+			done[i] = true
+		}
+	}
+	events := make([]json.RawMessage, 0, len(r.events))
+	events = append(events, r.events[:r.settled]...)
+	for i, ev := range rest {
+		if done[i] {
+			events = append(events, ev)
+		}
+	}
+	nSettled := len(events)
+	for i, ev := range rest {
+		if !done[i] {
+			events = append(events, ev)
+		}
+	}
+	r.events, r.settled = events, nSettled
+	return c.collectorError(first)
 }
+
+// partitions is how many partitions to deliver events in: at most
+// inFlight, and no more than the requests the events need, so that a batch
+// that fits in one request goes out as one.
+func partitions(events []json.RawMessage, lim delivery.Limits, inFlight int) int {
+	if inFlight <= 1 || len(events) <= 1 {
+		return 1
+	}
+	need := (len(events) + lim.MaxEvents - 1) / lim.MaxEvents
+	if lim.MaxBytes > 0 {
+		need = max(need, (delivery.RequestSize(events)+lim.MaxBytes-1)/lim.MaxBytes)
+	}
+	return max(1, min(inFlight, need))
+}
+
+// sessionKey hashes the session id of an encoded event (FNV-1a of the
+// encoded string, quotes excluded): the same for every event of a session.
+// The encoding (Event.AppendJSON, byte for byte encoding/json's) puts
+// session_id before any properties, and a JSON string cannot hold the bytes
+// `"session_id":` unescaped, so the first match is the event's own id. An
+// event without one hashes to 0.
+func sessionKey(ev json.RawMessage) uint32 {
+	i := bytes.Index(ev, sessionIDField)
+	if i < 0 {
+		return 0
+	}
+	h := uint32(2166136261)
+	for j := i + len(sessionIDField); j < len(ev); j++ {
+		b := ev[j]
+		if b == '"' {
+			break
+		}
+		if b == '\\' && j+1 < len(ev) {
+			h = (h ^ uint32(b)) * 16777619
+			j++
+			b = ev[j]
+		}
+		h = (h ^ uint32(b)) * 16777619
+	}
+	return h
+}
+
+var sessionIDField = []byte(`"session_id":"`)
 
 // refused reports one event the service refused for good.
 func (c *core) refused(ctx context.Context, ev json.RawMessage, err error) {
