@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -27,9 +28,16 @@ import (
 
 // envBench turns the throughput benchmark on; envBenchOut names a file the
 // results table is appended to.
+// envBenchLatencies lists the service latencies (ms, comma-separated) the
+// Mindlytics pipeline is also measured at, through the loopback service's
+// latency injection; the default is none beyond 0.
 const (
-	envBench    = "MINDLYTICS_BENCH"
-	envBenchOut = "MINDLYTICS_BENCH_OUT"
+	envBench          = "MINDLYTICS_BENCH"
+	envBenchOut       = "MINDLYTICS_BENCH_OUT"
+	envBenchLatencies = "MINDLYTICS_BENCH_LATENCIES"
+	// envBenchInFlight, when set, overrides the exporter's
+	// requests_in_flight (to compare it with 1).
+	envBenchInFlight = "MINDLYTICS_BENCH_IN_FLIGHT"
 )
 
 // Shape of the load: requests of benchTracesPerRequest agent runs of three
@@ -57,20 +65,30 @@ func TestThroughput(t *testing.T) {
 	spans := benchRequests * benchTracesPerRequest * benchSpansPerTrace
 
 	var rows []benchResult
-	t.Run("mindlytics", func(t *testing.T) {
+	mindlyticsRun := func(latency time.Duration) {
 		srv := mindlyticstest.NewServer()
 		defer srv.Close()
-		col := startCollector(t, collectorSpec{name: "bench-mindlytics", config: "testdata/bench-mindlytics.yaml", env: mindlyticsEnv(srv)})
+		srv.SetLatency(latency)
+		spec := collectorSpec{name: "bench-mindlytics", config: "testdata/bench-mindlytics.yaml", env: mindlyticsEnv(srv)}
+		if n := os.Getenv(envBenchInFlight); n != "" {
+			spec.sets = append(spec.sets, "exporters.mindlytics.requests_in_flight="+n)
+		}
+		col := startCollector(t, spec)
 		want := benchRequests * benchTracesPerRequest * benchEventsPerTrace
 		r := runBench(t, col, bodies, want, func(ctx context.Context) error {
 			_, err := srv.WaitForEvents(ctx, want)
 			return err
 		})
 		r.name, r.out = "mindlytics → loopback Mindlytics", "events"
+		if latency > 0 {
+			r.name += fmt.Sprintf(", %v latency", latency)
+		}
 		require.Len(t, srv.Events(), want, "the runs' events and nothing else")
 		require.Empty(t, srv.Violations())
+		requireBenchOrder(t, srv)
 		rows = append(rows, r)
-	})
+	}
+	t.Run("mindlytics", func(t *testing.T) { mindlyticsRun(0) })
 	t.Run("otlp_http", func(t *testing.T) {
 		sink := newSpanSink()
 		defer sink.Close()
@@ -89,13 +107,16 @@ func TestThroughput(t *testing.T) {
 		r.name, r.out = "otlp_http → loopback sink", "spans"
 		rows = append(rows, r)
 	})
+	for _, ms := range benchLatencies(t) {
+		t.Run(fmt.Sprintf("mindlytics_latency_%dms", ms), func(t *testing.T) { mindlyticsRun(time.Duration(ms) * time.Millisecond) })
+	}
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%d spans (%d agent runs of %d spans, one session each) in %d OTLP/HTTP requests from %d senders; collector: memory_limiter, batch (1024, 200ms), %s.\n\n",
 		spans, benchRequests*benchTracesPerRequest, benchSpansPerTrace, benchRequests, benchSenders, "default sending queue")
-	b.WriteString("| pipeline | spans/s in | out/s | collector CPU (cores) | collector CPU ms per 1k spans | load generator + loopback service CPU (cores) |\n| --- | --- | --- | --- | --- | --- |\n")
+	b.WriteString("| pipeline | spans/s in | spans/s out | out/s | collector CPU (cores) | collector CPU ms per 1k spans | collector peak RSS (MiB) | load generator + loopback service CPU (cores) |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %.0f | %.0f %s/s | %.2f | %.1f | %.2f |\n", r.name, r.spansIn, r.outRate, r.out, r.cores, r.cpuPer1k, r.testCores)
+		fmt.Fprintf(&b, "| %s | %.0f | %.0f | %.0f %s/s | %.2f | %.1f | %.0f | %.2f |\n", r.name, r.spansIn, r.spansOut, r.outRate, r.out, r.cores, r.cpuPer1k, r.peakRSS, r.testCores)
 	}
 	t.Log(b.String())
 	if out := os.Getenv(envBenchOut); out != "" {
@@ -110,7 +131,9 @@ func TestThroughput(t *testing.T) {
 type benchResult struct {
 	name, out string
 	spansIn   float64 // spans accepted per second
+	spansOut  float64 // spans delivered (translated and sent) per second
 	outRate   float64 // events or spans delivered per second
+	peakRSS   float64 // the collector's peak resident set size (VmHWM), MiB
 	cores     float64 // collector CPU time / wall time, until all was delivered
 	cpuPer1k  float64 // collector CPU milliseconds per 1000 spans
 	testCores float64 // this process's CPU (senders and loopback service) / wall time
@@ -145,7 +168,9 @@ func runBench(t *testing.T, col *collector, bodies [][]byte, want int, delivered
 	spans := float64(len(bodies) * benchTracesPerRequest * benchSpansPerTrace)
 	return benchResult{
 		spansIn:   spans / accepted.Seconds(),
+		spansOut:  spans / done.Seconds(),
 		outRate:   float64(want) / done.Seconds(),
+		peakRSS:   peakRSS(t, col.cmd.Process.Pid),
 		cores:     cpu.Seconds() / done.Seconds(),
 		cpuPer1k:  float64(cpu.Milliseconds()) / spans * 1000,
 		testCores: self.Seconds() / done.Seconds(),
@@ -175,6 +200,58 @@ func processCPU(t *testing.T, pid int) time.Duration {
 	stime, err := strconv.ParseInt(fields[12], 10, 64)
 	require.NoError(t, err)
 	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// peakRSS is the process's peak resident set size in MiB (Linux:
+// VmHWM in /proc/<pid>/status).
+func peakRSS(t *testing.T, pid int) float64 {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			require.NoError(t, err)
+			return kb / 1024
+		}
+	}
+	t.Fatalf("no VmHWM in /proc/%d/status", pid)
+	return 0
+}
+
+// benchLatencies is MINDLYTICS_BENCH_LATENCIES as milliseconds, zeros left
+// out (the plain run is at 0).
+func benchLatencies(t *testing.T) []int {
+	t.Helper()
+	var out []int
+	for _, f := range strings.FieldsFunc(os.Getenv(envBenchLatencies), func(r rune) bool { return r == ',' || r == ' ' }) {
+		ms, err := strconv.Atoi(f)
+		require.NoError(t, err, "%s", envBenchLatencies)
+		if ms > 0 {
+			out = append(out, ms)
+		}
+	}
+	return out
+}
+
+// requireBenchOrder checks that each run's session got its events in the
+// order the translation makes them, whatever requests carried them.
+func requireBenchOrder(t *testing.T, srv *mindlyticstest.Server) {
+	t.Helper()
+	bySession := map[string][]string{}
+	for _, ev := range srv.Events() {
+		name := ev.Event
+		if name == "" {
+			name = string(ev.Type)
+		}
+		bySession[ev.SessionID] = append(bySession[ev.SessionID], name)
+	}
+	want := []string{"start_session", "Conversation Started", "Conversation Turn", "Conversation Function"}
+	for id, got := range bySession {
+		if !assert.Equal(t, want, got, "session %s", id) {
+			return
+		}
+	}
 }
 
 // benchBodies builds the OTLP/protobuf requests up front, so that making

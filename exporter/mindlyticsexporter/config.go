@@ -34,7 +34,7 @@ type Config struct {
 	// QueueConfig is exporterhelper's sending queue. It holds translated
 	// events, so a persistent queue keeps them across restarts. It must keep
 	// one consumer: the events of a session have to reach the service in
-	// order.
+	// order (RequestsInFlight is how a batch goes out side by side).
 	QueueConfig configoptional.Optional[exporterhelper.QueueBatchConfig] `mapstructure:"sending_queue"`
 
 	// RetryConfig is exporterhelper's retry on transport errors, 408, 429 and

@@ -21,7 +21,8 @@ import (
 // push sends a request's unsettled events to the batch endpoint by the
 // delivery rule both front doors share (package delivery): in order, in
 // chunks of at most max_request_events events and max_request_bytes bytes,
-// one request at a time, a chunk refused with 400 or 413 halved until the
+// one request at a time per partition of sessions (requests_in_flight
+// partitions side by side, see deliverAll), a chunk refused with 400 or 413 halved until the
 // refused events stand alone (they are logged with the service's message,
 // counted and dropped). Other errors stop the push; the events not yet
 // settled stay in the request for exporterhelper's retry (see OnError).

@@ -1,0 +1,147 @@
+package mindlyticsexporter
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/exporter/exportertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/pdataview"
+	"github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+// benchTraces is collector/bench_test.go's load: runs agent runs of three
+// spans (invoke_agent, chat with messages and usage, execute_tool), each
+// its own session, numbered from first.
+func benchTraces(first, runs int) ptrace.Traces {
+	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	td := ptrace.NewTraces()
+	rs := td.ResourceSpans().AppendEmpty()
+	rs.Resource().Attributes().PutStr("service.name", "bench-agent")
+	spans := rs.ScopeSpans().AppendEmpty().Spans()
+	for i := range runs {
+		n := first + i
+		traceID := pcommon.TraceID{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n), 0xbe, 0x0c}
+		session := fmt.Sprintf("bench-%07d", n)
+		at := base.Add(time.Duration(n) * time.Millisecond)
+		add := func(id, parent byte, name string, start, end time.Duration, attrs map[string]any) {
+			sp := spans.AppendEmpty()
+			sp.SetTraceID(traceID)
+			sp.SetSpanID(pcommon.SpanID{id, byte(n >> 16), byte(n >> 8), byte(n)})
+			if parent != 0 {
+				sp.SetParentSpanID(pcommon.SpanID{parent, byte(n >> 16), byte(n >> 8), byte(n)})
+			}
+			sp.SetName(name)
+			sp.SetStartTimestamp(pcommon.NewTimestampFromTime(at.Add(start)))
+			sp.SetEndTimestamp(pcommon.NewTimestampFromTime(at.Add(end)))
+			attrs[string(semconv.SessionIDKey)] = session
+			attrs[string(semconv.UserIDKey)] = "user-" + session
+			_ = sp.Attributes().FromRaw(attrs)
+		}
+		add(1, 0, "invoke_agent support", 0, 900*time.Microsecond, map[string]any{
+			string(semconv.OperationNameKey): semconv.GenAIOperationInvokeAgent, "gen_ai.agent.name": "support",
+		})
+		add(2, 1, "chat gpt-4o", 100*time.Microsecond, 500*time.Microsecond, map[string]any{
+			string(semconv.OperationNameKey):       semconv.GenAIOperationChat,
+			string(semconv.RequestModelKey):        "gpt-4o",
+			string(semconv.InputTokensKey):         120,
+			string(semconv.OutputTokensKey):        40,
+			string(semconv.GenAIInputMessagesKey):  `[{"role":"user","parts":[{"type":"text","content":"Where is my order #` + strconv.Itoa(n) + `?"}]}]`,
+			string(semconv.GenAIOutputMessagesKey): `[{"role":"assistant","parts":[{"type":"text","content":"It ships tomorrow."}],"finish_reason":"stop"}]`,
+		})
+		add(3, 1, "execute_tool order_status", 600*time.Microsecond, 800*time.Microsecond, map[string]any{
+			string(semconv.OperationNameKey):     semconv.GenAIOperationExecuteTool,
+			string(semconv.ToolNameKey):          "order_status",
+			string(semconv.ToolCallArgumentsKey): `{"order":` + strconv.Itoa(n) + `}`,
+			string(semconv.ToolCallResultKey):    "shipping",
+		})
+	}
+	return td
+}
+
+// BenchmarkCollectorStages splits what the exporter does with a batch of
+// 1 020 spans (340 runs): the pdata view, the translation, the encoding.
+func BenchmarkCollectorStages(b *testing.B) {
+	const runs = 340
+	cfg := createDefaultConfig().(*Config)
+	cfg.Lifecycle.MaxOpenSessions, cfg.Lifecycle.MaxOpenConversations = 1<<30, 1<<30
+	b.Run("view", func(b *testing.B) {
+		td := benchTraces(0, runs)
+		for b.Loop() {
+			_ = pdataview.Traces(td)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*runs*3), "ns/span")
+	})
+	b.Run("translate+encode", func(b *testing.B) {
+		tr, err := newTranslation(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var encodeTime time.Duration
+		for n := 0; n < b.N; n++ {
+			b.StopTimer()
+			td := benchTraces(n*runs, runs)
+			b.StartTimer()
+			events, _ := tr.Traces(td)
+			t0 := time.Now()
+			buf := make([]byte, 0, len(events)*encodedSizeHint)
+			for _, ev := range events {
+				_ = ev.Validate()
+				buf, _ = ev.AppendJSON(buf)
+			}
+			encodeTime += time.Since(t0)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*runs*3), "ns/span")
+		b.ReportMetric(float64(encodeTime.Nanoseconds())/float64(b.N*runs*3), "encode-ns/span")
+	})
+}
+
+// BenchmarkCollectorConsume is the whole exporter on the load: translation,
+// encoding, the queue and delivery to a loopback sink that discards.
+func BenchmarkCollectorConsume(b *testing.B) {
+	const runs = 340
+	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer sink.Close()
+	cfg := createDefaultConfig().(*Config)
+	cfg.ClientConfig.Endpoint = sink.URL
+	cfg.APIKey, cfg.ProjectID = "k", "p"
+	cfg.Lifecycle.MaxOpenSessions, cfg.Lifecycle.MaxOpenConversations = 1<<30, 1<<30
+	set := exportertest.NewNopSettings(metadata.Type)
+	tr, err := newTranslation(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := newCore(context.Background(), cfg, set, tr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := c.start(context.Background(), componenttest.NewNopHost()); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		b.StopTimer()
+		td := benchTraces(n*runs, runs)
+		b.StartTimer()
+		if err := c.consumeTraces(context.Background(), td); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := c.shutdown(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*runs*3), "ns/span")
+}
