@@ -65,6 +65,23 @@ type core struct {
 	expiryEnd chan struct{}
 
 	refs int // guarded by the registry's lock
+	// logs is set once a logs pipeline uses the core; guarded by mu.
+	logs bool
+}
+
+// spansOnly is what a translation may offer to skip the work that only a
+// logs pipeline needs (pdataview.Translator.SpansOnly).
+type spansOnly interface{ SpansOnly(bool) }
+
+// takesLogs notes that a logs pipeline uses the core: its translation
+// joins log records to spans.
+func (c *core) takesLogs() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.logs = true
+	if so, ok := c.tr.(spansOnly); ok {
+		so.SpansOnly(false)
+	}
 }
 
 func newCore(ctx context.Context, cfg *Config, set exporter.Settings, tr translation) (*core, error) {
@@ -119,6 +136,11 @@ func (c *core) doStart(ctx context.Context, host component.Host) error {
 		return fmt.Errorf("mindlytics exporter: %w", err)
 	}
 	c.mu.Lock()
+	if so, ok := c.tr.(spansOnly); ok && !c.logs {
+		// Every pipeline is created before the collector starts any: no
+		// logs pipeline now is none at all.
+		so.SpansOnly(true)
+	}
 	c.state, err = openStateStore(ctx, c.cfg, host, c.set.ID, c.tr, c.logger)
 	c.mu.Unlock()
 	if err != nil {

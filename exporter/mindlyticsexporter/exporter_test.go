@@ -183,6 +183,8 @@ func TestFactorySharesOneCorePerConfig(t *testing.T) {
 	tc, lc, oc := te.(*tracesExporter).core, le.(*logsExporter).core, oe.(*tracesExporter).core
 	assert.Same(t, tc, lc, "the traces and logs pipelines of one exporter share its state")
 	assert.NotSame(t, tc, oc)
+	assert.True(t, tc.logs, "a logs pipeline joins log records to spans")
+	assert.False(t, oc.logs, "without a logs pipeline spans are not remembered for log records")
 
 	host := componenttest.NewNopHost()
 	require.NoError(t, te.Start(context.Background(), host))

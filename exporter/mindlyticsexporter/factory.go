@@ -84,6 +84,7 @@ func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config
 	if err != nil {
 		return nil, err
 	}
+	c.takesLogs()
 	return &logsExporter{handle{core: c}}, nil
 }
 

@@ -125,8 +125,11 @@ func (c *core) deliverAll(ctx context.Context, sender delivery.Sender, r *events
 }
 
 // partitions is how many partitions to deliver events in: at most
-// inFlight, and no more than the requests the events need, so that a batch
-// that fits in one request goes out as one.
+// inFlight, at least the requests the events need (up to inFlight), and
+// otherwise one per minPartitionEvents events, so that a small batch goes
+// out as one request and a larger one in several side by side even when
+// it would fit in fewer (against a distant service the latency, not the
+// size, bounds a request).
 func partitions(events []json.RawMessage, lim delivery.Limits, inFlight int) int {
 	if inFlight <= 1 || len(events) <= 1 {
 		return 1
@@ -135,8 +138,12 @@ func partitions(events []json.RawMessage, lim delivery.Limits, inFlight int) int
 	if lim.MaxBytes > 0 {
 		need = max(need, (delivery.RequestSize(events)+lim.MaxBytes-1)/lim.MaxBytes)
 	}
+	need = max(need, len(events)/minPartitionEvents)
 	return max(1, min(inFlight, need))
 }
+
+// minPartitionEvents is the fewest events worth a partition of their own.
+const minPartitionEvents = 100
 
 // sessionKey hashes the session id of an encoded event (FNV-1a of the
 // encoded string, quotes excluded): the same for every event of a session.

@@ -44,6 +44,10 @@ func TestPartitions(t *testing.T) {
 	assert.Equal(t, 2, partitions(evs(11), lim, 4))
 	assert.Equal(t, 4, partitions(evs(100), lim, 4))
 	assert.Equal(t, 1, partitions(evs(100), lim, 1))
+	wide := delivery.Limits{MaxEvents: 500, MaxBytes: 1 << 20}
+	assert.Equal(t, 1, partitions(evs(199), wide, 4), "a small batch goes out as one request")
+	assert.Equal(t, 3, partitions(evs(300), wide, 4), "one partition per 100 events")
+	assert.Equal(t, 4, partitions(evs(1400), wide, 4))
 }
 
 // sessionsBatch makes sessions × perSession track events, interleaved

@@ -44,6 +44,10 @@ type logJoin struct {
 	order   list.List                 // of *waitingContent, oldest first
 	seen    map[chatKey]seenSpan
 	seenLRU list.List // of chatKey, oldest first
+
+	// spansOnly says no log records come (no logs pipeline): spans are then
+	// neither remembered nor joined, as nothing would ever read them.
+	spansOnly bool
 }
 
 // seenSpan is a span translated recently: when it ended, and when it came.
@@ -66,6 +70,9 @@ func newLogJoin(now func() time.Time) *logJoin {
 // remembers td's spans for content still to come. It returns td, or a copy
 // of it when content was added (the pipeline's data is not ours to change).
 func (j *logJoin) joinSpans(td ptrace.Traces) ptrace.Traces {
+	if j.spansOnly && len(j.waiting) == 0 {
+		return td
+	}
 	copied, now := false, j.now()
 	for ri, rs := range td.ResourceSpans().All() {
 		for si, ss := range rs.ScopeSpans().All() {

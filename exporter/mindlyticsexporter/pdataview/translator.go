@@ -25,6 +25,14 @@ func NewTranslator(t *translate.Translator) *Translator {
 	return &Translator{t: t, join: newLogJoin(time.Now)}
 }
 
+// SpansOnly says whether only spans come (true) or GenAI log records may
+// come too (false, the default). With only spans, the join to log records
+// (logjoin.go) neither remembers nor looks up spans, which costs a map
+// entry per span; the translation is the same, as nothing would read them.
+// Log records that come after SpansOnly(true) still translate, but do not
+// find the spans that came before.
+func (tr *Translator) SpansOnly(only bool) { tr.join.spansOnly = only }
+
 // Traces translates td.
 func (tr *Translator) Traces(td ptrace.Traces) ([]mindlytics.Event, []error) {
 	return tr.t.Translate(Traces(tr.join.joinSpans(td)))
