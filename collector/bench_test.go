@@ -38,6 +38,9 @@ const (
 	// envBenchInFlight, when set, overrides the exporter's
 	// requests_in_flight (to compare it with 1).
 	envBenchInFlight = "MINDLYTICS_BENCH_IN_FLIGHT"
+	// envBenchSet adds --set values (space-separated) to the Mindlytics
+	// pipeline, e.g. to try a sending_queue::batch.
+	envBenchSet = "MINDLYTICS_BENCH_SET"
 )
 
 // Shape of the load: requests of benchTracesPerRequest agent runs of three
@@ -73,6 +76,7 @@ func TestThroughput(t *testing.T) {
 		if n := os.Getenv(envBenchInFlight); n != "" {
 			spec.sets = append(spec.sets, "exporters.mindlytics.requests_in_flight="+n)
 		}
+		spec.sets = append(spec.sets, strings.Fields(os.Getenv(envBenchSet))...)
 		col := startCollector(t, spec)
 		want := benchRequests * benchTracesPerRequest * benchEventsPerTrace
 		r := runBench(t, col, bodies, want, func(ctx context.Context) error {
