@@ -92,6 +92,9 @@ func TestRequestEncodingRoundTrip(t *testing.T) {
 	r.settled = 1
 	b, err := eventsEncoding{}.Marshal(context.Background(), r)
 	require.NoError(t, err)
+	want, err := json.Marshal(storedRequest{Events: r.events[1:]})
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(b), "the bytes encoding/json makes")
 	_, got, err := eventsEncoding{}.Unmarshal(b)
 	require.NoError(t, err)
 	assert.Equal(t, [][]string{{"b", "c"}}, eventNames(t, []xexporterhelper.Request{got}), "what was settled is not stored")
