@@ -2,6 +2,7 @@ package collector
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,4 +101,99 @@ func TestPersistentQueueSurvivesKill(t *testing.T) {
 	}
 	assert.Len(t, srv.Events(), len(want)+ends, "every event arrived once")
 	assert.Empty(t, srv.Violations())
+}
+
+// TestPersistentQueuePartitionedSurvivesKill is TestPersistentQueueSurvivesKill
+// with batches sent as several session partitions side by side
+// (requests_in_flight) in many small requests, against a service that
+// refuses half of them: some partitions land, others wait for a retry when
+// the collector is killed. After the restart every event arrives, each
+// session's in order; what landed before the kill may come again (the
+// documented at least once), but only as a repeat of what the session
+// already had, never out of order.
+func TestPersistentQueuePartitionedSurvivesKill(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	spec := collectorSpec{
+		name:   "persistent-partitioned",
+		config: "persistent.yaml",
+		env:    append(mindlyticsEnv(srv), "MINDLYTICS_QUEUE_DIR="+t.TempDir()),
+		sets: []string{
+			"exporters.mindlytics.retry_on_failure.initial_interval=100ms",
+			"exporters.mindlytics.retry_on_failure.max_interval=500ms",
+			"exporters.mindlytics.requests_in_flight=4",
+			"exporters.mindlytics.max_request_events=5",
+		},
+	}
+	srv.FailRandomly(0.5, 503, 7)
+	col := startCollector(t, spec)
+	em := newEmitter(t, col.http)
+	want := map[string][]mindlytics.Event{}
+	total := 0
+	for i := range 40 {
+		id := fmt.Sprintf("pp-%02d", i)
+		at := base.Add(time.Duration(i) * time.Minute)
+		em.conventionSession(id, "u-"+id, at)
+		want[id] = wantConventionSession(t, id, "u-"+id, at)
+		total += len(want[id])
+	}
+	em.flush(t)
+
+	// Wait until some events landed and some were refused: the kill then
+	// comes with partitions both delivered and pending.
+	require.Eventually(t, func() bool {
+		refused := false
+		for _, r := range srv.Requests() {
+			refused = refused || r.Status == 503
+		}
+		return refused && len(srv.Events()) > 0
+	}, 60*time.Second, 5*time.Millisecond, "the collector never got part of its events through")
+	srv.ClearFaults()
+	srv.Down(time.Hour)
+	col.kill()
+	time.Sleep(200 * time.Millisecond) // requests the service was still handling land
+	landed := len(srv.Events())
+
+	col = startCollector(t, spec)
+	srv.Down(0)
+	require.Eventually(t, func() bool {
+		for id, w := range want {
+			if len(firstOccurrences(t, srv.SessionEvents(id))) < len(w) {
+				return false
+			}
+		}
+		return true
+	}, 60*time.Second, 20*time.Millisecond, "not every event arrived after the restart")
+	col.stop()
+
+	for id, w := range want {
+		requireEvents(t, w, firstOccurrences(t, srv.SessionEvents(id)), "session %s: every event, in order", id)
+	}
+	got := len(srv.Events())
+	t.Logf("%d events, %d landed before the kill, %d arrived in all (%d repeats)", total, landed, got, got-total)
+	assert.LessOrEqual(t, got-total, landed, "only what landed before the kill comes again")
+	// The loopback service flags a repeat as a second start or an event
+	// earlier than the one before: allowed only in a session that got
+	// repeats.
+	for _, v := range srv.Violations() {
+		id, _, _ := strings.Cut(strings.TrimPrefix(v, `session "`), `"`)
+		w, ok := want[id]
+		if assert.True(t, ok, "violation outside the sessions: %s", v) {
+			assert.Greater(t, len(srv.SessionEvents(id)), len(w), "a violation in session %s, which got no repeat: %s", id, v)
+		}
+	}
+}
+
+// firstOccurrences drops the repeats of events a session already had.
+func firstOccurrences(t *testing.T, events []mindlytics.Event) []mindlytics.Event {
+	t.Helper()
+	seen := map[string]bool{}
+	var out []mindlytics.Event
+	for i, enc := range testkit.EncodeEach(t, events) {
+		if !seen[enc] {
+			seen[enc] = true
+			out = append(out, events[i])
+		}
+	}
+	return out
 }
