@@ -324,3 +324,16 @@ func TestJoinedSessionsAreNeitherStartedNorEnded(t *testing.T) {
 	assert.Equal(t, []string{"track:Conversation Turn"}, testkit.Kinds(evs))
 	assert.Empty(t, tr.EndAll(), "the owner ends it")
 }
+
+func TestTurnsAreRememberedOnlyWhenAsked(t *testing.T) {
+	spans := recordSpans(t, nil, root("turn", 0, time.Second, sc.SessionID("s"), sc.UserID("u"),
+		sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"), sc.TurnAssistant("a")))
+	sc0 := spans[0].SpanContext()
+	plain := newTranslator(t)
+	plain.Translate(FromReadOnlySpans(spans))
+	assert.False(t, plain.MadeTurn(sc0.TraceID(), sc0.SpanID()), "the in-process exporter pays nothing for it")
+	remembering := newTranslator(t)
+	remembering.RememberTurns()
+	remembering.Translate(FromReadOnlySpans(spans))
+	assert.True(t, remembering.MadeTurn(sc0.TraceID(), sc0.SpanID()))
+}

@@ -9,6 +9,7 @@ const maxTurnSpans = 10_000
 // that content arriving later for one of them (log records, in the
 // collector) is not made a second turn. Callers hold the Translator's lock.
 type turnSpans struct {
+	on   bool // only a translator that may get content later remembers
 	set  map[spanKey]struct{}
 	ring []spanKey
 	next int
@@ -20,6 +21,9 @@ type spanKey struct {
 }
 
 func (t *turnSpans) add(k spanKey) {
+	if !t.on {
+		return
+	}
 	if t.set == nil {
 		t.set = make(map[spanKey]struct{})
 	}
@@ -36,7 +40,17 @@ func (t *turnSpans) add(k spanKey) {
 	t.set[k] = struct{}{}
 }
 
-// MadeTurn reports whether the span made a turn in a recent batch.
+// RememberTurns makes the translator remember which spans made turns, for
+// [Translator.MadeTurn]. Only a caller that gets a span's content later
+// (log records, in the collector) needs it; others pay nothing for it.
+func (t *Translator) RememberTurns() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.turns.on = true
+}
+
+// MadeTurn reports whether the span made a turn in a recent batch; always
+// false unless RememberTurns was called.
 func (t *Translator) MadeTurn(traceID trace.TraceID, spanID trace.SpanID) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()

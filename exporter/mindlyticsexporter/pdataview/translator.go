@@ -20,8 +20,10 @@ type Translator struct {
 	join *logJoin
 }
 
-// NewTranslator feeds t with pdata.
+// NewTranslator feeds t with pdata. t remembers which spans made turns, so
+// that log records arriving after their span add no second turn.
 func NewTranslator(t *translate.Translator) *Translator {
+	t.RememberTurns()
 	return &Translator{t: t, join: newLogJoin(time.Now)}
 }
 
