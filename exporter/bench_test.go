@@ -114,3 +114,67 @@ func measure(b *testing.B, export func() error) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchSpans), "ns/span")
 	b.StopTimer()
 }
+
+// BenchmarkThroughput measures what an app's BatchSpanProcessor gets from
+// each exporter: it calls ExportSpans one batch after another. Ours returns
+// once the spans are translated and queued, and delivers in the background;
+// otlptracehttp returns once its request is answered. The timer stops when
+// everything has been delivered (ForceFlush). The sink, which reads and
+// discards each body, is a process of its own, so cpu-ns/span is the
+// exporting process's CPU alone.
+func BenchmarkThroughput(b *testing.B) {
+	spans := benchmarkSpans(b)
+	ctx := context.Background()
+	sink := startSinkProcess(b)
+	defer sink.Close()
+
+	b.Run("mindlytics", func(b *testing.B) {
+		exp, err := exporter.New(ctx, exporter.WithServerBase(sink.URL), exporter.WithAPIKey("bench-key"),
+			exporter.WithProjectID("bench"), exporter.WithEndOnShutdown(false))
+		if err != nil {
+			b.Fatal(err)
+		}
+		throughput(b, func() error { return exp.ExportSpans(ctx, spans) }, func() error { return exp.ForceFlush(ctx) })
+		if err := exp.Shutdown(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if st := exp.Stats(); st.Sent != st.Enqueued || st.Enqueued == 0 {
+			b.Fatalf("not everything was delivered: %+v, errors %v", st, exp.Errors())
+		}
+	})
+	b.Run("otlptracehttp", func(b *testing.B) {
+		exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(sink.URL+"/v1/traces"),
+			otlptracehttp.WithCompression(otlptracehttp.NoCompression))
+		if err != nil {
+			b.Fatal(err)
+		}
+		before := sink.Requests(b)
+		throughput(b, func() error { return exp.ExportSpans(ctx, spans) }, func() error { return nil })
+		_ = exp.Shutdown(ctx)
+		if got := sink.Requests(b) - before; got != int64(b.N) {
+			b.Fatalf("sink took %d requests for %d exports", got, b.N)
+		}
+	})
+}
+
+// throughput runs export b.N times, then flush, and reports the wall time,
+// the spans per second and the process's CPU time per span.
+func throughput(b *testing.B, export, flush func() error) {
+	b.ReportAllocs()
+	cpu := processCPU(b)
+	b.ResetTimer()
+	for range b.N {
+		if err := export(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := flush(); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	cpu = processCPU(b) - cpu
+	spans := float64(b.N * benchSpans)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/spans, "ns/span")
+	b.ReportMetric(spans/b.Elapsed().Seconds(), "spans/s")
+	b.ReportMetric(float64(cpu.Nanoseconds())/spans, "cpu-ns/span")
+}

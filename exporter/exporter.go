@@ -115,13 +115,45 @@ func (e *Exporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpa
 		}
 		return nil
 	}
-	events, errs := e.translator.Translate(translate.FromReadOnlySpans(spans))
+	sc := getScratch()
+	defer sc.release()
+	sc.spans = translate.AppendReadOnlySpans(sc.spans, spans)
+	events, errs := e.translator.AppendTranslation(sc.events, sc.spans)
+	sc.events = events
 	now := time.Now()
 	for _, err := range errs {
 		e.record(fromSpan(err, now))
 	}
 	e.enqueue(events)
 	return nil
+}
+
+// scratch is the span views and events of one ExportSpans call, reused:
+// the queue keeps the events' JSON, not the events, so both are garbage
+// once the call returns.
+type scratch struct {
+	spans  []translate.Span
+	events []mindlytics.Event
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// maxScratch is the most spans or events a pooled scratch keeps room for:
+// a rare huge batch is not held on to.
+const maxScratch = 4096
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+// release clears the scratch, so it holds no span or event data, and
+// returns it to the pool.
+func (sc *scratch) release() {
+	if cap(sc.spans) > maxScratch || cap(sc.events) > maxScratch {
+		return
+	}
+	clear(sc.spans)
+	clear(sc.events)
+	sc.spans, sc.events = sc.spans[:0], sc.events[:0]
+	scratchPool.Put(sc)
 }
 
 func (e *Exporter) enqueue(events []mindlytics.Event) {

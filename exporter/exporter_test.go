@@ -3,6 +3,7 @@ package exporter_test
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -22,7 +23,12 @@ import (
 	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(sinkProcessEnv) != "" {
+		runSinkProcess()
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // newExporter builds an exporter sending to srv with quick flushes.
 func newExporter(t *testing.T, srv *mindlyticstest.Server, opts ...exporter.Option) *exporter.Exporter {

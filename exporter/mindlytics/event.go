@@ -73,7 +73,45 @@ const timestampLayout = "2006-01-02T15:04:05.000000Z"
 
 // FormatTimestamp formats t as the service expects it: RFC 3339, UTC.
 func FormatTimestamp(t time.Time) string {
-	return t.UTC().Format(timestampLayout)
+	var buf [len(timestampLayout)]byte
+	return string(appendTimestamp(buf[:0], t))
+}
+
+// appendTimestamp appends t in timestampLayout. It writes the digits
+// itself, as time.Format would: one event's timestamp is a tenth of its
+// cost through time.Format's layout parser.
+func appendTimestamp(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, timestampLayout)
+	}
+	hour, minute, sec := t.Clock()
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, 'T')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, minute, 2)
+	b = append(b, ':')
+	b = appendDigits(b, sec, 2)
+	b = append(b, '.')
+	b = appendDigits(b, t.Nanosecond()/1000, 6)
+	return append(b, 'Z')
+}
+
+// appendDigits appends v, 0 <= v < 10^width, as width decimal digits.
+func appendDigits(b []byte, v, width int) []byte {
+	n := len(b) + width
+	b = append(b, "000000"[:width]...)
+	for i := n - 1; i >= n-width; i-- {
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return b
 }
 
 func (id Identity) base(typ Type, name string) Event {
@@ -97,7 +135,7 @@ func StartSession(id Identity, attributes Properties) (Event, error) {
 	ev := id.base(TypeStartSession, "")
 	ev.ID, ev.UserID = id.UserID, ""
 	ev.Attributes = attributes
-	return ev, ev.Validate()
+	return ev, ev.validate(ev.Properties)
 }
 
 // EndSession builds an end_session event. Ending a session ends its open
@@ -105,7 +143,7 @@ func StartSession(id Identity, attributes Properties) (Event, error) {
 func EndSession(id Identity, attributes Properties) (Event, error) {
 	ev := id.base(TypeEndSession, "")
 	ev.Attributes = attributes
-	return ev, ev.Validate()
+	return ev, ev.validate(ev.Properties)
 }
 
 // Identify builds an identify event inside a session: userID is the user's
@@ -117,7 +155,7 @@ func Identify(id Identity, userID, deviceID string, traits Properties) (Event, e
 		ev.DeviceID = deviceID
 	}
 	ev.Traits = traits
-	return ev, ev.Validate()
+	return ev, ev.validate(ev.Properties)
 }
 
 // Alias builds an alias event inside a session: userID becomes known as an
@@ -125,7 +163,7 @@ func Identify(id Identity, userID, deviceID string, traits Properties) (Event, e
 func Alias(id Identity, userID, previousID string) (Event, error) {
 	ev := id.base(TypeAlias, "")
 	ev.ID, ev.PreviousID = userID, previousID
-	return ev, ev.Validate()
+	return ev, ev.validate(ev.Properties)
 }
 
 // Track builds a user-defined event called name. conversationID is optional.
@@ -133,7 +171,7 @@ func Track(id Identity, conversationID, name string, properties Properties) (Eve
 	ev := id.base(TypeTrack, name)
 	ev.ConversationID = conversationID
 	ev.Properties = properties
-	return ev, ev.Validate()
+	return ev, ev.validate(ev.Properties)
 }
 
 // ConversationStarted builds the "Conversation Started" event.
@@ -141,7 +179,7 @@ func ConversationStarted(id Identity, conversationID string, properties, attribu
 	ev := id.base(TypeTrack, EventConversationStarted)
 	ev.ConversationID = conversationID
 	ev.Properties, ev.Attributes = properties, attributes
-	return ev, ev.Validate()
+	return ev, ev.validate(ev.Properties)
 }
 
 // ConversationEnded builds the "Conversation Ended" event. Its properties
@@ -150,7 +188,7 @@ func ConversationEnded(id Identity, conversationID string, properties, attribute
 	ev := id.base(TypeTrack, EventConversationEnded)
 	ev.ConversationID = conversationID
 	ev.Properties, ev.Attributes = properties, attributes
-	return ev, ev.Validate()
+	return ev, ev.validate(ev.Properties)
 }
 
 // Turn is one exchange of a conversation: what the user said and what the
@@ -188,7 +226,10 @@ func ConversationTurn(id Identity, conversationID string, turn Turn) (Event, err
 		p["cost"] = turn.Cost
 	}
 	ev.Properties = p
-	return ev, ev.Validate()
+	if err := ev.validate(turn.Extra); err != nil {
+		return ev, err
+	}
+	return ev, checkCost(turn.Cost)
 }
 
 // Usage is the usage of one model call. Either Model (with token counts, for
@@ -226,7 +267,10 @@ func ConversationUsage(id Identity, conversationID string, usage Usage) (Event, 
 			ev.Properties[k] = v
 		}
 	}
-	return ev, ev.Validate()
+	if err := ev.validate(usage.Extra); err != nil || usage.Model != "" {
+		return ev, err
+	}
+	return ev, checkCost(usage.Cost)
 }
 
 // FunctionCall is one tool or function call made during a conversation.
@@ -251,7 +295,7 @@ func ConversationFunction(id Identity, conversationID string, call FunctionCall)
 	putString(p, "result", call.Result)
 	p["runtime"] = call.Runtime.Milliseconds()
 	ev.Properties = p
-	return ev, ev.Validate()
+	return ev, ev.validate(call.Extra)
 }
 
 func putString(p Properties, key, value string) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +86,19 @@ func TestInvalidEventsNameTheField(t *testing.T) {
 		{"usage without model or cost", func() (Event, error) { return ConversationUsage(id, "c", Usage{PromptTokens: 1}) }, "properties"},
 		{"function without name", func() (Event, error) { return ConversationFunction(id, "c", FunctionCall{}) }, "properties.name"},
 		{"alias without previous", func() (Event, error) { return Alias(id, "u2", "") }, "previous_id"},
+		{"NaN turn cost", func() (Event, error) {
+			return ConversationTurn(id, "c", Turn{User: "hi", Assistant: "yo", Cost: math.NaN()})
+		}, "properties.cost"},
+		{"infinite usage cost", func() (Event, error) { return ConversationUsage(id, "c", Usage{Cost: math.Inf(1)}) }, "properties.cost"},
+		{"nested turn extra", func() (Event, error) {
+			return ConversationTurn(id, "c", Turn{User: "hi", Assistant: "yo", Extra: Properties{"o": []int{1}}})
+		}, "properties.o"},
+		{"nested usage extra", func() (Event, error) {
+			return ConversationUsage(id, "c", Usage{Model: "m", Extra: Properties{"o": []int{1}}})
+		}, "properties.o"},
+		{"nested function extra", func() (Event, error) {
+			return ConversationFunction(id, "c", FunctionCall{Name: "f", Extra: Properties{"o": []int{1}}})
+		}, "properties.o"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,4 +149,19 @@ func TestIsSplittable(t *testing.T) {
 		assert.Equal(t, want, IsSplittable(&APIError{StatusCode: status}), "status %d", status)
 	}
 	assert.False(t, IsSplittable(errors.New("connection reset")))
+}
+
+func TestFormatTimestampMatchesTimeFormat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	times := []time.Time{
+		{}, time.Unix(0, 0), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 3, 29, 1, 30, 0, 1500, time.FixedZone("x", 3600+1800)),
+	}
+	for range 10000 {
+		times = append(times, time.Unix(rng.Int64N(1<<36)-1<<35, rng.Int64N(1e9)).In(time.FixedZone("z", rng.IntN(50000)-25000)))
+	}
+	for _, tm := range times {
+		require.Equal(t, tm.UTC().Format(timestampLayout), FormatTimestamp(tm), "%v", tm)
+	}
 }

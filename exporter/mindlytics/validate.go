@@ -31,13 +31,21 @@ func fieldError(field, reason string) *ValidationError {
 // fields of its kind, id lengths, timestamp format and scalar-only values.
 // It returns a [*ValidationError] for the first problem found.
 func (e Event) Validate() error {
-	if err := checkID("session_id", e.SessionID, true); err != nil {
-		return err
-	}
 	if e.Timestamp != "" {
 		if err := checkTimestamp(e.Timestamp); err != nil {
 			return err
 		}
+	}
+	return e.validate(e.Properties)
+}
+
+// validate is Validate but for the timestamp, and it checks only props for
+// values that are not scalars. The constructors use it: their timestamp
+// is FormatTimestamp's, and of their properties only the caller's (props)
+// can hold such a value; the rest is checked once, here.
+func (e Event) validate(props Properties) error {
+	if err := checkID("session_id", e.SessionID, true); err != nil {
+		return err
 	}
 	for _, f := range []struct{ name, value string }{
 		{"user_id", e.UserID}, {"device_id", e.DeviceID}, {"conversation_id", e.ConversationID},
@@ -78,7 +86,7 @@ func (e Event) Validate() error {
 	for _, group := range []struct {
 		name  string
 		props Properties
-	}{{"properties", e.Properties}, {"attributes", e.Attributes}, {"traits", e.Traits}} {
+	}{{"properties", props}, {"attributes", e.Attributes}, {"traits", e.Traits}} {
 		if err := checkScalars(group.name, group.props); err != nil {
 			return err
 		}
@@ -175,6 +183,14 @@ func checkScalar(v any) error {
 func checkFinite(f float64) error {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return fmt.Errorf("%v is not a finite number", f)
+	}
+	return nil
+}
+
+// checkCost checks a cost the constructors put in the properties.
+func checkCost(cost float64) error {
+	if err := checkFinite(cost); err != nil {
+		return fieldError("properties.cost", err.Error())
 	}
 	return nil
 }

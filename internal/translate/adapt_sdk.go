@@ -1,17 +1,25 @@
 package translate
 
 import (
+	"slices"
+
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
 // FromReadOnlySpans views the spans an sdktrace.SpanExporter is given. The
 // views share the spans' data; one slice is allocated for the batch.
 func FromReadOnlySpans(spans []sdktrace.ReadOnlySpan) []Span {
-	out := make([]Span, len(spans))
+	return AppendReadOnlySpans(nil, spans)
+}
+
+// AppendReadOnlySpans appends the views of spans to dst.
+func AppendReadOnlySpans(dst []Span, spans []sdktrace.ReadOnlySpan) []Span {
+	n := len(dst)
+	dst = slices.Grow(dst, len(spans))[:n+len(spans)]
 	for i, s := range spans {
-		fillFromReadOnly(&out[i], s)
+		fillFromReadOnly(&dst[n+i], s)
 	}
-	return out
+	return dst
 }
 
 // FromReadOnlySpan views one SDK span.

@@ -11,7 +11,7 @@ import "github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 // Mindlytics's web view); exporters call Translate.
 func (t *Translator) TranslateWithOrigins(spans []Span) (events []mindlytics.Event, origins []int, errs []error) {
 	origins = []int{}
-	events, errs = t.translate(spans, &origins)
+	events, errs = t.translate(nil, spans, &origins)
 	return events, origins, errs
 }
 

@@ -61,14 +61,20 @@ func New(opts ...Option) (*Translator, error) {
 // JSON that does not parse, …) is an [*IgnoredValueError] in errs, and its
 // span is translated without it.
 func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []error) {
-	return t.translate(spans, nil)
+	return t.translate(nil, spans, nil)
 }
 
-// translate is Translate; when origins is not nil it also gets, for each
-// event, the index of the span whose record made it (origins.go).
-func (t *Translator) translate(spans []Span, origins *[]int) (events []mindlytics.Event, errs []error) {
+// AppendTranslation is Translate appending the events to dst, so that a
+// caller that is done with them after each batch can reuse the slice.
+func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []Span) (events []mindlytics.Event, errs []error) {
+	return t.translate(dst, spans, nil)
+}
+
+// translate is AppendTranslation; when origins is not nil it also gets,
+// for each event, the index of the span whose record made it (origins.go).
+func (t *Translator) translate(dst []mindlytics.Event, spans []Span, origins *[]int) (events []mindlytics.Event, errs []error) {
 	if len(spans) == 0 {
-		return nil, nil
+		return dst, nil
 	}
 	bt := getBatch(len(spans))
 	defer bt.release()
@@ -114,10 +120,10 @@ func (t *Translator) translate(spans []Span, origins *[]int) (events []mindlytic
 	}
 	t.remember(spans, ids, now)
 	if len(kept) == 0 {
-		return nil, errs
+		return dst, errs
 	}
 	t.order = sortRecords(kept, t.order[:0])
-	events = make([]mindlytics.Event, 0, len(kept)+2)
+	events = slices.Grow(dst, len(kept)+2)
 	for _, k := range t.order {
 		r := &kept[k]
 		var err error
