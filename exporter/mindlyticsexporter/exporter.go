@@ -26,10 +26,11 @@ import (
 // it is stateful (open sessions and conversations) and called with core.mu
 // held.
 type translation interface {
-	// Traces translates the spans of td.
-	Traces(td ptrace.Traces) ([]mindlytics.Event, []error)
-	// Logs translates the GenAI event log records of ld.
-	Logs(ld plog.Logs) ([]mindlytics.Event, []error)
+	// Traces translates the spans of td, appending the events to dst.
+	Traces(dst []mindlytics.Event, td ptrace.Traces) ([]mindlytics.Event, []error)
+	// Logs translates the GenAI event log records of ld, appending the
+	// events to dst.
+	Logs(dst []mindlytics.Event, ld plog.Logs) ([]mindlytics.Event, []error)
 	// Expire ends the sessions and conversations idle now.
 	Expire() []mindlytics.Event
 	// EndAll ends every open session and conversation.
@@ -52,6 +53,10 @@ type core struct {
 	// pipeline or goroutine brought the data.
 	mu sync.Mutex
 	tr translation
+	// events is the scratch the translation appends a batch's events to;
+	// guarded by mu. They are encoded into the request, so the slice is
+	// reused for the next batch.
+	events []mindlytics.Event
 	// queue is exporterhelper's exporter: it takes already translated events
 	// (see withEvents) into its sending queue and hands them to push.
 	queue exporter.Traces
@@ -229,7 +234,8 @@ func (c *core) expireIdle() {
 func (c *core) consumeTraces(ctx context.Context, td ptrace.Traces) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	events, errs := c.tr.Traces(td)
+	events, errs := c.tr.Traces(c.events[:0], td)
+	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "span", errs)
 	return c.enqueue(ctx, events)
 }
@@ -237,9 +243,22 @@ func (c *core) consumeTraces(ctx context.Context, td ptrace.Traces) error {
 func (c *core) consumeLogs(ctx context.Context, ld plog.Logs) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	events, errs := c.tr.Logs(ld)
+	events, errs := c.tr.Logs(c.events[:0], ld)
+	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "log record", errs)
 	return c.enqueue(ctx, events)
+}
+
+// maxReusedEvents bounds the scratch kept for the next batch.
+const maxReusedEvents = 1 << 14
+
+// reuseEvents keeps events' array, cleared, for the next batch. c.mu must
+// be held.
+func (c *core) reuseEvents(events []mindlytics.Event) {
+	clear(events)
+	if cap(events) <= maxReusedEvents {
+		c.events = events[:0]
+	}
 }
 
 func (c *core) translationErrors(ctx context.Context, what string, errs []error) {
@@ -258,9 +277,9 @@ func (c *core) translationErrors(ctx context.Context, what string, errs []error)
 }
 
 // enqueue encodes the events and hands them to the queue as one request.
-// c.mu must be held. An event that does not validate (which the
-// translation's constructors should make impossible) is dropped and
-// counted, not sent.
+// c.mu must be held. The translation's constructors validated each event
+// (once: they are not checked again here); one that cannot be encoded is
+// dropped and counted, not sent.
 func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
 	if len(events) == 0 {
 		return nil
@@ -272,10 +291,6 @@ func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
 	buf := make([]byte, 0, len(events)*encodedSizeHint)
 	var bad []error
 	for _, ev := range events {
-		if err := ev.Validate(); err != nil {
-			bad = append(bad, fmt.Errorf("event %s of session %q: %w", ev.Kind(), ev.SessionID, err))
-			continue
-		}
 		start := len(buf)
 		var err error
 		if buf, err = ev.AppendJSON(buf); err != nil {

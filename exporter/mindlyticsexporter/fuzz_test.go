@@ -115,13 +115,13 @@ func fuzzTranslate(tr translation, name string, data []byte) ([]mindlytics.Event
 		if err != nil {
 			return nil, nil
 		}
-		return tr.Traces(td)
+		return tr.Traces(nil, td)
 	}
 	ld, err := (&plog.ProtoUnmarshaler{}).UnmarshalLogs(data)
 	if err != nil {
 		return nil, nil
 	}
-	return tr.Logs(ld)
+	return tr.Logs(nil, ld)
 }
 
 // FuzzConfig decodes YAML into the configuration through confmap, as the

@@ -81,8 +81,7 @@ type scriptedTranslation struct {
 	ended  bool
 }
 
-func (s *scriptedTranslation) Traces(td ptrace.Traces) ([]mindlytics.Event, []error) {
-	var events []mindlytics.Event
+func (s *scriptedTranslation) Traces(events []mindlytics.Event, td ptrace.Traces) ([]mindlytics.Event, []error) {
 	var errs []error
 	for _, rs := range td.ResourceSpans().All() {
 		for _, ss := range rs.ScopeSpans().All() {
@@ -99,8 +98,7 @@ func (s *scriptedTranslation) Traces(td ptrace.Traces) ([]mindlytics.Event, []er
 	return events, errs
 }
 
-func (s *scriptedTranslation) Logs(ld plog.Logs) ([]mindlytics.Event, []error) {
-	var events []mindlytics.Event
+func (s *scriptedTranslation) Logs(events []mindlytics.Event, ld plog.Logs) ([]mindlytics.Event, []error) {
 	var errs []error
 	for _, rl := range ld.ResourceLogs().All() {
 		for _, sl := range rl.ScopeLogs().All() {

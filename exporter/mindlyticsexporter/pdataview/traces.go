@@ -28,7 +28,8 @@ func Traces(td ptrace.Traces) []translate.Span {
 			ss := sss.At(j)
 			spans := ss.Spans()
 			for k := 0; k < spans.Len(); k++ {
-				out = append(out, viewSpan(spans.At(k), &res, ss.Scope()))
+				s := spans.At(k)
+				out = append(out, viewSpan(s, KeyValues(s.Attributes()), &res, ss.Scope()))
 			}
 		}
 	}
@@ -36,7 +37,7 @@ func Traces(td ptrace.Traces) []translate.Span {
 }
 
 // viewSpan views one pdata span with its (converted) resource attributes.
-func viewSpan(s ptrace.Span, res *attribute.Set, scope pcommon.InstrumentationScope) translate.Span {
+func viewSpan(s ptrace.Span, attrs []attribute.KeyValue, res *attribute.Set, scope pcommon.InstrumentationScope) translate.Span {
 	status := s.Status()
 	return translate.NewSpan(translate.SpanParts{
 		Name:          s.Name(),
@@ -46,7 +47,7 @@ func viewSpan(s ptrace.Span, res *attribute.Set, scope pcommon.InstrumentationSc
 		TraceID:       trace.TraceID(s.TraceID()),
 		SpanID:        trace.SpanID(s.SpanID()),
 		ParentSpanID:  trace.SpanID(s.ParentSpanID()),
-		Attributes:    KeyValues(s.Attributes()),
+		Attributes:    attrs,
 		Resource:      res,
 		Events:        Events(s.Events()),
 		StatusCode:    StatusCode(status.Code()),
@@ -54,6 +55,68 @@ func viewSpan(s ptrace.Span, res *attribute.Set, scope pcommon.InstrumentationSc
 		ScopeName:     scope.Name(),
 		ScopeVersion:  scope.Version(),
 	})
+}
+
+// viewer is [Traces] with its memory kept from batch to batch: the views
+// of a batch's spans and their attributes (one array for all), which the
+// translation reads only while it runs. Not for concurrent use.
+type viewer struct {
+	spans []translate.Span
+	kvs   []attribute.KeyValue
+}
+
+// maxViewerKeep bounds what a viewer keeps after a batch (spans, and
+// attributes times 16): a rare huge batch is not held on to.
+const maxViewerKeep = 1 << 14
+
+// traces views td as [Traces] does, in the viewer's memory, valid until
+// release.
+func (v *viewer) traces(td ptrace.Traces) []translate.Span {
+	rss := td.ResourceSpans()
+	for i := 0; i < rss.Len(); i++ {
+		rs := rss.At(i)
+		res := attribute.NewSet(KeyValues(rs.Resource().Attributes())...)
+		sss := rs.ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			ss := sss.At(j)
+			spans := ss.Spans()
+			for k := 0; k < spans.Len(); k++ {
+				s := spans.At(k)
+				v.spans = append(v.spans, viewSpan(s, v.keyValues(s.Attributes()), &res, ss.Scope()))
+			}
+		}
+	}
+	return v.spans
+}
+
+// keyValues is KeyValues into the viewer's array. When the array grows,
+// the spans before keep the old one.
+func (v *viewer) keyValues(m pcommon.Map) []attribute.KeyValue {
+	if m.Len() == 0 {
+		return nil
+	}
+	start := len(v.kvs)
+	if start+m.Len() > cap(v.kvs) {
+		v.kvs = make([]attribute.KeyValue, 0, max(2*cap(v.kvs), 1024, m.Len()))
+		start = 0
+	}
+	for k, val := range m.All() {
+		v.kvs = append(v.kvs, attribute.KeyValue{Key: attribute.Key(k), Value: toValue(val)})
+	}
+	return v.kvs[start:len(v.kvs):len(v.kvs)]
+}
+
+// release forgets the batch: the views no longer hold on to its pdata.
+func (v *viewer) release() {
+	clear(v.spans)
+	clear(v.kvs[:cap(v.kvs)])
+	v.spans, v.kvs = v.spans[:0], v.kvs[:0]
+	if cap(v.spans) > maxViewerKeep {
+		v.spans = nil
+	}
+	if cap(v.kvs) > 16*maxViewerKeep {
+		v.kvs = nil
+	}
 }
 
 // Events converts span events as the view does.

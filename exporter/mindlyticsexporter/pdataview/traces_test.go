@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,12 +75,42 @@ func describe(s translate.Span) map[string]any {
 func requireSameViews(t testing.TB, spans []sdktrace.ReadOnlySpan) {
 	t.Helper()
 	sdk := translate.FromReadOnlySpans(spans)
-	pd := Traces(toTraces(spans))
-	require.Len(t, pd, len(sdk))
-	for i := range sdk {
-		// fmt prints maps in key order, and NaN as NaN (which no equality test
-		// would call equal to itself).
-		require.Equal(t, fmt.Sprintf("%#v", describe(sdk[i])), fmt.Sprintf("%#v", describe(pd[i])), "span %d", i)
+	td := toTraces(spans)
+	var v viewer
+	for _, pd := range [][]translate.Span{Traces(td), v.traces(td)} {
+		require.Len(t, pd, len(sdk))
+		for i := range sdk {
+			// fmt prints maps in key order, and NaN as NaN (which no equality test
+			// would call equal to itself).
+			require.Equal(t, fmt.Sprintf("%#v", describe(sdk[i])), fmt.Sprintf("%#v", describe(pd[i])), "span %d", i)
+		}
+	}
+	v.release()
+}
+
+// TestViewerReusesItsMemory: batch after batch, the viewer's spans read
+// like Traces', also when its attribute array grows in the middle of a
+// batch, and release leaves nothing of the batch behind.
+func TestViewerReusesItsMemory(t *testing.T) {
+	var v viewer
+	for batch, n := range []int{1, 300, 40, 2000, 7} {
+		attrSets := make([][]attribute.KeyValue, n)
+		for i := range attrSets {
+			attrSets[i] = []attribute.KeyValue{attribute.Int("batch", batch), attribute.Int("i", i), attribute.String("s", strings.Repeat("x", i%5))}
+		}
+		spans := recordAll(t, []attribute.KeyValue{attribute.String("service.name", "svc")}, attrSets...)
+		td := toTraces(spans)
+		want := Traces(td)
+		got := v.traces(td)
+		require.Len(t, got, len(want))
+		for i := range want {
+			require.Equal(t, fmt.Sprintf("%#v", describe(want[i])), fmt.Sprintf("%#v", describe(got[i])), "batch %d span %d", batch, i)
+		}
+		v.release()
+		require.Empty(t, v.spans)
+		for _, kv := range v.kvs[:cap(v.kvs)] {
+			require.Zero(t, kv, "release clears the attributes")
+		}
 	}
 }
 
@@ -107,7 +138,7 @@ func TestPdataViewOfAnUnendedSpan(t *testing.T) {
 	s := ptrace.NewSpan()
 	s.SetStartTimestamp(pcommon.NewTimestampFromTime(t0))
 	res := attribute.NewSet()
-	v := viewSpan(s, &res, pcommon.NewInstrumentationScope())
+	v := viewSpan(s, nil, &res, pcommon.NewInstrumentationScope())
 	assert.True(t, v.EndTime().IsZero(), "an unended span keeps a zero end, as in the SDK")
 	code, _ := v.Status()
 	assert.Equal(t, codes.Unset, code)

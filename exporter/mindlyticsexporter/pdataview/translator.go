@@ -18,6 +18,7 @@ import (
 type Translator struct {
 	t    *translate.Translator
 	join *logJoin
+	view viewer
 }
 
 // NewTranslator feeds t with pdata. t remembers which spans made turns, so
@@ -35,18 +36,24 @@ func NewTranslator(t *translate.Translator) *Translator {
 // find the spans that came before.
 func (tr *Translator) SpansOnly(only bool) { tr.join.spansOnly = only }
 
-// Traces translates td.
-func (tr *Translator) Traces(td ptrace.Traces) ([]mindlytics.Event, []error) {
-	return tr.t.Translate(Traces(tr.join.joinSpans(td)))
+// Traces translates td, appending the events to dst.
+func (tr *Translator) Traces(dst []mindlytics.Event, td ptrace.Traces) ([]mindlytics.Event, []error) {
+	return tr.translate(dst, tr.join.joinSpans(td))
 }
 
-// Logs translates the GenAI event records of ld.
-func (tr *Translator) Logs(ld plog.Logs) ([]mindlytics.Event, []error) {
+// Logs translates the GenAI event records of ld, appending the events to
+// dst.
+func (tr *Translator) Logs(dst []mindlytics.Event, ld plog.Logs) ([]mindlytics.Event, []error) {
 	td := tr.logSpans(ld)
 	if td.SpanCount() == 0 {
-		return nil, nil
+		return dst, nil
 	}
-	return tr.t.Translate(Traces(td))
+	return tr.translate(dst, td)
+}
+
+func (tr *Translator) translate(dst []mindlytics.Event, td ptrace.Traces) ([]mindlytics.Event, []error) {
+	defer tr.view.release()
+	return tr.t.AppendTranslation(dst, tr.view.traces(td))
 }
 
 func (tr *Translator) logSpans(ld plog.Logs) ptrace.Traces {
