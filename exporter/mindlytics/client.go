@@ -88,6 +88,12 @@ func (c *Client) CloseIdleConnections() {
 // status is an *APIError; transport failures are wrapped with the method and
 // path.
 func (c *Client) call(ctx context.Context, method, path string, query url.Values, body []byte, out any) error {
+	return c.send(ctx, method, path, query, body, nil, out)
+}
+
+// send is call with the body optionally in a shared buffer (sb, holding
+// body), which the request then reads through sb's readers.
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, body []byte, sb *sharedBody, out any) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("mindlytics: %s %s: %w", method, path, err)
 	}
@@ -96,7 +102,7 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.timeout)
 		defer cancel()
 	}
-	req, err := c.newRequest(ctx, method, path, query, body)
+	req, err := c.newRequest(ctx, method, path, query, body, sb)
 	if err != nil {
 		return err
 	}
@@ -130,7 +136,7 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	return nil
 }
 
-func (c *Client) newRequest(ctx context.Context, method, path string, query url.Values, body []byte) (*http.Request, error) {
+func (c *Client) newRequest(ctx context.Context, method, path string, query url.Values, body []byte, sb *sharedBody) (*http.Request, error) {
 	target := c.base + path
 	if len(query) > 0 {
 		target += "?" + query.Encode()
@@ -142,12 +148,20 @@ func (c *Client) newRequest(ctx context.Context, method, path string, query url.
 			if body, err = gzipBytes(body); err != nil {
 				return nil, fmt.Errorf("mindlytics: %s %s: compressing the body: %w", method, path, err)
 			}
+			sb = nil // the request reads the compressed copy
 		}
-		rd = bytes.NewReader(body)
+		if sb == nil {
+			rd = bytes.NewReader(body)
+		}
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
 		return nil, c.redactErr(fmt.Errorf("mindlytics: %s %s: %w", method, path, err))
+	}
+	if sb != nil {
+		// The caller holds sb until the request is done: this reader exists.
+		req.Body, _ = sb.reader()
+		req.ContentLength, req.GetBody = int64(len(body)), sb.reader
 	}
 	h := req.Header
 	h.Set("Authorization", "Bearer "+c.cfg.apiKey)

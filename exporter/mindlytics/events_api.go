@@ -30,8 +30,11 @@ func (c *Client) SendBatch(ctx context.Context, events []json.RawMessage) error 
 		}
 		size += len(ev)
 	}
-	body := make([]byte, 0, size)
-	body = append(body, '[')
+	// The body is built in a pooled buffer, kept until the transport is
+	// done with it (body.go).
+	sb := newSharedBody(size)
+	defer sb.release()
+	body := append(*sb.buf, '[')
 	for i, ev := range events {
 		if i > 0 {
 			body = append(body, ',')
@@ -39,7 +42,8 @@ func (c *Client) SendBatch(ctx context.Context, events []json.RawMessage) error 
 		body = append(body, ev...)
 	}
 	body = append(body, ']')
-	return c.call(ctx, http.MethodPost, PathEventsQueue, nil, body, nil)
+	*sb.buf = body
+	return c.send(ctx, http.MethodPost, PathEventsQueue, nil, body, sb, nil)
 }
 
 // SendEvents validates the events, then posts them to the batch endpoint

@@ -333,7 +333,7 @@ func TestTurnsAreRememberedOnlyWhenAsked(t *testing.T) {
 	plain.Translate(FromReadOnlySpans(spans))
 	assert.False(t, plain.MadeTurn(sc0.TraceID(), sc0.SpanID()), "the in-process exporter pays nothing for it")
 	remembering := newTranslator(t)
-	remembering.RememberTurns()
+	remembering.RememberTurns(true)
 	remembering.Translate(FromReadOnlySpans(spans))
 	assert.True(t, remembering.MadeTurn(sc0.TraceID(), sc0.SpanID()))
 }

@@ -40,13 +40,17 @@ func (t *turnSpans) add(k spanKey) {
 	t.set[k] = struct{}{}
 }
 
-// RememberTurns makes the translator remember which spans made turns, for
-// [Translator.MadeTurn]. Only a caller that gets a span's content later
-// (log records, in the collector) needs it; others pay nothing for it.
-func (t *Translator) RememberTurns() {
+// RememberTurns says whether the translator remembers which spans made
+// turns, for [Translator.MadeTurn] (off by default). Only a caller that
+// gets a span's content later (log records, in the collector) needs it;
+// others pay nothing for it. Turning it off forgets what was remembered.
+func (t *Translator) RememberTurns(on bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.turns.on = true
+	t.turns.on = on
+	if !on {
+		t.turns = turnSpans{}
+	}
 }
 
 // MadeTurn reports whether the span made a turn in a recent batch; always

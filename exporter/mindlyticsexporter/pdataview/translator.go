@@ -24,17 +24,21 @@ type Translator struct {
 // NewTranslator feeds t with pdata. t remembers which spans made turns, so
 // that log records arriving after their span add no second turn.
 func NewTranslator(t *translate.Translator) *Translator {
-	t.RememberTurns()
+	t.RememberTurns(true)
 	return &Translator{t: t, join: newLogJoin(time.Now)}
 }
 
 // SpansOnly says whether only spans come (true) or GenAI log records may
 // come too (false, the default). With only spans, the join to log records
 // (logjoin.go) neither remembers nor looks up spans, which costs a map
-// entry per span; the translation is the same, as nothing would read them.
+// entry per span, and the translator does not remember which spans made
+// turns; the translation is the same, as nothing would read them.
 // Log records that come after SpansOnly(true) still translate, but do not
 // find the spans that came before.
-func (tr *Translator) SpansOnly(only bool) { tr.join.spansOnly = only }
+func (tr *Translator) SpansOnly(only bool) {
+	tr.join.spansOnly = only
+	tr.t.RememberTurns(!only) // no log record will ask which spans made turns
+}
 
 // Traces translates td, appending the events to dst.
 func (tr *Translator) Traces(dst []mindlytics.Event, td ptrace.Traces) ([]mindlytics.Event, []error) {

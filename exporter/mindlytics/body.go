@@ -1,0 +1,102 @@
+package mindlytics
+
+import (
+	"errors"
+	"io"
+	"sync"
+)
+
+// sharedBody is a request body in a pooled buffer. The buffer goes back to
+// the pool only once its owner has released it and every reader the
+// transport was given is closed (the request's body, and any GetBody made
+// for a redirect or a retried connection): the transport may still be
+// writing a body after Do has returned, so returning it when Do returns
+// could send another request's bytes.
+type sharedBody struct {
+	mu   sync.Mutex
+	buf  *[]byte
+	refs int
+}
+
+// maxPooledBody is the largest buffer kept for reuse.
+const maxPooledBody = 8 << 20
+
+var bodyBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// newSharedBody returns an empty body with room for size bytes, owned by
+// the caller until release.
+func newSharedBody(size int) *sharedBody {
+	buf := bodyBuffers.Get().(*[]byte)
+	if cap(*buf) < size {
+		*buf = make([]byte, 0, size)
+	}
+	*buf = (*buf)[:0]
+	return &sharedBody{buf: buf, refs: 1}
+}
+
+// reader returns a new reader of the body; the body is kept until it is
+// closed. Once the owner and every reader are done there is no body to
+// read any more: that is an error, never another request's bytes.
+func (b *sharedBody) reader() (io.ReadCloser, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf == nil {
+		return nil, errBodyClosed
+	}
+	b.refs++
+	return &sharedReader{body: b, data: *b.buf}, nil
+}
+
+// release gives up the owner's hold on the body.
+func (b *sharedBody) release() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.unref()
+}
+
+// unref drops one hold; b.mu must be held.
+func (b *sharedBody) unref() {
+	b.refs--
+	if b.refs > 0 || b.buf == nil {
+		return
+	}
+	if cap(*b.buf) <= maxPooledBody {
+		bodyBuffers.Put(b.buf)
+	}
+	b.buf = nil
+}
+
+var errBodyClosed = errors.New("mindlytics: read of a closed request body")
+
+// sharedReader reads a sharedBody. Reads and Close take the body's lock, so
+// the buffer is never returned to the pool in the middle of a read.
+type sharedReader struct {
+	body   *sharedBody
+	data   []byte
+	off    int
+	closed bool
+}
+
+func (r *sharedReader) Read(p []byte) (int, error) {
+	r.body.mu.Lock()
+	defer r.body.mu.Unlock()
+	if r.closed {
+		return 0, errBodyClosed
+	}
+	if r.off >= len(r.data) {
+		return 0, io.EOF
+	}
+	n := copy(p, r.data[r.off:])
+	r.off += n
+	return n, nil
+}
+
+func (r *sharedReader) Close() error {
+	r.body.mu.Lock()
+	defer r.body.mu.Unlock()
+	if !r.closed {
+		r.closed = true
+		r.body.unref()
+	}
+	return nil
+}
