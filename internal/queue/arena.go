@@ -3,6 +3,7 @@ package queue
 import (
 	"encoding/binary"
 	"encoding/json"
+	"slices"
 )
 
 // A lane keeps its waiting events in an arena: records written back to back
@@ -16,11 +17,20 @@ type arena struct {
 	head, tail *chunk // read from head at off, write at the end of tail
 	off        int
 	nextSize   int // capacity of the next chunk
+	// retired are the chunks read through since the last recycle: the
+	// batch being cut or delivered may still point into them.
+	retired []*chunk
+	// free are chunks whose batches are done, for push to reuse.
+	free []*chunk
 }
 
-// chunk is one block of records. Once fully read it is unlinked; the batch
-// in flight may still point into it, and the garbage collector frees it
-// when that batch is done.
+// maxFreeChunks bounds the chunks a lane keeps for reuse (at most
+// maxFreeChunks*maxChunk bytes, not counted by the byte bound).
+const maxFreeChunks = 4
+
+// chunk is one block of records. Once fully read it is unlinked and
+// retired; once the batch that may point into it is done (recycle), push
+// writes into it again.
 type chunk struct {
 	buf  []byte
 	next *chunk
@@ -43,7 +53,7 @@ func (a *arena) push(data []byte, at int64) {
 	if a.tail == nil || cap(a.tail.buf)-len(a.tail.buf) < need {
 		size := max(a.nextSize, minChunk)
 		a.nextSize = min(2*size, maxChunk)
-		c := &chunk{buf: make([]byte, 0, max(size, need))}
+		c := a.reuse(max(size, need))
 		if a.tail == nil {
 			a.head, a.off = c, 0
 		} else {
@@ -64,6 +74,7 @@ func (a *arena) front() (at int64, data json.RawMessage, ok bool) {
 		if a.head == a.tail {
 			return 0, nil, false // keep writing into the tail chunk
 		}
+		a.retired = append(a.retired, a.head)
 		a.head, a.off = a.head.next, 0
 	}
 	if a.head == nil {
@@ -78,4 +89,33 @@ func (a *arena) front() (at int64, data json.RawMessage, ok bool) {
 // pop moves past the record front returned, of n bytes of JSON.
 func (a *arena) pop(n int) {
 	a.off += recordOverhead + n
+}
+
+// reuse returns an empty chunk of at least size bytes: a free one when one
+// is large enough, else a new one.
+func (a *arena) reuse(size int) *chunk {
+	for i := len(a.free) - 1; i >= 0; i-- {
+		if c := a.free[i]; cap(c.buf) >= size {
+			a.free = append(a.free[:i], a.free[i+1:]...)
+			c.buf, c.next = c.buf[:0], nil
+			return c
+		}
+	}
+	return &chunk{buf: make([]byte, 0, size)}
+}
+
+// recycle frees the retired chunks for reuse. Call it only when no batch
+// points into the arena any more (between batches of the lane).
+func (a *arena) recycle() {
+	// push asks for chunks of nextSize or more: smaller ones would only
+	// take room in the free list.
+	a.free = slices.DeleteFunc(a.free, func(c *chunk) bool { return cap(c.buf) < a.nextSize })
+	for _, c := range a.retired {
+		if len(a.free) < maxFreeChunks && cap(c.buf) >= a.nextSize {
+			c.next = nil
+			a.free = append(a.free, c)
+		}
+	}
+	clear(a.retired)
+	a.retired = a.retired[:0]
 }

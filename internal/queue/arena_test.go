@@ -59,3 +59,48 @@ func TestArenaRecordsCannotBeAppendedInto(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "second", string(next), "cap %d", cap(data))
 }
+
+// TestArenaReusesChunksOnlyAfterTheirBatch cuts batches as a lane does and
+// keeps writing while each is "in flight": a batch reads its own records
+// until recycle, and chunks are written again after it.
+func TestArenaReusesChunksOnlyAfterTheirBatch(t *testing.T) {
+	var a arena
+	seen := map[*chunk]bool{}
+	reused, next, read := 0, 0, int64(0)
+	record := func(i int) []byte { return bytes.Repeat([]byte{byte('a' + i%26)}, 50+i%700) }
+	push := func(n int) {
+		for range n {
+			tail := a.tail
+			a.push(record(next), int64(next))
+			next++
+			if a.tail != tail {
+				if seen[a.tail] {
+					reused++
+				}
+				seen[a.tail] = true
+			}
+		}
+	}
+	for round := range 400 {
+		push(5 + round%40)
+		var batch [][]byte
+		var ids []int64
+		for len(batch) < 250 {
+			at, data, ok := a.front()
+			if !ok {
+				break
+			}
+			require.Equal(t, read, at, "every record, in order")
+			batch, ids = append(batch, data), append(ids, at)
+			a.pop(len(data))
+			read++
+		}
+		push(200) // written while the batch is in flight: fills chunks
+		for i, data := range batch {
+			require.Equal(t, record(int(ids[i])), []byte(data), "round %d, record %d", round, ids[i])
+		}
+		a.recycle()
+	}
+	assert.Positive(t, reused, "chunks are written again once their batch is done")
+	assert.LessOrEqual(t, len(a.free), maxFreeChunks)
+}

@@ -129,8 +129,8 @@ func (l *lane) run() {
 		}
 		if batch != nil {
 			l.deliver(batch)
-			l.finish(len(batch))
-			clear(batch) // let the arena's chunks go
+			clear(batch)
+			l.finish(len(batch)) // also recycles the chunks the batch read
 			continue
 		}
 		var fire <-chan time.Time
@@ -147,9 +147,11 @@ func (l *lane) run() {
 	}
 }
 
-// finish marks n more events as done and wakes Flush callers.
+// finish marks n more events as done and wakes Flush callers. The batch
+// they were is done: the arena's chunks it read are reused.
 func (l *lane) finish(n int) {
 	l.mu.Lock()
+	l.waiting.recycle()
 	l.done += int64(n)
 	if l.progress != nil {
 		close(l.progress)
