@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -91,6 +92,49 @@ func throughExporter(t *testing.T, td ptrace.Traces) []mindlytics.Event {
 		t.Errorf("order violations: %v", v)
 	}
 	return srv.Events()
+}
+
+// throughExporterSplit is throughExporter with the spans, in the order
+// they ended (as a batch span processor gets them), sent as two batches,
+// the first of n spans.
+func throughExporterSplit(t *testing.T, td ptrace.Traces, n int) []mindlytics.Event {
+	t.Helper()
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	exp, err := mlexporter.New(context.Background(), mlexporter.WithServerBase(srv.URL),
+		mlexporter.WithAPIKey(srv.APIKey), mlexporter.WithProjectID(srv.ProjectID))
+	require.NoError(t, err)
+	spans := toReadOnly(withIDsOnEverySpan(td))
+	slices.SortStableFunc(spans, func(a, b sdktrace.ReadOnlySpan) int { return a.EndTime().Compare(b.EndTime()) })
+	require.NoError(t, exp.ExportSpans(context.Background(), spans[:n]))
+	require.NoError(t, exp.ExportSpans(context.Background(), spans[n:]))
+	require.NoError(t, exp.Shutdown(testkit.Context(t, testkit.Wait)))
+	if e := exp.Errors(); len(e) > 0 {
+		t.Errorf("exporter errors: %v", e)
+	}
+	if v := srv.Violations(); len(v) > 0 {
+		t.Errorf("order violations: %v", v)
+	}
+	return srv.Events()
+}
+
+// withIDsOnEverySpan copies td with the fixture's session and user id on
+// every span, as an app's baggage span processor (or instrument's) puts
+// them: a span whose ids are only on an ancestor that ends in a later
+// batch falls back to its trace's session, which is not what the split
+// tests are about.
+func withIDsOnEverySpan(td ptrace.Traces) ptrace.Traces {
+	out := ptrace.NewTraces()
+	td.CopyTo(out)
+	for _, rs := range out.ResourceSpans().All() {
+		for _, ss := range rs.ScopeSpans().All() {
+			for _, s := range ss.Spans().All() {
+				s.Attributes().PutStr("session.id", strings.TrimPrefix(fixtureSession, "session:"))
+				s.Attributes().PutStr("user.id", strings.TrimPrefix(fixtureUser, "user:"))
+			}
+		}
+	}
+	return out
 }
 
 // toReadOnly turns pdata spans into SDK spans, as an app's SDK would have
@@ -321,6 +365,27 @@ func TestFixtures(t *testing.T) {
 				check("collector, spans first", summarize(throughCollector(t, td, ld, false)), true)
 				check("collector, logs first", summarize(throughCollector(t, td, ld, true)), true)
 				check("in-process", summarize(throughExporter(t, td)), !want.contentInLogs)
+				// Split into two batches at every span: the same turns,
+				// functions, prompt and completion tokens, ids on every span
+				// (see withIDsOnEverySpan). Token details that only the
+				// second span of a stacked pair reports are lost (its call's
+				// event is out already), never counted twice.
+				for n := 1; n < td.SpanCount(); n++ {
+					door := fmt.Sprintf("in-process, the first %d spans in a batch of their own", n)
+					got := summarize(throughExporterSplit(t, td, n))
+					wantTurns := want.turns
+					if want.contentInLogs {
+						wantTurns = nil
+					}
+					assert.Equal(t, wantTurns, got.turns, "%s: turns", door)
+					assert.Equal(t, want.functions, got.functions, "%s: functions", door)
+					assert.Equal(t, want.tokens[:2], []int64{got.prompt, got.completion}, "%s: prompt, completion tokens", door)
+					assert.LessOrEqual(t, got.cached, want.tokens[2], "%s: cached tokens", door)
+					assert.LessOrEqual(t, got.reasoning, want.tokens[3], "%s: reasoning tokens", door)
+					if want.ids {
+						assert.Equal(t, []string{fixtureSession}, got.sessions, door)
+					}
+				}
 			})
 		}
 	}

@@ -22,9 +22,9 @@ import (
 //     handle_conversation_turn span) is not a turn of its own: it is the
 //     turn's usage, or nothing when it has nothing to count.
 //
-// Records that mindlytics.event asked for are never dropped. Only spans of
-// the same batch are compared: an exporter sends a call's spans together,
-// as a batch span processor does with the spans of one request.
+// Records that mindlytics.event asked for are never dropped. Spans of one
+// batch are compared here; a stacked pair that a batch boundary splits is
+// handled by the translator's memory of the calls it sent (stacked.go).
 func mergeCalls(spans []Span, recs []record) []record {
 	if len(recs) < 2 {
 		return recs
@@ -97,7 +97,10 @@ func isModelCall(r *record) bool { return r.kind == sc.EventTurn || r.kind == sc
 // sameCall says whether two model-call records, one under the other,
 // describe one call.
 func sameCall(outer, inner *record, direct bool) bool {
-	a, b := outer.u, inner.u
+	return samePrint(printOf(outer), printOf(inner), direct)
+}
+
+func samePrint(a, b callPrint, direct bool) bool {
 	switch {
 	case a.responseID != "" && a.responseID == b.responseID:
 		return true

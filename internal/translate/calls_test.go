@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
@@ -336,4 +337,73 @@ func TestTurnsAreRememberedOnlyWhenAsked(t *testing.T) {
 	remembering.RememberTurns(true)
 	remembering.Translate(FromReadOnlySpans(spans))
 	assert.True(t, remembering.MadeTurn(sc0.TraceID(), sc0.SpanID()))
+}
+
+// TestStackedSpansAcrossBatches: the inner span of a stacked pair ends
+// first and may go out in one batch, its outer span in the next. The call
+// is still counted once, and the outer span's texts still make the turn.
+func TestStackedSpansAcrossBatches(t *testing.T) {
+	total := func(evs []mindlytics.Event) (turns []string, prompt, completion int64) {
+		for _, ev := range modelEvents(evs) {
+			if ev.Event == mindlytics.EventConversationTurn {
+				turns = append(turns, ev.Properties["user"].(string)+" => "+ev.Properties["assistant"].(string))
+			}
+			if n, ok := ev.Properties["prompt_tokens"].(int64); ok {
+				prompt += n
+			}
+			if n, ok := ev.Properties["completion_tokens"].(int64); ok {
+				completion += n
+			}
+		}
+		return turns, prompt, completion
+	}
+	for _, tc := range []struct {
+		name         string
+		outer, inner []attribute.KeyValue
+		turns        []string
+		prompt       int64
+		events       int // model events in all
+	}{
+		{"the outer span has the texts", withTexts(chatAttrs(100, 10, sc.LLMTokenCountCacheReadKey.Int(64))), chatAttrs(100, 10),
+			[]string{"Hi => Hello!"}, 100, 2},
+		{"both have the texts", withTexts(chatAttrs(100, 10)), withTexts(chatAttrs(100, 10)), []string{"Hi => Hello!"}, 100, 1},
+		{"the same response id", chatAttrs(100, 10, sc.GenAIResponseIDKey.String("r1")), chatAttrs(90, 10, sc.GenAIResponseIDKey.String("r1")),
+			nil, 90, 1},
+		{"the outer one has no tokens",
+			withTexts([]attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"), sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o")}),
+			chatAttrs(7, 3), []string{"Hi => Hello!"}, 7, 2},
+		{"different usage: two calls", chatAttrs(100, 10), chatAttrs(40, 4), nil, 140, 2},
+		{"the outer span asks for its turn", append(withTexts(chatAttrs(100, 10)), sc.MindlyticsEvent(sc.EventTurn)), chatAttrs(100, 10),
+			[]string{"Hi => Hello!"}, 100, 2},
+		{"the outer span asks for its usage", append(chatAttrs(100, 10), sc.MindlyticsEvent(sc.EventUsage)), chatAttrs(100, 10),
+			nil, 200, 2}, // never merged, in one batch either
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spans := recordSpans(t, nil, root("framework", 0, 2*time.Second, tc.outer...), child(0, "client", 0, time.Second, tc.inner...))
+			require.Equal(t, "client", spans[0].Name(), "the inner span ends first")
+			tr := newTranslator(t)
+			first, errs := tr.Translate(FromReadOnlySpans(spans[:1]))
+			require.Empty(t, errs)
+			second, errs := tr.Translate(FromReadOnlySpans(spans[1:]))
+			require.Empty(t, errs)
+			all := append(first, second...)
+			for _, ev := range all {
+				require.NoError(t, ev.Validate())
+			}
+			turns, prompt, _ := total(all)
+			assert.Equal(t, tc.turns, turns)
+			assert.Equal(t, tc.prompt, prompt, "prompt tokens counted")
+			assert.Len(t, modelEvents(all), tc.events)
+
+			// In one batch, the same spans count the same tokens.
+			_, oneBatch, _ := total(newTranslatorEvents(t, spans))
+			assert.Equal(t, oneBatch, prompt, "as in one batch")
+		})
+	}
+}
+
+func newTranslatorEvents(t *testing.T, spans []sdktrace.ReadOnlySpan) []mindlytics.Event {
+	evs, errs := translateSpans(t, nil, spans)
+	require.Empty(t, errs)
+	return evs
 }

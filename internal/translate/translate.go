@@ -22,6 +22,7 @@ type Translator struct {
 	nConvs    int
 	traces    *traceCache
 	turns     turnSpans
+	sent      sentCalls          // stacked.go
 	pending   []mindlytics.Event // scratch space of apply
 	// The configured identity keys, as view keys where they are known.
 	sessionKeys, userKeys, deviceKeys []keyRef
@@ -106,6 +107,9 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, origins *[]
 	kept := recs[:0]
 	for i := range recs {
 		r := &recs[i]
+		if !t.sent.keep(spans, r) {
+			continue // the other span of its call was sent in an earlier batch
+		}
 		id, err := t.resolve(spans, ids, r.span, now)
 		if err != nil {
 			errs = append(errs, newSpanError(&spans[r.span], err))
@@ -129,9 +133,12 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, origins *[]
 		var err error
 		if events, err = t.apply(r, now, events); err != nil {
 			errs = append(errs, newSpanError(&spans[r.span], err))
-		} else if r.kind == sc.EventTurn {
-			s := &spans[r.span]
-			t.turns.add(spanKey{s.traceID, s.spanID})
+		} else {
+			if r.kind == sc.EventTurn {
+				s := &spans[r.span]
+				t.turns.add(spanKey{s.traceID, s.spanID})
+			}
+			t.sent.note(spans, ids, r)
 		}
 		noteOrigins(origins, len(events), r.span)
 	}

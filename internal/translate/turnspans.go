@@ -10,9 +10,7 @@ const maxTurnSpans = 10_000
 // collector) is not made a second turn. Callers hold the Translator's lock.
 type turnSpans struct {
 	on   bool // only a translator that may get content later remembers
-	set  map[spanKey]struct{}
-	ring []spanKey
-	next int
+	made fifoMap[spanKey, struct{}]
 }
 
 type spanKey struct {
@@ -24,20 +22,10 @@ func (t *turnSpans) add(k spanKey) {
 	if !t.on {
 		return
 	}
-	if t.set == nil {
-		t.set = make(map[spanKey]struct{})
+	if t.made.max == 0 {
+		t.made = newFIFOMap[spanKey, struct{}](maxTurnSpans)
 	}
-	if _, ok := t.set[k]; ok {
-		return
-	}
-	if len(t.ring) < maxTurnSpans {
-		t.ring = append(t.ring, k)
-	} else {
-		delete(t.set, t.ring[t.next])
-		t.ring[t.next] = k
-		t.next = (t.next + 1) % maxTurnSpans
-	}
-	t.set[k] = struct{}{}
+	t.made.put(k, struct{}{})
 }
 
 // RememberTurns says whether the translator remembers which spans made
@@ -58,6 +46,6 @@ func (t *Translator) RememberTurns(on bool) {
 func (t *Translator) MadeTurn(traceID trace.TraceID, spanID trace.SpanID) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	_, ok := t.turns.set[spanKey{traceID, spanID}]
+	_, ok := t.turns.made.get(spanKey{traceID, spanID})
 	return ok
 }

@@ -1,0 +1,152 @@
+package translate
+
+import (
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+// Stacked spans of one call across batches. mergeCalls sees one batch,
+// but a batch boundary can fall between the two spans of a stacked pair:
+// usually the inner span ends first and goes out in one batch, its outer
+// span in the next; some instrumentations end the outer one first. So the
+// translator remembers, bounded, the model calls it sent: under their
+// parent when the parent was not in their batch (an outer span may come),
+// and under their own span (an inner span may come). When the other span
+// of the same call (sameCall, directly stacked) comes later, it sends only
+// what is news (afterSent): its texts as the turn when what was sent was
+// usage, its usage when what was sent counted none; or nothing. Where one
+// batch counts both spans (usage that mindlytics.event asked for on the
+// outer one), both count here too. Token
+// details only the later span reports are lost: the event is out. A turn
+// span around model calls (turnScope) is not matched: its calls went out as
+// turns of their own, which only mindlytics.in_turn, stamped when the
+// calls start, prevents. Not kept across a collector restart.
+
+// maxStackedCalls bounds each memory of sent calls.
+const maxStackedCalls = 10_000
+
+// callPrint is what tells the spans of one model call from two calls
+// (samePrint), and how the call was sent.
+type callPrint struct {
+	responseID string
+	hasTokens  bool
+	in, out    int64
+	cost       float64
+	turn       bool // sent as a turn, not as usage
+	explicit   bool // mindlytics.event asked for it
+}
+
+// counted says whether the event sent counted usage.
+func (p callPrint) counted() bool { return p.hasTokens || p.cost > 0 }
+
+func printOf(r *record) callPrint {
+	return callPrint{responseID: r.u.responseID, hasTokens: r.u.hasTokens, in: r.u.in, out: r.u.out,
+		cost: r.u.cost, turn: r.kind == sc.EventTurn, explicit: r.explicit}
+}
+
+// sentCalls is the translator's memory of sent model calls.
+type sentCalls struct {
+	underParent fifoMap[spanKey, callPrint] // a call sent while its parent (the key) was not in its batch
+	bySpan      fifoMap[spanKey, callPrint] // a call sent, by its own span
+}
+
+// note remembers a model call that was sent. Callers hold t.mu.
+func (m *sentCalls) note(spans []Span, ids *batchIdentities, r *record) {
+	if !isModelCall(r) || r.turnScope {
+		return
+	}
+	if m.bySpan.max == 0 {
+		m.underParent = newFIFOMap[spanKey, callPrint](maxStackedCalls)
+		m.bySpan = newFIFOMap[spanKey, callPrint](maxStackedCalls)
+	}
+	s := &spans[r.span]
+	p := printOf(r)
+	m.bySpan.put(spanKey{s.traceID, s.spanID}, p)
+	if !s.parentID.IsValid() {
+		return
+	}
+	if !ids.byIDBuilt {
+		ids.linkParents(spans)
+	}
+	if ids.parent[r.span] < 0 {
+		m.underParent.put(spanKey{s.traceID, s.parentID}, p)
+	}
+}
+
+// keep decides for a model call whose other span may have been sent in an
+// earlier batch: false when it makes no event; it may have lost its usage.
+// Callers hold t.mu.
+func (m *sentCalls) keep(spans []Span, r *record) bool {
+	if !isModelCall(r) || r.turnScope || m.bySpan.max == 0 {
+		return true
+	}
+	s := &spans[r.span]
+	me := printOf(r)
+	// r is the outer span of a call whose inner span was sent.
+	if k := (spanKey{s.traceID, s.spanID}); true {
+		if inner, ok := m.underParent.get(k); ok && samePrint(me, inner, true) {
+			m.underParent.delete(k)
+			if r.explicit && r.kind == sc.EventUsage {
+				return true // never merged, in one batch either
+			}
+			return afterSent(r, inner)
+		}
+	}
+	// r is the inner span of a call whose outer span was sent.
+	if !s.parentID.IsValid() {
+		return true
+	}
+	k := spanKey{s.traceID, s.parentID}
+	outer, ok := m.bySpan.get(k)
+	if !ok || !samePrint(outer, me, true) {
+		return true
+	}
+	m.bySpan.delete(k)
+	if outer.explicit { // as mergeCalls treats a call under one it was asked for
+		switch {
+		case !outer.turn || r.explicit:
+			return true
+		case outer.hasTokens:
+			return false // the turn says it all
+		default:
+			return asUsage(r)
+		}
+	}
+	return afterSent(r, outer)
+}
+
+// afterSent keeps of r, the second span of a call whose first span went
+// out as sent, only the news: its texts when sent had none (or
+// mindlytics.event asks for r's turn), its usage when sent counted none.
+func afterSent(r *record, sent callPrint) bool {
+	texts := r.kind == sc.EventTurn && (!sent.turn || r.explicit)
+	usage := !sent.counted() && (r.u.hasTokens || r.u.cost > 0)
+	switch {
+	case texts && !usage:
+		withoutUsage(r)
+		return true
+	case texts:
+		return true
+	case usage:
+		return r.kind == sc.EventUsage || asUsage(r)
+	}
+	return false // counted and told already
+}
+
+// withoutUsage keeps a turn's texts and model and takes out what the
+// other span's event already counted.
+func withoutUsage(r *record) {
+	r.turn.PromptTokens, r.turn.CompletionTokens, r.turn.Cost = 0, 0, 0
+	if len(r.turn.Extra) == 0 {
+		return
+	}
+	extra := make(map[string]any, len(r.turn.Extra))
+	for k, v := range r.turn.Extra {
+		extra[k] = v
+	}
+	for k, v := range r.u.details() {
+		if extra[k] == v {
+			delete(extra, k)
+		}
+	}
+	r.turn.Extra = extra
+}
