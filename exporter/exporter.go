@@ -198,7 +198,10 @@ func (e *Exporter) shutdown(ctx context.Context) error {
 	e.mu.Unlock()
 	if e.cfg.translation.Lifecycle.EndOnShutdown {
 		e.enqueue(e.translator.EndAll())
+	} else {
+		e.enqueue(e.translator.Release())
 	}
+	e.recordLateErrors()
 	before := e.queue.Stats().Dropped
 	err := e.queue.Shutdown(ctx)
 	e.client.CloseIdleConnections()
@@ -249,6 +252,16 @@ func (e *Exporter) expireIdle(interval time.Duration) {
 			return
 		case <-ticker.C:
 			e.enqueue(e.translator.Expire())
+			e.recordLateErrors()
 		}
+	}
+}
+
+// recordLateErrors records the errors of spans translated after they
+// waited for an ancestor (Expire, Release, EndAll).
+func (e *Exporter) recordLateErrors() {
+	now := time.Now()
+	for _, err := range e.translator.TakeLateErrors() {
+		e.record(fromSpan(err, now))
 	}
 }

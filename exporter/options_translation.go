@@ -60,6 +60,15 @@ func WithTraceCacheTTL(d time.Duration) Option {
 	return withSettings(func(c *config) { c.translation.Identity.TraceCacheTTL = d })
 }
 
+// WithAncestorWait sets how long the spans of a trace with no session id
+// yet wait for an ancestor span still to come, which may carry the ids
+// (children end, and are exported, before their parents), before the
+// session fallback applies (default 1 min; 0: no wait). A span whose
+// parent is in another process does not wait.
+func WithAncestorWait(d time.Duration) Option {
+	return withSettings(func(c *config) { c.translation.Identity.AncestorWait = d })
+}
+
 // WithSessionIdleTimeout ends a session (and its conversations) after this
 // long without a span (default 30 min).
 func WithSessionIdleTimeout(d time.Duration) Option {

@@ -23,7 +23,7 @@ type foreignDoc struct {
 
 // ourKeys is the reference of our conventions, rendered into README.md.
 var ourKeys = []keyDoc{
-	{string(SessionIDKey), "string", "required on every span of a session (else the session fallback applies)", "`s-42`", "`session_id` of every event"},
+	{string(SessionIDKey), "string", "required on a span of the trace: the span, an ancestor (spans wait for one still running) or another span of it; else the session fallback applies", "`s-42`", "`session_id` of every event"},
 	{string(UserIDKey), "string", "one of user.id / device.id per session (else the default device id)", "`u-7`", "`user_id`; `id` of start_session and identify"},
 	{string(DeviceIDKey), "string", "one of user.id / device.id per session; span or resource", "`d-1`", "`device_id`"},
 	{string(ConversationIDKey), "string", "recommended (else one default conversation per session, id = session id)", "`c-9`", "`conversation_id`"},

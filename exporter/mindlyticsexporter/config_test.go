@@ -117,6 +117,7 @@ func TestConfigFull(t *testing.T) {
 		DefaultDeviceID: "gateway-7",
 		TraceCacheSize:  500,
 		TraceCacheTTL:   2 * time.Minute,
+		AncestorWait:    45 * time.Second,
 	}, cfg.Identity)
 	assert.Equal(t, translate.LifecycleSettings{
 		SessionIdleTimeout:      time.Hour,
@@ -180,6 +181,7 @@ func TestConfigInvalid(t *testing.T) {
 		{"negative_check_interval", []string{"lifecycle::idle_check_interval (WithIdleCheckInterval): is -1s"}},
 		{"zero_trace_cache", []string{"identity::trace_cache_size (WithTraceCacheSize): is 0"}},
 		{"zero_trace_ttl", []string{"identity::trace_cache_ttl (WithTraceCacheTTL): is 0s"}},
+		{"negative_ancestor_wait", []string{"identity::ancestor_wait (WithAncestorWait): is -1s"}},
 		{"zero_open_sessions", []string{"lifecycle::max_open_sessions (WithMaxOpenSessions): is 0"}},
 		{"negative_open_conversations", []string{"lifecycle::max_open_conversations (WithMaxOpenConversations): is -5"}},
 		{"small_string_length", []string{"max_string_length (WithMaxStringLength): is 8; it must be 0 (no limit) or at least 16"}},

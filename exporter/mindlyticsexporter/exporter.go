@@ -31,10 +31,18 @@ type translation interface {
 	// Logs translates the GenAI event log records of ld, appending the
 	// events to dst.
 	Logs(dst []mindlytics.Event, ld plog.Logs) ([]mindlytics.Event, []error)
-	// Expire ends the sessions and conversations idle now.
+	// Expire ends the sessions and conversations idle now, and translates
+	// what waited long enough (spans for an ancestor, log records for their
+	// span).
 	Expire() []mindlytics.Event
-	// EndAll ends every open session and conversation.
+	// Release translates everything still waiting, leaving sessions open.
+	Release() []mindlytics.Event
+	// EndAll releases everything waiting and ends every open session and
+	// conversation.
 	EndAll() []mindlytics.Event
+	// LateErrors returns, and forgets, the errors of what Expire, Release
+	// and EndAll translated.
+	LateErrors() []error
 }
 
 // core is one mindlytics exporter: the translation state, the HTTP client
@@ -188,13 +196,17 @@ func (c *core) shutdown(ctx context.Context) error {
 	if c.started {
 		close(c.stop)
 		<-c.expiryEnd
+		c.mu.Lock()
+		var err error
 		if c.cfg.Lifecycle.EndOnShutdown {
-			c.mu.Lock()
-			err := c.enqueue(ctx, c.tr.EndAll())
-			c.mu.Unlock()
-			if err != nil {
-				errs = append(errs, fmt.Errorf("mindlytics exporter: ending open sessions: %w", err))
-			}
+			err = c.enqueue(ctx, c.tr.EndAll())
+		} else {
+			err = c.enqueue(ctx, c.tr.Release())
+		}
+		c.translationErrors(ctx, "span", c.tr.LateErrors())
+		c.mu.Unlock()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("mindlytics exporter: ending open sessions: %w", err))
 		}
 		c.mu.Lock()
 		if err := c.state.close(ctx); err != nil {
@@ -222,6 +234,7 @@ func (c *core) expireIdle() {
 		case <-t.C:
 			c.mu.Lock()
 			err := c.enqueue(context.Background(), c.tr.Expire())
+			c.translationErrors(context.Background(), "span", c.tr.LateErrors())
 			c.state.tick(context.Background())
 			c.mu.Unlock()
 			if err != nil {

@@ -1,6 +1,7 @@
 package mindlyticsexporter
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/otel/codes"
@@ -104,7 +106,7 @@ func throughExporterSplit(t *testing.T, td ptrace.Traces, n int) []mindlytics.Ev
 	exp, err := mlexporter.New(context.Background(), mlexporter.WithServerBase(srv.URL),
 		mlexporter.WithAPIKey(srv.APIKey), mlexporter.WithProjectID(srv.ProjectID))
 	require.NoError(t, err)
-	spans := toReadOnly(withIDsOnEverySpan(td))
+	spans := toReadOnly(td)
 	slices.SortStableFunc(spans, func(a, b sdktrace.ReadOnlySpan) int { return a.EndTime().Compare(b.EndTime()) })
 	require.NoError(t, exp.ExportSpans(context.Background(), spans[:n]))
 	require.NoError(t, exp.ExportSpans(context.Background(), spans[n:]))
@@ -118,23 +120,56 @@ func throughExporterSplit(t *testing.T, td ptrace.Traces, n int) []mindlytics.Ev
 	return srv.Events()
 }
 
-// withIDsOnEverySpan copies td with the fixture's session and user id on
-// every span, as an app's baggage span processor (or instrument's) puts
-// them: a span whose ids are only on an ancestor that ends in a later
-// batch falls back to its trace's session, which is not what the split
-// tests are about.
-func withIDsOnEverySpan(td ptrace.Traces) ptrace.Traces {
-	out := ptrace.NewTraces()
-	td.CopyTo(out)
-	for _, rs := range out.ResourceSpans().All() {
-		for _, ss := range rs.ScopeSpans().All() {
-			for _, s := range ss.Spans().All() {
-				s.Attributes().PutStr("session.id", strings.TrimPrefix(fixtureSession, "session:"))
-				s.Attributes().PutStr("user.id", strings.TrimPrefix(fixtureUser, "user:"))
+// splitTraces cuts td in two, the spans in the order they ended (as a
+// batch span processor gets them): the first n, and the rest.
+func splitTraces(td ptrace.Traces, n int) (ptrace.Traces, ptrace.Traces) {
+	type ref struct {
+		rs  int
+		ss  int
+		s   int
+		end pcommon.Timestamp
+	}
+	var refs []ref
+	for i, rs := range td.ResourceSpans().All() {
+		for j, ss := range rs.ScopeSpans().All() {
+			for k, s := range ss.Spans().All() {
+				refs = append(refs, ref{i, j, k, s.EndTimestamp()})
 			}
 		}
 	}
-	return out
+	slices.SortStableFunc(refs, func(a, b ref) int { return cmp.Compare(a.end, b.end) })
+	first, rest := ptrace.NewTraces(), ptrace.NewTraces()
+	for i, r := range refs {
+		dst := rest
+		if i < n {
+			dst = first
+		}
+		rs := td.ResourceSpans().At(r.rs)
+		ss := rs.ScopeSpans().At(r.ss)
+		drs := dst.ResourceSpans().AppendEmpty()
+		rs.Resource().CopyTo(drs.Resource())
+		dss := drs.ScopeSpans().AppendEmpty()
+		ss.Scope().CopyTo(dss.Scope())
+		ss.Spans().At(r.s).CopyTo(dss.Spans().AppendEmpty())
+	}
+	return first, rest
+}
+
+// throughCollectorSplit sends the spans of a fixture through the component
+// as two batches (splitTraces), without log records.
+func throughCollectorSplit(t *testing.T, td ptrace.Traces, n int) []mindlytics.Event {
+	t.Helper()
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	te, le := startPipelines(t, testConfig(srv))
+	first, rest := splitTraces(td, n)
+	require.NoError(t, te.ConsumeTraces(context.Background(), first))
+	require.NoError(t, te.ConsumeTraces(context.Background(), rest))
+	shutdown(t, te, le)
+	if v := srv.Violations(); len(v) > 0 {
+		t.Errorf("order violations: %v", v)
+	}
+	return srv.Events()
 }
 
 // toReadOnly turns pdata spans into SDK spans, as an app's SDK would have
@@ -365,17 +400,21 @@ func TestFixtures(t *testing.T) {
 				check("collector, spans first", summarize(throughCollector(t, td, ld, false)), true)
 				check("collector, logs first", summarize(throughCollector(t, td, ld, true)), true)
 				check("in-process", summarize(throughExporter(t, td)), !want.contentInLogs)
-				// Split into two batches at every span: the same turns,
-				// functions, prompt and completion tokens, ids on every span
-				// (see withIDsOnEverySpan). Token details that only the
-				// second span of a stacked pair reports are lost (its call's
-				// event is out already), never counted twice.
+				// Split into two batches at every span, in the order the
+				// spans ended: the same sessions, turns, functions, prompt
+				// and completion tokens (spans wait for the ancestor that
+				// has the ids; the later span of a stacked pair adds nothing
+				// twice). Token details only the later span of a stacked
+				// pair reports are lost, never counted twice.
 				for n := 1; n < td.SpanCount(); n++ {
 					door := fmt.Sprintf("in-process, the first %d spans in a batch of their own", n)
 					got := summarize(throughExporterSplit(t, td, n))
 					wantTurns := want.turns
 					if want.contentInLogs {
 						wantTurns = nil
+					}
+					if c := summarize(throughCollectorSplit(t, td, n)); !want.contentInLogs {
+						assert.Equal(t, got, c, "the collector, split the same way, as in-process")
 					}
 					assert.Equal(t, wantTurns, got.turns, "%s: turns", door)
 					assert.Equal(t, want.functions, got.functions, "%s: functions", door)

@@ -131,6 +131,10 @@ func (s *scriptedTranslation) Expire() []mindlytics.Event {
 	return out
 }
 
+func (s *scriptedTranslation) Release() []mindlytics.Event { return nil }
+
+func (s *scriptedTranslation) LateErrors() []error { return nil }
+
 func (s *scriptedTranslation) EndAll() []mindlytics.Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()

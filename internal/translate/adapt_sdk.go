@@ -41,6 +41,7 @@ func fillFromReadOnly(v *Span, s sdktrace.ReadOnlySpan) {
 		traceID:      sc.TraceID(),
 		spanID:       sc.SpanID(),
 		parentID:     s.Parent().SpanID(),
+		parentRemote: s.Parent().IsRemote(),
 		attrs:        sdkAttrs(s.Attributes()),
 		events:       Events{sdk: s.Events()},
 		statusCode:   status.Code,

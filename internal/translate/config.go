@@ -18,6 +18,7 @@ const (
 	DefaultMaxOpenConversations    = 20_000
 	DefaultTraceCacheSize          = 10_000
 	DefaultTraceCacheTTL           = 10 * time.Minute
+	DefaultAncestorWait            = time.Minute
 	DefaultMaxStringLength         = 16 * 1024
 )
 
@@ -53,6 +54,11 @@ type Config struct {
 	// per trace, used by spans of the trace that arrive later without one.
 	TraceCacheSize int
 	TraceCacheTTL  time.Duration
+	// AncestorWait is how long the spans of a trace that has no session id
+	// yet wait, when an ancestor of theirs is still to come (it may carry
+	// the ids: children end, and are exported, before their parents),
+	// before the session fallback applies. Zero: no wait.
+	AncestorWait time.Duration
 	// MaxStringLength is the length, in characters, at which string values
 	// (texts, arguments, results, properties) are cut; a cut string ends
 	// with [TruncationMark] and stays within the limit. Zero: no limit.
@@ -79,6 +85,7 @@ func DefaultConfig() Config {
 		MaxOpenConversations:    DefaultMaxOpenConversations,
 		TraceCacheSize:          DefaultTraceCacheSize,
 		TraceCacheTTL:           DefaultTraceCacheTTL,
+		AncestorWait:            DefaultAncestorWait,
 		MaxStringLength:         DefaultMaxStringLength,
 		Evaluations:             true,
 		Now:                     time.Now,
@@ -113,6 +120,9 @@ func (c Config) validate() error {
 		if n.v < 1 {
 			errs = append(errs, fmt.Errorf("translate: %s must be at least 1, got %d", n.name, n.v))
 		}
+	}
+	if c.AncestorWait < 0 {
+		errs = append(errs, fmt.Errorf("translate: AncestorWait must not be negative, got %v", c.AncestorWait))
 	}
 	if c.MaxStringLength < 0 {
 		errs = append(errs, fmt.Errorf("translate: MaxStringLength must not be negative, got %d", c.MaxStringLength))

@@ -28,9 +28,11 @@
 // span's own attributes; its nearest ancestor in the batch that has it; the
 // earliest-starting span of its trace in the batch that has it; the trace
 // cache (identities of traces seen in earlier batches, bounded and expiring:
-// [Config].MaxTraceCache, TraceCacheTTL); the span's resource (session, user
-// and device only). Span attributes of the trace come before the resource because they are
-// specific to the trace while the resource is process-wide. A span still
+// [Config].TraceCacheSize, TraceCacheTTL); the span's resource (session,
+// user and device only). Span attributes of the trace come before the
+// resource because they are specific to the trace while the resource is
+// process-wide. The spans of a trace with no session yet wait for an
+// ancestor still to come ([Config].AncestorWait, held.go). A span still
 // without a session gets one from the [SessionFallback] (default: its trace
 // id), and an event with neither user nor device id gets the default device
 // id ([Config].DefaultDeviceID), because Mindlytics needs one of the two.

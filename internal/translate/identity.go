@@ -88,6 +88,11 @@ type traceGroup struct {
 	first      identity
 	firstAt    [nFields]time.Time
 	remembered bool
+	// For waiting for ancestors (held.go): whether spans of the trace make
+	// events, one has a local parent not in the batch, one's resource
+	// names a session; whether the trace waits, once decided.
+	events, orphan, resourceSession bool
+	decided, held                   bool
 }
 
 // batchIdentities is the identity each span of a batch carries itself and the

@@ -261,7 +261,8 @@ func TestTraceCache(t *testing.T) {
 		assert.Equal(t, "u1", evs[2].UserID)
 	})
 	t.Run("entries expire", func(t *testing.T) {
-		tr := newTranslator(t, WithClock(clock.Now), WithTraceCache(10, time.Minute))
+		// No wait for ancestors: the agent span came, but the cache forgot it.
+		tr := newTranslator(t, WithClock(clock.Now), WithTraceCache(10, time.Minute), WithAncestorWait(0))
 		tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
 		clock.Advance(time.Minute)
 		evs, _ := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{turn}))
@@ -279,7 +280,7 @@ func TestTraceCache(t *testing.T) {
 		assert.Equal(t, 0, tr.Stats().CachedTraces)
 	})
 	t.Run("the cache is bounded; the oldest trace goes first", func(t *testing.T) {
-		tr := newTranslator(t, WithClock(clock.Now), WithTraceCache(1, time.Hour))
+		tr := newTranslator(t, WithClock(clock.Now), WithTraceCache(1, time.Hour), WithAncestorWait(0))
 		other := recordWith(t, ids, nil, root("other", 0, time.Second, sc.SessionID("s2")))
 		tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
 		tr.Translate(FromReadOnlySpans(other))

@@ -43,6 +43,9 @@ func WithTraceCache(size int, ttl time.Duration) Option {
 	return func(c *Config) { c.TraceCacheSize, c.TraceCacheTTL = size, ttl }
 }
 
+// WithAncestorWait sets [Config].AncestorWait.
+func WithAncestorWait(d time.Duration) Option { return func(c *Config) { c.AncestorWait = d } }
+
 // WithMaxStringLength sets [Config].MaxStringLength.
 func WithMaxStringLength(n int) Option { return func(c *Config) { c.MaxStringLength = n } }
 

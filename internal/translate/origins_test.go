@@ -20,7 +20,8 @@ func TestTranslateWithOrigins(t *testing.T) {
 		child(0, sc.SpanNameSessionEnd, 6*time.Second, 6*time.Second, sc.MindlyticsEvent(sc.EventSessionEnd)),
 	))
 	want, wantErrs := newTranslator(t).Translate(spans)
-	events, origins, errs := newTranslator(t).TranslateWithOrigins(spans)
+	events, translated, origins, errs := newTranslator(t).TranslateWithOrigins(spans)
+	assert.Len(t, translated, len(spans), "nothing waited")
 	assert.Equal(t, want, events, "the same events as Translate")
 	assert.Len(t, errs, len(wantErrs))
 	require.Len(t, origins, len(events))
@@ -45,7 +46,7 @@ func TestTranslateWithOrigins(t *testing.T) {
 }
 
 func TestTranslateWithOriginsEmpty(t *testing.T) {
-	events, origins, errs := newTranslator(t).TranslateWithOrigins(nil)
+	events, _, origins, errs := newTranslator(t).TranslateWithOrigins(nil)
 	assert.Empty(t, events)
 	assert.Empty(t, origins)
 	assert.Empty(t, errs)

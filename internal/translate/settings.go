@@ -51,6 +51,11 @@ type IdentitySettings struct {
 	// take (some pipelines put the session id on the root span only).
 	TraceCacheSize int           `mapstructure:"trace_cache_size"`
 	TraceCacheTTL  time.Duration `mapstructure:"trace_cache_ttl"`
+	// AncestorWait is how long the spans of a trace with no session id yet
+	// wait for an ancestor still to come, which may carry the ids (children
+	// end, and are exported, before their parents), before the session
+	// fallback applies. 0: no wait.
+	AncestorWait time.Duration `mapstructure:"ancestor_wait"`
 }
 
 // LifecycleSettings says when idle sessions and conversations are ended.
@@ -99,6 +104,7 @@ func DefaultSettings() Settings {
 			DefaultDeviceID: DefaultDeviceID,
 			TraceCacheSize:  DefaultTraceCacheSize,
 			TraceCacheTTL:   DefaultTraceCacheTTL,
+			AncestorWait:    DefaultAncestorWait,
 		},
 		Lifecycle: LifecycleSettings{
 			SessionIdleTimeout:      DefaultSessionIdleTimeout,
@@ -161,6 +167,9 @@ func (s Settings) Validate() []error {
 	if id.TraceCacheTTL <= 0 {
 		bad("identity::trace_cache_ttl", "WithTraceCacheTTL", "is %s; it must be positive", id.TraceCacheTTL)
 	}
+	if id.AncestorWait < 0 {
+		bad("identity::ancestor_wait", "WithAncestorWait", "is %s; it must be 0 (no wait) or positive", id.AncestorWait)
+	}
 	if lc.SessionIdleTimeout <= 0 {
 		bad("lifecycle::session_idle_timeout", "WithSessionIdleTimeout", "is %s; it must be positive", lc.SessionIdleTimeout)
 	}
@@ -200,6 +209,7 @@ func (s Settings) Options() []Option {
 		WithSessionFallback(fallback),
 		WithDefaultDeviceID(id.DefaultDeviceID),
 		WithTraceCache(id.TraceCacheSize, id.TraceCacheTTL),
+		WithAncestorWait(id.AncestorWait),
 		WithSessionIdleTimeout(lc.SessionIdleTimeout),
 		WithConversationIdleTimeout(lc.ConversationIdleTimeout),
 		WithMaxOpenSessions(lc.MaxOpenSessions),

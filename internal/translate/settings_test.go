@@ -1,6 +1,7 @@
 package translate
 
 import (
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +72,19 @@ func TestSettingsMeanWhatTheySay(t *testing.T) {
 		}
 		return users, errs
 	}
+	t.Run("ancestor_wait 0 is no wait", func(t *testing.T) {
+		call, _ := agentRun(t)
+		for _, tc := range []struct {
+			wait time.Duration
+			want int // model events at once
+		}{{0, 1}, {time.Minute, 0}} {
+			s := DefaultSettings()
+			s.Identity.AncestorWait = tc.wait
+			require.Empty(t, s.Validate())
+			evs, _ := newTranslator(t, s.Options()...).Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
+			assert.Len(t, modelEvents(evs), tc.want, "ancestor_wait %s", tc.wait)
+		}
+	})
 	t.Run("max_string_length 0 is no limit", func(t *testing.T) {
 		s := DefaultSettings()
 		s.MaxStringLength = 0
@@ -142,6 +156,7 @@ func TestSettingsValidate(t *testing.T) {
 		{func(s *Settings) { s.Identity.DefaultDeviceID = strings.Repeat("d", 101) }, "identity::default_device_id", "WithDefaultDeviceID"},
 		{func(s *Settings) { s.Identity.TraceCacheSize = 0 }, "identity::trace_cache_size", "WithTraceCacheSize"},
 		{func(s *Settings) { s.Identity.TraceCacheTTL = 0 }, "identity::trace_cache_ttl", "WithTraceCacheTTL"},
+		{func(s *Settings) { s.Identity.AncestorWait = -time.Second }, "identity::ancestor_wait", "WithAncestorWait"},
 		{func(s *Settings) { s.Lifecycle.SessionIdleTimeout = 0 }, "lifecycle::session_idle_timeout", "WithSessionIdleTimeout"},
 		{func(s *Settings) { s.Lifecycle.ConversationIdleTimeout = time.Hour }, "lifecycle::conversation_idle_timeout", "WithConversationIdleTimeout"},
 		{func(s *Settings) { s.Lifecycle.IdleCheckInterval = -1 }, "lifecycle::idle_check_interval", "WithIdleCheckInterval"},

@@ -20,6 +20,7 @@ type Span struct {
 	traceID      trace.TraceID
 	spanID       trace.SpanID
 	parentID     trace.SpanID
+	parentRemote bool // the parent is another process's: it never comes here
 	attrs        Attrs
 	resource     Attrs
 	events       Events
@@ -97,19 +98,21 @@ type SpanEvent struct {
 // SpanParts is a span in the SDK's terms, for adapters of other
 // representations (the collector component's pdata adapter).
 type SpanParts struct {
-	Name          string
-	Kind          trace.SpanKind
-	Start, End    time.Time
-	TraceID       trace.TraceID
-	SpanID        trace.SpanID
-	ParentSpanID  trace.SpanID
-	Attributes    []attribute.KeyValue
-	Resource      *attribute.Set
-	Events        []sdktrace.Event
-	StatusCode    codes.Code
-	StatusMessage string
-	ScopeName     string
-	ScopeVersion  string
+	Name         string
+	Kind         trace.SpanKind
+	Start, End   time.Time
+	TraceID      trace.TraceID
+	SpanID       trace.SpanID
+	ParentSpanID trace.SpanID
+	// ParentIsRemote says the parent span is another process's.
+	ParentIsRemote bool
+	Attributes     []attribute.KeyValue
+	Resource       *attribute.Set
+	Events         []sdktrace.Event
+	StatusCode     codes.Code
+	StatusMessage  string
+	ScopeName      string
+	ScopeVersion   string
 }
 
 // NewSpan views p; the view shares p's slices.
@@ -122,6 +125,7 @@ func NewSpan(p SpanParts) Span {
 		traceID:      p.TraceID,
 		spanID:       p.SpanID,
 		parentID:     p.ParentSpanID,
+		parentRemote: p.ParentIsRemote,
 		attrs:        sdkAttrs(p.Attributes),
 		resource:     sdkSet(p.Resource),
 		events:       Events{sdk: p.Events},

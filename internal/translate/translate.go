@@ -4,6 +4,9 @@ import (
 	"container/list"
 	"slices"
 	"sync"
+	"time"
+
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -22,7 +25,10 @@ type Translator struct {
 	nConvs    int
 	traces    *traceCache
 	turns     turnSpans
-	sent      sentCalls          // stacked.go
+	sent      sentCalls                    // stacked.go
+	held      map[trace.TraceID]*heldTrace // held.go
+	nHeld     int
+	lateErrs  []error            // of spans translated by Expire or EndAll, for TakeLateErrors
 	pending   []mindlytics.Event // scratch space of apply
 	// The configured identity keys, as view keys where they are known.
 	sessionKeys, userKeys, deviceKeys []keyRef
@@ -62,20 +68,32 @@ func New(opts ...Option) (*Translator, error) {
 // JSON that does not parse, …) is an [*IgnoredValueError] in errs, and its
 // span is translated without it.
 func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []error) {
-	return t.translate(nil, spans, nil)
+	events, _, errs = t.translate(nil, spans, nil, true, 0)
+	return events, errs
 }
 
 // AppendTranslation is Translate appending the events to dst, so that a
 // caller that is done with them after each batch can reuse the slice.
 func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []Span) (events []mindlytics.Event, errs []error) {
-	return t.translate(dst, spans, nil)
+	events, _, errs = t.translate(dst, spans, nil, true, 0)
+	return events, errs
 }
 
 // translate is AppendTranslation; when origins is not nil it also gets,
 // for each event, the index of the span whose record made it (origins.go).
-func (t *Translator) translate(dst []mindlytics.Event, spans []Span, origins *[]int) (events []mindlytics.Event, errs []error) {
+// wait says whether spans may wait for an ancestor (held.go); the spans
+// held before for the traces of spans are translated with them, first:
+// translated is what was translated, origins index it. The extraction
+// errors of the first reported spans were reported before.
+func (t *Translator) translate(dst []mindlytics.Event, spans []Span, origins *[]int, wait bool, reported int) (events []mindlytics.Event, translated []Span, errs []error) {
 	if len(spans) == 0 {
-		return dst, nil
+		return dst, spans, nil
+	}
+	if wait {
+		if held := t.takeHeld(spans); len(held) > 0 {
+			reported = len(held)
+			spans = append(held, spans...)
+		}
 	}
 	bt := getBatch(len(spans))
 	defer bt.release()
@@ -83,12 +101,16 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, origins *[]
 	for i := range spans {
 		views[i] = newAttrView(spans[i].attrs)
 		r, ok, err := t.extract(&spans[i], i, &views[i])
-		for _, iv := range r.ignored {
-			errs = append(errs, newIgnoredValue(&spans[i], iv))
+		if i >= reported {
+			for _, iv := range r.ignored {
+				errs = append(errs, newIgnoredValue(&spans[i], iv))
+			}
 		}
 		switch {
 		case err != nil:
-			errs = append(errs, newSpanError(&spans[i], err))
+			if i >= reported {
+				errs = append(errs, newSpanError(&spans[i], err))
+			}
 		case ok:
 			recs = append(recs, r)
 		}
@@ -104,9 +126,15 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, origins *[]
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.cfg.Now()
+	if wait {
+		t.hold(spans, recs, ids, now)
+	}
 	kept := recs[:0]
 	for i := range recs {
 		r := &recs[i]
+		if ids.group(&spans[r.span]).held {
+			continue // waits for an ancestor (held.go)
+		}
 		if !t.sent.keep(spans, r) {
 			continue // the other span of its call was sent in an earlier batch
 		}
@@ -124,7 +152,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, origins *[]
 	}
 	t.remember(spans, ids, now)
 	if len(kept) == 0 {
-		return dst, errs
+		return dst, spans, errs
 	}
 	t.order = sortRecords(kept, t.order[:0])
 	events = slices.Grow(dst, len(kept)+2)
@@ -142,7 +170,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, origins *[]
 		}
 		noteOrigins(origins, len(events), r.span)
 	}
-	return events, errs
+	return events, spans, errs
 }
 
 // rank orders events of the same time: starts before the rest, ends after.
@@ -190,9 +218,9 @@ func sortRecords(recs []record, order []int32) []int32 {
 // it periodically.
 func (t *Translator) Expire() []mindlytics.Event {
 	now := t.cfg.Now()
+	out := t.releaseHeld(now, false)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var out []mindlytics.Event
 	for el := t.sessOrder.Front(); el != nil; {
 		next := el.Next()
 		if s := el.Value.(*session); now.Sub(s.lastSeen) >= t.cfg.SessionIdleTimeout {
@@ -217,13 +245,45 @@ func (t *Translator) Expire() []mindlytics.Event {
 // clock. Both front doors call it at shutdown.
 func (t *Translator) EndAll() []mindlytics.Event {
 	limit := t.cfg.Now()
+	out := t.releaseHeld(limit, true)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var out []mindlytics.Event
 	for t.sessOrder.Len() > 0 {
 		out = t.endSession(t.sessOrder.Front().Value.(*session), limit, out)
 	}
 	return out
+}
+
+// releaseHeld translates the held spans that waited long enough, or all,
+// without waiting again; their errors go to TakeLateErrors.
+func (t *Translator) releaseHeld(now time.Time, all bool) []mindlytics.Event {
+	due := t.dueHeld(now, all)
+	if len(due) == 0 {
+		return nil
+	}
+	events, _, errs := t.translate(nil, due, nil, false, len(due))
+	if len(errs) > 0 {
+		t.mu.Lock()
+		t.lateErrs = append(t.lateErrs, errs...)
+		t.mu.Unlock()
+	}
+	return events
+}
+
+// Release translates every span still waiting for an ancestor, with the
+// session fallback where none came, as at shutdown when the sessions stay
+// open ([Translator.EndAll] does it too).
+func (t *Translator) Release() []mindlytics.Event { return t.releaseHeld(t.cfg.Now(), true) }
+
+// TakeLateErrors returns, and forgets, the errors of spans that Expire,
+// Release or EndAll translated (spans that waited for an ancestor): the
+// callers of those report them as they report Translate's.
+func (t *Translator) TakeLateErrors() []error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	errs := t.lateErrs
+	t.lateErrs = nil
+	return errs
 }
 
 // Stats is the size of a Translator's state.

@@ -19,6 +19,7 @@ type Translator struct {
 	t    *translate.Translator
 	join *logJoin
 	view viewer
+	late []error // of Expire and Release, for LateErrors
 }
 
 // NewTranslator feeds t with pdata. t remembers which spans made turns, so
@@ -65,17 +66,35 @@ func (tr *Translator) logSpans(ld plog.Logs) ptrace.Traces {
 	return tr.join.joinContent(LogsToTraces(ld), madeTurn)
 }
 
-// Expire translates the log content whose span did not come in time, then
-// ends what is idle.
+// Expire translates the log content whose span did not come in time and
+// the spans that waited long enough for an ancestor, then ends what is
+// idle. Errors go to LateErrors.
 func (tr *Translator) Expire() []mindlytics.Event {
-	events, _ := tr.t.Translate(Traces(tr.join.due(false)))
+	events, errs := tr.t.Translate(Traces(tr.join.due(false)))
+	tr.late = append(tr.late, errs...)
 	return append(events, tr.t.Expire()...)
 }
 
-// EndAll translates all log content still waiting, then ends everything.
+// Release translates all log content and every span still waiting, as at
+// a shutdown that leaves the sessions open. Errors go to LateErrors.
+func (tr *Translator) Release() []mindlytics.Event {
+	events, errs := tr.t.Translate(Traces(tr.join.due(true)))
+	tr.late = append(tr.late, errs...)
+	return append(events, tr.t.Release()...)
+}
+
+// EndAll releases everything waiting, then ends everything.
 func (tr *Translator) EndAll() []mindlytics.Event {
-	events, _ := tr.t.Translate(Traces(tr.join.due(true)))
+	events := tr.Release()
 	return append(events, tr.t.EndAll()...)
+}
+
+// LateErrors returns, and forgets, the errors of what Expire, Release and
+// EndAll translated.
+func (tr *Translator) LateErrors() []error {
+	errs := append(tr.late, tr.t.TakeLateErrors()...)
+	tr.late = nil
+	return errs
 }
 
 // Origins is what [Translator.TracesWithOrigins] and
@@ -100,8 +119,8 @@ func (tr *Translator) LogsWithOrigins(ld plog.Logs) ([]mindlytics.Event, Origins
 }
 
 func (tr *Translator) withOrigins(td ptrace.Traces) ([]mindlytics.Event, Origins, []error) {
-	o := Origins{Spans: Traces(td)}
-	events, idx, errs := tr.t.TranslateWithOrigins(o.Spans)
-	o.Indexes = idx
+	var o Origins
+	events, spans, idx, errs := tr.t.TranslateWithOrigins(Traces(td))
+	o.Spans, o.Indexes = spans, idx // spans that waited for an ancestor first
 	return events, o, errs
 }

@@ -1,0 +1,141 @@
+package translate
+
+import (
+	"slices"
+	"time"
+
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Waiting for ancestors. Children end, and are exported, before their
+// parents: a batch may hold a model call whose session id is only on an
+// ancestor that is still running (an agent's root span, the app's request
+// span), so that neither the batch nor the trace cache knows the session.
+// Rather than put such a call in the fallback session, the translator
+// keeps the spans of that trace (when some of them make events and one
+// has a parent of this process that is not in the batch) for up to
+// AncestorWait, and translates them with the next batch that brings a span
+// of the trace, as if they had come in it. After AncestorWait (Expire), or
+// at EndAll, they are translated as they are, with the fallback. A parent
+// of another process (the span's parent is remote) never comes here: its
+// children do not wait. Held spans are copies; they are not kept across a
+// collector restart.
+
+// maxHeldSpans bounds the spans waiting for an ancestor; a trace that would
+// pass it is translated at once.
+const maxHeldSpans = 10_000
+
+// heldTrace is the spans of one trace waiting for an ancestor.
+type heldTrace struct {
+	spans []Span // detached copies, in the order they came
+	since time.Time
+}
+
+// detached returns s with its own copy of its attributes: the span views
+// of a batch may share memory that is reused for the next one (the
+// collector's). Its resource and events are not reused.
+func (s Span) detached() Span {
+	s.attrs.kvs = slices.Clone(s.attrs.kvs)
+	return s
+}
+
+// takeHeld removes and returns the held spans of the traces of spans.
+func (t *Translator) takeHeld(spans []Span) []Span {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.held) == 0 {
+		return nil
+	}
+	var out []Span
+	for i := range spans {
+		if h, ok := t.held[spans[i].traceID]; ok {
+			out = append(out, h.spans...)
+			t.nHeld -= len(h.spans)
+			delete(t.held, spans[i].traceID)
+		}
+	}
+	return out
+}
+
+// dueHeld removes and returns the held spans that waited AncestorWait as of
+// now, or all of them.
+func (t *Translator) dueHeld(now time.Time, all bool) []Span {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []Span
+	for id, h := range t.held {
+		if all || now.Sub(h.since) >= t.cfg.AncestorWait {
+			out = append(out, h.spans...)
+			t.nHeld -= len(h.spans)
+			delete(t.held, id)
+		}
+	}
+	// In the order they came, whatever the map's.
+	slices.SortStableFunc(out, func(a, b Span) int { return a.endOrStart().Compare(b.endOrStart()) })
+	return out
+}
+
+// hold keeps the spans of each trace of the batch that waits for an
+// ancestor (see above) and marks its group held. Callers hold t.mu.
+func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now time.Time) {
+	if t.cfg.AncestorWait <= 0 {
+		return
+	}
+	candidate := false
+	for i := range recs {
+		if g := ids.group(&spans[recs[i].span]); g.first[fSession] == "" {
+			g.events, candidate = true, true
+		}
+	}
+	if !candidate {
+		return
+	}
+	if !ids.byIDBuilt {
+		ids.linkParents(spans)
+	}
+	for i := range spans {
+		s := &spans[i]
+		g := ids.group(s)
+		if !g.events {
+			continue
+		}
+		if s.parentID.IsValid() && !s.parentRemote && ids.parent[i] < 0 {
+			g.orphan = true
+		}
+		if t.resourceField(s, fSession) != "" {
+			g.resourceSession = true
+		}
+	}
+	for i := range spans {
+		s := &spans[i]
+		g := ids.group(s)
+		if !g.events || !g.orphan || g.resourceSession {
+			continue
+		}
+		if !g.decided {
+			g.decided = true
+			cached, _ := t.traces.get(s.traceID, now)
+			g.held = cached[fSession] == "" && t.nHeld+g.n <= maxHeldSpans
+		}
+		if !g.held {
+			continue
+		}
+		if t.held == nil {
+			t.held = make(map[trace.TraceID]*heldTrace)
+		}
+		h := t.held[s.traceID]
+		if h == nil {
+			h = &heldTrace{since: now}
+			t.held[s.traceID] = h
+		}
+		h.spans = append(h.spans, s.detached())
+		t.nHeld++
+	}
+}
+
+// HeldSpans is how many spans wait for an ancestor.
+func (t *Translator) HeldSpans() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.nHeld
+}
