@@ -169,7 +169,9 @@ func (e *Exporter) record(err Error) {
 }
 
 // ForceFlush waits until every event queued so far is delivered or has
-// failed for good, or ctx ends.
+// failed for good, or ctx ends. Spans still waiting for an ancestor
+// ([WithAncestorWait]) are not events yet: the batch that brings the
+// ancestor, the wait's end or Shutdown translates them.
 func (e *Exporter) ForceFlush(ctx context.Context) error {
 	return e.queue.Flush(ctx)
 }
