@@ -102,7 +102,7 @@ func sameCall(outer, inner *record, direct bool) bool {
 
 func samePrint(a, b callPrint, direct bool) bool {
 	switch {
-	case a.responseID != "" && a.responseID == b.responseID:
+	case a.responseID != 0 && a.responseID == b.responseID:
 		return true
 	case a.hasTokens && b.hasTokens:
 		return a.in == b.in && a.out == b.out

@@ -9,7 +9,7 @@ import (
 // usually the inner span ends first and goes out in one batch, its outer
 // span in the next; some instrumentations end the outer one first. So the
 // translator remembers, bounded, the model calls it sent: under their
-// parent when the parent was not in their batch (an outer span may come),
+// parent (an outer span may come, when it was not in their batch),
 // and under their own span (an inner span may come). When the other span
 // of the same call (sameCall, directly stacked) comes later, it sends only
 // what is news (afterSent): its texts as the turn when what was sent was
@@ -21,13 +21,14 @@ import (
 // turns of their own, which only mindlytics.in_turn, stamped when the
 // calls start, prevents. Not kept across a collector restart.
 
-// maxStackedCalls bounds each memory of sent calls.
+// maxStackedCalls bounds each memory of sent calls (recentMap: the last
+// 5,000 to 10,000).
 const maxStackedCalls = 10_000
 
 // callPrint is what tells the spans of one model call from two calls
 // (samePrint), and how the call was sent.
 type callPrint struct {
-	responseID string
+	responseID uint64 // a hash of gen_ai.response.id, 0 when none: no pointer for the GC to follow
 	hasTokens  bool
 	in, out    int64
 	cost       float64
@@ -39,35 +40,32 @@ type callPrint struct {
 func (p callPrint) counted() bool { return p.hasTokens || p.cost > 0 }
 
 func printOf(r *record) callPrint {
-	return callPrint{responseID: r.u.responseID, hasTokens: r.u.hasTokens, in: r.u.in, out: r.u.out,
+	return callPrint{responseID: hashID(r.u.responseID), hasTokens: r.u.hasTokens, in: r.u.in, out: r.u.out,
 		cost: r.u.cost, turn: r.kind == sc.EventTurn, explicit: r.explicit}
 }
 
 // sentCalls is the translator's memory of sent model calls.
 type sentCalls struct {
-	underParent fifoMap[spanKey, callPrint] // a call sent while its parent (the key) was not in its batch
-	bySpan      fifoMap[spanKey, callPrint] // a call sent, by its own span
+	underParent recentMap[spanKey, callPrint] // a call sent, by its parent span
+	bySpan      recentMap[spanKey, callPrint] // a call sent, by its own span
 }
 
 // note remembers a model call that was sent. Callers hold t.mu.
-func (m *sentCalls) note(spans []Span, ids *batchIdentities, r *record) {
+func (m *sentCalls) note(spans []Span, r *record) {
 	if !isModelCall(r) || r.turnScope {
 		return
 	}
 	if m.bySpan.max == 0 {
-		m.underParent = newFIFOMap[spanKey, callPrint](maxStackedCalls)
-		m.bySpan = newFIFOMap[spanKey, callPrint](maxStackedCalls)
+		m.underParent = newRecentMap[spanKey, callPrint](maxStackedCalls)
+		m.bySpan = newRecentMap[spanKey, callPrint](maxStackedCalls)
 	}
 	s := &spans[r.span]
 	p := printOf(r)
 	m.bySpan.put(spanKey{s.traceID, s.spanID}, p)
-	if !s.parentID.IsValid() {
-		return
-	}
-	if !ids.byIDBuilt {
-		ids.linkParents(spans)
-	}
-	if ids.parent[r.span] < 0 {
+	if s.parentID.IsValid() {
+		// Whether the parent was in the batch is not looked up (a map of
+		// the batch's spans): a parent that was will not come again, and
+		// its entry only takes a place in the bounded memory.
 		m.underParent.put(spanKey{s.traceID, s.parentID}, p)
 	}
 }
@@ -149,4 +147,19 @@ func withoutUsage(r *record) {
 		}
 	}
 	r.turn.Extra = extra
+}
+
+// hashID is FNV-1a of id, 0 for none. Two calls are compared only when
+// they are stacked (parent and child), where a collision is all but
+// impossible.
+func hashID(id string) uint64 {
+	if id == "" {
+		return 0
+	}
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(id); i++ {
+		h ^= uint64(id[i])
+		h *= 1099511628211
+	}
+	return h | 1
 }

@@ -166,7 +166,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, origins *[]
 				s := &spans[r.span]
 				t.turns.add(spanKey{s.traceID, s.spanID})
 			}
-			t.sent.note(spans, ids, r)
+			t.sent.note(spans, r)
 		}
 		noteOrigins(origins, len(events), r.span)
 	}

@@ -10,7 +10,7 @@ const maxTurnSpans = 10_000
 // collector) is not made a second turn. Callers hold the Translator's lock.
 type turnSpans struct {
 	on   bool // only a translator that may get content later remembers
-	made fifoMap[spanKey, struct{}]
+	made recentMap[spanKey, struct{}]
 }
 
 type spanKey struct {
@@ -23,7 +23,7 @@ func (t *turnSpans) add(k spanKey) {
 		return
 	}
 	if t.made.max == 0 {
-		t.made = newFIFOMap[spanKey, struct{}](maxTurnSpans)
+		t.made = newRecentMap[spanKey, struct{}](maxTurnSpans)
 	}
 	t.made.put(k, struct{}{})
 }
