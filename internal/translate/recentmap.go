@@ -36,6 +36,3 @@ func (m *recentMap[K, V]) delete(k K) {
 	delete(m.cur, k)
 	delete(m.prev, k)
 }
-
-// active says whether anything was ever put.
-func (m *recentMap[K, V]) active() bool { return m.cur != nil }
