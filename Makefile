@@ -105,7 +105,7 @@ bench-collector: collector
 ## mdatagen: regenerate exporter/mindlyticsexporter's generated code from its metadata.yaml
 ## (mdatagen v0.150.0, pinned by the separate tools/ module).
 mdatagen:
-	cd tools && $(GO) build -o ../bin/mdatagen go.opentelemetry.io/collector/cmd/mdatagen
+	cd tools && GOWORK=off $(GO) build -o ../bin/mdatagen go.opentelemetry.io/collector/cmd/mdatagen
 	cd exporter/mindlyticsexporter && $(GO) generate .
 
 # --- fuzz: each fuzz target for FUZZTIME (`make test` runs each for TEST_FUZZTIME) ---

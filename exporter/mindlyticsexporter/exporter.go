@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/collector/exporter/exporterhelper/xexporterhelper"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
@@ -43,6 +44,9 @@ type translation interface {
 	// LateErrors returns, and forgets, the errors of what Expire, Release
 	// and EndAll translated.
 	LateErrors() []error
+	// Stats is the size of the translation's state, for the gauges; safe
+	// to call without core.mu.
+	Stats() translate.Stats
 }
 
 // core is one mindlytics exporter: the translation state, the HTTP client
@@ -111,6 +115,10 @@ func newCore(ctx context.Context, cfg *Config, set exporter.Settings, tr transla
 		stop:      make(chan struct{}),
 		expiryEnd: make(chan struct{}),
 	}
+	if err := registerGauges(tb, tr); err != nil {
+		tb.Shutdown()
+		return nil, fmt.Errorf("mindlytics exporter: telemetry: %w", err)
+	}
 	c.queue, err = xexporterhelper.NewTracesRequest(ctx, set, requestFromContext, c.push,
 		// The HTTP client's timeout bounds each request of a push.
 		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{}),
@@ -122,6 +130,22 @@ func newCore(ctx context.Context, cfg *Config, set exporter.Settings, tr transla
 		return nil, err
 	}
 	return c, nil
+}
+
+// registerGauges reports the translation's open sessions and conversations
+// and the spans waiting for an ancestor, read when the metrics are.
+func registerGauges(tb *metadata.TelemetryBuilder, tr translation) error {
+	gauge := func(read func(translate.Stats) int) metric.Int64Callback {
+		return func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(int64(read(tr.Stats())))
+			return nil
+		}
+	}
+	return errors.Join(
+		tb.RegisterExporterMindlyticsSessionsOpenCallback(gauge(func(s translate.Stats) int { return s.OpenSessions })),
+		tb.RegisterExporterMindlyticsConversationsOpenCallback(gauge(func(s translate.Stats) int { return s.OpenConversations })),
+		tb.RegisterExporterMindlyticsSpansWaitingCallback(gauge(func(s translate.Stats) int { return s.WaitingSpans })),
+	)
 }
 
 // start builds the HTTP client, then starts the queue (whose consumers may

@@ -22,6 +22,7 @@ import (
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadatatest"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
 )
 
 // testConfig is the default configuration pointed at srv, with fast
@@ -134,6 +135,8 @@ func (s *scriptedTranslation) Expire() []mindlytics.Event {
 func (s *scriptedTranslation) Release() []mindlytics.Event { return nil }
 
 func (s *scriptedTranslation) LateErrors() []error { return nil }
+
+func (s *scriptedTranslation) Stats() translate.Stats { return translate.Stats{} }
 
 func (s *scriptedTranslation) EndAll() []mindlytics.Event {
 	s.mu.Lock()

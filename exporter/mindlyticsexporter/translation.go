@@ -20,3 +20,6 @@ func newTranslation(cfg *Config) (translation, error) {
 	}
 	return translator{Translator: pdataview.NewTranslator(t), t: t}, nil
 }
+
+// Stats is the translator's.
+func (tr translator) Stats() translate.Stats { return tr.t.Stats() }

@@ -13,8 +13,11 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadatatest"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/pdataview"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
@@ -364,4 +367,34 @@ func TestLogsToTraces(t *testing.T) {
 	assert.Equal(t, "plain text", chat.Events().At(0).Attributes().AsRaw()["content"])
 	assert.Equal(t, "gen_ai.choice", chat.Events().At(1).Name())
 	assert.Equal(t, map[string]any{"content": "ok"}, chat.Events().At(1).Attributes().AsRaw()["message"])
+}
+
+// TestGaugesOfTheTranslationState: open sessions and conversations, and
+// spans waiting for an ancestor, as the translation holds them.
+func TestGaugesOfTheTranslationState(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	cfg := testConfig(srv)
+	require.NoError(t, cfg.Validate())
+	set, tel := settings(t)
+	tr, err := newTranslation(cfg)
+	require.NoError(t, err)
+	c, err := newCore(context.Background(), cfg, set, tr)
+	require.NoError(t, err)
+	require.NoError(t, c.start(context.Background(), componenttest.NewNopHost()))
+	defer func() { require.NoError(t, c.shutdown(context.Background())) }()
+
+	turn := map[string]any{"mindlytics.event": "turn", "mindlytics.turn.user": "q", "mindlytics.turn.assistant": "a"}
+	withIDs := map[string]any{"session.id": "s1", "user.id": "u1", "gen_ai.conversation.id": "c1"}
+	for k, v := range turn {
+		withIDs[k] = v
+	}
+	require.NoError(t, c.consumeTraces(context.Background(), spansOf(pcommon.TraceID{21}, pdataSpec{1, 0, "turn", 0, time.Second, withIDs})))
+	// A turn under a parent still to come, without ids: it waits.
+	require.NoError(t, c.consumeTraces(context.Background(), spansOf(pcommon.TraceID{22}, pdataSpec{2, 9, "turn", 0, time.Second, turn})))
+
+	point := func(v int64) []metricdata.DataPoint[int64] { return []metricdata.DataPoint[int64]{{Value: v}} }
+	metadatatest.AssertEqualExporterMindlyticsSessionsOpen(t, tel, point(1), metricdatatest.IgnoreTimestamp())
+	metadatatest.AssertEqualExporterMindlyticsConversationsOpen(t, tel, point(1), metricdatatest.IgnoreTimestamp())
+	metadatatest.AssertEqualExporterMindlyticsSpansWaiting(t, tel, point(1), metricdatatest.IgnoreTimestamp())
 }

@@ -132,10 +132,3 @@ func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now
 		t.nHeld++
 	}
 }
-
-// HeldSpans is how many spans wait for an ancestor.
-func (t *Translator) HeldSpans() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.nHeld
-}

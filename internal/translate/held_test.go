@@ -43,7 +43,7 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 		evs, errs := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
 		require.Empty(t, errs)
 		assert.Empty(t, evs, "the call waits for the agent span, which has the ids")
-		assert.Equal(t, 1, tr.HeldSpans())
+		assert.Equal(t, 1, tr.Stats().WaitingSpans)
 
 		evs, errs = tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
 		require.Empty(t, errs)
@@ -53,7 +53,7 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 		assert.Equal(t, "s1", m[0].SessionID)
 		assert.Equal(t, "u1", m[0].UserID)
 		assert.Equal(t, at(2*time.Second), m[0].Timestamp, "timed when it ended, not when it was let go")
-		assert.Equal(t, 0, tr.HeldSpans())
+		assert.Equal(t, 0, tr.Stats().WaitingSpans)
 	})
 	t.Run("the ancestor does not come in time", func(t *testing.T) {
 		clock := &fakeClock{now: t0}
@@ -64,7 +64,7 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 		evs = expireAfter(tr, clock, time.Second)
 		assert.Equal(t, []string{traceIDHex(1)}, sessionsOf(evs), "the fallback, after the wait")
 		require.Len(t, modelEvents(evs), 1)
-		assert.Equal(t, 0, tr.HeldSpans())
+		assert.Equal(t, 0, tr.Stats().WaitingSpans)
 		assert.Empty(t, tr.TakeLateErrors())
 	})
 	t.Run("EndAll lets every span go", func(t *testing.T) {
@@ -97,14 +97,14 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 		tr := newTranslator(t)
 		evs, _ := tr.Translate(FromReadOnlySpans(tracetest.SpanStubs{stub}.Snapshots()))
 		assert.Equal(t, []string{traceIDHex(1)}, sessionsOf(evs), "the fallback at once")
-		assert.Equal(t, 0, tr.HeldSpans())
+		assert.Equal(t, 0, tr.Stats().WaitingSpans)
 	})
 	t.Run("spans that make no event do not wait", func(t *testing.T) {
 		http := recordSpans(t, nil, root("POST /chat", 0, 3*time.Second, sc.SessionID("s1"), sc.UserID("u1")),
 			child(0, "SELECT orders", time.Second, 2*time.Second))
 		tr := newTranslator(t)
 		tr.Translate(FromReadOnlySpans(http[:1]))
-		assert.Equal(t, 0, tr.HeldSpans())
+		assert.Equal(t, 0, tr.Stats().WaitingSpans)
 	})
 	t.Run("a trace the cache knows does not wait", func(t *testing.T) {
 		more := recordSpans(t, nil,
@@ -115,7 +115,7 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 		tr := newTranslator(t)
 		tr.Translate(FromReadOnlySpans(more[1:2])) // "first" has the ids: the cache learns them
 		evs, _ := tr.Translate(FromReadOnlySpans(more[:1]))
-		assert.Equal(t, 0, tr.HeldSpans())
+		assert.Equal(t, 0, tr.Stats().WaitingSpans)
 		m := modelEvents(evs)
 		require.Len(t, m, 1)
 		assert.Equal(t, "s1", m[0].SessionID)

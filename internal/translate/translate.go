@@ -291,11 +291,12 @@ type Stats struct {
 	OpenSessions      int
 	OpenConversations int
 	CachedTraces      int
+	WaitingSpans      int // waiting for an ancestor (held.go)
 }
 
 // Stats returns the size of the state, e.g. for metrics.
 func (t *Translator) Stats() Stats {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return Stats{OpenSessions: len(t.sessions), OpenConversations: t.nConvs, CachedTraces: t.traces.len()}
+	return Stats{OpenSessions: len(t.sessions), OpenConversations: t.nConvs, CachedTraces: t.traces.len(), WaitingSpans: t.nHeld}
 }

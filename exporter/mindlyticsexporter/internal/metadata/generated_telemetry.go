@@ -3,10 +3,12 @@
 package metadata
 
 import (
+	"context"
 	"errors"
 	"sync"
 
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/metric/embedded"
 	"go.opentelemetry.io/otel/trace"
 
 	"go.opentelemetry.io/collector/component"
@@ -26,8 +28,11 @@ type TelemetryBuilder struct {
 	meter                               metric.Meter
 	mu                                  sync.Mutex
 	registrations                       []metric.Registration
+	ExporterMindlyticsConversationsOpen metric.Int64ObservableGauge
 	ExporterMindlyticsEventsRejected    metric.Int64Counter
 	ExporterMindlyticsEventsTranslated  metric.Int64Counter
+	ExporterMindlyticsSessionsOpen      metric.Int64ObservableGauge
+	ExporterMindlyticsSpansWaiting      metric.Int64ObservableGauge
 	ExporterMindlyticsTranslationErrors metric.Int64Counter
 }
 
@@ -40,6 +45,61 @@ type telemetryBuilderOptionFunc func(mb *TelemetryBuilder)
 
 func (tbof telemetryBuilderOptionFunc) apply(mb *TelemetryBuilder) {
 	tbof(mb)
+}
+
+// RegisterExporterMindlyticsConversationsOpenCallback sets callback for observable ExporterMindlyticsConversationsOpen metric.
+func (builder *TelemetryBuilder) RegisterExporterMindlyticsConversationsOpenCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ExporterMindlyticsConversationsOpen, obs: o})
+		return nil
+	}, builder.ExporterMindlyticsConversationsOpen)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterExporterMindlyticsSessionsOpenCallback sets callback for observable ExporterMindlyticsSessionsOpen metric.
+func (builder *TelemetryBuilder) RegisterExporterMindlyticsSessionsOpenCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ExporterMindlyticsSessionsOpen, obs: o})
+		return nil
+	}, builder.ExporterMindlyticsSessionsOpen)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterExporterMindlyticsSpansWaitingCallback sets callback for observable ExporterMindlyticsSpansWaiting metric.
+func (builder *TelemetryBuilder) RegisterExporterMindlyticsSpansWaitingCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ExporterMindlyticsSpansWaiting, obs: o})
+		return nil
+	}, builder.ExporterMindlyticsSpansWaiting)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+type observerInt64 struct {
+	embedded.Int64Observer
+	inst metric.Int64Observable
+	obs  metric.Observer
+}
+
+func (oi *observerInt64) Observe(value int64, opts ...metric.ObserveOption) {
+	oi.obs.ObserveInt64(oi.inst, value, opts...)
 }
 
 // Shutdown unregister all registered callbacks for async instruments.
@@ -60,6 +120,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	}
 	builder.meter = Meter(settings)
 	var err, errs error
+	builder.ExporterMindlyticsConversationsOpen, err = builder.meter.Int64ObservableGauge(
+		"otelcol_exporter_mindlytics_conversations_open",
+		metric.WithDescription("Conversations the translation has open. [Alpha]"),
+		metric.WithUnit("{conversation}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ExporterMindlyticsEventsRejected, err = builder.meter.Int64Counter(
 		"otelcol_exporter_mindlytics_events_rejected",
 		metric.WithDescription("Events the service refused with a permanent error (a 400 batch is split until the refused events are isolated). [Alpha]"),
@@ -70,6 +136,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_exporter_mindlytics_events_translated",
 		metric.WithDescription("Mindlytics events the exporter made from spans and log records, lifecycle events included. [Alpha]"),
 		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterMindlyticsSessionsOpen, err = builder.meter.Int64ObservableGauge(
+		"otelcol_exporter_mindlytics_sessions_open",
+		metric.WithDescription("Sessions the translation has open (started and not yet ended). [Alpha]"),
+		metric.WithUnit("{session}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterMindlyticsSpansWaiting, err = builder.meter.Int64ObservableGauge(
+		"otelcol_exporter_mindlytics_spans_waiting",
+		metric.WithDescription("Spans waiting for an ancestor span that may carry their session id (identity::ancestor_wait). [Alpha]"),
+		metric.WithUnit("{span}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ExporterMindlyticsTranslationErrors, err = builder.meter.Int64Counter(
