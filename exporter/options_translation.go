@@ -81,9 +81,11 @@ func WithConversationIdleTimeout(d time.Duration) Option {
 	return withSettings(func(c *config) { c.translation.Lifecycle.ConversationIdleTimeout = d })
 }
 
-// WithIdleCheckInterval sets how often idle sessions and conversations are
-// looked for. 0 (the default): a quarter of the shorter idle timeout,
-// between one second and one minute.
+// WithIdleCheckInterval sets how often idle sessions and conversations,
+// and spans that waited [WithAncestorWait], are looked for. 0 (the
+// default): a quarter of the shortest of the idle timeouts and the
+// ancestor wait, between one second and one minute (15 s with the
+// defaults).
 func WithIdleCheckInterval(d time.Duration) Option {
 	return withSettings(func(c *config) { c.translation.Lifecycle.IdleCheckInterval = d })
 }

@@ -226,7 +226,10 @@ func ConversationTurn(id Identity, conversationID string, turn Turn) (Event, err
 		p["cost"] = turn.Cost
 	}
 	ev.Properties = p
-	if err := ev.validate(turn.Extra); err != nil {
+	if err := ev.validate(nil); err != nil {
+		return ev, err
+	}
+	if err := checkExtra(p, turn.Extra); err != nil {
 		return ev, err
 	}
 	return ev, checkCost(turn.Cost)
@@ -267,7 +270,10 @@ func ConversationUsage(id Identity, conversationID string, usage Usage) (Event, 
 			ev.Properties[k] = v
 		}
 	}
-	if err := ev.validate(usage.Extra); err != nil || usage.Model != "" {
+	if err := ev.validate(nil); err != nil {
+		return ev, err
+	}
+	if err := checkExtra(ev.Properties, usage.Extra); err != nil || usage.Model != "" {
 		return ev, err
 	}
 	return ev, checkCost(usage.Cost)
@@ -295,7 +301,10 @@ func ConversationFunction(id Identity, conversationID string, call FunctionCall)
 	putString(p, "result", call.Result)
 	p["runtime"] = call.Runtime.Milliseconds()
 	ev.Properties = p
-	return ev, ev.validate(call.Extra)
+	if err := ev.validate(nil); err != nil {
+		return ev, err
+	}
+	return ev, checkExtra(p, call.Extra)
 }
 
 func putString(p Properties, key, value string) {

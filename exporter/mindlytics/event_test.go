@@ -96,6 +96,9 @@ func TestInvalidEventsNameTheField(t *testing.T) {
 		{"nested usage extra", func() (Event, error) {
 			return ConversationUsage(id, "c", Usage{Model: "m", Extra: Properties{"o": []int{1}}})
 		}, "properties.o"},
+		{"a year past 9999", func() (Event, error) {
+			return Track(Identity{SessionID: "s", UserID: "u", Time: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "", "e", nil)
+		}, "timestamp"},
 		{"nested function extra", func() (Event, error) {
 			return ConversationFunction(id, "c", FunctionCall{Name: "f", Extra: Properties{"o": []int{1}}})
 		}, "properties.o"},
@@ -149,6 +152,17 @@ func TestIsSplittable(t *testing.T) {
 		assert.Equal(t, want, IsSplittable(&APIError{StatusCode: status}), "status %d", status)
 	}
 	assert.False(t, IsSplittable(errors.New("connection reset")))
+}
+
+func TestExtraKeysTheFieldsOverwriteAreNotTheCallers(t *testing.T) {
+	id := Identity{SessionID: "s1", UserID: "u1"}
+	ev, err := ConversationTurn(id, "c", Turn{User: "hi", Assistant: "yo", Extra: Properties{"user": []int{1}}})
+	require.NoError(t, err, "the field wins: the nested value is not sent")
+	assert.Equal(t, "hi", ev.Properties["user"])
+	_, err = ConversationFunction(id, "c", FunctionCall{Name: "f", Extra: Properties{"name": map[string]any{}}})
+	require.NoError(t, err)
+	_, err = ConversationUsage(id, "c", Usage{Model: "m", Extra: Properties{"model": []int{1}, "cached_tokens": math.NaN()}})
+	require.Error(t, err, "a key of its own is still checked")
 }
 
 func TestFormatTimestampMatchesTimeFormat(t *testing.T) {

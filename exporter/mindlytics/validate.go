@@ -39,11 +39,19 @@ func (e Event) Validate() error {
 	return e.validate(e.Properties)
 }
 
-// validate is Validate but for the timestamp, and it checks only props for
-// values that are not scalars. The constructors use it: their timestamp
-// is FormatTimestamp's, and of their properties only the caller's (props)
-// can hold such a value; the rest is checked once, here.
+// validate is Validate for the constructors: their timestamp is
+// FormatTimestamp's (only its fallback for years outside 0–9999 is checked
+// again), and it checks only props for values that are not scalars (the
+// caller's properties; extra ones go through checkExtra); the rest is
+// checked once, here.
 func (e Event) validate(props Properties) error {
+	if e.Timestamp != "" && len(e.Timestamp) != len(timestampLayout) {
+		// Not a year 0–9999: FormatTimestamp fell back to time.Format,
+		// whose text is not RFC 3339.
+		if err := checkTimestamp(e.Timestamp); err != nil {
+			return err
+		}
+	}
 	if err := checkID("session_id", e.SessionID, true); err != nil {
 		return err
 	}
@@ -183,6 +191,21 @@ func checkScalar(v any) error {
 func checkFinite(f float64) error {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return fmt.Errorf("%v is not a finite number", f)
+	}
+	return nil
+}
+
+// checkExtra checks, of the properties a constructor built (final), the
+// values of the keys the caller gave in extra: a key of extra that one of
+// the constructor's own fields overwrote is not the caller's value any more.
+func checkExtra(final, extra Properties) error {
+	for k := range extra {
+		if k == "" {
+			return fieldError("properties", "empty key")
+		}
+		if err := checkScalar(final[k]); err != nil {
+			return fieldError("properties."+k, err.Error())
+		}
 	}
 	return nil
 }

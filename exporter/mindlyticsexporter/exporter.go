@@ -227,7 +227,7 @@ func (c *core) shutdown(ctx context.Context) error {
 		} else {
 			err = c.enqueue(ctx, c.tr.Release())
 		}
-		c.translationErrors(ctx, "span", c.tr.LateErrors())
+		c.translationErrors(ctx, "span or log record that waited", c.tr.LateErrors())
 		c.mu.Unlock()
 		if err != nil {
 			errs = append(errs, fmt.Errorf("mindlytics exporter: ending open sessions: %w", err))
@@ -258,7 +258,7 @@ func (c *core) expireIdle() {
 		case <-t.C:
 			c.mu.Lock()
 			err := c.enqueue(context.Background(), c.tr.Expire())
-			c.translationErrors(context.Background(), "span", c.tr.LateErrors())
+			c.translationErrors(context.Background(), "span or log record that waited", c.tr.LateErrors())
 			c.state.tick(context.Background())
 			c.mu.Unlock()
 			if err != nil {

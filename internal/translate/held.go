@@ -39,22 +39,38 @@ func (s Span) detached() Span {
 	return s
 }
 
-// takeHeld removes and returns the held spans of the traces of spans.
-func (t *Translator) takeHeld(spans []Span) []Span {
+// takeHeld removes and returns the held spans of the traces of spans, and
+// since when each of those traces waits: if it waits on, its wait goes on
+// from then, not from now.
+func (t *Translator) takeHeld(spans []Span) ([]Span, map[trace.TraceID]time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.held) == 0 {
-		return nil
+		return nil, nil
 	}
 	var out []Span
+	var since map[trace.TraceID]time.Time
 	for i := range spans {
 		if h, ok := t.held[spans[i].traceID]; ok {
 			out = append(out, h.spans...)
 			t.nHeld -= len(h.spans)
+			if since == nil {
+				since = make(map[trace.TraceID]time.Time)
+			}
+			since[spans[i].traceID] = h.since
 			delete(t.held, spans[i].traceID)
 		}
 	}
-	return out
+	t.shrinkHeld()
+	return out, since
+}
+
+// shrinkHeld lets an empty map of held traces go, so that a burst does not
+// keep its size. Callers hold t.mu.
+func (t *Translator) shrinkHeld() {
+	if len(t.held) == 0 {
+		t.held = nil
+	}
 }
 
 // dueHeld removes and returns the held spans that waited AncestorWait as of
@@ -70,14 +86,16 @@ func (t *Translator) dueHeld(now time.Time, all bool) []Span {
 			delete(t.held, id)
 		}
 	}
+	t.shrinkHeld()
 	// In the order they came, whatever the map's.
 	slices.SortStableFunc(out, func(a, b Span) int { return a.endOrStart().Compare(b.endOrStart()) })
 	return out
 }
 
 // hold keeps the spans of each trace of the batch that waits for an
-// ancestor (see above) and marks its group held. Callers hold t.mu.
-func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now time.Time) {
+// ancestor (see above) and marks its group held; a trace that waited
+// before (since) waits on from then. Callers hold t.mu.
+func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now time.Time, since map[trace.TraceID]time.Time) {
 	if t.cfg.AncestorWait <= 0 {
 		return
 	}
@@ -126,6 +144,9 @@ func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now
 		h := t.held[s.traceID]
 		if h == nil {
 			h = &heldTrace{since: now}
+			if at, ok := since[s.traceID]; ok {
+				h.since = at
+			}
 			t.held[s.traceID] = h
 		}
 		h.spans = append(h.spans, s.detached())

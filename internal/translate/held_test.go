@@ -121,3 +121,27 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 		assert.Equal(t, "s1", m[0].SessionID)
 	})
 }
+
+// TestTheWaitCountsFromTheFirstSpan: a trace whose spans keep coming
+// without its ancestor waits AncestorWait from its first span, not from
+// its latest batch.
+func TestTheWaitCountsFromTheFirstSpan(t *testing.T) {
+	attrs := withTexts(chatAttrs(10, 2))[2:]
+	spans := recordSpans(t, nil, root("invoke_agent", 0, 10*time.Minute, sc.OperationName(sc.GenAIOperationInvokeAgent)),
+		child(0, "chat", time.Second, 2*time.Second, attrs...), child(0, "chat", 40*time.Second, 41*time.Second, attrs...))
+	require.Equal(t, "invoke_agent", spans[2].Name())
+	clock := &fakeClock{now: t0}
+	tr := newTranslator(t, WithClock(clock.Now), WithAncestorWait(time.Minute))
+	first, second := spans[1], spans[0] // the one that ended first
+	if first.EndTime().After(second.EndTime()) {
+		first, second = second, first
+	}
+	evs, _ := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{first}))
+	require.Empty(t, evs)
+	clock.Advance(40 * time.Second)
+	evs, _ = tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{second}))
+	require.Empty(t, evs, "both wait")
+	assert.Equal(t, 2, tr.Stats().WaitingSpans)
+	evs = expireAfter(tr, clock, 20*time.Second)
+	assert.Len(t, modelEvents(evs), 2, "a minute after the first span, both go")
+}

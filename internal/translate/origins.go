@@ -2,28 +2,61 @@ package translate
 
 import "github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 
+// Traced is a translation with where each event came from
+// ([Translator.TranslateWithOrigins]).
+type Traced struct {
+	Events []mindlytics.Event
+	// Spans are the spans translated: those that waited for an ancestor in
+	// the batch (held.go) first, then the batch.
+	Spans []Span
+	// Origins[i] is the index in Spans of the span whose record made
+	// Events[i].
+	Origins []int
+	// Waiting are the indexes in Spans of the spans that now wait for an
+	// ancestor: they made no event yet.
+	Waiting []int
+	Errs    []error
+}
+
 // TranslateWithOrigins is [Translator.Translate] that also says where each
-// event came from: origins[i] is the index in translated of the span whose
-// record made events[i]. translated is spans, after the spans that waited
-// for an ancestor of theirs in spans (held.go), if any. A session's
-// start_session and a conversation's "Conversation Started" that the
-// translation synthesizes have the span that opened them as their origin,
-// as do the ends a span's own event triggers. It serves tools that show
-// events beside their spans (the local Mindlytics's web view); exporters
-// call Translate.
-func (t *Translator) TranslateWithOrigins(spans []Span) (events []mindlytics.Event, translated []Span, origins []int, errs []error) {
-	origins = []int{}
-	events, translated, errs = t.translate(nil, spans, &origins, true, 0)
-	return events, translated, origins, errs
+// event came from. A session's start_session and a conversation's
+// "Conversation Started" that the translation synthesizes have the span
+// that opened them as their origin, as do the ends a span's own event
+// triggers. It serves tools that show events beside their spans (the local
+// Mindlytics's web view); exporters call Translate.
+func (t *Translator) TranslateWithOrigins(spans []Span) Traced {
+	tr := &tracing{origins: []int{}}
+	var out Traced
+	out.Events, out.Spans, out.Errs = t.translate(nil, spans, tr, true, 0)
+	out.Origins, out.Waiting = tr.origins, tr.waiting
+	return out
+}
+
+// tracing is what TranslateWithOrigins asks translate to note.
+type tracing struct {
+	origins []int
+	waiting []int
+}
+
+// noteWaiting notes the spans of held groups. tr nil means no one asked.
+func (tr *tracing) noteWaiting(spans []Span, ids *batchIdentities) {
+	if tr == nil {
+		return
+	}
+	for i := range spans {
+		if ids.group(&spans[i]).held {
+			tr.waiting = append(tr.waiting, i)
+		}
+	}
 }
 
 // noteOrigins gives span as the origin of the events up to n that have
-// none yet. origins nil means no one asked.
-func noteOrigins(origins *[]int, n, span int) {
-	if origins == nil {
+// none yet. tr nil means no one asked.
+func (tr *tracing) noteOrigins(n, span int) {
+	if tr == nil {
 		return
 	}
-	for len(*origins) < n {
-		*origins = append(*origins, span)
+	for len(tr.origins) < n {
+		tr.origins = append(tr.origins, span)
 	}
 }

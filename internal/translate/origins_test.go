@@ -1,6 +1,7 @@
 package translate
 
 import (
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"testing"
 	"time"
 
@@ -20,8 +21,10 @@ func TestTranslateWithOrigins(t *testing.T) {
 		child(0, sc.SpanNameSessionEnd, 6*time.Second, 6*time.Second, sc.MindlyticsEvent(sc.EventSessionEnd)),
 	))
 	want, wantErrs := newTranslator(t).Translate(spans)
-	events, translated, origins, errs := newTranslator(t).TranslateWithOrigins(spans)
-	assert.Len(t, translated, len(spans), "nothing waited")
+	got := newTranslator(t).TranslateWithOrigins(spans)
+	events, origins, errs := got.Events, got.Origins, got.Errs
+	assert.Len(t, got.Spans, len(spans), "nothing waited")
+	assert.Empty(t, got.Waiting)
 	assert.Equal(t, want, events, "the same events as Translate")
 	assert.Len(t, errs, len(wantErrs))
 	require.Len(t, origins, len(events))
@@ -46,8 +49,26 @@ func TestTranslateWithOrigins(t *testing.T) {
 }
 
 func TestTranslateWithOriginsEmpty(t *testing.T) {
-	events, _, origins, errs := newTranslator(t).TranslateWithOrigins(nil)
+	got := newTranslator(t).TranslateWithOrigins(nil)
+	events, origins, errs := got.Events, got.Origins, got.Errs
 	assert.Empty(t, events)
 	assert.Empty(t, origins)
 	assert.Empty(t, errs)
+}
+
+func TestTranslateWithOriginsSaysWhatWaits(t *testing.T) {
+	call, agent := agentRun(t)
+	tr := newTranslator(t)
+	got := tr.TranslateWithOrigins(FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
+	assert.Empty(t, got.Events)
+	assert.Equal(t, []int{0}, got.Waiting)
+	got = tr.TranslateWithOrigins(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
+	require.Len(t, got.Spans, 2, "the call that waited first, then the batch")
+	assert.Equal(t, "chat", got.Spans[0].Name())
+	assert.Empty(t, got.Waiting)
+	for i, o := range got.Origins {
+		if got.Events[i].Event == mindlytics.EventConversationTurn {
+			assert.Equal(t, 0, o, "the turn came from the call that waited")
+		}
+	}
 }

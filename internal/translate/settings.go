@@ -66,9 +66,10 @@ type LifecycleSettings struct {
 	// ConversationIdleTimeout ends a conversation after this long without a
 	// span; at most SessionIdleTimeout.
 	ConversationIdleTimeout time.Duration `mapstructure:"conversation_idle_timeout"`
-	// IdleCheckInterval is how often idle sessions and conversations are
-	// looked for. 0: a quarter of the shorter idle timeout, between one
-	// second and one minute.
+	// IdleCheckInterval is how often idle sessions and conversations, and
+	// spans that waited identity::ancestor_wait, are looked for. 0: a
+	// quarter of the shortest of the idle timeouts and the ancestor wait,
+	// between one second and one minute.
 	IdleCheckInterval time.Duration `mapstructure:"idle_check_interval"`
 	// MaxOpenSessions and MaxOpenConversations bound the state; opening one
 	// more ends the least recently active.
@@ -227,6 +228,9 @@ func (s Settings) CheckInterval() time.Duration {
 		return d
 	}
 	shortest := min(s.Lifecycle.ConversationIdleTimeout, s.Lifecycle.SessionIdleTimeout)
+	if w := s.Identity.AncestorWait; w > 0 {
+		shortest = min(shortest, w) // spans that waited long enough go out on the check too
+	}
 	return min(max(shortest/4, time.Second), time.Minute)
 }
 

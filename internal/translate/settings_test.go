@@ -136,6 +136,8 @@ func TestSettingsMeanWhatTheySay(t *testing.T) {
 	})
 	t.Run("idle_check_interval 0 is automatic", func(t *testing.T) {
 		s := DefaultSettings()
+		assert.Equal(t, 15*time.Second, s.CheckInterval(), "a quarter of the ancestor wait (1 min), shorter than the idle timeouts")
+		s.Identity.AncestorWait = 0
 		assert.Equal(t, time.Minute, s.CheckInterval(), "a quarter of 10 min, capped at a minute")
 		s.Lifecycle.ConversationIdleTimeout = 2 * time.Second
 		assert.Equal(t, time.Second, s.CheckInterval(), "at least a second")

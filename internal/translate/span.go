@@ -51,6 +51,9 @@ func (s *Span) SpanID() trace.SpanID { return s.spanID }
 // ParentSpanID returns the parent's span id, invalid for a root span.
 func (s *Span) ParentSpanID() trace.SpanID { return s.parentID }
 
+// ParentIsRemote reports whether the parent span is another process's.
+func (s *Span) ParentIsRemote() bool { return s.parentRemote }
+
 // Attributes returns the span's attributes.
 func (s *Span) Attributes() Attrs { return s.attrs }
 

@@ -79,18 +79,21 @@ func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []Span) (ev
 	return events, errs
 }
 
-// translate is AppendTranslation; when origins is not nil it also gets,
-// for each event, the index of the span whose record made it (origins.go).
+// translate is AppendTranslation; when tr is not nil it also notes, for
+// each event, the index of the span whose record made it, and the spans
+// that wait (origins.go).
 // wait says whether spans may wait for an ancestor (held.go); the spans
 // held before for the traces of spans are translated with them, first:
-// translated is what was translated, origins index it. The extraction
+// translated is what was translated; tr's indexes are into it. The extraction
 // errors of the first reported spans were reported before.
-func (t *Translator) translate(dst []mindlytics.Event, spans []Span, origins *[]int, wait bool, reported int) (events []mindlytics.Event, translated []Span, errs []error) {
+func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing, wait bool, reported int) (events []mindlytics.Event, translated []Span, errs []error) {
 	if len(spans) == 0 {
 		return dst, spans, nil
 	}
+	var heldSince map[trace.TraceID]time.Time
 	if wait {
-		if held := t.takeHeld(spans); len(held) > 0 {
+		var held []Span
+		if held, heldSince = t.takeHeld(spans); len(held) > 0 {
 			reported = len(held)
 			spans = append(held, spans...)
 		}
@@ -127,7 +130,8 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, origins *[]
 	defer t.mu.Unlock()
 	now := t.cfg.Now()
 	if wait {
-		t.hold(spans, recs, ids, now)
+		t.hold(spans, recs, ids, now, heldSince)
+		tr.noteWaiting(spans, ids)
 	}
 	kept := recs[:0]
 	for i := range recs {
@@ -168,7 +172,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, origins *[]
 			}
 			t.sent.note(spans, r)
 		}
-		noteOrigins(origins, len(events), r.span)
+		tr.noteOrigins(len(events), r.span)
 	}
 	return events, spans, errs
 }

@@ -104,7 +104,7 @@ func (in *intake) consume(ctx context.Context, run func() ([]mindlytics.Event, p
 	defer in.mu.Unlock()
 	events, o, errs := run()
 	spans := o.Spans
-	note := intakeNote{warnings: warnings(spans, o.Indexes, errs)}
+	note := intakeNote{warnings: warnings(spans, o.Indexes, o.Waiting, errs)}
 	for _, i := range o.Indexes {
 		note.origins = append(note.origins, originOf(&spans[i]))
 	}
@@ -136,23 +136,14 @@ func (in *intake) consume(ctx context.Context, run func() ([]mindlytics.Event, p
 // (a negative token count, message JSON that does not parse), and the spans that carry
 // usage but made no event (agent and workflow wrappers, spans it did not
 // classify), whose usage Mindlytics does not count.
-func warnings(spans []translate.Span, origins []int, errs []error) []Warning {
-	var out []Warning
-	for _, err := range errs {
-		var se *translate.SpanError
-		var iv *translate.IgnoredValueError
-		switch {
-		case errors.As(err, &se):
-			out = append(out, Warning{Span: Origin{TraceID: se.TraceID.String(), SpanID: se.SpanID.String(), Name: se.Name},
-				Message: "dropped: " + se.Err.Error()})
-		case errors.As(err, &iv):
-			out = append(out, Warning{Span: Origin{TraceID: iv.TraceID.String(), SpanID: iv.SpanID.String(), Name: iv.Name},
-				Message: fmt.Sprintf("not counted: %s ignored: %s", iv.Key, iv.Reason)})
-		}
-	}
-	made := make(map[int]bool, len(origins))
+func warnings(spans []translate.Span, origins, waiting []int, errs []error) []Warning {
+	out := errorWarnings(errs)
+	made := make(map[int]bool, len(origins)+len(waiting))
 	for _, o := range origins {
 		made[o] = true
+	}
+	for _, w := range waiting { // no event yet: they wait for an ancestor
+		made[w] = true
 	}
 	for i := range spans {
 		if made[i] || failed(errs, &spans[i]) {
@@ -165,6 +156,24 @@ func warnings(spans []translate.Span, origins []int, errs []error) []Warning {
 					Message: fmt.Sprintf("usage not counted: the span carries %s but makes no event (a wrapper whose children carry the usage, or a span not classified as a model call)", k)})
 				break
 			}
+		}
+	}
+	return out
+}
+
+// errorWarnings are the warnings of the translation's errors.
+func errorWarnings(errs []error) []Warning {
+	var out []Warning
+	for _, err := range errs {
+		var se *translate.SpanError
+		var iv *translate.IgnoredValueError
+		switch {
+		case errors.As(err, &se):
+			out = append(out, Warning{Span: Origin{TraceID: se.TraceID.String(), SpanID: se.SpanID.String(), Name: se.Name},
+				Message: "dropped: " + se.Err.Error()})
+		case errors.As(err, &iv):
+			out = append(out, Warning{Span: Origin{TraceID: iv.TraceID.String(), SpanID: iv.SpanID.String(), Name: iv.Name},
+				Message: fmt.Sprintf("not counted: %s ignored: %s", iv.Key, iv.Reason)})
 		}
 	}
 	return out
@@ -284,5 +293,10 @@ func (in *intake) flush(ctx context.Context, ends func() []mindlytics.Event) {
 	defer in.mu.Unlock()
 	if events := ends(); len(events) > 0 {
 		in.post(ctx, events)
+	}
+	// What waited (spans for an ancestor, log records for their span) and
+	// was translated now may have been dropped or had values ignored.
+	if w := errorWarnings(in.tr.LateErrors()); len(w) > 0 {
+		_ = in.store.Note(w)
 	}
 }

@@ -182,3 +182,37 @@ func TestIgnoredValueWarning(t *testing.T) {
 	require.Len(t, view.Sessions, 1)
 	assert.Equal(t, 1, view.Sessions[0].Turns, "the rest of the span is translated")
 }
+
+// A model call whose ancestor with the session id is still to come waits
+// for it: no warning that its usage is not counted, and its turn is in the
+// ancestor's session once the ancestor comes.
+func TestASpanWaitingForItsAncestorIsNoWarning(t *testing.T) {
+	srv := newServer(t)
+	post := func(body string) {
+		t.Helper()
+		resp, err := http.Post(srv.URL()+"/v1/traces", "application/json", bytes.NewReader([]byte(body)))
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+	}
+	post(`{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60d","spanId":"eee19b7ec3c1b175","parentSpanId":"eee19b7ec3c1b176",
+"name":"chat gpt-4o","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000001000000000","attributes":[
+{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},{"key":"gen_ai.request.model","value":{"stringValue":"gpt-4o"}},
+{"key":"gen_ai.usage.input_tokens","value":{"intValue":"5"}},{"key":"gen_ai.usage.output_tokens","value":{"intValue":"2"}},
+{"key":"mindlytics.turn.user","value":{"stringValue":"hi"}},{"key":"mindlytics.turn.assistant","value":{"stringValue":"hello"}}]}]}]}]}`)
+	entries, _ := srv.Store().Entries()
+	view := devserver.BuildView(entries)
+	assert.Empty(t, view.Warnings, "it waits: its usage is not lost")
+	assert.Empty(t, view.Sessions)
+
+	post(`{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60d","spanId":"eee19b7ec3c1b176",
+"name":"invoke_agent support","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000002000000000","attributes":[
+{"key":"gen_ai.operation.name","value":{"stringValue":"invoke_agent"}},
+{"key":"session.id","value":{"stringValue":"later"}},{"key":"user.id","value":{"stringValue":"u"}}]}]}]}]}`)
+	entries, _ = srv.Store().Entries()
+	view = devserver.BuildView(entries)
+	assert.Empty(t, view.Warnings)
+	require.Len(t, view.Sessions, 1)
+	assert.Equal(t, "later", view.Sessions[0].ID)
+	assert.Equal(t, 1, view.Sessions[0].Turns)
+}

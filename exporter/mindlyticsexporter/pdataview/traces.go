@@ -36,24 +36,31 @@ func Traces(td ptrace.Traces) []translate.Span {
 	return out
 }
 
+// otlpParentIsRemote are SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK and
+// SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK of OTLP's span flags.
+const otlpParentIsRemote = 0x100 | 0x200
+
 // viewSpan views one pdata span with its (converted) resource attributes.
 func viewSpan(s ptrace.Span, attrs []attribute.KeyValue, res *attribute.Set, scope pcommon.InstrumentationScope) translate.Span {
 	status := s.Status()
 	return translate.NewSpan(translate.SpanParts{
-		Name:          s.Name(),
-		Kind:          trace.SpanKind(s.Kind()), // same numbering as OTLP
-		Start:         asTime(s.StartTimestamp()),
-		End:           asTime(s.EndTimestamp()),
-		TraceID:       trace.TraceID(s.TraceID()),
-		SpanID:        trace.SpanID(s.SpanID()),
-		ParentSpanID:  trace.SpanID(s.ParentSpanID()),
-		Attributes:    attrs,
-		Resource:      res,
-		Events:        Events(s.Events()),
-		StatusCode:    StatusCode(status.Code()),
-		StatusMessage: status.Message(),
-		ScopeName:     scope.Name(),
-		ScopeVersion:  scope.Version(),
+		Name:         s.Name(),
+		Kind:         trace.SpanKind(s.Kind()), // same numbering as OTLP
+		Start:        asTime(s.StartTimestamp()),
+		End:          asTime(s.EndTimestamp()),
+		TraceID:      trace.TraceID(s.TraceID()),
+		SpanID:       trace.SpanID(s.SpanID()),
+		ParentSpanID: trace.SpanID(s.ParentSpanID()),
+		// OTLP's span flags: bit 8 says bit 9 is known, bit 9 that the
+		// parent is remote.
+		ParentIsRemote: s.Flags()&otlpParentIsRemote == otlpParentIsRemote,
+		Attributes:     attrs,
+		Resource:       res,
+		Events:         Events(s.Events()),
+		StatusCode:     StatusCode(status.Code()),
+		StatusMessage:  status.Message(),
+		ScopeName:      scope.Name(),
+		ScopeVersion:   scope.Version(),
 	})
 }
 

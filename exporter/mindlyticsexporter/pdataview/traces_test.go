@@ -66,7 +66,7 @@ func describe(s translate.Span) map[string]any {
 	scope, version := s.Scope()
 	return map[string]any{
 		"name": s.Name(), "kind": s.Kind(), "start": s.StartTime().UTC(), "end": s.EndTime().UTC(),
-		"trace": s.TraceID(), "span": s.SpanID(), "parent": s.ParentSpanID(),
+		"trace": s.TraceID(), "span": s.SpanID(), "parent": s.ParentSpanID(), "remote parent": s.ParentIsRemote(),
 		"attrs": attrs(s.Attributes()), "resource": attrs(s.Resource()), "events": events,
 		"status": []any{code, msg}, "scope": []any{scope, version},
 	}
@@ -183,6 +183,11 @@ func toTraces(spans []sdktrace.ReadOnlySpan) ptrace.Traces {
 		ps.SetTraceID(pcommon.TraceID(s.SpanContext().TraceID()))
 		ps.SetSpanID(pcommon.SpanID(s.SpanContext().SpanID()))
 		ps.SetParentSpanID(pcommon.SpanID(s.Parent().SpanID()))
+		if s.Parent().IsRemote() {
+			ps.SetFlags(0x300) // the parent is remote, and that is known
+		} else {
+			ps.SetFlags(0x100) // it is known not to be
+		}
 		ps.SetStartTimestamp(pcommon.NewTimestampFromTime(s.StartTime()))
 		ps.SetEndTimestamp(pcommon.NewTimestampFromTime(s.EndTime()))
 		for _, kv := range s.Attributes() {
@@ -254,3 +259,46 @@ func putValue(dst pcommon.Value, v attribute.Value) {
 
 // t0 is the base time of the test spans.
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func TestPdataViewKnowsARemoteParent(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	remote := trace.NewSpanContext(trace.SpanContextConfig{TraceID: trace.TraceID{1}, SpanID: trace.SpanID{2}, TraceFlags: trace.FlagsSampled, Remote: true})
+	ctx, s := tp.Tracer("t").Start(trace.ContextWithRemoteSpanContext(t.Context(), remote), "server")
+	_, c := tp.Tracer("t").Start(ctx, "child")
+	c.End()
+	s.End()
+	spans := rec.Ended()
+	requireSameViews(t, spans)
+	pd := Traces(toTraces(spans))
+	assert.False(t, pd[0].ParentIsRemote(), "the child's parent is local")
+	assert.True(t, pd[1].ParentIsRemote(), "the server span's parent is remote")
+}
+
+// TestSpansOfARemoteParentDoNotWait: in the collector too, a span whose
+// parent is another process's does not wait for it.
+func TestSpansOfARemoteParentDoNotWait(t *testing.T) {
+	for _, tc := range []struct {
+		flags   uint32
+		waiting int
+	}{{0x300, 0}, {0x100, 1}, {0, 1}} {
+		td := ptrace.NewTraces()
+		s := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty()
+		s.SetTraceID(pcommon.TraceID{7})
+		s.SetSpanID(pcommon.SpanID{8})
+		s.SetParentSpanID(pcommon.SpanID{9})
+		s.SetFlags(tc.flags)
+		s.SetName("turn")
+		s.SetStartTimestamp(pcommon.NewTimestampFromTime(t0))
+		s.SetEndTimestamp(pcommon.NewTimestampFromTime(t0.Add(time.Second)))
+		s.Attributes().PutStr("mindlytics.event", "turn")
+		s.Attributes().PutStr("mindlytics.turn.user", "q")
+		s.Attributes().PutStr("mindlytics.turn.assistant", "a")
+		tr, err := translate.New()
+		require.NoError(t, err)
+		evs, errs := NewTranslator(tr).Traces(nil, td)
+		require.Empty(t, errs)
+		assert.Equal(t, tc.waiting, tr.Stats().WaitingSpans, "flags %#x", tc.flags)
+		assert.Equal(t, tc.waiting == 0, len(evs) > 0, "flags %#x: events at once", tc.flags)
+	}
+}

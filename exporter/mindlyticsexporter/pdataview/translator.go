@@ -104,6 +104,9 @@ func (tr *Translator) LateErrors() []error {
 type Origins struct {
 	Spans   []translate.Span
 	Indexes []int
+	// Waiting are the indexes in Spans of the spans that wait for an
+	// ancestor: no event of theirs yet.
+	Waiting []int
 }
 
 // TracesWithOrigins is [Translator.Traces] that also gives each event's
@@ -119,8 +122,6 @@ func (tr *Translator) LogsWithOrigins(ld plog.Logs) ([]mindlytics.Event, Origins
 }
 
 func (tr *Translator) withOrigins(td ptrace.Traces) ([]mindlytics.Event, Origins, []error) {
-	var o Origins
-	events, spans, idx, errs := tr.t.TranslateWithOrigins(Traces(td))
-	o.Spans, o.Indexes = spans, idx // spans that waited for an ancestor first
-	return events, o, errs
+	got := tr.t.TranslateWithOrigins(Traces(td))
+	return got.Events, Origins{Spans: got.Spans, Indexes: got.Origins, Waiting: got.Waiting}, got.Errs
 }
