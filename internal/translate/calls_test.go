@@ -407,3 +407,33 @@ func newTranslatorEvents(t *testing.T, spans []sdktrace.ReadOnlySpan) []mindlyti
 	require.Empty(t, errs)
 	return evs
 }
+
+// TestATurnSpanAfterItsCallsWentOut: a handle_conversation_turn span ends
+// after its model calls; when they went out in an earlier batch, one as a
+// turn, the turn span makes no second turn, however deep the calls were.
+func TestATurnSpanAfterItsCallsWentOut(t *testing.T) {
+	turn := root("handle_conversation_turn", 0, 3*time.Second, withTexts([]attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"),
+		sc.OperationName(sc.GenAIOperationHandleConversationTurn), sc.InputTokens(140), sc.OutputTokens(19), sc.ResponseModel("gpt-4o")})...)
+	step := child(0, "agent_step", 0, 2*time.Second, sc.OperationName(sc.GenAIOperationAgentStep), sc.SessionID("s"), sc.UserID("u"))
+	call := child(1, "chat gpt-4o", 0, time.Second, withTexts(chatAttrs(140, 19))...)
+	spans := recordSpans(t, nil, turn, step, call)
+	require.Equal(t, []string{"chat gpt-4o", "agent_step", "handle_conversation_turn"}, []string{spans[0].Name(), spans[1].Name(), spans[2].Name()})
+	for _, cut := range []int{1, 2} {
+		tr := newTranslator(t)
+		first, _ := tr.Translate(FromReadOnlySpans(spans[:cut]))
+		second, _ := tr.Translate(FromReadOnlySpans(spans[cut:]))
+		m := modelEvents(append(first, second...))
+		var turns int
+		var prompt int64
+		for _, ev := range m {
+			if ev.Event == mindlytics.EventConversationTurn {
+				turns++
+			}
+			if n, ok := ev.Properties["prompt_tokens"].(int64); ok {
+				prompt += n
+			}
+		}
+		assert.Equal(t, 1, turns, "cut after %d spans: one turn", cut)
+		assert.Equal(t, int64(140), prompt, "cut after %d spans: the usage once", cut)
+	}
+}

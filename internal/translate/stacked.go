@@ -15,11 +15,14 @@ import (
 // what is news (afterSent): its texts as the turn when what was sent was
 // usage, its usage when what was sent counted none; or nothing. Where one
 // batch counts both spans (usage that mindlytics.event asked for on the
-// outer one), both count here too. Token
-// details only the later span reports are lost: the event is out. A turn
-// span around model calls (turnScope) is not matched: its calls went out as
-// turns of their own, which only mindlytics.in_turn, stamped when the
-// calls start, prevents. Not kept across a collector restart.
+// outer one), both count here too. Token details only the later span
+// reports are lost: the event is out. A turn span around model calls
+// (turnScope, handle_conversation_turn) that comes after one of them went
+// out as a turn makes no second turn: what was sent under a span climbs to
+// its parent as the spans between come (climb). An app's own turn span
+// (mindlytics.event=turn) is never dropped: only mindlytics.in_turn,
+// stamped when the calls start, keeps its calls from being turns of their
+// own. Not kept across a collector restart.
 
 // maxStackedCalls bounds each memory of sent calls (recentMap: the last
 // 5,000 to 10,000).
@@ -34,6 +37,10 @@ type callPrint struct {
 	cost       float64
 	turn       bool // sent as a turn, not as usage
 	explicit   bool // mindlytics.event asked for it
+	// anyTurn: a turn was sent under this span, by this call or (under a
+	// parent key) a call below it; propagated: the entry came up from a
+	// descendant, so it is no direct child for sameCall.
+	anyTurn, propagated bool
 }
 
 // counted says whether the event sent counted usage.
@@ -66,7 +73,36 @@ func (m *sentCalls) note(spans []Span, r *record) {
 		// Whether the parent was in the batch is not looked up (a map of
 		// the batch's spans): a parent that was will not come again, and
 		// its entry only takes a place in the bounded memory.
-		m.underParent.put(spanKey{s.traceID, s.parentID}, p)
+		m.putUnder(spanKey{s.traceID, s.parentID}, p)
+	}
+}
+
+// putUnder remembers p under a parent, keeping whether a turn was sent
+// under it.
+func (m *sentCalls) putUnder(k spanKey, p callPrint) {
+	p.anyTurn = p.anyTurn || p.turn
+	if old, ok := m.underParent.get(k); ok {
+		p.anyTurn = p.anyTurn || old.anyTurn
+	}
+	m.underParent.put(k, p)
+}
+
+// climb passes what was sent under a span of the batch up to its parent,
+// so that a turn span above the calls (turnScope) knows of them however
+// many spans lie between. Callers hold t.mu.
+func (m *sentCalls) climb(spans []Span) {
+	if m.underParent.max == 0 {
+		return
+	}
+	for i := range spans {
+		s := &spans[i]
+		if !s.parentID.IsValid() {
+			continue
+		}
+		if p, ok := m.underParent.get(spanKey{s.traceID, s.spanID}); ok && p.anyTurn {
+			p.propagated = true
+			m.putUnder(spanKey{s.traceID, s.parentID}, p)
+		}
 	}
 }
 
@@ -74,14 +110,20 @@ func (m *sentCalls) note(spans []Span, r *record) {
 // earlier batch: false when it makes no event; it may have lost its usage.
 // Callers hold t.mu.
 func (m *sentCalls) keep(spans []Span, r *record) bool {
-	if !isModelCall(r) || r.turnScope || m.bySpan.max == 0 {
+	if !isModelCall(r) || m.bySpan.max == 0 {
 		return true
 	}
 	s := &spans[r.span]
+	if r.turnScope {
+		// A turn span around model calls: when one of them went out as a
+		// turn in an earlier batch, that was the turn.
+		p, ok := m.underParent.get(spanKey{s.traceID, s.spanID})
+		return !ok || !p.anyTurn
+	}
 	me := printOf(r)
 	// r is the outer span of a call whose inner span was sent.
 	if k := (spanKey{s.traceID, s.spanID}); true {
-		if inner, ok := m.underParent.get(k); ok && samePrint(me, inner, true) {
+		if inner, ok := m.underParent.get(k); ok && !inner.propagated && samePrint(me, inner, true) {
 			m.underParent.delete(k)
 			if r.explicit && r.kind == sc.EventUsage {
 				return true // never merged, in one batch either

@@ -133,6 +133,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 		t.hold(spans, recs, ids, now, heldSince)
 		tr.noteWaiting(spans, ids)
 	}
+	t.sent.climb(spans) // what earlier batches sent under these spans, up to their parents
 	kept := recs[:0]
 	for i := range recs {
 		r := &recs[i]
@@ -174,6 +175,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 		}
 		tr.noteOrigins(len(events), r.span)
 	}
+	t.sent.climb(spans) // what this batch sent, up to the parents still to come
 	return events, spans, errs
 }
 
