@@ -80,20 +80,7 @@ func throughCollector(t *testing.T, td ptrace.Traces, ld plog.Logs, logsFirst bo
 // as SDK spans, into a loopback Mindlytics.
 func throughExporter(t *testing.T, td ptrace.Traces) []mindlytics.Event {
 	t.Helper()
-	srv := mindlyticstest.NewServer()
-	defer srv.Close()
-	exp, err := mlexporter.New(context.Background(), mlexporter.WithServerBase(srv.URL),
-		mlexporter.WithAPIKey(srv.APIKey), mlexporter.WithProjectID(srv.ProjectID))
-	require.NoError(t, err)
-	require.NoError(t, exp.ExportSpans(context.Background(), toReadOnly(td)))
-	require.NoError(t, exp.Shutdown(testkit.Context(t, testkit.Wait)))
-	if e := exp.Errors(); len(e) > 0 {
-		t.Errorf("exporter errors: %v", e)
-	}
-	if v := srv.Violations(); len(v) > 0 {
-		t.Errorf("order violations: %v", v)
-	}
-	return srv.Events()
+	return throughExporterBatches(t, toReadOnly(td))
 }
 
 // throughExporterSplit is throughExporter with the spans, in the order
@@ -101,15 +88,23 @@ func throughExporter(t *testing.T, td ptrace.Traces) []mindlytics.Event {
 // the first of n spans.
 func throughExporterSplit(t *testing.T, td ptrace.Traces, n int) []mindlytics.Event {
 	t.Helper()
+	spans := toReadOnly(td)
+	slices.SortStableFunc(spans, func(a, b sdktrace.ReadOnlySpan) int { return a.EndTime().Compare(b.EndTime()) })
+	return throughExporterBatches(t, spans[:n], spans[n:])
+}
+
+// throughExporterBatches exports each batch in turn, then shuts down, and
+// returns what the loopback Mindlytics accepted.
+func throughExporterBatches(t *testing.T, batches ...[]sdktrace.ReadOnlySpan) []mindlytics.Event {
+	t.Helper()
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
 	exp, err := mlexporter.New(context.Background(), mlexporter.WithServerBase(srv.URL),
 		mlexporter.WithAPIKey(srv.APIKey), mlexporter.WithProjectID(srv.ProjectID))
 	require.NoError(t, err)
-	spans := toReadOnly(td)
-	slices.SortStableFunc(spans, func(a, b sdktrace.ReadOnlySpan) int { return a.EndTime().Compare(b.EndTime()) })
-	require.NoError(t, exp.ExportSpans(context.Background(), spans[:n]))
-	require.NoError(t, exp.ExportSpans(context.Background(), spans[n:]))
+	for _, b := range batches {
+		require.NoError(t, exp.ExportSpans(context.Background(), b))
+	}
 	require.NoError(t, exp.Shutdown(testkit.Context(t, testkit.Wait)))
 	if e := exp.Errors(); len(e) > 0 {
 		t.Errorf("exporter errors: %v", e)
