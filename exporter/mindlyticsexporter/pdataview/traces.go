@@ -19,15 +19,6 @@ import (
 // not copied.
 func Traces(td ptrace.Traces) []translate.Span {
 	out := make([]translate.Span, 0, td.SpanCount())
-	forEachSpan(td, func(s ptrace.Span, res *attribute.Set, scope pcommon.InstrumentationScope) {
-		out = append(out, viewSpan(s, KeyValues(s.Attributes()), res, scope))
-	})
-	return out
-}
-
-// forEachSpan calls fn with each span of td, its resource's attributes
-// (converted once per resource) and its scope.
-func forEachSpan(td ptrace.Traces, fn func(ptrace.Span, *attribute.Set, pcommon.InstrumentationScope)) {
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
@@ -37,10 +28,12 @@ func forEachSpan(td ptrace.Traces, fn func(ptrace.Span, *attribute.Set, pcommon.
 			ss := sss.At(j)
 			spans := ss.Spans()
 			for k := 0; k < spans.Len(); k++ {
-				fn(spans.At(k), &res, ss.Scope())
+				s := spans.At(k)
+				out = append(out, viewSpan(s, KeyValues(s.Attributes()), &res, ss.Scope()))
 			}
 		}
 	}
+	return out
 }
 
 // otlpParentIsRemote are SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK and
@@ -84,11 +77,23 @@ type viewer struct {
 const maxViewerKeep = 1 << 14
 
 // traces views td as [Traces] does, in the viewer's memory, valid until
-// release.
+// release. (The walk is Traces' own, written out: through a callback, the
+// view cost 10 % more.)
 func (v *viewer) traces(td ptrace.Traces) []translate.Span {
-	forEachSpan(td, func(s ptrace.Span, res *attribute.Set, scope pcommon.InstrumentationScope) {
-		v.spans = append(v.spans, viewSpan(s, v.keyValues(s.Attributes()), res, scope))
-	})
+	rss := td.ResourceSpans()
+	for i := 0; i < rss.Len(); i++ {
+		rs := rss.At(i)
+		res := attribute.NewSet(KeyValues(rs.Resource().Attributes())...)
+		sss := rs.ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			ss := sss.At(j)
+			spans := ss.Spans()
+			for k := 0; k < spans.Len(); k++ {
+				s := spans.At(k)
+				v.spans = append(v.spans, viewSpan(s, v.keyValues(s.Attributes()), &res, ss.Scope()))
+			}
+		}
+	}
 	return v.spans
 }
 
