@@ -1,7 +1,6 @@
 package translate
 
 import (
-	"container/list"
 	"errors"
 	"fmt"
 	"slices"
@@ -17,8 +16,11 @@ type session struct {
 	user, device string    // the latest known, for the events that end it
 	lastAt       time.Time // the time of its latest event
 	lastSeen     time.Time // when the translator last saw one of its spans
-	convs        map[string]*conversation
-	el           *list.Element // in Translator.sessOrder
+	// conv is its first open conversation; more, once there is more than
+	// one (most sessions have one: no map for them).
+	conv  *conversation
+	more  map[string]*conversation
+	order lruLinks[session] // in Translator.sessOrder
 	// joined: another service started the session and will end it; this
 	// translator sends neither, for the session or its conversations.
 	joined bool
@@ -30,7 +32,57 @@ type conversation struct {
 	sess     *session
 	lastAt   time.Time
 	lastSeen time.Time
-	el       *list.Element // in Translator.convOrder
+	order    lruLinks[conversation] // in Translator.convOrder
+}
+
+func (s *session) links() *lruLinks[session]           { return &s.order }
+func (c *conversation) links() *lruLinks[conversation] { return &c.order }
+
+// findConv returns the session's open conversation id, nil if none.
+func (s *session) findConv(id string) *conversation {
+	if s.conv != nil && s.conv.id == id {
+		return s.conv
+	}
+	return s.more[id]
+}
+
+// addConv adds an open conversation to the session.
+func (s *session) addConv(c *conversation) {
+	if s.conv == nil {
+		s.conv = c
+		return
+	}
+	if s.more == nil {
+		s.more = make(map[string]*conversation, 1)
+	}
+	s.more[c.id] = c
+}
+
+// dropConv takes a conversation out of the session.
+func (s *session) dropConv(c *conversation) {
+	if s.conv == c {
+		s.conv = nil
+		for id, m := range s.more { // one of the others takes its place
+			s.conv = m
+			delete(s.more, id)
+			break
+		}
+		return
+	}
+	delete(s.more, c.id)
+}
+
+// convs lists the session's open conversations, in no order.
+func (s *session) convs() []*conversation {
+	if s.conv == nil {
+		return nil
+	}
+	out := make([]*conversation, 0, 1+len(s.more))
+	out = append(out, s.conv)
+	for _, c := range s.more {
+		out = append(out, c)
+	}
+	return out
 }
 
 func identityAt(r *record, at time.Time) mindlytics.Identity {
@@ -87,7 +139,7 @@ func (t *Translator) apply(r *record, now time.Time, out []mindlytics.Event) ([]
 			convID = r.id[fSession] // the session's default conversation
 		}
 		if sess != nil {
-			conv = sess.convs[convID]
+			conv = sess.findConv(convID)
 		}
 		if conv == nil && !joined {
 			var props, attrs mindlytics.Properties
@@ -113,14 +165,14 @@ func (t *Translator) apply(r *record, now time.Time, out []mindlytics.Event) ([]
 	}
 	sess.joined = joined
 	sess.touch(r, now)
-	t.sessOrder.MoveToBack(sess.el)
+	t.sessOrder.moveToBack(sess)
 	if convID != "" {
 		if conv == nil {
 			out = t.openConversation(sess, convID, &conv, out)
 		}
 		conv.lastAt = later(conv.lastAt, r.at)
 		conv.lastSeen = now
-		t.convOrder.MoveToBack(conv.el)
+		t.convOrder.moveToBack(conv)
 	}
 	out = append(out, pending...)
 	switch r.kind {
@@ -208,10 +260,10 @@ func earlier(a, limit time.Time) time.Time {
 // while the cap is reached.
 func (t *Translator) openSession(id string, sess **session, out []mindlytics.Event) []mindlytics.Event {
 	for len(t.sessions) >= t.cfg.MaxOpenSessions {
-		out = t.endSession(t.sessOrder.Front().Value.(*session), time.Time{}, out)
+		out = t.endSession(t.sessOrder.front(), time.Time{}, out)
 	}
-	s := &session{id: id, convs: make(map[string]*conversation, 1)}
-	s.el = t.sessOrder.PushBack(s)
+	s := &session{id: id}
+	t.sessOrder.pushBack(s)
 	t.sessions[id] = s
 	*sess = s
 	return out
@@ -219,12 +271,12 @@ func (t *Translator) openSession(id string, sess **session, out []mindlytics.Eve
 
 func (t *Translator) openConversation(s *session, id string, conv **conversation, out []mindlytics.Event) []mindlytics.Event {
 	for t.nConvs >= t.cfg.MaxOpenConversations {
-		c := t.convOrder.Front().Value.(*conversation)
+		c := t.convOrder.front()
 		out = t.endConversation(c, c.lastAt, out)
 	}
 	c := &conversation{id: id, sess: s}
-	c.el = t.convOrder.PushBack(c)
-	s.convs[id] = c
+	t.convOrder.pushBack(c)
+	s.addConv(c)
 	t.nConvs++
 	*conv = c
 	return out
@@ -250,12 +302,9 @@ func (t *Translator) endSession(s *session, limit time.Time, out []mindlytics.Ev
 // last active, at time at (zero: each at its last activity, but not later
 // than limit when limit is set).
 func (t *Translator) endConversations(s *session, at, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
-	if len(s.convs) == 0 {
+	convs := s.convs()
+	if len(convs) == 0 {
 		return out
-	}
-	convs := make([]*conversation, 0, len(s.convs))
-	for _, c := range s.convs {
-		convs = append(convs, c)
 	}
 	slices.SortFunc(convs, func(a, b *conversation) int {
 		if c := a.lastAt.Compare(b.lastAt); c != 0 {
@@ -295,22 +344,17 @@ func (t *Translator) endConversation(c *conversation, at time.Time, out []mindly
 }
 
 func (t *Translator) removeConversation(c *conversation) {
-	if c.el == nil {
-		return
+	if c.order.in {
+		t.convOrder.remove(c)
+		t.nConvs--
 	}
-	t.convOrder.Remove(c.el)
-	c.el = nil
-	delete(c.sess.convs, c.id)
-	t.nConvs--
+	c.sess.dropConv(c)
 }
 
 func (t *Translator) removeSession(s *session) {
-	for _, c := range s.convs {
-		t.removeConversation(c)
+	for s.conv != nil {
+		t.removeConversation(s.conv)
 	}
-	if s.el != nil {
-		t.sessOrder.Remove(s.el)
-		s.el = nil
-	}
+	t.sessOrder.remove(s)
 	delete(t.sessions, s.id)
 }

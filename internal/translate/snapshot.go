@@ -41,10 +41,9 @@ func (t *Translator) Snapshot() ([]byte, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	snap := snapshot{Version: snapshotVersion, Sessions: make([]snapSession, 0, len(t.sessions))}
-	for el := t.sessOrder.Front(); el != nil; el = el.Next() {
-		s := el.Value.(*session)
+	for s := t.sessOrder.front(); s != nil; s = t.sessOrder.next(s) {
 		ss := snapSession{ID: s.id, User: s.user, Device: s.device, LastAt: s.lastAt, LastSeen: s.lastSeen, Joined: s.joined}
-		for _, c := range s.convs {
+		for _, c := range s.convs() {
 			ss.Convs = append(ss.Convs, snapConv{ID: c.id, LastAt: c.lastAt, LastSeen: c.lastSeen})
 		}
 		slices.SortFunc(ss.Convs, func(a, b snapConv) int { return compareStrings(a.ID, b.ID) })
@@ -87,20 +86,19 @@ func (t *Translator) Restore(data []byte) error {
 	}
 	var all []*conversation
 	for _, ss := range snap.Sessions {
-		s := &session{id: ss.ID, user: ss.User, device: ss.Device, lastAt: ss.LastAt, lastSeen: ss.LastSeen, joined: ss.Joined,
-			convs: make(map[string]*conversation, len(ss.Convs))}
-		s.el = t.sessOrder.PushBack(s)
+		s := &session{id: ss.ID, user: ss.User, device: ss.Device, lastAt: ss.LastAt, lastSeen: ss.LastSeen, joined: ss.Joined}
+		t.sessOrder.pushBack(s)
 		t.sessions[s.id] = s
 		for _, sc := range ss.Convs {
 			c := &conversation{id: sc.ID, sess: s, lastAt: sc.LastAt, lastSeen: sc.LastSeen}
-			s.convs[c.id] = c
+			s.addConv(c)
 			all = append(all, c)
 		}
 	}
 	// Conversations least recently seen first, as apply keeps them.
 	slices.SortStableFunc(all, func(a, b *conversation) int { return a.lastSeen.Compare(b.lastSeen) })
 	for _, c := range all {
-		c.el = t.convOrder.PushBack(c)
+		t.convOrder.pushBack(c)
 		t.nConvs++
 	}
 	return nil

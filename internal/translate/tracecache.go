@@ -1,7 +1,6 @@
 package translate
 
 import (
-	"container/list"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
@@ -14,30 +13,32 @@ import (
 type traceCache struct {
 	max     int
 	ttl     time.Duration
-	entries map[trace.TraceID]*list.Element
-	order   list.List // of *cacheEntry, least recently written first
+	entries map[trace.TraceID]*cacheEntry
+	order   lru[cacheEntry, *cacheEntry] // least recently written first
 }
 
 type cacheEntry struct {
 	traceID trace.TraceID
 	id      identity
 	expires time.Time
+	lk      lruLinks[cacheEntry]
 }
 
+func (e *cacheEntry) links() *lruLinks[cacheEntry] { return &e.lk }
+
 func newTraceCache(maxEntries int, ttl time.Duration) *traceCache {
-	return &traceCache{max: maxEntries, ttl: ttl, entries: make(map[trace.TraceID]*list.Element)}
+	return &traceCache{max: maxEntries, ttl: ttl, entries: make(map[trace.TraceID]*cacheEntry)}
 }
 
 func (c *traceCache) len() int { return len(c.entries) }
 
 func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) {
-	el, ok := c.entries[traceID]
+	e, ok := c.entries[traceID]
 	if !ok {
 		return identity{}, false
 	}
-	e := el.Value.(*cacheEntry)
 	if !now.Before(e.expires) {
-		c.remove(el)
+		c.remove(e)
 		return identity{}, false
 	}
 	return e.id, true
@@ -46,35 +47,36 @@ func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) 
 // put merges id into the trace's entry (fields of id win when set) and
 // renews its lifetime.
 func (c *traceCache) put(traceID trace.TraceID, id identity, now time.Time) {
-	if el, ok := c.entries[traceID]; ok {
-		e := el.Value.(*cacheEntry)
+	if e, ok := c.entries[traceID]; ok {
 		for f, v := range id {
 			if v != "" {
 				e.id[f] = v
 			}
 		}
 		e.expires = now.Add(c.ttl)
-		c.order.MoveToBack(el)
+		c.order.moveToBack(e)
 		return
 	}
 	for len(c.entries) >= c.max {
-		c.remove(c.order.Front())
+		c.remove(c.order.front())
 	}
-	c.entries[traceID] = c.order.PushBack(&cacheEntry{traceID: traceID, id: id, expires: now.Add(c.ttl)})
+	e := &cacheEntry{traceID: traceID, id: id, expires: now.Add(c.ttl)}
+	c.order.pushBack(e)
+	c.entries[traceID] = e
 }
 
 // purge drops expired entries.
 func (c *traceCache) purge(now time.Time) {
-	for el := c.order.Front(); el != nil; {
-		next := el.Next()
-		if !now.Before(el.Value.(*cacheEntry).expires) {
-			c.remove(el)
+	for e := c.order.front(); e != nil; {
+		next := c.order.next(e)
+		if !now.Before(e.expires) {
+			c.remove(e)
 		}
-		el = next
+		e = next
 	}
 }
 
-func (c *traceCache) remove(el *list.Element) {
-	delete(c.entries, el.Value.(*cacheEntry).traceID)
-	c.order.Remove(el)
+func (c *traceCache) remove(e *cacheEntry) {
+	delete(c.entries, e.traceID)
+	c.order.remove(e)
 }

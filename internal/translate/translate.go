@@ -1,7 +1,6 @@
 package translate
 
 import (
-	"container/list"
 	"slices"
 	"sync"
 	"time"
@@ -20,8 +19,8 @@ type Translator struct {
 
 	mu        sync.Mutex
 	sessions  map[string]*session
-	sessOrder list.List // of *session, least recently active first
-	convOrder list.List // of *conversation, least recently active first
+	sessOrder lru[session, *session]           // least recently active first
+	convOrder lru[conversation, *conversation] // least recently active first
 	nConvs    int
 	traces    *traceCache
 	turns     turnSpans
@@ -227,19 +226,19 @@ func (t *Translator) Expire() []mindlytics.Event {
 	out := t.releaseHeld(now, false)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for el := t.sessOrder.Front(); el != nil; {
-		next := el.Next()
-		if s := el.Value.(*session); now.Sub(s.lastSeen) >= t.cfg.SessionIdleTimeout {
+	for s := t.sessOrder.front(); s != nil; {
+		next := t.sessOrder.next(s)
+		if now.Sub(s.lastSeen) >= t.cfg.SessionIdleTimeout {
 			out = t.endSession(s, now, out)
 		}
-		el = next
+		s = next
 	}
-	for el := t.convOrder.Front(); el != nil; {
-		next := el.Next()
-		if c := el.Value.(*conversation); now.Sub(c.lastSeen) >= t.cfg.ConversationIdleTimeout {
+	for c := t.convOrder.front(); c != nil; {
+		next := t.convOrder.next(c)
+		if now.Sub(c.lastSeen) >= t.cfg.ConversationIdleTimeout {
 			out = t.endConversation(c, earlier(c.lastAt, now), out)
 		}
-		el = next
+		c = next
 	}
 	t.traces.purge(now)
 	return out
@@ -254,8 +253,8 @@ func (t *Translator) EndAll() []mindlytics.Event {
 	out := t.releaseHeld(limit, true)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for t.sessOrder.Len() > 0 {
-		out = t.endSession(t.sessOrder.Front().Value.(*session), limit, out)
+	for t.sessOrder.len() > 0 {
+		out = t.endSession(t.sessOrder.front(), limit, out)
 	}
 	return out
 }
