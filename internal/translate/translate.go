@@ -27,7 +27,7 @@ type Translator struct {
 	sent      sentCalls                    // stacked.go
 	held      map[trace.TraceID]*heldTrace // held.go
 	nHeld     int
-	lateErrs  []error            // of spans translated by Expire or EndAll, for TakeLateErrors
+	lateErrs  []error            // of spans translated by Expire, Release or EndAll, for TakeLateErrors
 	pending   []mindlytics.Event // scratch space of apply
 	// The configured identity keys, as view keys where they are known.
 	sessionKeys, userKeys, deviceKeys []keyRef
@@ -78,13 +78,13 @@ func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []Span) (ev
 	return events, errs
 }
 
-// translate is AppendTranslation; when tr is not nil it also notes, for
-// each event, the index of the span whose record made it, and the spans
-// that wait (origins.go).
-// wait says whether spans may wait for an ancestor (held.go); the spans
-// held before for the traces of spans are translated with them, first:
-// translated is what was translated; tr's indexes are into it. The extraction
-// errors of the first reported spans were reported before.
+// translate is AppendTranslation. When wait is set, the spans held before
+// for the traces of spans (held.go) are translated with them, first, and
+// spans of this batch may be held in turn; translated is what was
+// translated. The extraction errors of its first reported spans were
+// reported before. When tr is not nil it notes, for each event, the index
+// in translated of the span whose record made it, and the spans that wait
+// (origins.go).
 func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing, wait bool, reported int) (events []mindlytics.Event, translated []Span, errs []error) {
 	if len(spans) == 0 {
 		return dst, spans, nil
