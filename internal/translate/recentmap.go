@@ -36,3 +36,6 @@ func (m *recentMap[K, V]) delete(k K) {
 	delete(m.cur, k)
 	delete(m.prev, k)
 }
+
+// empty says whether nothing is remembered.
+func (m *recentMap[K, V]) empty() bool { return len(m.cur) == 0 && len(m.prev) == 0 }

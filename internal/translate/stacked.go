@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"go.opentelemetry.io/otel/trace"
+
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -37,10 +39,6 @@ type callPrint struct {
 	cost       float64
 	turn       bool // sent as a turn, not as usage
 	explicit   bool // mindlytics.event asked for it
-	// anyTurn: a turn was sent under this span, by this call or (under a
-	// parent key) a call below it; propagated: the entry came up from a
-	// descendant, so it is no direct child for sameCall.
-	anyTurn, propagated bool
 }
 
 // counted says whether the event sent counted usage.
@@ -55,53 +53,87 @@ func printOf(r *record) callPrint {
 type sentCalls struct {
 	underParent recentMap[spanKey, callPrint] // a call sent, by its parent span
 	bySpan      recentMap[spanKey, callPrint] // a call sent, by its own span
+	// turnBelow are spans still to come below which a call went out as a
+	// turn, at any depth; awaiting are their traces, so that a batch looks
+	// for them only among the spans of those traces.
+	turnBelow recentMap[spanKey, struct{}]
+	awaiting  recentMap[trace.TraceID, struct{}]
 }
 
 // note remembers a model call that was sent. Callers hold t.mu.
-func (m *sentCalls) note(spans []Span, r *record) {
+func (m *sentCalls) note(spans []Span, ids *batchIdentities, r *record) {
 	if !isModelCall(r) || r.turnScope {
 		return
 	}
 	if m.bySpan.max == 0 {
 		m.underParent = newRecentMap[spanKey, callPrint](maxStackedCalls)
 		m.bySpan = newRecentMap[spanKey, callPrint](maxStackedCalls)
+		m.turnBelow = newRecentMap[spanKey, struct{}](maxStackedCalls)
+		m.awaiting = newRecentMap[trace.TraceID, struct{}](maxStackedCalls)
 	}
 	s := &spans[r.span]
 	p := printOf(r)
 	m.bySpan.put(spanKey{s.traceID, s.spanID}, p)
-	if s.parentID.IsValid() {
-		// Whether the parent was in the batch is not looked up (a map of
-		// the batch's spans): a parent that was will not come again, and
-		// its entry only takes a place in the bounded memory.
-		m.putUnder(spanKey{s.traceID, s.parentID}, p)
+	if !s.parentID.IsValid() {
+		return
+	}
+	// Whether the parent was in the batch is not looked up (a map of the
+	// batch's spans): a parent that was will not come again, and its entry
+	// only takes a place in the bounded memory.
+	m.underParent.put(spanKey{s.traceID, s.parentID}, p)
+	if r.kind == sc.EventTurn {
+		m.turnWentOut(spans, ids, r.span)
 	}
 }
 
-// putUnder remembers p under a parent, keeping whether a turn was sent
-// under it.
-func (m *sentCalls) putUnder(k spanKey, p callPrint) {
-	p.anyTurn = p.anyTurn || p.turn
-	if old, ok := m.underParent.get(k); ok {
-		p.anyTurn = p.anyTurn || old.anyTurn
+// turnWentOut notes that span i, or a span below it, went out as a turn:
+// every ancestor of it still to come learns it (climb carries it further
+// as they come).
+func (m *sentCalls) turnWentOut(spans []Span, ids *batchIdentities, i int) {
+	if !ids.byIDBuilt {
+		ids.linkParents(spans)
 	}
-	m.underParent.put(k, p)
+	for range maxAncestry {
+		p := ids.parent[i]
+		if p < 0 {
+			break
+		}
+		i = int(p) // an ancestor in the batch: it came, and mergeCalls saw it
+	}
+	if s := &spans[i]; s.parentID.IsValid() && !s.parentRemote {
+		m.turnBelow.put(spanKey{s.traceID, s.parentID}, struct{}{})
+		m.awaiting.put(s.traceID, struct{}{})
+	}
 }
 
-// climb passes what was sent under a span of the batch up to its parent,
-// so that a turn span above the calls (turnScope) knows of them however
-// many spans lie between. Callers hold t.mu.
-func (m *sentCalls) climb(spans []Span) {
-	if m.underParent.max == 0 {
+// climb carries what earlier batches learnt (a turn went out below a span
+// still to come) from the spans of this batch up to theirs, so that a
+// turn span above the calls (turnScope) knows of them however many spans
+// lie between. Callers hold t.mu.
+func (m *sentCalls) climb(spans []Span, ids *batchIdentities) {
+	if m.awaiting.max == 0 || m.awaiting.empty() {
 		return
 	}
 	for i := range spans {
 		s := &spans[i]
-		if !s.parentID.IsValid() {
+		if _, ok := m.awaiting.get(s.traceID); !ok {
 			continue
 		}
-		if p, ok := m.underParent.get(spanKey{s.traceID, s.spanID}); ok && p.anyTurn {
-			p.propagated = true
-			m.putUnder(spanKey{s.traceID, s.parentID}, p)
+		if _, ok := m.turnBelow.get(spanKey{s.traceID, s.spanID}); ok {
+			// Its ancestors in the batch learn it too, and the first one
+			// still to come.
+			for j := i; ; {
+				if !ids.byIDBuilt {
+					ids.linkParents(spans)
+				}
+				p := ids.parent[j]
+				if p < 0 {
+					m.turnWentOut(spans, ids, j)
+					break
+				}
+				j = int(p)
+				m.turnBelow.put(spanKey{spans[j].traceID, spans[j].spanID}, struct{}{})
+			}
 		}
 	}
 }
@@ -117,13 +149,13 @@ func (m *sentCalls) keep(spans []Span, r *record) bool {
 	if r.turnScope {
 		// A turn span around model calls: when one of them went out as a
 		// turn in an earlier batch, that was the turn.
-		p, ok := m.underParent.get(spanKey{s.traceID, s.spanID})
-		return !ok || !p.anyTurn
+		_, below := m.turnBelow.get(spanKey{s.traceID, s.spanID})
+		return !below
 	}
 	me := printOf(r)
 	// r is the outer span of a call whose inner span was sent.
 	if k := (spanKey{s.traceID, s.spanID}); true {
-		if inner, ok := m.underParent.get(k); ok && !inner.propagated && samePrint(me, inner, true) {
+		if inner, ok := m.underParent.get(k); ok && samePrint(me, inner, true) {
 			m.underParent.delete(k)
 			if r.explicit && r.kind == sc.EventUsage {
 				return true // never merged, in one batch either

@@ -132,7 +132,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 		t.hold(spans, recs, ids, now, heldSince)
 		tr.noteWaiting(spans, ids)
 	}
-	t.sent.climb(spans) // what earlier batches sent under these spans, up to their parents
+	t.sent.climb(spans, ids) // what earlier batches sent below these spans, up to their ancestors
 	kept := recs[:0]
 	for i := range recs {
 		r := &recs[i]
@@ -170,11 +170,10 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 				s := &spans[r.span]
 				t.turns.add(spanKey{s.traceID, s.spanID})
 			}
-			t.sent.note(spans, r)
+			t.sent.note(spans, ids, r)
 		}
 		tr.noteOrigins(len(events), r.span)
 	}
-	t.sent.climb(spans) // what this batch sent, up to the parents still to come
 	return events, spans, errs
 }
 
