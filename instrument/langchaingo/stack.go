@@ -40,19 +40,26 @@ type stack struct {
 	frames []*frame
 	ctxs   []context.Context // keys of the stack in stacks.byCtx
 	sk     spanKey           // its key in stacks.bySpan, if valid
+	// done is the Done channel of the context that opened it (nil: none),
+	// its key in stacks.byDone.
+	done <-chan struct{}
 }
 
 // stacks pairs starts with ends: langchaingo hands its callbacks a context
 // but takes none back, so spans wait here, by the callback's context and,
-// for contexts derived from it, by the span that context carries.
+// for contexts derived from it, by its Done channel (a context with values
+// added shares its parent's) and by the span that context carries. Runs
+// side by side under one span have contexts of their own to cancel: their
+// Done channels keep them apart.
 type stacks struct {
 	mu     sync.Mutex
 	byCtx  map[context.Context]*stack
+	byDone map[<-chan struct{}]*stack
 	bySpan map[spanKey]*stack
 }
 
 func newStacks() *stacks {
-	return &stacks{byCtx: map[context.Context]*stack{}, bySpan: map[spanKey]*stack{}}
+	return &stacks{byCtx: map[context.Context]*stack{}, byDone: map[<-chan struct{}]*stack{}, bySpan: map[spanKey]*stack{}}
 }
 
 // comparable: a context whose dynamic type is not comparable cannot be a
@@ -73,8 +80,18 @@ func (s *stacks) lookup(ctx context.Context) *stack {
 			return st
 		}
 	}
+	done := ctx.Done()
+	if done != nil {
+		if st := s.byDone[done]; st != nil {
+			return st
+		}
+	}
 	if k, ok := keyOf(ctx); ok {
-		return s.bySpan[k]
+		// The same span, but not another run's: that one has a Done of its
+		// own.
+		if st := s.bySpan[k]; st != nil && (st.done == nil || done == nil || st.done == done) {
+			return st
+		}
 	}
 	return nil
 }
@@ -86,10 +103,15 @@ func (s *stacks) push(ctx context.Context, f *frame, start func(parent context.C
 	defer s.mu.Unlock()
 	st := s.lookup(ctx)
 	if st == nil {
-		st = &stack{}
+		st = &stack{done: ctx.Done()}
+		if st.done != nil {
+			s.byDone[st.done] = st
+		}
 		if k, ok := keyOf(ctx); ok {
 			st.sk = k
-			s.bySpan[k] = st
+			if s.bySpan[k] == nil {
+				s.bySpan[k] = st
+			}
 		}
 	}
 	if comparableCtx(ctx) && s.byCtx[ctx] == nil {
@@ -162,11 +184,14 @@ func (s *stacks) release(st *stack) {
 	if s.bySpan[st.sk] == st {
 		delete(s.bySpan, st.sk)
 	}
+	if st.done != nil && s.byDone[st.done] == st {
+		delete(s.byDone, st.done)
+	}
 }
 
 // empty reports whether no span is open (for tests).
 func (s *stacks) empty() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.byCtx) == 0 && len(s.bySpan) == 0
+	return len(s.byCtx) == 0 && len(s.byDone) == 0 && len(s.bySpan) == 0
 }
