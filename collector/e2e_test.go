@@ -1,14 +1,17 @@
 package collector
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 var base = time.Date(2025, 5, 4, 10, 0, 0, 0, time.UTC)
@@ -59,5 +62,38 @@ func TestLocalGenAIEventLogs(t *testing.T) {
 	col.stop()
 
 	requireEvents(t, wantLoggedSession(t, "logged", "u-logged", base), srv.SessionEvents("logged"))
+	assert.Empty(t, srv.Violations())
+}
+
+// TestLocalCallBeforeItsRoot: a model call is exported while the agent span
+// above it, the only one with the session and user ids, still runs. The
+// distribution keeps the call until the agent span comes, then sends its
+// turn in the agent's session: nothing goes to a session named after the
+// trace.
+func TestLocalCallBeforeItsRoot(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	col := startCollector(t, collectorSpec{name: "local", config: "local.yaml", env: mindlyticsEnv(srv)})
+
+	em := newEmitter(t, col.http)
+	ctx, agent := em.tracer.Start(context.Background(), "invoke_agent support", trace.WithTimestamp(base),
+		trace.WithAttributes(semconv.OperationName(semconv.GenAIOperationInvokeAgent),
+			semconv.SessionID("rooted"), semconv.UserID("u-rooted")))
+	em.span(ctx, semconv.ChatSpanName("gpt-4o"), base, time.Second, 2*time.Second,
+		semconv.OperationName(semconv.GenAIOperationChat), semconv.ResponseModel("gpt-4o"),
+		semconv.InputTokens(12), semconv.OutputTokens(5),
+		semconv.TurnUser("Where is my order?"), semconv.TurnAssistant("It ships tomorrow."))
+	em.flush(t)
+	time.Sleep(2500 * time.Millisecond) // past the batch processor's 1 s
+	assert.Empty(t, srv.Events(), "the call waits for the agent span")
+
+	agent.End(trace.WithTimestamp(base.Add(3 * time.Second)))
+	em.flush(t)
+	events, err := srv.WaitForEvents(testkit.Context(t, 60*time.Second), 3) // start, conversation, turn
+	require.NoError(t, err)
+	for _, ev := range events {
+		assert.Equal(t, "rooted", ev.SessionID, "%s", ev.Kind())
+	}
+	col.stop()
 	assert.Empty(t, srv.Violations())
 }
