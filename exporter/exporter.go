@@ -232,6 +232,9 @@ type Stats struct {
 	Pending  int64 // events queued and not yet sent or failed
 	Requests int64 // requests the service accepted
 	Retries  int64 // requests sent again after a failure
+	// Waiting counts spans not translated yet: they wait for an ancestor
+	// span that may carry their session id ([WithAncestorWait]).
+	Waiting int64
 }
 
 // Stats returns the exporter's counters. Once ForceFlush has returned and
@@ -239,7 +242,7 @@ type Stats struct {
 func (e *Exporter) Stats() Stats {
 	s := e.queue.Stats()
 	return Stats{Enqueued: s.Enqueued, Sent: s.Sent, Failed: s.Failed, Dropped: s.Dropped, Pending: s.Pending,
-		Requests: s.Batches, Retries: s.Retries}
+		Requests: s.Batches, Retries: s.Retries, Waiting: int64(e.translator.Stats().WaitingSpans)}
 }
 
 // expireIdle ends idle conversations and sessions every interval until

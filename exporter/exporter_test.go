@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/goleak"
 
@@ -205,4 +206,44 @@ func TestNewNeedsKeyAndProject(t *testing.T) {
 	_, err = exporter.New(context.Background(), exporter.WithAPIKey(key))
 	require.ErrorIs(t, err, mindlytics.ErrMissingProjectID)
 	assert.NotContains(t, err.Error(), key)
+}
+
+// TestSpansWaitingForTheirAncestor: a model call exported before the agent
+// span that has the session id waits (Stats.Waiting) and goes to the
+// agent's session when it comes; one that waits in vain goes out at
+// Shutdown.
+func TestSpansWaitingForTheirAncestor(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	exp := newExporter(t, srv)
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	ctx, agent := tp.Tracer("t").Start(context.Background(), "invoke_agent",
+		trace.WithAttributes(semconv.OperationName(semconv.GenAIOperationInvokeAgent), semconv.SessionID("s1"), semconv.UserID("u1")))
+	_, call := tp.Tracer("t").Start(ctx, "chat", trace.WithAttributes(semconv.MindlyticsEvent(semconv.EventTurn),
+		semconv.TurnUser("q"), semconv.TurnAssistant("a")))
+	call.End()
+	require.NoError(t, exp.ExportSpans(context.Background(), rec.Ended()))
+	require.NoError(t, exp.ForceFlush(context.Background()))
+	assert.Equal(t, int64(1), exp.Stats().Waiting)
+	assert.Empty(t, srv.Events())
+
+	agent.End()
+	require.NoError(t, exp.ExportSpans(context.Background(), rec.Ended()[1:]))
+	require.NoError(t, exp.ForceFlush(context.Background()))
+	assert.Equal(t, int64(0), exp.Stats().Waiting)
+	assert.Len(t, srv.SessionEvents("s1"), 3, "start, conversation, turn")
+
+	// A call whose ancestor never comes goes out at Shutdown, with the
+	// fallback.
+	ctx, never := tp.Tracer("t").Start(context.Background(), "request")
+	_, lone := tp.Tracer("t").Start(ctx, "chat", trace.WithAttributes(semconv.MindlyticsEvent(semconv.EventTurn),
+		semconv.TurnUser("q2"), semconv.TurnAssistant("a2"), semconv.UserID("u2")))
+	lone.End()
+	require.NoError(t, exp.ExportSpans(context.Background(), rec.Ended()[2:]))
+	assert.Equal(t, int64(1), exp.Stats().Waiting)
+	require.NoError(t, exp.Shutdown(testkit.Context(t, testkit.Wait)))
+	assert.Equal(t, int64(0), exp.Stats().Waiting)
+	assert.Len(t, srv.SessionEvents(never.SpanContext().TraceID().String()), 5, "the trace's session: its start, the conversation's start, the turn, their ends")
+	never.End()
 }
