@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"hash/maphash"
+
 	"go.opentelemetry.io/otel/trace"
 
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -223,17 +225,14 @@ func withoutUsage(r *record) {
 	r.turn.Extra = extra
 }
 
-// hashID is FNV-1a of id, 0 for none. Two calls are compared only when
+// hashID is a hash of id, 0 for none. Two calls are compared only when
 // they are stacked (parent and child), where a collision is all but
-// impossible.
+// impossible; the memory is the process's own, so a per-process seed does.
 func hashID(id string) uint64 {
 	if id == "" {
 		return 0
 	}
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(id); i++ {
-		h ^= uint64(id[i])
-		h *= 1099511628211
-	}
-	return h | 1
+	return maphash.String(idSeed, id) | 1
 }
+
+var idSeed = maphash.MakeSeed()
