@@ -39,3 +39,25 @@ func Names(events []mindlytics.Event) []string {
 	}
 	return out
 }
+
+// RequireOneToolCall runs a helper's example (run answers one question
+// with one tool) and requires what reached Mindlytics to be one turn, one
+// function call and one usage event; it returns the events.
+func RequireOneToolCall(t *testing.T, run func(context.Context, io.Writer) ([]mindlytics.Event, error)) []mindlytics.Event {
+	t.Helper()
+	var out bytes.Buffer
+	events, err := run(context.Background(), &out)
+	require.NoError(t, err)
+	count := map[string]int{}
+	for _, ev := range events {
+		count[ev.Event]++
+	}
+	want := map[string]int{mindlytics.EventConversationTurn: 1, mindlytics.EventConversationFunction: 1, mindlytics.EventConversationUsage: 1}
+	got := map[string]int{}
+	for name := range want {
+		got[name] = count[name]
+	}
+	require.Equal(t, want, got, "events %v\n%s", count, out.String())
+	t.Log(out.String())
+	return events
+}
