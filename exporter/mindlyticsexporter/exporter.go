@@ -324,8 +324,10 @@ func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
 	encoded := make([]json.RawMessage, 0, len(events))
 	// One buffer for the batch: each event is a capped slice of it (a later
 	// append never writes into an earlier event), so the batch costs a few
-	// allocations instead of one or more per event.
-	buf := make([]byte, 0, len(events)*encodedSizeHint)
+	// allocations instead of one or more per event. It is reused once the
+	// request is delivered (eventsRequest.buf).
+	eb := newEncodedBuffer(len(events) * encodedSizeHint)
+	buf := eb.b
 	var bad []error
 	for _, ev := range events {
 		start := len(buf)
@@ -340,8 +342,9 @@ func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
 	if len(encoded) == 0 {
 		return nil
 	}
+	eb.b = buf
 	c.telemetry.ExporterMindlyticsEventsTranslated.Add(ctx, int64(len(encoded)))
-	err := c.queue.ConsumeTraces(withEvents(ctx, encoded), ptrace.NewTraces())
+	err := c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{encoded, eb}), ptrace.NewTraces())
 	// Saved after the events are queued: a crash in between at worst sends
 	// a session's start twice, never forgets to start it.
 	c.state.changed(ctx, events)
@@ -358,14 +361,22 @@ const encodedSizeHint = 320
 // the queue is empty.
 type eventsKey struct{}
 
-func withEvents(ctx context.Context, events []json.RawMessage) context.Context {
+// encodedEvents are the events of one enqueue and the memory they are in.
+type encodedEvents struct {
+	events []json.RawMessage
+	buf    *encodedBuffer
+}
+
+func withEvents(ctx context.Context, events encodedEvents) context.Context {
 	return context.WithValue(ctx, eventsKey{}, events)
 }
 
 func requestFromContext(ctx context.Context, _ ptrace.Traces) (xexporterhelper.Request, error) {
-	events, ok := ctx.Value(eventsKey{}).([]json.RawMessage)
+	e, ok := ctx.Value(eventsKey{}).(encodedEvents)
 	if !ok {
 		return nil, errors.New("mindlytics exporter: no translated events in the request")
 	}
-	return newEventsRequest(events), nil
+	r := newEventsRequest(e.events)
+	r.buf = e.buf
+	return r, nil
 }

@@ -35,7 +35,17 @@ func (c *core) push(ctx context.Context, req xexporterhelper.Request) error {
 	if sender == nil {
 		return errors.New("mindlytics exporter: not started")
 	}
-	return c.deliverAll(ctx, sender, r)
+	return c.pushWith(ctx, sender, r)
+}
+
+// pushWith delivers r with sender; r's encoding memory is reused once all
+// of it went out.
+func (c *core) pushWith(ctx context.Context, sender delivery.Sender, r *eventsRequest) error {
+	if err := c.deliverAll(ctx, sender, r); err != nil {
+		return err
+	}
+	r.delivered()
+	return nil
 }
 
 // deliverAll sends the unsettled events of r and records how far it got.
@@ -60,29 +70,21 @@ func (c *core) deliverAll(ctx context.Context, sender delivery.Sender, r *events
 		return nil
 	}
 
-	// parts[p] holds the indexes in rest of partition p's events, in order.
-	parts := make([][]int, n)
-	for i, ev := range rest {
-		p := sessionKey(ev) % uint32(n)
-		parts[p] = append(parts[p], i)
-	}
+	// parts[p] holds partition p's events, in order.
+	scratch := partScratches.Get().(*partScratch)
+	defer scratch.put()
+	parts := scratch.split(rest, n)
 	settled := make([]int, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
-	for p, idx := range parts {
-		if len(idx) == 0 {
+	for p, evs := range parts {
+		if len(evs) == 0 {
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			evs := make([]json.RawMessage, len(idx))
-			for k, i := range idx {
-				evs[k] = rest[i]
-			}
+		wg.Go(func() {
 			settled[p], errs[p] = delivery.Deliver(ctx, sender, evs, lim,
 				func(k int, err error) { c.refused(ctx, evs[k], err) })
-		}()
+		})
 	}
 	wg.Wait()
 
@@ -102,10 +104,11 @@ func (c *core) deliverAll(ctx context.Context, sender delivery.Sender, r *events
 	// unsettled ones in their original order, which keeps each session's
 	// order (what a partition settled is a prefix of its events).
 	done := make([]bool, len(rest))
-	for p, idx := range parts {
-		for _, i := range idx[:settled[p]] {
-			done[i] = true
-		}
+	seen := make([]int, n)
+	for i, ev := range rest {
+		p := sessionKey(ev) % uint32(n)
+		done[i] = seen[p] < settled[p]
+		seen[p]++
 	}
 	events := make([]json.RawMessage, 0, len(r.events))
 	events = append(events, r.events[:r.settled]...)
@@ -144,6 +147,35 @@ func partitions(events []json.RawMessage, lim delivery.Limits, inFlight int) int
 
 // minPartitionEvents is the fewest events worth a partition of their own.
 const minPartitionEvents = 100
+
+// partScratch is the memory deliverAll splits a request into partitions
+// with, reused from one request to the next.
+type partScratch struct{ parts [][]json.RawMessage }
+
+var partScratches = sync.Pool{New: func() any { return new(partScratch) }}
+
+// split puts each event of events into partition sessionKey % n, in order.
+func (s *partScratch) split(events []json.RawMessage, n int) [][]json.RawMessage {
+	for len(s.parts) < n {
+		s.parts = append(s.parts, nil)
+	}
+	parts := s.parts[:n]
+	for _, ev := range events {
+		p := sessionKey(ev) % uint32(n)
+		parts[p] = append(parts[p], ev)
+	}
+	return parts
+}
+
+// put clears the partitions (they point into a request's events) and
+// returns the scratch to the pool.
+func (s *partScratch) put() {
+	for i, part := range s.parts {
+		clear(part)
+		s.parts[i] = part[:0]
+	}
+	partScratches.Put(s)
+}
 
 // sessionKey hashes the session id of an encoded event (FNV-1a of the
 // encoded string, quotes excluded): the same for every event of a session.

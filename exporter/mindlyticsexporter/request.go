@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/exporter/exporterhelper/xexporterhelper"
@@ -24,6 +25,44 @@ type eventsRequest struct {
 	// earlier attempts: a retry (OnError) resends only the rest. Attempts
 	// settle events strictly in order, so what is settled is a prefix.
 	settled int
+
+	// buf, when set, is the memory enqueue encoded the events into. Only
+	// the request enqueue made holds it, and it goes back to the pool when
+	// that request is delivered in full. Requests made from this one
+	// (OnError, MergeSplit) point into the same memory without holding it,
+	// and this one is then never pushed again, so the memory goes back
+	// only when nothing can read it any more; a request dropped on the way
+	// leaves it to the garbage collector.
+	buf *encodedBuffer
+}
+
+// encodedBuffer is the memory one batch of events is encoded into.
+type encodedBuffer struct{ b []byte }
+
+// maxPooledEncoded is the largest encoding buffer kept for reuse.
+const maxPooledEncoded = 8 << 20
+
+var encodedBuffers = sync.Pool{New: func() any { return new(encodedBuffer) }}
+
+// newEncodedBuffer returns an empty buffer with room for about size bytes.
+func newEncodedBuffer(size int) *encodedBuffer {
+	eb := encodedBuffers.Get().(*encodedBuffer)
+	if cap(eb.b) < size {
+		eb.b = make([]byte, 0, size)
+	}
+	eb.b = eb.b[:0]
+	return eb
+}
+
+// delivered is called once every event of r went out; r's encoding memory
+// is then reused.
+func (r *eventsRequest) delivered() {
+	if eb := r.buf; eb != nil {
+		r.buf, r.events, r.settled = nil, nil, 0
+		if cap(eb.b) <= maxPooledEncoded {
+			encodedBuffers.Put(eb)
+		}
+	}
 }
 
 var (
