@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,6 +45,10 @@ const (
 	// envBenchRequests overrides how many OTLP requests the load has
 	// (benchRequests).
 	envBenchRequests = "MINDLYTICS_BENCH_REQUESTS"
+	// envBenchRounds is how many times both pipelines run, one after the
+	// other (default 3): the ratios are taken per round, so that a change
+	// in the machine's load between rounds falls on both.
+	envBenchRounds = "MINDLYTICS_BENCH_ROUNDS"
 )
 
 // Shape of the load: requests of benchTracesPerRequest agent runs of three
@@ -106,8 +111,7 @@ func TestThroughput(t *testing.T) {
 		requireBenchOrder(t, srv)
 		rows = append(rows, r)
 	}
-	t.Run("mindlytics", func(t *testing.T) { mindlyticsRun(0) })
-	t.Run("otlp_http", func(t *testing.T) {
+	otlpRun := func() {
 		sink := newSpanSink()
 		defer sink.Close()
 		col := startCollector(t, collectorSpec{name: "bench-otlphttp", config: "testdata/bench-otlphttp.yaml",
@@ -124,7 +128,21 @@ func TestThroughput(t *testing.T) {
 		})
 		r.name, r.out = "otlp_http → loopback sink", "spans"
 		rows = append(rows, r)
-	})
+	}
+	rounds := 3
+	if n := os.Getenv(envBenchRounds); n != "" {
+		var err error
+		rounds, err = strconv.Atoi(n)
+		require.NoError(t, err, "%s", envBenchRounds)
+	}
+	var intake, cpu []float64 // ours against otlp_http's, per round
+	for range rounds {
+		t.Run("mindlytics", func(t *testing.T) { mindlyticsRun(0) })
+		t.Run("otlp_http", func(t *testing.T) { otlpRun() })
+		ours, base := rows[len(rows)-2], rows[len(rows)-1]
+		intake = append(intake, ours.spansIn/base.spansIn)
+		cpu = append(cpu, ours.cpuPer1k/base.cpuPer1k)
+	}
 	for _, ms := range benchLatencies(t) {
 		t.Run(fmt.Sprintf("mindlytics_latency_%dms", ms), func(t *testing.T) { mindlyticsRun(time.Duration(ms) * time.Millisecond) })
 	}
@@ -136,6 +154,8 @@ func TestThroughput(t *testing.T) {
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %.0f | %.0f | %.0f %s/s | %.2f | %.1f | %.0f | %.2f |\n", r.name, r.spansIn, r.spansOut, r.outRate, r.out, r.cores, r.cpuPer1k, r.peakRSS, r.testCores)
 	}
+	fmt.Fprintf(&b, "\nmindlytics against otlp_http, per round: spans/s in %s×, CPU per 1k spans %s× (median [min–max] of %d rounds).\n",
+		spread(intake), spread(cpu), rounds)
 	t.Log(b.String())
 	if out := os.Getenv(envBenchOut); out != "" {
 		f, err := os.OpenFile(out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
@@ -235,6 +255,15 @@ func peakRSS(t *testing.T, pid int) float64 {
 	}
 	t.Fatalf("no VmHWM in /proc/%d/status", pid)
 	return 0
+}
+
+// spread is the median of xs with their range, as "m [lo–hi]".
+func spread(xs []float64) string {
+	if len(xs) == 0 {
+		return "–"
+	}
+	s := slices.Sorted(slices.Values(xs))
+	return fmt.Sprintf("%.2f [%.2f–%.2f]", s[len(s)/2], s[0], s[len(s)-1])
 }
 
 // benchLatencies is MINDLYTICS_BENCH_LATENCIES as milliseconds, zeros left
