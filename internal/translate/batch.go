@@ -14,6 +14,7 @@ type batch struct {
 	views []attrView
 	recs  []record
 	ids   batchIdentities
+	merge mergeScratch
 }
 
 var batchPool = sync.Pool{New: func() any { return new(batch) }}

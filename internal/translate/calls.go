@@ -25,11 +25,12 @@ import (
 // Records that mindlytics.event asked for are never dropped. Spans of one
 // batch are compared here; a stacked pair that a batch boundary splits is
 // handled by the translator's memory of the calls it sent (stacked.go).
-func mergeCalls(spans []Span, recs []record) []record {
+func mergeCalls(spans []Span, recs []record, m *mergeScratch) []record {
 	if len(recs) < 2 {
 		return recs
 	}
-	model := make(map[trace.SpanID]int, len(recs)) // span id → index in recs
+	defer m.clear()
+	model := m.model(len(recs)) // span id → index in recs
 	for i := range recs {
 		if isModelCall(&recs[i]) {
 			model[spans[recs[i].span].spanID] = i
@@ -38,12 +39,13 @@ func mergeCalls(spans []Span, recs []record) []record {
 	if len(model) < 2 {
 		return recs
 	}
-	spanIndex := make(map[trace.SpanID]int, len(spans))
+	spanIndex := m.spanIndex(len(spans))
 	for i := range spans {
 		spanIndex[spans[i].spanID] = i
 	}
-	drop := make([]bool, len(recs))
-	byResponse := map[string]int{}
+	m.drop = grow(m.drop, len(recs))
+	drop := m.drop
+	byResponse := m.byResponse()
 	for i := range recs {
 		r := &recs[i]
 		if !isModelCall(r) || drop[i] {
@@ -90,6 +92,43 @@ func mergeCalls(spans []Span, recs []record) []record {
 		}
 	}
 	return kept
+}
+
+// mergeScratch is mergeCalls' memory, kept with a batch's scratch space:
+// maps cleared after each batch keep their room for the next.
+type mergeScratch struct {
+	models, spans map[trace.SpanID]int
+	responses     map[string]int
+	drop          []bool
+}
+
+func (m *mergeScratch) model(n int) map[trace.SpanID]int {
+	if m.models == nil {
+		m.models = make(map[trace.SpanID]int, n)
+	}
+	return m.models
+}
+
+func (m *mergeScratch) spanIndex(n int) map[trace.SpanID]int {
+	if m.spans == nil {
+		m.spans = make(map[trace.SpanID]int, n)
+	}
+	return m.spans
+}
+
+func (m *mergeScratch) byResponse() map[string]int {
+	if m.responses == nil {
+		m.responses = map[string]int{}
+	}
+	return m.responses
+}
+
+// clear empties the maps (the response ids are strings of the batch, which
+// a pooled scratch must not keep alive).
+func (m *mergeScratch) clear() {
+	clear(m.models)
+	clear(m.spans)
+	clear(m.responses)
 }
 
 func isModelCall(r *record) bool { return r.kind == sc.EventTurn || r.kind == sc.EventUsage }

@@ -17,7 +17,14 @@ func newRecentMap[K comparable, V any](max int) recentMap[K, V] {
 // put adds or replaces k's value.
 func (m *recentMap[K, V]) put(k K, v V) {
 	if m.cur == nil || len(m.cur) >= m.max/2 {
-		m.prev, m.cur = m.cur, make(map[K]V, m.max/2)
+		// The generation forgotten lends its room to the next: a map
+		// cleared keeps its size, so a rotation allocates nothing.
+		next := m.prev
+		if next == nil {
+			next = make(map[K]V, m.max/2)
+		}
+		clear(next)
+		m.prev, m.cur = m.cur, next
 	}
 	m.cur[k] = v
 }

@@ -120,7 +120,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 			recs = append(recs, t.evaluations(&spans[i], i)...)
 		}
 	}
-	recs = mergeCalls(spans, recs)
+	recs = mergeCalls(spans, recs, &bt.merge)
 	bt.recs = recs // if it grew, release clears the new array
 	ids := &bt.ids
 	t.collectIdentities(spans, views, ids)
