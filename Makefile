@@ -76,7 +76,7 @@ OCB_VERSION ?= v0.165.0
 OCB ?= $(GOBIN)/builder
 COLLECTOR ?= $(CURDIR)/collector/_build/otelcol-mindlytics
 
-.PHONY: ocb collector collector-e2e collector-bench bench-collector mdatagen
+.PHONY: ocb collector collector-e2e bench-collector mdatagen
 
 ## ocb: install the collector builder at OCB_VERSION unless it is there already.
 ocb:
@@ -90,17 +90,14 @@ collector: ocb
 collector-e2e: collector
 	cd collector && MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -race -count=1 -timeout 15m ./...
 
-## collector-bench: build the distribution and measure its throughput against otlp_http (numbers for BENCHMARKS.md).
-collector-bench: collector
-	cd collector && MINDLYTICS_BENCH=1 MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -count=1 -run '^TestThroughput$$' -v -timeout 20m .
-
 ## bench-collector: build the distribution and print the collector table: spans/s in and out,
-## CPU per 1k spans and peak RSS for mindlytics against otlp_http, then mindlytics at the
-## service latencies BENCH_LATENCIES (ms, through the loopback service's latency injection).
-## Not part of `make test`.
+## CPU per 1k spans and peak RSS for mindlytics against otlp_http, BENCH_ROUNDS rounds of
+## both with the per-round ratios, then mindlytics at the service latencies BENCH_LATENCIES
+## (ms, injected by the loopback destination). Not part of `make test`.
 BENCH_LATENCIES ?= 20,50
+BENCH_ROUNDS ?= 3
 bench-collector: collector
-	cd collector && MINDLYTICS_BENCH=1 MINDLYTICS_BENCH_LATENCIES=$(BENCH_LATENCIES) MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -count=1 -run '^TestThroughput$$' -v -timeout 20m .
+	cd collector && MINDLYTICS_BENCH=1 MINDLYTICS_BENCH_ROUNDS=$(BENCH_ROUNDS) MINDLYTICS_BENCH_LATENCIES=$(BENCH_LATENCIES) MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -count=1 -run '^TestThroughput$$' -v -timeout 20m .
 
 ## mdatagen: regenerate exporter/mindlyticsexporter's generated code from its metadata.yaml
 ## (mdatagen v0.150.0, pinned by the separate tools/ module).
