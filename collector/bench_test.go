@@ -150,9 +150,9 @@ func TestThroughput(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%d spans (%d agent runs of %d spans, one session each) in %d OTLP/HTTP requests from %d senders; collector: memory_limiter, batch (1024, 200ms), %s.\n\n",
 		spans, benchRequests*benchTracesPerRequest, benchSpansPerTrace, benchRequests, benchSenders, "default sending queue")
-	b.WriteString("| pipeline | spans/s in | spans/s out | out/s | collector CPU (cores) | collector CPU ms per 1k spans | collector peak RSS (MiB) | load generator + loopback service CPU (cores) |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	b.WriteString("| pipeline | spans/s in | spans/s out | out/s | collector CPU (cores) | collector CPU ms per 1k spans | collector peak RSS (MiB) | load generator + loopback service CPU (cores) | requests refused |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %.0f | %.0f | %.0f %s/s | %.2f | %.1f | %.0f | %.2f |\n", r.name, r.spansIn, r.spansOut, r.outRate, r.out, r.cores, r.cpuPer1k, r.peakRSS, r.testCores)
+		fmt.Fprintf(&b, "| %s | %.0f | %.0f | %.0f %s/s | %.2f | %.1f | %.0f | %.2f | %d |\n", r.name, r.spansIn, r.spansOut, r.outRate, r.out, r.cores, r.cpuPer1k, r.peakRSS, r.testCores, r.refused)
 	}
 	fmt.Fprintf(&b, "\nmindlytics against otlp_http, per round: spans/s in %s×, CPU per 1k spans %s× (median [min–max] of %d rounds).\n",
 		spread(intake), spread(cpu), rounds)
@@ -175,6 +175,7 @@ type benchResult struct {
 	cores     float64 // collector CPU time / wall time, until all was delivered
 	cpuPer1k  float64 // collector CPU milliseconds per 1000 spans
 	testCores float64 // this process's CPU (senders and loopback service) / wall time
+	refused   int64   // requests the collector refused (sent again after 10 ms)
 }
 
 // runBench sends the bodies to the collector from benchSenders goroutines,
@@ -183,7 +184,7 @@ func runBench(t *testing.T, col *collector, bodies [][]byte, want int, delivered
 	t.Helper()
 	cpu0, self0 := processCPU(t, col.cmd.Process.Pid), processCPU(t, os.Getpid())
 	start := time.Now()
-	var next atomic.Int64
+	var next, refused atomic.Int64
 	var wg sync.WaitGroup
 	client := &http.Client{Timeout: 30 * time.Second}
 	for range benchSenders {
@@ -192,6 +193,7 @@ func runBench(t *testing.T, col *collector, bodies [][]byte, want int, delivered
 			defer wg.Done()
 			for i := next.Add(1) - 1; i < int64(len(bodies)); i = next.Add(1) - 1 {
 				for !postTraces(client, col.http, bodies[i]) { // the collector pushed back: try again
+					refused.Add(1)
 					time.Sleep(10 * time.Millisecond)
 				}
 			}
@@ -212,6 +214,7 @@ func runBench(t *testing.T, col *collector, bodies [][]byte, want int, delivered
 		cores:     cpu.Seconds() / done.Seconds(),
 		cpuPer1k:  float64(cpu.Milliseconds()) / spans * 1000,
 		testCores: self.Seconds() / done.Seconds(),
+		refused:   refused.Load(),
 	}
 }
 
