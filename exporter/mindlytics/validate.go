@@ -134,8 +134,10 @@ func checkID(field, value string, required bool) error {
 		}
 		return nil
 	}
-	if n := utf8.RuneCountInString(value); n > MaxIDLength {
-		return fieldError(field, fmt.Sprintf("%d characters, at most %d allowed", n, MaxIDLength))
+	if len(value) > MaxIDLength { // a string is no longer in runes than in bytes
+		if n := utf8.RuneCountInString(value); n > MaxIDLength {
+			return fieldError(field, fmt.Sprintf("%d characters, at most %d allowed", n, MaxIDLength))
+		}
 	}
 	if strings.TrimSpace(value) == "" {
 		return fieldError(field, "blank")

@@ -259,7 +259,7 @@ func (id *identity) check() error {
 		switch {
 		case !utf8.ValidString(v):
 			return fmt.Errorf("%s %q is not valid UTF-8", idNames[f], truncate(strings.ToValidUTF8(v, "\uFFFD"), 40))
-		case utf8.RuneCountInString(v) > MaxIDLength:
+		case len(v) > MaxIDLength && utf8.RuneCountInString(v) > MaxIDLength: // a string is no longer in runes than in bytes
 			return fmt.Errorf("%s is %d characters, more than the %d Mindlytics accepts", idNames[f], utf8.RuneCountInString(v), MaxIDLength)
 		}
 	}
