@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -70,7 +71,7 @@ func (s *eventSink) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	plain := body
-	if r.Header.Get("Content-Encoding") == "gzip" {
+	if enc := strings.ToLower(r.Header.Get("Content-Encoding")); enc == "gzip" || enc == "x-gzip" {
 		if plain, err = gunzip(body); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return

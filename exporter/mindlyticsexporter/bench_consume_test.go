@@ -153,7 +153,11 @@ func BenchmarkCollectorConsume(b *testing.B) {
 	// Timed until every event was delivered; the end of every session
 	// opened here (EndAll at shutdown) is not per-span work, and in the
 	// collector benchmark sessions stay open too.
+	deadline := time.Now().Add(time.Minute)
 	for want := int64(b.N * runs * benchEventsPerRun); delivered.Load() < want; {
+		if time.Now().After(deadline) {
+			b.Fatalf("the sink got %d of %d events", delivered.Load(), want)
+		}
 		time.Sleep(100 * time.Microsecond)
 	}
 	b.StopTimer()

@@ -30,13 +30,14 @@ func encodedRequest(events ...json.RawMessage) *eventsRequest {
 	return r
 }
 
-// scribble takes encoding buffers from the pool and overwrites them, as
-// the next batches' encoding would.
+// scribble takes encoding buffers from the pool and overwrites all their
+// room, as the next batches' encoding would.
 func scribble() {
 	for range 64 {
-		eb := newEncodedBuffer(4096)
-		for len(eb.b) < 4096 {
-			eb.b = append(eb.b, 'x')
+		eb := newEncodedBuffer(0)
+		b := eb.b[:cap(eb.b)]
+		for i := range b {
+			b[i] = 'x'
 		}
 		encodedBuffers.Put(eb)
 	}

@@ -339,10 +339,11 @@ func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
 		encoded = append(encoded, json.RawMessage(buf[start:len(buf):len(buf)]))
 	}
 	c.translationErrors(ctx, "event", bad)
+	eb.b = buf
 	if len(encoded) == 0 {
+		encodedBuffers.Put(eb) // nothing points into it
 		return nil
 	}
-	eb.b = buf
 	c.telemetry.ExporterMindlyticsEventsTranslated.Add(ctx, int64(len(encoded)))
 	err := c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{encoded, eb}), ptrace.NewTraces())
 	// Saved after the events are queued: a crash in between at worst sends

@@ -172,10 +172,16 @@ func (s *partScratch) split(events []json.RawMessage, n int) [][]json.RawMessage
 	return parts
 }
 
+// maxPooledPartition is the most events a pooled partition keeps room for.
+const maxPooledPartition = 1 << 14
+
 // put clears the partitions (they point into a request's events) and
-// returns the scratch to the pool.
+// returns the scratch to the pool; the room of a huge request's is not kept.
 func (s *partScratch) put() {
 	for i, part := range s.parts {
+		if cap(part) > maxPooledPartition {
+			return
+		}
 		clear(part)
 		s.parts[i] = part[:0]
 	}
