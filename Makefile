@@ -115,6 +115,7 @@ FUZZ_TARGETS ?= \
 	./exporter/mindlytics:FuzzClientAnswers \
 	./exporter/mindlytics:FuzzLiveFrame \
 	./exporter/mindlytics:FuzzEncodeEvent \
+	./exporter/mindlytics:FuzzCompactTurn \
 	exporter/mindlyticsexporter/pdataview:FuzzPdataView \
 	exporter/mindlyticsexporter:FuzzEventsEncoding \
 	exporter/mindlyticsexporter:FuzzConsumeOTLP \

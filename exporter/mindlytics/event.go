@@ -45,6 +45,11 @@ type Event struct {
 	Properties     Properties `json:"properties,omitempty"`
 	Attributes     Properties `json:"attributes,omitempty"`
 	Traits         Properties `json:"traits,omitempty"`
+
+	// turn or call holds a compact event's properties instead of
+	// Properties (compact.go); never set in an event a caller gets.
+	turn *Turn
+	call *FunctionCall
 }
 
 // Kind names what an event means: its type, or for track events its name
@@ -210,29 +215,8 @@ type Turn struct {
 
 // ConversationTurn builds the "Conversation Turn" event.
 func ConversationTurn(id Identity, conversationID string, turn Turn) (Event, error) {
-	ev := id.base(TypeTrack, EventConversationTurn)
-	ev.ConversationID = conversationID
-	p := make(Properties, len(turn.Extra)+7)
-	for k, v := range turn.Extra {
-		p[k] = v
-	}
-	p["user"], p["assistant"] = turn.User, turn.Assistant
-	putString(p, "assistant_id", turn.AssistantID)
-	putString(p, "model", turn.Model)
-	if turn.Model != "" || turn.PromptTokens != 0 || turn.CompletionTokens != 0 {
-		p["prompt_tokens"], p["completion_tokens"] = turn.PromptTokens, turn.CompletionTokens
-	}
-	if turn.Cost != 0 {
-		p["cost"] = turn.Cost
-	}
-	ev.Properties = p
-	if err := ev.validate(nil); err != nil {
-		return ev, err
-	}
-	if err := checkExtra(p, turn.Extra); err != nil {
-		return ev, err
-	}
-	return ev, checkCost(turn.Cost)
+	ev, err := compactTurn(id, conversationID, turn)
+	return expand(ev), err
 }
 
 // Usage is the usage of one model call. Either Model (with token counts, for
@@ -290,21 +274,8 @@ type FunctionCall struct {
 
 // ConversationFunction builds the "Conversation Function" event.
 func ConversationFunction(id Identity, conversationID string, call FunctionCall) (Event, error) {
-	ev := id.base(TypeTrack, EventConversationFunction)
-	ev.ConversationID = conversationID
-	p := make(Properties, len(call.Extra)+4)
-	for k, v := range call.Extra {
-		p[k] = v
-	}
-	p["name"] = call.Name
-	putString(p, "args", call.Args)
-	putString(p, "result", call.Result)
-	p["runtime"] = call.Runtime.Milliseconds()
-	ev.Properties = p
-	if err := ev.validate(nil); err != nil {
-		return ev, err
-	}
-	return ev, checkExtra(p, call.Extra)
+	ev, err := compactFunction(id, conversationID, call)
+	return expand(ev), err
 }
 
 func putString(p Properties, key, value string) {

@@ -36,7 +36,16 @@ func (e Event) Validate() error {
 			return err
 		}
 	}
-	return e.validate(e.Properties)
+	if err := e.validate(e.Properties); err != nil {
+		return err
+	}
+	if len(e.Properties) == 0 && (e.turn != nil || e.call != nil) {
+		if err := e.checkCompactExtra(); err != nil || e.turn == nil {
+			return err
+		}
+		return checkCost(e.turn.Cost)
+	}
+	return nil
 }
 
 // validate is Validate for the constructors: their timestamp is
@@ -106,6 +115,15 @@ func (e Event) validateConversationEvent() error {
 	switch e.Event {
 	case EventConversationStarted, EventConversationEnded:
 	case EventConversationTurn:
+		if t := e.turn; t != nil && len(e.Properties) == 0 { // compact: its fields are the values
+			switch {
+			case t.User == "":
+				return fieldError("properties.user", "required, a non-empty string")
+			case t.Assistant == "":
+				return fieldError("properties.assistant", "required, a non-empty string")
+			}
+			break
+		}
 		for _, key := range []string{"user", "assistant"} {
 			if s, ok := e.Properties[key].(string); !ok || s == "" {
 				return fieldError("properties."+key, "required, a non-empty string")
@@ -118,6 +136,12 @@ func (e Event) validateConversationEvent() error {
 			return fieldError("properties", "usage needs model with token counts, or cost")
 		}
 	case EventConversationFunction:
+		if c := e.call; c != nil && len(e.Properties) == 0 {
+			if c.Name == "" {
+				return fieldError("properties.name", "required, a non-empty string")
+			}
+			break
+		}
 		if s, ok := e.Properties["name"].(string); !ok || s == "" {
 			return fieldError("properties.name", "required, a non-empty string")
 		}

@@ -207,11 +207,11 @@ func (t *Translator) ownEvent(r *record, convID string) (mindlytics.Event, bool,
 	case sc.EventTurn:
 		turn := r.turn
 		turn.AssistantID = r.id[fAgent]
-		ev, err = mindlytics.ConversationTurn(id, convID, turn)
+		ev, err = compactTurn(id, convID, turn)
 	case sc.EventUsage:
 		ev, err = mindlytics.ConversationUsage(id, convID, r.usage)
 	case sc.EventFunction:
-		ev, err = mindlytics.ConversationFunction(id, convID, r.call)
+		ev, err = compactCall(id, convID, r.call)
 	case sc.EventTrack:
 		ev, err = mindlytics.Track(id, convID, r.name, r.props)
 	case sc.EventIdentify:

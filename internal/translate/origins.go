@@ -28,6 +28,7 @@ func (t *Translator) TranslateWithOrigins(spans []Span) Traced {
 	tr := &tracing{origins: []int{}}
 	var out Traced
 	out.Events, out.Spans, out.Errs = t.translate(nil, spans, tr, true, 0)
+	out.Events = expanded(out.Events)
 	out.Origins, out.Waiting = tr.origins, tr.waiting
 	return out
 }

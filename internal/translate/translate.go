@@ -68,11 +68,14 @@ func New(opts ...Option) (*Translator, error) {
 // span is translated without it.
 func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []error) {
 	events, _, errs = t.translate(nil, spans, nil, true, 0)
-	return events, errs
+	return expanded(events), errs
 }
 
 // AppendTranslation is Translate appending the events to dst, so that a
-// caller that is done with them after each batch can reuse the slice.
+// caller that is done with them after each batch can reuse the slice. It is
+// for callers that only encode the events (the front doors): their turn and
+// function events are compact (compact.go), with their properties in no
+// Properties map; they encode as if they had one.
 func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []Span) (events []mindlytics.Event, errs []error) {
 	events, _, errs = t.translate(dst, spans, nil, true, 0)
 	return events, errs
@@ -271,7 +274,7 @@ func (t *Translator) releaseHeld(now time.Time, all bool) []mindlytics.Event {
 		t.lateErrs = append(t.lateErrs, errs...)
 		t.mu.Unlock()
 	}
-	return events
+	return expanded(events)
 }
 
 // Release translates every span still waiting for an ancestor, with the

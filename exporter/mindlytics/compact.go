@@ -1,0 +1,228 @@
+package mindlytics
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mindlytics/mindlytics-otel/internal/eventhook"
+)
+
+// Compact events. A turn or function event built only to be encoded and
+// sent keeps its Turn or FunctionCall instead of a Properties map: building
+// the map (a map, boxed values) and sorting its keys to encode it costs
+// about five times what writing the fields does, and most events this
+// module makes are turns. This module's translation builds them through
+// internal/eventhook; every event a caller of this package gets has its
+// Properties map (expand), so the public API is the same. AppendJSON
+// writes a compact event's properties byte for byte as it writes the map
+// the public constructor would have made (TestCompactEventsEncodeAsTheirMaps).
+
+func init() {
+	eventhook.CompactTurn = compactTurn
+	eventhook.CompactFunction = compactFunction
+	eventhook.Expand = expand
+}
+
+// compactTurn is ConversationTurn without the Properties map. The turn's
+// Extra map is kept, not copied: the caller must not change it after.
+func compactTurn(id Identity, conversationID string, turn Turn) (Event, error) {
+	ev := id.base(TypeTrack, EventConversationTurn)
+	ev.ConversationID = conversationID
+	ev.turn = &turn
+	if err := ev.validate(nil); err != nil {
+		return ev, err
+	}
+	if err := ev.checkCompactExtra(); err != nil {
+		return ev, err
+	}
+	return ev, checkCost(turn.Cost)
+}
+
+// compactFunction is ConversationFunction without the Properties map; the
+// call's Extra map is kept, not copied.
+func compactFunction(id Identity, conversationID string, call FunctionCall) (Event, error) {
+	ev := id.base(TypeTrack, EventConversationFunction)
+	ev.ConversationID = conversationID
+	ev.call = &call
+	if err := ev.validate(nil); err != nil {
+		return ev, err
+	}
+	return ev, ev.checkCompactExtra()
+}
+
+// expand returns e with its properties in the Properties map.
+func expand(e Event) Event {
+	switch {
+	case e.turn != nil:
+		e.Properties = turnProperties(e.turn)
+	case e.call != nil:
+		e.Properties = functionProperties(e.call)
+	default:
+		return e
+	}
+	e.turn, e.call = nil, nil
+	return e
+}
+
+// turnProperties are the properties of a Conversation Turn event: the
+// turn's Extra, and its fields over them.
+func turnProperties(turn *Turn) Properties {
+	p := make(Properties, len(turn.Extra)+7)
+	for k, v := range turn.Extra {
+		p[k] = v
+	}
+	p["user"], p["assistant"] = turn.User, turn.Assistant
+	putString(p, "assistant_id", turn.AssistantID)
+	putString(p, "model", turn.Model)
+	if turnHasTokens(turn) {
+		p["prompt_tokens"], p["completion_tokens"] = turn.PromptTokens, turn.CompletionTokens
+	}
+	if turn.Cost != 0 {
+		p["cost"] = turn.Cost
+	}
+	return p
+}
+
+func turnHasTokens(turn *Turn) bool {
+	return turn.Model != "" || turn.PromptTokens != 0 || turn.CompletionTokens != 0
+}
+
+// functionProperties are the properties of a Conversation Function event.
+func functionProperties(call *FunctionCall) Properties {
+	p := make(Properties, len(call.Extra)+4)
+	for k, v := range call.Extra {
+		p[k] = v
+	}
+	p["name"] = call.Name
+	putString(p, "args", call.Args)
+	putString(p, "result", call.Result)
+	p["runtime"] = call.Runtime.Milliseconds()
+	return p
+}
+
+// compactExtra is the Extra map of a compact event, nil for others.
+func (e Event) compactExtra() Properties {
+	switch {
+	case e.turn != nil:
+		return e.turn.Extra
+	case e.call != nil:
+		return e.call.Extra
+	}
+	return nil
+}
+
+// checkCompactExtra is checkExtra for a compact event: each extra key's
+// final value (the field's, when a field of the same name is set) must be
+// a scalar.
+func (e Event) checkCompactExtra() error {
+	extra := e.compactExtra()
+	if len(extra) == 0 {
+		return nil
+	}
+	fields := e.compactFields(nil)
+	for k, v := range extra {
+		if k == "" {
+			return fieldError("properties", "empty key")
+		}
+		if i := slices.IndexFunc(fields, func(f compactField) bool { return f.key == k }); i >= 0 {
+			continue // a field's own value: a scalar
+		}
+		if err := checkScalar(v); err != nil {
+			return fieldError("properties."+k, err.Error())
+		}
+	}
+	return nil
+}
+
+// compactField is one property of a compact event.
+type compactField struct {
+	key  string
+	kind byte // 's' string, 'i' int64, 'f' float64, 'v' an Extra value
+	s    string
+	i    int64
+	f    float64
+	v    any
+}
+
+// compactFields appends a compact event's own properties to dst, in key
+// order (the order encoding/json writes a map's keys in).
+func (e Event) compactFields(dst []compactField) []compactField {
+	if t := e.turn; t != nil {
+		dst = append(dst, compactField{key: "assistant", kind: 's', s: t.Assistant})
+		if t.AssistantID != "" {
+			dst = append(dst, compactField{key: "assistant_id", kind: 's', s: t.AssistantID})
+		}
+		tokens := turnHasTokens(t)
+		if tokens {
+			dst = append(dst, compactField{key: "completion_tokens", kind: 'i', i: t.CompletionTokens})
+		}
+		if t.Cost != 0 {
+			dst = append(dst, compactField{key: "cost", kind: 'f', f: t.Cost})
+		}
+		if t.Model != "" {
+			dst = append(dst, compactField{key: "model", kind: 's', s: t.Model})
+		}
+		if tokens {
+			dst = append(dst, compactField{key: "prompt_tokens", kind: 'i', i: t.PromptTokens})
+		}
+		return append(dst, compactField{key: "user", kind: 's', s: t.User})
+	}
+	if c := e.call; c != nil {
+		if c.Args != "" {
+			dst = append(dst, compactField{key: "args", kind: 's', s: c.Args})
+		}
+		dst = append(dst, compactField{key: "name", kind: 's', s: c.Name})
+		if c.Result != "" {
+			dst = append(dst, compactField{key: "result", kind: 's', s: c.Result})
+		}
+		return append(dst, compactField{key: "runtime", kind: 'i', i: c.Runtime.Milliseconds()})
+	}
+	return dst
+}
+
+// appendCompactProperties appends a compact event's properties as the JSON
+// object encoding/json writes for the map expand makes: the fields, then
+// the Extra values whose key no field has, keys sorted.
+func appendCompactProperties(dst []byte, e Event) ([]byte, error) {
+	var local [16]compactField
+	fields := e.compactFields(local[:0])
+	if extra := e.compactExtra(); len(extra) > 0 {
+		own := len(fields)
+		for k, v := range extra {
+			if !slices.ContainsFunc(fields[:own], func(f compactField) bool { return f.key == k }) {
+				fields = append(fields, compactField{key: k, kind: 'v', v: v})
+			}
+		}
+		if len(fields) > own {
+			slices.SortFunc(fields, func(a, b compactField) int { return strings.Compare(a.key, b.key) })
+		}
+	}
+	dst = append(dst, '{')
+	var err error
+	for i := range fields {
+		f := &fields[i]
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, f.key)
+		dst = append(dst, ':')
+		switch f.kind {
+		case 's':
+			dst = appendString(dst, f.s)
+		case 'i':
+			dst = strconv.AppendInt(dst, f.i, 10)
+		case 'f':
+			if math.IsNaN(f.f) || math.IsInf(f.f, 0) {
+				return dst, marshalError(f.f)
+			}
+			dst = appendFloat(dst, f.f, 64)
+		default:
+			if dst, err = appendValue(dst, f.v); err != nil {
+				return dst, err
+			}
+		}
+	}
+	return append(dst, '}'), nil
+}

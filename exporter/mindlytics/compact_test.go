@@ -1,0 +1,166 @@
+package mindlytics
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// requireCompactAsMap checks that a compact event validates and encodes as
+// the event with its Properties map does: an error for both or neither, the
+// same text when exact (with several wrong values, the map's iteration
+// order picks which one is named), the same bytes.
+func requireCompactAsMap(t testing.TB, compact Event, compactErr error, exact bool) {
+	t.Helper()
+	expanded := expand(compact)
+	require.Nil(t, expanded.turn)
+	require.Nil(t, expanded.call)
+	require.Equal(t, compactErr == nil, expanded.Validate() == nil, "validation, compact (%v) and as a map (%v)", compactErr, expanded.Validate())
+	require.Equal(t, compactErr == nil, compact.Validate() == nil, "Validate of the compact event: %v", compact.Validate())
+	if exact {
+		require.Equal(t, errText(compactErr), errText(expanded.Validate()))
+	}
+	want, wantErr := expanded.AppendJSON(nil)
+	got, err := compact.AppendJSON([]byte("prefix"))
+	if wantErr != nil {
+		require.Error(t, err, "the map fails with %v; the compact event gave %s", wantErr, got)
+		require.Equal(t, "prefix", string(got))
+		return
+	}
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got[len("prefix"):]))
+	viaMarshal, err := json.Marshal(compact)
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(viaMarshal))
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// randomExtra draws extra properties, some of them named like the fields.
+func randomExtra(rng *rand.Rand, fieldKeys []string) Properties {
+	if rng.IntN(3) == 0 {
+		return nil
+	}
+	p := Properties{}
+	for range rng.IntN(6) {
+		var k string
+		switch rng.IntN(4) {
+		case 0:
+			k = fieldKeys[rng.IntN(len(fieldKeys))]
+		case 1:
+			k = tricky[rng.IntN(len(tricky))]
+		default:
+			k = string(rune('a'+rng.IntN(26))) + "_x"
+		}
+		switch rng.IntN(8) {
+		case 0:
+			p[k] = tricky[rng.IntN(len(tricky))]
+		case 1:
+			p[k] = rng.Int64() - rng.Int64()
+		case 2:
+			p[k] = rng.NormFloat64() * 1e6
+		case 3:
+			p[k] = rng.IntN(2) == 0
+		case 4:
+			p[k] = json.Number("12.5e3")
+		case 5:
+			p[k] = []string{"not", "a scalar"}
+		case 6:
+			p[k] = math.NaN()
+		default:
+			p[k] = uint8(rng.IntN(256))
+		}
+	}
+	return p
+}
+
+// TestCompactEventsEncodeAsTheirMaps: a compact turn or function event
+// validates and encodes exactly as the event with the map its public
+// constructor makes, for 20,000 random turns and calls.
+func TestCompactEventsEncodeAsTheirMaps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 13))
+	pick := func() string {
+		if rng.IntN(3) == 0 {
+			return ""
+		}
+		return tricky[rng.IntN(len(tricky))]
+	}
+	turnKeys := []string{"user", "assistant", "assistant_id", "model", "prompt_tokens", "completion_tokens", "cost"}
+	fnKeys := []string{"name", "args", "result", "runtime"}
+	costs := []float64{0, 0.0042, 1e21, 1e-7, -3, math.Inf(1), math.NaN()}
+	for i := range 20_000 {
+		id := Identity{SessionID: "s-" + pick(), UserID: pick(), Time: time.Unix(1_700_000_000, int64(i)*1000)}
+		if rng.IntN(10) == 0 {
+			id.SessionID = ""
+		}
+		if i%2 == 0 {
+			turn := Turn{User: pick(), Assistant: pick(), AssistantID: pick(), Model: pick(),
+				Cost: costs[rng.IntN(len(costs))], Extra: randomExtra(rng, turnKeys)}
+			if rng.IntN(2) == 0 {
+				turn.PromptTokens, turn.CompletionTokens = rng.Int64N(5000), rng.Int64N(5000)
+			}
+			conv := "c-" + pick()
+			ev, err := compactTurn(id, conv, turn)
+			requireCompactAsMap(t, ev, err, false)
+			pub, pubErr := ConversationTurn(id, conv, turn)
+			require.Nil(t, pub.turn, "a public constructor gives the map")
+			require.Equal(t, err == nil, pubErr == nil, "%v, %v", err, pubErr)
+		} else {
+			call := FunctionCall{Name: pick(), Args: pick(), Result: pick(),
+				Runtime: time.Duration(rng.Int64N(int64(time.Hour))), Extra: randomExtra(rng, fnKeys)}
+			conv := "c-" + pick()
+			ev, err := compactFunction(id, conv, call)
+			requireCompactAsMap(t, ev, err, false)
+			pub, _ := ConversationFunction(id, conv, call)
+			require.Nil(t, pub.call)
+		}
+	}
+}
+
+// TestCompactEventsEdgeCases names the cases the random test may miss.
+func TestCompactEventsEdgeCases(t *testing.T) {
+	id := Identity{SessionID: "s", UserID: "u", Time: time.Unix(1_700_000_000, 0)}
+	for name, turn := range map[string]Turn{
+		"extra named like an unset field": {User: "u", Assistant: "a", Extra: Properties{"assistant_id": "from-extra", "model": 3}},
+		"extra named like a set field":    {User: "u", Assistant: "a", Model: "m", Extra: Properties{"user": []int{1}, "model": math.NaN()}},
+		"tokens without a model":          {User: "u", Assistant: "a", CompletionTokens: 7},
+		"empty extra key":                 {User: "u", Assistant: "a", Extra: Properties{"": 1}},
+		"non-scalar extra":                {User: "u", Assistant: "a", Extra: Properties{"z": map[string]any{}}},
+		"no user":                         {Assistant: "a"},
+		"infinite cost":                   {User: "u", Assistant: "a", Cost: math.Inf(-1)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ev, err := compactTurn(id, "c", turn)
+			requireCompactAsMap(t, ev, err, true)
+		})
+	}
+	ev, err := compactFunction(id, "", FunctionCall{Name: "f"})
+	require.Error(t, err, "a function event needs its conversation")
+	requireCompactAsMap(t, ev, err, true)
+	ev, err = compactFunction(id, "c", FunctionCall{Name: "f", Extra: Properties{"runtime": "overwritten", "zz": nil}})
+	requireCompactAsMap(t, ev, err, true)
+}
+
+func FuzzCompactTurn(f *testing.F) {
+	f.Add("u", "a", "agent", "gpt", int64(3), int64(4), 0.5, "k", "v")
+	f.Add("", "\xff", "", "", int64(0), int64(-1), math.Inf(1), "user", "\u2028")
+	f.Fuzz(func(t *testing.T, user, assistant, agent, model string, in, out int64, cost float64, key, value string) {
+		id := Identity{SessionID: "s", Time: time.Unix(1_700_000_000, 0)}
+		turn := Turn{User: user, Assistant: assistant, AssistantID: agent, Model: model, PromptTokens: in,
+			CompletionTokens: out, Cost: cost, Extra: Properties{key: value, key + "n": in}}
+		ev, err := compactTurn(id, "c", turn)
+		requireCompactAsMap(t, ev, err, false)
+		call, err := compactFunction(id, "c", FunctionCall{Name: user, Args: assistant, Result: model,
+			Runtime: time.Duration(in), Extra: Properties{key: value}})
+		requireCompactAsMap(t, call, err, false)
+	})
+}
