@@ -9,7 +9,7 @@ import (
 	"github.com/mindlytics/mindlytics-otel/internal/eventhook"
 )
 
-// Compact events. A turn or function event built only to be encoded and
+// Compact events. A turn, usage or function event built only to be encoded and
 // sent keeps its Turn or FunctionCall instead of a Properties map: building
 // the map (a map, boxed values) and sorting its keys to encode it costs
 // about five times what writing the fields does, and most events this
@@ -22,6 +22,7 @@ import (
 func init() {
 	eventhook.CompactTurn = compactTurn
 	eventhook.CompactFunction = compactFunction
+	eventhook.CompactUsage = compactUsage
 	eventhook.Expand = expand
 }
 
@@ -52,6 +53,28 @@ func compactFunction(id Identity, conversationID string, call FunctionCall) (Eve
 	return ev, ev.checkCompactExtra()
 }
 
+// compactUsage is ConversationUsage without the Properties map; the
+// usage's Extra map is kept, not copied. Without a model or a positive
+// cost it is an error, and the event has no properties.
+func compactUsage(id Identity, conversationID string, usage Usage) (Event, error) {
+	ev := id.base(TypeTrack, EventConversationUsage)
+	ev.ConversationID = conversationID
+	if usage.Model == "" && !(usage.Cost > 0) {
+		return ev, fieldError("properties", "usage needs a model or a positive cost")
+	}
+	ev.usage = &usage
+	if err := ev.validate(nil); err != nil {
+		return ev, err
+	}
+	if err := ev.checkCompactExtra(); err != nil || usage.Model != "" {
+		return ev, err
+	}
+	return ev, checkCost(usage.Cost)
+}
+
+// compact says whether e keeps its properties in a compact form.
+func (e Event) compact() bool { return e.turn != nil || e.call != nil || e.usage != nil }
+
 // expand returns e with its properties in the Properties map.
 func expand(e Event) Event {
 	switch {
@@ -59,11 +82,34 @@ func expand(e Event) Event {
 		e.Properties = turnProperties(e.turn)
 	case e.call != nil:
 		e.Properties = functionProperties(e.call)
+	case e.usage != nil:
+		e.Properties = usageProperties(e.usage)
 	default:
 		return e
 	}
-	e.turn, e.call = nil, nil
+	e.turn, e.call, e.usage = nil, nil, nil
 	return e
+}
+
+// usageProperties are the properties of a Conversation Usage event: the
+// model form or the cost form, and the Extra values whose key neither has.
+func usageProperties(usage *Usage) Properties {
+	var p Properties
+	if usage.Model != "" {
+		p = Properties{
+			"model":             usage.Model,
+			"prompt_tokens":     usage.PromptTokens,
+			"completion_tokens": usage.CompletionTokens,
+		}
+	} else {
+		p = Properties{"cost": usage.Cost}
+	}
+	for k, v := range usage.Extra {
+		if _, taken := p[k]; !taken {
+			p[k] = v
+		}
+	}
+	return p
 }
 
 // turnProperties are the properties of a Conversation Turn event: the
@@ -109,6 +155,8 @@ func (e Event) compactExtra() Properties {
 		return e.turn.Extra
 	case e.call != nil:
 		return e.call.Extra
+	case e.usage != nil:
+		return e.usage.Extra
 	}
 	return nil
 }
@@ -178,6 +226,15 @@ func (e Event) compactFields(dst []compactField) []compactField {
 			dst = append(dst, compactField{key: "result", kind: 's', s: c.Result})
 		}
 		return append(dst, compactField{key: "runtime", kind: 'i', i: c.Runtime.Milliseconds()})
+	}
+	if u := e.usage; u != nil {
+		if u.Model == "" {
+			return append(dst, compactField{key: "cost", kind: 'f', f: u.Cost})
+		}
+		return append(dst,
+			compactField{key: "completion_tokens", kind: 'i', i: u.CompletionTokens},
+			compactField{key: "model", kind: 's', s: u.Model},
+			compactField{key: "prompt_tokens", kind: 'i', i: u.PromptTokens})
 	}
 	return dst
 }

@@ -83,9 +83,9 @@ func randomExtra(rng *rand.Rand, fieldKeys []string) Properties {
 	return p
 }
 
-// TestCompactEventsEncodeAsTheirMaps: a compact turn or function event
-// validates and encodes exactly as the event with the map its public
-// constructor makes, for 20,000 random turns and calls.
+// TestCompactEventsEncodeAsTheirMaps: a compact turn, usage or function
+// event validates and encodes exactly as the event with the map its public
+// constructor makes, for 30,000 random turns, usages and calls.
 func TestCompactEventsEncodeAsTheirMaps(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 13))
 	pick := func() string {
@@ -96,13 +96,27 @@ func TestCompactEventsEncodeAsTheirMaps(t *testing.T) {
 	}
 	turnKeys := []string{"user", "assistant", "assistant_id", "model", "prompt_tokens", "completion_tokens", "cost"}
 	fnKeys := []string{"name", "args", "result", "runtime"}
+	usageKeys := []string{"model", "prompt_tokens", "completion_tokens", "cost", "cached_tokens"}
 	costs := []float64{0, 0.0042, 1e21, 1e-7, -3, math.Inf(1), math.NaN()}
-	for i := range 20_000 {
+	for i := range 30_000 {
 		id := Identity{SessionID: "s-" + pick(), UserID: pick(), Time: time.Unix(1_700_000_000, int64(i)*1000)}
 		if rng.IntN(10) == 0 {
 			id.SessionID = ""
 		}
-		if i%2 == 0 {
+		if i%3 == 2 {
+			usage := Usage{Cost: costs[rng.IntN(len(costs))], Extra: randomExtra(rng, usageKeys)}
+			if rng.IntN(2) == 0 {
+				usage.Model, usage.PromptTokens, usage.CompletionTokens = pick(), rng.Int64N(5000), rng.Int64N(5000)
+			}
+			conv := "c-" + pick()
+			ev, err := compactUsage(id, conv, usage)
+			requireCompactAsMap(t, ev, err, false)
+			pub, pubErr := ConversationUsage(id, conv, usage)
+			require.Nil(t, pub.usage)
+			require.Equal(t, err == nil, pubErr == nil, "%v, %v", err, pubErr)
+			continue
+		}
+		if i%3 == 0 {
 			turn := Turn{User: pick(), Assistant: pick(), AssistantID: pick(), Model: pick(),
 				Cost: costs[rng.IntN(len(costs))], Extra: randomExtra(rng, turnKeys)}
 			if rng.IntN(2) == 0 {
@@ -143,6 +157,22 @@ func TestCompactEventsEdgeCases(t *testing.T) {
 			requireCompactAsMap(t, ev, err, true)
 		})
 	}
+	for name, usage := range map[string]Usage{
+		"model form, extra cost":     {Model: "m", PromptTokens: 1, Extra: Properties{"cost": 0.5, "cached_tokens": 3}},
+		"cost form, extra model":     {Cost: 0.25, Extra: Properties{"model": "from-extra", "cost": "overwritten"}},
+		"neither":                    {PromptTokens: 5},
+		"negative cost":              {Cost: -1},
+		"infinite cost":              {Cost: math.Inf(1)},
+		"model form, non-scalar":     {Model: "m", Extra: Properties{"x": []int{}}},
+		"model form, infinite extra": {Model: "m", Extra: Properties{"x": math.Inf(-1)}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ev, err := compactUsage(id, "c", usage)
+			// Without either form the constructor and Validate word the
+			// refusal differently, compact or not.
+			requireCompactAsMap(t, ev, err, usage.Model != "" || usage.Cost > 0)
+		})
+	}
 	ev, err := compactFunction(id, "", FunctionCall{Name: "f"})
 	require.Error(t, err, "a function event needs its conversation")
 	requireCompactAsMap(t, ev, err, true)
@@ -162,5 +192,8 @@ func FuzzCompactTurn(f *testing.F) {
 		call, err := compactFunction(id, "c", FunctionCall{Name: user, Args: assistant, Result: model,
 			Runtime: time.Duration(in), Extra: Properties{key: value}})
 		requireCompactAsMap(t, call, err, false)
+		usage, err := compactUsage(id, "c", Usage{Model: model, PromptTokens: in, CompletionTokens: out, Cost: cost,
+			Extra: Properties{key: value}})
+		requireCompactAsMap(t, usage, err, false)
 	})
 }

@@ -46,10 +46,11 @@ type Event struct {
 	Attributes     Properties `json:"attributes,omitempty"`
 	Traits         Properties `json:"traits,omitempty"`
 
-	// turn or call holds a compact event's properties instead of
+	// turn, call or usage holds a compact event's properties instead of
 	// Properties (compact.go); never set in an event a caller gets.
-	turn *Turn
-	call *FunctionCall
+	turn  *Turn
+	call  *FunctionCall
+	usage *Usage
 }
 
 // Kind names what an event means: its type, or for track events its name
@@ -235,32 +236,8 @@ type Usage struct {
 // ConversationUsage builds the "Conversation Usage" event: either
 // {model, prompt_tokens, completion_tokens} or {cost}.
 func ConversationUsage(id Identity, conversationID string, usage Usage) (Event, error) {
-	ev := id.base(TypeTrack, EventConversationUsage)
-	ev.ConversationID = conversationID
-	switch {
-	case usage.Model != "":
-		ev.Properties = Properties{
-			"model":             usage.Model,
-			"prompt_tokens":     usage.PromptTokens,
-			"completion_tokens": usage.CompletionTokens,
-		}
-	case usage.Cost > 0:
-		ev.Properties = Properties{"cost": usage.Cost}
-	default:
-		return ev, fieldError("properties", "usage needs a model or a positive cost")
-	}
-	for k, v := range usage.Extra {
-		if _, taken := ev.Properties[k]; !taken {
-			ev.Properties[k] = v
-		}
-	}
-	if err := ev.validate(nil); err != nil {
-		return ev, err
-	}
-	if err := checkExtra(ev.Properties, usage.Extra); err != nil || usage.Model != "" {
-		return ev, err
-	}
-	return ev, checkCost(usage.Cost)
+	ev, err := compactUsage(id, conversationID, usage)
+	return expand(ev), err
 }
 
 // FunctionCall is one tool or function call made during a conversation.

@@ -35,7 +35,7 @@ func (e Event) AppendJSON(dst []byte) ([]byte, error) {
 	dst = appendOptional(dst, `,"id":`, e.ID)
 	dst = appendOptional(dst, `,"previous_id":`, e.PreviousID)
 	var err error
-	if len(e.Properties) == 0 && (e.turn != nil || e.call != nil) {
+	if len(e.Properties) == 0 && e.compact() {
 		// A compact event (compact.go): never empty, as its map is not.
 		dst = append(dst, `,"properties":`...)
 		if dst, err = appendCompactProperties(dst, e); err != nil {

@@ -39,11 +39,16 @@ func (e Event) Validate() error {
 	if err := e.validate(e.Properties); err != nil {
 		return err
 	}
-	if len(e.Properties) == 0 && (e.turn != nil || e.call != nil) {
-		if err := e.checkCompactExtra(); err != nil || e.turn == nil {
+	if len(e.Properties) == 0 && e.compact() {
+		if err := e.checkCompactExtra(); err != nil {
 			return err
 		}
-		return checkCost(e.turn.Cost)
+		switch {
+		case e.turn != nil:
+			return checkCost(e.turn.Cost)
+		case e.usage != nil && e.usage.Model == "":
+			return checkCost(e.usage.Cost)
+		}
 	}
 	return nil
 }
@@ -130,6 +135,12 @@ func (e Event) validateConversationEvent() error {
 			}
 		}
 	case EventConversationUsage:
+		if u := e.usage; u != nil && len(e.Properties) == 0 {
+			if u.Model == "" && !(u.Cost > 0) {
+				return fieldError("properties", "usage needs model with token counts, or cost")
+			}
+			break
+		}
 		_, hasModel := e.Properties["model"]
 		_, hasCost := e.Properties["cost"]
 		if !hasModel && !hasCost {

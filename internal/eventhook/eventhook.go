@@ -19,3 +19,7 @@ var CompactFunction any
 // Expand is a func(mindlytics.Event) mindlytics.Event: the event with its
 // properties in its Properties map, as the public constructors make it.
 var Expand any
+
+// CompactUsage is a func(mindlytics.Identity, string, mindlytics.Usage)
+// (mindlytics.Event, error), the same for mindlytics.ConversationUsage.
+var CompactUsage any

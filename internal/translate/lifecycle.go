@@ -209,7 +209,7 @@ func (t *Translator) ownEvent(r *record, convID string) (mindlytics.Event, bool,
 		turn.AssistantID = r.id[fAgent]
 		ev, err = compactTurn(id, convID, turn)
 	case sc.EventUsage:
-		ev, err = mindlytics.ConversationUsage(id, convID, r.usage)
+		ev, err = compactUsage(id, convID, r.usage)
 	case sc.EventFunction:
 		ev, err = compactCall(id, convID, r.call)
 	case sc.EventTrack:
