@@ -232,21 +232,6 @@ func checkFinite(f float64) error {
 	return nil
 }
 
-// checkExtra checks, of the properties a constructor built (final), the
-// values of the keys the caller gave in extra: a key of extra that one of
-// the constructor's own fields overwrote is not the caller's value any more.
-func checkExtra(final, extra Properties) error {
-	for k := range extra {
-		if k == "" {
-			return fieldError("properties", "empty key")
-		}
-		if err := checkScalar(final[k]); err != nil {
-			return fieldError("properties."+k, err.Error())
-		}
-	}
-	return nil
-}
-
 // checkCost checks a cost the constructors put in the properties.
 func checkCost(cost float64) error {
 	if err := checkFinite(cost); err != nil {
