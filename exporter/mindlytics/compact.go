@@ -10,7 +10,7 @@ import (
 )
 
 // Compact events. A turn, usage or function event built only to be encoded and
-// sent keeps its Turn or FunctionCall instead of a Properties map: building
+// sent keeps its Turn, Usage or FunctionCall instead of a Properties map: building
 // the map (a map, boxed values) and sorting its keys to encode it costs
 // about five times what writing the fields does, and most events this
 // module makes are turns. This module's translation builds them through
@@ -169,7 +169,8 @@ func (e Event) checkCompactExtra() error {
 	if len(extra) == 0 {
 		return nil
 	}
-	fields := e.compactFields(nil)
+	var local [8]compactField // a turn has at most 7: no allocation
+	fields := e.compactFields(local[:0])
 	for k, v := range extra {
 		if k == "" {
 			return fieldError("properties", "empty key")

@@ -19,6 +19,7 @@ func requireCompactAsMap(t testing.TB, compact Event, compactErr error, exact bo
 	expanded := expand(compact)
 	require.Nil(t, expanded.turn)
 	require.Nil(t, expanded.call)
+	require.Nil(t, expanded.usage)
 	require.Equal(t, compactErr == nil, expanded.Validate() == nil, "validation, compact (%v) and as a map (%v)", compactErr, expanded.Validate())
 	require.Equal(t, compactErr == nil, compact.Validate() == nil, "Validate of the compact event: %v", compact.Validate())
 	if exact {
@@ -33,6 +34,9 @@ func requireCompactAsMap(t testing.TB, compact Event, compactErr error, exact bo
 	}
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(got[len("prefix"):]))
+	reference, err := json.Marshal(plainEvent(expanded)) // encoding/json itself
+	require.NoError(t, err)
+	require.Equal(t, string(reference), string(want))
 	viaMarshal, err := json.Marshal(compact)
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(viaMarshal))
@@ -181,12 +185,13 @@ func TestCompactEventsEdgeCases(t *testing.T) {
 }
 
 func FuzzCompactTurn(f *testing.F) {
-	f.Add("u", "a", "agent", "gpt", int64(3), int64(4), 0.5, "k", "v")
-	f.Add("", "\xff", "", "", int64(0), int64(-1), math.Inf(1), "user", "\u2028")
-	f.Fuzz(func(t *testing.T, user, assistant, agent, model string, in, out int64, cost float64, key, value string) {
+	f.Add("u", "a", "agent", "gpt", int64(3), int64(4), 0.5, "k", "v", 1.5)
+	f.Add("", "\xff", "", "", int64(0), int64(-1), math.Inf(1), "user", "\u2028", math.NaN())
+	f.Fuzz(func(t *testing.T, user, assistant, agent, model string, in, out int64, cost float64, key, value string, x float64) {
 		id := Identity{SessionID: "s", Time: time.Unix(1_700_000_000, 0)}
 		turn := Turn{User: user, Assistant: assistant, AssistantID: agent, Model: model, PromptTokens: in,
-			CompletionTokens: out, Cost: cost, Extra: Properties{key: value, key + "n": in}}
+			CompletionTokens: out, Cost: cost, Extra: Properties{key: value, key + "n": in, key + "x": x,
+				key + "j": json.Number(value), key + "s": []string{value}}}
 		ev, err := compactTurn(id, "c", turn)
 		requireCompactAsMap(t, ev, err, false)
 		call, err := compactFunction(id, "c", FunctionCall{Name: user, Args: assistant, Result: model,

@@ -32,6 +32,11 @@ type Properties map[string]any
 // Event is one Mindlytics event as it goes on the wire: a flat JSON object.
 // Build it with a constructor of this package, which validates it; an Event
 // assembled by hand should be checked with [Event.Validate] before it is sent.
+//
+// Event has unexported fields, which only this module's translation uses
+// (a compact form of the events it encodes at once); an Event a caller
+// gets never has them set, so events compare with reflect.DeepEqual or
+// testify as before; go-cmp needs cmpopts.IgnoreUnexported(Event{}).
 type Event struct {
 	Type           Type       `json:"type"`
 	Event          string     `json:"event,omitempty"`

@@ -56,7 +56,7 @@ func (e Event) Validate() error {
 // validate is Validate for the constructors: their timestamp is
 // FormatTimestamp's (only its fallback for years outside 0–9999 is checked
 // again), and it checks only props for values that are not scalars (the
-// caller's properties; extra ones go through checkExtra); the rest is
+// caller's properties; extra ones go through checkCompactExtra); the rest is
 // checked once, here.
 func (e Event) validate(props Properties) error {
 	if e.Timestamp != "" && len(e.Timestamp) != len(timestampLayout) {

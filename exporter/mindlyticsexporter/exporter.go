@@ -27,7 +27,8 @@ import (
 // it is stateful (open sessions and conversations) and called with core.mu
 // held.
 type translation interface {
-	// Traces translates the spans of td, appending the events to dst.
+	// Traces translates the spans of td, appending the events to dst;
+	// they are for encoding (compact: no Properties map, see pdataview).
 	Traces(dst []mindlytics.Event, td ptrace.Traces) ([]mindlytics.Event, []error)
 	// Logs translates the GenAI event log records of ld, appending the
 	// events to dst.

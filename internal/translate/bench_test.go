@@ -2,13 +2,14 @@ package translate
 
 import (
 	"fmt"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"runtime"
 	"testing"
 	"time"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // benchSpecs is a realistic batch: per trace an agent wrapper, a tool-only

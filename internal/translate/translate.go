@@ -73,9 +73,9 @@ func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []
 
 // AppendTranslation is Translate appending the events to dst, so that a
 // caller that is done with them after each batch can reuse the slice. It is
-// for callers that only encode the events (the front doors): their turn and
-// function events are compact (compact.go), with their properties in no
-// Properties map; they encode as if they had one.
+// for callers that only encode the events (the front doors): their turn,
+// usage and function events are compact (compact.go), with their properties
+// in no Properties map; they encode as if they had one.
 func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []Span) (events []mindlytics.Event, errs []error) {
 	events, _, errs = t.translate(dst, spans, nil, true, 0)
 	return events, errs

@@ -41,13 +41,16 @@ func (tr *Translator) SpansOnly(only bool) {
 	tr.t.RememberTurns(!only) // no log record will ask which spans made turns
 }
 
-// Traces translates td, appending the events to dst.
+// Traces translates td, appending the events to dst. Like
+// translate.Translator.AppendTranslation, it is for callers that encode the
+// events at once: turn, usage and function events have their properties in
+// a compact form, not in Properties (they encode as if they had the map).
 func (tr *Translator) Traces(dst []mindlytics.Event, td ptrace.Traces) ([]mindlytics.Event, []error) {
 	return tr.translate(dst, tr.join.joinSpans(td))
 }
 
 // Logs translates the GenAI event records of ld, appending the events to
-// dst.
+// dst; its events are compact as those of Traces.
 func (tr *Translator) Logs(dst []mindlytics.Event, ld plog.Logs) ([]mindlytics.Event, []error) {
 	td := tr.logSpans(ld)
 	if td.SpanCount() == 0 {
