@@ -15,7 +15,8 @@ import (
 // about five times what writing the fields does, and most events this
 // module makes are turns. This module's translation builds them through
 // internal/eventhook; every event a caller of this package gets has its
-// Properties map (expand), so the public API is the same. AppendJSON
+// Properties map (expand), so the public API behaves as before (Event only
+// gained unexported fields, which its doc mentions). AppendJSON
 // writes a compact event's properties byte for byte as it writes the map
 // the public constructor would have made (TestCompactEventsEncodeAsTheirMaps).
 
