@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"sync"
+
+	"github.com/mindlytics/mindlytics-otel/internal/bufpool"
 )
 
 // sharedBody is a request body in a pooled buffer. The buffer goes back to
@@ -18,20 +20,13 @@ type sharedBody struct {
 	refs int
 }
 
-// maxPooledBody is the largest buffer kept for reuse.
-const maxPooledBody = 8 << 20
-
-var bodyBuffers = sync.Pool{New: func() any { return new([]byte) }}
+// bodyBuffers keeps request bodies of up to 8 MiB for reuse.
+var bodyBuffers = bufpool.New(8 << 20)
 
 // newSharedBody returns an empty body with room for size bytes, owned by
 // the caller until release.
 func newSharedBody(size int) *sharedBody {
-	buf := bodyBuffers.Get().(*[]byte)
-	if cap(*buf) < size {
-		*buf = make([]byte, 0, size)
-	}
-	*buf = (*buf)[:0]
-	return &sharedBody{buf: buf, refs: 1}
+	return &sharedBody{buf: bodyBuffers.Get(size), refs: 1}
 }
 
 // reader returns a new reader of the body; the body is kept until it is
@@ -60,9 +55,7 @@ func (b *sharedBody) unref() {
 	if b.refs > 0 || b.buf == nil {
 		return
 	}
-	if cap(*b.buf) <= maxPooledBody {
-		bodyBuffers.Put(b.buf)
-	}
+	bodyBuffers.Put(b.buf)
 	b.buf = nil
 }
 

@@ -18,12 +18,12 @@ import (
 // encodedRequest encodes the events into pooled memory, as enqueue does,
 // and returns the request that holds it.
 func encodedRequest(events ...json.RawMessage) *eventsRequest {
-	eb := newEncodedBuffer(0)
+	eb := encodedBuffers.Get(0)
 	encoded := make([]json.RawMessage, 0, len(events))
 	for _, ev := range events {
-		start := len(eb.b)
-		eb.b = append(eb.b, ev...)
-		encoded = append(encoded, json.RawMessage(eb.b[start:len(eb.b):len(eb.b)]))
+		start := len(*eb)
+		*eb = append(*eb, ev...)
+		encoded = append(encoded, json.RawMessage((*eb)[start:len(*eb):len(*eb)]))
 	}
 	r := newEventsRequest(encoded)
 	r.buf = eb
@@ -34,8 +34,8 @@ func encodedRequest(events ...json.RawMessage) *eventsRequest {
 // room, as the next batches' encoding would.
 func scribble() {
 	for range 64 {
-		eb := newEncodedBuffer(0)
-		b := eb.b[:cap(eb.b)]
+		eb := encodedBuffers.Get(0)
+		b := (*eb)[:cap(*eb)]
 		for i := range b {
 			b[i] = 'x'
 		}

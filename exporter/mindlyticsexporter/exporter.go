@@ -327,8 +327,8 @@ func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
 	// append never writes into an earlier event), so the batch costs a few
 	// allocations instead of one or more per event. It is reused once the
 	// request is delivered (eventsRequest.buf).
-	eb := newEncodedBuffer(len(events) * encodedSizeHint)
-	buf := eb.b
+	eb := encodedBuffers.Get(len(events) * encodedSizeHint)
+	buf := *eb
 	var bad []error
 	for _, ev := range events {
 		start := len(buf)
@@ -340,7 +340,7 @@ func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
 		encoded = append(encoded, json.RawMessage(buf[start:len(buf):len(buf)]))
 	}
 	c.translationErrors(ctx, "event", bad)
-	eb.b = buf
+	*eb = buf
 	if len(encoded) == 0 {
 		encodedBuffers.Put(eb) // nothing points into it
 		return nil
@@ -366,7 +366,7 @@ type eventsKey struct{}
 // encodedEvents are the events of one enqueue and the memory they are in.
 type encodedEvents struct {
 	events []json.RawMessage
-	buf    *encodedBuffer
+	buf    *[]byte
 }
 
 func withEvents(ctx context.Context, events encodedEvents) context.Context {

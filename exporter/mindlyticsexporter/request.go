@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/exporter/exporterhelper/xexporterhelper"
+
+	"github.com/mindlytics/mindlytics-otel/internal/bufpool"
 )
 
 // eventsRequest is what the sending queue holds: translated events, each
@@ -33,35 +34,18 @@ type eventsRequest struct {
 	// and this one is then never pushed again, so the memory goes back
 	// only when nothing can read it any more; a request dropped on the way
 	// leaves it to the garbage collector.
-	buf *encodedBuffer
+	buf *[]byte
 }
 
-// encodedBuffer is the memory one batch of events is encoded into.
-type encodedBuffer struct{ b []byte }
-
-// maxPooledEncoded is the largest encoding buffer kept for reuse.
-const maxPooledEncoded = 8 << 20
-
-var encodedBuffers = sync.Pool{New: func() any { return new(encodedBuffer) }}
-
-// newEncodedBuffer returns an empty buffer with room for about size bytes.
-func newEncodedBuffer(size int) *encodedBuffer {
-	eb := encodedBuffers.Get().(*encodedBuffer)
-	if cap(eb.b) < size {
-		eb.b = make([]byte, 0, size)
-	}
-	eb.b = eb.b[:0]
-	return eb
-}
+// encodedBuffers keeps the memory batches are encoded into (up to 8 MiB).
+var encodedBuffers = bufpool.New(8 << 20)
 
 // delivered is called once every event of r went out; r's encoding memory
 // is then reused.
 func (r *eventsRequest) delivered() {
-	if eb := r.buf; eb != nil {
+	if buf := r.buf; buf != nil {
 		r.buf, r.events, r.settled = nil, nil, 0
-		if cap(eb.b) <= maxPooledEncoded {
-			encodedBuffers.Put(eb)
-		}
+		encodedBuffers.Put(buf)
 	}
 }
 

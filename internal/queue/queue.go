@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/bufpool"
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 )
 
@@ -84,8 +85,8 @@ func (q *Queue) Enqueue(ev mindlytics.Event) bool {
 		q.refuse(dropShutdown, &ev, nil)
 		return false
 	}
-	buf := encodeBuffers.Get().(*[]byte)
-	defer putEncodeBuffer(buf)
+	buf := encodeBuffers.Get(1024)
+	defer encodeBuffers.Put(buf)
 	data, err := ev.AppendJSON((*buf)[:0])
 	*buf = data
 	if err != nil {
@@ -136,16 +137,8 @@ func held(n int) int64 { return int64(n + recordOverhead) }
 
 // encodeBuffers holds the buffers Enqueue encodes into before it copies
 // the event into its lane: encoding outside the lane's lock lets callers
-// encode in parallel.
-var encodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
-
-// putEncodeBuffer returns a buffer to the pool unless an unusually large
-// event grew it: the pool should not pin big buffers.
-func putEncodeBuffer(b *[]byte) {
-	if cap(*b) <= 64<<10 {
-		encodeBuffers.Put(b)
-	}
-}
+// encode in parallel. One an unusually large event grew is not kept.
+var encodeBuffers = bufpool.New(64 << 10)
 
 // laneFor picks a session's lane by the FNV-1a hash of its id: stable, so
 // a session always lands in the same lane.
