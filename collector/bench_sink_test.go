@@ -93,18 +93,6 @@ func (s *eventSink) serve(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, `{"status":"queued"}`)
 }
 
-// waitForEvents waits until the sink has counted n events.
-func (s *eventSink) waitForEvents(ctx context.Context, n int) error {
-	for s.events.Load() < int64(n) {
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("the sink got %d of %d events: %w", s.events.Load(), n, ctx.Err())
-		case <-time.After(5 * time.Millisecond):
-		}
-	}
-	return nil
-}
-
 // replay sends the kept requests, one after another in arrival order, to
 // the loopback Mindlytics service and returns it for the checks; a request
 // the service refuses is an error.

@@ -96,7 +96,7 @@ func TestThroughput(t *testing.T) {
 		col := startCollector(t, spec)
 		want := benchRequests * benchTracesPerRequest * benchEventsPerTrace
 		r := runBench(t, col, bodies, want, func(ctx context.Context) error {
-			return sink.waitForEvents(ctx, want)
+			return waitForCount(ctx, &sink.events, want, "events")
 		})
 		r.name, r.out = "mindlytics → loopback sink", "events"
 		if latency > 0 {
@@ -117,14 +117,7 @@ func TestThroughput(t *testing.T) {
 		col := startCollector(t, collectorSpec{name: "bench-otlphttp", config: "testdata/bench-otlphttp.yaml",
 			env: []string{"SINK_ENDPOINT=" + sink.URL}})
 		r := runBench(t, col, bodies, spans, func(ctx context.Context) error {
-			for sink.spans.Load() < int64(spans) {
-				select {
-				case <-ctx.Done():
-					return fmt.Errorf("the sink got %d of %d spans: %w", sink.spans.Load(), spans, ctx.Err())
-				case <-time.After(5 * time.Millisecond):
-				}
-			}
-			return nil
+			return waitForCount(ctx, &sink.spans, spans, "spans")
 		})
 		r.name, r.out = "otlp_http → loopback sink", "spans"
 		rows = append(rows, r)
@@ -261,6 +254,18 @@ func peakRSS(t *testing.T, pid int) float64 {
 	}
 	t.Fatalf("no VmHWM in /proc/%d/status", pid)
 	return 0
+}
+
+// waitForCount waits until a sink has counted n of what (events, spans).
+func waitForCount(ctx context.Context, count *atomic.Int64, n int, what string) error {
+	for count.Load() < int64(n) {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the sink got %d of %d %s: %w", count.Load(), n, what, ctx.Err())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	return nil
 }
 
 // spread is the median of xs with their range, as "m [lo–hi]".
