@@ -78,75 +78,32 @@ func (e Event) compact() bool { return e.turn != nil || e.call != nil || e.usage
 
 // expand returns e with its properties in the Properties map.
 func expand(e Event) Event {
-	switch {
-	case e.turn != nil:
-		e.Properties = turnProperties(e.turn)
-	case e.call != nil:
-		e.Properties = functionProperties(e.call)
-	case e.usage != nil:
-		e.Properties = usageProperties(e.usage)
-	default:
+	if !e.compact() {
 		return e
 	}
+	e.Properties = compactProperties(e)
 	e.turn, e.call, e.usage = nil, nil, nil
 	return e
 }
 
-// usageProperties are the properties of a Conversation Usage event: the
-// model form or the cost form, and the Extra values whose key neither has.
-func usageProperties(usage *Usage) Properties {
-	var p Properties
-	if usage.Model != "" {
-		p = Properties{
-			"model":             usage.Model,
-			"prompt_tokens":     usage.PromptTokens,
-			"completion_tokens": usage.CompletionTokens,
-		}
-	} else {
-		p = Properties{"cost": usage.Cost}
-	}
-	for k, v := range usage.Extra {
-		if _, taken := p[k]; !taken {
-			p[k] = v
-		}
-	}
-	return p
-}
-
-// turnProperties are the properties of a Conversation Turn event: the
-// turn's Extra, and its fields over them.
-func turnProperties(turn *Turn) Properties {
-	p := make(Properties, len(turn.Extra)+7)
-	for k, v := range turn.Extra {
+// compactProperties is the Properties map of a compact event: its Extra
+// values, and its own fields (compactFields) over them.
+func compactProperties(e Event) Properties {
+	var local [8]compactField
+	fields := e.compactFields(local[:0])
+	extra := e.compactExtra()
+	p := make(Properties, len(fields)+len(extra))
+	for k, v := range extra {
 		p[k] = v
 	}
-	p["user"], p["assistant"] = turn.User, turn.Assistant
-	putString(p, "assistant_id", turn.AssistantID)
-	putString(p, "model", turn.Model)
-	if turnHasTokens(turn) {
-		p["prompt_tokens"], p["completion_tokens"] = turn.PromptTokens, turn.CompletionTokens
-	}
-	if turn.Cost != 0 {
-		p["cost"] = turn.Cost
+	for i := range fields {
+		p[fields[i].key] = fields[i].value()
 	}
 	return p
 }
 
 func turnHasTokens(turn *Turn) bool {
 	return turn.Model != "" || turn.PromptTokens != 0 || turn.CompletionTokens != 0
-}
-
-// functionProperties are the properties of a Conversation Function event.
-func functionProperties(call *FunctionCall) Properties {
-	p := make(Properties, len(call.Extra)+4)
-	for k, v := range call.Extra {
-		p[k] = v
-	}
-	p["name"] = call.Name
-	putString(p, "args", call.Args)
-	putString(p, "result", call.Result)
-	p["runtime"] = call.Runtime.Milliseconds()
-	return p
 }
 
 // compactExtra is the Extra map of a compact event, nil for others.
@@ -162,7 +119,7 @@ func (e Event) compactExtra() Properties {
 	return nil
 }
 
-// checkCompactExtra is checkExtra for a compact event: each extra key's
+// checkCompactExtra checks a compact event's Extra values: each key's
 // final value (the field's, when a field of the same name is set) must be
 // a scalar.
 func (e Event) checkCompactExtra() error {
@@ -194,6 +151,19 @@ type compactField struct {
 	i    int64
 	f    float64
 	v    any
+}
+
+// value is the field's value as its Properties map holds it.
+func (f *compactField) value() any {
+	switch f.kind {
+	case 's':
+		return f.s
+	case 'i':
+		return f.i
+	case 'f':
+		return f.f
+	}
+	return f.v
 }
 
 // compactFields appends a compact event's own properties to dst, in key

@@ -259,9 +259,3 @@ func ConversationFunction(id Identity, conversationID string, call FunctionCall)
 	ev, err := compactFunction(id, conversationID, call)
 	return expand(ev), err
 }
-
-func putString(p Properties, key, value string) {
-	if value != "" {
-		p[key] = value
-	}
-}
