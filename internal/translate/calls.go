@@ -30,7 +30,7 @@ func mergeCalls(spans []Span, recs []record, m *mergeScratch) []record {
 		return recs
 	}
 	defer m.clear()
-	model := m.model(len(recs)) // span id → index in recs
+	model := ready(&m.models, len(recs)) // span id → index in recs
 	for i := range recs {
 		if isModelCall(&recs[i]) {
 			model[spans[recs[i].span].spanID] = i
@@ -39,13 +39,13 @@ func mergeCalls(spans []Span, recs []record, m *mergeScratch) []record {
 	if len(model) < 2 {
 		return recs
 	}
-	spanIndex := m.spanIndex(len(spans))
+	spanIndex := ready(&m.spans, len(spans))
 	for i := range spans {
 		spanIndex[spans[i].spanID] = i
 	}
 	m.drop = grow(m.drop, len(recs))
 	drop := m.drop
-	byResponse := m.byResponse()
+	byResponse := ready(&m.responses, 0)
 	for i := range recs {
 		r := &recs[i]
 		if !isModelCall(r) || drop[i] {
@@ -102,25 +102,12 @@ type mergeScratch struct {
 	drop          []bool
 }
 
-func (m *mergeScratch) model(n int) map[trace.SpanID]int {
-	if m.models == nil {
-		m.models = make(map[trace.SpanID]int, n)
+// ready returns *m, made with room for n the first time.
+func ready[K comparable, V any](m *map[K]V, n int) map[K]V {
+	if *m == nil {
+		*m = make(map[K]V, n)
 	}
-	return m.models
-}
-
-func (m *mergeScratch) spanIndex(n int) map[trace.SpanID]int {
-	if m.spans == nil {
-		m.spans = make(map[trace.SpanID]int, n)
-	}
-	return m.spans
-}
-
-func (m *mergeScratch) byResponse() map[string]int {
-	if m.responses == nil {
-		m.responses = map[string]int{}
-	}
-	return m.responses
+	return *m
 }
 
 // clear empties the maps (the response ids are strings of the batch, which
