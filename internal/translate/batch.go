@@ -59,6 +59,7 @@ func grow[T any](s []T, n int) []T {
 
 func (b *batchIdentities) reset(n int) {
 	b.own = grow(b.own, n)
+	b.groupOf = grow(b.groupOf, n)
 	b.groups = b.groups[:0]
 	if b.traces == nil {
 		b.traces = make(map[trace.TraceID]int)

@@ -101,7 +101,7 @@ func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now
 	}
 	candidate := false
 	for i := range recs {
-		if g := ids.group(&spans[recs[i].span]); g.first[fSession] == "" {
+		if g := ids.group(recs[i].span); g.first[fSession] == "" {
 			g.events, candidate = true, true
 		}
 	}
@@ -113,7 +113,7 @@ func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now
 	}
 	for i := range spans {
 		s := &spans[i]
-		g := ids.group(s)
+		g := ids.group(i)
 		if !g.events {
 			continue
 		}
@@ -126,7 +126,7 @@ func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now
 	}
 	for i := range spans {
 		s := &spans[i]
-		g := ids.group(s)
+		g := ids.group(i)
 		if !g.events || !g.orphan || g.resourceSession {
 			continue
 		}

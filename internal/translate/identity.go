@@ -88,6 +88,10 @@ type traceGroup struct {
 	first      identity
 	firstAt    [nFields]time.Time
 	remembered bool
+	// cached is the trace cache's identity of the trace, read once for
+	// the group when a span lacks a field (cacheRead).
+	cached    identity
+	cacheRead bool
 	// For waiting for ancestors (held.go): whether spans of the trace make
 	// events, one has a local parent not in the batch, one's resource
 	// names a session; whether the trace waits, once decided.
@@ -100,10 +104,11 @@ type traceGroup struct {
 // spans are found by id through one map for the batch, built when a span
 // first needs its ancestors: a few allocations per batch, not per trace.
 type batchIdentities struct {
-	own    []identity
-	traces map[trace.TraceID]int // index in groups
-	groups []traceGroup
-	byID   map[spanKey]int // span (of its trace) → index in the batch
+	own     []identity
+	traces  map[trace.TraceID]int // index in groups
+	groups  []traceGroup
+	groupOf []int32         // each span's index in groups: one map lookup per span, not one per use
+	byID    map[spanKey]int // span (of its trace) → index in the batch
 	// parent holds each span's parent's index in the batch, -1 when it is
 	// not in the batch; built, with byID, when a span first needs its
 	// ancestors (byIDBuilt).
@@ -111,8 +116,8 @@ type batchIdentities struct {
 	byIDBuilt bool
 }
 
-// group returns the trace group of span s.
-func (b *batchIdentities) group(s *Span) *traceGroup { return &b.groups[b.traces[s.traceID]] }
+// group returns the trace group of span i.
+func (b *batchIdentities) group(i int) *traceGroup { return &b.groups[b.groupOf[i]] }
 
 // views are the views of the spans' attributes.
 // b is reset (getBatch).
@@ -126,6 +131,7 @@ func (t *Translator) collectIdentities(spans []Span, views []attrView, b *batchI
 			b.groups = append(b.groups, traceGroup{})
 			b.traces[s.traceID] = gi
 		}
+		b.groupOf[i] = int32(gi)
 		g := &b.groups[gi]
 		g.n++
 		for f, v := range b.own[i] {
@@ -142,8 +148,7 @@ const maxAncestry = 256
 // ancestorField returns field f from the nearest ancestor of span i in the
 // batch that carries it.
 func (b *batchIdentities) ancestorField(spans []Span, i, f int) string {
-	s := &spans[i]
-	if b.group(s).n < 2 {
+	if b.group(i).n < 2 {
 		return ""
 	}
 	if !b.byIDBuilt {
@@ -191,26 +196,25 @@ func (b *batchIdentities) linkParents(spans []Span) {
 func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.Time) (identity, error) {
 	s := &spans[i]
 	id := b.own[i]
-	g := b.group(s)
-	var cached identity
-	cacheRead := false
+	g := b.group(i)
 	for f := range nFields {
 		if id[f] != "" {
 			continue
 		}
-		if v := b.ancestorField(spans, i, f); v != "" {
-			id[f] = v
-			continue
-		}
 		if v := g.first[f]; v != "" {
+			// An ancestor's own field is also its group's: none has it
+			// when the group has none, so only then is the walk worth it.
+			if a := b.ancestorField(spans, i, f); a != "" {
+				v = a
+			}
 			id[f] = v
 			continue
 		}
-		if !cacheRead {
-			cached, _ = t.traces.get(s.traceID, now)
-			cacheRead = true
+		if !g.cacheRead { // the cache changes after the batch's spans are resolved (remember)
+			g.cached, _ = t.traces.get(s.traceID, now)
+			g.cacheRead = true
 		}
-		if v := cached[f]; v != "" {
+		if v := g.cached[f]; v != "" {
 			id[f] = v
 			continue
 		}
@@ -239,7 +243,7 @@ func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.T
 // spans still to come. Callers hold t.mu.
 func (t *Translator) remember(spans []Span, b *batchIdentities, now time.Time) {
 	for i := range spans { // in batch order, so that eviction is deterministic
-		g := b.group(&spans[i])
+		g := b.group(i)
 		if !g.remembered && !g.first.empty() {
 			t.traces.put(spans[i].traceID, g.first, now)
 		}

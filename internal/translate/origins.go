@@ -45,7 +45,7 @@ func (tr *tracing) noteWaiting(spans []Span, ids *batchIdentities) {
 		return
 	}
 	for i := range spans {
-		if ids.group(&spans[i]).held {
+		if ids.group(i).held {
 			tr.waiting = append(tr.waiting, i)
 		}
 	}

@@ -139,7 +139,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 	kept := recs[:0]
 	for i := range recs {
 		r := &recs[i]
-		if ids.group(&spans[r.span]).held {
+		if ids.group(r.span).held {
 			continue // waits for an ancestor (held.go)
 		}
 		if !t.sent.keep(spans, r) {
