@@ -186,9 +186,10 @@ func appendFloat(dst []byte, f float64, bits int) []byte {
 	return dst
 }
 
-// htmlSafe marks the ASCII bytes a JSON string holds as they are under
-// encoding/json's HTML-safe escaping.
-var htmlSafe = func() (t [utf8.RuneSelf]bool) {
+// htmlSafe marks the bytes a JSON string holds as they are under
+// encoding/json's HTML-safe escaping: ASCII but for control bytes and
+// " \ < > &. Bytes from 0x80 are UTF-8, which appendEscaped checks.
+var htmlSafe = func() (t [256]bool) {
 	for b := 0x20; b < utf8.RuneSelf; b++ {
 		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&'
 	}
@@ -199,11 +200,59 @@ const hexDigits = "0123456789abcdef"
 
 // appendString appends s as a JSON string, escaped as encoding/json escapes
 // it: short escapes for \b \f \n \r \t, \u00XX for other control bytes and
-// for < > &, U+FFFD for invalid UTF-8, and U+2028 and U+2029 escaped.
+// for < > &, U+FFFD for invalid UTF-8, and U+2028 and U+2029 escaped. Most
+// strings (ids, names, plain text) need none: they are found so and copied
+// whole.
 func appendString(dst []byte, s string) []byte {
+	i := plainPrefix(s)
+	if i < len(s) {
+		return appendEscaped(dst, s, i)
+	}
+	n := len(dst)
+	dst = slices.Grow(dst, len(s)+2)[:n+len(s)+2]
+	dst[n] = '"'
+	copy(dst[n+1:], s)
+	dst[len(dst)-1] = '"'
+	return dst
+}
+
+// Word-at-a-time tests of eight bytes (after "Bit Twiddling Hacks",
+// haszero and hasless).
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// plainPrefix returns the length of the start of s that appendString
+// copies as it is (htmlSafe): eight bytes a step, then byte by byte.
+func plainPrefix(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		// Each term sets a byte's high bit where the byte may need a look:
+		// not ASCII, a control byte, " or & (0x22, 0x26: one bit apart),
+		// < or > (0x3c, 0x3e), \.
+		qa := (x ^ '"'*lowBits) &^ (0x04 * lowBits)
+		lg := (x ^ '<'*lowBits) &^ (0x02 * lowBits)
+		bs := x ^ '\\'*lowBits
+		if (x|(x-0x20*lowBits)&^x|(qa-lowBits)&^qa|(lg-lowBits)&^lg|(bs-lowBits)&^bs)&highBits != 0 {
+			break
+		}
+	}
+	for i < len(s) && htmlSafe[s[i]] {
+		i++
+	}
+	return i
+}
+
+// appendEscaped is appendString for s whose bytes from i on need a look.
+func appendEscaped(dst []byte, s string, i int) []byte {
 	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
+	dst = append(dst, s[:i]...)
+	start := i
+	for i < len(s) {
 		if b := s[i]; b < utf8.RuneSelf {
 			if htmlSafe[b] {
 				i++
