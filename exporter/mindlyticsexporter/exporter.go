@@ -158,7 +158,13 @@ func (c *core) start(ctx context.Context, host component.Host) error {
 }
 
 func (c *core) doStart(ctx context.Context, host component.Host) error {
-	hc, err := c.cfg.ClientConfig.ToClient(ctx, host.GetExtensions(), c.set.TelemetrySettings)
+	client := c.cfg.ClientConfig
+	if ka := client.Keepalive.Get(); ka != nil && ka.MaxIdleConnsPerHost == 0 {
+		// Go keeps two idle connections per host unless told: with more
+		// requests in flight, each round would open new ones.
+		ka.MaxIdleConnsPerHost = c.cfg.RequestsInFlight
+	}
+	hc, err := client.ToClient(ctx, host.GetExtensions(), c.set.TelemetrySettings)
 	if err != nil {
 		return fmt.Errorf("mindlytics exporter: HTTP client: %w", err)
 	}

@@ -133,3 +133,27 @@ func TestPushPartitionedRetryKeepsOrder(t *testing.T) {
 	}
 	requireSessionOrder(t, srv, want)
 }
+
+// TestPushKeepsAConnectionPerRequestInFlight sends rounds of requests side
+// by side: each round finds the connections of the one before idle and
+// reuses them (Go keeps two per host unless told), so no round dials.
+func TestPushKeepsAConnectionPerRequestInFlight(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	srv.SetLatency(20 * time.Millisecond) // the requests of a round overlap
+	cfg := testConfig(srv)
+	cfg.MaxRequestEvents, cfg.RequestsInFlight = 10, 8
+	c := newTestCore(t, cfg)
+
+	const rounds = 4
+	for range rounds {
+		events, _ := sessionsBatch(t, 32, 10) // 320 events: 32 requests, 8 side by side
+		require.NoError(t, c.push(context.Background(), newEventsRequest(events)))
+	}
+	conns := map[string]bool{}
+	for _, r := range srv.Requests() {
+		conns[r.RemoteAddr] = true
+	}
+	require.Len(t, srv.Requests(), rounds*32)
+	assert.LessOrEqual(t, len(conns), cfg.RequestsInFlight, "connections opened for %d requests, at most %d in flight", rounds*32, cfg.RequestsInFlight)
+}

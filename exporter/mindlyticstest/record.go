@@ -23,6 +23,7 @@ type Request struct {
 	UserAgent     string
 	GzipEncoded   bool // the body came with Content-Encoding: gzip
 	ContentLength int64
+	RemoteAddr    string // the client's end of the connection: requests that share one share it
 }
 
 func (s *Server) recordRequest(r *http.Request) *Request {
@@ -34,6 +35,7 @@ func (s *Server) recordRequest(r *http.Request) *Request {
 		UserAgent:     r.UserAgent(),
 		GzipEncoded:   strings.EqualFold(strings.TrimSpace(r.Header.Get("Content-Encoding")), "gzip"),
 		ContentLength: r.ContentLength,
+		RemoteAddr:    r.RemoteAddr,
 	}
 	s.mu.Lock()
 	s.requests = append(s.requests, rec)
