@@ -176,9 +176,10 @@ func TestRequestsRecorded(t *testing.T) {
 	require.Len(t, reqs, 3)
 	assert.Equal(t, mindlyticstest.Request{
 		Time: reqs[0].Time, Method: "POST", Path: mindlytics.PathEventsQueue, Status: 200, Events: 2,
-		UserAgent: "Go-http-client/1.1", ContentLength: reqs[0].ContentLength,
+		UserAgent: "Go-http-client/1.1", ContentLength: reqs[0].ContentLength, RemoteAddr: reqs[0].RemoteAddr,
 	}, reqs[0])
 	assert.False(t, reqs[0].Time.Before(before))
+	assert.Regexp(t, `^127\.0\.0\.1:\d+$`, reqs[0].RemoteAddr, "the client's end of the connection")
 	assert.Equal(t, 400, reqs[1].Status)
 	assert.Equal(t, 3, reqs[1].Events)
 	assert.Equal(t, "Invalid event at index 0: session_id: required", reqs[1].Message)
