@@ -235,8 +235,14 @@ func appendCompactProperties(dst []byte, e Event) ([]byte, error) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, f.key)
-		dst = append(dst, ':')
+		if f.kind == 'v' {
+			dst = appendString(dst, f.key)
+			dst = append(dst, ':')
+		} else { // a field's key (compactFields) is plain ASCII: nothing to escape
+			dst = append(dst, '"')
+			dst = append(dst, f.key...)
+			dst = append(dst, '"', ':')
+		}
 		switch f.kind {
 		case 's':
 			dst = appendString(dst, f.s)

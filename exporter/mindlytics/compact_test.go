@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 // requireCompactAsMap checks that a compact event validates and encodes as
@@ -201,4 +203,24 @@ func FuzzCompactTurn(f *testing.F) {
 			Extra: Properties{key: value}})
 		requireCompactAsMap(t, usage, err, false)
 	})
+}
+
+// TestCompactFieldKeysNeedNoEscape backs appendCompactProperties, which
+// writes the keys of compactFields as they are.
+func TestCompactFieldKeysNeedNoEscape(t *testing.T) {
+	id := Identity{SessionID: "s", UserID: "u", Time: time.Unix(1, 0)}
+	events := []Event{
+		testkit.Value(compactTurn(id, "c", Turn{User: "u", Assistant: "a", AssistantID: "b", Model: "m", PromptTokens: 1, CompletionTokens: 2, Cost: 3})),
+		testkit.Value(compactFunction(id, "c", FunctionCall{Name: "f", Args: "{}", Result: "r", Runtime: time.Second})),
+		testkit.Value(compactUsage(id, "c", Usage{Model: "m", PromptTokens: 1, CompletionTokens: 2})),
+		testkit.Value(compactUsage(id, "c", Usage{Cost: 1})),
+	}
+	keys := 0
+	for _, ev := range events {
+		for _, f := range ev.compactFields(nil) {
+			require.Equal(t, `"`+f.key+`"`, string(appendString(nil, f.key)), "key %q", f.key)
+			keys++
+		}
+	}
+	require.Equal(t, 7+4+3+1, keys, "every field of every kind")
 }
