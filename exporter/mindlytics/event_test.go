@@ -74,6 +74,10 @@ func TestInvalidEventsNameTheField(t *testing.T) {
 		{"no session", func() (Event, error) { return Track(Identity{UserID: "u"}, "", "e", nil) }, "session_id"},
 		{"long session", func() (Event, error) { return Track(Identity{SessionID: long}, "", "e", nil) }, "session_id"},
 		{"blank user", func() (Event, error) { return Track(Identity{SessionID: "s", UserID: "  "}, "", "e", nil) }, "user_id"},
+		{"blank device", func() (Event, error) { return Track(Identity{SessionID: "s", DeviceID: "\t\n\v\f\r"}, "", "e", nil) }, "device_id"},
+		{"Unicode-blank session", func() (Event, error) {
+			return Track(Identity{SessionID: "\u00a0\u2003\u3000", UserID: "u"}, "", "e", nil)
+		}, "session_id"},
 		{"start without user or device", func() (Event, error) { return StartSession(Identity{SessionID: "s"}, nil) }, "id"},
 		{"long event name", func() (Event, error) { return Track(id, "", long, nil) }, "event"},
 		{"empty event name", func() (Event, error) { return Track(id, "", "", nil) }, "event"},
@@ -189,5 +193,13 @@ func TestFormatTimestampMatchesTimeFormat(t *testing.T) {
 	}
 	for _, tm := range times {
 		require.Equal(t, tm.UTC().Format(timestampLayout), FormatTimestamp(tm), "%v", tm)
+	}
+}
+
+// TestIDsWithSpacesAroundAreNotBlank: only an id of spaces alone is blank.
+func TestIDsWithSpacesAroundAreNotBlank(t *testing.T) {
+	for _, sid := range []string{" s", "\ts\n", "\u00a0s", "s\u3000", "\x7f", "é"} {
+		_, err := Track(Identity{SessionID: sid, UserID: "u"}, "", "e", nil)
+		require.NoError(t, err, "session id %q", sid)
 	}
 }

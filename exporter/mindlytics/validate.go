@@ -174,7 +174,9 @@ func checkID(field, value string, required bool) error {
 			return fieldError(field, fmt.Sprintf("%d characters, at most %d allowed", n, MaxIDLength))
 		}
 	}
-	if strings.TrimSpace(value) == "" {
+	// Most ids start with a printable ASCII byte, which is no space: only
+	// the rest are trimmed to be sure.
+	if c := value[0]; (c <= ' ' || c >= utf8.RuneSelf) && strings.TrimSpace(value) == "" {
 		return fieldError(field, "blank")
 	}
 	return nil
