@@ -79,10 +79,13 @@ func (m *sentCalls) note(spans []Span, ids *batchIdentities, r *record) {
 	if !s.parentID.IsValid() {
 		return
 	}
-	// Whether the parent was in the batch is not looked up (a map of the
-	// batch's spans): a parent that was will not come again, and its entry
-	// only takes a place in the bounded memory.
-	m.underParent.put(spanKey{s.traceID, s.parentID}, p)
+	// A parent in the batch came and will not come again: it needs no
+	// entry. Whether it was is known when the batch's spans are linked
+	// (byIDBuilt), and not looked up otherwise (a map of the batch's spans):
+	// then its entry only takes a place in the bounded memory.
+	if !ids.byIDBuilt || ids.parent[r.span] < 0 {
+		m.underParent.put(spanKey{s.traceID, s.parentID}, p)
+	}
 	if r.kind == sc.EventTurn {
 		m.turnWentOut(spans, ids, r.span)
 	}
@@ -143,7 +146,7 @@ func (m *sentCalls) climb(spans []Span, ids *batchIdentities) {
 // keep decides for a model call whose other span may have been sent in an
 // earlier batch: false when it makes no event; it may have lost its usage.
 // Callers hold t.mu.
-func (m *sentCalls) keep(spans []Span, r *record) bool {
+func (m *sentCalls) keep(spans []Span, ids *batchIdentities, r *record) bool {
 	if !isModelCall(r) || m.bySpan.max == 0 {
 		return true
 	}
@@ -165,8 +168,9 @@ func (m *sentCalls) keep(spans []Span, r *record) bool {
 			return afterSent(r, inner)
 		}
 	}
-	// r is the inner span of a call whose outer span was sent.
-	if !s.parentID.IsValid() {
+	// r is the inner span of a call whose outer span was sent: not when
+	// the outer span is in this batch (when linked, as in note).
+	if !s.parentID.IsValid() || ids.byIDBuilt && ids.parent[r.span] >= 0 {
 		return true
 	}
 	k := spanKey{s.traceID, s.parentID}

@@ -142,7 +142,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 		if ids.group(r.span).held {
 			continue // waits for an ancestor (held.go)
 		}
-		if !t.sent.keep(spans, r) {
+		if !t.sent.keep(spans, ids, r) {
 			continue // the other span of its call was sent in an earlier batch
 		}
 		id, err := t.resolve(spans, ids, r.span, now)
