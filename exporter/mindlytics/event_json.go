@@ -187,8 +187,9 @@ func appendFloat(dst []byte, f float64, bits int) []byte {
 }
 
 // htmlSafe marks the bytes a JSON string holds as they are under
-// encoding/json's HTML-safe escaping: ASCII but for control bytes and
-// " \ < > &. Bytes from 0x80 are UTF-8, which appendEscaped checks.
+// encoding/json's HTML-safe escaping: ASCII but for the bytes below 0x20
+// and " \ < > & (DEL, 0x7f, is kept, as encoding/json keeps it). Bytes
+// from 0x80 are UTF-8, which appendEscaped checks.
 var htmlSafe = func() (t [256]bool) {
 	for b := 0x20; b < utf8.RuneSelf; b++ {
 		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&'

@@ -185,6 +185,7 @@ func TestFormatTimestampMatchesTimeFormat(t *testing.T) {
 	for range 20000 {
 		times = append(times, time.Unix(first+rng.Int64N(last-first), rng.Int64N(1e9)))
 	}
+	times = append(times, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond), time.Date(10000, 1, 1, 0, 0, 0, 1000, time.UTC))
 	for _, year := range []int{0, 1, 4, 100, 400, 1600, 1900, 1969, 1970, 2000, 2024, 2100, 9996, 9999} {
 		for _, md := range [][2]int{{1, 1}, {2, 28}, {2, 29}, {3, 1}, {12, 31}} {
 			day := time.Date(year, time.Month(md[0]), md[1], 0, 0, 0, 0, time.UTC)

@@ -136,7 +136,8 @@ func TestPushPartitionedRetryKeepsOrder(t *testing.T) {
 
 // TestPushKeepsAConnectionPerRequestInFlight sends rounds of requests side
 // by side: each round finds the connections of the one before idle and
-// reuses them (Go keeps two per host unless told), so no round dials.
+// reuses them (Go keeps two per host unless told), so that only the first
+// round dials.
 func TestPushKeepsAConnectionPerRequestInFlight(t *testing.T) {
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()

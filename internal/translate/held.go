@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"bytes"
 	"slices"
 	"time"
 
@@ -87,8 +88,14 @@ func (t *Translator) dueHeld(now time.Time, all bool) []Span {
 		}
 	}
 	t.shrinkHeld()
-	// In the order they came, whatever the map's.
-	slices.SortStableFunc(out, func(a, b Span) int { return a.endOrStart().Compare(b.endOrStart()) })
+	// In the order they came, whatever the map's: spans of one time by
+	// trace, those of one trace as they came.
+	slices.SortStableFunc(out, func(a, b Span) int {
+		if c := a.endOrStart().Compare(b.endOrStart()); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.traceID[:], b.traceID[:])
+	})
 	return out
 }
 

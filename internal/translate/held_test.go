@@ -145,3 +145,32 @@ func TestTheWaitCountsFromTheFirstSpan(t *testing.T) {
 	evs = expireAfter(tr, clock, 20*time.Second)
 	assert.Len(t, modelEvents(evs), 2, "a minute after the first span, both go")
 }
+
+// TestWaitingSpansOfOneTimeComeOutInTraceOrder: spans let go together
+// that ended at the same time come out by trace, not in the map's order.
+func TestWaitingSpansOfOneTimeComeOutInTraceOrder(t *testing.T) {
+	attrs := withTexts(chatAttrs(10, 2))[2:] // without session and user ids: they wait
+	var specs []spanSpec
+	for i := range 8 {
+		specs = append(specs, root("invoke_agent", 0, 10*time.Second, sc.SessionID("s1"), sc.UserID("u1")),
+			child(2*i, "chat", time.Second, 2*time.Second, attrs...))
+	}
+	var calls []sdktrace.ReadOnlySpan
+	for _, s := range recordSpans(t, nil, specs...) {
+		if s.Name() == "chat" {
+			calls = append(calls, s)
+		}
+	}
+	require.Len(t, calls, 8)
+	var want []string
+	for i := range 8 {
+		want = append(want, traceIDHex(uint64(i+1)))
+	}
+	for range 10 { // the map's order changes from run to run
+		tr := newTranslator(t, WithDefaultDeviceID("d"))
+		evs, errs := tr.Translate(FromReadOnlySpans(calls))
+		require.Empty(t, errs)
+		require.Empty(t, evs, "they wait for their ancestors")
+		assert.Equal(t, want, sessionsOf(tr.EndAll()), "each trace its fallback session, in trace order")
+	}
+}

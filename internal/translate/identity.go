@@ -89,7 +89,8 @@ type traceGroup struct {
 	firstAt    [nFields]time.Time
 	remembered bool
 	// cached is the trace cache's identity of the trace, read once for
-	// the group when a span lacks a field (cacheRead).
+	// the group, when a span lacks a field that no span of the group
+	// carries (cacheRead).
 	cached    identity
 	cacheRead bool
 	// For waiting for ancestors (held.go): whether spans of the trace make
