@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 )
 
 func turnSpan(session, conv string, start, end time.Duration, user, assistant string) spanSpec {
@@ -357,4 +358,24 @@ func TestConcurrentTranslateAndExpire(t *testing.T) {
 		"track:Conversation Started": workers, "track:Conversation Ended": workers,
 		"track:Conversation Turn": workers * batches,
 	}, counts)
+}
+
+// TestTraceCacheReusedEntryKeepsNothingOfTheOld: a full cache lends the
+// entry it lets go to the next trace, which must not inherit its fields.
+func TestTraceCacheReusedEntryKeepsNothingOfTheOld(t *testing.T) {
+	c := newTraceCache(1, time.Minute)
+	a, b := trace.TraceID{1}, trace.TraceID{2}
+	c.put(a, identity{fSession: "s1", fUser: "u1", fAgent: "bot"}, t0)
+	c.put(b, identity{fSession: "s2"}, t0.Add(time.Second))
+	_, ok := c.get(a, t0)
+	assert.False(t, ok, "a was let go")
+	got, ok := c.get(b, t0.Add(time.Minute))
+	require.True(t, ok, "b lives a minute from its own put")
+	assert.Equal(t, identity{fSession: "s2"}, got)
+	assert.Equal(t, 1, c.len())
+	c.put(a, identity{fSession: "s3"}, t0)
+	_, ok = c.get(b, t0)
+	assert.False(t, ok)
+	got, _ = c.get(a, t0)
+	assert.Equal(t, identity{fSession: "s3"}, got)
 }

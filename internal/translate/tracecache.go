@@ -57,10 +57,17 @@ func (c *traceCache) put(traceID trace.TraceID, id identity, now time.Time) {
 		c.order.moveToBack(e)
 		return
 	}
+	var e *cacheEntry
 	for len(c.entries) >= c.max {
-		c.remove(c.order.front())
+		e = c.order.front()
+		c.remove(e)
 	}
-	e := &cacheEntry{traceID: traceID, id: id, expires: now.Add(c.ttl)}
+	// A full cache lends the entry it let go to the new trace: at a steady
+	// flow of traces, a put allocates nothing.
+	if e == nil {
+		e = new(cacheEntry)
+	}
+	*e = cacheEntry{traceID: traceID, id: id, expires: now.Add(c.ttl)}
 	c.order.pushBack(e)
 	c.entries[traceID] = e
 }
