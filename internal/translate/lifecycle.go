@@ -18,8 +18,11 @@ type session struct {
 	lastSeen     time.Time // when the translator last saw one of its spans
 	// conv is its first open conversation; more, once there is more than
 	// one (most sessions have one: no map for them).
-	conv  *conversation
-	more  map[string]*conversation
+	conv *conversation
+	more map[string]*conversation
+	// spare is room for its first conversation, allocated with the session
+	// (sessionAlloc): one object for the GC to mark, not two, for most.
+	spare *conversation
 	order lruLinks[session] // in Translator.sessOrder
 	// joined: another service started the session and will end it; this
 	// translator sends neither, for the session or its conversations.
@@ -33,6 +36,13 @@ type conversation struct {
 	lastAt   time.Time
 	lastSeen time.Time
 	order    lruLinks[conversation] // in Translator.convOrder
+}
+
+// sessionAlloc is a session and the room for its first conversation, in
+// one allocation.
+type sessionAlloc struct {
+	s session
+	c conversation
 }
 
 func (s *session) links() *lruLinks[session]           { return &s.order }
@@ -262,7 +272,9 @@ func (t *Translator) openSession(id string, sess **session, out []mindlytics.Eve
 	for len(t.sessions) >= t.cfg.MaxOpenSessions {
 		out = t.endSession(t.sessOrder.front(), time.Time{}, out)
 	}
-	s := &session{id: id}
+	a := &sessionAlloc{s: session{id: id}}
+	s := &a.s
+	s.spare = &a.c
 	t.sessOrder.pushBack(s)
 	t.sessions[id] = s
 	*sess = s
@@ -274,7 +286,13 @@ func (t *Translator) openConversation(s *session, id string, conv **conversation
 		c := t.convOrder.front()
 		out = t.endConversation(c, c.lastAt, out)
 	}
-	c := &conversation{id: id, sess: s}
+	c := s.spare
+	if c != nil {
+		s.spare = nil
+		*c = conversation{id: id, sess: s}
+	} else {
+		c = &conversation{id: id, sess: s}
+	}
 	t.convOrder.pushBack(c)
 	s.addConv(c)
 	t.nConvs++
