@@ -19,6 +19,22 @@ type Attrs struct {
 	src attrSource
 }
 
+// resourceKey tells one set of attributes from another by where they are
+// held, not by what they hold: spans that share a resource share it.
+type resourceKey struct {
+	kv  *attribute.KeyValue
+	n   int
+	set *attribute.Set
+}
+
+func (a Attrs) key() resourceKey {
+	k := resourceKey{n: len(a.kvs), set: a.set}
+	if len(a.kvs) > 0 {
+		k.kv = &a.kvs[0]
+	}
+	return k
+}
+
 func sdkAttrs(kvs []attribute.KeyValue) Attrs { return Attrs{kvs: kvs, src: srcKVs} }
 
 func sdkSet(set *attribute.Set) Attrs {

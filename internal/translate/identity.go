@@ -68,6 +68,31 @@ func (t *Translator) ownIdentity(a *attrView) identity {
 	return id
 }
 
+// resourceFields is what resolve read of one resource (the last one asked
+// about, which the spans of a batch share in runs): its session, user and
+// device ids, each read on first use.
+type resourceFields struct {
+	of   resourceKey
+	ids  [fDevice + 1]string
+	read [fDevice + 1]bool
+}
+
+// resourceField is t.resourceField(s, f), read once per resource in a run
+// of spans that share it.
+func (b *batchIdentities) resourceField(t *Translator, s *Span, f int) string {
+	if f > fDevice {
+		return ""
+	}
+	r := &b.res
+	if k := s.resource.key(); k != r.of {
+		*r = resourceFields{of: k}
+	}
+	if !r.read[f] {
+		r.ids[f], r.read[f] = t.resourceField(s, f), true
+	}
+	return r.ids[f]
+}
+
 func (t *Translator) resourceField(s *Span, f int) string {
 	switch f {
 	case fSession:
@@ -115,6 +140,8 @@ type batchIdentities struct {
 	// ancestors (byIDBuilt).
 	parent    []int32
 	byIDBuilt bool
+	res       resourceFields // resolve's memo of the last resource
+	checked   identity       // the last identity resolve found valid
 }
 
 // group returns the trace group of span i.
@@ -219,7 +246,7 @@ func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.T
 			id[f] = v
 			continue
 		}
-		id[f] = t.resourceField(s, f)
+		id[f] = b.resourceField(t, s, f)
 	}
 	if id[fSession] == "" {
 		sid, ok := t.cfg.SessionFallback(s.traceID)
@@ -234,9 +261,13 @@ func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.T
 		}
 		id[fDevice] = t.cfg.DefaultDeviceID
 	}
+	if id == b.checked {
+		return id, nil // the spans of a trace mostly share their identity
+	}
 	if err := id.check(); err != nil {
 		return id, err
 	}
+	b.checked = id
 	return id, nil
 }
 

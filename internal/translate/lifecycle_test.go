@@ -379,3 +379,25 @@ func TestTraceCacheReusedEntryKeepsNothingOfTheOld(t *testing.T) {
 	got, _ = c.get(a, t0)
 	assert.Equal(t, identity{fSession: "s3"}, got)
 }
+
+// TestEachSpanTakesItsOwnResourcesIDs: spans of two resources, mixed in
+// one batch, each take the ids of their own resource (resolve remembers
+// the last resource it read).
+func TestEachSpanTakesItsOwnResourcesIDs(t *testing.T) {
+	track := []attribute.KeyValue{sc.MindlyticsEvent(sc.EventTrack)}
+	ids := &seqIDs{}
+	a := recordWith(t, ids, []attribute.KeyValue{sc.SessionID("res-a"), sc.UserID("user-a")},
+		root("a1", 0, time.Second, track...), root("a2", 2*time.Second, 3*time.Second, track...))
+	b := recordWith(t, ids, []attribute.KeyValue{sc.SessionID("res-b"), sc.DeviceID("device-b")},
+		root("b1", time.Second, 2*time.Second, track...), root("b2", 3*time.Second, 4*time.Second, track...))
+	evs, errs := newTranslator(t).Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{a[0], b[0], a[1], b[1], a[0]}))
+	require.Empty(t, errs)
+	var got []string
+	for _, ev := range evs {
+		if ev.Type == mindlytics.TypeTrack {
+			got = append(got, ev.Event+"@"+ev.SessionID+"/"+ev.UserID+"/"+ev.DeviceID)
+		}
+	}
+	assert.ElementsMatch(t, []string{"a1@res-a/user-a/", "a2@res-a/user-a/", "a2@res-a/user-a/", // a2 twice: a[0]
+		"b1@res-b//device-b", "b2@res-b//device-b"}, got)
+}
