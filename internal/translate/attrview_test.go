@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
+
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // TestAttrViewReadsLikeAttrs checks every registered key of the view
@@ -39,4 +42,18 @@ func TestAttrViewReadsLikeAttrs(t *testing.T) {
 	var empty attrView
 	_, ok := empty.get(0)
 	require.False(t, ok)
+}
+
+// TestScannedPrefixesStartAsScanAttrsDispatches: scanAttrs looks for each
+// prefix only among keys of its first byte.
+func TestScannedPrefixesStartAsScanAttrsDispatches(t *testing.T) {
+	for first, prefixes := range map[byte][]string{
+		'm': {sc.PropertiesPrefix, sc.AttributesPrefix, sc.TraitsPrefix},
+		'g': {sc.OpenLLMetryPromptPrefix, sc.OpenLLMetryCompletionPrefix},
+		'l': {sc.OpenInferenceInputMessagesPrefix, sc.OpenInferenceOutputMessagesPrefix},
+	} {
+		for _, p := range prefixes {
+			assert.Equal(t, first, p[0], "%q", p)
+		}
+	}
 }

@@ -25,22 +25,35 @@ type scan struct {
 func (t *Translator) scanAttrs(a Attrs) scan {
 	var s scan
 	a.Range(func(key string, v Value) bool {
-		switch {
-		case !strings.Contains(key, "."):
-		case strings.HasPrefix(key, sc.PropertiesPrefix):
-			s.props = t.putScalar(s.props, key[len(sc.PropertiesPrefix):], v)
-		case strings.HasPrefix(key, sc.AttributesPrefix):
-			s.attrs = t.putScalar(s.attrs, key[len(sc.AttributesPrefix):], v)
-		case strings.HasPrefix(key, sc.TraitsPrefix):
-			s.traits = t.putScalar(s.traits, key[len(sc.TraitsPrefix):], v)
-		case strings.HasPrefix(key, sc.OpenLLMetryPromptPrefix):
-			s.olIn.addOpenLLMetry(key[len(sc.OpenLLMetryPromptPrefix):], v)
-		case strings.HasPrefix(key, sc.OpenLLMetryCompletionPrefix):
-			s.olOut.addOpenLLMetry(key[len(sc.OpenLLMetryCompletionPrefix):], v)
-		case strings.HasPrefix(key, sc.OpenInferenceInputMessagesPrefix):
-			s.oiIn.addOpenInference(key[len(sc.OpenInferenceInputMessagesPrefix):], v)
-		case strings.HasPrefix(key, sc.OpenInferenceOutputMessagesPrefix):
-			s.oiOut.addOpenInference(key[len(sc.OpenInferenceOutputMessagesPrefix):], v)
+		if key == "" {
+			return true
+		}
+		// By first byte: most keys (session.id, the gen_ai keys the view
+		// knows) are done at it or after two prefixes, not seven.
+		switch key[0] {
+		case 'm':
+			switch {
+			case strings.HasPrefix(key, sc.PropertiesPrefix):
+				s.props = t.putScalar(s.props, key[len(sc.PropertiesPrefix):], v)
+			case strings.HasPrefix(key, sc.AttributesPrefix):
+				s.attrs = t.putScalar(s.attrs, key[len(sc.AttributesPrefix):], v)
+			case strings.HasPrefix(key, sc.TraitsPrefix):
+				s.traits = t.putScalar(s.traits, key[len(sc.TraitsPrefix):], v)
+			}
+		case 'g':
+			switch {
+			case strings.HasPrefix(key, sc.OpenLLMetryPromptPrefix):
+				s.olIn.addOpenLLMetry(key[len(sc.OpenLLMetryPromptPrefix):], v)
+			case strings.HasPrefix(key, sc.OpenLLMetryCompletionPrefix):
+				s.olOut.addOpenLLMetry(key[len(sc.OpenLLMetryCompletionPrefix):], v)
+			}
+		case 'l':
+			switch {
+			case strings.HasPrefix(key, sc.OpenInferenceInputMessagesPrefix):
+				s.oiIn.addOpenInference(key[len(sc.OpenInferenceInputMessagesPrefix):], v)
+			case strings.HasPrefix(key, sc.OpenInferenceOutputMessagesPrefix):
+				s.oiOut.addOpenInference(key[len(sc.OpenInferenceOutputMessagesPrefix):], v)
+			}
 		}
 		return true
 	})
