@@ -68,7 +68,47 @@ const maxViewKeys = 96
 var (
 	viewKeyNames []string
 	viewKeyIDs   = make(map[string]viewKey, maxViewKeys)
+	viewKeySlots keySlots // viewKeyIDs again, for index: found in a probe or two, with a hash of three bytes
 )
+
+// keySlots is an open-addressing table of the view keys. Against the map,
+// index's lookup of each attribute's key hashes three bytes, not the whole
+// key, and compares at most a key or two: most attribute keys are of the
+// view, the rest miss at their first empty slot (the table is a sixth full).
+type keySlots [512]struct {
+	name string
+	id   viewKey
+	used bool
+}
+
+func keySlot(k string) uint {
+	n := len(k)
+	return (uint(n)*31 + uint(k[n-1])*7 + uint(k[n/2])*131 + uint(k[n/3])) % uint(len(keySlots{}))
+}
+
+func (t *keySlots) put(k string, id viewKey) {
+	for i := keySlot(k); ; i = (i + 1) % uint(len(t)) {
+		if e := &t[i]; !e.used {
+			e.name, e.id, e.used = k, id, true
+			return
+		}
+	}
+}
+
+func (t *keySlots) get(k string) (viewKey, bool) {
+	if k == "" {
+		return 0, false
+	}
+	for i := keySlot(k); ; i = (i + 1) % uint(len(t)) {
+		e := &t[i]
+		if !e.used {
+			return 0, false
+		}
+		if e.name == k {
+			return e.id, true
+		}
+	}
+}
 
 // registerKeys returns the view keys of names, registering the new ones.
 // Only package-level variable initializers call it.
@@ -83,6 +123,9 @@ func registerKeys(names ...string) []viewKey {
 			id = viewKey(len(viewKeyNames))
 			viewKeyNames = append(viewKeyNames, n)
 			viewKeyIDs[n] = id
+			if n != "" {
+				viewKeySlots.put(n, id)
+			}
 		}
 		out[i] = id
 	}
@@ -108,7 +151,7 @@ func (v *attrView) index() {
 		return
 	}
 	for i := range v.kvs {
-		if id, ok := viewKeyIDs[string(v.kvs[i].Key)]; ok && v.pos[id] == 0 {
+		if id, ok := viewKeySlots.get(string(v.kvs[i].Key)); ok && v.pos[id] == 0 {
 			v.pos[id] = uint8(i + 1) // the first wins, as in Attrs.Get
 		}
 	}

@@ -57,3 +57,21 @@ func TestScannedPrefixesStartAsScanAttrsDispatches(t *testing.T) {
 		}
 	}
 }
+
+// TestKeySlotsHoldEveryViewKey: index finds each registered key in the
+// table under its id, and no other key.
+func TestKeySlotsHoldEveryViewKey(t *testing.T) {
+	for id, name := range viewKeyNames {
+		got, ok := viewKeySlots.get(name)
+		require.True(t, ok, "%q", name)
+		assert.Equal(t, viewKey(id), got, "%q", name)
+		for _, other := range []string{name + "x", name[:len(name)-1], "x" + name} {
+			if _, registered := viewKeyIDs[other]; !registered {
+				_, ok := viewKeySlots.get(other)
+				assert.False(t, ok, "%q is no view key", other)
+			}
+		}
+	}
+	_, ok := viewKeySlots.get("")
+	assert.False(t, ok)
+}
