@@ -174,8 +174,8 @@ func checkID(field, value string, required bool) error {
 			return fieldError(field, fmt.Sprintf("%d characters, at most %d allowed", n, MaxIDLength))
 		}
 	}
-	// Most ids start with a printable ASCII byte, which is no space: only
-	// the rest are trimmed to be sure.
+	// Most ids start with an ASCII byte above the space (0x21–0x7f), which
+	// is no space: only the rest are trimmed to be sure.
 	if c := value[0]; (c <= ' ' || c >= utf8.RuneSelf) && strings.TrimSpace(value) == "" {
 		return fieldError(field, "blank")
 	}

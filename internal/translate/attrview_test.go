@@ -74,4 +74,24 @@ func TestKeySlotsHoldEveryViewKey(t *testing.T) {
 	}
 	_, ok := viewKeySlots.get("")
 	assert.False(t, ok)
+
+	// The bounds keySlots' doc gives: probes to find a key, and the longest
+	// run of used slots, which bounds the keys a miss compares.
+	for _, name := range viewKeyNames {
+		probes := 1
+		for i := keySlot(name); viewKeySlots[i].name != name; i = (i + 1) % uint(len(viewKeySlots)) {
+			probes++
+		}
+		assert.LessOrEqual(t, probes, 3, "%q", name)
+	}
+	run, longest := 0, 0
+	for i := range 2 * len(viewKeySlots) { // around the end of the table too
+		if viewKeySlots[i%len(viewKeySlots)].used {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	assert.LessOrEqual(t, longest, 6, "the longest run of used slots")
 }

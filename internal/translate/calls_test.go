@@ -437,3 +437,33 @@ func TestATurnSpanAfterItsCallsWentOut(t *testing.T) {
 		assert.Equal(t, int64(140), prompt, "cut after %d spans: the usage once", cut)
 	}
 }
+
+// TestSentCallsRememberOnlyParentsStillToCome: a model call sent with its
+// parent in the batch leaves nothing under that parent, which will not
+// come again; one whose parent is still to come is remembered under it,
+// and its outer span, when it comes, counts its tokens once.
+func TestSentCallsRememberOnlyParentsStillToCome(t *testing.T) {
+	inner := chatAttrs(100, 10)[2:] // without session and user ids: they are the parent's
+	spans := recordSpans(t, nil,
+		root("agent", 0, 3*time.Second, sc.OperationName(sc.GenAIOperationInvokeAgent), sc.SessionID("s"), sc.UserID("u")),
+		child(0, "chat", time.Second, 2*time.Second, inner...))
+	tr := newTranslator(t)
+	_, errs := tr.Translate(FromReadOnlySpans(spans))
+	require.Empty(t, errs)
+	assert.Equal(t, 1, len(tr.sent.bySpan.cur), "the call itself is remembered")
+	assert.True(t, tr.sent.underParent.empty(), "its parent came with it")
+
+	stacked := recordSpans(t, nil, root("framework", 0, 2*time.Second, withTexts(chatAttrs(100, 10))...),
+		child(0, "client", 0, time.Second, chatAttrs(100, 10)...))
+	tr = newTranslator(t)
+	first, _ := tr.Translate(FromReadOnlySpans(stacked[:1]))
+	assert.False(t, tr.sent.underParent.empty(), "the framework span is still to come")
+	second, _ := tr.Translate(FromReadOnlySpans(stacked[1:]))
+	var prompt int64
+	for _, ev := range modelEvents(append(first, second...)) {
+		if n, ok := ev.Properties["prompt_tokens"].(int64); ok {
+			prompt += n
+		}
+	}
+	assert.Equal(t, int64(100), prompt, "counted once")
+}

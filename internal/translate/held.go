@@ -88,8 +88,8 @@ func (t *Translator) dueHeld(now time.Time, all bool) []Span {
 		}
 	}
 	t.shrinkHeld()
-	// In the order they came, whatever the map's: spans of one time by
-	// trace, those of one trace as they came.
+	// By end (or start) time, whatever the map's order: spans of one time
+	// by trace, those of one trace in the order they came.
 	slices.SortStableFunc(out, func(a, b Span) int {
 		if c := a.endOrStart().Compare(b.endOrStart()); c != 0 {
 			return c

@@ -401,3 +401,29 @@ func TestEachSpanTakesItsOwnResourcesIDs(t *testing.T) {
 	assert.ElementsMatch(t, []string{"a1@res-a/user-a/", "a2@res-a/user-a/", "a2@res-a/user-a/", // a2 twice: a[0]
 		"b1@res-b//device-b", "b2@res-b//device-b"}, got)
 }
+
+// TestASessionsFirstConversationRoom: the first conversation lives in the
+// room allocated with its session; once it ended, the next ones are
+// allocated on their own, and a restored session has no room at all.
+func TestASessionsFirstConversationRoom(t *testing.T) {
+	tr := newTranslator(t, WithMaxOpenConversations(1))
+	ids := &seqIDs{} // a trace per batch
+	batch := func(conv string, at time.Duration) []string {
+		evs, errs := tr.Translate(FromReadOnlySpans(recordWith(t, ids, nil, turnSpan("s", conv, at, at+time.Second/2, "q", "a"))))
+		require.Empty(t, errs)
+		return testkit.Kinds(evs)
+	}
+	assert.Equal(t, []string{"start_session", "track:Conversation Started", "track:Conversation Turn"}, batch("c1", 0))
+	assert.Equal(t, []string{"track:Conversation Ended", "track:Conversation Started", "track:Conversation Turn"}, batch("c2", time.Second),
+		"the cap ends c1, whose room is not used again")
+	assert.Equal(t, []string{"track:Conversation Ended", "track:Conversation Started", "track:Conversation Turn"}, batch("c1", 2*time.Second))
+	assert.Equal(t, []string{"track:Conversation Turn"}, batch("c1", 3*time.Second), "c1 is open")
+
+	snap, err := tr.Snapshot()
+	require.NoError(t, err)
+	tr = newTranslator(t, WithMaxOpenConversations(1))
+	require.NoError(t, tr.Restore(snap))
+	assert.Equal(t, []string{"track:Conversation Turn"}, batch("c1", 4*time.Second), "restored: c1 is still open")
+	assert.Equal(t, []string{"track:Conversation Ended", "track:Conversation Started", "track:Conversation Turn"}, batch("c3", 5*time.Second))
+	assert.Equal(t, Stats{OpenSessions: 1, OpenConversations: 1, CachedTraces: 2}, tr.Stats())
+}
