@@ -110,6 +110,13 @@ type topLists struct {
 }
 
 func (p *msgScanner) ws() {
+	if p.i < len(p.s) && p.s[p.i] > ' ' {
+		return // most JSON of messages has no space between its tokens: inlined
+	}
+	p.wsRun()
+}
+
+func (p *msgScanner) wsRun() {
 	for p.i < len(p.s) {
 		switch p.s[p.i] {
 		case ' ', '\t', '\n', '\r':
