@@ -3,6 +3,7 @@ package translate
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,18 +42,50 @@ func benchSpecs(traces int) []spanSpec {
 	return specs
 }
 
-// BenchmarkTranslate translates a batch of 80 spans per op through each
-// adapter, the adapter included, as the front doors do (AppendTranslation,
-// compact events), and reports the cost per span.
+// historySpecs is a batch of chat calls as an assistant late in a
+// conversation makes them: the input messages carry a system prompt of
+// about 1.5 kB and twelve earlier messages (about 4.5 kB of JSON, with the
+// newlines and quotes real text has), the output about 700 bytes.
+func historySpecs(calls int) []spanSpec {
+	sentence := `The order ships from the \"north\" warehouse; tracking updates every few hours.\n`
+	text := func(n int) string { return strings.Repeat(sentence, n) }
+	msg := func(role, content string) string {
+		return `{"role":"` + role + `","parts":[{"type":"text","content":"` + content + `"}]}`
+	}
+	in := []string{msg("system", text(18))}
+	for i := range 6 {
+		in = append(in, msg("user", fmt.Sprintf("Question %d: where is order #%d?", i, 1000+i)), msg("assistant", text(3)))
+	}
+	in = append(in, msg("user", "And when will it arrive?"))
+	input := "[" + strings.Join(in, ",") + "]"
+	output := `[{"role":"assistant","parts":[{"type":"text","content":"` + text(9) + `"}],"finish_reason":"stop"}]`
+	var specs []spanSpec
+	for i := range calls {
+		d := time.Duration(i) * time.Second
+		specs = append(specs, root("chat gpt-4o", d, d+time.Second, sc.SessionID(fmt.Sprintf("session-%d", i%4)), sc.UserID("user-1"),
+			sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o"), sc.InputTokens(1500), sc.OutputTokens(180),
+			sc.GenAIInputMessagesKey.String(input), sc.GenAIOutputMessagesKey.String(output)))
+	}
+	return specs
+}
+
+// BenchmarkTranslate translates a batch per op through each adapter, the
+// adapter included, as the front doors do (AppendTranslation, compact
+// events), and reports the cost per span: "sdk" is 80 spans of short
+// agent runs, "sdk-history" 16 chat calls with a conversation's history.
 func BenchmarkTranslate(b *testing.B) {
-	spans := recordSpans(b, []attribute.KeyValue{attribute.String("service.name", "bench")}, benchSpecs(16)...)
+	res := []attribute.KeyValue{attribute.String("service.name", "bench")}
+	spans := recordSpans(b, res, benchSpecs(16)...)
+	history := recordSpans(b, res, historySpecs(16)...)
 	for _, bc := range []struct {
 		name string
 		view func() []Span
 	}{
 		{"sdk", func() []Span { return FromReadOnlySpans(spans) }},
+		{"sdk-history", func() []Span { return FromReadOnlySpans(history) }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
+			n := len(bc.view())
 			tr := newTranslator(b)
 			if evs, errs := tr.Translate(bc.view()); len(errs) > 0 || len(evs) == 0 {
 				b.Fatalf("bad batch: %d events, errors %v", len(evs), errs)
@@ -70,7 +103,7 @@ func BenchmarkTranslate(b *testing.B) {
 			}
 			b.StopTimer()
 			runtime.ReadMemStats(&after)
-			perSpan := float64(b.N * len(spans))
+			perSpan := float64(b.N * n)
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/perSpan, "ns/span")
 			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/perSpan, "allocs/span")
 		})

@@ -1,8 +1,9 @@
 package translate
 
 import (
-	"encoding/json"
 	"strings"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -179,7 +180,7 @@ func (p *msgScanner) object(depth int, names []string, field func(f int) bool) b
 		if p.peek() != '"' {
 			return false
 		}
-		key, esc, ok := p.str()
+		key, kind, ok := p.str()
 		if !ok {
 			return false
 		}
@@ -188,7 +189,7 @@ func (p *msgScanner) object(depth int, names []string, field func(f int) bool) b
 		}
 		p.i++
 		f := -1
-		if esc {
+		if kind != 0 {
 			p.bail = true
 			return false
 		}
@@ -477,7 +478,15 @@ func (p *msgScanner) number() bool {
 // str passes over a string (p at '"') and returns its raw content; esc
 // says it has escapes (or bytes that are not ASCII), so that its value must
 // be decoded.
-func (p *msgScanner) str() (raw string, esc, ok bool) {
+// strKind says what a string's body holds besides plain ASCII.
+type strKind uint8
+
+const (
+	hasEscape   strKind = 1 << iota // a backslash
+	hasNonASCII                     // bytes from 0x80: UTF-8, or not
+)
+
+func (p *msgScanner) str() (raw string, kind strKind, ok bool) {
 	s := p.s
 	start := p.i + 1
 	for i := start; i < len(s); i++ {
@@ -490,30 +499,30 @@ func (p *msgScanner) str() (raw string, esc, ok bool) {
 		switch c := s[i]; {
 		case c == '"':
 			p.i = i + 1
-			return s[start:i], esc, true
+			return s[start:i], kind, true
 		case c < 0x20:
-			return "", false, false
+			return "", 0, false
 		case c == '\\':
-			esc = true
+			kind |= hasEscape
 			i++
 			if i >= len(s) {
-				return "", false, false
+				return "", 0, false
 			}
 			switch s[i] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			case 'u':
 				if i+4 >= len(s) || !isHex4(s[i+1:i+5]) {
-					return "", false, false
+					return "", 0, false
 				}
 				i += 4
 			default:
-				return "", false, false
+				return "", 0, false
 			}
 		case c >= utf8.RuneSelf:
-			esc = true
+			kind |= hasNonASCII
 		}
 	}
-	return "", false, false
+	return "", 0, false
 }
 
 // plainByte marks the bytes a string may hold as they are: ASCII, neither
@@ -539,20 +548,108 @@ func isHex4(s string) bool {
 // the input when it needs no decoding (no escapes, valid UTF-8), else what
 // encoding/json makes of it (invalid UTF-8 and lone surrogates as U+FFFD).
 func (p *msgScanner) strValue() (string, bool) {
-	start := p.i
-	raw, esc, ok := p.str()
-	if !ok {
+	raw, kind, ok := p.str()
+	switch {
+	case !ok:
 		return "", false
-	}
-	if !esc {
+	case kind == 0:
 		return raw, true
+	case kind == hasNonASCII:
+		if utf8.ValidString(raw) {
+			return raw, true // non-ASCII text, kept as it is
+		}
+		return string(appendReplacingInvalid(make([]byte, 0, len(raw)+8), raw)), true
 	}
-	if !strings.Contains(raw, `\`) && utf8.ValidString(raw) {
-		return raw, true // only non-ASCII text, which is kept as it is
+	return unquote(raw, kind&hasNonASCII != 0), true
+}
+
+// unquote decodes the body of a JSON string that str accepted (its escapes
+// well formed, no control bytes; nonASCII when it has bytes from 0x80), as
+// encoding/json's unquote does: invalid
+// UTF-8 and lone surrogates become U+FFFD, a \u pair of surrogates one
+// rune. Every text with a newline or a quote comes here: encoding/json
+// would check the whole document again, by reflection, for each one.
+func unquote(raw string, nonASCII bool) string {
+	b := make([]byte, 0, len(raw))
+	for {
+		// The text up to the next escape: in one copy when it is ASCII or
+		// valid UTF-8, as text mostly is.
+		run := raw
+		if j := strings.IndexByte(raw, '\\'); j >= 0 {
+			run = raw[:j]
+		}
+		if !nonASCII || utf8.ValidString(run) {
+			b = append(b, run...)
+		} else {
+			b = appendReplacingInvalid(b, run)
+		}
+		raw = raw[len(run):]
+		if raw == "" {
+			return string(b)
+		}
+		n := 2 // the escape's length
+		switch e := raw[1]; e {
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r := hex4(raw[2:6])
+			n = 6
+			if utf16.IsSurrogate(r) {
+				next := rune(-1)
+				if len(raw) >= 12 && raw[6] == '\\' && raw[7] == 'u' && isHex4(raw[8:12]) {
+					next = hex4(raw[8:12])
+				}
+				if dec := utf16.DecodeRune(r, next); dec != unicode.ReplacementChar {
+					r, n = dec, 12
+				} else {
+					r = unicode.ReplacementChar // a lone surrogate
+				}
+			}
+			b = utf8.AppendRune(b, r)
+		default: // " \ /
+			b = append(b, e)
+		}
+		raw = raw[n:]
 	}
-	var v string
-	if json.Unmarshal([]byte(p.s[start:p.i]), &v) != nil {
-		return "", false
+}
+
+// appendReplacingInvalid appends s with each byte that is not UTF-8 as
+// U+FFFD, as encoding/json decodes it (one for each such byte).
+func appendReplacingInvalid(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = utf8.AppendRune(b, unicode.ReplacementChar)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
 	}
-	return v, true
+	return b
+}
+
+// hex4 is the value of four hex digits (isHex4 checked them).
+func hex4(s string) rune {
+	var r rune
+	for i := range 4 {
+		c := rune(s[i])
+		switch {
+		case c <= '9':
+			c -= '0'
+		case c <= 'F':
+			c -= 'A' - 10
+		default:
+			c -= 'a' - 10
+		}
+		r = r<<4 | c
+	}
+	return r
 }

@@ -2,7 +2,12 @@ package translate
 
 import (
 	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // scanSeeds are message JSON of every shape the tests read, and edges of
@@ -61,5 +66,40 @@ func checkScan(t *testing.T, s string) {
 	}
 	if got, gotOK := summarizeMessages(trimmed); gotOK != wantOK || (ok && got != summarize(msgs)) {
 		t.Fatalf("%q: summarizeMessages %+v %v", s, got, gotOK)
+	}
+}
+
+// TestUnquoteDecodesAsEncodingJSON: every escape, every kind of \u (pairs
+// of surrogates, lone ones, a high one before something else), invalid and
+// multi-byte UTF-8, and random strings of them, against encoding/json.
+func TestUnquoteDecodesAsEncodingJSON(t *testing.T) {
+	fragments := []string{
+		"plain", " ", `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\u0041`, `\u00e9`, `\u20AC`, `\uFFFF`,
+		`\ud83d\ude00`, `\uD83D\uDE00`, `\ud83d`, `\ude00`, `\ud83d\u0041`, `\ud83d\ud83d`, `\ud83dx`, `\ud83d\n`,
+		"é", "日本", "🙂", "\xff", "\xe2\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\u2028", "<&>",
+	}
+	check := func(raw string) {
+		t.Helper()
+		var want string
+		require.NoError(t, json.Unmarshal([]byte(`"`+raw+`"`), &want), "%q", raw)
+		p := msgScanner{s: `"` + raw + `"`}
+		got, ok := p.strValue()
+		require.True(t, ok, "%q", raw)
+		require.Equal(t, want, got, "%q", raw)
+		require.Equal(t, want, unquote(raw, true), "%q, unquote itself", raw)
+	}
+	for _, a := range fragments {
+		check(a)
+		for _, b := range fragments {
+			check(a + b)
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 20_000 {
+		var raw strings.Builder
+		for range rng.IntN(8) {
+			raw.WriteString(fragments[rng.IntN(len(fragments))])
+		}
+		check(raw.String())
 	}
 }
