@@ -36,6 +36,10 @@ type message struct {
 	role      string
 	text      string
 	toolCalls bool
+	// textKind is, while the scanner reads, what text holds as the body of
+	// a JSON string (escapes, non-ASCII) that is decoded only if the
+	// summary keeps it (msgSummary.decode); 0 once decoded.
+	textKind strKind
 }
 
 // lastUser returns the text of the last user message with text.

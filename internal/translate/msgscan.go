@@ -16,22 +16,34 @@ type msgSummary struct {
 	lastUser string
 	out      exchange // assistant text and tool calls; user unused
 	first    message
+	// While the scanner reads, the kinds of lastUser and out.assistant
+	// (see message.textKind); 0 once decoded.
+	lastUserKind, assistantKind strKind
 }
 
 // add folds the next message of the list into s.
 func (s *msgSummary) add(m message) {
 	if m.role == sc.GenAIRoleUser && m.text != "" {
-		s.lastUser = m.text
+		s.lastUser, s.lastUserKind = m.text, m.textKind
 	}
 	if m.role == "" || m.role == sc.GenAIRoleAssistant || m.role == "model" {
 		if s.out.assistant == "" {
-			s.out.assistant = m.text
+			s.out.assistant, s.assistantKind = m.text, m.textKind
 		}
 		s.out.toolCalls = s.out.toolCalls || m.toolCalls
 	}
 	if s.first.text == "" && !s.first.toolCalls && (m.text != "" || m.toolCalls) {
 		s.first = m
 	}
+}
+
+// decode decodes the texts the scanner kept as JSON string bodies: of all
+// the texts of a conversation's history, only these few (the last user
+// text, the first assistant text, the first message) are ever needed.
+func (s *msgSummary) decode() {
+	s.lastUser, s.lastUserKind = decodeBody(s.lastUser, s.lastUserKind), 0
+	s.out.assistant, s.assistantKind = decodeBody(s.out.assistant, s.assistantKind), 0
+	s.first.text, s.first.textKind = decodeBody(s.first.text, s.first.textKind), 0
 }
 
 // summarize is the summary of decoded messages: what lastUser, output and
@@ -88,6 +100,7 @@ func scanMessages(t string) (sum msgSummary, ok, bail bool) {
 	if !ok || p.i != len(p.s) {
 		return msgSummary{}, false, false
 	}
+	sum.decode()
 	return sum, true, false
 }
 
@@ -235,8 +248,10 @@ func (p *msgScanner) object(depth int, names []string, field func(f int) bool) b
 func (p *msgScanner) message(depth int, top *topLists) (message, bool) {
 	var (
 		role                   string
-		partsText, contentText string
+		partsText, contentText string // JSON string bodies, of these kinds
+		partsKind, contentKind strKind
 		contentPartsText       string
+		contentPartsKind       strKind
 		tools                  bool
 		inner                  *message
 		innerMsg               message
@@ -250,18 +265,18 @@ func (p *msgScanner) message(depth int, top *topLists) (message, bool) {
 				return ok
 			}
 		case mParts:
-			t, tc, ok := p.parts(depth + 1)
-			partsText, tools = t, tools || tc
+			t, k, tc, ok := p.parts(depth + 1)
+			partsText, partsKind, tools = t, k, tools || tc
 			return ok
 		case mContent:
 			switch p.peek() {
 			case '"':
-				s, ok := p.strValue()
-				contentText = s
+				raw, k, ok := p.str()
+				contentText, contentKind = raw, k
 				return ok
 			case '[':
-				t, tc, ok := p.parts(depth + 1)
-				contentPartsText, tools = t, tools || tc
+				t, k, tc, ok := p.parts(depth + 1)
+				contentPartsText, contentPartsKind, tools = t, k, tools || tc
 				return ok
 			}
 		case mToolCalls:
@@ -300,14 +315,37 @@ func (p *msgScanner) message(depth int, top *topLists) (message, bool) {
 	if inner != nil {
 		return *inner, true
 	}
-	text := partsText
+	text, kind := partsText, partsKind
 	if contentText != "" {
-		text = appendText(text, contentText)
+		text, kind = appendBody(text, kind, contentText, contentKind)
 	}
 	if contentPartsText != "" {
-		text = appendText(text, contentPartsText)
+		text, kind = appendBody(text, kind, contentPartsText, contentPartsKind)
 	}
-	return message{role: role, text: text, toolCalls: tools}, true
+	return message{role: role, text: text, toolCalls: tools, textKind: kind}, true
+}
+
+// appendBody is appendText for JSON string bodies: the newline between
+// them is its escape.
+func appendBody(text string, kind strKind, s string, sk strKind) (string, strKind) {
+	if text == "" {
+		return s, sk
+	}
+	return text + `\n` + s, kind | sk | hasEscape
+}
+
+// decodeBody decodes a JSON string body of the kind str found.
+func decodeBody(raw string, kind strKind) string {
+	switch kind {
+	case 0:
+		return raw
+	case hasNonASCII:
+		if utf8.ValidString(raw) {
+			return raw // non-ASCII text, kept as it is
+		}
+		return string(appendReplacingInvalid(make([]byte, 0, len(raw)+8), raw))
+	}
+	return unquote(raw, kind&hasNonASCII != 0)
 }
 
 // messageList reads a list of messages (p at '[') into sum.
@@ -333,25 +371,29 @@ func (p *msgScanner) list(depth int, sum *msgSummary, n *int) bool {
 // parts reads a list of parts (p at '[' or at a value of another type,
 // which has none) as readParts does: the joined text and whether a part
 // calls a tool.
-func (p *msgScanner) parts(depth int) (text string, tools, ok bool) {
+func (p *msgScanner) parts(depth int) (text string, kind strKind, tools, ok bool) {
 	if p.peek() != '[' {
-		return "", false, p.skip(depth)
+		return "", 0, false, p.skip(depth)
 	}
 	ok = p.elements(depth, func() bool {
 		if p.peek() != '{' {
 			return p.skip(depth + 1)
 		}
-		var typ, content, txt string
+		var typ, content, txt string // content and txt: JSON string bodies
+		var contentKind, txtKind strKind
 		ok := p.object(depth+1, partFields, func(f int) bool {
 			if p.peek() == '"' {
-				s, ok := p.strValue()
-				switch f {
-				case pType:
+				if f == pType {
+					s, ok := p.strValue()
 					typ = s
+					return ok
+				}
+				raw, k, ok := p.str()
+				switch f {
 				case pContent:
-					content = s
+					content, contentKind = raw, k
 				case pText:
-					txt = s
+					txt, txtKind = raw, k
 				}
 				return ok
 			}
@@ -360,16 +402,16 @@ func (p *msgScanner) parts(depth int) (text string, tools, ok bool) {
 		switch typ {
 		case sc.GenAIPartText, "", "input_text", "output_text":
 			if content != "" {
-				text = appendText(text, content)
+				text, kind = appendBody(text, kind, content, contentKind)
 			} else if txt != "" {
-				text = appendText(text, txt)
+				text, kind = appendBody(text, kind, txt, txtKind)
 			}
 		case sc.GenAIPartToolCall, "tool_use", "function_call":
 			tools = true
 		}
 		return ok
 	})
-	return text, tools, ok
+	return text, kind, tools, ok
 }
 
 // countElements reads a list (p at '[') and returns its length.
