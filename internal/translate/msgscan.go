@@ -11,7 +11,9 @@ import (
 
 // msgSummary is what a list of messages says, reduced to what the rules
 // read of it: the last user text ([lastUser]), the output ([output]) and
-// the first message with text or tool calls ([eventMessage]).
+// the first message with text or tool calls ([eventMessage]). The
+// scanner's holds JSON string bodies until scanMessages decodes them
+// (decode): it is the scanner's only way out.
 type msgSummary struct {
 	lastUser string
 	out      exchange // assistant text and tool calls; user unused
@@ -41,9 +43,22 @@ func (s *msgSummary) add(m message) {
 // the texts of a conversation's history, only these few (the last user
 // text, the first assistant text, the first message) are ever needed.
 func (s *msgSummary) decode() {
+	rawUser, rawAssistant := s.lastUser, s.out.assistant
 	s.lastUser, s.lastUserKind = decodeBody(s.lastUser, s.lastUserKind), 0
 	s.out.assistant, s.assistantKind = decodeBody(s.out.assistant, s.assistantKind), 0
-	s.first.text, s.first.textKind = decodeBody(s.first.text, s.first.textKind), 0
+	// The first message is often the user's or the assistant's one: its
+	// text is then decoded already (a body decodes the same whatever field
+	// holds it).
+	switch raw := s.first.text; {
+	case s.first.textKind == 0:
+	case raw == rawUser:
+		s.first.text = s.lastUser
+	case raw == rawAssistant:
+		s.first.text = s.out.assistant
+	default:
+		s.first.text = decodeBody(raw, s.first.textKind)
+	}
+	s.first.textKind = 0
 }
 
 // summarize is the summary of decoded messages: what lastUser, output and
@@ -517,9 +532,6 @@ func (p *msgScanner) number() bool {
 	return true
 }
 
-// str passes over a string (p at '"') and returns its raw content; esc
-// says it has escapes (or bytes that are not ASCII), so that its value must
-// be decoded.
 // strKind says what a string's body holds besides plain ASCII.
 type strKind uint8
 
@@ -528,6 +540,9 @@ const (
 	hasNonASCII                     // bytes from 0x80: UTF-8, or not
 )
 
+// str passes over a string (p at '"') and returns its raw content, the
+// body between the quotes; kind says whether it has escapes or bytes that
+// are not ASCII, so that its value must be decoded (decodeBody).
 func (p *msgScanner) str() (raw string, kind strKind, ok bool) {
 	s := p.s
 	start := p.i + 1
@@ -591,26 +606,18 @@ func isHex4(s string) bool {
 // encoding/json makes of it (invalid UTF-8 and lone surrogates as U+FFFD).
 func (p *msgScanner) strValue() (string, bool) {
 	raw, kind, ok := p.str()
-	switch {
-	case !ok:
+	if !ok {
 		return "", false
-	case kind == 0:
-		return raw, true
-	case kind == hasNonASCII:
-		if utf8.ValidString(raw) {
-			return raw, true // non-ASCII text, kept as it is
-		}
-		return string(appendReplacingInvalid(make([]byte, 0, len(raw)+8), raw)), true
 	}
-	return unquote(raw, kind&hasNonASCII != 0), true
+	return decodeBody(raw, kind), true
 }
 
 // unquote decodes the body of a JSON string that str accepted (its escapes
-// well formed, no control bytes; nonASCII when it has bytes from 0x80), as
-// encoding/json's unquote does: invalid
-// UTF-8 and lone surrogates become U+FFFD, a \u pair of surrogates one
-// rune. Every text with a newline or a quote comes here: encoding/json
-// would check the whole document again, by reflection, for each one.
+// well formed, no control bytes; nonASCII when it has bytes from 0x80) as
+// encoding/json's unquote does: invalid UTF-8 and lone surrogates become
+// U+FFFD, a \u pair of surrogates one rune. Every kept text with a newline
+// or a quote comes here; json.Unmarshal of it validated the string a second
+// time and decoded it by reflection.
 func unquote(raw string, nonASCII bool) string {
 	b := make([]byte, 0, len(raw))
 	for {

@@ -14,6 +14,14 @@ import (
 // JSON the scanner must judge as encoding/json does.
 var scanSeeds = []string{
 	inputWeatherJSON, inputAfterToolJSON, outputToolCallJSON, outputRainyJSON,
+	// Texts of several parts joined where escapes and bad UTF-8 meet, and
+	// escaped texts in nested messages and top-level lists.
+	`[{"role":"user","parts":[{"type":"text","content":"a\ud83d"},{"type":"text","content":"\ude00b"}]}]`,
+	"[{\"role\":\"user\",\"parts\":[{\"content\":\"\xf0\x9f\"},{\"content\":\"\x99\x82\"}],\"content\":\"c\\n\"}]",
+	`[{"role":"user","parts":[{"type":"text","content":"a\\"},{"type":"text","text":"ud83d"}]}]`,
+	`{"choices":[{"message":{"role":"assistant","content":"line\none \"quoted\""}}]}`,
+	`{"messages":[{"role":"user","content":[{"type":"text","text":"tab\there"}]}],"choices":[]}`,
+	`[{"role":"user","content":"same \"text\""},{"role":"assistant","content":"x\u00e9"}]`,
 	`[{"role":"user","content":[{"type":"text","text":"hello"}]}]`,
 	`[{"role":"assistant","content":null,"tool_calls":[{"id":"1","function":{"name":"f"}}]}]`,
 	`[{"role":"user","content":"plain","tool_calls":"not a list"}]`,
@@ -75,8 +83,9 @@ func checkScan(t *testing.T, s string) {
 func TestUnquoteDecodesAsEncodingJSON(t *testing.T) {
 	fragments := []string{
 		"plain", " ", `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\u0041`, `\u00e9`, `\u20AC`, `\uFFFF`,
-		`\ud83d\ude00`, `\uD83D\uDE00`, `\ud83d`, `\ude00`, `\ud83d\u0041`, `\ud83d\ud83d`, `\ud83dx`, `\ud83d\n`,
-		"é", "日本", "🙂", "\xff", "\xe2\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\u2028", "<&>",
+		`\ud83d\ude00`, `\uD83D\uDE00`, `\uD83d\uDe00`, `\ud83d`, `\ude00`, `\ud83d\u0041`, `\ud83d\ud83d`, `\ud83dx`,
+		`\ud83d\n`, `\ud83d\\`, `\ud83d\"`, `\u0000`, `\uFFFD`, `\u2028`,
+		"é", "日本", "🙂", "\xff", "\xe2\x80", "\xed\xa0\x80", "\xc0\x80", "\xf4\x90\x80\x80", "\u2028", "\ufffd", "<&>",
 	}
 	check := func(raw string) {
 		t.Helper()
@@ -95,11 +104,32 @@ func TestUnquoteDecodesAsEncodingJSON(t *testing.T) {
 		}
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
-	for range 20_000 {
+	random := func() string {
 		var raw strings.Builder
 		for range rng.IntN(8) {
 			raw.WriteString(fragments[rng.IntN(len(fragments))])
 		}
-		check(raw.String())
+		return raw.String()
+	}
+	for range 20_000 {
+		check(random())
+	}
+	// Bodies joined as the scanner joins the texts of parts, decoded
+	// later: the same as decoding each and joining the texts.
+	decoded := func(raw string) string {
+		var v string
+		require.NoError(t, json.Unmarshal([]byte(`"`+raw+`"`), &v))
+		return v
+	}
+	kindOf := func(raw string) strKind {
+		p := msgScanner{s: `"` + raw + `"`}
+		_, k, ok := p.str()
+		require.True(t, ok)
+		return k
+	}
+	for range 20_000 {
+		a, b := random(), random()
+		joined, kind := appendBody(a, kindOf(a), b, kindOf(b))
+		require.Equal(t, appendText(decoded(a), decoded(b)), decodeBody(joined, kind), "%q + %q", a, b)
 	}
 }
