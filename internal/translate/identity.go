@@ -230,15 +230,16 @@ func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.T
 			continue
 		}
 		if v := g.first[f]; v != "" {
-			// An ancestor's own field is also its group's: none has it
-			// when the group has none, so only then is the walk worth it.
+			// The ancestors in the batch are of the span's trace: when
+			// no span of the trace carries the field, none of them does,
+			// and the walk is skipped (the else of this if).
 			if a := b.ancestorField(spans, i, f); a != "" {
 				v = a
 			}
 			id[f] = v
 			continue
 		}
-		if !g.cacheRead { // the cache changes after the batch's spans are resolved (remember)
+		if !g.cacheRead { // once a trace: the cache changes only after the batch is resolved (remember)
 			g.cached, _ = t.traces.get(s.traceID, now)
 			g.cacheRead = true
 		}

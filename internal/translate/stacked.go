@@ -80,9 +80,11 @@ func (m *sentCalls) note(spans []Span, ids *batchIdentities, r *record) {
 		return
 	}
 	// A parent in the batch came and will not come again: it needs no
-	// entry. Whether it was is known when the batch's spans are linked
-	// (byIDBuilt), and not looked up otherwise (a map of the batch's spans):
-	// then its entry only takes a place in the bounded memory.
+	// entry (a pair delivered twice, in two batches, then counts twice, as
+	// any span delivered twice does). Whether it was is known when the
+	// batch's spans are linked (byIDBuilt), and not looked up otherwise (a
+	// map of the batch's spans): then its entry only takes a place in the
+	// bounded memory.
 	if !ids.byIDBuilt || ids.parent[r.span] < 0 {
 		m.underParent.put(spanKey{s.traceID, s.parentID}, p)
 	}
