@@ -31,27 +31,16 @@ func init() {
 // Extra map is kept, not copied: the caller must not change it after.
 func compactTurn(id Identity, conversationID string, turn Turn) (Event, error) {
 	ev := id.base(TypeTrack, EventConversationTurn)
-	ev.ConversationID = conversationID
-	ev.turn = &turn
-	if err := ev.validate(nil); err != nil {
-		return ev, err
-	}
-	if err := ev.checkCompactExtra(); err != nil {
-		return ev, err
-	}
-	return ev, checkCost(turn.Cost)
+	ev.ConversationID, ev.turn = conversationID, &turn
+	return ev, ev.checkBuilt()
 }
 
 // compactFunction is ConversationFunction without the Properties map; the
 // call's Extra map is kept, not copied.
 func compactFunction(id Identity, conversationID string, call FunctionCall) (Event, error) {
 	ev := id.base(TypeTrack, EventConversationFunction)
-	ev.ConversationID = conversationID
-	ev.call = &call
-	if err := ev.validate(nil); err != nil {
-		return ev, err
-	}
-	return ev, ev.checkCompactExtra()
+	ev.ConversationID, ev.call = conversationID, &call
+	return ev, ev.checkBuilt()
 }
 
 // compactUsage is ConversationUsage without the Properties map; the
@@ -64,13 +53,31 @@ func compactUsage(id Identity, conversationID string, usage Usage) (Event, error
 		return ev, fieldError("properties", "usage needs a model or a positive cost")
 	}
 	ev.usage = &usage
-	if err := ev.validate(nil); err != nil {
-		return ev, err
+	return ev, ev.checkBuilt()
+}
+
+// checkBuilt is the check of a compact constructor: validate, then what
+// validate leaves of a compact event (checkCompact).
+func (e *Event) checkBuilt() error {
+	if err := e.validate(nil); err != nil {
+		return err
 	}
-	if err := ev.checkCompactExtra(); err != nil || usage.Model != "" {
-		return ev, err
+	return e.checkCompact()
+}
+
+// checkCompact checks a compact event's Extra values and its cost: a
+// turn's, and a usage's that has no model (a model's counts are its own).
+func (e *Event) checkCompact() error {
+	if err := e.checkCompactExtra(); err != nil {
+		return err
 	}
-	return ev, checkCost(usage.Cost)
+	switch {
+	case e.turn != nil:
+		return checkCost(e.turn.Cost)
+	case e.usage != nil && e.usage.Model == "":
+		return checkCost(e.usage.Cost)
+	}
+	return nil
 }
 
 // compact says whether e keeps its properties in a compact form.
@@ -107,7 +114,7 @@ func turnHasTokens(turn *Turn) bool {
 }
 
 // compactExtra is the Extra map of a compact event, nil for others.
-func (e Event) compactExtra() Properties {
+func (e *Event) compactExtra() Properties {
 	switch {
 	case e.turn != nil:
 		return e.turn.Extra
@@ -122,7 +129,7 @@ func (e Event) compactExtra() Properties {
 // checkCompactExtra checks a compact event's Extra values: each key's
 // final value (the field's, when a field of the same name is set) must be
 // a scalar.
-func (e Event) checkCompactExtra() error {
+func (e *Event) checkCompactExtra() error {
 	extra := e.compactExtra()
 	if len(extra) == 0 {
 		return nil
@@ -168,7 +175,7 @@ func (f *compactField) value() any {
 
 // compactFields appends a compact event's own properties to dst, in key
 // order (the order encoding/json writes a map's keys in).
-func (e Event) compactFields(dst []compactField) []compactField {
+func (e *Event) compactFields(dst []compactField) []compactField {
 	if t := e.turn; t != nil {
 		dst = append(dst, compactField{key: "assistant", kind: 's', s: t.Assistant})
 		if t.AssistantID != "" {

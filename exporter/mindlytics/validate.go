@@ -40,15 +40,7 @@ func (e Event) Validate() error {
 		return err
 	}
 	if len(e.Properties) == 0 && e.compact() {
-		if err := e.checkCompactExtra(); err != nil {
-			return err
-		}
-		switch {
-		case e.turn != nil:
-			return checkCost(e.turn.Cost)
-		case e.usage != nil && e.usage.Model == "":
-			return checkCost(e.usage.Cost)
-		}
+		return e.checkCompact()
 	}
 	return nil
 }
