@@ -127,7 +127,7 @@ func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now
 		if s.parentID.IsValid() && !s.parentRemote && ids.parent[i] < 0 {
 			g.orphan = true
 		}
-		if t.resourceField(s, fSession) != "" {
+		if ids.resourceField(t, s, fSession) != "" {
 			g.resourceSession = true
 		}
 	}
@@ -139,8 +139,7 @@ func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now
 		}
 		if !g.decided {
 			g.decided = true
-			cached, _ := t.traces.get(s.traceID, now)
-			g.held = cached[fSession] == "" && t.nHeld+g.n <= maxHeldSpans
+			g.held = t.cachedIdentity(g, s.traceID, now)[fSession] == "" && t.nHeld+g.n <= maxHeldSpans
 		}
 		if !g.held {
 			continue

@@ -68,7 +68,7 @@ func (t *Translator) ownIdentity(a *attrView) identity {
 	return id
 }
 
-// resourceFields is what resolve read of one resource (the last one asked
+// resourceFields is what the batch read of one resource (the last one asked
 // about, which the spans of a batch share in runs): its session, user and
 // device ids, each read on first use.
 type resourceFields struct {
@@ -114,8 +114,7 @@ type traceGroup struct {
 	firstAt    [nFields]time.Time
 	remembered bool
 	// cached is the trace cache's identity of the trace, read once for
-	// the group, when a span lacks a field that no span of the group
-	// carries (cacheRead).
+	// the group when first needed (cachedIdentity, cacheRead).
 	cached    identity
 	cacheRead bool
 	// For waiting for ancestors (held.go): whether spans of the trace make
@@ -140,7 +139,7 @@ type batchIdentities struct {
 	// ancestors (byIDBuilt).
 	parent    []int32
 	byIDBuilt bool
-	res       resourceFields // resolve's memo of the last resource
+	res       resourceFields // the memo of the last resource read (resourceField)
 	checked   identity       // the last identity resolve found valid
 }
 
@@ -239,11 +238,7 @@ func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.T
 			id[f] = v
 			continue
 		}
-		if !g.cacheRead { // once a trace: the cache changes only after the batch is resolved (remember)
-			g.cached, _ = t.traces.get(s.traceID, now)
-			g.cacheRead = true
-		}
-		if v := g.cached[f]; v != "" {
+		if v := t.cachedIdentity(g, s.traceID, now)[f]; v != "" {
 			id[f] = v
 			continue
 		}
@@ -270,6 +265,17 @@ func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.T
 	}
 	b.checked = id
 	return id, nil
+}
+
+// cachedIdentity is the trace cache's identity of the trace of group g,
+// read once for the batch: the cache changes only after the batch is
+// resolved (remember). Callers hold t.mu.
+func (t *Translator) cachedIdentity(g *traceGroup, traceID trace.TraceID, now time.Time) identity {
+	if !g.cacheRead {
+		g.cached, _ = t.traces.get(traceID, now)
+		g.cacheRead = true
+	}
+	return g.cached
 }
 
 // remember puts each trace's identity of this batch into the cache, for its
