@@ -67,11 +67,10 @@ const maxViewKeys = 96
 
 var (
 	viewKeyNames []string
-	viewKeyIDs   = make(map[string]viewKey, maxViewKeys)
-	viewKeySlots keySlots // viewKeyIDs again, for index: found in a probe or two, with a hash of three bytes
+	viewKeySlots keySlots // each key's id, by name
 )
 
-// keySlots is an open-addressing table of the view keys. Against the map,
+// keySlots is an open-addressing table of the view keys. Against a map,
 // index's lookup of each attribute's key hashes three bytes and its length,
 // not the whole key: the table is a sixth full, a registered key is found
 // in three probes at most, and a miss ends at the first empty slot, after
@@ -116,7 +115,7 @@ func (t *keySlots) get(k string) (viewKey, bool) {
 func registerKeys(names ...string) []viewKey {
 	out := make([]viewKey, len(names))
 	for i, n := range names {
-		id, ok := viewKeyIDs[n]
+		id, ok := viewKeySlots.get(n)
 		if !ok {
 			if len(viewKeyNames) == maxViewKeys {
 				panic("translate: too many view keys")
@@ -126,7 +125,6 @@ func registerKeys(names ...string) []viewKey {
 				panic("translate: an empty view key")
 			}
 			viewKeyNames = append(viewKeyNames, n)
-			viewKeyIDs[n] = id
 			viewKeySlots.put(n, id)
 		}
 		out[i] = id
@@ -230,7 +228,7 @@ type keyRef struct {
 func keyRefs(names []string) []keyRef {
 	out := make([]keyRef, len(names))
 	for i, n := range names {
-		id, ok := viewKeyIDs[n]
+		id, ok := viewKeySlots.get(n)
 		out[i] = keyRef{name: n, id: id, known: ok}
 	}
 	return out
