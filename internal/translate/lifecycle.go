@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,97 +11,8 @@ import (
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
-// session is an open Mindlytics session.
-type session struct {
-	id           string
-	user, device string    // the latest known, for the events that end it
-	lastAt       time.Time // the time of its latest event
-	lastSeen     time.Time // when the translator last saw one of its spans
-	// conv is its first open conversation; more, once there is more than
-	// one (most sessions have one: no map for them).
-	conv *conversation
-	more map[string]*conversation
-	// spare is room for its first conversation, allocated with the session
-	// (sessionAlloc): one object for the GC to mark, not two, for most.
-	spare *conversation
-	order lruLinks[session] // in Translator.sessOrder
-	// joined: another service started the session and will end it; this
-	// translator sends neither, for the session or its conversations.
-	joined bool
-}
-
-// conversation is an open conversation of a session.
-type conversation struct {
-	id       string
-	sess     *session
-	lastAt   time.Time
-	lastSeen time.Time
-	order    lruLinks[conversation] // in Translator.convOrder
-}
-
-// sessionAlloc is a session and the room for its first conversation, in
-// one allocation.
-type sessionAlloc struct {
-	s session
-	c conversation
-}
-
-func (s *session) links() *lruLinks[session]           { return &s.order }
-func (c *conversation) links() *lruLinks[conversation] { return &c.order }
-
-// findConv returns the session's open conversation id, nil if none.
-func (s *session) findConv(id string) *conversation {
-	if s.conv != nil && s.conv.id == id {
-		return s.conv
-	}
-	return s.more[id]
-}
-
-// addConv adds an open conversation to the session.
-func (s *session) addConv(c *conversation) {
-	if s.conv == nil {
-		s.conv = c
-		return
-	}
-	if s.more == nil {
-		s.more = make(map[string]*conversation, 1)
-	}
-	s.more[c.id] = c
-}
-
-// dropConv takes a conversation out of the session.
-func (s *session) dropConv(c *conversation) {
-	if s.conv == c {
-		s.conv = nil
-		for id, m := range s.more { // one of the others takes its place
-			s.conv = m
-			delete(s.more, id)
-			break
-		}
-		return
-	}
-	delete(s.more, c.id)
-}
-
-// convs lists the session's open conversations, in no order.
-func (s *session) convs() []*conversation {
-	if s.conv == nil {
-		return nil
-	}
-	out := make([]*conversation, 0, 1+len(s.more))
-	out = append(out, s.conv)
-	for _, c := range s.more {
-		out = append(out, c)
-	}
-	return out
-}
-
 func identityAt(r *record, at time.Time) mindlytics.Identity {
 	return mindlytics.Identity{SessionID: r.id[fSession], UserID: r.id[fUser], DeviceID: r.id[fDevice], Time: at}
-}
-
-func (s *session) identityAt(at time.Time) mindlytics.Identity {
-	return mindlytics.Identity{SessionID: s.id, UserID: s.user, DeviceID: s.device, Time: at}
 }
 
 // needsConversation says whether the record's event belongs to a
@@ -120,17 +32,18 @@ func needsConversation(r *record) bool {
 // session's start and the conversation's start when they are new, then the
 // record's own event. Every event is built (and so validated) before any
 // state changes, so a record that fails leaves no trace. Callers hold t.mu.
-func (t *Translator) apply(r *record, now time.Time, out []mindlytics.Event) ([]mindlytics.Event, error) {
-	sess := t.sessions[r.id[fSession]]
+func (t *Translator) apply(r *record, seen int64, out []mindlytics.Event) ([]mindlytics.Event, error) {
+	o := &t.open
+	sh := o.findSession(r.id[fSession])
 	pending := t.pending[:0]
 	// A joined session is started and ended by the service that owns it;
 	// once this translator sees a span of the owner itself, it is owned
 	// here too (one pipeline for both services) and starts what it lacks.
 	joined := r.joined
-	if sess != nil {
-		joined = sess.joined && r.joined
+	if sh != 0 {
+		joined = o.s(sh).joined && r.joined
 	}
-	if (sess == nil || sess.joined) && !joined {
+	if (sh == 0 || o.s(sh).joined) && !joined {
 		var attrs mindlytics.Properties
 		if r.kind == sc.EventSessionStart {
 			attrs = r.attrs
@@ -142,16 +55,14 @@ func (t *Translator) apply(r *record, now time.Time, out []mindlytics.Event) ([]
 		pending = append(pending, ev)
 	}
 	var convID string
-	var conv *conversation
+	var ch handle
 	if needsConversation(r) {
 		convID = r.id[fConversation]
 		if convID == "" {
 			convID = r.id[fSession] // the session's default conversation
 		}
-		if sess != nil {
-			conv = sess.findConv(convID)
-		}
-		if conv == nil && !joined {
+		ch = o.findConv(sh, convID)
+		if ch == 0 && !joined {
 			var props, attrs mindlytics.Properties
 			if r.kind == sc.EventConversationStart {
 				props, attrs = r.props, r.attrs
@@ -170,34 +81,36 @@ func (t *Translator) apply(r *record, now time.Time, out []mindlytics.Event) ([]
 	t.pending = pending[:0] // keep the grown scratch space
 
 	// Commit.
-	if sess == nil {
-		out = t.openSession(r.id[fSession], &sess, out)
+	if sh == 0 {
+		out, sh = t.openSession(r.id[fSession], out)
 	}
-	sess.joined = joined
-	sess.touch(r, now)
-	t.sessOrder.moveToBack(sess)
+	o.s(sh).joined = joined
+	t.touch(sh, r, seen)
+	o.sess.moveToBack(&o.sessOrder, sh)
 	if convID != "" {
-		if conv == nil {
-			out = t.openConversation(sess, convID, &conv, out)
+		if ch == 0 {
+			out, ch = t.openConversation(sh, convID, out)
 		}
-		conv.lastAt = later(conv.lastAt, r.at)
-		conv.lastSeen = now
-		t.convOrder.moveToBack(conv)
+		c := o.c(ch)
+		c.lastAt = laterWall(c.lastAt, wallOf(r.at))
+		c.lastSeen = seen
+		o.convs.moveToBack(&o.convOrder, ch)
 	}
 	out = append(out, pending...)
 	switch r.kind {
 	case sc.EventSessionEnd:
-		out = t.endConversations(sess, r.at, time.Time{}, out)
+		out = t.endConversations(sh, r.at, time.Time{}, out)
 		out = append(out, own)
-		t.removeSession(sess)
+		o.closeSession(sh)
 	case sc.EventConversationEnd:
 		out = append(out, own)
-		t.removeConversation(conv)
+		o.closeConv(ch)
 	default:
 		if hasOwn {
 			out = append(out, own)
 		}
 	}
+	o.tidy()
 	return out, nil
 }
 
@@ -240,22 +153,19 @@ func (t *Translator) ownEvent(r *record, convID string) (mindlytics.Event, bool,
 	return ev, err == nil, err
 }
 
-func (s *session) touch(r *record, now time.Time) {
-	if r.id[fUser] != "" {
-		s.user = r.id[fUser]
+// touch notes the record in its session: the latest user and device, the
+// last activity.
+func (t *Translator) touch(sh handle, r *record, seen int64) {
+	o := &t.open
+	if u := r.id[fUser]; u != "" {
+		o.setUser(sh, u)
 	}
-	if r.id[fDevice] != "" {
-		s.device = r.id[fDevice]
+	if d := r.id[fDevice]; d != "" {
+		o.setDevice(sh, d)
 	}
-	s.lastAt = later(s.lastAt, r.at)
-	s.lastSeen = now
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
+	s := o.s(sh)
+	s.lastAt = laterWall(s.lastAt, wallOf(r.at))
+	s.lastSeen = seen
 }
 
 // earlier returns the earlier of a and limit; a zero limit is no limit.
@@ -266,113 +176,75 @@ func earlier(a, limit time.Time) time.Time {
 	return a
 }
 
-// openSession adds a session, first ending the least recently active ones
-// while the cap is reached.
-func (t *Translator) openSession(id string, sess **session, out []mindlytics.Event) []mindlytics.Event {
-	for len(t.sessions) >= t.cfg.MaxOpenSessions {
-		out = t.endSession(t.sessOrder.front(), time.Time{}, out)
+// openSession opens session id, first ending the least recently active
+// ones while the cap is reached.
+func (t *Translator) openSession(id string, out []mindlytics.Event) ([]mindlytics.Event, handle) {
+	for t.open.sess.n >= t.cfg.MaxOpenSessions {
+		out = t.endSession(t.open.sessOrder.head, time.Time{}, out)
 	}
-	a := &sessionAlloc{s: session{id: id}}
-	s := &a.s
-	s.spare = &a.c
-	t.sessOrder.pushBack(s)
-	t.sessions[id] = s
-	*sess = s
-	return out
+	return out, t.open.openSession(id)
 }
 
-func (t *Translator) openConversation(s *session, id string, conv **conversation, out []mindlytics.Event) []mindlytics.Event {
-	for t.nConvs >= t.cfg.MaxOpenConversations {
-		c := t.convOrder.front()
-		out = t.endConversation(c, c.lastAt, out)
+// openConversation opens conversation id of session sh, first ending the
+// least recently active ones while the cap is reached.
+func (t *Translator) openConversation(sh handle, id string, out []mindlytics.Event) ([]mindlytics.Event, handle) {
+	o := &t.open
+	for o.convs.n >= t.cfg.MaxOpenConversations {
+		c := o.convOrder.head
+		out = t.endConversation(c, o.c(c).lastAt.time(), out)
 	}
-	c := s.spare
-	if c != nil {
-		s.spare = nil
-		*c = conversation{id: id, sess: s}
-	} else {
-		c = &conversation{id: id, sess: s}
-	}
-	t.convOrder.pushBack(c)
-	s.addConv(c)
-	t.nConvs++
-	*conv = c
-	return out
+	return out, o.openConv(sh, id)
 }
 
 // endSession ends an idle, evicted or remaining session: its conversations,
 // each at its last activity, then the session at its own, none later than
 // limit (unless limit is zero).
-func (t *Translator) endSession(s *session, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
-	if s.joined { // the owning service ends it: only forget it here
-		t.removeSession(s)
+func (t *Translator) endSession(sh handle, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
+	o := &t.open
+	if o.s(sh).joined { // the owning service ends it: only forget it here
+		o.closeSession(sh)
 		return out
 	}
-	out = t.endConversations(s, time.Time{}, limit, out)
-	if ev, err := mindlytics.EndSession(s.identityAt(earlier(s.lastAt, limit)), nil); err == nil {
+	out = t.endConversations(sh, time.Time{}, limit, out)
+	if ev, err := mindlytics.EndSession(o.identityAt(sh, earlier(o.s(sh).lastAt.time(), limit)), nil); err == nil {
 		out = append(out, ev)
 	}
-	t.removeSession(s)
+	o.closeSession(sh)
 	return out
 }
 
-// endConversations ends every open conversation of s, in the order they were
-// last active, at time at (zero: each at its last activity, but not later
-// than limit when limit is set).
-func (t *Translator) endConversations(s *session, at, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
-	convs := s.convs()
-	if len(convs) == 0 {
-		return out
-	}
-	slices.SortFunc(convs, func(a, b *conversation) int {
-		if c := a.lastAt.Compare(b.lastAt); c != 0 {
+// endConversations ends every open conversation of session sh, in the order
+// they were last active, at time at (zero: each at its last activity, but
+// not later than limit when limit is set).
+func (t *Translator) endConversations(sh handle, at, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
+	o := &t.open
+	convs := o.convsOf(sh, t.convScratch[:0])
+	slices.SortFunc(convs, func(a, b handle) int {
+		ca, cb := o.c(a), o.c(b)
+		if c := ca.lastAt.compare(cb.lastAt); c != 0 {
 			return c
 		}
-		return compareStrings(a.id, b.id)
+		return bytes.Compare(o.ids.bytes(ca.id), o.ids.bytes(cb.id))
 	})
-	for _, c := range convs {
+	for _, ch := range convs {
 		end := at
 		if end.IsZero() {
-			end = earlier(c.lastAt, limit)
+			end = earlier(o.c(ch).lastAt.time(), limit)
 		}
-		out = t.endConversation(c, end, out)
+		out = t.endConversation(ch, end, out)
 	}
+	t.convScratch = convs[:0]
 	return out
 }
 
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func (t *Translator) endConversation(c *conversation, at time.Time, out []mindlytics.Event) []mindlytics.Event {
+func (t *Translator) endConversation(ch handle, at time.Time, out []mindlytics.Event) []mindlytics.Event {
+	o := &t.open
 	// The ids were validated when the conversation started; this cannot fail.
-	if c.sess.joined {
+	if sh := o.c(ch).sess; o.s(sh).joined {
 		// The owning service ends it.
-	} else if ev, err := mindlytics.ConversationEnded(c.sess.identityAt(at), c.id, nil, nil); err == nil {
+	} else if ev, err := mindlytics.ConversationEnded(o.identityAt(sh, at), o.convID(ch), nil, nil); err == nil {
 		out = append(out, ev)
 	}
-	t.removeConversation(c)
+	o.closeConv(ch)
 	return out
-}
-
-func (t *Translator) removeConversation(c *conversation) {
-	if c.order.in {
-		t.convOrder.remove(c)
-		t.nConvs--
-	}
-	c.sess.dropConv(c)
-}
-
-func (t *Translator) removeSession(s *session) {
-	for s.conv != nil {
-		t.removeConversation(s.conv)
-	}
-	t.sessOrder.remove(s)
-	delete(t.sessions, s.id)
 }

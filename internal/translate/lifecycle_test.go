@@ -402,10 +402,11 @@ func TestEachSpanTakesItsOwnResourcesIDs(t *testing.T) {
 		"b1@res-b//device-b", "b2@res-b//device-b"}, got)
 }
 
-// TestASessionsFirstConversationRoom: the first conversation lives in the
-// room allocated with its session; once it ended, the next ones are
-// allocated on their own, and a restored session has no room at all.
-func TestASessionsFirstConversationRoom(t *testing.T) {
+// TestConversationsEndAndOpenAgainInOneSession: the cap ends a session's
+// conversations one after the other, and they open again, before and after
+// Restore; each takes the record its predecessor freed without inheriting
+// anything of it.
+func TestConversationsEndAndOpenAgainInOneSession(t *testing.T) {
 	tr := newTranslator(t, WithMaxOpenConversations(1))
 	ids := &seqIDs{} // a trace per batch
 	batch := func(conv string, at time.Duration) []string {
@@ -415,7 +416,7 @@ func TestASessionsFirstConversationRoom(t *testing.T) {
 	}
 	assert.Equal(t, []string{"start_session", "track:Conversation Started", "track:Conversation Turn"}, batch("c1", 0))
 	assert.Equal(t, []string{"track:Conversation Ended", "track:Conversation Started", "track:Conversation Turn"}, batch("c2", time.Second),
-		"the cap ends c1, whose room is not used again")
+		"the cap ends c1")
 	assert.Equal(t, []string{"track:Conversation Ended", "track:Conversation Started", "track:Conversation Turn"}, batch("c1", 2*time.Second))
 	assert.Equal(t, []string{"track:Conversation Turn"}, batch("c1", 3*time.Second), "c1 is open")
 

@@ -1,10 +1,12 @@
 package translate
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -40,13 +42,17 @@ type snapConv struct {
 func (t *Translator) Snapshot() ([]byte, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	snap := snapshot{Version: snapshotVersion, Sessions: make([]snapSession, 0, len(t.sessions))}
-	for s := t.sessOrder.front(); s != nil; s = t.sessOrder.next(s) {
-		ss := snapSession{ID: s.id, User: s.user, Device: s.device, LastAt: s.lastAt, LastSeen: s.lastSeen, Joined: s.joined}
-		for _, c := range s.convs() {
-			ss.Convs = append(ss.Convs, snapConv{ID: c.id, LastAt: c.lastAt, LastSeen: c.lastSeen})
+	o := &t.open
+	snap := snapshot{Version: snapshotVersion, Sessions: make([]snapSession, 0, o.sess.n)}
+	for sh := o.sessOrder.head; sh != 0; sh = o.sess.next(sh) {
+		s := o.s(sh)
+		ss := snapSession{ID: o.ids.str(s.id), User: o.ids.str(s.user), Device: o.ids.str(s.device),
+			LastAt: s.lastAt.time(), LastSeen: o.seenTime(s.lastSeen), Joined: s.joined}
+		for ch := s.conv; ch != 0; ch = o.c(ch).nextInSess {
+			c := o.c(ch)
+			ss.Convs = append(ss.Convs, snapConv{ID: o.ids.str(c.id), LastAt: c.lastAt.time(), LastSeen: o.seenTime(c.lastSeen)})
 		}
-		slices.SortFunc(ss.Convs, func(a, b snapConv) int { return compareStrings(a.ID, b.ID) })
+		slices.SortFunc(ss.Convs, func(a, b snapConv) int { return strings.Compare(a.ID, b.ID) })
 		snap.Sessions = append(snap.Sessions, ss)
 	}
 	return json.Marshal(snap)
@@ -81,25 +87,28 @@ func (t *Translator) Restore(data []byte) error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if len(t.sessions) > 0 {
+	o := &t.open
+	if o.sess.n > 0 {
 		return errors.New("translate: restoring the lifecycle state: the translator already has open sessions")
 	}
-	var all []*conversation
+	var all []handle
 	for _, ss := range snap.Sessions {
-		s := &session{id: ss.ID, user: ss.User, device: ss.Device, lastAt: ss.LastAt, lastSeen: ss.LastSeen, joined: ss.Joined}
-		t.sessOrder.pushBack(s)
-		t.sessions[s.id] = s
+		sh := o.openSession(ss.ID)
+		o.setUser(sh, ss.User)
+		o.setDevice(sh, ss.Device)
+		s := o.s(sh)
+		s.lastAt, s.lastSeen, s.joined = wallOf(ss.LastAt), o.seen(ss.LastSeen), ss.Joined
 		for _, sc := range ss.Convs {
-			c := &conversation{id: sc.ID, sess: s, lastAt: sc.LastAt, lastSeen: sc.LastSeen}
-			s.addConv(c)
-			all = append(all, c)
+			ch := o.openConv(sh, sc.ID)
+			c := o.c(ch)
+			c.lastAt, c.lastSeen = wallOf(sc.LastAt), o.seen(sc.LastSeen)
+			all = append(all, ch)
 		}
 	}
 	// Conversations least recently seen first, as apply keeps them.
-	slices.SortStableFunc(all, func(a, b *conversation) int { return a.lastSeen.Compare(b.lastSeen) })
-	for _, c := range all {
-		t.convOrder.pushBack(c)
-		t.nConvs++
+	slices.SortStableFunc(all, func(a, b handle) int { return cmp.Compare(o.c(a).lastSeen, o.c(b).lastSeen) })
+	for _, ch := range all {
+		o.convs.moveToBack(&o.convOrder, ch)
 	}
 	return nil
 }

@@ -13,32 +13,34 @@ import (
 type traceCache struct {
 	max     int
 	ttl     time.Duration
-	entries map[trace.TraceID]*cacheEntry
-	order   lru[cacheEntry, *cacheEntry] // least recently written first
+	entries map[trace.TraceID]handle
+	recs    slab[cacheEntry, *cacheEntry]
+	order   order // least recently written first
 }
 
 type cacheEntry struct {
 	traceID trace.TraceID
 	id      identity
 	expires time.Time
-	lk      lruLinks[cacheEntry]
+	links   links
 }
 
-func (e *cacheEntry) links() *lruLinks[cacheEntry] { return &e.lk }
+func (e *cacheEntry) lk() *links { return &e.links }
 
 func newTraceCache(maxEntries int, ttl time.Duration) *traceCache {
-	return &traceCache{max: maxEntries, ttl: ttl, entries: make(map[trace.TraceID]*cacheEntry)}
+	return &traceCache{max: maxEntries, ttl: ttl, entries: make(map[trace.TraceID]handle)}
 }
 
 func (c *traceCache) len() int { return len(c.entries) }
 
 func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) {
-	e, ok := c.entries[traceID]
+	h, ok := c.entries[traceID]
 	if !ok {
 		return identity{}, false
 	}
+	e := c.recs.at(h)
 	if !now.Before(e.expires) {
-		c.remove(e)
+		c.remove(h)
 		return identity{}, false
 	}
 	return e.id, true
@@ -47,43 +49,41 @@ func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) 
 // put merges id into the trace's entry (fields of id win when set) and
 // renews its lifetime.
 func (c *traceCache) put(traceID trace.TraceID, id identity, now time.Time) {
-	if e, ok := c.entries[traceID]; ok {
+	if h, ok := c.entries[traceID]; ok {
+		e := c.recs.at(h)
 		for f, v := range id {
 			if v != "" {
 				e.id[f] = v
 			}
 		}
 		e.expires = now.Add(c.ttl)
-		c.order.moveToBack(e)
+		c.recs.moveToBack(&c.order, h)
 		return
 	}
-	var e *cacheEntry
 	for len(c.entries) >= c.max {
-		e = c.order.front()
-		c.remove(e)
+		c.remove(c.order.head)
 	}
-	// A full cache lends the entry it let go to the new trace: at a steady
-	// flow of traces, a put allocates nothing.
-	if e == nil {
-		e = new(cacheEntry)
-	}
-	*e = cacheEntry{traceID: traceID, id: id, expires: now.Add(c.ttl)}
-	c.order.pushBack(e)
-	c.entries[traceID] = e
+	// A full cache's next entry takes the slot it let go: at a steady flow
+	// of traces, a put allocates nothing.
+	h := c.recs.alloc()
+	*c.recs.at(h) = cacheEntry{traceID: traceID, id: id, expires: now.Add(c.ttl)}
+	c.recs.pushBack(&c.order, h)
+	c.entries[traceID] = h
 }
 
 // purge drops expired entries.
 func (c *traceCache) purge(now time.Time) {
-	for e := c.order.front(); e != nil; {
-		next := c.order.next(e)
-		if !now.Before(e.expires) {
-			c.remove(e)
+	for h := c.order.head; h != 0; {
+		next := c.recs.next(h)
+		if !now.Before(c.recs.at(h).expires) {
+			c.remove(h)
 		}
-		e = next
+		h = next
 	}
 }
 
-func (c *traceCache) remove(e *cacheEntry) {
-	delete(c.entries, e.traceID)
-	c.order.remove(e)
+func (c *traceCache) remove(h handle) {
+	delete(c.entries, c.recs.at(h).traceID)
+	c.recs.remove(&c.order, h)
+	c.recs.release(h)
 }

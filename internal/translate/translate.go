@@ -17,18 +17,17 @@ import (
 type Translator struct {
 	cfg Config
 
-	mu        sync.Mutex
-	sessions  map[string]*session
-	sessOrder lru[session, *session]           // least recently active first
-	convOrder lru[conversation, *conversation] // least recently active first
-	nConvs    int
-	traces    *traceCache
-	turns     turnSpans
-	sent      sentCalls                    // stacked.go
-	held      map[trace.TraceID]*heldTrace // held.go
-	nHeld     int
-	lateErrs  []error            // of spans translated by Expire, Release or EndAll, for TakeLateErrors
-	pending   []mindlytics.Event // scratch space of apply
+	mu       sync.Mutex
+	open     openState // the open sessions and conversations (openstate.go)
+	traces   *traceCache
+	turns    turnSpans
+	sent     sentCalls                    // stacked.go
+	held     map[trace.TraceID]*heldTrace // held.go
+	nHeld    int
+	lateErrs []error            // of spans translated by Expire, Release or EndAll, for TakeLateErrors
+	pending  []mindlytics.Event // scratch space of apply
+	// convScratch is the scratch space of endConversations.
+	convScratch []handle
 	// The configured identity keys, as view keys where they are known.
 	sessionKeys, userKeys, deviceKeys []keyRef
 	order                             []int32 // scratch space of translate: the records in event order
@@ -52,7 +51,7 @@ func New(opts ...Option) (*Translator, error) {
 		sessionKeys: keyRefs(cfg.SessionKeys),
 		userKeys:    keyRefs(cfg.UserKeys),
 		deviceKeys:  keyRefs(cfg.DeviceKeys),
-		sessions:    make(map[string]*session),
+		open:        newOpenState(cfg.Now()),
 		traces:      newTraceCache(cfg.TraceCacheSize, cfg.TraceCacheTTL),
 	}, nil
 }
@@ -163,10 +162,11 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 	}
 	t.order = sortRecords(kept, t.order[:0])
 	events = slices.Grow(dst, len(kept)+2)
+	seen := t.open.seen(now)
 	for _, k := range t.order {
 		r := &kept[k]
 		var err error
-		if events, err = t.apply(r, now, events); err != nil {
+		if events, err = t.apply(r, seen, events); err != nil {
 			errs = append(errs, newSpanError(&spans[r.span], err))
 		} else {
 			if r.kind == sc.EventTurn {
@@ -228,20 +228,24 @@ func (t *Translator) Expire() []mindlytics.Event {
 	out := t.releaseHeld(now, false)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for s := t.sessOrder.front(); s != nil; {
-		next := t.sessOrder.next(s)
-		if now.Sub(s.lastSeen) >= t.cfg.SessionIdleTimeout {
-			out = t.endSession(s, now, out)
+	o := &t.open
+	// Idle: last seen no later than these.
+	sessCutoff, convCutoff := o.seen(now.Add(-t.cfg.SessionIdleTimeout)), o.seen(now.Add(-t.cfg.ConversationIdleTimeout))
+	for sh := o.sessOrder.head; sh != 0; {
+		next := o.sess.next(sh)
+		if o.s(sh).lastSeen <= sessCutoff {
+			out = t.endSession(sh, now, out)
 		}
-		s = next
+		sh = next
 	}
-	for c := t.convOrder.front(); c != nil; {
-		next := t.convOrder.next(c)
-		if now.Sub(c.lastSeen) >= t.cfg.ConversationIdleTimeout {
-			out = t.endConversation(c, earlier(c.lastAt, now), out)
+	for ch := o.convOrder.head; ch != 0; {
+		next := o.convs.next(ch)
+		if o.c(ch).lastSeen <= convCutoff {
+			out = t.endConversation(ch, earlier(o.c(ch).lastAt.time(), now), out)
 		}
-		c = next
+		ch = next
 	}
+	o.tidy()
 	t.traces.purge(now)
 	return out
 }
@@ -255,9 +259,10 @@ func (t *Translator) EndAll() []mindlytics.Event {
 	out := t.releaseHeld(limit, true)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for t.sessOrder.len() > 0 {
-		out = t.endSession(t.sessOrder.front(), limit, out)
+	for t.open.sessOrder.head != 0 {
+		out = t.endSession(t.open.sessOrder.head, limit, out)
 	}
+	t.open.tidy()
 	return out
 }
 
@@ -305,5 +310,5 @@ type Stats struct {
 func (t *Translator) Stats() Stats {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return Stats{OpenSessions: len(t.sessions), OpenConversations: t.nConvs, CachedTraces: t.traces.len(), WaitingSpans: t.nHeld}
+	return Stats{OpenSessions: t.open.sess.n, OpenConversations: t.open.convs.n, CachedTraces: t.traces.len(), WaitingSpans: t.nHeld}
 }

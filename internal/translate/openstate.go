@@ -1,0 +1,374 @@
+package translate
+
+import (
+	"hash/maphash"
+	"math"
+	"time"
+
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+)
+
+// openState holds the open sessions and conversations with no pointer in
+// them, so that the garbage collector has nothing to mark there. A
+// collector may hold hundreds of thousands (an agent run's session stays
+// open until it is idle); kept as pointers, marking them again at every
+// cycle was a fifth of the collector's CPU.
+//
+// Records are slots of two slices, named by index (slot 0 is never used,
+// so that the zero handle is none). Their ids are in a byte arena, their
+// times are integers, and the indexes map a hash of the id to the first
+// record of that hash, the others chained behind it. The rules of
+// lifecycle.go use it through handles; a pointer to a record holds only
+// until the next record is opened.
+type openState struct {
+	sess                 slab[sessionRec, *sessionRec]
+	convs                slab[convRec, *convRec]
+	sessOrder, convOrder order // least recently active first
+	sessByID             map[uint64]handle
+	convByID             map[uint64]handle // by session and id (convKey), see convRec.indexed
+	seed                 maphash.Seed
+	// keyMask is applied to every index key: all ones, but for the tests
+	// that make keys collide.
+	keyMask uint64
+	ids     idArena
+	// epoch is when lastSeen counts from: the translator's clock at New,
+	// with its monotonic reading when the clock gives one. A lastSeen
+	// saturates 292 years from it.
+	epoch time.Time
+}
+
+// sessionRec is an open Mindlytics session.
+type sessionRec struct {
+	id           idRef
+	user, device idRef    // the latest known, for the events that end it
+	lastAt       wallTime // the time of its latest event
+	lastSeen     int64    // when the translator last saw one of its spans (openState.seen)
+	conv         handle   // its first open conversation; the others follow (convRec.nextInSess)
+	order        links    // in sessOrder
+	sameKey      handle   // the next session of the same hash
+	// joined: another service started the session and will end it; this
+	// translator sends neither, for the session or its conversations.
+	joined bool
+}
+
+// convRec is an open conversation of a session.
+type convRec struct {
+	id         idRef
+	sess       handle
+	lastAt     wallTime
+	lastSeen   int64
+	order      links // in convOrder
+	prevInSess handle
+	nextInSess handle
+	sameKey    handle
+	// sessionsID: its id is its session's (the default conversation), kept
+	// once in the arena.
+	sessionsID bool
+	// indexed: it is in convByID, as every conversation of a session with
+	// more than one is; the only one of its session need not be.
+	indexed bool
+}
+
+func (r *sessionRec) lk() *links { return &r.order }
+func (r *convRec) lk() *links    { return &r.order }
+
+func newOpenState(now time.Time) openState {
+	return openState{
+		keyMask:  ^uint64(0),
+		sessByID: make(map[uint64]handle),
+		convByID: make(map[uint64]handle),
+		seed:     maphash.MakeSeed(),
+		epoch:    now,
+	}
+}
+
+// seen is now as a lastSeen.
+func (o *openState) seen(now time.Time) int64 { return int64(now.Sub(o.epoch)) }
+
+// seenTime is a lastSeen as a time.
+func (o *openState) seenTime(seen int64) time.Time { return o.epoch.Add(time.Duration(seen)) }
+
+func (o *openState) s(h handle) *sessionRec { return o.sess.at(h) }
+func (o *openState) c(h handle) *convRec    { return o.convs.at(h) }
+
+// sessKey is the index key of session id.
+func (o *openState) sessKey(id string) uint64 { return maphash.String(o.seed, id) & o.keyMask }
+
+// convKey is the index key of conversation id of session sh.
+func (o *openState) convKey(sh handle, id []byte) uint64 {
+	return (maphash.Bytes(o.seed, id) ^ uint64(sh)*0x9e3779b97f4a7c15) & o.keyMask
+}
+
+// convID copies conversation h's id out of the arena.
+func (o *openState) convID(h handle) string { return o.ids.str(o.c(h).id) }
+
+// identityAt is the session's identity, for the events that end it.
+func (o *openState) identityAt(h handle, at time.Time) mindlytics.Identity {
+	s := o.s(h)
+	return mindlytics.Identity{SessionID: o.ids.str(s.id), UserID: o.ids.str(s.user), DeviceID: o.ids.str(s.device), Time: at}
+}
+
+// findSession returns the open session id, 0 if none.
+func (o *openState) findSession(id string) handle {
+	for h := o.sessByID[o.sessKey(id)]; h != 0; h = o.s(h).sameKey {
+		if o.ids.is(o.s(h).id, id) {
+			return h
+		}
+	}
+	return 0
+}
+
+// findConv returns session sh's open conversation id, 0 if none.
+func (o *openState) findConv(sh handle, id string) handle {
+	if sh == 0 {
+		return 0
+	}
+	// Most sessions have one conversation: no hash for it.
+	if h := o.s(sh).conv; h != 0 && o.c(h).nextInSess == 0 {
+		if o.ids.is(o.c(h).id, id) {
+			return h
+		}
+		return 0
+	}
+	for h := o.convByID[o.convKey(sh, []byte(id))]; h != 0; h = o.c(h).sameKey {
+		if c := o.c(h); c.sess == sh && o.ids.is(c.id, id) {
+			return h
+		}
+	}
+	return 0
+}
+
+// openSession adds session id, most recently active; the caller checked
+// that it is not open.
+func (o *openState) openSession(id string) handle {
+	h := o.sess.alloc()
+	key := o.sessKey(id)
+	*o.s(h) = sessionRec{id: o.ids.add(id), sameKey: o.sessByID[key]}
+	o.sessByID[key] = h
+	o.sess.pushBack(&o.sessOrder, h)
+	return h
+}
+
+// openConv adds conversation id to session sh, most recently active; the
+// caller checked that it is not open.
+func (o *openState) openConv(sh handle, id string) handle {
+	h := o.convs.alloc()
+	s, c := o.s(sh), o.c(h)
+	*c = convRec{sess: sh, nextInSess: s.conv}
+	if o.ids.is(s.id, id) {
+		c.id, c.sessionsID = s.id, true
+	} else {
+		c.id = o.ids.add(id)
+	}
+	if s.conv != 0 {
+		// A second conversation: from now on the session's are found by
+		// the index (findConv).
+		o.c(s.conv).prevInSess = h
+		for ch := h; ch != 0; ch = o.c(ch).nextInSess {
+			o.index(ch)
+		}
+	}
+	s.conv = h
+	o.convs.pushBack(&o.convOrder, h)
+	return h
+}
+
+// index puts conversation h in the index, unless it is there.
+func (o *openState) index(h handle) {
+	c := o.c(h)
+	if c.indexed {
+		return
+	}
+	key := o.convKey(c.sess, o.ids.bytes(c.id))
+	c.sameKey, c.indexed = o.convByID[key], true
+	o.convByID[key] = h
+}
+
+// setUser and setDevice keep the session's latest user and device.
+func (o *openState) setUser(h handle, user string) { o.ids.replace(&o.s(h).user, user) }
+
+func (o *openState) setDevice(h handle, device string) { o.ids.replace(&o.s(h).device, device) }
+
+// closeConv forgets conversation h.
+func (o *openState) closeConv(h handle) {
+	c := o.c(h)
+	if c.prevInSess != 0 {
+		o.c(c.prevInSess).nextInSess = c.nextInSess
+	} else {
+		o.s(c.sess).conv = c.nextInSess
+	}
+	if c.nextInSess != 0 {
+		o.c(c.nextInSess).prevInSess = c.prevInSess
+	}
+	if c.indexed {
+		unindex(o.convByID, o.convKey(c.sess, o.ids.bytes(c.id)), h, func(h handle) *handle { return &o.c(h).sameKey })
+	}
+	o.convs.remove(&o.convOrder, h)
+	if !c.sessionsID {
+		o.ids.drop(c.id)
+	}
+	o.convs.release(h)
+}
+
+// closeSession forgets session h and its conversations.
+func (o *openState) closeSession(h handle) {
+	for o.s(h).conv != 0 {
+		o.closeConv(o.s(h).conv)
+	}
+	s := o.s(h)
+	unindex(o.sessByID, maphash.Bytes(o.seed, o.ids.bytes(s.id))&o.keyMask, h, func(h handle) *handle { return &o.s(h).sameKey })
+	o.sess.remove(&o.sessOrder, h)
+	o.ids.drop(s.id)
+	o.ids.drop(s.user)
+	o.ids.drop(s.device)
+	o.sess.release(h)
+}
+
+// unindex takes h out of the chain of key in index.
+func unindex(index map[uint64]handle, key uint64, h handle, sameKey func(handle) *handle) {
+	at := index[key]
+	if at == h {
+		if next := *sameKey(h); next != 0 {
+			index[key] = next
+		} else {
+			delete(index, key)
+		}
+		return
+	}
+	for at != 0 {
+		next := sameKey(at)
+		if *next == h {
+			*next = *sameKey(h)
+			return
+		}
+		at = *next
+	}
+}
+
+// convsOf appends session h's open conversations to dst, in no order.
+func (o *openState) convsOf(h handle, dst []handle) []handle {
+	for c := o.s(h).conv; c != 0; c = o.c(c).nextInSess {
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// tidy moves the ids to a new arena when most of the old one is ids of
+// records closed or replaced: the arena holds at most about twice what
+// the open records need. It invalidates every idRef held outside the
+// records, so it runs only between the rules' steps.
+func (o *openState) tidy() {
+	if len(o.ids.b) < minArenaTidy || len(o.ids.b) < 2*o.ids.live {
+		return
+	}
+	old := o.ids.b
+	o.ids = idArena{b: make([]byte, 0, o.ids.live+o.ids.live/2)}
+	for h := o.sessOrder.head; h != 0; h = o.sess.next(h) {
+		s := o.s(h)
+		s.id, s.user, s.device = o.ids.copy(old, s.id), o.ids.copy(old, s.user), o.ids.copy(old, s.device)
+		for ch := s.conv; ch != 0; ch = o.c(ch).nextInSess {
+			c := o.c(ch)
+			if c.sessionsID {
+				c.id = s.id
+			} else {
+				c.id = o.ids.copy(old, c.id)
+			}
+		}
+	}
+}
+
+// minArenaTidy is the smallest arena tidy moves: below it, the garbage is
+// not worth a pass over every record.
+const minArenaTidy = 64 << 10
+
+// idArena holds the open records' ids, one after the other. Bytes once
+// written are never changed: a record that closes or changes an id leaves
+// its old bytes behind (live counts the rest) until tidy moves the open
+// ids to a new arena.
+type idArena struct {
+	b    []byte
+	live int
+}
+
+// idRef is an id in the arena; the zero idRef is the empty id.
+type idRef struct{ off, n uint32 }
+
+func (a *idArena) add(s string) idRef {
+	if s == "" {
+		return idRef{}
+	}
+	if len(a.b)+len(s) > math.MaxUint32 {
+		// 4 GiB of ids of open sessions is beyond any cap a deployment sets.
+		panic("translate: the open sessions' ids exceed 4 GiB")
+	}
+	r := idRef{off: uint32(len(a.b)), n: uint32(len(s))}
+	a.b = append(a.b, s...)
+	a.live += len(s)
+	return r
+}
+
+// copy adds id r of arena old.
+func (a *idArena) copy(old []byte, r idRef) idRef {
+	if r.n == 0 {
+		return idRef{}
+	}
+	out := idRef{off: uint32(len(a.b)), n: r.n}
+	a.b = append(a.b, old[r.off:r.off+r.n]...)
+	a.live += int(r.n)
+	return out
+}
+
+func (a *idArena) drop(r idRef) { a.live -= int(r.n) }
+
+// replace sets *r to s, unless it is s already.
+func (a *idArena) replace(r *idRef, s string) {
+	if a.is(*r, s) {
+		return
+	}
+	a.drop(*r)
+	*r = a.add(s)
+}
+
+func (a *idArena) bytes(r idRef) []byte { return a.b[r.off : r.off+r.n : r.off+r.n] }
+
+// str copies id r out of the arena.
+func (a *idArena) str(r idRef) string { return string(a.bytes(r)) }
+
+// is says whether id r is s (the comparison copies nothing).
+func (a *idArena) is(r idRef, s string) bool { return string(a.bytes(r)) == s }
+
+// wallTime is a time without its location or monotonic reading: pointer
+// free, unlike time.Time. It counts from year 1, as time.Time does, so that
+// the zero wallTime is the zero time.
+type wallTime struct {
+	sec  int64
+	nsec int32
+}
+
+// unixToYear1 is the seconds from year 1 to 1970.
+const unixToYear1 int64 = (1969*365 + 1969/4 - 1969/100 + 1969/400) * 86400
+
+func wallOf(t time.Time) wallTime {
+	return wallTime{sec: t.Unix() + unixToYear1, nsec: int32(t.Nanosecond())}
+}
+
+// time is w in UTC.
+func (w wallTime) time() time.Time { return time.Unix(w.sec-unixToYear1, int64(w.nsec)).UTC() }
+
+func (w wallTime) compare(v wallTime) int {
+	switch {
+	case w.sec < v.sec || w.sec == v.sec && w.nsec < v.nsec:
+		return -1
+	case w == v:
+		return 0
+	}
+	return 1
+}
+
+// laterWall is the later of a and b.
+func laterWall(a, b wallTime) wallTime {
+	if b.compare(a) > 0 {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,219 @@
+package translate
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestOpenRecordsHoldNoPointers: the open sessions' and conversations'
+// records, the slabs' elements, are nothing for the garbage collector to
+// mark (a string or a time.Time in them would be).
+func TestOpenRecordsHoldNoPointers(t *testing.T) {
+	for _, v := range []any{sessionRec{}, convRec{}, idRef{}, wallTime{}} {
+		assert.False(t, hasPointers(reflect.TypeOf(v)), "%T", v)
+	}
+	assert.True(t, hasPointers(reflect.TypeOf(struct{ s string }{})), "the check sees a string")
+	assert.True(t, hasPointers(reflect.TypeOf(time.Time{})), "the check sees a time.Time's location")
+}
+
+func hasPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.String, reflect.Slice, reflect.Map, reflect.Chan, reflect.Func, reflect.Interface, reflect.UnsafePointer:
+		return true
+	case reflect.Array:
+		return t.Len() > 0 && hasPointers(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasPointers(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// openModel is what openState must hold, kept the plain way.
+type openModel struct {
+	sessions []*modelSession // least recently active first
+}
+
+type modelSession struct {
+	id, user, device string
+	convs            []string // least recently active first, by id
+}
+
+func (m *openModel) find(id string) int {
+	return slices.IndexFunc(m.sessions, func(s *modelSession) bool { return s.id == id })
+}
+
+// TestOpenStateAgainstAModel runs random opens, closes, touches, user and
+// device changes and tidies, and after each checks the open state against
+// the model: what is found, the ids, the orders, the arena's live bytes.
+// With a key mask of two bits, most keys collide and the chains of the
+// indexes are long.
+func TestOpenStateAgainstAModel(t *testing.T) {
+	for _, mask := range []uint64{^uint64(0), 3} {
+		t.Run(fmt.Sprintf("mask %#x", mask), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, mask))
+			o := newOpenState(time.Now())
+			o.keyMask = mask
+			m := &openModel{}
+			// Long ids of some sessions, so that the arena fills and tidy
+			// moves it.
+			sessID := func() string {
+				n := rng.IntN(60)
+				return fmt.Sprintf("s%d%s", n, strings.Repeat("x", n*n%1500))
+			}
+			convID := func(s string) string {
+				if rng.IntN(3) == 0 {
+					return s // the default conversation
+				}
+				return fmt.Sprintf("c%d", rng.IntN(6))
+			}
+			var tidied int
+			for step := range 10000 {
+				id := sessID()
+				i := m.find(id)
+				switch op := rng.IntN(10); {
+				case op < 3 && i < 0:
+					o.openSession(id)
+					m.sessions = append(m.sessions, &modelSession{id: id})
+				case op < 3:
+					o.sess.moveToBack(&o.sessOrder, o.findSession(id))
+					s := m.sessions[i]
+					m.sessions = append(slices.Delete(m.sessions, i, i+1), s)
+				case op < 4 && i >= 0:
+					o.closeSession(o.findSession(id))
+					m.sessions = slices.Delete(m.sessions, i, i+1)
+				case op < 7 && i >= 0:
+					s, sh := m.sessions[i], o.findSession(id)
+					c := convID(id)
+					if j := slices.Index(s.convs, c); j >= 0 {
+						if rng.IntN(3) == 0 {
+							o.closeConv(o.findConv(sh, c))
+							s.convs = slices.Delete(s.convs, j, j+1)
+						} else {
+							o.convs.moveToBack(&o.convOrder, o.findConv(sh, c))
+							s.convs = append(slices.Delete(s.convs, j, j+1), c)
+						}
+					} else {
+						o.openConv(sh, c)
+						s.convs = append(s.convs, c)
+					}
+				case op < 9 && i >= 0:
+					s, sh := m.sessions[i], o.findSession(id)
+					v := fmt.Sprintf("u%d", rng.IntN(4))
+					if rng.IntN(2) == 0 {
+						o.setUser(sh, v)
+						s.user = v
+					} else {
+						o.setDevice(sh, v)
+						s.device = v
+					}
+				default:
+					before := len(o.ids.b)
+					o.tidy()
+					if len(o.ids.b) < before {
+						tidied++
+					}
+					assert.True(t, len(o.ids.b) < minArenaTidy || len(o.ids.b) < 2*o.ids.live, "step %d: an untidy arena of %d bytes, %d live", step, len(o.ids.b), o.ids.live)
+				}
+				requireOpenState(t, &o, m, step)
+			}
+			assert.Positive(t, tidied, "tidy moved the arena")
+		})
+	}
+}
+
+func requireOpenState(t *testing.T, o *openState, m *openModel, step int) {
+	t.Helper()
+	// Plain checks: this runs at every step.
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Fatalf("step %d: "+format, append([]any{step}, args...)...)
+	}
+	var order []string
+	for h := o.sessOrder.head; h != 0; h = o.sess.next(h) {
+		order = append(order, o.ids.str(o.s(h).id))
+	}
+	// The conversations' order across sessions is not modelled; within
+	// a session it is the order of convOrder.
+	convOrder := map[handle][]string{}
+	for h := o.convOrder.head; h != 0; h = o.convs.next(h) {
+		convOrder[o.c(h).sess] = append(convOrder[o.c(h).sess], o.convID(h))
+	}
+	var want []string
+	live, nConvs := 0, 0
+	for _, s := range m.sessions {
+		want = append(want, s.id)
+		live += len(s.id) + len(s.user) + len(s.device)
+		sh := o.findSession(s.id)
+		if sh == 0 {
+			fail("session %.10s not found", s.id)
+		}
+		if u, d := o.ids.str(o.s(sh).user), o.ids.str(o.s(sh).device); u != s.user || d != s.device {
+			fail("session %.10s: user %q and device %q, want %q and %q", s.id, u, d, s.user, s.device)
+		}
+		for _, c := range s.convs {
+			ch := o.findConv(sh, c)
+			if ch == 0 || o.convID(ch) != c || o.c(ch).sess != sh {
+				fail("conversation %s of %.10s: found %d", c, s.id, ch)
+			}
+			if c != s.id {
+				live += len(c)
+			}
+		}
+		if o.findConv(sh, "c-never") != 0 {
+			fail("a conversation never opened found in %.10s", s.id)
+		}
+		if !slices.Equal(s.convs, convOrder[sh]) {
+			fail("the conversations' order of %.10s: %q, want %q", s.id, convOrder[sh], s.convs)
+		}
+		if got := o.convsOf(sh, nil); len(got) != len(s.convs) {
+			fail("session %.10s lists %d conversations, want %d", s.id, len(got), len(s.convs))
+		}
+		nConvs += len(s.convs)
+	}
+	switch {
+	case !slices.Equal(want, order):
+		fail("the sessions' order")
+	case o.sess.n != len(m.sessions) || o.convs.n != nConvs:
+		fail("%d sessions and %d conversations, want %d and %d", o.sess.n, o.convs.n, len(m.sessions), nConvs)
+	case o.ids.live != live:
+		fail("the arena's live bytes: %d, want %d", o.ids.live, live)
+	case o.findSession("never") != 0:
+		fail("a session never opened found")
+	}
+}
+
+// TestWallTimeKeepsTheTime: a span's time survives the record, to the
+// nanosecond; the zero time stays zero (a session with no activity yet).
+func TestWallTimeKeepsTheTime(t *testing.T) {
+	for _, tm := range []time.Time{
+		{},
+		time.Date(2025, 3, 1, 12, 0, 0, 123456789, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("x", 3600)),
+		time.Now(),
+	} {
+		got := wallOf(tm).time()
+		assert.True(t, got.Equal(tm), "%v: %v", tm, got)
+		assert.Equal(t, tm.IsZero(), got.IsZero(), "%v", tm)
+		assert.Equal(t, tm.IsZero(), wallOf(tm) == wallTime{}, "%v", tm)
+	}
+	a, b := wallOf(time.Unix(5, 1)), wallOf(time.Unix(5, 2))
+	assert.Equal(t, -1, a.compare(b))
+	assert.Equal(t, 1, b.compare(a))
+	assert.Equal(t, 0, a.compare(a))
+	assert.Equal(t, -1, wallOf(time.Unix(4, 999999999)).compare(a))
+	assert.Equal(t, b, laterWall(a, b))
+	assert.Equal(t, b, laterWall(b, a))
+}
