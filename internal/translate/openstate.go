@@ -2,7 +2,6 @@ package translate
 
 import (
 	"hash/maphash"
-	"math"
 	"time"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
@@ -18,8 +17,7 @@ import (
 // so that the zero handle is none). Their ids are in a byte arena, their
 // times are integers, and the indexes map a hash of the id to the first
 // record of that hash, the others chained behind it. The rules of
-// lifecycle.go use it through handles; a pointer to a record holds only
-// until the next record is opened.
+// lifecycle.go use it through handles.
 type openState struct {
 	sess                 slab[sessionRec, *sessionRec]
 	convs                slab[convRec, *convRec]
@@ -258,20 +256,20 @@ func (o *openState) convsOf(h handle, dst []handle) []handle {
 // the open records need. It invalidates every idRef held outside the
 // records, so it runs only between the rules' steps.
 func (o *openState) tidy() {
-	if len(o.ids.b) < minArenaTidy || len(o.ids.b) < 2*o.ids.live {
+	if o.ids.size < minArenaTidy || o.ids.size < 2*o.ids.live {
 		return
 	}
-	old := o.ids.b
-	o.ids = idArena{b: make([]byte, 0, o.ids.live+o.ids.live/2)}
+	old := o.ids
+	o.ids = idArena{}
 	for h := o.sessOrder.head; h != 0; h = o.sess.next(h) {
 		s := o.s(h)
-		s.id, s.user, s.device = o.ids.copy(old, s.id), o.ids.copy(old, s.user), o.ids.copy(old, s.device)
+		s.id, s.user, s.device = addID(&o.ids, old.bytes(s.id)), addID(&o.ids, old.bytes(s.user)), addID(&o.ids, old.bytes(s.device))
 		for ch := s.conv; ch != 0; ch = o.c(ch).nextInSess {
 			c := o.c(ch)
 			if c.sessionsID {
 				c.id = s.id
 			} else {
-				c.id = o.ids.copy(old, c.id)
+				c.id = addID(&o.ids, old.bytes(c.id))
 			}
 		}
 	}
@@ -281,41 +279,55 @@ func (o *openState) tidy() {
 // not worth a pass over every record.
 const minArenaTidy = 64 << 10
 
-// idArena holds the open records' ids, one after the other. Bytes once
-// written are never changed: a record that closes or changes an id leaves
-// its old bytes behind (live counts the rest) until tidy moves the open
-// ids to a new arena.
+// idArena holds the open records' ids, one after the other, in chunks:
+// it grows by a chunk, never copying what it holds. Bytes once written are
+// never changed: a record that closes or changes an id leaves its old
+// bytes behind (live counts the rest) until tidy moves the open ids to a
+// new arena.
 type idArena struct {
-	b    []byte
-	live int
+	chunks [][]byte // of arenaChunk bytes each, the last one filling
+	big    [][]byte // the ids longer than a chunk, one each
+	size   int      // the bytes of the ids written, live or not
+	live   int
 }
 
-// idRef is an id in the arena; the zero idRef is the empty id.
+// arenaChunk is the bytes of a chunk of the arena.
+const (
+	arenaChunkBits = 14
+	arenaChunk     = 1 << arenaChunkBits
+	// bigID marks an idRef of idArena.big: off is its index there.
+	bigID = 1 << 31
+)
+
+// idRef is an id in the arena: its chunk and offset in it (off), or its
+// index in big (off with bigID set), and its length. The zero idRef is the
+// empty id.
 type idRef struct{ off, n uint32 }
 
-func (a *idArena) add(s string) idRef {
-	if s == "" {
-		return idRef{}
-	}
-	if len(a.b)+len(s) > math.MaxUint32 {
-		// 4 GiB of ids of open sessions is beyond any cap a deployment sets.
-		panic("translate: the open sessions' ids exceed 4 GiB")
-	}
-	r := idRef{off: uint32(len(a.b)), n: uint32(len(s))}
-	a.b = append(a.b, s...)
-	a.live += len(s)
-	return r
-}
+func (a *idArena) add(s string) idRef { return addID(a, s) }
 
-// copy adds id r of arena old.
-func (a *idArena) copy(old []byte, r idRef) idRef {
-	if r.n == 0 {
+func addID[S string | []byte](a *idArena, s S) idRef {
+	if len(s) == 0 {
 		return idRef{}
 	}
-	out := idRef{off: uint32(len(a.b)), n: r.n}
-	a.b = append(a.b, old[r.off:r.off+r.n]...)
-	a.live += int(r.n)
-	return out
+	a.size += len(s)
+	a.live += len(s)
+	if len(s) > arenaChunk {
+		a.big = append(a.big, []byte(s))
+		return idRef{off: bigID | uint32(len(a.big)-1), n: uint32(len(s))}
+	}
+	last := len(a.chunks) - 1
+	if last < 0 || len(a.chunks[last])+len(s) > arenaChunk {
+		if len(a.chunks) == bigID>>arenaChunkBits {
+			// 2 GiB of ids of open sessions is beyond any cap a deployment sets.
+			panic("translate: the open sessions' ids exceed 2 GiB")
+		}
+		a.chunks = append(a.chunks, make([]byte, 0, arenaChunk))
+		last++
+	}
+	c := a.chunks[last]
+	a.chunks[last] = append(c, s...)
+	return idRef{off: uint32(last)<<arenaChunkBits | uint32(len(c)), n: uint32(len(s))}
 }
 
 func (a *idArena) drop(r idRef) { a.live -= int(r.n) }
@@ -329,7 +341,16 @@ func (a *idArena) replace(r *idRef, s string) {
 	*r = a.add(s)
 }
 
-func (a *idArena) bytes(r idRef) []byte { return a.b[r.off : r.off+r.n : r.off+r.n] }
+func (a *idArena) bytes(r idRef) []byte {
+	switch {
+	case r.n == 0:
+		return nil
+	case r.off&bigID != 0:
+		return a.big[r.off&^bigID]
+	}
+	c, off := a.chunks[r.off>>arenaChunkBits], r.off&(arenaChunk-1)
+	return c[off : off+r.n : off+r.n]
+}
 
 // str copies id r out of the arena.
 func (a *idArena) str(r idRef) string { return string(a.bytes(r)) }

@@ -62,13 +62,30 @@ func TestSlabReusesFreedRecords(t *testing.T) {
 	s.remove(&l, a)
 	s.release(a)
 	assert.Equal(t, 1, s.n)
-	size := len(s.recs)
+	size := s.used
 	assert.Equal(t, a, s.alloc(), "the last freed first")
 	assert.Equal(t, b, s.alloc())
 	assert.Equal(t, slabItem{}, *s.at(a), "zeroed")
 	assert.Equal(t, slabItem{}, *s.at(b))
-	assert.Equal(t, size, len(s.recs))
+	assert.Equal(t, size, s.used)
 	assert.Equal(t, 3, s.n)
-	assert.Equal(t, handle(len(s.recs)), s.alloc(), "none free: a new slot")
+	assert.Equal(t, size, s.alloc(), "none free: a new slot")
 	assert.Equal(t, c*10, handle(s.at(c).v), "the record in use kept")
+}
+
+// TestSlabGrowsByChunks: records keep their place as the slab grows, so a
+// pointer to one stays valid.
+func TestSlabGrowsByChunks(t *testing.T) {
+	var s slab[slabItem, *slabItem]
+	first := s.alloc()
+	p := s.at(first)
+	p.v = 7
+	for i := range 3*slabChunk + 5 {
+		h := s.alloc()
+		s.at(h).v = i
+	}
+	assert.Same(t, p, s.at(first))
+	assert.Equal(t, 7, p.v)
+	assert.Len(t, s.chunks, 4)
+	assert.Equal(t, 3*slabChunk+6, s.n)
 }
