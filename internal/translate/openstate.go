@@ -29,9 +29,10 @@ type openState struct {
 	// that make keys collide.
 	keyMask uint64
 	ids     idArena
-	// epoch is when lastSeen counts from: the translator's clock at New,
-	// with its monotonic reading when the clock gives one. A lastSeen
-	// saturates 292 years from it.
+	// epoch is when lastSeen counts from: the real clock at New, with its
+	// monotonic reading, so that idle times do not jump with the wall
+	// clock. (Not the translator's clock: New does not call it.) A lastSeen
+	// saturates 292 years from it, far beyond any idle timeout.
 	epoch time.Time
 }
 
@@ -41,7 +42,7 @@ type sessionRec struct {
 	user, device idRef    // the latest known, for the events that end it
 	lastAt       wallTime // the time of its latest event
 	lastSeen     int64    // when the translator last saw one of its spans (openState.seen)
-	conv         handle   // its first open conversation; the others follow (convRec.nextInSess)
+	conv         handle   // its most recently opened conversation; the others follow (convRec.nextInSess)
 	order        links    // in sessOrder
 	sameKey      handle   // the next session of the same hash
 	// joined: another service started the session and will end it; this
@@ -70,21 +71,18 @@ type convRec struct {
 func (r *sessionRec) lk() *links { return &r.order }
 func (r *convRec) lk() *links    { return &r.order }
 
-func newOpenState(now time.Time) openState {
+func newOpenState() openState {
 	return openState{
 		keyMask:  ^uint64(0),
 		sessByID: make(map[uint64]handle),
 		convByID: make(map[uint64]handle),
 		seed:     maphash.MakeSeed(),
-		epoch:    now,
+		epoch:    time.Now(),
 	}
 }
 
 // seen is now as a lastSeen.
 func (o *openState) seen(now time.Time) int64 { return int64(now.Sub(o.epoch)) }
-
-// seenTime is a lastSeen as a time.
-func (o *openState) seenTime(seen int64) time.Time { return o.epoch.Add(time.Duration(seen)) }
 
 func (o *openState) s(h handle) *sessionRec { return o.sess.at(h) }
 func (o *openState) c(h handle) *convRec    { return o.convs.at(h) }
@@ -106,7 +104,7 @@ func (o *openState) identityAt(h handle, at time.Time) mindlytics.Identity {
 	return mindlytics.Identity{SessionID: o.ids.str(s.id), UserID: o.ids.str(s.user), DeviceID: o.ids.str(s.device), Time: at}
 }
 
-// findSession returns the open session id, 0 if none.
+// findSession returns the handle of open session id, 0 if none.
 func (o *openState) findSession(id string) handle {
 	for h := o.sessByID[o.sessKey(id)]; h != 0; h = o.s(h).sameKey {
 		if o.ids.is(o.s(h).id, id) {
@@ -116,13 +114,14 @@ func (o *openState) findSession(id string) handle {
 	return 0
 }
 
-// findConv returns session sh's open conversation id, 0 if none.
+// findConv returns the handle of session sh's open conversation id, 0 if
+// none.
 func (o *openState) findConv(sh handle, id string) handle {
-	if sh == 0 {
+	if sh == 0 || o.s(sh).conv == 0 {
 		return 0
 	}
 	// Most sessions have one conversation: no hash for it.
-	if h := o.s(sh).conv; h != 0 && o.c(h).nextInSess == 0 {
+	if h := o.s(sh).conv; o.c(h).nextInSess == 0 {
 		if o.ids.is(o.c(h).id, id) {
 			return h
 		}
@@ -159,12 +158,12 @@ func (o *openState) openConv(sh handle, id string) handle {
 		c.id = o.ids.add(id)
 	}
 	if s.conv != 0 {
-		// A second conversation: from now on the session's are found by
-		// the index (findConv).
+		// More than one conversation: the session's are found by the index
+		// (findConv). The others are in it already, but for the only one
+		// the session had until now.
 		o.c(s.conv).prevInSess = h
-		for ch := h; ch != 0; ch = o.c(ch).nextInSess {
-			o.index(ch)
-		}
+		o.index(s.conv)
+		o.index(h)
 	}
 	s.conv = h
 	o.convs.pushBack(&o.convOrder, h)
@@ -222,7 +221,8 @@ func (o *openState) closeSession(h handle) {
 	o.sess.release(h)
 }
 
-// unindex takes h out of the chain of key in index.
+// unindex takes h out of the chain of key in index, where it is: a record
+// is indexed once, and taken out once, under the key it went in with.
 func unindex(index map[uint64]handle, key uint64, h handle, sameKey func(handle) *handle) {
 	at := index[key]
 	if at == h {
@@ -252,7 +252,7 @@ func (o *openState) convsOf(h handle, dst []handle) []handle {
 }
 
 // tidy moves the ids to a new arena when most of the old one is ids of
-// records closed or replaced: the arena holds at most about twice what
+// records closed or replaced: the ids written are at most about twice what
 // the open records need. It invalidates every idRef held outside the
 // records, so it runs only between the rules' steps.
 func (o *openState) tidy() {

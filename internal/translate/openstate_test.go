@@ -62,7 +62,7 @@ func TestOpenStateAgainstAModel(t *testing.T) {
 	for _, mask := range []uint64{^uint64(0), 3} {
 		t.Run(fmt.Sprintf("mask %#x", mask), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, mask))
-			o := newOpenState(time.Now())
+			o := newOpenState()
 			o.keyMask = mask
 			m := &openModel{}
 			// Long ids of some sessions, so that the arena fills and tidy
@@ -219,4 +219,29 @@ func TestWallTimeKeepsTheTime(t *testing.T) {
 	assert.Equal(t, -1, wallOf(time.Unix(4, 999999999)).compare(a))
 	assert.Equal(t, b, laterWall(a, b))
 	assert.Equal(t, b, laterWall(b, a))
+}
+
+// BenchmarkOneSessionsConversations opens many conversations in one session
+// (a fixed session, a conversation per trace), then closes them: the cost
+// per conversation stays flat as the session's grow.
+func BenchmarkOneSessionsConversations(b *testing.B) {
+	for _, n := range []int{1 << 10, 1 << 14} {
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("conversation-%d", i)
+		}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				o := newOpenState()
+				sh := o.openSession("s")
+				for _, id := range ids {
+					if o.findConv(sh, id) == 0 {
+						o.openConv(sh, id)
+					}
+				}
+				o.closeSession(sh)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/conversation")
+		})
+	}
 }

@@ -43,14 +43,19 @@ func (t *Translator) Snapshot() ([]byte, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	o := &t.open
+	// A time last seen is written as now less its age on the monotonic
+	// clock: right across a step of the wall clock since New.
+	now := t.cfg.Now()
+	nowSeen := o.seen(now)
+	seenAt := func(seen int64) time.Time { return now.Add(-time.Duration(nowSeen - seen)) }
 	snap := snapshot{Version: snapshotVersion, Sessions: make([]snapSession, 0, o.sess.n)}
 	for sh := o.sessOrder.head; sh != 0; sh = o.sess.next(sh) {
 		s := o.s(sh)
 		ss := snapSession{ID: o.ids.str(s.id), User: o.ids.str(s.user), Device: o.ids.str(s.device),
-			LastAt: s.lastAt.time(), LastSeen: o.seenTime(s.lastSeen), Joined: s.joined}
+			LastAt: s.lastAt.time(), LastSeen: seenAt(s.lastSeen), Joined: s.joined}
 		for ch := s.conv; ch != 0; ch = o.c(ch).nextInSess {
 			c := o.c(ch)
-			ss.Convs = append(ss.Convs, snapConv{ID: o.ids.str(c.id), LastAt: c.lastAt.time(), LastSeen: o.seenTime(c.lastSeen)})
+			ss.Convs = append(ss.Convs, snapConv{ID: o.ids.str(c.id), LastAt: c.lastAt.time(), LastSeen: seenAt(c.lastSeen)})
 		}
 		slices.SortFunc(ss.Convs, func(a, b snapConv) int { return strings.Compare(a.ID, b.ID) })
 		snap.Sessions = append(snap.Sessions, ss)

@@ -9,6 +9,8 @@ import (
 // traceCache remembers the identity of recently seen traces, for spans that
 // arrive in a later batch without one. It is bounded in entries (the least
 // recently written goes first) and in time (entries expire after ttl).
+// Its entries are in a slab: a trace costs no allocation of its own, though
+// the entries, which hold the ids, are for the garbage collector to mark.
 // It is not safe for concurrent use; the Translator guards it.
 type traceCache struct {
 	max     int

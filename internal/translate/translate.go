@@ -51,7 +51,7 @@ func New(opts ...Option) (*Translator, error) {
 		sessionKeys: keyRefs(cfg.SessionKeys),
 		userKeys:    keyRefs(cfg.UserKeys),
 		deviceKeys:  keyRefs(cfg.DeviceKeys),
-		open:        newOpenState(cfg.Now()),
+		open:        newOpenState(),
 		traces:      newTraceCache(cfg.TraceCacheSize, cfg.TraceCacheTTL),
 	}, nil
 }
