@@ -82,6 +82,10 @@ type core struct {
 	stop      chan struct{}
 	expiryEnd chan struct{}
 
+	// intake translates what consume hands over, when the sending queue is
+	// in memory (intake.go); nil otherwise, and before start.
+	intake *intake
+
 	refs int // guarded by the registry's lock
 	// logs is set once a logs pipeline uses the core; guarded by mu.
 	logs bool
@@ -198,6 +202,9 @@ func (c *core) doStart(ctx context.Context, host component.Host) error {
 		return err
 	}
 	c.started = true
+	if usesIntake(c.cfg) {
+		c.startIntake()
+	}
 	go c.expireIdle()
 	return nil
 }
@@ -225,6 +232,9 @@ func (c *core) shutdown(ctx context.Context) error {
 	defer c.telemetry.Shutdown()
 	var errs []error
 	if c.started {
+		if c.intake != nil {
+			c.intake.close(ctx) // what it holds is translated and queued first
+		}
 		close(c.stop)
 		<-c.expiryEnd
 		c.mu.Lock()
@@ -276,21 +286,40 @@ func (c *core) expireIdle() {
 }
 
 func (c *core) consumeTraces(ctx context.Context, td ptrace.Traces) error {
+	if c.intake != nil {
+		return c.intake.put(ctx, intakeItem{td: td})
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	events, errs := c.tr.Traces(c.events[:0], td)
-	defer c.reuseEvents(events)
-	c.translationErrors(ctx, "span", errs)
-	return c.enqueue(ctx, events)
+	_, err := c.translateTraces(ctx, td)
+	return err
 }
 
 func (c *core) consumeLogs(ctx context.Context, ld plog.Logs) error {
+	if c.intake != nil {
+		return c.intake.put(ctx, intakeItem{ld: ld, logs: true})
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	_, err := c.translateLogs(ctx, ld)
+	return err
+}
+
+// translateTraces translates td and queues the events, returning how many
+// there were and the queue's error. c.mu must be held.
+func (c *core) translateTraces(ctx context.Context, td ptrace.Traces) (int, error) {
+	events, errs := c.tr.Traces(c.events[:0], td)
+	defer c.reuseEvents(events)
+	c.translationErrors(ctx, "span", errs)
+	return len(events), c.enqueue(ctx, events)
+}
+
+// translateLogs is translateTraces for log records.
+func (c *core) translateLogs(ctx context.Context, ld plog.Logs) (int, error) {
 	events, errs := c.tr.Logs(c.events[:0], ld)
 	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "log record", errs)
-	return c.enqueue(ctx, events)
+	return len(events), c.enqueue(ctx, events)
 }
 
 // maxReusedEvents bounds the scratch kept for the next batch.

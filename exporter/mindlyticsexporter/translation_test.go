@@ -393,6 +393,8 @@ func TestGaugesOfTheTranslationState(t *testing.T) {
 	// A turn under a parent still to come, without ids: it waits.
 	require.NoError(t, c.consumeTraces(context.Background(), spansOf(pcommon.TraceID{22}, pdataSpec{2, 9, "turn", 0, time.Second, turn})))
 
+	// The in-memory sending queue's intake translates after consume returns.
+	require.Eventually(t, func() bool { s := tr.Stats(); return s.OpenSessions == 1 && s.WaitingSpans == 1 }, 5*time.Second, time.Millisecond)
 	point := func(v int64) []metricdata.DataPoint[int64] { return []metricdata.DataPoint[int64]{{Value: v}} }
 	metadatatest.AssertEqualExporterMindlyticsSessionsOpen(t, tel, point(1), metricdatatest.IgnoreTimestamp())
 	metadatatest.AssertEqualExporterMindlyticsConversationsOpen(t, tel, point(1), metricdatatest.IgnoreTimestamp())

@@ -29,6 +29,7 @@ type TelemetryBuilder struct {
 	mu                                  sync.Mutex
 	registrations                       []metric.Registration
 	ExporterMindlyticsConversationsOpen metric.Int64ObservableGauge
+	ExporterMindlyticsEventsDropped     metric.Int64Counter
 	ExporterMindlyticsEventsRejected    metric.Int64Counter
 	ExporterMindlyticsEventsTranslated  metric.Int64Counter
 	ExporterMindlyticsSessionsOpen      metric.Int64ObservableGauge
@@ -124,6 +125,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_exporter_mindlytics_conversations_open",
 		metric.WithDescription("Conversations the translation has open. [Alpha]"),
 		metric.WithUnit("{conversation}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterMindlyticsEventsDropped, err = builder.meter.Int64Counter(
+		"otelcol_exporter_mindlytics_events_dropped",
+		metric.WithDescription("Events the sending queue refused (full, without block_on_overflow) after the exporter had accepted their spans or log records for translation; they are dropped and logged. [Alpha]"),
+		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ExporterMindlyticsEventsRejected, err = builder.meter.Int64Counter(

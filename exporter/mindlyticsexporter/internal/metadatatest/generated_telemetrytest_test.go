@@ -32,10 +32,14 @@ func TestSetupTelemetry(t *testing.T) {
 		observer.Observe(1)
 		return nil
 	}))
+	tb.ExporterMindlyticsEventsDropped.Add(context.Background(), 1)
 	tb.ExporterMindlyticsEventsRejected.Add(context.Background(), 1)
 	tb.ExporterMindlyticsEventsTranslated.Add(context.Background(), 1)
 	tb.ExporterMindlyticsTranslationErrors.Add(context.Background(), 1)
 	AssertEqualExporterMindlyticsConversationsOpen(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualExporterMindlyticsEventsDropped(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualExporterMindlyticsEventsRejected(t, testTel,
