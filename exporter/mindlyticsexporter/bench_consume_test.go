@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -169,4 +170,43 @@ func BenchmarkCollectorConsume(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*runs*3), "ns/span")
+}
+
+// BenchmarkOpenSessionsHeld measures what the translation holds for the
+// sessions a collector keeps open (the throughput benchmark's 120,000 agent
+// runs, each its own session): heap bytes and objects per open session,
+// and the time of a full garbage collection with them held, which the
+// collector pays again at every cycle.
+func BenchmarkOpenSessionsHeld(b *testing.B) {
+	const runs, perBatch = 120_000, 340
+	cfg := createDefaultConfig().(*Config)
+	cfg.Lifecycle.MaxOpenSessions, cfg.Lifecycle.MaxOpenConversations = 1<<30, 1<<30
+	var bytes, objects, gcTime float64
+	for b.Loop() {
+		tr, err := newTranslation(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tr.(spansOnly).SpansOnly(true)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var events []mindlytics.Event
+		for n := 0; n < runs; n += perBatch {
+			events, _ = tr.Traces(events[:0], benchTraces(n, perBatch))
+			clear(events)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		t0 := time.Now()
+		runtime.GC()
+		gcTime += float64(time.Since(t0).Nanoseconds())
+		open := float64(tr.Stats().OpenSessions)
+		bytes += float64(after.HeapAlloc-before.HeapAlloc) / open
+		objects += float64(after.HeapObjects-before.HeapObjects) / open
+		runtime.KeepAlive(tr)
+	}
+	b.ReportMetric(bytes/float64(b.N), "heap-B/session")
+	b.ReportMetric(objects/float64(b.N), "heap-objects/session")
+	b.ReportMetric(gcTime/float64(b.N)/1e6, "gc-ms")
 }
