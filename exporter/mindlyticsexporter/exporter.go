@@ -291,7 +291,7 @@ func (c *core) consumeTraces(ctx context.Context, td ptrace.Traces) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	_, err := c.translateTraces(ctx, td)
+	_, err := c.translateTraces(ctx, td, false)
 	return err
 }
 
@@ -301,25 +301,26 @@ func (c *core) consumeLogs(ctx context.Context, ld plog.Logs) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	_, err := c.translateLogs(ctx, ld)
+	_, err := c.translateLogs(ctx, ld, false)
 	return err
 }
 
-// translateTraces translates td and queues the events, returning how many
-// there were and the queue's error. c.mu must be held.
-func (c *core) translateTraces(ctx context.Context, td ptrace.Traces) (int, error) {
+// translateTraces translates td and queues the events; c.mu must be held.
+// It returns the events queued, or refused with the queue's error; with
+// waitForRoom, a full queue is tried again until it has room (intake.go).
+func (c *core) translateTraces(ctx context.Context, td ptrace.Traces, waitForRoom bool) (int, error) {
 	events, errs := c.tr.Traces(c.events[:0], td)
 	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "span", errs)
-	return len(events), c.enqueue(ctx, events)
+	return c.enqueueWaiting(ctx, events, waitForRoom)
 }
 
 // translateLogs is translateTraces for log records.
-func (c *core) translateLogs(ctx context.Context, ld plog.Logs) (int, error) {
+func (c *core) translateLogs(ctx context.Context, ld plog.Logs, waitForRoom bool) (int, error) {
 	events, errs := c.tr.Logs(c.events[:0], ld)
 	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "log record", errs)
-	return len(events), c.enqueue(ctx, events)
+	return c.enqueueWaiting(ctx, events, waitForRoom)
 }
 
 // maxReusedEvents bounds the scratch kept for the next batch.
@@ -354,8 +355,16 @@ func (c *core) translationErrors(ctx context.Context, what string, errs []error)
 // (once: they are not checked again here); one that cannot be encoded is
 // dropped and counted, not sent.
 func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
+	_, err := c.enqueueWaiting(ctx, events, false)
+	return err
+}
+
+// enqueueWaiting is enqueue returning the events encoded; with waitForRoom,
+// it offers them again while the queue is full, until it has room or ctx
+// ends, and the intake refuses new data meanwhile (intake.go).
+func (c *core) enqueueWaiting(ctx context.Context, events []mindlytics.Event, waitForRoom bool) (int, error) {
 	if len(events) == 0 {
-		return nil
+		return 0, nil
 	}
 	encoded := make([]json.RawMessage, 0, len(events))
 	// One buffer for the batch: each event is a capped slice of it (a later
@@ -378,14 +387,19 @@ func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
 	*eb = buf
 	if len(encoded) == 0 {
 		encodedBuffers.Put(eb) // nothing points into it
-		return nil
+		return 0, nil
 	}
 	c.telemetry.ExporterMindlyticsEventsTranslated.Add(ctx, int64(len(encoded)))
 	err := c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{encoded, eb}), ptrace.NewTraces())
+	if waitForRoom && errors.Is(err, exporterhelper.ErrQueueIsFull) {
+		err = c.intake.untilRoom(ctx, func() error {
+			return c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{encoded, eb}), ptrace.NewTraces())
+		})
+	}
 	// Saved after the events are queued: a crash in between at worst sends
 	// a session's start twice, never forgets to start it.
 	c.state.changed(ctx, events)
-	return err
+	return len(encoded), err
 }
 
 // encodedSizeHint is a typical event's JSON size, to size the buffer a

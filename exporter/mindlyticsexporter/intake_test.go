@@ -2,7 +2,10 @@ package mindlyticsexporter
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,8 +15,8 @@ import (
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
-	"go.opentelemetry.io/otel/sdk/metric/metricdata"
-	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -122,30 +125,133 @@ func TestIntakeHoldsTheCallerBackWhenFull(t *testing.T) {
 	assert.Equal(t, []string{"e0", "e1", "e2", "e3", "e4"}, got, "what the intake took, and not what it refused")
 }
 
-// TestIntakeCountsWhatTheSendingQueueRefuses: once consume has returned,
-// the caller cannot learn that the sending queue was full; the events are
-// counted and logged as dropped.
-func TestIntakeCountsWhatTheSendingQueueRefuses(t *testing.T) {
+// TestIntakeRefusesWhileTheSendingQueueIsFull: the caller still learns
+// that the sending queue is full. The batch the intake took waits for room
+// and is delivered; new data is refused with the queue's own error
+// meanwhile; nothing accepted is dropped.
+func TestIntakeRefusesWhileTheSendingQueueIsFull(t *testing.T) {
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
-	srv.SetLatency(200 * time.Millisecond) // the queue's consumer stays busy
+	srv.SetLatency(100 * time.Millisecond) // the queue's consumer stays busy
 	cfg := testConfig(srv)
 	cfg.QueueConfig.Get().QueueSize = 1
-	c, logs, tel := intakeCore(t, cfg)
+	c, logs, _ := intakeCore(t, cfg)
 	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	for i := range 6 {
-		require.NoError(t, c.consumeTraces(context.Background(), traces("s", base.Add(time.Duration(i)*time.Second), fmt.Sprint("e", i))))
+	var accepted []string
+	deadline := time.Now().Add(10 * time.Second)
+	for i := 0; ; i++ {
+		require.True(t, time.Now().Before(deadline), "the intake never refused")
+		name := fmt.Sprint("e", i)
+		err := c.consumeTraces(context.Background(), traces("s", base.Add(time.Duration(i)*time.Second), name))
+		if errors.Is(err, exporterhelper.ErrQueueIsFull) {
+			break
+		}
+		require.NoError(t, err)
+		accepted = append(accepted, name)
 	}
-	require.Eventually(t, func() bool { return logs.FilterMessageSnippet("Dropped events the sending queue refused").Len() > 0 },
-		5*time.Second, time.Millisecond)
 	srv.SetLatency(0)
 	require.NoError(t, c.shutdown(context.Background()))
 
-	var dropped int64
-	for _, e := range logs.FilterMessageSnippet("Dropped events the sending queue refused").All() {
-		dropped += e.ContextMap()["events"].(int64)
+	var got []string
+	for _, ev := range srv.Events() {
+		got = append(got, ev.Event)
 	}
-	assert.Positive(t, dropped)
-	metadatatest.AssertEqualExporterMindlyticsEventsDropped(t, tel, []metricdata.DataPoint[int64]{{Value: dropped}}, metricdatatest.IgnoreTimestamp())
-	assert.Equal(t, 6, len(srv.Events())+int(dropped), "each event delivered or counted as dropped")
+	assert.Equal(t, accepted, got, "every accepted batch delivered, in order")
+	assert.Zero(t, logs.FilterMessageSnippet("Dropped events").Len())
+}
+
+// TestIntakeCloseKeepsItsDeadline: Shutdown's deadline ends the wait of a
+// caller held back by a full intake, and of the goroutine for room.
+func TestIntakeCloseKeepsItsDeadline(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	c, _, _ := intakeCore(t, testConfig(srv))
+	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	c.mu.Lock() // the translation waits for it
+	for i := range intakeBatches + 1 {
+		require.NoError(t, c.consumeTraces(context.Background(), traces("s", base.Add(time.Duration(i)*time.Second), fmt.Sprint("e", i))))
+		if i == 0 {
+			require.Eventually(t, func() bool { return len(c.intake.items) == 0 }, 5*time.Second, time.Millisecond)
+		}
+	}
+	held := make(chan error, 1)
+	go func() { held <- c.consumeTraces(context.Background(), traces("s", base.Add(time.Hour), "held")) }()
+	select {
+	case err := <-held:
+		t.Fatalf("a full intake let a caller through: %v", err)
+	case <-time.After(30 * time.Millisecond): // it waits
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	closed := make(chan struct{})
+	go func() { c.intake.close(ctx); close(closed) }()
+	select {
+	case err := <-held:
+		assert.ErrorIs(t, err, errIntakeClosed, "the deadline ends the caller's wait")
+	case <-time.After(5 * time.Second):
+		t.Fatal("the held caller still waits after Shutdown's deadline")
+	}
+	c.mu.Unlock()
+	<-closed
+	require.NoError(t, c.shutdown(context.Background()))
+	assert.Len(t, srv.Events(), intakeBatches+1, "what the intake took is still translated and queued")
+}
+
+// TestIntakeRacesClose: consume calls racing Shutdown either hand their
+// batch over, and it is delivered, or are refused; none is lost.
+func TestIntakeRacesClose(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	c, _, _ := intakeCore(t, testConfig(srv))
+	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	var took atomic.Int64
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 200 {
+				err := c.consumeTraces(context.Background(), traces(fmt.Sprint("s", g), base.Add(time.Duration(i)*time.Second), fmt.Sprint("e", i)))
+				if err == nil {
+					took.Add(1)
+				} else {
+					assert.ErrorIs(t, err, errIntakeClosed)
+				}
+			}
+		})
+	}
+	time.Sleep(time.Millisecond)
+	require.NoError(t, c.shutdown(context.Background()))
+	wg.Wait()
+	assert.Equal(t, int(took.Load()), len(srv.Events()), "every batch taken delivered")
+}
+
+// TestIntakeKeepsTracesAndLogsInOrder: the traces and logs pipelines share
+// the core; their data is translated in the order it came.
+func TestIntakeKeepsTracesAndLogsInOrder(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	c, _, _ := intakeCore(t, testConfig(srv))
+	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	var want []string
+	for i := range 40 {
+		at := base.Add(time.Duration(i) * time.Second)
+		if i%2 == 0 {
+			require.NoError(t, c.consumeTraces(context.Background(), traces("s", at, fmt.Sprint("span", i))))
+			want = append(want, fmt.Sprint("span", i))
+			continue
+		}
+		ld := plog.NewLogs()
+		lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+		lr.SetEventName(fmt.Sprint("log", i))
+		lr.Attributes().PutStr("session.id", "s")
+		lr.SetTimestamp(pcommon.NewTimestampFromTime(at))
+		require.NoError(t, c.consumeLogs(context.Background(), ld))
+		want = append(want, fmt.Sprint("log", i))
+	}
+	require.NoError(t, c.shutdown(context.Background()))
+	var got []string
+	for _, ev := range srv.Events() {
+		got = append(got, ev.Event)
+	}
+	assert.Equal(t, want, got)
 }

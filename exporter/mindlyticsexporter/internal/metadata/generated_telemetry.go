@@ -129,7 +129,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ExporterMindlyticsEventsDropped, err = builder.meter.Int64Counter(
 		"otelcol_exporter_mindlytics_events_dropped",
-		metric.WithDescription("Events the sending queue refused (full, without block_on_overflow) after the exporter had accepted their spans or log records for translation; they are dropped and logged. [Alpha]"),
+		metric.WithDescription("Events dropped after the exporter had accepted their spans or log records (the in-memory sending queue), because the queue refused them: shut down, or still full when Shutdown's deadline ended. [Alpha]"),
 		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)

@@ -38,7 +38,7 @@ func AssertEqualExporterMindlyticsConversationsOpen(t *testing.T, tt *componentt
 func AssertEqualExporterMindlyticsEventsDropped(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_exporter_mindlytics_events_dropped",
-		Description: "Events the sending queue refused (full, without block_on_overflow) after the exporter had accepted their spans or log records for translation; they are dropped and logged. [Alpha]",
+		Description: "Events dropped after the exporter had accepted their spans or log records (the in-memory sending queue), because the queue refused them: shut down, or still full when Shutdown's deadline ended. [Alpha]",
 		Unit:        "{event}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
