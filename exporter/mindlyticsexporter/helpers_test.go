@@ -49,6 +49,14 @@ type testCore struct {
 
 func newTestCore(t *testing.T, cfg *Config) *testCore {
 	t.Helper()
+	c := startTestCore(t, cfg)
+	t.Cleanup(func() { require.NoError(t, c.shutdown(context.Background())) })
+	return c
+}
+
+// startTestCore is newTestCore for a test that shuts the core down itself.
+func startTestCore(t *testing.T, cfg *Config) *testCore {
+	t.Helper()
 	require.NoError(t, cfg.Validate())
 	tel := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
@@ -59,7 +67,6 @@ func newTestCore(t *testing.T, cfg *Config) *testCore {
 	c, err := newCore(context.Background(), cfg, set, tr)
 	require.NoError(t, err)
 	require.NoError(t, c.start(context.Background(), componenttest.NewNopHost()))
-	t.Cleanup(func() { require.NoError(t, c.shutdown(context.Background())) })
 	return &testCore{core: c, tr: tr, tel: tel, logs: logs}
 }
 

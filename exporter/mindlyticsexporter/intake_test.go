@@ -12,16 +12,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadatatest"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 )
 
@@ -42,21 +38,13 @@ func TestIntakeOnlyWithAnInMemorySendingQueue(t *testing.T) {
 	assert.False(t, usesIntake(cfg), "no sending queue: the caller waits for delivery")
 }
 
-// intakeCore is a started core with the scripted translation, shut down by
-// the test itself; its logs are observed.
-func intakeCore(t *testing.T, cfg *Config) (*core, *observer.ObservedLogs, *componenttest.Telemetry) {
+// intakeCore is a started core with the scripted translation and the
+// intake, shut down by the test itself.
+func intakeCore(t *testing.T, cfg *Config) (*core, *observer.ObservedLogs) {
 	t.Helper()
-	require.NoError(t, cfg.Validate())
-	tel := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
-	zc, logs := observer.New(zapcore.InfoLevel)
-	set := metadatatest.NewSettings(tel)
-	set.Logger = zap.New(zc)
-	c, err := newCore(context.Background(), cfg, set, &scriptedTranslation{})
-	require.NoError(t, err)
-	require.NoError(t, c.start(context.Background(), componenttest.NewNopHost()))
+	c := startTestCore(t, cfg)
 	require.NotNil(t, c.intake, "the default in-memory queue has the intake")
-	return c, logs, tel
+	return c.core, c.logs
 }
 
 // TestIntakeKeepsOrderAndShutdownDrainsIt: consume returns before the
@@ -65,7 +53,7 @@ func intakeCore(t *testing.T, cfg *Config) (*core, *observer.ObservedLogs, *comp
 func TestIntakeKeepsOrderAndShutdownDrainsIt(t *testing.T) {
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
-	c, _, _ := intakeCore(t, testConfig(srv))
+	c, _ := intakeCore(t, testConfig(srv))
 	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	const batches = 300
 	for i := range batches {
@@ -98,7 +86,7 @@ func TestIntakeKeepsOrderAndShutdownDrainsIt(t *testing.T) {
 func TestIntakeHoldsTheCallerBackWhenFull(t *testing.T) {
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
-	c, _, _ := intakeCore(t, testConfig(srv))
+	c, _ := intakeCore(t, testConfig(srv))
 	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	batch := func(i int) error {
 		return c.consumeTraces(context.Background(), traces("s", base.Add(time.Duration(i)*time.Second), fmt.Sprint("e", i)))
@@ -135,7 +123,7 @@ func TestIntakeRefusesWhileTheSendingQueueIsFull(t *testing.T) {
 	srv.SetLatency(100 * time.Millisecond) // the queue's consumer stays busy
 	cfg := testConfig(srv)
 	cfg.QueueConfig.Get().QueueSize = 1
-	c, logs, _ := intakeCore(t, cfg)
+	c, logs := intakeCore(t, cfg)
 	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	var accepted []string
 	deadline := time.Now().Add(10 * time.Second)
@@ -165,7 +153,7 @@ func TestIntakeRefusesWhileTheSendingQueueIsFull(t *testing.T) {
 func TestIntakeCloseKeepsItsDeadline(t *testing.T) {
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
-	c, _, _ := intakeCore(t, testConfig(srv))
+	c, _ := intakeCore(t, testConfig(srv))
 	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	c.mu.Lock() // the translation waits for it
 	for i := range intakeBatches + 1 {
@@ -203,7 +191,7 @@ func TestIntakeCloseKeepsItsDeadline(t *testing.T) {
 func TestIntakeRacesClose(t *testing.T) {
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
-	c, _, _ := intakeCore(t, testConfig(srv))
+	c, _ := intakeCore(t, testConfig(srv))
 	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	var wg sync.WaitGroup
 	var took atomic.Int64
@@ -230,7 +218,7 @@ func TestIntakeRacesClose(t *testing.T) {
 func TestIntakeKeepsTracesAndLogsInOrder(t *testing.T) {
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
-	c, _, _ := intakeCore(t, testConfig(srv))
+	c, _ := intakeCore(t, testConfig(srv))
 	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	var want []string
 	for i := range 40 {
