@@ -13,10 +13,9 @@ import (
 // open until it is idle); kept as pointers, marking them again at every
 // cycle was a fifth of the collector's CPU.
 //
-// Records are slots of two slices, named by index (slot 0 is never used,
-// so that the zero handle is none). Their ids are in a byte arena, their
-// times are integers, and the indexes map a hash of the id to the first
-// record of that hash, the others chained behind it. The rules of
+// Records are in two slabs, named by handle (slab.go). Their ids are in a
+// byte arena, their times are integers, and the indexes map a hash of the
+// id to the first record of that hash, the others chained behind it. The rules of
 // lifecycle.go use it through handles.
 type openState struct {
 	sess                 slab[sessionRec, *sessionRec]
@@ -87,12 +86,17 @@ func (o *openState) seen(now time.Time) int64 { return int64(now.Sub(o.epoch)) }
 func (o *openState) s(h handle) *sessionRec { return o.sess.at(h) }
 func (o *openState) c(h handle) *convRec    { return o.convs.at(h) }
 
-// sessKey is the index key of session id.
-func (o *openState) sessKey(id string) uint64 { return maphash.String(o.seed, id) & o.keyMask }
+// hash and hashRef hash an id, given or in the arena, alike.
+func (o *openState) hash(id string) uint64   { return maphash.String(o.seed, id) }
+func (o *openState) hashRef(id idRef) uint64 { return maphash.Bytes(o.seed, o.ids.bytes(id)) }
 
-// convKey is the index key of conversation id of session sh.
-func (o *openState) convKey(sh handle, id []byte) uint64 {
-	return (maphash.Bytes(o.seed, id) ^ uint64(sh)*0x9e3779b97f4a7c15) & o.keyMask
+// sessKey is the index key of the session whose id hashes to idHash.
+func (o *openState) sessKey(idHash uint64) uint64 { return idHash & o.keyMask }
+
+// convKey is the index key of the conversation of session sh whose id
+// hashes to idHash.
+func (o *openState) convKey(sh handle, idHash uint64) uint64 {
+	return (idHash ^ uint64(sh)*0x9e3779b97f4a7c15) & o.keyMask
 }
 
 // convID copies conversation h's id out of the arena.
@@ -106,7 +110,7 @@ func (o *openState) identityAt(h handle, at time.Time) mindlytics.Identity {
 
 // findSession returns the handle of open session id, 0 if none.
 func (o *openState) findSession(id string) handle {
-	for h := o.sessByID[o.sessKey(id)]; h != 0; h = o.s(h).sameKey {
+	for h := o.sessByID[o.sessKey(o.hash(id))]; h != 0; h = o.s(h).sameKey {
 		if o.ids.is(o.s(h).id, id) {
 			return h
 		}
@@ -127,7 +131,7 @@ func (o *openState) findConv(sh handle, id string) handle {
 		}
 		return 0
 	}
-	for h := o.convByID[o.convKey(sh, []byte(id))]; h != 0; h = o.c(h).sameKey {
+	for h := o.convByID[o.convKey(sh, o.hash(id))]; h != 0; h = o.c(h).sameKey {
 		if c := o.c(h); c.sess == sh && o.ids.is(c.id, id) {
 			return h
 		}
@@ -139,7 +143,7 @@ func (o *openState) findConv(sh handle, id string) handle {
 // that it is not open.
 func (o *openState) openSession(id string) handle {
 	h := o.sess.alloc()
-	key := o.sessKey(id)
+	key := o.sessKey(o.hash(id))
 	*o.s(h) = sessionRec{id: o.ids.add(id), sameKey: o.sessByID[key]}
 	o.sessByID[key] = h
 	o.sess.pushBack(&o.sessOrder, h)
@@ -176,7 +180,7 @@ func (o *openState) index(h handle) {
 	if c.indexed {
 		return
 	}
-	key := o.convKey(c.sess, o.ids.bytes(c.id))
+	key := o.convKey(c.sess, o.hashRef(c.id))
 	c.sameKey, c.indexed = o.convByID[key], true
 	o.convByID[key] = h
 }
@@ -198,7 +202,7 @@ func (o *openState) closeConv(h handle) {
 		o.c(c.nextInSess).prevInSess = c.prevInSess
 	}
 	if c.indexed {
-		unindex(o.convByID, o.convKey(c.sess, o.ids.bytes(c.id)), h, func(h handle) *handle { return &o.c(h).sameKey })
+		unindex(o.convByID, o.convKey(c.sess, o.hashRef(c.id)), h, func(h handle) *handle { return &o.c(h).sameKey })
 	}
 	o.convs.remove(&o.convOrder, h)
 	if !c.sessionsID {
@@ -213,7 +217,7 @@ func (o *openState) closeSession(h handle) {
 		o.closeConv(o.s(h).conv)
 	}
 	s := o.s(h)
-	unindex(o.sessByID, maphash.Bytes(o.seed, o.ids.bytes(s.id))&o.keyMask, h, func(h handle) *handle { return &o.s(h).sameKey })
+	unindex(o.sessByID, o.sessKey(o.hashRef(s.id)), h, func(h handle) *handle { return &o.s(h).sameKey })
 	o.sess.remove(&o.sessOrder, h)
 	o.ids.drop(s.id)
 	o.ids.drop(s.user)
