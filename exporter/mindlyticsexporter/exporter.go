@@ -240,9 +240,9 @@ func (c *core) shutdown(ctx context.Context) error {
 		c.mu.Lock()
 		var err error
 		if c.cfg.Lifecycle.EndOnShutdown {
-			err = c.enqueue(ctx, c.tr.EndAll())
+			_, err = c.enqueue(ctx, c.tr.EndAll())
 		} else {
-			err = c.enqueue(ctx, c.tr.Release())
+			_, err = c.enqueue(ctx, c.tr.Release())
 		}
 		c.translationErrors(ctx, "span or log record that waited", c.tr.LateErrors())
 		c.mu.Unlock()
@@ -266,6 +266,10 @@ func (c *core) shutdown(ctx context.Context) error {
 // expireIdle ends idle sessions and conversations every idle_check_interval.
 func (c *core) expireIdle() {
 	defer close(c.expiryEnd)
+	ctx := context.Background()
+	if c.intake != nil {
+		ctx = c.intake.ctx // a wait for room in the queue ends with Shutdown's deadline
+	}
 	t := time.NewTicker(c.cfg.Settings.CheckInterval())
 	defer t.Stop()
 	for {
@@ -274,7 +278,7 @@ func (c *core) expireIdle() {
 			return
 		case <-t.C:
 			c.mu.Lock()
-			err := c.enqueue(context.Background(), c.tr.Expire())
+			_, err := c.enqueue(ctx, c.tr.Expire())
 			c.translationErrors(context.Background(), "span or log record that waited", c.tr.LateErrors())
 			c.state.tick(context.Background())
 			c.mu.Unlock()
@@ -291,7 +295,7 @@ func (c *core) consumeTraces(ctx context.Context, td ptrace.Traces) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	_, err := c.translateTraces(ctx, td, false)
+	_, err := c.translateTraces(ctx, td)
 	return err
 }
 
@@ -301,26 +305,25 @@ func (c *core) consumeLogs(ctx context.Context, ld plog.Logs) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	_, err := c.translateLogs(ctx, ld, false)
+	_, err := c.translateLogs(ctx, ld)
 	return err
 }
 
 // translateTraces translates td and queues the events; c.mu must be held.
-// It returns the events queued, or refused with the queue's error; with
-// waitForRoom, a full queue is tried again until it has room (intake.go).
-func (c *core) translateTraces(ctx context.Context, td ptrace.Traces, waitForRoom bool) (int, error) {
+// It returns the events queued, or refused with the queue's error.
+func (c *core) translateTraces(ctx context.Context, td ptrace.Traces) (int, error) {
 	events, errs := c.tr.Traces(c.events[:0], td)
 	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "span", errs)
-	return c.enqueueWaiting(ctx, events, waitForRoom)
+	return c.enqueue(ctx, events)
 }
 
 // translateLogs is translateTraces for log records.
-func (c *core) translateLogs(ctx context.Context, ld plog.Logs, waitForRoom bool) (int, error) {
+func (c *core) translateLogs(ctx context.Context, ld plog.Logs) (int, error) {
 	events, errs := c.tr.Logs(c.events[:0], ld)
 	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "log record", errs)
-	return c.enqueueWaiting(ctx, events, waitForRoom)
+	return c.enqueue(ctx, events)
 }
 
 // maxReusedEvents bounds the scratch kept for the next batch.
@@ -350,19 +353,13 @@ func (c *core) translationErrors(ctx context.Context, what string, errs []error)
 	}
 }
 
-// enqueue encodes the events and hands them to the queue as one request.
-// c.mu must be held. The translation's constructors validated each event
-// (once: they are not checked again here); one that cannot be encoded is
-// dropped and counted, not sent.
-func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) error {
-	_, err := c.enqueueWaiting(ctx, events, false)
-	return err
-}
-
-// enqueueWaiting is enqueue returning the events encoded; with waitForRoom,
-// it offers them again while the queue is full, until it has room or ctx
-// ends, and the intake refuses new data meanwhile (intake.go).
-func (c *core) enqueueWaiting(ctx context.Context, events []mindlytics.Event, waitForRoom bool) (int, error) {
+// enqueue encodes the events and hands them to the queue as one request,
+// returning how many it encoded. c.mu must be held. The translation's
+// constructors validated each event (once: they are not checked again
+// here); one that cannot be encoded is dropped and counted, not sent. With
+// the intake, no caller waits for the answer: a full queue is offered the
+// events again until it has room or ctx ends (intake.untilRoom).
+func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) (int, error) {
 	if len(events) == 0 {
 		return 0, nil
 	}
@@ -391,7 +388,7 @@ func (c *core) enqueueWaiting(ctx context.Context, events []mindlytics.Event, wa
 	}
 	c.telemetry.ExporterMindlyticsEventsTranslated.Add(ctx, int64(len(encoded)))
 	err := c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{encoded, eb}), ptrace.NewTraces())
-	if waitForRoom && errors.Is(err, exporterhelper.ErrQueueIsFull) {
+	if c.intake != nil && errors.Is(err, exporterhelper.ErrQueueIsFull) {
 		err = c.intake.untilRoom(ctx, func() error {
 			return c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{encoded, eb}), ptrace.NewTraces())
 		})

@@ -21,10 +21,12 @@ import (
 // receiver) is then free to take the next batch while this one is
 // translated, as it is with any exporter's in-memory sending queue.
 //
-// The caller still learns that the sending queue is full: while the
-// goroutine waits for room for a batch it took, the intake refuses new data
-// with the queue's own error (with block_on_overflow, the queue makes the
-// goroutine wait instead, and the caller waits once the intake is full).
+// The caller still learns that the sending queue is full: the events the
+// core makes with no caller to answer (a batch the intake took, the ends
+// of idle sessions, those of Shutdown) wait for room, and meanwhile the
+// intake refuses new data with the queue's own error (with
+// block_on_overflow, the queue makes them wait instead, and the caller
+// waits once the intake is full).
 //
 // It is used only where the caller learns nothing more by waiting: not
 // with a persistent queue (a batch is acknowledged once its events are in
@@ -146,8 +148,8 @@ func (in *intake) close(ctx context.Context) {
 }
 
 // untilRoom offers again, with a growing pause, while the sending queue is
-// full; the intake refuses new data meanwhile. It gives up when ctx or the
-// intake's context ends.
+// full; the intake refuses new data meanwhile. When ctx ends first, it
+// returns the queue's refusal.
 func (in *intake) untilRoom(ctx context.Context, offer func() error) error {
 	in.full.Store(true)
 	defer in.full.Store(false)
@@ -156,7 +158,7 @@ func (in *intake) untilRoom(ctx context.Context, offer func() error) error {
 		select {
 		case <-time.After(pause):
 		case <-ctx.Done():
-			return ctx.Err()
+			return exporterhelper.ErrQueueIsFull
 		}
 		err := offer()
 		if !errors.Is(err, exporterhelper.ErrQueueIsFull) {
@@ -188,9 +190,9 @@ func (c *core) translateItem(it intakeItem) {
 	var n int
 	var err error
 	if it.logs {
-		n, err = c.translateLogs(ctx, it.ld, true)
+		n, err = c.translateLogs(ctx, it.ld)
 	} else {
-		n, err = c.translateTraces(ctx, it.td, true)
+		n, err = c.translateTraces(ctx, it.td)
 	}
 	if err != nil {
 		c.telemetry.ExporterMindlyticsEventsDropped.Add(it.ctx, int64(n))

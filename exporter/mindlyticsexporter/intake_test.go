@@ -18,7 +18,9 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 )
 
 func TestIntakeOnlyWithAnInMemorySendingQueue(t *testing.T) {
@@ -242,4 +244,35 @@ func TestIntakeKeepsTracesAndLogsInOrder(t *testing.T) {
 		got = append(got, ev.Event)
 	}
 	assert.Equal(t, want, got)
+}
+
+// TestIntakeIdleEndsWaitForRoom: with the intake, the ends of idle sessions
+// have no caller to refuse either; while the sending queue is full they
+// wait for room, and are delivered.
+func TestIntakeIdleEndsWaitForRoom(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	srv.SetLatency(100 * time.Millisecond) // the queue's consumer stays busy
+	cfg := testConfig(srv)
+	cfg.QueueConfig.Get().QueueSize = 1
+	cfg.Lifecycle.IdleCheckInterval = 5 * time.Millisecond
+	tc := startTestCore(t, cfg)
+	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	for i := 0; i < 3; i++ { // one in flight, one queued, one waiting for room
+		require.NoError(t, tc.consumeTraces(context.Background(), traces("s", base.Add(time.Duration(i)*time.Second), fmt.Sprint("e", i))))
+	}
+	require.Eventually(t, tc.intake.full.Load, 5*time.Second, time.Millisecond, "the sending queue is full")
+	end, err := mindlytics.EndSession(mindlytics.Identity{SessionID: "s", Time: base.Add(time.Hour)}, nil)
+	require.NoError(t, err)
+	tc.tr.setExpire(end)
+	_, err = srv.WaitForEvents(testkit.Context(t, testkit.Wait), 4)
+	require.NoError(t, err)
+	srv.SetLatency(0)
+	require.NoError(t, tc.shutdown(context.Background()))
+	assert.Zero(t, tc.logs.FilterMessageSnippet("Failed to queue the events ending idle sessions").Len())
+	var got []string
+	for _, ev := range srv.Events() {
+		got = append(got, ev.Kind())
+	}
+	assert.Equal(t, []string{"track:e0", "track:e1", "track:e2", "end_session"}, got[:4])
 }
