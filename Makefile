@@ -6,7 +6,7 @@ GOBIN ?= $(shell $(GO) env GOPATH)/bin
 # The modules of this repository (go.work ties them): the root module holds what
 # apps import; the collector component, the distribution's tests, each LLM-client
 # helper and the examples that use one are modules of their own.
-MODULES ?= . exporter/mindlyticsexporter cmd collector instrument/openai instrument/goopenai instrument/langchaingo instrument/anthropic examples/openai examples/goopenai examples/langchaingo examples/anthropic
+MODULES ?= . exporter/mindlyticsexporter cmd collectore2e instrument/openaihelper instrument/goopenaihelper instrument/langchaingohelper instrument/anthropichelper examples/openai examples/goopenai examples/langchaingo examples/anthropic
 
 .PHONY: all test bench benchstat lint demo dev tidy app-deps
 
@@ -74,7 +74,7 @@ tidy:
 # --- otelcol-mindlytics: the collector distribution and its component ---
 OCB_VERSION ?= v0.165.0
 OCB ?= $(GOBIN)/builder
-COLLECTOR ?= $(CURDIR)/collector/_build/otelcol-mindlytics
+COLLECTOR ?= $(CURDIR)/collectore2e/_build/otelcol-mindlytics
 
 .PHONY: ocb collector collector-e2e bench-collector mdatagen
 
@@ -82,13 +82,13 @@ COLLECTOR ?= $(CURDIR)/collector/_build/otelcol-mindlytics
 ocb:
 	@$(OCB) version 2>/dev/null | grep -qx 'ocb version $(OCB_VERSION)' || $(GO) install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
 
-## collector: build otelcol-mindlytics from builder-config.yaml into collector/_build/ (git-ignored).
+## collector: build otelcol-mindlytics from builder-config.yaml into collectore2e/_build/ (git-ignored).
 collector: ocb
 	GOWORK=off $(OCB) --config=builder-config.yaml
 
-## collector-e2e: build the distribution, then run its end-to-end tests (collector/*_test.go).
+## collector-e2e: build the distribution, then run its end-to-end tests (collectore2e/*_test.go).
 collector-e2e: collector
-	cd collector && MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -race -count=1 -timeout 15m ./...
+	cd collectore2e && MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -race -count=1 -timeout 15m ./...
 
 ## bench-collector: build the distribution and print the collector table: spans/s in and out,
 ## CPU per 1k spans and peak RSS for mindlytics against otlp_http, BENCH_ROUNDS rounds of
@@ -97,7 +97,7 @@ collector-e2e: collector
 BENCH_LATENCIES ?= 20,50
 BENCH_ROUNDS ?= 3
 bench-collector: collector
-	cd collector && MINDLYTICS_BENCH=1 MINDLYTICS_BENCH_ROUNDS=$(BENCH_ROUNDS) MINDLYTICS_BENCH_LATENCIES=$(BENCH_LATENCIES) MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -count=1 -run '^TestThroughput$$' -v -timeout 20m .
+	cd collectore2e && MINDLYTICS_BENCH=1 MINDLYTICS_BENCH_ROUNDS=$(BENCH_ROUNDS) MINDLYTICS_BENCH_LATENCIES=$(BENCH_LATENCIES) MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -count=1 -run '^TestThroughput$$' -v -timeout 20m .
 
 ## mdatagen: regenerate exporter/mindlyticsexporter's generated code from its metadata.yaml
 ## (mdatagen v0.150.0, pinned by the separate tools/ module).
@@ -110,12 +110,12 @@ FUZZTIME ?= 10s
 FUZZ_TARGETS ?= \
 	./internal/translate:FuzzTranslate \
 	./internal/translate:FuzzMessageScan \
-	./exporter/mindlytics:FuzzRetryAfter \
-	./exporter/mindlytics:FuzzAPIError \
-	./exporter/mindlytics:FuzzClientAnswers \
-	./exporter/mindlytics:FuzzLiveFrame \
-	./exporter/mindlytics:FuzzEncodeEvent \
-	./exporter/mindlytics:FuzzCompactTurn \
+	./mindlytics:FuzzRetryAfter \
+	./mindlytics:FuzzAPIError \
+	./mindlytics:FuzzClientAnswers \
+	./mindlytics:FuzzLiveFrame \
+	./mindlytics:FuzzEncodeEvent \
+	./mindlytics:FuzzCompactTurn \
 	exporter/mindlyticsexporter/pdataview:FuzzPdataView \
 	exporter/mindlyticsexporter:FuzzEventsEncoding \
 	exporter/mindlyticsexporter:FuzzConsumeOTLP \

@@ -7,7 +7,7 @@ require (
 	github.com/gorilla/websocket v1.5.3
 	github.com/mindlytics/mindlytics-otel v0.0.0-00010101000000-000000000000
 	github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter v0.0.0-00010101000000-000000000000
-	github.com/mindlytics/mindlytics-otel/instrument/openai v0.0.0-00010101000000-000000000000
+	github.com/mindlytics/mindlytics-otel/instrument/openaihelper v0.0.0-00010101000000-000000000000
 	github.com/openai/openai-go/v3 v3.98.0
 	github.com/stretchr/testify v1.12.1
 	go.etcd.io/bbolt v1.5.0
@@ -58,5 +58,5 @@ require (
 replace (
 	github.com/mindlytics/mindlytics-otel => ../
 	github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter => ../exporter/mindlyticsexporter
-	github.com/mindlytics/mindlytics-otel/instrument/openai => ../instrument/openai
+	github.com/mindlytics/mindlytics-otel/instrument/openaihelper => ../instrument/openaihelper
 )

@@ -12,9 +12,9 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
 
 // TestConventionsArriveAtTheService sends one model call written in each

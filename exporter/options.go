@@ -7,9 +7,9 @@ import (
 
 	"go.opentelemetry.io/otel/metric"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/internal/queue"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // Option configures an [Exporter]. Each option names one setting; where

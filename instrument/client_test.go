@@ -5,8 +5,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/instrument"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // Identify and alias outside any session are synchronous and return the

@@ -16,10 +16,10 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/instrument"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 

@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/instrument"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
 
 // A session with one turn, against a local server.

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 const (

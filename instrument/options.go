@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/mindlytics/mindlytics-otel/exporter"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/openai/openai-go/v3/shared"
 
 	"github.com/mindlytics/mindlytics-otel/instrument"
-	openaihelper "github.com/mindlytics/mindlytics-otel/instrument/openai"
+	openaihelper "github.com/mindlytics/mindlytics-otel/instrument/openaihelper"
 )
 
 // script is what the demo's user says, turn by turn.

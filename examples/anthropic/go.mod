@@ -5,7 +5,7 @@ go 1.26.0
 require (
 	github.com/anthropics/anthropic-sdk-go/v2 v2.15.0
 	github.com/mindlytics/mindlytics-otel v0.0.0-00010101000000-000000000000
-	github.com/mindlytics/mindlytics-otel/instrument/anthropic v0.0.0-00010101000000-000000000000
+	github.com/mindlytics/mindlytics-otel/instrument/anthropichelper v0.0.0-00010101000000-000000000000
 	go.opentelemetry.io/otel/sdk v1.47.0
 	go.opentelemetry.io/otel/trace v1.47.0
 	go.uber.org/goleak v1.3.0
@@ -40,5 +40,5 @@ require (
 
 replace (
 	github.com/mindlytics/mindlytics-otel => ../..
-	github.com/mindlytics/mindlytics-otel/instrument/anthropic => ../../instrument/anthropic
+	github.com/mindlytics/mindlytics-otel/instrument/anthropichelper => ../../instrument/anthropichelper
 )

@@ -19,9 +19,9 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/exporter"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
-	anthropichelper "github.com/mindlytics/mindlytics-otel/instrument/anthropic"
+	anthropichelper "github.com/mindlytics/mindlytics-otel/instrument/anthropichelper"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 

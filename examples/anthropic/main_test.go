@@ -7,7 +7,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mindlytics/mindlytics-otel/examples/internal/examplestest"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/mindlytics/mindlytics-otel v0.0.0-00010101000000-000000000000
-	github.com/mindlytics/mindlytics-otel/instrument/goopenai v0.0.0-00010101000000-000000000000
+	github.com/mindlytics/mindlytics-otel/instrument/goopenaihelper v0.0.0-00010101000000-000000000000
 	github.com/sashabaranov/go-openai v1.43.0
 	go.opentelemetry.io/otel/sdk v1.47.0
 	go.opentelemetry.io/otel/trace v1.47.0
@@ -28,5 +28,5 @@ require (
 
 replace (
 	github.com/mindlytics/mindlytics-otel => ../..
-	github.com/mindlytics/mindlytics-otel/instrument/goopenai => ../../instrument/goopenai
+	github.com/mindlytics/mindlytics-otel/instrument/goopenaihelper => ../../instrument/goopenaihelper
 )

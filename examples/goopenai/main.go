@@ -19,9 +19,9 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/examples/internal/fakeopenai"
 	"github.com/mindlytics/mindlytics-otel/exporter"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
-	goopenaihelper "github.com/mindlytics/mindlytics-otel/instrument/goopenai"
+	goopenaihelper "github.com/mindlytics/mindlytics-otel/instrument/goopenaihelper"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 

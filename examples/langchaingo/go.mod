@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/mindlytics/mindlytics-otel v0.0.0-00010101000000-000000000000
-	github.com/mindlytics/mindlytics-otel/instrument/langchaingo v0.0.0-00010101000000-000000000000
+	github.com/mindlytics/mindlytics-otel/instrument/langchaingohelper v0.0.0-00010101000000-000000000000
 	github.com/tmc/langchaingo v0.1.14
 	go.opentelemetry.io/otel/sdk v1.47.0
 	go.opentelemetry.io/otel/trace v1.47.0
@@ -53,6 +53,6 @@ require (
 
 replace (
 	github.com/mindlytics/mindlytics-otel => ../..
-	github.com/mindlytics/mindlytics-otel/instrument/goopenai => ../../instrument/goopenai
-	github.com/mindlytics/mindlytics-otel/instrument/langchaingo => ../../instrument/langchaingo
+	github.com/mindlytics/mindlytics-otel/instrument/goopenaihelper => ../../instrument/goopenaihelper
+	github.com/mindlytics/mindlytics-otel/instrument/langchaingohelper => ../../instrument/langchaingohelper
 )

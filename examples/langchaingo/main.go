@@ -23,9 +23,9 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/examples/internal/fakeopenai"
 	"github.com/mindlytics/mindlytics-otel/exporter"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
-	langchaingohelper "github.com/mindlytics/mindlytics-otel/instrument/langchaingo"
+	langchaingohelper "github.com/mindlytics/mindlytics-otel/instrument/langchaingohelper"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 

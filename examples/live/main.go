@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/mindlytics/mindlytics-otel/examples/internal/local"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/instrument"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 func main() {

@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/mindlytics/mindlytics-otel v0.0.0-00010101000000-000000000000
-	github.com/mindlytics/mindlytics-otel/instrument/openai v0.0.0-00010101000000-000000000000
+	github.com/mindlytics/mindlytics-otel/instrument/openaihelper v0.0.0-00010101000000-000000000000
 	github.com/openai/openai-go/v3 v3.98.0
 	go.opentelemetry.io/otel/sdk v1.47.0
 	go.opentelemetry.io/otel/trace v1.47.0
@@ -33,5 +33,5 @@ require (
 
 replace (
 	github.com/mindlytics/mindlytics-otel => ../..
-	github.com/mindlytics/mindlytics-otel/instrument/openai => ../../instrument/openai
+	github.com/mindlytics/mindlytics-otel/instrument/openaihelper => ../../instrument/openaihelper
 )

@@ -20,9 +20,9 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/examples/internal/fakeopenai"
 	"github.com/mindlytics/mindlytics-otel/exporter"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
-	openaihelper "github.com/mindlytics/mindlytics-otel/instrument/openai"
+	openaihelper "github.com/mindlytics/mindlytics-otel/instrument/openaihelper"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 

@@ -18,13 +18,13 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/pdataview"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
-// benchTraces is collector/bench_test.go's load: runs agent runs of three
+// benchTraces is collectore2e/bench_test.go's load: runs agent runs of three
 // spans (invoke_agent, chat with messages and usage, execute_tool), each
 // its own session, numbered from first.
 func benchTraces(first, runs int) ptrace.Traces {

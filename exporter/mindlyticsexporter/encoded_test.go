@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
 
 // encodedRequest encodes the events into pooled memory, as enqueue does,

@@ -12,10 +12,10 @@ import (
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // Defaults of the settings this package owns; README.md lists them all.

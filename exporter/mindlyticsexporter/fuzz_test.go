@@ -11,8 +11,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
 
 // Fuzz targets on the component's decoders of outside input: the

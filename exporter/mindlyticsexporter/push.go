@@ -14,8 +14,8 @@ import (
 	"go.opentelemetry.io/collector/exporter/exporterhelper/xexporterhelper"
 	"go.uber.org/zap"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // push sends a request's unsettled events to the batch endpoint by the

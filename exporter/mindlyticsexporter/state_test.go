@@ -14,7 +14,7 @@ import (
 	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
 
 // memStorage is a storage extension in memory: what the file_storage

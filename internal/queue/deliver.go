@@ -12,8 +12,8 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // errShutdownDeadline is why events fail when Shutdown's deadline passes

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/internal/queue"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
 
 func Example() {

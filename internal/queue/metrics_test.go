@@ -12,7 +12,7 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 func TestMetrics(t *testing.T) {

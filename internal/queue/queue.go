@@ -9,9 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/internal/bufpool"
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // Sender delivers one batch of encoded events as one request whose body

@@ -3,7 +3,7 @@ package translate
 import (
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 

@@ -1,8 +1,8 @@
 package translate
 
 import (
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/internal/eventhook"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // AppendTranslation's turn, usage and function events are compact (package

@@ -3,7 +3,7 @@ package translate
 import (
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/attribute"
 )

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

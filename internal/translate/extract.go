@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/codes"
 )

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -1,6 +1,6 @@
 package translate
 
-import "github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+import "github.com/mindlytics/mindlytics-otel/mindlytics"
 
 // Traced is a translation with where each event came from
 // ([Translator.TranslateWithOrigins]).

@@ -17,9 +17,9 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/pdataview"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // maxOTLPBody caps an OTLP request body, decompressed.

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/pdataview"
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
 
 // Config is what a Server is started with.

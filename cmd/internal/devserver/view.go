@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // View is what the page shows, built from the store's entries.

@@ -7,8 +7,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/instrument"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
 
 // Options returns the client options of the examples and a function that

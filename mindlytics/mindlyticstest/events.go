@@ -1,0 +1,144 @@
+package mindlyticstest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+)
+
+// serveQueue is POST /bc/v1/events/queue: a JSON array of events, accepted
+// all together or not at all.
+func (s *Server) serveQueue(r *http.Request, body []byte) answer {
+	var raws []json.RawMessage
+	if err := decodeStrict(body, &raws); err != nil {
+		return fail(http.StatusBadRequest, "Invalid body: %v", err)
+	}
+	if raws == nil {
+		return fail(http.StatusBadRequest, "Invalid body: expected a JSON array of events, got null")
+	}
+	events := make([]mindlytics.Event, len(raws))
+	for i, raw := range raws {
+		ev, problem := parseEvent(raw)
+		if problem != "" {
+			return fail(http.StatusBadRequest, "Invalid event at index %d: %s", i, problem)
+		}
+		events[i] = ev
+	}
+	if _, err := s.accept(r.Context(), events); err != nil {
+		return storeFailure(err)
+	}
+	return ok(map[string]string{"status": "queued"})
+}
+
+// serveEvent is POST /bc/v1/events/event and its per-kind children: one
+// event, processed at once; the answer is the live events it produced.
+func (s *Server) serveEvent(r *http.Request, body []byte) answer {
+	ev, problem := parseEvent(body)
+	if problem != "" {
+		if !strings.HasPrefix(problem, wireTypeProblem) {
+			problem = "Invalid event: " + problem
+		}
+		return fail(http.StatusBadRequest, "%s", problem)
+	}
+	if path := r.URL.Path; path != mindlytics.PathEvent {
+		if want := mindlytics.KindPath(ev); want != path {
+			return fail(http.StatusBadRequest, "Invalid event for %s: a %s event belongs on %s", path, ev.Kind(), want)
+		}
+	}
+	lives, err := s.accept(r.Context(), []mindlytics.Event{ev})
+	if err != nil {
+		return storeFailure(err)
+	}
+	return ok(lives[0])
+}
+
+const wireTypeProblem = "Invalid wire type: "
+
+// parseEvent decodes and validates one event. The problem, when there is
+// one, names the field.
+func parseEvent(raw []byte) (mindlytics.Event, string) {
+	var ev mindlytics.Event
+	if err := decodeStrict(raw, &ev); err != nil {
+		return ev, err.Error()
+	}
+	switch ev.Type {
+	case "":
+		return ev, wireTypeProblem + "undefined"
+	case mindlytics.TypeStartSession, mindlytics.TypeEndSession, mindlytics.TypeIdentify,
+		mindlytics.TypeAlias, mindlytics.TypeTrack:
+	default:
+		return ev, wireTypeProblem + string(ev.Type)
+	}
+	if err := ev.Validate(); err != nil {
+		return ev, validationProblem(err)
+	}
+	return ev, ""
+}
+
+// validationProblem is "field: reason" for a [*mindlytics.ValidationError].
+func validationProblem(err error) string {
+	var ve *mindlytics.ValidationError
+	if errors.As(err, &ve) {
+		return ve.Field + ": " + ve.Reason
+	}
+	return err.Error()
+}
+
+// accept records valid events, all under one lock so that a batch lands
+// whole and in order, and streams what they produce. It returns the live
+// events each event produced: its own live form, then any derived ones. With
+// a store, the batch is kept first; if it cannot be, nothing is recorded.
+func (s *Server) accept(ctx context.Context, events []mindlytics.Event) ([][]mindlytics.LiveEvent, error) {
+	now := time.Now()
+	out := make([][]mindlytics.LiveEvent, len(events))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store != nil {
+		if err := s.store.Append(ctx, Batch{Accepted: now, Events: cloneEvents(events)}); err != nil {
+			s.log.Error("mindlyticstest: storing a batch failed", "events", len(events), "error", err)
+			return nil, err
+		}
+	}
+	for i, ev := range events {
+		out[i] = s.acceptLocked(ev, now)
+	}
+	s.signalLocked()
+	return out, nil
+}
+
+// storeFailure is the answer when the store refused a batch: retryable.
+func storeFailure(err error) answer {
+	return fail(http.StatusServiceUnavailable, "Service unavailable: storing the batch: %v", err)
+}
+
+func (s *Server) acceptLocked(ev mindlytics.Event, now time.Time) []mindlytics.LiveEvent {
+	at := now
+	if ev.Timestamp != "" {
+		at, _ = time.Parse(time.RFC3339Nano, ev.Timestamp) // Validate checked it
+	}
+	session := s.sessions.get(ev.SessionID)
+	violations, ended := session.observe(ev, at)
+	s.violations = append(s.violations, violations...)
+	switch ev.Type {
+	case mindlytics.TypeIdentify:
+		s.users.identify(ev.ID, ev.DeviceID, ev.Traits, now)
+	case mindlytics.TypeAlias:
+		s.users.alias(ev.ID, ev.PreviousID, now)
+	}
+	s.events = append(s.events, ev)
+
+	own := s.liveForm(ev, at, session)
+	lives := []mindlytics.LiveEvent{own}
+	for _, conv := range ended {
+		lives = append(lives, s.conversationEndedBySession(own, conv))
+	}
+	for _, le := range lives {
+		s.emitLocked(le, at)
+	}
+	return lives
+}
