@@ -2,7 +2,7 @@
 // github.com/anthropics/anthropic-sdk-go/v2 makes itself to your
 // TracerProvider, with message content on, so that Mindlytics (through
 // mindlytics-otel's exporter) sees each conversation's turns, token usage
-// and tool calls. Import it as
+// and tool calls. Its import path is
 // github.com/mindlytics/mindlytics-otel/instrument/anthropichelper.
 //
 // One option set, no code beyond it:

@@ -1,7 +1,7 @@
 // Package goopenaihelper traces the calls of github.com/sashabaranov/go-openai
 // as OpenTelemetry spans that follow the GenAI semantic conventions, so that
 // Mindlytics (through mindlytics-otel's exporter) sees each conversation's
-// turns, token usage and tool calls. Import it as
+// turns, token usage and tool calls. Its import path is
 // github.com/mindlytics/mindlytics-otel/instrument/goopenaihelper.
 //
 // One setting, no code beyond it:

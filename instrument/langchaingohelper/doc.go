@@ -1,7 +1,7 @@
 // Package langchaingohelper traces github.com/tmc/langchaingo (v0.1.14) as
 // OpenTelemetry spans that follow the GenAI semantic conventions, so that
 // Mindlytics (through mindlytics-otel's exporter) sees each conversation's
-// turns, token usage and tool calls. Import it as
+// turns, token usage and tool calls. Its import path is
 // github.com/mindlytics/mindlytics-otel/instrument/langchaingohelper.
 //
 // NewHandler returns a callbacks.Handler; give it to the model, the agent

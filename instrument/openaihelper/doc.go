@@ -1,7 +1,7 @@
 // Package openaihelper traces the calls of github.com/openai/openai-go/v3
 // as OpenTelemetry spans that follow the GenAI semantic conventions, so that
 // Mindlytics (through mindlytics-otel's exporter) sees each conversation's
-// turns, token usage and tool calls. Import it as
+// turns, token usage and tool calls. Its import path is
 // github.com/mindlytics/mindlytics-otel/instrument/openaihelper.
 //
 // One option, no code beyond it:
