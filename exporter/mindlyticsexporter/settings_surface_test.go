@@ -189,3 +189,33 @@ func TestSnakeCase(t *testing.T) {
 		assert.Equal(t, want, snakeCase(in), in)
 	}
 }
+
+// TestReadmeListsEveryKey holds README.md's configuration table to
+// Config: each key of ours has its row, and each key the table names is
+// one Config decodes.
+func TestReadmeListsEveryKey(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(readme), "\n## Configuration\n")
+	require.True(t, ok, "README.md has no Configuration section")
+	section, _, _ = strings.Cut(section, "\n## ")
+	ours, foreign := yamlKeys(reflect.TypeFor[Config](), "", false)
+	var listed []string
+	for line := range strings.Lines(section) {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		first, _, _ := strings.Cut(line[2:], " |")
+		for cell := range strings.SplitSeq(first, ", ") {
+			if key, ok := strings.CutPrefix(cell, "`"); ok {
+				listed = append(listed, strings.TrimSuffix(key, "`"))
+			}
+		}
+	}
+	for _, k := range ours {
+		assert.Contains(t, listed, k, "README.md's configuration table lacks %s", k)
+	}
+	for _, k := range listed {
+		assert.True(t, slices.Contains(ours, k) || slices.Contains(foreign, k), "README.md lists %s, which Config does not decode", k)
+	}
+}
