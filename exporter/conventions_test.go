@@ -101,7 +101,7 @@ func TestConventionsArriveAtTheService(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			require.NoError(t, tp.Shutdown(ctx))
-			require.False(t, exp.HasErrors(), "%v", exp.Errors())
+			require.Empty(t, exp.Errors())
 
 			var turns []mindlytics.Event
 			for _, ev := range srv.SessionEvents("s1") {

@@ -22,12 +22,15 @@
 // caller's deadline, or [DefaultShutdownTimeout] when there is none; what
 // it cannot deliver by then is dropped, counted and reported.
 //
-// Every setting that the collector component also has is the same setting:
-// its YAML key is the snake_case of the option (WithMaxRequestEvents is
-// max_request_events, WithTraceCacheSize is identity::trace_cache_size),
-// with the same default and meaning.
-//
 // Configuration comes from options; the wire client falls back to the
 // environment variables MLSDK_API_KEY, MLSDK_PROJECT_ID and
-// MLSDK_SERVER_BASE.
+// MLSDK_SERVER_BASE. Every setting that the collector component also has
+// is the same setting, with the same default and the same check: its YAML
+// key is the snake_case of the option (WithMaxRequestEvents is
+// max_request_events, WithRequestsInFlight requests_in_flight,
+// WithTraceCacheSize identity::trace_cache_size). Where the collector keeps
+// the name exporterhelper or confighttp gives a setting, the option says
+// so: WithServerBase is endpoint, WithRetry retry_on_failure, and the
+// in-process queue's WithFlushInterval, WithMaxQueueEvents and
+// WithMaxQueueBytes are the sending_queue's.
 package exporter

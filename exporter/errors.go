@@ -172,12 +172,6 @@ func (l *errorList) list() []Error {
 	return out
 }
 
-func (l *errorList) len() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.entries)
-}
-
 // notifier hands errors to the handler on a goroutine of its own, so that
 // neither ExportSpans nor a lane ever waits for the handler. A handler too
 // slow to keep up loses notifications (counted), never the list's entries.

@@ -67,13 +67,18 @@ func New(ctx context.Context, opts ...Option) (*Exporter, error) {
 		cfg:        cfg,
 		client:     client,
 		translator: tr,
-		errs:       newErrorList(cfg.maxErrors),
+		errs:       newErrorList(maxErrors),
 		notify:     newNotifier(handler),
 		stopExpiry: make(chan struct{}),
 		expiryDone: make(chan struct{}),
 	}
 	// The exporter's own hooks come last: no option can replace them.
-	queueOpts := append(append([]queue.Option(nil), cfg.queue...),
+	queueOpts := append([]queue.Option{
+		queue.WithMaxRequestEvents(cfg.requests.MaxRequestEvents),
+		queue.WithMaxRequestBytes(cfg.requests.MaxRequestBytes),
+		queue.WithConcurrency(cfg.requests.RequestsInFlight),
+	}, cfg.queue...)
+	queueOpts = append(queueOpts,
 		queue.WithLogger(cfg.logger),
 		queue.WithErrorHandler(func(qe queue.Error) { e.record(fromQueue(qe)) }))
 	q, err := queue.New(client, queueOpts...)
@@ -87,10 +92,7 @@ func New(ctx context.Context, opts ...Option) (*Exporter, error) {
 }
 
 func (c config) validate() error {
-	errs := c.translation.Validate()
-	if c.maxErrors < 1 {
-		errs = append(errs, fmt.Errorf("WithMaxErrors: must be at least 1, got %d", c.maxErrors))
-	}
+	errs := append(c.requests.Validate(), c.translation.Validate()...)
 	if c.shutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("WithShutdownTimeout: must be positive, got %v", c.shutdownTimeout))
 	}
@@ -216,11 +218,8 @@ func (e *Exporter) shutdown(ctx context.Context) error {
 }
 
 // Errors returns the errors recorded so far, one entry per kind and reason
-// with its count, oldest first. At most [WithMaxErrors] entries are kept.
+// with its count, oldest first. The newest 100 entries are kept.
 func (e *Exporter) Errors() []Error { return e.errs.list() }
-
-// HasErrors reports whether any error has been recorded.
-func (e *Exporter) HasErrors() bool { return e.errs.len() > 0 }
 
 // Stats counts the events the exporter has queued, sent, failed and
 // dropped.

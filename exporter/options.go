@@ -2,11 +2,11 @@ package exporter
 
 import (
 	"log/slog"
-	"net/http"
 	"time"
 
 	"go.opentelemetry.io/otel/metric"
 
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 	"github.com/mindlytics/mindlytics-otel/internal/queue"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
@@ -15,7 +15,9 @@ import (
 // Option configures an [Exporter]. Each option names one setting; where
 // the collector component has the same setting, its YAML key is the
 // snake_case of the option's name (WithMaxRequestEvents is
-// max_request_events, WithTraceCacheSize is identity::trace_cache_size).
+// max_request_events, WithTraceCacheSize is identity::trace_cache_size),
+// with the same default and the same check. Where the collector uses
+// exporterhelper's or confighttp's own key instead, the option says which.
 type Option interface {
 	apply(*config)
 }
@@ -24,32 +26,34 @@ type optionFunc func(*config)
 
 func (f optionFunc) apply(c *config) { f(c) }
 
-// Defaults of the exporter's own settings.
-const (
-	// DefaultShutdownTimeout bounds Shutdown when its context has no
-	// deadline, so that an unreachable service never holds an app's exit.
-	DefaultShutdownTimeout = 10 * time.Second
-	// DefaultMaxErrors is how many entries [Exporter.Errors] keeps.
-	DefaultMaxErrors = 100
-)
+// DefaultShutdownTimeout bounds Shutdown when its context has no
+// deadline, so that an unreachable service never holds an app's exit.
+const DefaultShutdownTimeout = 10 * time.Second
 
-// config holds every setting of the exporter; defaults live in newConfig.
+// maxErrors is how many entries [Exporter.Errors] keeps: enough for every
+// kind of error with many reasons, since repeats add to one entry's count.
+const maxErrors = 100
+
+// config holds every setting of the exporter. The settings the collector
+// component shares are held in the types that define them once (requests,
+// translation); the others are the queue's options, which hold their own
+// defaults and checks, and the exporter's own, whose defaults are here.
 type config struct {
 	client          []mindlytics.ClientOption
 	queue           []queue.Option
+	requests        delivery.RequestSettings
 	translation     translate.Settings
 	errorHandler    func(error)
 	logger          *slog.Logger
 	shutdownTimeout time.Duration
-	maxErrors       int
 }
 
 func newConfig(opts []Option) config {
 	c := config{
+		requests:        delivery.DefaultRequestSettings(),
 		translation:     translate.DefaultSettings(),
 		logger:          slog.New(slog.DiscardHandler),
 		shutdownTimeout: DefaultShutdownTimeout,
-		maxErrors:       DefaultMaxErrors,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -73,24 +77,22 @@ func WithProjectID(id string) Option {
 }
 
 // WithServerBase sets the service's base URL; it wins over
-// MLSDK_SERVER_BASE. The default is https://app.mindlytics.ai.
+// MLSDK_SERVER_BASE. The default is https://app.mindlytics.ai. Collector:
+// endpoint, confighttp's key.
 func WithServerBase(base string) Option {
 	return optionFunc(func(c *config) { c.client = append(c.client, mindlytics.WithServerBase(base)) })
 }
 
-// WithHTTPClient sets the HTTP client used to reach the service.
-func WithHTTPClient(hc *http.Client) Option {
-	return optionFunc(func(c *config) { c.client = append(c.client, mindlytics.WithHTTPClient(hc)) })
-}
-
-// WithTimeout bounds each request to the service (default 10 s); a
-// request that times out is retried. Collector: timeout.
+// WithTimeout bounds each request to the service (default
+// [mindlytics.DefaultTimeout], 10 s); a request that times out is retried.
+// Collector: timeout, confighttp's key.
 func WithTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithRequestTimeout(d)) })
 }
 
 // WithClientOptions passes further options to the wire client
-// ([mindlytics.NewClient]): compression, user agent, logger.
+// ([mindlytics.NewClient]): an HTTP client of your own
+// ([mindlytics.WithHTTPClient]), compression, user agent.
 func WithClientOptions(opts ...mindlytics.ClientOption) Option {
 	return optionFunc(func(c *config) { c.client = append(c.client, opts...) })
 }
@@ -98,26 +100,35 @@ func WithClientOptions(opts ...mindlytics.ClientOption) Option {
 // --- delivery ---
 
 // WithMaxRequestEvents sets the most events one request carries (default
-// 500). Collector: max_request_events.
+// 500).
 func WithMaxRequestEvents(n int) Option {
-	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithMaxRequestEvents(n)) })
+	return optionFunc(func(c *config) { c.requests.MaxRequestEvents = n })
 }
 
 // WithMaxRequestBytes sets the largest request body (default 512 KiB,
 // between 1 KiB and 1 MiB); a larger event is dropped and reported.
-// Collector: max_request_bytes.
 func WithMaxRequestBytes(n int) Option {
-	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithMaxRequestBytes(n)) })
+	return optionFunc(func(c *config) { c.requests.MaxRequestBytes = n })
+}
+
+// WithRequestsInFlight sets how many requests may be in flight at once
+// (default 4, at most 256). Sessions are spread over that many lanes by a
+// hash of their id and each lane sends one request at a time, so a
+// session's events keep their order.
+func WithRequestsInFlight(n int) Option {
+	return optionFunc(func(c *config) { c.requests.RequestsInFlight = n })
 }
 
 // WithFlushInterval sets how long an event may wait for its request to
-// fill (default 1 s).
+// fill (default 1 s). Collector: sending_queue::batch::flush_timeout,
+// exporterhelper's key.
 func WithFlushInterval(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithFlushInterval(d)) })
 }
 
 // WithMaxQueueEvents bounds the events waiting or in flight (default
 // 100,000); past it new events are dropped, counted and reported.
+// Collector: sending_queue::queue_size, exporterhelper's key.
 func WithMaxQueueEvents(n int) Option {
 	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithMaxQueueEvents(n)) })
 }
@@ -128,20 +139,13 @@ func WithMaxQueueBytes(n int64) Option {
 	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithMaxQueueBytes(n)) })
 }
 
-// WithConcurrency sets how many requests may be in flight at once (default
-// 4). Sessions are spread over that many lanes by a hash of their id and
-// each lane sends one request at a time, so a session's events keep their
-// order.
-func WithConcurrency(n int) Option {
-	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithConcurrency(n)) })
-}
-
 // WithRetry shapes the retries of failed requests (transport errors, 408,
 // 429, 5xx): exponential backoff with jitter from initial up to max
 // between attempts (never beyond max), giving up when the next wait would
 // pass maxElapsed (defaults 200 ms, 3 s, 5 min; maxElapsed 0 disables
 // retries). A Retry-After from the service is a floor for the wait; one
-// longer than the budget left gives up at once. Collector: retry_on_failure.
+// longer than the budget left gives up at once. Collector:
+// retry_on_failure, exporterhelper's key, with the same defaults.
 func WithRetry(initial, max, maxElapsed time.Duration) Option {
 	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithRetry(initial, max, maxElapsed)) })
 }
@@ -154,7 +158,8 @@ func WithMeterProvider(mp metric.MeterProvider) Option {
 
 // WithShutdownTimeout bounds Shutdown when its context has no deadline
 // (default [DefaultShutdownTimeout]): what is not delivered by then is
-// dropped, counted and reported in Shutdown's error.
+// dropped, counted and reported in Shutdown's error. The collector gives
+// its exporters a deadline of its own.
 func WithShutdownTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.shutdownTimeout = d })
 }
@@ -169,12 +174,6 @@ func WithShutdownTimeout(d time.Duration) Option {
 // error handler (otel.Handle), each kind at most once a minute.
 func WithErrorHandler(h func(error)) Option {
 	return optionFunc(func(c *config) { c.errorHandler = h })
-}
-
-// WithMaxErrors sets how many entries [Exporter.Errors] keeps (default
-// [DefaultMaxErrors]); repeats of one error add to its entry's count.
-func WithMaxErrors(n int) Option {
-	return optionFunc(func(c *config) { c.maxErrors = n })
 }
 
 // WithLogger sets the logger of the exporter, its queue and its client. The

@@ -137,7 +137,7 @@ func TestOverload(t *testing.T) {
 	defer srv.Close()
 	// The service: 4 lanes × 20 events per 40 ms request ≈ 2,000 events/s.
 	srv.SetLatency(40 * time.Millisecond)
-	exp := newExporter(t, srv, exporter.WithMaxRequestEvents(20), exporter.WithConcurrency(4),
+	exp := newExporter(t, srv, exporter.WithMaxRequestEvents(20), exporter.WithRequestsInFlight(4),
 		exporter.WithMaxQueueEvents(maxQueueEvents), exporter.WithMaxQueueBytes(maxQueueBytes),
 		exporter.WithErrorHandler(func(error) {}))
 

@@ -19,10 +19,15 @@ import (
 )
 
 // Config is the configuration of the mindlytics exporter. README.md lists
-// every setting with its default.
+// every setting with its default. The settings the in-process exporter has
+// too are the same Go types (delivery.RequestSettings, translate.Settings),
+// each key the snake_case of the exporter's option; the collector's own
+// keys (endpoint, timeout and the other HTTP settings, sending_queue,
+// retry_on_failure) are confighttp's and exporterhelper's.
 type Config struct {
 	// ClientConfig holds the HTTP settings: endpoint (the service's base URL),
-	// TLS, proxy_url, timeout, compression, headers, ….
+	// TLS, proxy_url, timeout (of one request, as the exporter's
+	// WithTimeout), compression, headers, ….
 	ClientConfig confighttp.ClientConfig `mapstructure:",squash"`
 
 	// APIKey is sent as "Authorization: Bearer <api_key>". Required.
@@ -38,22 +43,20 @@ type Config struct {
 	QueueConfig configoptional.Optional[exporterhelper.QueueBatchConfig] `mapstructure:"sending_queue"`
 
 	// RetryConfig is exporterhelper's retry on transport errors, 408, 429 and
-	// 5xx; a Retry-After from the service is a floor for the wait.
+	// 5xx, the exporter's WithRetry; a Retry-After from the service is a
+	// floor for the wait.
 	RetryConfig configretry.BackOffConfig `mapstructure:"retry_on_failure"`
 
-	// MaxRequestEvents and MaxRequestBytes bound one request to the batch
-	// endpoint; larger batches go out as several requests, in order.
-	MaxRequestEvents int `mapstructure:"max_request_events"`
-	MaxRequestBytes  int `mapstructure:"max_request_bytes"`
-
-	// RequestsInFlight bounds the requests one push of the queue sends side
-	// by side: a batch larger than one request is partitioned by session
-	// and the partitions go out concurrently, each session's events in
-	// order within its partition (push.go).
-	RequestsInFlight int `mapstructure:"requests_in_flight"`
+	// RequestSettings bound the requests to the batch endpoint
+	// (max_request_events, max_request_bytes: larger batches go out as
+	// several requests, in order) and how many go side by side
+	// (requests_in_flight: a batch of the queue larger than one request is
+	// partitioned by session and the partitions go out concurrently, each
+	// session's events in order within its partition; push.go).
+	delivery.RequestSettings `mapstructure:",squash"`
 
 	// Settings are the translation's settings (identity::…, lifecycle::…,
-	// max_string_length), defined once for both front doors: each key is
+	// max_string_length, evaluations), defined once for both front doors: each key is
 	// the snake_case of the in-process exporter's option.
 	translate.Settings `mapstructure:",squash"`
 
@@ -93,16 +96,7 @@ func (cfg *Config) Validate() error {
 	if q := cfg.QueueConfig.Get(); q != nil && q.NumConsumers > 1 {
 		add("sending_queue::num_consumers", "is %d; it must be 1 so that the events of a session reach the service in order (scale out with more collectors behind the load_balancing exporter)", q.NumConsumers)
 	}
-	if cfg.MaxRequestEvents < 1 {
-		add("max_request_events", "is %d; it must be at least 1", cfg.MaxRequestEvents)
-	}
-	if cfg.RequestsInFlight < 1 || cfg.RequestsInFlight > maxRequestsInFlight {
-		add("requests_in_flight", "is %d; it must be between 1 and %d", cfg.RequestsInFlight, maxRequestsInFlight)
-	}
-	if cfg.MaxRequestBytes < delivery.MinRequestBytes || cfg.MaxRequestBytes > delivery.MaxRequestBytes {
-		add("max_request_bytes", "is %d; it must be between %d and %d", cfg.MaxRequestBytes,
-			delivery.MinRequestBytes, delivery.MaxRequestBytes)
-	}
+	errs = append(errs, cfg.RequestSettings.Validate()...)
 	errs = append(errs, cfg.Settings.Validate()...)
 	return errors.Join(errs...)
 }

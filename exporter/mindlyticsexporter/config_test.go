@@ -1,7 +1,6 @@
 package mindlyticsexporter
 
 import (
-	"github.com/mindlytics/mindlytics-otel/internal/translate"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +16,8 @@ import (
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
 )
 
 // loadConfig reads the exporter id name of testdata/config.yaml over the
@@ -51,6 +52,7 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, 500, cfg.MaxRequestEvents)
 	assert.Equal(t, 4, cfg.RequestsInFlight)
 	assert.Equal(t, 512<<10, cfg.MaxRequestBytes)
+	assert.Equal(t, delivery.DefaultRequestSettings(), cfg.RequestSettings, "the in-process exporter's defaults")
 	assert.Equal(t, translate.DefaultSettings(), cfg.Settings, "the in-process exporter's defaults")
 	assert.True(t, cfg.Lifecycle.EndOnShutdown)
 	assert.Zero(t, cfg.Lifecycle.IdleCheckInterval, "automatic")
@@ -128,6 +130,7 @@ func TestConfigFull(t *testing.T) {
 		EndOnShutdown:           false,
 	}, cfg.Lifecycle)
 	assert.Equal(t, 4096, cfg.MaxStringLength)
+	assert.False(t, cfg.Evaluations)
 }
 
 func TestConfigUnlimitedStrings(t *testing.T) {
@@ -166,13 +169,13 @@ func TestConfigInvalid(t *testing.T) {
 		{"authorization_header", []string{"headers: authorization is set from api_key"}},
 		{"app_id_header", []string{"headers: X-App-ID is set from api_key and project_id"}},
 		{"many_consumers", []string{"sending_queue::num_consumers: is 4; it must be 1"}},
-		{"zero_requests_in_flight", []string{"requests_in_flight: is 0; it must be between 1 and 64"}},
-		{"many_requests_in_flight", []string{"requests_in_flight: is 65; it must be between 1 and 64"}},
+		{"zero_requests_in_flight", []string{"requests_in_flight (WithRequestsInFlight): is 0; it must be between 1 and 256"}},
+		{"many_requests_in_flight", []string{"requests_in_flight (WithRequestsInFlight): is 257; it must be between 1 and 256"}},
 		{"zero_queue_size", []string{"sending_queue", "`queue_size` must be positive"}},
 		{"bad_retry", []string{"retry_on_failure", "max_elapsed_time"}},
-		{"zero_request_events", []string{"max_request_events: is 0"}},
-		{"tiny_request_bytes", []string{"max_request_bytes: is 100"}},
-		{"huge_request_bytes", []string{"max_request_bytes: is 2097152; it must be between 1024 and 1048576"}},
+		{"zero_request_events", []string{"max_request_events (WithMaxRequestEvents): is 0"}},
+		{"tiny_request_bytes", []string{"max_request_bytes (WithMaxRequestBytes): is 100"}},
+		{"huge_request_bytes", []string{"max_request_bytes (WithMaxRequestBytes): is 2097152; it must be between 1024 and 1048576"}},
 		{"empty_identity_key", []string{"identity::user_id_keys[1] (WithUserIDKeys): empty key"}},
 		{"bad_session_fallback", []string{`identity::session_fallback (WithSessionFallback): "span_id" is not one of`}},
 		{"long_default_device", []string{"identity::default_device_id (WithDefaultDeviceID): 102 characters"}},

@@ -3,7 +3,6 @@ package mindlyticsexporter
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/confighttp"
@@ -16,17 +15,6 @@ import (
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
-)
-
-// Defaults of the settings this package owns; README.md lists them all.
-const (
-	// defaultTimeout bounds one request, as the in-process exporter's
-	// WithTimeout does by default.
-	defaultTimeout = 10 * time.Second
-	// defaultRequestsInFlight is how many requests one push sends side by
-	// side (partitioned by session); maxRequestsInFlight bounds the setting.
-	defaultRequestsInFlight = 4
-	maxRequestsInFlight     = 64
 )
 
 // NewFactory returns the factory of the mindlytics exporter.
@@ -42,7 +30,7 @@ func NewFactory() exporter.Factory {
 func createDefaultConfig() component.Config {
 	client := confighttp.NewDefaultClientConfig()
 	client.Endpoint = mindlytics.DefaultServerBase
-	client.Timeout = defaultTimeout
+	client.Timeout = mindlytics.DefaultTimeout // the in-process exporter's WithTimeout
 
 	queue := exporterhelper.NewDefaultQueueConfig()
 	// One consumer: each request waits for the one before it, so the
@@ -50,24 +38,22 @@ func createDefaultConfig() component.Config {
 	queue.NumConsumers = 1
 
 	return &Config{
-		ClientConfig:     client,
-		QueueConfig:      configoptional.Some(queue),
-		RetryConfig:      defaultRetryConfig(),
-		MaxRequestEvents: delivery.DefaultMaxRequestEvents,
-		MaxRequestBytes:  delivery.DefaultMaxRequestBytes,
-		RequestsInFlight: defaultRequestsInFlight,
-		Settings:         translate.DefaultSettings(),
+		ClientConfig:    client,
+		QueueConfig:     configoptional.Some(queue),
+		RetryConfig:     defaultRetryConfig(),
+		RequestSettings: delivery.DefaultRequestSettings(),
+		Settings:        translate.DefaultSettings(),
 	}
 }
 
-// defaultRetryConfig is exporterhelper's retry shaped as the in-process
-// exporter's (WithRetry): 200 ms doubling, capped at 3 s, for 5 min, so a
-// session's events resume within a few seconds of the service's return.
+// defaultRetryConfig is exporterhelper's retry with the in-process
+// exporter's defaults (WithRetry), so a session's events resume within a
+// few seconds of the service's return.
 func defaultRetryConfig() configretry.BackOffConfig {
 	c := configretry.NewDefaultBackOffConfig()
-	c.InitialInterval = 200 * time.Millisecond
-	c.MaxInterval = 3 * time.Second
-	c.MaxElapsedTime = 5 * time.Minute
+	c.InitialInterval = delivery.DefaultRetryInitialInterval
+	c.MaxInterval = delivery.DefaultRetryMaxInterval
+	c.MaxElapsedTime = delivery.DefaultRetryMaxElapsed
 	return c
 }
 

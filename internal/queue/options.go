@@ -10,14 +10,13 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
-// Defaults of the queue's options, in one place.
+// Defaults of the queue's options. Those both front doors share are
+// package delivery's (the request bounds, the requests in flight, the
+// retries) and the wire client's (the request timeout): one constant each.
 const (
-	// DefaultMaxBatchEvents and DefaultMaxBatchBytes bound one request, as
-	// in the collector component.
-	DefaultMaxBatchEvents = delivery.DefaultMaxRequestEvents
-	DefaultMaxBatchBytes  = delivery.DefaultMaxRequestBytes
 	// DefaultFlushInterval is the longest an event waits for its batch to
 	// fill. Events feed the service's analysis and its live stream, which
 	// people read at human speed: a second adds no noticeable delay, while
@@ -29,19 +28,6 @@ const (
 	// DefaultMaxQueueBytes bounds the bytes held for the events waiting or
 	// in flight (see [WithMaxQueueBytes]).
 	DefaultMaxQueueBytes = 64 << 20
-	// DefaultConcurrency is the number of lanes sending at the same time.
-	DefaultConcurrency = 4
-	// DefaultRetryInitialInterval, DefaultRetryMaxInterval and
-	// DefaultRetryMaxElapsed shape the exponential backoff of retries.
-	// The max interval is a true bound (jitter draws each wait from its
-	// upper half), and small: an analytics stream wants its lanes back
-	// within seconds of the service's recovery, and a lane sends one
-	// request at a time, so the load of retrying stays low.
-	DefaultRetryInitialInterval = 200 * time.Millisecond
-	DefaultRetryMaxInterval     = 3 * time.Second
-	DefaultRetryMaxElapsed      = 5 * time.Minute
-	// DefaultRequestTimeout bounds one request, retries not included.
-	DefaultRequestTimeout = 10 * time.Second
 )
 
 // Limits of the options.
@@ -50,7 +36,7 @@ const (
 	MinBatchBytes = delivery.MinRequestBytes
 	MaxBatchBytes = delivery.MaxRequestBytes
 	// MaxConcurrency is the most lanes a queue may have.
-	MaxConcurrency = 256
+	MaxConcurrency = delivery.MaxRequestsInFlight
 )
 
 // config holds every setting of a Queue; defaults come from newConfig.
@@ -72,16 +58,16 @@ type config struct {
 
 func newConfig(opts []Option) config {
 	c := config{
-		maxBatchEvents: DefaultMaxBatchEvents,
-		maxBatchBytes:  DefaultMaxBatchBytes,
+		maxBatchEvents: delivery.DefaultMaxRequestEvents,
+		maxBatchBytes:  delivery.DefaultMaxRequestBytes,
 		flushInterval:  DefaultFlushInterval,
 		maxQueueEvents: DefaultMaxQueueEvents,
 		maxQueueBytes:  DefaultMaxQueueBytes,
-		concurrency:    DefaultConcurrency,
-		retryInitial:   DefaultRetryInitialInterval,
-		retryMax:       DefaultRetryMaxInterval,
-		retryElapsed:   DefaultRetryMaxElapsed,
-		requestTimeout: DefaultRequestTimeout,
+		concurrency:    delivery.DefaultRequestsInFlight,
+		retryInitial:   delivery.DefaultRetryInitialInterval,
+		retryMax:       delivery.DefaultRetryMaxInterval,
+		retryElapsed:   delivery.DefaultRetryMaxElapsed,
+		requestTimeout: mindlytics.DefaultTimeout,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -133,13 +119,13 @@ type optionFunc func(*config)
 func (f optionFunc) apply(c *config) { f(c) }
 
 // WithMaxRequestEvents sets the most events one request carries (default
-// [DefaultMaxBatchEvents]). A lane sends as soon as it holds that many.
+// [delivery.DefaultMaxRequestEvents]). A lane sends as soon as it holds that many.
 func WithMaxRequestEvents(n int) Option {
 	return optionFunc(func(c *config) { c.maxBatchEvents = n })
 }
 
 // WithMaxRequestBytes sets the largest request body, in bytes (default
-// [DefaultMaxBatchBytes], between [MinBatchBytes] and [MaxBatchBytes]). An
+// [delivery.DefaultMaxRequestBytes], between [MinBatchBytes] and [MaxBatchBytes]). An
 // event too large to fit a batch on its own is refused by [Queue.Enqueue].
 func WithMaxRequestBytes(n int) Option {
 	return optionFunc(func(c *config) { c.maxBatchBytes = n })
@@ -166,7 +152,7 @@ func WithMaxQueueBytes(n int64) Option {
 	return optionFunc(func(c *config) { c.maxQueueBytes = n })
 }
 
-// WithConcurrency sets the number of lanes (default [DefaultConcurrency]).
+// WithConcurrency sets the number of lanes (default [delivery.DefaultRequestsInFlight]).
 // Sessions are spread over the lanes by a hash of their id; each lane sends
 // one request at a time, so a session's events keep their order, and lanes
 // send concurrently.
@@ -178,8 +164,8 @@ func WithConcurrency(n int) Option {
 // initial up to max between attempts, each wait drawn from the upper half
 // of its interval (so never longer than max), giving up when the next
 // wait would pass maxElapsed since the first attempt (defaults
-// [DefaultRetryInitialInterval], [DefaultRetryMaxInterval],
-// [DefaultRetryMaxElapsed]). A maxElapsed of zero disables retries. A wait
+// [delivery.DefaultRetryInitialInterval], [delivery.DefaultRetryMaxInterval],
+// [delivery.DefaultRetryMaxElapsed]). A maxElapsed of zero disables retries. A wait
 // the service asks for with Retry-After is always honoured in full; one
 // longer than what is left of maxElapsed gives up at once, saying so.
 func WithRetry(initial, max, maxElapsed time.Duration) Option {
@@ -188,7 +174,7 @@ func WithRetry(initial, max, maxElapsed time.Duration) Option {
 	})
 }
 
-// WithRequestTimeout bounds each request (default [DefaultRequestTimeout]).
+// WithRequestTimeout bounds each request (default [mindlytics.DefaultTimeout]).
 // A request that times out is retried.
 func WithRequestTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.requestTimeout = d })

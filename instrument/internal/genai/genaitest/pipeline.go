@@ -82,7 +82,7 @@ func (p *Pipeline) Events(tb testing.TB) []mindlytics.Event {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	require.NoError(tb, p.TP.Shutdown(ctx))
-	require.False(tb, p.Exporter.HasErrors(), "%v", p.Exporter.Errors())
+	require.Empty(tb, p.Exporter.Errors())
 	require.Empty(tb, p.Mindlytics.Violations())
 	return p.Mindlytics.SessionEvents(SessionID)
 }

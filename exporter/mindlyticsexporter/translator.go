@@ -7,7 +7,7 @@ import (
 
 // translator is the shared translation fed with pdata (package
 // pdataview: the span view, the log records reshaped and joined to their
-// spans), and the translator's state for the persistent queue (state.go).
+// spans), and the translator's state for the persistent queue (statestore.go).
 type translator struct {
 	*pdataview.Translator
 	t *translate.Translator
