@@ -55,7 +55,7 @@ func New(ctx context.Context, opts ...Option) (*Exporter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mindlytics exporter: %w", err)
 	}
-	tr, err := translate.New(cfg.translation.Options()...)
+	tr, err := translate.New(cfg.translation)
 	if err != nil {
 		return nil, fmt.Errorf("mindlytics exporter: %w", err)
 	}

@@ -220,7 +220,7 @@ func TestEvaluationResultsBecomeUserDefinedEvents(t *testing.T) {
 	assert.Equal(t, at(2*time.Second), eval[0].Timestamp)
 	assert.Equal(t, "s", eval[0].SessionID)
 
-	evs, _ = translateSpans(t, []Option{WithEvaluations(false)}, recordSpans(t, nil, call))
+	evs, _ = translateSpans(t, []setting{withEvaluations(false)}, recordSpans(t, nil, call))
 	for _, ev := range evs {
 		assert.NotEqual(t, sc.EvaluationEventName, ev.Event, "evaluations: false skips them")
 	}
@@ -256,7 +256,7 @@ func TestIdsAreRefusedNotRepaired(t *testing.T) {
 
 func TestHugeNamesAreCutWhereTheEventIsBuilt(t *testing.T) {
 	huge := strings.Repeat("n", 10<<20)
-	evs, errs := translateSpans(t, []Option{WithMaxStringLength(0)}, recordSpans(t, nil,
+	evs, errs := translateSpans(t, []setting{withMaxStringLength(0)}, recordSpans(t, nil,
 		root("execute_tool", 0, time.Second, sc.SessionID("s"), sc.UserID("u"), sc.OperationName(sc.GenAIOperationExecuteTool),
 			sc.ToolName(huge)),
 		root("chat", time.Second, 2*time.Second, chatAttrs(1, 1, sc.ResponseModel(huge))...)))

@@ -29,7 +29,7 @@ func Example() {
 		))
 	span.End(trace.WithTimestamp(start.Add(time.Second)))
 
-	tr, err := translate.New()
+	tr, err := translate.New(translate.DefaultSettings())
 	if err != nil {
 		panic(err)
 	}
@@ -56,8 +56,11 @@ func ExampleTranslator_Expire() {
 			semconv.MindlyticsEvent(semconv.EventTurn), semconv.TurnUser("Hi"), semconv.TurnAssistant("Hello")))
 	span.End(trace.WithTimestamp(start.Add(time.Second)))
 
+	settings := translate.DefaultSettings()
+	settings.Lifecycle.SessionIdleTimeout = time.Minute
+	settings.Lifecycle.ConversationIdleTimeout = time.Minute
 	now := start
-	tr, _ := translate.New(translate.WithSessionIdleTimeout(time.Minute), translate.WithClock(func() time.Time { return now }))
+	tr, _ := translate.New(settings, translate.WithClock(func() time.Time { return now }))
 	tr.Translate(translate.FromReadOnlySpans(rec.Ended()))
 	now = now.Add(time.Minute)
 	for _, ev := range tr.Expire() {

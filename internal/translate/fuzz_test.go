@@ -31,8 +31,8 @@ func FuzzTranslate(f *testing.F) {
 		stubs := fuzzStubs(event, key, value, n, fl, structured)
 		spans := stubs.Snapshots()
 		clock := &fakeClock{now: t0}
-		tr := newTranslator(t, WithMaxStringLength(64), WithTraceCache(4, time.Minute), WithMaxOpenSessions(2),
-			WithMaxOpenConversations(2), WithClock(clock.Now))
+		tr := newTranslator(t, withMaxStringLength(64), withTraceCache(4, time.Minute), withMaxOpenSessions(2),
+			withMaxOpenConversations(2), withClock(clock.Now))
 		evs, _ := tr.Translate(FromReadOnlySpans(spans))
 		all := append(evs, expireAfter(tr, clock, 24*time.Hour)...)
 		all = append(all, tr.EndAll()...)

@@ -81,7 +81,7 @@ func (t *Translator) dueHeld(now time.Time, all bool) []Span {
 	defer t.mu.Unlock()
 	var out []Span
 	for id, h := range t.held {
-		if all || now.Sub(h.since) >= t.cfg.AncestorWait {
+		if all || now.Sub(h.since) >= t.settings.Identity.AncestorWait {
 			out = append(out, h.spans...)
 			t.nHeld -= len(h.spans)
 			delete(t.held, id)
@@ -103,7 +103,7 @@ func (t *Translator) dueHeld(now time.Time, all bool) []Span {
 // ancestor (see above) and marks its group held; a trace that waited
 // before (since) waits on from then. Callers hold t.mu.
 func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now time.Time, since map[trace.TraceID]time.Time) {
-	if t.cfg.AncestorWait <= 0 {
+	if t.settings.Identity.AncestorWait <= 0 {
 		return
 	}
 	candidate := false

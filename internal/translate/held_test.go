@@ -57,7 +57,7 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 	})
 	t.Run("the ancestor does not come in time", func(t *testing.T) {
 		clock := &fakeClock{now: t0}
-		tr := newTranslator(t, WithClock(clock.Now), WithAncestorWait(30*time.Second))
+		tr := newTranslator(t, withClock(clock.Now), withAncestorWait(30*time.Second))
 		evs, _ := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
 		require.Empty(t, evs)
 		assert.Empty(t, expireAfter(tr, clock, 29*time.Second), "still waiting")
@@ -75,7 +75,7 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 		assert.Equal(t, mindlytics.TypeEndSession, evs[len(evs)-1].Type, "and ends the session it opened")
 	})
 	t.Run("no wait", func(t *testing.T) {
-		tr := newTranslator(t, WithAncestorWait(0))
+		tr := newTranslator(t, withAncestorWait(0))
 		evs, _ := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
 		assert.Equal(t, []string{traceIDHex(1)}, sessionsOf(evs))
 	})
@@ -131,7 +131,7 @@ func TestTheWaitCountsFromTheFirstSpan(t *testing.T) {
 		child(0, "chat", time.Second, 2*time.Second, attrs...), child(0, "chat", 40*time.Second, 41*time.Second, attrs...))
 	require.Equal(t, "invoke_agent", spans[2].Name())
 	clock := &fakeClock{now: t0}
-	tr := newTranslator(t, WithClock(clock.Now), WithAncestorWait(time.Minute))
+	tr := newTranslator(t, withClock(clock.Now), withAncestorWait(time.Minute))
 	first, second := spans[1], spans[0] // the one that ended first
 	if first.EndTime().After(second.EndTime()) {
 		first, second = second, first
@@ -167,7 +167,7 @@ func TestWaitingSpansOfOneTimeComeOutInTraceOrder(t *testing.T) {
 		want = append(want, traceIDHex(uint64(i+1)))
 	}
 	for range 10 { // the map's order changes from run to run
-		tr := newTranslator(t, WithDefaultDeviceID("d"))
+		tr := newTranslator(t, withDefaultDeviceID("d"))
 		evs, errs := tr.Translate(FromReadOnlySpans(calls))
 		require.Empty(t, errs)
 		require.Empty(t, evs, "they wait for their ancestors")

@@ -27,28 +27,6 @@ type identity [nFields]string
 
 func (id *identity) empty() bool { return *id == identity{} }
 
-// SessionFallback gives the session id of a span that has none on itself, its
-// trace or its resource; ok false drops the span with [ErrNoSession]. It is
-// called with the Translator's lock held: it must be quick and must not call
-// the Translator.
-type SessionFallback func(traceID trace.TraceID) (sessionID string, ok bool)
-
-// SessionFromTraceID makes each trace without a session id a session of its
-// own, named by the trace id. It is the default.
-func SessionFromTraceID() SessionFallback {
-	return func(traceID trace.TraceID) (string, bool) { return traceID.String(), true }
-}
-
-// FixedSession puts every span without a session id into the session id.
-func FixedSession(id string) SessionFallback {
-	return func(trace.TraceID) (string, bool) { return id, true }
-}
-
-// NoSession drops spans without a session id.
-func NoSession() SessionFallback {
-	return func(trace.TraceID) (string, bool) { return "", false }
-}
-
 var (
 	conversationKeys = []string{string(sc.ConversationIDKey)}
 	agentKeys        = []string{string(sc.AgentIDKey), string(sc.GenAIAgentNameKey), string(sc.OpenInferenceAgentNameKey)}
@@ -96,11 +74,11 @@ func (b *batchIdentities) resourceField(t *Translator, s *Span, f int) string {
 func (t *Translator) resourceField(s *Span, f int) string {
 	switch f {
 	case fSession:
-		return firstStr(s.resource, t.cfg.SessionKeys...)
+		return firstStr(s.resource, t.sessionKeyNames...)
 	case fUser:
-		return firstStr(s.resource, t.cfg.UserKeys...)
+		return firstStr(s.resource, t.userKeyNames...)
 	case fDevice:
-		return firstStr(s.resource, t.cfg.DeviceKeys...)
+		return firstStr(s.resource, t.deviceKeyNames...)
 	}
 	return ""
 }
@@ -245,17 +223,16 @@ func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.T
 		id[f] = b.resourceField(t, s, f)
 	}
 	if id[fSession] == "" {
-		sid, ok := t.cfg.SessionFallback(s.traceID)
-		if !ok || sid == "" {
+		if t.settings.Identity.SessionFallback == SessionFallbackNone {
 			return id, ErrNoSession
 		}
-		id[fSession] = sid
+		id[fSession] = s.traceID.String() // the trace is the session
 	}
 	if id[fUser] == "" && id[fDevice] == "" {
-		if t.cfg.DefaultDeviceID == "" {
+		if t.settings.Identity.DefaultDeviceID == "" {
 			return id, ErrNoUserOrDevice
 		}
-		id[fDevice] = t.cfg.DefaultDeviceID
+		id[fDevice] = t.settings.Identity.DefaultDeviceID
 	}
 	if id == b.checked {
 		return id, nil // the spans of a trace mostly share their identity

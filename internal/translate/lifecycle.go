@@ -179,7 +179,7 @@ func earlier(a, limit time.Time) time.Time {
 // openSession opens session id, first ending the least recently active
 // ones while the cap is reached.
 func (t *Translator) openSession(id string, out []mindlytics.Event) ([]mindlytics.Event, handle) {
-	for t.open.sess.n >= t.cfg.MaxOpenSessions {
+	for t.open.sess.n >= t.settings.Lifecycle.MaxOpenSessions {
 		out = t.endSession(t.open.sessOrder.head, time.Time{}, out)
 	}
 	return out, t.open.openSession(id)
@@ -189,7 +189,7 @@ func (t *Translator) openSession(id string, out []mindlytics.Event) ([]mindlytic
 // least recently active ones while the cap is reached.
 func (t *Translator) openConversation(sh handle, id string, out []mindlytics.Event) ([]mindlytics.Event, handle) {
 	o := &t.open
-	for o.convs.n >= t.cfg.MaxOpenConversations {
+	for o.convs.n >= t.settings.Lifecycle.MaxOpenConversations {
 		c := o.convOrder.head
 		out = t.endConversation(c, o.c(c).lastAt.time(), out)
 	}

@@ -32,8 +32,8 @@ func turnProps(user, assistant string) props { return props{"user": user, "assis
 // the session left idle.
 func TestSessionLifecycle(t *testing.T) {
 	clock := &fakeClock{now: t0.Add(time.Hour)}
-	tr := newTranslator(t, WithClock(clock.Now),
-		WithConversationIdleTimeout(5*time.Minute), WithSessionIdleTimeout(10*time.Minute))
+	tr := newTranslator(t, withClock(clock.Now),
+		withConversationIdleTimeout(5*time.Minute), withSessionIdleTimeout(10*time.Minute))
 	u := who{session: "s1", user: "u"}
 	spans := recordSpans(t, nil,
 		root(sc.SpanNameSessionStart, 0, 0, sc.SessionID("s1"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventSessionStart)),
@@ -72,8 +72,8 @@ func TestSessionLifecycle(t *testing.T) {
 
 func TestIdleConversationEndsBeforeItsSession(t *testing.T) {
 	clock := &fakeClock{now: t0}
-	tr := newTranslator(t, WithClock(clock.Now),
-		WithConversationIdleTimeout(time.Minute), WithSessionIdleTimeout(time.Hour))
+	tr := newTranslator(t, withClock(clock.Now),
+		withConversationIdleTimeout(time.Minute), withSessionIdleTimeout(time.Hour))
 	u := who{session: "s1", user: "u"}
 	evs, _ := tr.Translate(FromReadOnlySpans(recordSpans(t, nil, turnSpan("s1", "c1", 0, time.Second, "q", "a"))))
 	require.Len(t, evs, 3)
@@ -125,7 +125,7 @@ func TestExplicitSessionEndEndsItsConversations(t *testing.T) {
 
 func TestOpenSessionCapEndsTheOldest(t *testing.T) {
 	clock := &fakeClock{now: t0}
-	tr := newTranslator(t, WithClock(clock.Now), WithMaxOpenSessions(2))
+	tr := newTranslator(t, withClock(clock.Now), withMaxOpenSessions(2))
 	for i, s := range []string{"a", "b"} {
 		evs, _ := tr.Translate(FromReadOnlySpans(recordSpans(t, nil, turnSpan(s, "", time.Duration(i)*time.Second, time.Duration(i)*time.Second+time.Second, "q", "a"))))
 		require.Len(t, evs, 3)
@@ -149,7 +149,7 @@ func TestOpenSessionCapEndsTheOldest(t *testing.T) {
 }
 
 func TestOpenConversationCapEndsTheOldest(t *testing.T) {
-	tr := newTranslator(t, WithMaxOpenConversations(2))
+	tr := newTranslator(t, withMaxOpenConversations(2))
 	var spans []spanSpec
 	for i, c := range []string{"c1", "c2", "c3"} {
 		d := time.Duration(i) * time.Second
@@ -208,7 +208,7 @@ func TestEndAll(t *testing.T) {
 }
 
 func TestEndTimesAreNeverLaterThanTheTranslatorsClock(t *testing.T) {
-	tr := newTranslator(t, WithClock(func() time.Time { return t0.Add(time.Minute) }))
+	tr := newTranslator(t, withClock(func() time.Time { return t0.Add(time.Minute) }))
 	// A span from a host whose clock runs an hour ahead.
 	_, errs := tr.Translate(FromReadOnlySpans(recordSpans(t, nil, turnSpan("s", "", 0, time.Hour, "q", "a"))))
 	require.Empty(t, errs)
@@ -253,7 +253,7 @@ func TestTraceCache(t *testing.T) {
 	agent, turn := spans[1], spans[0] // ended children first
 
 	t.Run("a later batch of the trace takes its identity", func(t *testing.T) {
-		tr := newTranslator(t, WithClock(clock.Now))
+		tr := newTranslator(t, withClock(clock.Now))
 		evs, _ := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
 		assert.Empty(t, evs, "a wrapper makes no event")
 		evs, _ = tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{turn}))
@@ -263,7 +263,7 @@ func TestTraceCache(t *testing.T) {
 	})
 	t.Run("entries expire", func(t *testing.T) {
 		// No wait for ancestors: the agent span came, but the cache forgot it.
-		tr := newTranslator(t, WithClock(clock.Now), WithTraceCache(10, time.Minute), WithAncestorWait(0))
+		tr := newTranslator(t, withClock(clock.Now), withTraceCache(10, time.Minute), withAncestorWait(0))
 		tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
 		clock.Advance(time.Minute)
 		evs, _ := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{turn}))
@@ -272,7 +272,7 @@ func TestTraceCache(t *testing.T) {
 		assert.Equal(t, 0, tr.Stats().CachedTraces)
 	})
 	t.Run("Expire forgets expired traces", func(t *testing.T) {
-		tr := newTranslator(t, WithClock(clock.Now), WithTraceCache(10, time.Minute))
+		tr := newTranslator(t, withClock(clock.Now), withTraceCache(10, time.Minute))
 		tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
 		require.Equal(t, 1, tr.Stats().CachedTraces)
 		expireAfter(tr, clock, 59*time.Second)
@@ -281,7 +281,7 @@ func TestTraceCache(t *testing.T) {
 		assert.Equal(t, 0, tr.Stats().CachedTraces)
 	})
 	t.Run("the cache is bounded; the oldest trace goes first", func(t *testing.T) {
-		tr := newTranslator(t, WithClock(clock.Now), WithTraceCache(1, time.Hour), WithAncestorWait(0))
+		tr := newTranslator(t, withClock(clock.Now), withTraceCache(1, time.Hour), withAncestorWait(0))
 		other := recordWith(t, ids, nil, root("other", 0, time.Second, sc.SessionID("s2")))
 		tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
 		tr.Translate(FromReadOnlySpans(other))
@@ -296,7 +296,7 @@ func TestTraceCache(t *testing.T) {
 // goroutines while others expire and read stats; -race checks the locking.
 func TestConcurrentTranslateAndExpire(t *testing.T) {
 	const workers, batches = 8, 20
-	tr := newTranslator(t, WithSessionIdleTimeout(time.Hour), WithConversationIdleTimeout(time.Hour))
+	tr := newTranslator(t, withSessionIdleTimeout(time.Hour), withConversationIdleTimeout(time.Hour))
 	perWorker := make([][]sdktrace.ReadOnlySpan, workers)
 	for w := range workers {
 		specs := make([]spanSpec, batches)
@@ -407,7 +407,7 @@ func TestEachSpanTakesItsOwnResourcesIDs(t *testing.T) {
 // Restore; each takes the record its predecessor freed without inheriting
 // anything of it.
 func TestConversationsEndAndOpenAgainInOneSession(t *testing.T) {
-	tr := newTranslator(t, WithMaxOpenConversations(1))
+	tr := newTranslator(t, withMaxOpenConversations(1))
 	ids := &seqIDs{} // a trace per batch
 	batch := func(conv string, at time.Duration) []string {
 		evs, errs := tr.Translate(FromReadOnlySpans(recordWith(t, ids, nil, turnSpan("s", conv, at, at+time.Second/2, "q", "a"))))
@@ -422,7 +422,7 @@ func TestConversationsEndAndOpenAgainInOneSession(t *testing.T) {
 
 	snap, err := tr.Snapshot()
 	require.NoError(t, err)
-	tr = newTranslator(t, WithMaxOpenConversations(1))
+	tr = newTranslator(t, withMaxOpenConversations(1))
 	require.NoError(t, tr.Restore(snap))
 	assert.Equal(t, []string{"track:Conversation Turn"}, batch("c1", 4*time.Second), "restored: c1 is still open")
 	assert.Equal(t, []string{"track:Conversation Ended", "track:Conversation Started", "track:Conversation Turn"}, batch("c3", 5*time.Second))

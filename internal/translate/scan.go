@@ -102,7 +102,7 @@ func (t *Translator) scalar(v Value) (any, bool) {
 
 // cut shortens s to the configured number of characters, ending it with
 // TruncationMark so the reader knows.
-func (t *Translator) cut(s string) string { return truncate(s, t.cfg.MaxStringLength) }
+func (t *Translator) cut(s string) string { return truncate(s, t.settings.MaxStringLength) }
 
 // truncate cuts s to at most limit characters (runes, never splitting one),
 // the cut marked by TruncationMark.

@@ -45,7 +45,7 @@ func (t *Translator) Snapshot() ([]byte, error) {
 	o := &t.open
 	// A time last seen is written as now less its age on the monotonic
 	// clock: right across a step of the wall clock since New.
-	now := t.cfg.Now()
+	now := t.now()
 	nowSeen := o.seen(now)
 	seenAt := func(seen int64) time.Time { return now.Add(-time.Duration(nowSeen - seen)) }
 	snap := snapshot{Version: snapshotVersion, Sessions: make([]snapSession, 0, o.sess.n)}

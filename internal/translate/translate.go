@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -15,7 +17,8 @@ import (
 // state of open sessions and conversations between batches. It is safe for
 // concurrent use; each call sees and updates the state atomically.
 type Translator struct {
-	cfg Config
+	settings Settings // validated, with its own key lists
+	now      func() time.Time
 
 	mu       sync.Mutex
 	open     openState // the open sessions and conversations (openstate.go)
@@ -28,32 +31,45 @@ type Translator struct {
 	pending  []mindlytics.Event // scratch space of apply
 	// convScratch is the scratch space of endConversations.
 	convScratch []handle
-	// The configured identity keys, as view keys where they are known.
-	sessionKeys, userKeys, deviceKeys []keyRef
-	order                             []int32 // scratch space of translate: the records in event order
+	// The identity keys looked up, the configured ones then the built-in
+	// ones: by name for resources, as view keys (where they are known) for
+	// spans.
+	sessionKeyNames, userKeyNames, deviceKeyNames []string
+	sessionKeys, userKeys, deviceKeys             []keyRef
+	order                                         []int32 // scratch space of translate: the records in event order
 }
 
-// New returns a Translator configured by [DefaultConfig] changed by opts,
-// in order.
-func New(opts ...Option) (*Translator, error) {
-	cfg := DefaultConfig()
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
+// New returns a Translator of the settings s, which must be valid
+// ([Settings.Validate]); opts change what is not a user setting.
+func New(s Settings, opts ...Option) (*Translator, error) {
+	if errs := s.Validate(); len(errs) > 0 {
+		return nil, fmt.Errorf("translate: invalid settings: %w", errors.Join(errs...))
+	}
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
 		}
 	}
-	if err := cfg.validate(); err != nil {
-		return nil, err
+	if o.now == nil {
+		return nil, errors.New("translate: WithClock(nil)")
 	}
-	cfg = cfg.copyLists()
-	return &Translator{
-		cfg:         cfg,
-		sessionKeys: keyRefs(cfg.SessionKeys),
-		userKeys:    keyRefs(cfg.UserKeys),
-		deviceKeys:  keyRefs(cfg.DeviceKeys),
-		open:        newOpenState(),
-		traces:      newTraceCache(cfg.TraceCacheSize, cfg.TraceCacheTTL),
-	}, nil
+	t := &Translator{
+		settings:        s,
+		now:             o.now,
+		sessionKeyNames: concat(s.Identity.SessionIDKeys, sc.DefaultSessionKeys()),
+		userKeyNames:    concat(s.Identity.UserIDKeys, sc.DefaultUserKeys()),
+		deviceKeyNames:  concat(s.Identity.DeviceIDKeys, sc.DefaultDeviceKeys()),
+		open:            newOpenState(),
+		traces:          newTraceCache(s.Identity.TraceCacheSize, s.Identity.TraceCacheTTL),
+	}
+	// The settings' key lists are the caller's: the translator keeps the
+	// concatenations above, never the slices.
+	t.settings.Identity.SessionIDKeys, t.settings.Identity.UserIDKeys, t.settings.Identity.DeviceIDKeys = nil, nil, nil
+	t.sessionKeys = keyRefs(t.sessionKeyNames)
+	t.userKeys = keyRefs(t.userKeyNames)
+	t.deviceKeys = keyRefs(t.deviceKeyNames)
+	return t, nil
 }
 
 // Translate turns one batch of spans into events, in the order they must be
@@ -118,7 +134,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 		case ok:
 			recs = append(recs, r)
 		}
-		if t.cfg.Evaluations {
+		if t.settings.Evaluations {
 			recs = append(recs, t.evaluations(&spans[i], i)...)
 		}
 	}
@@ -129,7 +145,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	now := t.cfg.Now()
+	now := t.now()
 	if wait {
 		t.hold(spans, recs, ids, now, heldSince)
 		tr.noteWaiting(spans, ids)
@@ -224,13 +240,13 @@ func sortRecords(recs []record, order []int32) []int32 {
 // never later than now, whatever the clocks of the spans' hosts said). Call
 // it periodically.
 func (t *Translator) Expire() []mindlytics.Event {
-	now := t.cfg.Now()
+	now := t.now()
 	out := t.releaseHeld(now, false)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	o := &t.open
 	// Idle: last seen no later than these.
-	sessCutoff, convCutoff := o.seen(now.Add(-t.cfg.SessionIdleTimeout)), o.seen(now.Add(-t.cfg.ConversationIdleTimeout))
+	sessCutoff, convCutoff := o.seen(now.Add(-t.settings.Lifecycle.SessionIdleTimeout)), o.seen(now.Add(-t.settings.Lifecycle.ConversationIdleTimeout))
 	for sh := o.sessOrder.head; sh != 0; {
 		next := o.sess.next(sh)
 		if o.s(sh).lastSeen <= sessCutoff {
@@ -255,7 +271,7 @@ func (t *Translator) Expire() []mindlytics.Event {
 // last activity of what it ends, never later than now on the translator's
 // clock. Both front doors call it at shutdown.
 func (t *Translator) EndAll() []mindlytics.Event {
-	limit := t.cfg.Now()
+	limit := t.now()
 	out := t.releaseHeld(limit, true)
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -285,7 +301,7 @@ func (t *Translator) releaseHeld(now time.Time, all bool) []mindlytics.Event {
 // Release translates every span still waiting for an ancestor, with the
 // session fallback where none came, as at shutdown when the sessions stay
 // open ([Translator.EndAll] does it too).
-func (t *Translator) Release() []mindlytics.Event { return t.releaseHeld(t.cfg.Now(), true) }
+func (t *Translator) Release() []mindlytics.Event { return t.releaseHeld(t.now(), true) }
 
 // TakeLateErrors returns, and forgets, the errors of spans that Expire,
 // Release or EndAll translated (spans that waited for an ancestor): the

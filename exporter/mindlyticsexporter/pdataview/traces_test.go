@@ -294,7 +294,7 @@ func TestSpansOfARemoteParentDoNotWait(t *testing.T) {
 		s.Attributes().PutStr("mindlytics.event", "turn")
 		s.Attributes().PutStr("mindlytics.turn.user", "q")
 		s.Attributes().PutStr("mindlytics.turn.assistant", "a")
-		tr, err := translate.New()
+		tr, err := translate.New(translate.DefaultSettings())
 		require.NoError(t, err)
 		evs, errs := NewTranslator(tr).Traces(nil, td)
 		require.Empty(t, errs)
