@@ -159,8 +159,10 @@ func withMaxOpenSessions(n int) setting {
 func withMaxOpenConversations(n int) setting {
 	return func(s *Settings, _ *options) { s.Lifecycle.MaxOpenConversations = n }
 }
-func withMaxStringLength(n int) setting { return func(s *Settings, _ *options) { s.MaxStringLength = n } }
-func withEvaluations(on bool) setting    { return func(s *Settings, _ *options) { s.Evaluations = on } }
+func withMaxStringLength(n int) setting {
+	return func(s *Settings, _ *options) { s.MaxStringLength = n }
+}
+func withEvaluations(on bool) setting { return func(s *Settings, _ *options) { s.Evaluations = on } }
 func withClock(now func() time.Time) setting {
 	return func(_ *Settings, o *options) { o.now = now }
 }
