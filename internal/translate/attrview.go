@@ -5,7 +5,7 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 )
 
 // attrView is a span's attributes read once, in one pass: where each key
@@ -136,7 +136,7 @@ func registerKey(name string) viewKey { return registerKeys(name)[0] }
 
 // The keys of the identity defaults, registered so that the default
 // configuration's lookups hit the view (see keyRef).
-var _ = registerKeys(append(append(sc.DefaultSessionKeys(), sc.DefaultUserKeys()...), sc.DefaultDeviceKeys()...)...)
+var _ = registerKeys(append(append(conventions.DefaultSessionKeys(), conventions.DefaultUserKeys()...), conventions.DefaultDeviceKeys()...)...)
 
 // newAttrView indexes a's attributes in one pass.
 func newAttrView(a Attrs) attrView {

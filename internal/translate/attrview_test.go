@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -50,8 +51,8 @@ func TestAttrViewReadsLikeAttrs(t *testing.T) {
 func TestScannedPrefixesStartAsScanAttrsDispatches(t *testing.T) {
 	for first, prefixes := range map[byte][]string{
 		'm': {sc.PropertiesPrefix, sc.AttributesPrefix, sc.TraitsPrefix},
-		'g': {sc.OpenLLMetryPromptPrefix, sc.OpenLLMetryCompletionPrefix},
-		'l': {sc.OpenInferenceInputMessagesPrefix, sc.OpenInferenceOutputMessagesPrefix},
+		'g': {conventions.OpenLLMetryPromptPrefix, conventions.OpenLLMetryCompletionPrefix},
+		'l': {conventions.OpenInferenceInputMessagesPrefix, conventions.OpenInferenceOutputMessagesPrefix},
 	} {
 		for _, p := range prefixes {
 			assert.Equal(t, first, p[0], "%q", p)

@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -59,7 +60,7 @@ func TestCacheAndReasoningTokensAreExtraProperties(t *testing.T) {
 	assert.Equal(t, int64(256), p["reasoning_tokens"])
 
 	evs, _ = translateSpans(t, nil, recordSpans(t, nil, root("chat", 0, time.Second, chatAttrs(50, 5,
-		sc.LLMTokenCountCacheReadKey.Int(40))...)))
+		conventions.LLMTokenCountCacheReadKey.Int(40))...)))
 	m = modelEvents(evs)
 	require.Len(t, m, 1)
 	assert.Equal(t, mindlytics.EventConversationUsage, m[0].Event)
@@ -93,7 +94,7 @@ func TestStackedSpansOfOneCallCountOnce(t *testing.T) {
 		want         props
 	}{
 		{"same usage; the inner span takes the outer's texts",
-			withTexts(chatAttrs(100, 10, sc.LLMTokenCountCacheReadKey.Int(64))), chatAttrs(100, 10),
+			withTexts(chatAttrs(100, 10, conventions.LLMTokenCountCacheReadKey.Int(64))), chatAttrs(100, 10),
 			props{"user": "Hi", "assistant": "Hello!", "model": "gpt-4o", "prompt_tokens": int64(100), "completion_tokens": int64(10), "cached_tokens": int64(64)}},
 		{"the same response id",
 			chatAttrs(100, 10, sc.GenAIResponseIDKey.String("r1")), chatAttrs(90, 10, sc.GenAIResponseIDKey.String("r1")),
@@ -364,7 +365,7 @@ func TestStackedSpansAcrossBatches(t *testing.T) {
 		prompt       int64
 		events       int // model events in all
 	}{
-		{"the outer span has the texts", withTexts(chatAttrs(100, 10, sc.LLMTokenCountCacheReadKey.Int(64))), chatAttrs(100, 10),
+		{"the outer span has the texts", withTexts(chatAttrs(100, 10, conventions.LLMTokenCountCacheReadKey.Int(64))), chatAttrs(100, 10),
 			[]string{"Hi => Hello!"}, 100, 2},
 		{"both have the texts", withTexts(chatAttrs(100, 10)), withTexts(chatAttrs(100, 10)), []string{"Hi => Hello!"}, 100, 1},
 		{"the same response id", chatAttrs(100, 10, sc.GenAIResponseIDKey.String("r1")), chatAttrs(90, 10, sc.GenAIResponseIDKey.String("r1")),

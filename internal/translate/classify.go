@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -28,24 +29,24 @@ func classify(a *attrView) class {
 	vc := a.str(vercelOperationVK)
 	switch {
 	case op == sc.GenAIOperationExecuteTool,
-		strings.EqualFold(oi, sc.OpenInferenceKindTool),
-		tl == sc.TraceloopKindTool,
-		vc == sc.VercelToolOperation:
+		strings.EqualFold(oi, conventions.OpenInferenceKindTool),
+		tl == conventions.TraceloopKindTool,
+		vc == conventions.VercelToolOperation:
 		return classTool
 	case op == sc.GenAIOperationHandleConversationTurn:
 		return classTurn
 	case op == sc.GenAIOperationInvokeAgent, op == sc.GenAIOperationCreateAgent, op == sc.GenAIOperationInvokeWorkflow,
 		op == sc.GenAIOperationAgentStep, op == sc.GenAIOperationInvocationInternal,
-		strings.EqualFold(oi, sc.OpenInferenceKindAgent), strings.EqualFold(oi, sc.OpenInferenceKindChain),
-		tl == sc.TraceloopKindWorkflow, tl == sc.TraceloopKindTask, tl == sc.TraceloopKindAgent,
-		slices.Contains(sc.VercelWrapperOperations, vc):
+		strings.EqualFold(oi, conventions.OpenInferenceKindAgent), strings.EqualFold(oi, conventions.OpenInferenceKindChain),
+		tl == conventions.TraceloopKindWorkflow, tl == conventions.TraceloopKindTask, tl == conventions.TraceloopKindAgent,
+		slices.Contains(conventions.VercelWrapperOperations, vc):
 		return classWrapper
 	case op == sc.GenAIOperationChat, op == sc.GenAIOperationTextCompletion, op == sc.GenAIOperationGenerateContent,
-		strings.EqualFold(oi, sc.OpenInferenceKindLLM),
-		slices.Contains(sc.VercelModelOperations, vc):
+		strings.EqualFold(oi, conventions.OpenInferenceKindLLM),
+		slices.Contains(conventions.VercelModelOperations, vc):
 		return classModel
 	}
-	if rt := a.str(llmRequestTypeVK); rt == sc.LLMRequestTypeChat || rt == sc.LLMRequestTypeCompletion {
+	if rt := a.str(llmRequestTypeVK); rt == conventions.LLMRequestTypeChat || rt == conventions.LLMRequestTypeCompletion {
 		return classModel
 	}
 	if a.str(turnUserVK) != "" && a.str(turnAssistantVK) != "" {
@@ -64,10 +65,10 @@ func provider(a *attrView) string { return a.firstStr(providerVKs) }
 // The keys classification reads, in the attribute view.
 var (
 	operationNameVK   = registerKey(string(sc.OperationNameKey))
-	oiSpanKindVK      = registerKey(string(sc.OpenInferenceSpanKindKey))
-	tlSpanKindVK      = registerKey(string(sc.TraceloopSpanKindKey))
-	vercelOperationVK = registerKey(string(sc.VercelOperationIDKey))
-	llmRequestTypeVK  = registerKey(string(sc.LLMRequestTypeKey))
+	oiSpanKindVK      = registerKey(string(conventions.OpenInferenceSpanKindKey))
+	tlSpanKindVK      = registerKey(string(conventions.TraceloopSpanKindKey))
+	vercelOperationVK = registerKey(string(conventions.VercelOperationIDKey))
+	llmRequestTypeVK  = registerKey(string(conventions.LLMRequestTypeKey))
 	turnUserVK        = registerKey(string(sc.TurnUserKey))
 	turnAssistantVK   = registerKey(string(sc.TurnAssistantKey))
 	providerVKs       = registerKeys(string(sc.GenAIProviderNameKey), string(sc.GenAISystemKey))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/codes"
@@ -82,18 +83,18 @@ var (
 	messageVKs        = registerKeys(messageKeys...)
 	finishReasonsVK   = registerKey(string(sc.GenAIResponseFinishReasonsKey))
 	vercelFinishVK    = registerKey("ai.response.finishReason")
-	vercelTextVK      = registerKey(string(sc.VercelResponseTextKey))
-	vercelToolCallsVK = registerKey(string(sc.VercelResponseToolCallsKey))
-	inputValueVK      = registerKey(string(sc.InputValueKey))
-	outputValueVK     = registerKey(string(sc.OutputValueKey))
-	inputMimeVK       = registerKey(string(sc.InputMimeTypeKey))
-	outputMimeVK      = registerKey(string(sc.OutputMimeTypeKey))
-	toolNameVKs       = registerKeys(string(sc.ToolNameKey), string(sc.OpenInferenceToolNameKey),
-		string(sc.TraceloopEntityNameKey), string(sc.VercelToolCallNameKey))
-	toolArgsVKs   = registerKeys(string(sc.ToolCallArgumentsKey), string(sc.InputValueKey), string(sc.VercelToolCallArgsKey))
-	toolInputVK   = registerKey(string(sc.TraceloopEntityInputKey))
-	toolResultVKs = registerKeys(string(sc.ToolCallResultKey), string(sc.OutputValueKey), string(sc.TraceloopEntityOutputKey),
-		string(sc.VercelToolCallResultKey))
+	vercelTextVK      = registerKey(string(conventions.VercelResponseTextKey))
+	vercelToolCallsVK = registerKey(string(conventions.VercelResponseToolCallsKey))
+	inputValueVK      = registerKey(string(conventions.InputValueKey))
+	outputValueVK     = registerKey(string(conventions.OutputValueKey))
+	inputMimeVK       = registerKey(string(conventions.InputMimeTypeKey))
+	outputMimeVK      = registerKey(string(conventions.OutputMimeTypeKey))
+	toolNameVKs       = registerKeys(string(sc.ToolNameKey), string(conventions.OpenInferenceToolNameKey),
+		string(conventions.TraceloopEntityNameKey), string(conventions.VercelToolCallNameKey))
+	toolArgsVKs   = registerKeys(string(sc.ToolCallArgumentsKey), string(conventions.InputValueKey), string(conventions.VercelToolCallArgsKey))
+	toolInputVK   = registerKey(string(conventions.TraceloopEntityInputKey))
+	toolResultVKs = registerKeys(string(sc.ToolCallResultKey), string(conventions.OutputValueKey), string(conventions.TraceloopEntityOutputKey),
+		string(conventions.VercelToolCallResultKey))
 )
 
 // extractTurnScope reads a conversation turn span around model calls
@@ -233,7 +234,7 @@ func (t *Translator) exchangeOf(s *Span, scan *scan, a *spanView) exchange {
 }
 
 // messageKeys hold message JSON.
-var messageKeys = []string{string(sc.GenAIInputMessagesKey), string(sc.GenAIOutputMessagesKey), string(sc.VercelPromptMessagesKey)}
+var messageKeys = []string{string(sc.GenAIInputMessagesKey), string(sc.GenAIOutputMessagesKey), string(conventions.VercelPromptMessagesKey)}
 
 // brokenMessages reports message attributes that look like JSON and do not
 // parse: without them a turn may come out as usage, and the user should

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"github.com/stretchr/testify/require"
@@ -58,7 +59,7 @@ func fuzzStubs(event, key, value string, n int64, fl float64, structured bool) t
 		sc.MindlyticsEventKey.String(event),
 		sc.SessionIDKey.String(value),
 		sc.OperationNameKey.String(key),
-		sc.OpenInferenceSpanKindKey.String(event),
+		conventions.OpenInferenceSpanKindKey.String(event),
 		{Key: sc.GenAIInputMessagesKey, Value: val},
 		{Key: sc.GenAIOutputMessagesKey, Value: val},
 		sc.InputTokensKey.Int64(n),
@@ -68,15 +69,15 @@ func fuzzStubs(event, key, value string, n int64, fl float64, structured bool) t
 		{Key: attribute.Key(sc.TraitsPrefix + key), Value: val},
 	})
 	childAttrs := dedupe([]attribute.KeyValue{
-		sc.TraceloopSpanKindKey.String(value),
+		conventions.TraceloopSpanKindKey.String(value),
 		sc.RequestModelKey.String(key),
-		sc.LLMTokenCountCompletionKey.Int64(n),
-		sc.LLMCostTotalKey.Float64(fl),
+		conventions.LLMTokenCountCompletionKey.Int64(n),
+		conventions.LLMCostTotalKey.Float64(fl),
 		attribute.String("llm.input_messages."+idx+".message.role", "user"),
 		{Key: attribute.Key("llm.input_messages." + idx + ".message.content"), Value: val},
 		attribute.String("gen_ai.completion."+idx+".content", value),
-		{Key: sc.InputValueKey, Value: val},
-		{Key: sc.OutputValueKey, Value: val},
+		{Key: conventions.InputValueKey, Value: val},
+		{Key: conventions.OutputValueKey, Value: val},
 		sc.ToolNameKey.String(value),
 		sc.PreviousIDKey.String(value),
 		sc.UserIDKey.String(key),

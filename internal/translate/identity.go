@@ -7,6 +7,7 @@ import (
 
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -29,7 +30,7 @@ func (id *identity) empty() bool { return *id == identity{} }
 
 var (
 	conversationKeys = []string{string(sc.ConversationIDKey)}
-	agentKeys        = []string{string(sc.AgentIDKey), string(sc.GenAIAgentNameKey), string(sc.OpenInferenceAgentNameKey)}
+	agentKeys        = []string{string(sc.AgentIDKey), string(sc.GenAIAgentNameKey), string(conventions.OpenInferenceAgentNameKey)}
 	conversationVKs  = registerKeys(conversationKeys...)
 	agentVKs         = registerKeys(agentKeys...)
 )

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -42,17 +43,17 @@ func (t *Translator) scanAttrs(a Attrs) scan {
 			}
 		case 'g':
 			switch {
-			case strings.HasPrefix(key, sc.OpenLLMetryPromptPrefix):
-				s.olIn.addOpenLLMetry(key[len(sc.OpenLLMetryPromptPrefix):], v)
-			case strings.HasPrefix(key, sc.OpenLLMetryCompletionPrefix):
-				s.olOut.addOpenLLMetry(key[len(sc.OpenLLMetryCompletionPrefix):], v)
+			case strings.HasPrefix(key, conventions.OpenLLMetryPromptPrefix):
+				s.olIn.addOpenLLMetry(key[len(conventions.OpenLLMetryPromptPrefix):], v)
+			case strings.HasPrefix(key, conventions.OpenLLMetryCompletionPrefix):
+				s.olOut.addOpenLLMetry(key[len(conventions.OpenLLMetryCompletionPrefix):], v)
 			}
 		case 'l':
 			switch {
-			case strings.HasPrefix(key, sc.OpenInferenceInputMessagesPrefix):
-				s.oiIn.addOpenInference(key[len(sc.OpenInferenceInputMessagesPrefix):], v)
-			case strings.HasPrefix(key, sc.OpenInferenceOutputMessagesPrefix):
-				s.oiOut.addOpenInference(key[len(sc.OpenInferenceOutputMessagesPrefix):], v)
+			case strings.HasPrefix(key, conventions.OpenInferenceInputMessagesPrefix):
+				s.oiIn.addOpenInference(key[len(conventions.OpenInferenceInputMessagesPrefix):], v)
+			case strings.HasPrefix(key, conventions.OpenInferenceOutputMessagesPrefix):
+				s.oiOut.addOpenInference(key[len(conventions.OpenInferenceOutputMessagesPrefix):], v)
 			}
 		}
 		return true
@@ -159,11 +160,11 @@ func (l *indexedMsgs) addOpenLLMetry(rest string, v Value) {
 		return
 	}
 	switch {
-	case tail == sc.OpenLLMetryRoleSuffix:
+	case tail == conventions.OpenLLMetryRoleSuffix:
 		l.at(idx).role = v.AsString()
-	case tail == sc.OpenLLMetryContentSuffix:
+	case tail == conventions.OpenLLMetryContentSuffix:
 		l.at(idx).content = v.AsString()
-	case strings.HasPrefix(tail, sc.OpenLLMetryToolCallsPrefix):
+	case strings.HasPrefix(tail, conventions.OpenLLMetryToolCallsPrefix):
 		l.at(idx).tools = true
 	}
 }
@@ -176,17 +177,17 @@ func (l *indexedMsgs) addOpenInference(rest string, v Value) {
 		return
 	}
 	switch {
-	case tail == sc.OpenInferenceRoleSuffix:
+	case tail == conventions.OpenInferenceRoleSuffix:
 		l.at(idx).role = v.AsString()
-	case tail == sc.OpenInferenceContentSuffix:
+	case tail == conventions.OpenInferenceContentSuffix:
 		l.at(idx).content = v.AsString()
-	case strings.HasPrefix(tail, sc.OpenInferenceContentsPrefix):
-		part, ptail, ok := splitIndex(tail[len(sc.OpenInferenceContentsPrefix):])
-		if ok && ptail == sc.OpenInferenceContentTextSuffix {
+	case strings.HasPrefix(tail, conventions.OpenInferenceContentsPrefix):
+		part, ptail, ok := splitIndex(tail[len(conventions.OpenInferenceContentsPrefix):])
+		if ok && ptail == conventions.OpenInferenceContentTextSuffix {
 			m := l.at(idx)
 			m.parts = append(m.parts, indexedText{idx: part, text: v.AsString()})
 		}
-	case strings.HasPrefix(tail, sc.OpenInferenceToolCallsPrefix):
+	case strings.HasPrefix(tail, conventions.OpenInferenceToolCallsPrefix):
 		l.at(idx).tools = true
 	}
 }

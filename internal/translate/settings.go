@@ -49,7 +49,8 @@ type Settings struct {
 type IdentitySettings struct {
 	// SessionIDKeys, UserIDKeys and DeviceIDKeys are attribute keys looked
 	// up (on the span, then its trace, then its resource) before the
-	// built-in ones of package semconv.
+	// built-in ones (ours, then other instrumentations', in the order
+	// docs/CONVENTIONS.md lists).
 	SessionIDKeys []string `mapstructure:"session_id_keys"`
 	UserIDKeys    []string `mapstructure:"user_id_keys"`
 	DeviceIDKeys  []string `mapstructure:"device_id_keys"`

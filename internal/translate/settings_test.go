@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -17,7 +18,7 @@ func TestNewKeepsItsOwnKeyLists(t *testing.T) {
 	keys := []string{"a", "b"}
 	tr := newTranslator(t, withSessionIDKeys(keys...), withMaxOpenSessions(5))
 	keys[0] = "changed"
-	assert.Equal(t, append([]string{"a", "b"}, sc.DefaultSessionKeys()...), tr.sessionKeyNames,
+	assert.Equal(t, append([]string{"a", "b"}, conventions.DefaultSessionKeys()...), tr.sessionKeyNames,
 		"the configured keys, then the built-in ones; the caller's slice is copied")
 	assert.Equal(t, DefaultDeviceID, tr.settings.Identity.DefaultDeviceID)
 	assert.Equal(t, 5, tr.settings.Lifecycle.MaxOpenSessions)

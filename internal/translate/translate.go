@@ -9,6 +9,7 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -57,9 +58,9 @@ func New(s Settings, opts ...Option) (*Translator, error) {
 	t := &Translator{
 		settings:        s,
 		now:             o.now,
-		sessionKeyNames: concat(s.Identity.SessionIDKeys, sc.DefaultSessionKeys()),
-		userKeyNames:    concat(s.Identity.UserIDKeys, sc.DefaultUserKeys()),
-		deviceKeyNames:  concat(s.Identity.DeviceIDKeys, sc.DefaultDeviceKeys()),
+		sessionKeyNames: concat(s.Identity.SessionIDKeys, conventions.DefaultSessionKeys()),
+		userKeyNames:    concat(s.Identity.UserIDKeys, conventions.DefaultUserKeys()),
+		deviceKeyNames:  concat(s.Identity.DeviceIDKeys, conventions.DefaultDeviceKeys()),
 		open:            newOpenState(),
 		traces:          newTraceCache(s.Identity.TraceCacheSize, s.Identity.TraceCacheTTL),
 	}
