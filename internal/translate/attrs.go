@@ -44,6 +44,10 @@ func sdkSet(set *attribute.Set) Attrs {
 	return Attrs{set: set, src: srcSet}
 }
 
+// KeyValues returns the attributes when they are held as a slice (ok
+// false when they are a set), for an index of them made once per span.
+func (a Attrs) KeyValues() (kvs []attribute.KeyValue, ok bool) { return a.kvs, a.src != srcSet }
+
 // Len returns the number of attributes.
 func (a Attrs) Len() int {
 	switch a.src {

@@ -146,12 +146,13 @@ func newAttrView(a Attrs) attrView {
 }
 
 func (v *attrView) index() {
-	if v.src != srcKVs || len(v.kvs) >= 1<<8 {
-		v.linear = v.src != srcNone
+	kvs, ok := v.KeyValues()
+	if !ok || len(kvs) >= 1<<8 {
+		v.linear = true
 		return
 	}
-	for i := range v.kvs {
-		if id, ok := viewKeySlots.get(string(v.kvs[i].Key)); ok && v.pos[id] == 0 {
+	for i := range kvs {
+		if id, ok := viewKeySlots.get(string(kvs[i].Key)); ok && v.pos[id] == 0 {
 			v.pos[id] = uint8(i + 1) // the first wins, as in Attrs.Get
 		}
 	}
@@ -160,7 +161,8 @@ func (v *attrView) index() {
 // get returns the value of key k, as Attrs.Get does.
 func (v *attrView) get(k viewKey) (Value, bool) {
 	if p := v.pos[k]; p != 0 {
-		return sdkValue(v.kvs[p-1].Value), true
+		kvs, _ := v.KeyValues()
+		return sdkValue(kvs[p-1].Value), true
 	}
 	if v.linear { // then pos is all zero
 		return v.Get(viewKeyNames[k])
@@ -178,12 +180,15 @@ func (v *attrView) str(k viewKey) string {
 }
 
 func (v *attrView) strSlow(k viewKey) string {
+	if p := v.pos[k]; p != 0 {
+		kvs, _ := v.KeyValues()
+		if a := kvs[p-1].Value; a.Type() == attribute.STRING { // the common case, without Kind's switches
+			return a.AsString()
+		}
+	}
 	val, ok := v.get(k)
 	if !ok {
 		return ""
-	}
-	if val.a.Type() == attribute.STRING { // the common case, without Kind's switches
-		return val.a.AsString()
 	}
 	return scalarString(val)
 }

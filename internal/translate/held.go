@@ -32,14 +32,6 @@ type heldTrace struct {
 	since time.Time
 }
 
-// detached returns s with its own copy of its attributes: the span views
-// of a batch may share memory that is reused for the next one (the
-// collector's). Its resource and events are not reused.
-func (s Span) detached() Span {
-	s.attrs.kvs = slices.Clone(s.attrs.kvs)
-	return s
-}
-
 // takeHeld removes and returns the held spans of the traces of spans, and
 // since when each of those traces waits: if it waits on, its wait goes on
 // from then, not from now.
@@ -155,7 +147,7 @@ func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now
 			}
 			t.held[s.traceID] = h
 		}
-		h.spans = append(h.spans, s.detached())
+		h.spans = append(h.spans, s.Detached())
 		t.nHeld++
 	}
 }

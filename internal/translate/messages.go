@@ -134,7 +134,7 @@ func messagesFromValue(v Value) (msgs []message, text string) {
 			}
 			return msgs, ""
 		}
-		msgs, _ = parseMessages([]byte(encodeJSON(raw)))
+		msgs, _ = parseMessages([]byte(v.AsString())) // the JSON of the value
 		return msgs, ""
 	}
 	return nil, ""

@@ -92,7 +92,7 @@ func (t *Translator) scalar(v Value) (any, bool) {
 	case KindDouble:
 		f, _ := v.Float()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return formatFloat(f), true // NaN and ±Inf have no JSON number
+			return v.AsString(), true // NaN and ±Inf have no JSON number: their names
 		}
 		return f, true
 	case KindString:

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"slices"
 	"go.opentelemetry.io/otel/attribute"
 	"time"
 
@@ -68,6 +69,14 @@ func (s *Span) Status() (codes.Code, string) { return s.statusCode, s.statusMsg 
 
 // Scope returns the name and version of the instrumentation scope.
 func (s *Span) Scope() (name, version string) { return s.scopeName, s.scopeVersion }
+
+// Detached returns s with its own copy of its attributes: the span views
+// of a batch may share memory that is reused for the next one (the
+// collector's). Its resource and events are not reused.
+func (s Span) Detached() Span {
+	s.attrs.kvs = slices.Clone(s.attrs.kvs)
+	return s
+}
 
 // endOrStart is the span's end time, or its start when it has not ended.
 func (s *Span) endOrStart() time.Time {
