@@ -4,11 +4,12 @@ import (
 	"context"
 	"sync"
 
-	"github.com/mindlytics/mindlytics-otel/internal/conventions"
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // maxScoped bounds the spans a turn scope follows; spans beyond it are

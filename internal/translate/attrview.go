@@ -6,6 +6,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 )
 
 // attrView is a span's attributes read once, in one pass: where each key
@@ -13,7 +14,7 @@ import (
 // a scan of the attributes (a model call's rules look up some fifty keys,
 // most of them absent). Keys it does not know are read through Attrs.
 type attrView struct {
-	Attrs
+	spanview.Attrs
 	pos [maxViewKeys]uint8 // 1 + the index of the key's first attribute; 0: absent
 	// linear: the view could not index these attributes (not a slice, or
 	// more than it can count); lookups scan them as Attrs does.
@@ -51,7 +52,7 @@ func (v *spanView) messages(i int) *msgReading {
 	}
 	m.set = true
 	m.sum, m.text = summaryOfValue(val)
-	if val.Kind() == KindString && m.text != "" {
+	if val.Kind() == spanview.KindString && m.text != "" {
 		t := strings.TrimSpace(m.text)
 		m.broken = t != "" && (t[0] == '[' || t[0] == '{')
 	}
@@ -139,7 +140,7 @@ func registerKey(name string) viewKey { return registerKeys(name)[0] }
 var _ = registerKeys(append(append(conventions.DefaultSessionKeys(), conventions.DefaultUserKeys()...), conventions.DefaultDeviceKeys()...)...)
 
 // newAttrView indexes a's attributes in one pass.
-func newAttrView(a Attrs) attrView {
+func newAttrView(a spanview.Attrs) attrView {
 	v := attrView{Attrs: a}
 	v.index()
 	return v
@@ -159,15 +160,15 @@ func (v *attrView) index() {
 }
 
 // get returns the value of key k, as Attrs.Get does.
-func (v *attrView) get(k viewKey) (Value, bool) {
+func (v *attrView) get(k viewKey) (spanview.Value, bool) {
 	if p := v.pos[k]; p != 0 {
 		kvs, _ := v.KeyValues()
-		return sdkValue(kvs[p-1].Value), true
+		return spanview.ValueOf(kvs[p-1].Value), true
 	}
 	if v.linear { // then pos is all zero
 		return v.Get(viewKeyNames[k])
 	}
-	return Value{}, false
+	return spanview.Value{}, false
 }
 
 // str returns the value of key k as Attrs.Str does. Most keys a rule asks
@@ -194,9 +195,9 @@ func (v *attrView) strSlow(k viewKey) string {
 }
 
 // scalarString is a non-empty scalar as a string ([Attrs.Str]).
-func scalarString(v Value) string {
+func scalarString(v spanview.Value) string {
 	switch v.Kind() {
-	case KindString, KindInt, KindDouble, KindBool:
+	case spanview.KindString, spanview.KindInt, spanview.KindDouble, spanview.KindBool:
 		return v.AsString()
 	}
 	return ""
@@ -213,13 +214,13 @@ func (v *attrView) firstStr(keys []viewKey) string {
 }
 
 // firstValue returns the first of keys that is set to a non-empty value.
-func (v *attrView) firstValue(keys []viewKey) (Value, bool) {
+func (v *attrView) firstValue(keys []viewKey) (spanview.Value, bool) {
 	for _, k := range keys {
-		if val, ok := v.get(k); ok && val.Kind() != KindEmpty && !(val.Kind() == KindString && val.Str() == "") {
+		if val, ok := v.get(k); ok && val.Kind() != spanview.KindEmpty && !(val.Kind() == spanview.KindString && val.Str() == "") {
 			return val, true
 		}
 	}
-	return Value{}, false
+	return spanview.Value{}, false
 }
 
 // keyRef is a configured key (the identity's session, user and device

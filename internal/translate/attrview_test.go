@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -31,7 +32,7 @@ func TestAttrViewReadsLikeAttrs(t *testing.T) {
 			}
 			kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(key), Value: values[i%len(values)]})
 		}
-		a := sdkAttrs(kvs)
+		a := spanview.AttrsOf(kvs)
 		v := newAttrView(a)
 		for id, name := range viewKeyNames {
 			got, gotOK := v.get(viewKey(id))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -320,7 +321,7 @@ func TestIgnoredValuesAreReported(t *testing.T) {
 // it: the service that started it does, once.
 func TestJoinedSessionsAreNeitherStartedNorEnded(t *testing.T) {
 	tr := newTranslator(t)
-	evs, errs := tr.Translate(FromReadOnlySpans(recordSpans(t, nil, root("turn", 0, time.Second, sc.SessionID("s"), sc.UserID("u"),
+	evs, errs := tr.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, root("turn", 0, time.Second, sc.SessionID("s"), sc.UserID("u"),
 		sc.SessionJoined(), sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"), sc.TurnAssistant("a")))))
 	require.Empty(t, errs)
 	assert.Equal(t, []string{"track:Conversation Turn"}, testkit.Kinds(evs))
@@ -332,11 +333,11 @@ func TestTurnsAreRememberedOnlyWhenAsked(t *testing.T) {
 		sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"), sc.TurnAssistant("a")))
 	sc0 := spans[0].SpanContext()
 	plain := newTranslator(t)
-	plain.Translate(FromReadOnlySpans(spans))
+	plain.Translate(spanview.FromReadOnlySpans(spans))
 	assert.False(t, plain.MadeTurn(sc0.TraceID(), sc0.SpanID()), "the in-process exporter pays nothing for it")
 	remembering := newTranslator(t)
 	remembering.RememberTurns(true)
-	remembering.Translate(FromReadOnlySpans(spans))
+	remembering.Translate(spanview.FromReadOnlySpans(spans))
 	assert.True(t, remembering.MadeTurn(sc0.TraceID(), sc0.SpanID()))
 }
 
@@ -383,9 +384,9 @@ func TestStackedSpansAcrossBatches(t *testing.T) {
 			spans := recordSpans(t, nil, root("framework", 0, 2*time.Second, tc.outer...), child(0, "client", 0, time.Second, tc.inner...))
 			require.Equal(t, "client", spans[0].Name(), "the inner span ends first")
 			tr := newTranslator(t)
-			first, errs := tr.Translate(FromReadOnlySpans(spans[:1]))
+			first, errs := tr.Translate(spanview.FromReadOnlySpans(spans[:1]))
 			require.Empty(t, errs)
-			second, errs := tr.Translate(FromReadOnlySpans(spans[1:]))
+			second, errs := tr.Translate(spanview.FromReadOnlySpans(spans[1:]))
 			require.Empty(t, errs)
 			all := append(first, second...)
 			for _, ev := range all {
@@ -421,8 +422,8 @@ func TestATurnSpanAfterItsCallsWentOut(t *testing.T) {
 	require.Equal(t, []string{"chat gpt-4o", "agent_step", "handle_conversation_turn"}, []string{spans[0].Name(), spans[1].Name(), spans[2].Name()})
 	for _, cut := range []int{1, 2} {
 		tr := newTranslator(t)
-		first, _ := tr.Translate(FromReadOnlySpans(spans[:cut]))
-		second, _ := tr.Translate(FromReadOnlySpans(spans[cut:]))
+		first, _ := tr.Translate(spanview.FromReadOnlySpans(spans[:cut]))
+		second, _ := tr.Translate(spanview.FromReadOnlySpans(spans[cut:]))
 		m := modelEvents(append(first, second...))
 		var turns int
 		var prompt int64
@@ -449,7 +450,7 @@ func TestSentCallsRememberOnlyParentsStillToCome(t *testing.T) {
 		root("agent", 0, 3*time.Second, sc.OperationName(sc.GenAIOperationInvokeAgent), sc.SessionID("s"), sc.UserID("u")),
 		child(0, "chat", time.Second, 2*time.Second, inner...))
 	tr := newTranslator(t)
-	_, errs := tr.Translate(FromReadOnlySpans(spans))
+	_, errs := tr.Translate(spanview.FromReadOnlySpans(spans))
 	require.Empty(t, errs)
 	assert.Equal(t, 1, len(tr.sent.bySpan.cur), "the call itself is remembered")
 	assert.True(t, tr.sent.underParent.empty(), "its parent came with it")
@@ -457,9 +458,9 @@ func TestSentCallsRememberOnlyParentsStillToCome(t *testing.T) {
 	stacked := recordSpans(t, nil, root("framework", 0, 2*time.Second, withTexts(chatAttrs(100, 10))...),
 		child(0, "client", 0, time.Second, chatAttrs(100, 10)...))
 	tr = newTranslator(t)
-	first, _ := tr.Translate(FromReadOnlySpans(stacked[:1]))
+	first, _ := tr.Translate(spanview.FromReadOnlySpans(stacked[:1]))
 	assert.False(t, tr.sent.underParent.empty(), "the framework span is still to come")
-	second, _ := tr.Translate(FromReadOnlySpans(stacked[1:]))
+	second, _ := tr.Translate(spanview.FromReadOnlySpans(stacked[1:]))
 	var prompt int64
 	for _, ev := range modelEvents(append(first, second...)) {
 		if n, ok := ev.Properties["prompt_tokens"].(int64); ok {

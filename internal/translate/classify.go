@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -74,7 +75,7 @@ var (
 	providerVKs       = registerKeys(string(sc.GenAIProviderNameKey), string(sc.GenAISystemKey))
 )
 
-func firstStr(a Attrs, keys ...string) string {
+func firstStr(a spanview.Attrs, keys ...string) string {
 	for _, k := range keys {
 		if s := a.Str(k); s != "" {
 			return s

@@ -3,10 +3,11 @@ package translate
 import (
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
-	"go.opentelemetry.io/otel/attribute"
 )
 
 // Cases of the conventions of other tools: OTel GenAI (current and

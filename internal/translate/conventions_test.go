@@ -6,13 +6,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/internal/conventions"
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 type props = mindlytics.Properties
@@ -308,7 +310,7 @@ func TestSpanErrorReasons(t *testing.T) {
 		root("no session", 0, time.Second, sc.MindlyticsEvent(sc.EventTrack)),
 	)
 	tr := newTranslator(t, withNoSession())
-	_, errs := tr.Translate(FromReadOnlySpans(spans))
+	_, errs := tr.Translate(spanview.FromReadOnlySpans(spans))
 	byName := map[string]error{}
 	for _, e := range errs {
 		var se *SpanError

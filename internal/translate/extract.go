@@ -7,10 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/codes"
+
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
-	"go.opentelemetry.io/otel/codes"
 )
 
 // record is what one span becomes before identity and lifecycle are applied:
@@ -50,8 +52,8 @@ type record struct {
 // extract classifies a span and reads what its event needs. ok is false for
 // spans that make no event.
 // a is the view of the span's attributes.
-func (t *Translator) extract(s *Span, i int, view *attrView) (r record, ok bool, err error) {
-	r = record{span: i, at: s.endOrStart(), begin: s.start}
+func (t *Translator) extract(s *spanview.Span, i int, view *attrView) (r record, ok bool, err error) {
+	r = record{span: i, at: s.EndOrStart(), begin: s.StartTime()}
 	a := &spanView{attrView: view}
 	if v, ok := a.get(sessionJoinedVK); ok {
 		r.joined, _ = v.Bool()
@@ -100,8 +102,8 @@ var (
 // extractTurnScope reads a conversation turn span around model calls
 // (handle_conversation_turn): a turn from its messages, without usage of
 // its own, since the model calls under it carry the usage.
-func (t *Translator) extractTurnScope(s *Span, r record, a *spanView) (record, bool, error) {
-	scan := t.scanAttrs(s.attrs)
+func (t *Translator) extractTurnScope(s *spanview.Span, r record, a *spanView) (record, bool, error) {
+	scan := t.scanAttrs(s.Attributes())
 	ex := t.exchangeOf(s, &scan, a)
 	if !ex.complete() {
 		return r, false, nil
@@ -111,7 +113,7 @@ func (t *Translator) extractTurnScope(s *Span, r record, a *spanView) (record, b
 	return r, true, nil
 }
 
-func (t *Translator) extractExplicit(s *Span, r record, a *spanView) (record, bool, error) {
+func (t *Translator) extractExplicit(s *spanview.Span, r record, a *spanView) (record, bool, error) {
 	r.explicit = true
 	switch r.kind {
 	case sc.EventTurn, sc.EventUsage:
@@ -119,18 +121,18 @@ func (t *Translator) extractExplicit(s *Span, r record, a *spanView) (record, bo
 	case sc.EventFunction:
 		return t.extractFunction(s, r, a)
 	}
-	scan := t.scanAttrs(s.attrs)
+	scan := t.scanAttrs(s.Attributes())
 	r.props, r.attrs, r.traits = scan.props, scan.attrs, scan.traits
 	switch r.kind {
 	case sc.EventSessionStart, sc.EventConversationStart:
-		r.at = s.start
+		r.at = s.StartTime()
 	case sc.EventTrack:
-		r.name = s.attrs.Str(string(sc.EventNameKey))
+		r.name = s.Attributes().Str(string(sc.EventNameKey))
 		if r.name == "" {
-			r.name = s.name
+			r.name = s.Name()
 		}
 	case sc.EventAlias:
-		r.previousID = s.attrs.Str(string(sc.PreviousIDKey))
+		r.previousID = s.Attributes().Str(string(sc.PreviousIDKey))
 		if r.previousID == "" {
 			return r, false, fmt.Errorf("alias needs %s", sc.PreviousIDKey)
 		}
@@ -143,13 +145,13 @@ func (t *Translator) extractExplicit(s *Span, r record, a *spanView) (record, bo
 // count: tokens of a known model, or a cost. explicit is the kind
 // mindlytics.event asked for, if any. Cache and reasoning token counts go
 // along as extra properties.
-func (t *Translator) extractModelCall(s *Span, r record, explicit sc.EventKind, a *spanView) (record, bool, error) {
+func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.EventKind, a *spanView) (record, bool, error) {
 	u := usageOf(a.attrView)
 	r.u = u
 	r.ignored = append(u.ignored, brokenMessages(a)...)
-	scan := t.scanAttrs(s.attrs)
+	scan := t.scanAttrs(s.Attributes())
 	ex := t.exchangeOf(s, &scan, a)
-	failed := s.statusCode == codes.Error
+	failed := s.Failed()
 	inTurn := false
 	if v, ok := a.get(inTurnVK); ok {
 		inTurn, _ = v.Bool()
@@ -210,14 +212,14 @@ func withDetails(props mindlytics.Properties, u usageInfo) mindlytics.Properties
 // our keys, the GenAI message attributes, the deprecated message events,
 // OpenLLMetry's and OpenInference's indexed attributes, and OpenInference's
 // input.value / output.value.
-func (t *Translator) exchangeOf(s *Span, scan *scan, a *spanView) exchange {
+func (t *Translator) exchangeOf(s *spanview.Span, scan *scan, a *spanView) exchange {
 	ex := exchange{user: a.str(turnUserVK), assistant: a.str(turnAssistantVK)}
 	for step := 0; step < 6 && !ex.complete(); step++ {
 		switch step {
 		case 0:
 			ex.merge(messageAttrsExchange(a))
 		case 1:
-			ex.merge(exchangeFromEvents(s.events))
+			ex.merge(exchangeFromEvents(s.Events()))
 		case 2:
 			ex.merge(indexedExchange(scan.olIn, scan.olOut))
 		case 3:
@@ -333,8 +335,8 @@ func ioValueExchange(a *attrView) exchange {
 
 // ioMessages reads a value as text when its MIME type says so, else as
 // messages or text.
-func ioMessages(a *attrView, mimeKey viewKey, v Value) (msgSummary, string) {
-	if a.str(mimeKey) == "text/plain" && v.Kind() == KindString {
+func ioMessages(a *attrView, mimeKey viewKey, v spanview.Value) (msgSummary, string) {
+	if a.str(mimeKey) == "text/plain" && v.Kind() == spanview.KindString {
 		return msgSummary{}, v.Str()
 	}
 	return summaryOfValue(v)
@@ -356,16 +358,16 @@ func traceloopArgs(in string) string {
 
 // extractFunction reads a tool call: GenAI keys, then OpenInference's, then
 // OpenLLMetry's; the runtime is the span's duration.
-func (t *Translator) extractFunction(s *Span, r record, a *spanView) (record, bool, error) {
+func (t *Translator) extractFunction(s *spanview.Span, r record, a *spanView) (record, bool, error) {
 	r.kind = sc.EventFunction
 	name := a.firstStr(toolNameVKs)
 	if name == "" {
-		name = strings.TrimPrefix(s.name, sc.GenAIOperationExecuteTool+" ")
+		name = strings.TrimPrefix(s.Name(), sc.GenAIOperationExecuteTool+" ")
 	}
 	if name == "" {
 		return r, false, errors.New("function call needs a tool name")
 	}
-	scan := t.scanAttrs(s.attrs)
+	scan := t.scanAttrs(s.Attributes())
 	call := mindlytics.FunctionCall{Name: truncate(name, MaxNameLength), Extra: scan.props}
 	if v, ok := a.firstValue(toolArgsVKs); ok {
 		call.Args = t.cut(v.AsString())
@@ -375,8 +377,8 @@ func (t *Translator) extractFunction(s *Span, r record, a *spanView) (record, bo
 	if v, ok := a.firstValue(toolResultVKs); ok {
 		call.Result = t.cut(v.AsString())
 	}
-	if !s.end.IsZero() && s.end.After(s.start) {
-		call.Runtime = s.end.Sub(s.start)
+	if !s.EndTime().IsZero() && s.EndTime().After(s.StartTime()) {
+		call.Runtime = s.EndTime().Sub(s.StartTime())
 	}
 	if code, msg := s.Status(); code == codes.Error {
 		if call.Extra == nil {

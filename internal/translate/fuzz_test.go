@@ -6,15 +6,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/internal/conventions"
-	"github.com/mindlytics/mindlytics-otel/internal/testkit"
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/instrumentation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // FuzzTranslate feeds arbitrary attribute values (and keys) into spans of
@@ -34,7 +36,7 @@ func FuzzTranslate(f *testing.F) {
 		clock := &fakeClock{now: t0}
 		tr := newTranslator(t, withMaxStringLength(64), withTraceCache(4, time.Minute), withMaxOpenSessions(2),
 			withMaxOpenConversations(2), withClock(clock.Now))
-		evs, _ := tr.Translate(FromReadOnlySpans(spans))
+		evs, _ := tr.Translate(spanview.FromReadOnlySpans(spans))
 		all := append(evs, expireAfter(tr, clock, 24*time.Hour)...)
 		all = append(all, tr.EndAll()...)
 		for _, ev := range all {

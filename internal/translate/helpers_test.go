@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -15,6 +14,9 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // t0 is the base time of every test span.
@@ -184,7 +186,7 @@ func newTranslator(t testing.TB, sets ...setting) *Translator {
 // requires every event to pass Validate.
 func translateSpans(t *testing.T, opts []setting, spans []sdktrace.ReadOnlySpan) ([]mindlytics.Event, []error) {
 	t.Helper()
-	evs, errs := newTranslator(t, opts...).Translate(FromReadOnlySpans(spans))
+	evs, errs := newTranslator(t, opts...).Translate(spanview.FromReadOnlySpans(spans))
 	for _, ev := range evs {
 		require.NoError(t, ev.Validate(), "%+v", ev)
 	}

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"strings"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // exchange is what a model call said: the last user message, the output
@@ -70,7 +72,7 @@ func output(msgs []message) exchange {
 
 // exchangeFromMessageAttrs reads gen_ai.input.messages and
 // gen_ai.output.messages, as a JSON string or as a structured value.
-func exchangeFromMessageAttrs(a Attrs) exchange {
+func exchangeFromMessageAttrs(a spanview.Attrs) exchange {
 	v := newAttrView(a)
 	return messageAttrsExchange(&spanView{attrView: &v})
 }
@@ -97,8 +99,8 @@ func messageAttrsExchange(a *spanView) exchange {
 // summaryOfValue is [messagesFromValue] summarized: JSON strings, the
 // common case, go through the scanner (summarizeMessages), structured
 // values through the full decode.
-func summaryOfValue(v Value) (sum msgSummary, text string) {
-	if v.Kind() == KindString {
+func summaryOfValue(v spanview.Value) (sum msgSummary, text string) {
+	if v.Kind() == spanview.KindString {
 		s := v.Str()
 		if t := strings.TrimSpace(s); t != "" && (t[0] == '[' || t[0] == '{') {
 			if sum, ok := summarizeMessages(t); ok {
@@ -115,9 +117,9 @@ func summaryOfValue(v Value) (sum msgSummary, text string) {
 // structured value (encoded to JSON first, so that one decoder reads both),
 // or a list of JSON strings, one message each. A string that is not JSON
 // comes back as text.
-func messagesFromValue(v Value) (msgs []message, text string) {
+func messagesFromValue(v spanview.Value) (msgs []message, text string) {
 	switch v.Kind() {
-	case KindString:
+	case spanview.KindString:
 		s := v.Str()
 		if t := strings.TrimSpace(s); t != "" && (t[0] == '[' || t[0] == '{') {
 			if msgs, ok := parseMessages([]byte(t)); ok {
@@ -125,7 +127,7 @@ func messagesFromValue(v Value) (msgs []message, text string) {
 			}
 		}
 		return nil, s
-	case KindSlice, KindMap:
+	case spanview.KindSlice, spanview.KindMap:
 		raw := v.Raw()
 		if list, ok := raw.([]any); ok && allStrings(list) {
 			for _, el := range list {
@@ -287,7 +289,7 @@ func appendText(text, s string) string {
 // gen_ai.user.message (content), gen_ai.choice (message or content),
 // gen_ai.content.prompt (gen_ai.prompt) and gen_ai.content.completion
 // (gen_ai.completion). Any of them may carry gen_ai.event.content instead.
-func exchangeFromEvents(evs Events) exchange {
+func exchangeFromEvents(evs spanview.Events) exchange {
 	var e, out exchange // out: what output() reads of the outputs, in order
 	for i := 0; i < evs.Len(); i++ {
 		ev := evs.At(i)
@@ -315,7 +317,7 @@ func exchangeFromEvents(evs Events) exchange {
 
 // eventMessage reads the first of keys that holds a message: plain text or
 // a message object (possibly as JSON).
-func eventMessage(a Attrs, keys ...attribute.Key) message {
+func eventMessage(a spanview.Attrs, keys ...attribute.Key) message {
 	for _, k := range keys {
 		v, ok := a.Get(string(k))
 		if !ok {
@@ -333,7 +335,7 @@ func eventMessage(a Attrs, keys ...attribute.Key) message {
 	return message{}
 }
 
-func eventPrompt(a Attrs) string {
+func eventPrompt(a spanview.Attrs) string {
 	v, ok := a.Get(string(sc.GenAIPromptKey))
 	if !ok {
 		return ""
@@ -346,7 +348,7 @@ func eventPrompt(a Attrs) string {
 }
 
 // completionOutput reads a completion: plain text, one message, or a list.
-func completionOutput(v Value) exchange {
+func completionOutput(v spanview.Value) exchange {
 	sum, text := summaryOfValue(v)
 	if text != "" {
 		return exchange{assistant: text}

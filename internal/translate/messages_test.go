@@ -3,9 +3,11 @@ package translate
 import (
 	"testing"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"github.com/stretchr/testify/assert"
 	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 func TestExchangeFromMessageAttrs(t *testing.T) {
@@ -76,7 +78,7 @@ func TestExchangeFromMessageAttrs(t *testing.T) {
 			if tc.out != "" {
 				kvs = append(kvs, sc.GenAIOutputMessagesKey.String(tc.out))
 			}
-			assert.Equal(t, tc.want, exchangeFromMessageAttrs(sdkAttrs(kvs)))
+			assert.Equal(t, tc.want, exchangeFromMessageAttrs(spanview.AttrsOf(kvs)))
 		})
 	}
 }
@@ -92,12 +94,12 @@ func TestIndexedMessages(t *testing.T) {
 		attribute.String("gen_ai.prompt.3", "no field"),            // no field: ignored
 	}
 	tr := newTranslator(t)
-	s := tr.scanAttrs(sdkAttrs(kvs))
+	s := tr.scanAttrs(spanview.AttrsOf(kvs))
 	assert.Equal(t, "tenth", indexedExchange(s.olIn, s.olOut).user, "ordered by number, not by text")
 }
 
 func TestEventMessagesAcceptStructuredBodies(t *testing.T) {
 	kvs := []attribute.KeyValue{{Key: sc.EventMessageKey, Value: attribute.MapValue(
 		attribute.String("role", "assistant"), attribute.String("content", "from a map"))}}
-	assert.Equal(t, "from a map", eventMessage(sdkAttrs(kvs), sc.EventMessageKey).text)
+	assert.Equal(t, "from a map", eventMessage(spanview.AttrsOf(kvs), sc.EventMessageKey).text)
 }

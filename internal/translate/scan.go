@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -23,9 +24,9 @@ type scan struct {
 }
 
 // scanAttrs walks the span's attributes once.
-func (t *Translator) scanAttrs(a Attrs) scan {
+func (t *Translator) scanAttrs(a spanview.Attrs) scan {
 	var s scan
-	a.Range(func(key string, v Value) bool {
+	a.Range(func(key string, v spanview.Value) bool {
 		if key == "" {
 			return true
 		}
@@ -63,7 +64,7 @@ func (t *Translator) scanAttrs(a Attrs) scan {
 
 // putScalar adds a property: scalars as they are, other values JSON-encoded,
 // strings cut at the limit. Empty keys and empty values are skipped.
-func (t *Translator) putScalar(p mindlytics.Properties, key string, v Value) mindlytics.Properties {
+func (t *Translator) putScalar(p mindlytics.Properties, key string, v spanview.Value) mindlytics.Properties {
 	if key == "" {
 		return p
 	}
@@ -79,23 +80,23 @@ func (t *Translator) putScalar(p mindlytics.Properties, key string, v Value) min
 }
 
 // scalar converts a value to what Mindlytics accepts in properties.
-func (t *Translator) scalar(v Value) (any, bool) {
+func (t *Translator) scalar(v spanview.Value) (any, bool) {
 	switch v.Kind() {
-	case KindEmpty:
+	case spanview.KindEmpty:
 		return nil, false
-	case KindBool:
+	case spanview.KindBool:
 		b, _ := v.Bool()
 		return b, true
-	case KindInt:
+	case spanview.KindInt:
 		n, _ := v.Int()
 		return n, true
-	case KindDouble:
+	case spanview.KindDouble:
 		f, _ := v.Float()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return v.AsString(), true // NaN and ±Inf have no JSON number: their names
 		}
 		return f, true
-	case KindString:
+	case spanview.KindString:
 		return t.cut(v.Str()), true
 	}
 	return t.cut(v.AsString()), true
@@ -154,7 +155,7 @@ func (l *indexedMsgs) at(idx int) *indexedMsg {
 }
 
 // addOpenLLMetry reads "N.role", "N.content", "N.tool_calls.M.…".
-func (l *indexedMsgs) addOpenLLMetry(rest string, v Value) {
+func (l *indexedMsgs) addOpenLLMetry(rest string, v spanview.Value) {
 	idx, tail, ok := splitIndex(rest)
 	if !ok {
 		return
@@ -171,7 +172,7 @@ func (l *indexedMsgs) addOpenLLMetry(rest string, v Value) {
 
 // addOpenInference reads "N.message.role", "N.message.content",
 // "N.message.contents.M.message_content.text", "N.message.tool_calls.…".
-func (l *indexedMsgs) addOpenInference(rest string, v Value) {
+func (l *indexedMsgs) addOpenInference(rest string, v spanview.Value) {
 	idx, tail, ok := splitIndex(rest)
 	if !ok {
 		return

@@ -1,7 +1,6 @@
 package translate
 
 import (
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"strings"
 	"testing"
 	"time"
@@ -9,8 +8,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -69,7 +70,7 @@ func TestSettingsMeanWhatTheySay(t *testing.T) {
 			s := DefaultSettings()
 			s.Identity.AncestorWait = tc.wait
 			require.Empty(t, s.Validate())
-			evs, _ := newTranslator(t, withSettings(s)).Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
+			evs, _ := newTranslator(t, withSettings(s)).Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
 			assert.Len(t, modelEvents(evs), tc.want, "ancestor_wait %s", tc.wait)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -82,7 +83,7 @@ func New(s Settings, opts ...Option) (*Translator, error) {
 // A value a rule ignored (a negative or non-finite token count, message
 // JSON that does not parse, …) is an [*IgnoredValueError] in errs, and its
 // span is translated without it.
-func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []error) {
+func (t *Translator) Translate(spans []spanview.Span) (events []mindlytics.Event, errs []error) {
 	events, _, errs = t.translate(nil, spans, nil, true, 0)
 	return expanded(events), errs
 }
@@ -92,7 +93,7 @@ func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []
 // for callers that only encode the events (the front doors): their turn,
 // usage and function events are compact (compact.go), with their properties
 // in no Properties map; they encode as if they had one.
-func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []Span) (events []mindlytics.Event, errs []error) {
+func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []spanview.Span) (events []mindlytics.Event, errs []error) {
 	events, _, errs = t.translate(dst, spans, nil, true, 0)
 	return events, errs
 }
@@ -104,13 +105,13 @@ func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []Span) (ev
 // reported before. When tr is not nil it notes, for each event, the index
 // in translated of the span whose record made it, and the spans that wait
 // (origins.go).
-func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing, wait bool, reported int) (events []mindlytics.Event, translated []Span, errs []error) {
+func (t *Translator) translate(dst []mindlytics.Event, spans []spanview.Span, tr *tracing, wait bool, reported int) (events []mindlytics.Event, translated []spanview.Span, errs []error) {
 	if len(spans) == 0 {
 		return dst, spans, nil
 	}
 	var heldSince map[trace.TraceID]time.Time
 	if wait {
-		var held []Span
+		var held []spanview.Span
 		if held, heldSince = t.takeHeld(spans); len(held) > 0 {
 			reported = len(held)
 			spans = append(held, spans...)
@@ -120,7 +121,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 	defer bt.release()
 	recs, views := bt.recs, bt.views // views: each span's attributes, read once
 	for i := range spans {
-		views[i] = newAttrView(spans[i].attrs)
+		views[i] = newAttrView(spans[i].Attributes())
 		r, ok, err := t.extract(&spans[i], i, &views[i])
 		if i >= reported {
 			for _, iv := range r.ignored {
@@ -188,7 +189,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 		} else {
 			if r.kind == sc.EventTurn {
 				s := &spans[r.span]
-				t.turns.add(spanKey{s.traceID, s.spanID})
+				t.turns.add(spanKey{s.TraceID(), s.SpanID()})
 			}
 			t.sent.note(spans, ids, r)
 		}

@@ -1,4 +1,4 @@
-package translate
+package spanview
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 )
 
 func TestValueConversions(t *testing.T) {
-	a := sdkAttrs([]attribute.KeyValue{
+	a := AttrsOf([]attribute.KeyValue{
 		attribute.String("s", "12.0"),
 		attribute.Int("i", 7),
 		attribute.Float64("f", 1.5),

@@ -1,4 +1,4 @@
-package translate
+package spanview
 
 import "go.opentelemetry.io/otel/attribute"
 
@@ -21,21 +21,21 @@ type Attrs struct {
 
 // resourceKey tells one set of attributes from another by where they are
 // held, not by what they hold: spans that share a resource share it.
-type resourceKey struct {
+type Origin struct {
 	kv  *attribute.KeyValue
 	n   int
 	set *attribute.Set
 }
 
-func (a Attrs) key() resourceKey {
-	k := resourceKey{n: len(a.kvs), set: a.set}
+func (a Attrs) Origin() Origin {
+	k := Origin{n: len(a.kvs), set: a.set}
 	if len(a.kvs) > 0 {
 		k.kv = &a.kvs[0]
 	}
 	return k
 }
 
-func sdkAttrs(kvs []attribute.KeyValue) Attrs { return Attrs{kvs: kvs, src: srcKVs} }
+func AttrsOf(kvs []attribute.KeyValue) Attrs { return Attrs{kvs: kvs, src: srcKVs} }
 
 func sdkSet(set *attribute.Set) Attrs {
 	if set == nil {
@@ -65,12 +65,12 @@ func (a Attrs) Get(key string) (Value, bool) {
 	case srcKVs:
 		for i := range a.kvs {
 			if string(a.kvs[i].Key) == key {
-				return sdkValue(a.kvs[i].Value), true
+				return ValueOf(a.kvs[i].Value), true
 			}
 		}
 	case srcSet:
 		if v, ok := a.set.Value(attribute.Key(key)); ok {
-			return sdkValue(v), true
+			return ValueOf(v), true
 		}
 	}
 	return Value{}, false
@@ -95,14 +95,14 @@ func (a Attrs) Range(f func(key string, v Value) bool) {
 	switch a.src {
 	case srcKVs:
 		for i := range a.kvs {
-			if !f(string(a.kvs[i].Key), sdkValue(a.kvs[i].Value)) {
+			if !f(string(a.kvs[i].Key), ValueOf(a.kvs[i].Value)) {
 				return
 			}
 		}
 	case srcSet:
 		for i := 0; i < a.set.Len(); i++ {
 			kv, _ := a.set.Get(i)
-			if !f(string(kv.Key), sdkValue(kv.Value)) {
+			if !f(string(kv.Key), ValueOf(kv.Value)) {
 				return
 			}
 		}
