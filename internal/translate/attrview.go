@@ -6,6 +6,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 )
 
@@ -34,7 +35,7 @@ type spanView struct {
 // msgReading is what summaryOfValue made of a message attribute.
 type msgReading struct {
 	done, set bool
-	sum       msgSummary
+	sum       messages.Summary
 	text      string
 	broken    bool // a string that looks like JSON and does not parse
 }
@@ -51,7 +52,7 @@ func (v *spanView) messages(i int) *msgReading {
 		return m
 	}
 	m.set = true
-	m.sum, m.text = summaryOfValue(val)
+	m.sum, m.text = messages.SummaryOf(val)
 	if val.Kind() == spanview.KindString && m.text != "" {
 		t := strings.TrimSpace(m.text)
 		m.broken = t != "" && (t[0] == '[' || t[0] == '{')

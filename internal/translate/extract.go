@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -105,11 +106,11 @@ var (
 func (t *Translator) extractTurnScope(s *spanview.Span, r record, a *spanView) (record, bool, error) {
 	scan := t.scanAttrs(s.Attributes())
 	ex := t.exchangeOf(s, &scan, a)
-	if !ex.complete() {
+	if !ex.Complete() {
 		return r, false, nil
 	}
 	r.kind, r.turnScope = sc.EventTurn, true
-	r.turn = mindlytics.Turn{User: t.cut(ex.user), Assistant: t.cut(ex.assistant), Extra: scan.props}
+	r.turn = mindlytics.Turn{User: t.cut(ex.User), Assistant: t.cut(ex.Assistant), Extra: scan.props}
 	return r, true, nil
 }
 
@@ -156,10 +157,10 @@ func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.Ev
 	if v, ok := a.get(inTurnVK); ok {
 		inTurn, _ = v.Bool()
 	}
-	isTurn := ex.complete() && !ex.toolCalls && !failed && !inTurn
+	isTurn := ex.Complete() && !ex.ToolCalls && !failed && !inTurn
 	switch explicit {
 	case sc.EventTurn:
-		if !ex.complete() {
+		if !ex.Complete() {
 			return r, false, errors.New("turn needs user and assistant text")
 		}
 		isTurn = true
@@ -169,7 +170,7 @@ func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.Ev
 	if isTurn {
 		r.kind = sc.EventTurn
 		r.turn = mindlytics.Turn{
-			User: t.cut(ex.user), Assistant: t.cut(ex.assistant), Model: u.model,
+			User: t.cut(ex.User), Assistant: t.cut(ex.Assistant), Model: u.model,
 			PromptTokens: u.in, CompletionTokens: u.out, Cost: u.cost, Extra: withDetails(scan.props, u),
 		}
 		return r, true, nil
@@ -212,26 +213,26 @@ func withDetails(props mindlytics.Properties, u usageInfo) mindlytics.Properties
 // our keys, the GenAI message attributes, the deprecated message events,
 // OpenLLMetry's and OpenInference's indexed attributes, and OpenInference's
 // input.value / output.value.
-func (t *Translator) exchangeOf(s *spanview.Span, scan *scan, a *spanView) exchange {
-	ex := exchange{user: a.str(turnUserVK), assistant: a.str(turnAssistantVK)}
-	for step := 0; step < 6 && !ex.complete(); step++ {
+func (t *Translator) exchangeOf(s *spanview.Span, scan *scan, a *spanView) messages.Exchange {
+	ex := messages.Exchange{User: a.str(turnUserVK), Assistant: a.str(turnAssistantVK)}
+	for step := 0; step < 6 && !ex.Complete(); step++ {
 		switch step {
 		case 0:
-			ex.merge(messageAttrsExchange(a))
+			ex.Merge(messageAttrsExchange(a))
 		case 1:
-			ex.merge(exchangeFromEvents(s.Events()))
+			ex.Merge(messages.FromEvents(s.Events()))
 		case 2:
-			ex.merge(indexedExchange(scan.olIn, scan.olOut))
+			ex.Merge(indexedExchange(scan.olIn, scan.olOut))
 		case 3:
-			ex.merge(indexedExchange(scan.oiIn, scan.oiOut))
+			ex.Merge(indexedExchange(scan.oiIn, scan.oiOut))
 		case 4:
-			ex.merge(vercelExchange(a))
+			ex.Merge(vercelExchange(a))
 		case 5:
-			ex.merge(ioValueExchange(a.attrView))
+			ex.Merge(ioValueExchange(a.attrView))
 		}
 	}
-	ex.user = unwrapMessagesText(ex.user)
-	ex.toolCalls = ex.toolCalls || finishedForTools(a.attrView)
+	ex.User = unwrapMessagesText(ex.User)
+	ex.ToolCalls = ex.ToolCalls || finishedForTools(a.attrView)
 	return ex
 }
 
@@ -285,15 +286,15 @@ func finishedForTools(a *attrView) bool {
 
 // vercelExchange reads the Vercel AI SDK's step attributes: ai.prompt.messages
 // (the step's input), ai.response.text and ai.response.toolCalls.
-func vercelExchange(a *spanView) exchange {
-	var ex exchange
+func vercelExchange(a *spanView) messages.Exchange {
+	var ex messages.Exchange
 	if m := a.messages(vercelPromptMsgs); m.set {
-		ex.user = m.sum.lastUser
+		ex.User = m.sum.LastUser
 	}
-	ex.assistant = a.str(vercelTextVK)
+	ex.Assistant = a.str(vercelTextVK)
 	if v, ok := a.get(vercelToolCallsVK); ok {
 		s := strings.TrimSpace(v.AsString())
-		ex.toolCalls = s != "" && s != "[]" && s != "null"
+		ex.ToolCalls = s != "" && s != "[]" && s != "null"
 	}
 	return ex
 }
@@ -307,8 +308,8 @@ func unwrapMessagesText(text string) string {
 	if t == "" || (t[0] != '[' && t[0] != '{') {
 		return text
 	}
-	if sum, ok := summarizeMessages(t); ok && sum.lastUser != "" {
-		return sum.lastUser
+	if sum, ok := messages.Summarize(t); ok && sum.LastUser != "" {
+		return sum.LastUser
 	}
 	return text
 }
@@ -316,18 +317,18 @@ func unwrapMessagesText(text string) string {
 // ioValueExchange reads OpenInference's input.value and output.value: plain
 // text, or JSON holding messages ({"messages": […]}, [{role, content}],
 // {"choices": [{message}]}, {role, content: [parts]}).
-func ioValueExchange(a *attrView) exchange {
-	var ex exchange
+func ioValueExchange(a *attrView) messages.Exchange {
+	var ex messages.Exchange
 	if v, ok := a.get(inputValueVK); ok {
 		sum, text := ioMessages(a, inputMimeVK, v)
-		if ex.user = text; text == "" {
-			ex.user = sum.lastUser
+		if ex.User = text; text == "" {
+			ex.User = sum.LastUser
 		}
 	}
 	if v, ok := a.get(outputValueVK); ok {
 		sum, text := ioMessages(a, outputMimeVK, v)
-		if ex.assistant = text; text == "" {
-			ex.merge(sum.out)
+		if ex.Assistant = text; text == "" {
+			ex.Merge(sum.Out)
 		}
 	}
 	return ex
@@ -335,11 +336,11 @@ func ioValueExchange(a *attrView) exchange {
 
 // ioMessages reads a value as text when its MIME type says so, else as
 // messages or text.
-func ioMessages(a *attrView, mimeKey viewKey, v spanview.Value) (msgSummary, string) {
+func ioMessages(a *attrView, mimeKey viewKey, v spanview.Value) (messages.Summary, string) {
 	if a.str(mimeKey) == "text/plain" && v.Kind() == spanview.KindString {
-		return msgSummary{}, v.Str()
+		return messages.Summary{}, v.Str()
 	}
-	return summaryOfValue(v)
+	return messages.SummaryOf(v)
 }
 
 // traceloopArgs reads OpenLLMetry's entity input: {"args": [...], "kwargs":

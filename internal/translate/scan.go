@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -209,30 +210,30 @@ func splitIndex(s string) (int, string, bool) {
 }
 
 // messages returns the messages in index order.
-func (l indexedMsgs) messages() []message {
+func (l indexedMsgs) messages() []messages.Message {
 	if len(l) == 0 {
 		return nil
 	}
 	slices.SortFunc(l, func(a, b indexedMsg) int { return a.idx - b.idx })
-	out := make([]message, len(l))
+	out := make([]messages.Message, len(l))
 	for i, m := range l {
 		text := m.content
 		if text == "" && len(m.parts) > 0 {
 			slices.SortFunc(m.parts, func(a, b indexedText) int { return a.idx - b.idx })
 			for _, p := range m.parts {
 				if p.text != "" {
-					text = appendText(text, p.text)
+					text = messages.AppendText(text, p.text)
 				}
 			}
 		}
-		out[i] = message{role: m.role, text: text, toolCalls: m.tools}
+		out[i] = messages.Message{Role: m.role, Text: text, ToolCalls: m.tools}
 	}
 	return out
 }
 
 // exchange returns what the indexed input and output messages say.
-func indexedExchange(in, out indexedMsgs) exchange {
-	e := output(out.messages())
-	e.user = lastUser(in.messages())
+func indexedExchange(in, out indexedMsgs) messages.Exchange {
+	e := messages.Output(out.messages())
+	e.User = messages.LastUser(in.messages())
 	return e
 }

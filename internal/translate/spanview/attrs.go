@@ -19,7 +19,7 @@ type Attrs struct {
 	src attrSource
 }
 
-// resourceKey tells one set of attributes from another by where they are
+// Origin tells one set of attributes from another by where they are
 // held, not by what they hold: spans that share a resource share it.
 type Origin struct {
 	kv  *attribute.KeyValue

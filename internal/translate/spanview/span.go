@@ -82,7 +82,7 @@ func (s Span) Detached() Span {
 	return s
 }
 
-// endOrStart is the span's end time, or its start when it has not ended.
+// EndOrStart is the span's end time, or its start when it has not ended.
 func (s *Span) EndOrStart() time.Time {
 	if s.end.IsZero() {
 		return s.start
