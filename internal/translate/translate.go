@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/openstate"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -23,7 +24,7 @@ type Translator struct {
 	now      func() time.Time
 
 	mu       sync.Mutex
-	open     openState // the open sessions and conversations (openstate.go)
+	open     openstate.State // the open sessions and conversations (openstate.go)
 	traces   *traceCache
 	turns    turnSpans
 	sent     sentCalls                    // stacked.go
@@ -32,7 +33,7 @@ type Translator struct {
 	lateErrs []error            // of spans translated by Expire, Release or EndAll, for TakeLateErrors
 	pending  []mindlytics.Event // scratch space of apply
 	// convScratch is the scratch space of endConversations.
-	convScratch []handle
+	convScratch []openstate.Handle
 	// The identity keys looked up, the configured ones then the built-in
 	// ones: by name for resources, as view keys (where they are known) for
 	// spans.
@@ -62,7 +63,7 @@ func New(s Settings, opts ...Option) (*Translator, error) {
 		sessionKeyNames: concat(s.Identity.SessionIDKeys, conventions.DefaultSessionKeys()),
 		userKeyNames:    concat(s.Identity.UserIDKeys, conventions.DefaultUserKeys()),
 		deviceKeyNames:  concat(s.Identity.DeviceIDKeys, conventions.DefaultDeviceKeys()),
-		open:            newOpenState(),
+		open:            openstate.New(),
 		traces:          newTraceCache(s.Identity.TraceCacheSize, s.Identity.TraceCacheTTL),
 	}
 	// The settings' key lists are the caller's: the translator keeps the
@@ -180,7 +181,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []spanview.Span, tr
 	}
 	t.order = sortRecords(kept, t.order[:0])
 	events = slices.Grow(dst, len(kept)+2)
-	seen := t.open.seen(now)
+	seen := t.open.Seen(now)
 	for _, k := range t.order {
 		r := &kept[k]
 		var err error
@@ -248,22 +249,22 @@ func (t *Translator) Expire() []mindlytics.Event {
 	defer t.mu.Unlock()
 	o := &t.open
 	// Idle: last seen no later than these.
-	sessCutoff, convCutoff := o.seen(now.Add(-t.settings.Lifecycle.SessionIdleTimeout)), o.seen(now.Add(-t.settings.Lifecycle.ConversationIdleTimeout))
-	for sh := o.sessOrder.head; sh != 0; {
-		next := o.sess.next(sh)
-		if o.s(sh).lastSeen <= sessCutoff {
+	sessCutoff, convCutoff := o.Seen(now.Add(-t.settings.Lifecycle.SessionIdleTimeout)), o.Seen(now.Add(-t.settings.Lifecycle.ConversationIdleTimeout))
+	for sh := o.SessionOrder.Head; sh != 0; {
+		next := o.Sessions.Next(sh)
+		if o.Session(sh).LastSeen <= sessCutoff {
 			out = t.endSession(sh, now, out)
 		}
 		sh = next
 	}
-	for ch := o.convOrder.head; ch != 0; {
-		next := o.convs.next(ch)
-		if o.c(ch).lastSeen <= convCutoff {
-			out = t.endConversation(ch, earlier(o.c(ch).lastAt.time(), now), out)
+	for ch := o.ConvOrder.Head; ch != 0; {
+		next := o.Convs.Next(ch)
+		if o.Conv(ch).LastSeen <= convCutoff {
+			out = t.endConversation(ch, earlier(o.Conv(ch).LastAt.Time(), now), out)
 		}
 		ch = next
 	}
-	o.tidy()
+	o.Tidy()
 	t.traces.purge(now)
 	return out
 }
@@ -277,10 +278,10 @@ func (t *Translator) EndAll() []mindlytics.Event {
 	out := t.releaseHeld(limit, true)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for t.open.sessOrder.head != 0 {
-		out = t.endSession(t.open.sessOrder.head, limit, out)
+	for t.open.SessionOrder.Head != 0 {
+		out = t.endSession(t.open.SessionOrder.Head, limit, out)
 	}
-	t.open.tidy()
+	t.open.Tidy()
 	return out
 }
 
@@ -328,5 +329,5 @@ type Stats struct {
 func (t *Translator) Stats() Stats {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return Stats{OpenSessions: t.open.sess.n, OpenConversations: t.open.convs.n, CachedTraces: t.traces.len(), WaitingSpans: t.nHeld}
+	return Stats{OpenSessions: t.open.Sessions.Len, OpenConversations: t.open.Convs.Len, CachedTraces: t.traces.len(), WaitingSpans: t.nHeld}
 }
