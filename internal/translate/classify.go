@@ -20,7 +20,7 @@ const (
 	classTurn                 // a conversation turn around model calls: a turn, its usage under it
 )
 
-// classify applies the classification rule (see Classification in doc.go). Tools and wrappers are decided
+// classify applies the classification rule (Classification in docs/CONVENTIONS.md). Tools and wrappers are decided
 // before model calls, because wrappers often repeat their children's model
 // and token counts, and counting them again would double the cost.
 func classify(a *attrView) class {

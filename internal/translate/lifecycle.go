@@ -29,7 +29,7 @@ func needsConversation(r *record) bool {
 	return false
 }
 
-// apply applies the lifecycle rule (see Lifecycle in doc.go) to one record and appends its events to out: the
+// apply applies the lifecycle rule (Lifecycle in docs/CONVENTIONS.md) to one record and appends its events to out: the
 // session's start and the conversation's start when they are new, then the
 // record's own event. Every event is built (and so validated) before any
 // state changes, so a record that fails leaves no trace. Callers hold t.mu.
