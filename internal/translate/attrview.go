@@ -32,7 +32,7 @@ type spanView struct {
 	msgs [3]msgReading
 }
 
-// msgReading is what summaryOfValue made of a message attribute.
+// msgReading is what messages.SummaryOf made of a message attribute.
 type msgReading struct {
 	done, set bool
 	sum       messages.Summary

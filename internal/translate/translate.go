@@ -24,7 +24,7 @@ type Translator struct {
 	now      func() time.Time
 
 	mu       sync.Mutex
-	open     openstate.State // the open sessions and conversations (openstate.go)
+	open     openstate.State // the open sessions and conversations
 	traces   *traceCache
 	turns    turnSpans
 	sent     sentCalls                    // stacked.go

@@ -23,6 +23,7 @@ func (e *Exchange) Merge(o Exchange) {
 	e.ToolCalls = e.ToolCalls || o.ToolCalls
 }
 
+// Complete reports whether the exchange has both texts.
 func (e *Exchange) Complete() bool { return e.User != "" && e.Assistant != "" }
 
 // Message is one chat message reduced to what the translation needs.

@@ -18,16 +18,16 @@ import (
 // id to the first record of that hash, the others chained behind it. The rules of
 // lifecycle.go use it through handles.
 type State struct {
-	Sessions                Slab[sessionRec, *sessionRec]
-	Convs                   Slab[convRec, *convRec]
+	Sessions                Slab[Session, *Session]
+	Convs                   Slab[Conv, *Conv]
 	SessionOrder, ConvOrder Order // least recently active first
 	sessByID                map[uint64]Handle
-	convByID                map[uint64]Handle // by session and id (convKey), see convRec.indexed
+	convByID                map[uint64]Handle // by session and id (convKey), see Conv.indexed
 	seed                    maphash.Seed
 	// keyMask is applied to every index key: all ones, but for the tests
 	// that make keys collide.
 	keyMask uint64
-	IDs     idArena
+	IDs     IDArena
 	// epoch is when lastSeen counts from: the real clock at New, with its
 	// monotonic reading, so that idle times do not jump with the wall
 	// clock. (Not the translator's clock: New does not call it.) A lastSeen
@@ -35,13 +35,13 @@ type State struct {
 	epoch time.Time
 }
 
-// sessionRec is an open Mindlytics session.
-type sessionRec struct {
-	ID           idRef
-	User, Device idRef    // the latest known, for the events that end it
+// Session is an open Mindlytics session.
+type Session struct {
+	ID           IDRef
+	User, Device IDRef    // the latest known, for the events that end it
 	LastAt       WallTime // the time of its latest event
-	LastSeen     int64    // when the translator last saw one of its spans (openState.seen)
-	LatestConv   Handle   // its most recently opened conversation; the others follow (convRec.nextInSess)
+	LastSeen     int64    // when the translator last saw one of its spans (State.Seen)
+	LatestConv   Handle   // its most recently opened conversation; the others follow (Conv.nextInSess)
 	order        Links    // in sessOrder
 	sameKey      Handle   // the next session of the same hash
 	// Joined: another service started the session and will end it; this
@@ -49,9 +49,9 @@ type sessionRec struct {
 	Joined bool
 }
 
-// convRec is an open conversation of a session.
-type convRec struct {
-	ID            idRef
+// Conv is an open conversation of a session.
+type Conv struct {
+	ID            IDRef
 	Session       Handle
 	LastAt        WallTime
 	LastSeen      int64
@@ -67,9 +67,13 @@ type convRec struct {
 	indexed bool
 }
 
-func (r *sessionRec) Links() *Links { return &r.order }
-func (r *convRec) Links() *Links    { return &r.order }
+// Links returns the session's place in the order of sessions.
+func (r *Session) Links() *Links { return &r.order }
 
+// Links returns the conversation's place in the order of conversations.
+func (r *Conv) Links() *Links { return &r.order }
+
+// New returns an empty State.
 func New() State {
 	return State{
 		keyMask:  ^uint64(0),
@@ -83,12 +87,15 @@ func New() State {
 // Seen is now as a lastSeen.
 func (o *State) Seen(now time.Time) int64 { return int64(now.Sub(o.epoch)) }
 
-func (o *State) Session(h Handle) *sessionRec { return o.Sessions.At(h) }
-func (o *State) Conv(h Handle) *convRec       { return o.Convs.At(h) }
+// Session returns the record of the open session h.
+func (o *State) Session(h Handle) *Session { return o.Sessions.At(h) }
+
+// Conv returns the record of the open conversation h.
+func (o *State) Conv(h Handle) *Conv { return o.Convs.At(h) }
 
 // hash and hashRef hash an id, given or in the arena, alike.
 func (o *State) hash(id string) uint64   { return maphash.String(o.seed, id) }
-func (o *State) hashRef(id idRef) uint64 { return maphash.Bytes(o.seed, o.IDs.Bytes(id)) }
+func (o *State) hashRef(id IDRef) uint64 { return maphash.Bytes(o.seed, o.IDs.Bytes(id)) }
 
 // sessKey is the index key of the session whose id hashes to idHash.
 func (o *State) sessKey(idHash uint64) uint64 { return idHash & o.keyMask }
@@ -144,7 +151,7 @@ func (o *State) FindConv(sh Handle, id string) Handle {
 func (o *State) OpenSession(id string) Handle {
 	h := o.Sessions.Alloc()
 	key := o.sessKey(o.hash(id))
-	*o.Session(h) = sessionRec{ID: o.IDs.add(id), sameKey: o.sessByID[key]}
+	*o.Session(h) = Session{ID: o.IDs.add(id), sameKey: o.sessByID[key]}
 	o.sessByID[key] = h
 	o.Sessions.PushBack(&o.SessionOrder, h)
 	return h
@@ -155,7 +162,7 @@ func (o *State) OpenSession(id string) Handle {
 func (o *State) OpenConv(sh Handle, id string) Handle {
 	h := o.Convs.Alloc()
 	s, c := o.Session(sh), o.Conv(h)
-	*c = convRec{Session: sh, NextInSession: s.LatestConv}
+	*c = Conv{Session: sh, NextInSession: s.LatestConv}
 	if o.IDs.is(s.ID, id) {
 		c.ID, c.sessionsID = s.ID, true
 	} else {
@@ -188,6 +195,7 @@ func (o *State) index(h Handle) {
 // SetUser and setDevice keep the session's latest user and device.
 func (o *State) SetUser(h Handle, user string) { o.IDs.replace(&o.Session(h).User, user) }
 
+// SetDevice notes the latest device id of session h.
 func (o *State) SetDevice(h Handle, device string) { o.IDs.replace(&o.Session(h).Device, device) }
 
 // CloseConv forgets conversation h.
@@ -257,14 +265,14 @@ func (o *State) ConvsOf(h Handle, dst []Handle) []Handle {
 
 // Tidy moves the ids to a new arena when most of the old one is ids of
 // records closed or replaced: the ids written are at most about twice what
-// the open records need. It invalidates every idRef held outside the
+// the open records need. It invalidates every IDRef held outside the
 // records, so it runs only between the rules' steps.
 func (o *State) Tidy() {
 	if o.IDs.size < minArenaTidy || o.IDs.size < 2*o.IDs.live {
 		return
 	}
 	old := o.IDs
-	o.IDs = idArena{}
+	o.IDs = IDArena{}
 	for h := o.SessionOrder.Head; h != 0; h = o.Sessions.Next(h) {
 		s := o.Session(h)
 		s.ID, s.User, s.Device = addID(&o.IDs, old.Bytes(s.ID)), addID(&o.IDs, old.Bytes(s.User)), addID(&o.IDs, old.Bytes(s.Device))
@@ -283,12 +291,12 @@ func (o *State) Tidy() {
 // not worth a pass over every record.
 const minArenaTidy = 64 << 10
 
-// idArena holds the open records' ids, one after the other, in chunks:
+// IDArena holds the open records' ids, one after the other, in chunks:
 // it grows by a chunk, never copying what it holds. Bytes once written are
 // never changed: a record that closes or changes an id leaves its old
 // bytes behind (live counts the rest) until tidy moves the open ids to a
 // new arena.
-type idArena struct {
+type IDArena struct {
 	chunks [][]byte // of arenaChunk bytes each, the last one filling
 	big    [][]byte // the ids longer than a chunk, one each
 	size   int      // the bytes of the ids written, live or not
@@ -299,26 +307,26 @@ type idArena struct {
 const (
 	arenaChunkBits = 14
 	arenaChunk     = 1 << arenaChunkBits
-	// bigID marks an idRef of idArena.big: off is its index there.
+	// bigID marks an IDRef of IDArena.big: off is its index there.
 	bigID = 1 << 31
 )
 
-// idRef is an id in the arena: its chunk and offset in it (off), or its
-// index in big (off with bigID set), and its length. The zero idRef is the
+// IDRef is an id in the arena: its chunk and offset in it (off), or its
+// index in big (off with bigID set), and its length. The zero IDRef is the
 // empty id.
-type idRef struct{ off, n uint32 }
+type IDRef struct{ off, n uint32 }
 
-func (a *idArena) add(s string) idRef { return addID(a, s) }
+func (a *IDArena) add(s string) IDRef { return addID(a, s) }
 
-func addID[S string | []byte](a *idArena, s S) idRef {
+func addID[S string | []byte](a *IDArena, s S) IDRef {
 	if len(s) == 0 {
-		return idRef{}
+		return IDRef{}
 	}
 	a.size += len(s)
 	a.live += len(s)
 	if len(s) > arenaChunk {
 		a.big = append(a.big, []byte(s))
-		return idRef{off: bigID | uint32(len(a.big)-1), n: uint32(len(s))}
+		return IDRef{off: bigID | uint32(len(a.big)-1), n: uint32(len(s))}
 	}
 	last := len(a.chunks) - 1
 	if last < 0 || len(a.chunks[last])+len(s) > arenaChunk {
@@ -331,13 +339,13 @@ func addID[S string | []byte](a *idArena, s S) idRef {
 	}
 	c := a.chunks[last]
 	a.chunks[last] = append(c, s...)
-	return idRef{off: uint32(last)<<arenaChunkBits | uint32(len(c)), n: uint32(len(s))}
+	return IDRef{off: uint32(last)<<arenaChunkBits | uint32(len(c)), n: uint32(len(s))}
 }
 
-func (a *idArena) drop(r idRef) { a.live -= int(r.n) }
+func (a *IDArena) drop(r IDRef) { a.live -= int(r.n) }
 
 // replace sets *r to s, unless it is s already.
-func (a *idArena) replace(r *idRef, s string) {
+func (a *IDArena) replace(r *IDRef, s string) {
 	if a.is(*r, s) {
 		return
 	}
@@ -345,7 +353,8 @@ func (a *idArena) replace(r *idRef, s string) {
 	*r = a.add(s)
 }
 
-func (a *idArena) Bytes(r idRef) []byte {
+// Bytes returns the id r, as held in the arena (not a copy).
+func (a *IDArena) Bytes(r IDRef) []byte {
 	switch {
 	case r.n == 0:
 		return nil
@@ -357,10 +366,10 @@ func (a *idArena) Bytes(r idRef) []byte {
 }
 
 // Str copies id r out of the arena.
-func (a *idArena) Str(r idRef) string { return string(a.Bytes(r)) }
+func (a *IDArena) Str(r IDRef) string { return string(a.Bytes(r)) }
 
 // is says whether id r is s (the comparison copies nothing).
-func (a *idArena) is(r idRef, s string) bool { return string(a.Bytes(r)) == s }
+func (a *IDArena) is(r IDRef, s string) bool { return string(a.Bytes(r)) == s }
 
 // WallTime is a time without its location or monotonic reading: pointer
 // free, unlike time.Time. It counts from year 1, as time.Time does, so that
@@ -373,6 +382,7 @@ type WallTime struct {
 // unixToYear1 is the seconds from year 1 to 1970.
 const unixToYear1 int64 = (1969*365 + 1969/4 - 1969/100 + 1969/400) * 86400
 
+// WallOf is the wall time of t.
 func WallOf(t time.Time) WallTime {
 	return WallTime{sec: t.Unix() + unixToYear1, nsec: int32(t.Nanosecond())}
 }
@@ -380,6 +390,7 @@ func WallOf(t time.Time) WallTime {
 // Time is w in UTC.
 func (w WallTime) Time() time.Time { return time.Unix(w.sec-unixToYear1, int64(w.nsec)).UTC() }
 
+// Compare compares w with v as time.Time.Compare does.
 func (w WallTime) Compare(v WallTime) int {
 	switch {
 	case w.sec < v.sec || w.sec == v.sec && w.nsec < v.nsec:

@@ -16,7 +16,7 @@ import (
 // records, the slabs' elements, are nothing for the garbage collector to
 // mark (a string or a time.Time in them would be).
 func TestOpenRecordsHoldNoPointers(t *testing.T) {
-	for _, v := range []any{sessionRec{}, convRec{}, idRef{}, WallTime{}} {
+	for _, v := range []any{Session{}, Conv{}, IDRef{}, WallTime{}} {
 		assert.False(t, hasPointers(reflect.TypeOf(v)), "%T", v)
 	}
 	assert.True(t, hasPointers(reflect.TypeOf(struct{ s string }{})), "the check sees a string")
@@ -39,7 +39,7 @@ func hasPointers(t reflect.Type) bool {
 	return false
 }
 
-// openModel is what openState must hold, kept the plain way.
+// openModel is what State must hold, kept the plain way.
 type openModel struct {
 	sessions []*modelSession // least recently active first
 }

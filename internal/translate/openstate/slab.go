@@ -41,6 +41,7 @@ type Links struct {
 // to the back first.
 type Order struct{ Head, tail Handle }
 
+// At returns the record of h.
 func (s *Slab[T, P]) At(h Handle) *T { return &s.chunks[h>>slabChunkBits][h&(slabChunk-1)] }
 
 // Alloc returns a zero record.
@@ -77,6 +78,7 @@ func (s *Slab[T, P]) Release(h Handle) {
 // Next is the record after h in its order, 0 at the end.
 func (s *Slab[T, P]) Next(h Handle) Handle { return P(s.At(h)).Links().next }
 
+// PushBack puts h at the back of l.
 func (s *Slab[T, P]) PushBack(l *Order, h Handle) {
 	lk := P(s.At(h)).Links()
 	*lk = Links{prev: l.tail, in: true}
@@ -107,6 +109,7 @@ func (s *Slab[T, P]) Remove(l *Order, h Handle) {
 	*lk = Links{}
 }
 
+// MoveToBack moves h, which is in l, to its back.
 func (s *Slab[T, P]) MoveToBack(l *Order, h Handle) {
 	if l.tail == h {
 		return

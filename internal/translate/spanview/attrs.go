@@ -27,6 +27,8 @@ type Origin struct {
 	set *attribute.Set
 }
 
+// Origin tells one set of attributes from another by where it is held
+// (spans that share a resource share its origin).
 func (a Attrs) Origin() Origin {
 	k := Origin{n: len(a.kvs), set: a.set}
 	if len(a.kvs) > 0 {
@@ -35,6 +37,7 @@ func (a Attrs) Origin() Origin {
 	return k
 }
 
+// AttrsOf views attributes held as a slice (a span's or an event's).
 func AttrsOf(kvs []attribute.KeyValue) Attrs { return Attrs{kvs: kvs, src: srcKVs} }
 
 func sdkSet(set *attribute.Set) Attrs {

@@ -32,6 +32,7 @@ type Value struct {
 	exists bool
 }
 
+// ValueOf views an SDK attribute value.
 func ValueOf(v attribute.Value) Value { return Value{a: v, exists: true} }
 
 // String returns [Value.AsString], for printing.
