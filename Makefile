@@ -109,7 +109,7 @@ mdatagen:
 FUZZTIME ?= 10s
 FUZZ_TARGETS ?= \
 	./internal/translate:FuzzTranslate \
-	./internal/translate:FuzzMessageScan \
+	./internal/translate/messages:FuzzMessageScan \
 	./mindlytics:FuzzRetryAfter \
 	./mindlytics:FuzzAPIError \
 	./mindlytics:FuzzClientAnswers \

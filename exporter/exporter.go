@@ -11,6 +11,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/internal/queue"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -55,7 +56,7 @@ func New(ctx context.Context, opts ...Option) (*Exporter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mindlytics exporter: %w", err)
 	}
-	tr, err := translate.New(cfg.translation.Options()...)
+	tr, err := translate.New(cfg.translation)
 	if err != nil {
 		return nil, fmt.Errorf("mindlytics exporter: %w", err)
 	}
@@ -119,7 +120,7 @@ func (e *Exporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpa
 	}
 	sc := getScratch()
 	defer sc.release()
-	sc.spans = translate.AppendReadOnlySpans(sc.spans, spans)
+	sc.spans = spanview.AppendReadOnlySpans(sc.spans, spans)
 	events, errs := e.translator.AppendTranslation(sc.events, sc.spans)
 	sc.events = events
 	now := time.Now()
@@ -134,7 +135,7 @@ func (e *Exporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpa
 // the queue keeps the events' JSON, not the events, so both are garbage
 // once the call returns.
 type scratch struct {
-	spans  []translate.Span
+	spans  []spanview.Span
 	events []mindlytics.Event
 }
 

@@ -4,10 +4,12 @@ import (
 	"context"
 	"sync"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // maxScoped bounds the spans a turn scope follows; spans beyond it are
@@ -101,22 +103,22 @@ func classifyInTurn(attrs []attribute.KeyValue) action {
 			explicit = true
 		case sc.OperationNameKey:
 			op = kv.Value.AsString()
-		case sc.OpenInferenceSpanKindKey:
+		case conventions.OpenInferenceSpanKindKey:
 			oiKind = kv.Value.AsString()
-		case sc.LLMRequestTypeKey:
+		case conventions.LLMRequestTypeKey:
 			reqType = kv.Value.AsString()
-		case sc.ResponseModelKey, sc.RequestModelKey, sc.LLMModelNameKey:
+		case sc.ResponseModelKey, sc.RequestModelKey, conventions.LLMModelNameKey:
 			model = model || kv.Value.AsString() != ""
 		case sc.InputTokensKey, sc.OutputTokensKey, sc.GenAIUsagePromptTokensKey,
-			sc.GenAIUsageCompletionTokensKey, sc.LLMTokenCountPromptKey, sc.LLMTokenCountCompletionKey:
+			sc.GenAIUsageCompletionTokensKey, conventions.LLMTokenCountPromptKey, conventions.LLMTokenCountCompletionKey:
 			tokens = true
-		case sc.UsageCostKey, sc.LLMCostTotalKey:
+		case sc.UsageCostKey, conventions.LLMCostTotalKey:
 			cost = cost || kv.Value.AsFloat64() > 0
 		}
 	}
 	isModel := op == sc.GenAIOperationChat || op == sc.GenAIOperationTextCompletion ||
-		op == sc.GenAIOperationGenerateContent || oiKind == sc.OpenInferenceKindLLM ||
-		reqType == sc.LLMRequestTypeChat || reqType == sc.LLMRequestTypeCompletion ||
+		op == sc.GenAIOperationGenerateContent || oiKind == conventions.OpenInferenceKindLLM ||
+		reqType == conventions.LLMRequestTypeChat || reqType == conventions.LLMRequestTypeCompletion ||
 		(op == "" && model && tokens)
 	switch {
 	case explicit || !isModel:

@@ -14,7 +14,8 @@ type keyDoc struct {
 	feeds       string // the Mindlytics field it feeds
 }
 
-// foreignDoc is one row of the table of foreign keys the translation reads.
+// foreignDoc is one row of the table of the OTel keys, beyond ours, that
+// the translation reads.
 type foreignDoc struct {
 	key        string
 	convention string
@@ -49,7 +50,9 @@ var ourKeys = []keyDoc{
 	{string(PreviousIDKey), "string", "required for mindlytics.event=alias", "`anon-3`", "`previous_id` of alias"},
 }
 
-// foreignKeys lists the keys of other conventions the translation reads.
+// foreignKeys lists the OTel keys, beyond ours, that the translation reads.
+// Those of other instrumentations are in docs/CONVENTIONS.md
+// (internal/conventions renders them).
 var foreignKeys = []foreignDoc{
 	{string(GenAIInputMessagesKey), "OTel GenAI", "turn `user` (last user message), JSON string or structured"},
 	{string(GenAIOutputMessagesKey), "OTel GenAI", "turn `assistant` (output text); tool_call parts make a call tool-only"},
@@ -72,44 +75,6 @@ var foreignKeys = []foreignDoc{
 	{GenAIChoiceEvent + " event: " + string(EventMessageKey) + " / " + string(EventContentKey) + " / " + string(GenAIEventContentKey), "OTel GenAI (deprecated)", "turn `assistant`"},
 	{GenAIContentPromptEvent + " event: " + string(GenAIPromptKey), "OTel GenAI (deprecated)", "turn `user`"},
 	{GenAIContentCompletionEvent + " event: " + string(GenAICompletionKey), "OTel GenAI (deprecated)", "turn `assistant`"},
-	{OpenLLMetryPromptPrefix + "<N>." + OpenLLMetryRoleSuffix + " / ." + OpenLLMetryContentSuffix, "OpenLLMetry ≤ 0.54", "turn `user`"},
-	{OpenLLMetryCompletionPrefix + "<N>." + OpenLLMetryRoleSuffix + " / ." + OpenLLMetryContentSuffix + " / ." + OpenLLMetryToolCallsPrefix + "<M>.name", "OpenLLMetry ≤ 0.54", "turn `assistant`; tool calls"},
-	{string(TraceloopSpanKindKey), "OpenLLMetry", "`tool` → function call; workflow/task/agent → wrapper (no usage)"},
-	{string(TraceloopEntityNameKey), "OpenLLMetry", "function `name` on a tool span"},
-	{string(TraceloopEntityInputKey), "OpenLLMetry", "function `args` on a tool span"},
-	{string(TraceloopEntityOutputKey), "OpenLLMetry", "function `result` on a tool span"},
-	{string(TraceloopSessionIDKey), "OpenLLMetry", "`session_id`"},
-	{string(TraceloopUserIDKey), "OpenLLMetry", "`user_id`"},
-	{string(LLMRequestTypeKey), "OpenLLMetry (older)", "classification: chat/completion is a model call"},
-	{string(OpenInferenceSpanKindKey), "OpenInference", "LLM → model call; TOOL → function call; AGENT/CHAIN → wrapper (no usage)"},
-	{string(LLMModelNameKey), "OpenInference", "`model`"},
-	{string(LLMTokenCountPromptKey), "OpenInference", "`prompt_tokens`"},
-	{string(LLMTokenCountCompletionKey), "OpenInference", "`completion_tokens`"},
-	{string(LLMCostTotalKey), "OpenInference", "`cost`"},
-	{string(LLMTokenCountCacheReadKey) + " / " + string(LLMTokenCountCacheWriteKey), "OpenInference", "`cached_tokens` / `cache_write_tokens`"},
-	{string(LLMTokenCountReasoningKey), "OpenInference", "`reasoning_tokens`"},
-	{OpenInferenceInputMessagesPrefix + "<N>." + OpenInferenceRoleSuffix + " / ." + OpenInferenceContentSuffix + " / ." + OpenInferenceContentsPrefix + "<M>." + OpenInferenceContentTextSuffix, "OpenInference", "turn `user`"},
-	{OpenInferenceOutputMessagesPrefix + "<N>." + OpenInferenceContentSuffix + " / ." + OpenInferenceToolCallsPrefix + "<M>…", "OpenInference", "turn `assistant`; tool calls"},
-	{string(InputValueKey) + " (+ " + string(InputMimeTypeKey) + ")", "OpenInference", "turn `user` on LLM spans; function `args` on TOOL spans"},
-	{string(OutputValueKey) + " (+ " + string(OutputMimeTypeKey) + ")", "OpenInference", "turn `assistant` on LLM spans; function `result` on TOOL spans"},
-	{string(OpenInferenceToolNameKey), "OpenInference", "function `name`"},
-	{string(OpenInferenceAgentNameKey), "OpenInference", "`assistant_id` when no GenAI agent id"},
-	{string(LangfuseSessionIDKey), "Langfuse", "`session_id`"},
-	{string(LangfuseUserIDKey), "Langfuse", "`user_id`"},
-	{string(VercelSessionIDKey), "Vercel AI SDK 5, 6", "`session_id`"},
-	{string(VercelUserIDKey), "Vercel AI SDK 5, 6", "`user_id`"},
-	{string(VercelContextSessionIDKey), "Vercel AI SDK 7 (runtime context)", "`session_id`; ai 7 puts it on root and step spans only, the trace carries it to the rest"},
-	{string(VercelContextUserIDKey), "Vercel AI SDK 7 (runtime context)", "`user_id`"},
-	{string(VercelOperationIDKey), "Vercel AI SDK 5–7", "`ai.generateText`/`ai.streamText`/… → wrapper (its usage sums the steps: never counted); `…doGenerate`/`…doStream` → model call; `ai.toolCall` → function call"},
-	{string(VercelPromptMessagesKey), "Vercel AI SDK 5–7", "turn `user` (last user message)"},
-	{string(VercelResponseTextKey), "Vercel AI SDK 5–7", "turn `assistant`"},
-	{string(VercelResponseToolCallsKey), "Vercel AI SDK 5–7", "a step that calls tools is usage, not a turn"},
-	{string(VercelResponseModelKey) + " / " + string(VercelModelIDKey), "Vercel AI SDK 5–7", "`model` (when no gen_ai model)"},
-	{string(VercelUsageInputTokensKey) + " / " + string(VercelUsagePromptTokensKey), "Vercel AI SDK 6+ / 4–5", "`prompt_tokens` (when no gen_ai.usage)"},
-	{string(VercelUsageOutputTokensKey) + " / " + string(VercelUsageCompletionTokensKey), "Vercel AI SDK 6+ / 4–5", "`completion_tokens` (when no gen_ai.usage)"},
-	{string(VercelUsageCachedInputTokensKey) + " / " + string(VercelUsageCacheReadTokensKey), "Vercel AI SDK 5 / 6+", "`cached_tokens`"},
-	{string(VercelUsageReasoningTokensKey) + " / " + string(VercelUsageOutputReasoningTokensKey), "Vercel AI SDK 5 / 6+", "`reasoning_tokens`"},
-	{string(VercelToolCallNameKey) + " / " + string(VercelToolCallArgsKey) + " / " + string(VercelToolCallResultKey), "Vercel AI SDK 5–7", "function `name`, `args`, `result`"},
 	{string(EnduserIDKey), "OTel general", "`user_id`"},
 }
 
@@ -135,11 +100,13 @@ func renderReference() string {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", k.key, k.typ, k.requirement, cell(k.example), k.feeds)
 	}
 	b.WriteString("\n## Identity look-up order\n\n")
-	b.WriteString("Each id is looked up on the span, its ancestors in the trace, recently seen spans of the trace, then the resource, under these keys in order (configurable):\n\n")
-	fmt.Fprintf(&b, "- session id: %s\n", codeList(DefaultSessionKeys()))
-	fmt.Fprintf(&b, "- user id: %s\n", codeList(DefaultUserKeys()))
-	fmt.Fprintf(&b, "- device id: %s\n", codeList(DefaultDeviceKeys()))
-	b.WriteString("\n## Keys of other conventions the translation reads\n\n")
+	b.WriteString("Each id is looked up on the span, its ancestors in the trace, recently seen spans of the trace, then the resource: ")
+	b.WriteString("under the keys configured (the exporter's `WithSessionIDKeys`…, the collector's `identity::session_id_keys`…), ")
+	fmt.Fprintf(&b, "then ours (`%s`, `%s`, `%s`), then those of other instrumentations, ", SessionIDKey, UserIDKey, DeviceIDKey)
+	b.WriteString("in the order [docs/CONVENTIONS.md](../docs/CONVENTIONS.md#identity-look-up-order) lists.\n")
+	b.WriteString("\n## OTel keys the translation reads beyond ours\n\n")
+	b.WriteString("The keys of other instrumentations (OpenLLMetry, OpenInference, the Vercel AI SDK, Langfuse) it reads are in ")
+	b.WriteString("[docs/CONVENTIONS.md](../docs/CONVENTIONS.md#keys-of-other-instrumentations).\n\n")
 	b.WriteString("| key | convention | feeds |\n| --- | --- | --- |\n")
 	for _, k := range foreignKeys {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", k.key, k.convention, k.feeds)
@@ -149,11 +116,3 @@ func renderReference() string {
 
 // cell keeps a table cell on one row: pipes would split it.
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
-
-func codeList(keys []string) string {
-	quoted := make([]string, len(keys))
-	for i, k := range keys {
-		quoted[i] = "`" + k + "`"
-	}
-	return strings.Join(quoted, ", ")
-}

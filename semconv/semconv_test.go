@@ -151,13 +151,3 @@ func TestSpanNames(t *testing.T) {
 	assert.Equal(t, "execute_tool get_weather", ExecuteToolSpanName("get_weather"))
 	assert.Equal(t, "mindlytics.track Checkout", TrackSpanName("Checkout"))
 }
-
-func TestDefaultKeyListsAreCopies(t *testing.T) {
-	keys := DefaultSessionKeys()
-	require.Equal(t, string(SessionIDKey), keys[0], "ours first")
-	keys[0] = "changed"
-	assert.Equal(t, string(SessionIDKey), DefaultSessionKeys()[0])
-	assert.Equal(t, []string{"user.id", "traceloop.association.properties.user_id", "langfuse.user.id",
-		"ai.telemetry.metadata.userId", "ai.settings.context.userId", "enduser.id"}, DefaultUserKeys())
-	assert.Equal(t, []string{"device.id"}, DefaultDeviceKeys())
-}

@@ -14,7 +14,7 @@ type translator struct {
 }
 
 func newTranslation(cfg *Config) (translation, error) {
-	t, err := translate.New(cfg.Settings.Options()...)
+	t, err := translate.New(cfg.Settings)
 	if err != nil {
 		return nil, err
 	}

@@ -264,7 +264,7 @@ func TestConfigBuildsTranslator(t *testing.T) {
 	for _, name := range []string{"", "minimal", "full", "unlimited_strings", "no_default_device"} {
 		cfg, err := loadConfig(t, name)
 		require.NoError(t, err)
-		_, err = translate.New(cfg.Settings.Options()...)
+		_, err = translate.New(cfg.Settings)
 		assert.NoError(t, err, name)
 	}
 }

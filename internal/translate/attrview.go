@@ -5,7 +5,9 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 )
 
 // attrView is a span's attributes read once, in one pass: where each key
@@ -13,7 +15,7 @@ import (
 // a scan of the attributes (a model call's rules look up some fifty keys,
 // most of them absent). Keys it does not know are read through Attrs.
 type attrView struct {
-	Attrs
+	spanview.Attrs
 	pos [maxViewKeys]uint8 // 1 + the index of the key's first attribute; 0: absent
 	// linear: the view could not index these attributes (not a slice, or
 	// more than it can count); lookups scan them as Attrs does.
@@ -30,10 +32,10 @@ type spanView struct {
 	msgs [3]msgReading
 }
 
-// msgReading is what summaryOfValue made of a message attribute.
+// msgReading is what messages.SummaryOf made of a message attribute.
 type msgReading struct {
 	done, set bool
-	sum       msgSummary
+	sum       messages.Summary
 	text      string
 	broken    bool // a string that looks like JSON and does not parse
 }
@@ -50,8 +52,8 @@ func (v *spanView) messages(i int) *msgReading {
 		return m
 	}
 	m.set = true
-	m.sum, m.text = summaryOfValue(val)
-	if val.Kind() == KindString && m.text != "" {
+	m.sum, m.text = messages.SummaryOf(val)
+	if val.Kind() == spanview.KindString && m.text != "" {
 		t := strings.TrimSpace(m.text)
 		m.broken = t != "" && (t[0] == '[' || t[0] == '{')
 	}
@@ -136,36 +138,38 @@ func registerKey(name string) viewKey { return registerKeys(name)[0] }
 
 // The keys of the identity defaults, registered so that the default
 // configuration's lookups hit the view (see keyRef).
-var _ = registerKeys(append(append(sc.DefaultSessionKeys(), sc.DefaultUserKeys()...), sc.DefaultDeviceKeys()...)...)
+var _ = registerKeys(append(append(conventions.DefaultSessionKeys(), conventions.DefaultUserKeys()...), conventions.DefaultDeviceKeys()...)...)
 
 // newAttrView indexes a's attributes in one pass.
-func newAttrView(a Attrs) attrView {
+func newAttrView(a spanview.Attrs) attrView {
 	v := attrView{Attrs: a}
 	v.index()
 	return v
 }
 
 func (v *attrView) index() {
-	if v.src != srcKVs || len(v.kvs) >= 1<<8 {
-		v.linear = v.src != srcNone
+	kvs, ok := v.KeyValues()
+	if !ok || len(kvs) >= 1<<8 {
+		v.linear = true
 		return
 	}
-	for i := range v.kvs {
-		if id, ok := viewKeySlots.get(string(v.kvs[i].Key)); ok && v.pos[id] == 0 {
+	for i := range kvs {
+		if id, ok := viewKeySlots.get(string(kvs[i].Key)); ok && v.pos[id] == 0 {
 			v.pos[id] = uint8(i + 1) // the first wins, as in Attrs.Get
 		}
 	}
 }
 
 // get returns the value of key k, as Attrs.Get does.
-func (v *attrView) get(k viewKey) (Value, bool) {
+func (v *attrView) get(k viewKey) (spanview.Value, bool) {
 	if p := v.pos[k]; p != 0 {
-		return sdkValue(v.kvs[p-1].Value), true
+		kvs, _ := v.KeyValues()
+		return spanview.ValueOf(kvs[p-1].Value), true
 	}
 	if v.linear { // then pos is all zero
 		return v.Get(viewKeyNames[k])
 	}
-	return Value{}, false
+	return spanview.Value{}, false
 }
 
 // str returns the value of key k as Attrs.Str does. Most keys a rule asks
@@ -178,20 +182,23 @@ func (v *attrView) str(k viewKey) string {
 }
 
 func (v *attrView) strSlow(k viewKey) string {
+	if p := v.pos[k]; p != 0 {
+		kvs, _ := v.KeyValues()
+		if a := kvs[p-1].Value; a.Type() == attribute.STRING { // the common case, without Kind's switches
+			return a.AsString()
+		}
+	}
 	val, ok := v.get(k)
 	if !ok {
 		return ""
-	}
-	if val.a.Type() == attribute.STRING { // the common case, without Kind's switches
-		return val.a.AsString()
 	}
 	return scalarString(val)
 }
 
 // scalarString is a non-empty scalar as a string ([Attrs.Str]).
-func scalarString(v Value) string {
+func scalarString(v spanview.Value) string {
 	switch v.Kind() {
-	case KindString, KindInt, KindDouble, KindBool:
+	case spanview.KindString, spanview.KindInt, spanview.KindDouble, spanview.KindBool:
 		return v.AsString()
 	}
 	return ""
@@ -208,13 +215,13 @@ func (v *attrView) firstStr(keys []viewKey) string {
 }
 
 // firstValue returns the first of keys that is set to a non-empty value.
-func (v *attrView) firstValue(keys []viewKey) (Value, bool) {
+func (v *attrView) firstValue(keys []viewKey) (spanview.Value, bool) {
 	for _, k := range keys {
-		if val, ok := v.get(k); ok && val.Kind() != KindEmpty && !(val.Kind() == KindString && val.Str() == "") {
+		if val, ok := v.get(k); ok && val.Kind() != spanview.KindEmpty && !(val.Kind() == spanview.KindString && val.Str() == "") {
 			return val, true
 		}
 	}
-	return Value{}, false
+	return spanview.Value{}, false
 }
 
 // keyRef is a configured key (the identity's session, user and device

@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -30,7 +32,7 @@ func TestAttrViewReadsLikeAttrs(t *testing.T) {
 			}
 			kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(key), Value: values[i%len(values)]})
 		}
-		a := sdkAttrs(kvs)
+		a := spanview.AttrsOf(kvs)
 		v := newAttrView(a)
 		for id, name := range viewKeyNames {
 			got, gotOK := v.get(viewKey(id))
@@ -50,8 +52,8 @@ func TestAttrViewReadsLikeAttrs(t *testing.T) {
 func TestScannedPrefixesStartAsScanAttrsDispatches(t *testing.T) {
 	for first, prefixes := range map[byte][]string{
 		'm': {sc.PropertiesPrefix, sc.AttributesPrefix, sc.TraitsPrefix},
-		'g': {sc.OpenLLMetryPromptPrefix, sc.OpenLLMetryCompletionPrefix},
-		'l': {sc.OpenInferenceInputMessagesPrefix, sc.OpenInferenceOutputMessagesPrefix},
+		'g': {conventions.OpenLLMetryPromptPrefix, conventions.OpenLLMetryCompletionPrefix},
+		'l': {conventions.OpenInferenceInputMessagesPrefix, conventions.OpenInferenceOutputMessagesPrefix},
 	} {
 		for _, p := range prefixes {
 			assert.Equal(t, first, p[0], "%q", p)

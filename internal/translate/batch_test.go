@@ -4,9 +4,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // TestPooledBatchesDoNotLeak translates batches of different sizes on
@@ -15,10 +17,10 @@ import (
 // batches share through batchPool must carry nothing from one to another.
 func TestPooledBatchesDoNotLeak(t *testing.T) {
 	res := []attribute.KeyValue{attribute.String("service.name", "pool")}
-	batches := [][]Span{
-		FromReadOnlySpans(recordSpans(t, res, benchSpecs(16)...)),
-		FromReadOnlySpans(recordSpans(t, res, benchSpecs(3)...)),
-		FromReadOnlySpans(recordSpans(t, res, benchSpecs(1)...)[2:]), // children without their root
+	batches := [][]spanview.Span{
+		spanview.FromReadOnlySpans(recordSpans(t, res, benchSpecs(16)...)),
+		spanview.FromReadOnlySpans(recordSpans(t, res, benchSpecs(3)...)),
+		spanview.FromReadOnlySpans(recordSpans(t, res, benchSpecs(1)...)[2:]), // children without their root
 	}
 	want := make([][]string, len(batches))
 	for i, b := range batches {

@@ -9,6 +9,7 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -79,10 +80,10 @@ func BenchmarkTranslate(b *testing.B) {
 	history := recordSpans(b, res, historySpecs(16)...)
 	for _, bc := range []struct {
 		name string
-		view func() []Span
+		view func() []spanview.Span
 	}{
-		{"sdk", func() []Span { return FromReadOnlySpans(spans) }},
-		{"sdk-history", func() []Span { return FromReadOnlySpans(history) }},
+		{"sdk", func() []spanview.Span { return spanview.FromReadOnlySpans(spans) }},
+		{"sdk-history", func() []spanview.Span { return spanview.FromReadOnlySpans(history) }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			n := len(bc.view())

@@ -3,6 +3,7 @@ package translate
 import (
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -25,7 +26,7 @@ import (
 // Records that mindlytics.event asked for are never dropped. Spans of one
 // batch are compared here; a stacked pair that a batch boundary splits is
 // handled by the translator's memory of the calls it sent (stacked.go).
-func mergeCalls(spans []Span, recs []record, m *mergeScratch) []record {
+func mergeCalls(spans []spanview.Span, recs []record, m *mergeScratch) []record {
 	if len(recs) < 2 {
 		return recs
 	}
@@ -33,7 +34,7 @@ func mergeCalls(spans []Span, recs []record, m *mergeScratch) []record {
 	model := ready(&m.models, len(recs)) // span id → index in recs
 	for i := range recs {
 		if isModelCall(&recs[i]) {
-			model[spans[recs[i].span].spanID] = i
+			model[spans[recs[i].span].SpanID()] = i
 		}
 	}
 	if len(model) < 2 {
@@ -41,7 +42,7 @@ func mergeCalls(spans []Span, recs []record, m *mergeScratch) []record {
 	}
 	spanIndex := ready(&m.spans, len(spans))
 	for i := range spans {
-		spanIndex[spans[i].spanID] = i
+		spanIndex[spans[i].SpanID()] = i
 	}
 	m.drop = grow(m.drop, len(recs))
 	drop := m.drop
@@ -59,7 +60,7 @@ func mergeCalls(spans []Span, recs []record, m *mergeScratch) []record {
 			}
 			byResponse[id] = i
 		}
-		parent := spans[r.span].parentID
+		parent := spans[r.span].ParentSpanID()
 		direct := true
 		for range maxAncestry {
 			j, ok := spanIndex[parent]
@@ -82,7 +83,7 @@ func mergeCalls(spans []Span, recs []record, m *mergeScratch) []record {
 				}
 				break
 			}
-			parent, direct = spans[j].parentID, false
+			parent, direct = spans[j].ParentSpanID(), false
 		}
 	}
 	kept := recs[:0]

@@ -12,7 +12,9 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -59,7 +61,7 @@ func TestCacheAndReasoningTokensAreExtraProperties(t *testing.T) {
 	assert.Equal(t, int64(256), p["reasoning_tokens"])
 
 	evs, _ = translateSpans(t, nil, recordSpans(t, nil, root("chat", 0, time.Second, chatAttrs(50, 5,
-		sc.LLMTokenCountCacheReadKey.Int(40))...)))
+		conventions.LLMTokenCountCacheReadKey.Int(40))...)))
 	m = modelEvents(evs)
 	require.Len(t, m, 1)
 	assert.Equal(t, mindlytics.EventConversationUsage, m[0].Event)
@@ -93,7 +95,7 @@ func TestStackedSpansOfOneCallCountOnce(t *testing.T) {
 		want         props
 	}{
 		{"same usage; the inner span takes the outer's texts",
-			withTexts(chatAttrs(100, 10, sc.LLMTokenCountCacheReadKey.Int(64))), chatAttrs(100, 10),
+			withTexts(chatAttrs(100, 10, conventions.LLMTokenCountCacheReadKey.Int(64))), chatAttrs(100, 10),
 			props{"user": "Hi", "assistant": "Hello!", "model": "gpt-4o", "prompt_tokens": int64(100), "completion_tokens": int64(10), "cached_tokens": int64(64)}},
 		{"the same response id",
 			chatAttrs(100, 10, sc.GenAIResponseIDKey.String("r1")), chatAttrs(90, 10, sc.GenAIResponseIDKey.String("r1")),
@@ -220,7 +222,7 @@ func TestEvaluationResultsBecomeUserDefinedEvents(t *testing.T) {
 	assert.Equal(t, at(2*time.Second), eval[0].Timestamp)
 	assert.Equal(t, "s", eval[0].SessionID)
 
-	evs, _ = translateSpans(t, []Option{WithEvaluations(false)}, recordSpans(t, nil, call))
+	evs, _ = translateSpans(t, []setting{withEvaluations(false)}, recordSpans(t, nil, call))
 	for _, ev := range evs {
 		assert.NotEqual(t, sc.EvaluationEventName, ev.Event, "evaluations: false skips them")
 	}
@@ -256,7 +258,7 @@ func TestIdsAreRefusedNotRepaired(t *testing.T) {
 
 func TestHugeNamesAreCutWhereTheEventIsBuilt(t *testing.T) {
 	huge := strings.Repeat("n", 10<<20)
-	evs, errs := translateSpans(t, []Option{WithMaxStringLength(0)}, recordSpans(t, nil,
+	evs, errs := translateSpans(t, []setting{withMaxStringLength(0)}, recordSpans(t, nil,
 		root("execute_tool", 0, time.Second, sc.SessionID("s"), sc.UserID("u"), sc.OperationName(sc.GenAIOperationExecuteTool),
 			sc.ToolName(huge)),
 		root("chat", time.Second, 2*time.Second, chatAttrs(1, 1, sc.ResponseModel(huge))...)))
@@ -319,7 +321,7 @@ func TestIgnoredValuesAreReported(t *testing.T) {
 // it: the service that started it does, once.
 func TestJoinedSessionsAreNeitherStartedNorEnded(t *testing.T) {
 	tr := newTranslator(t)
-	evs, errs := tr.Translate(FromReadOnlySpans(recordSpans(t, nil, root("turn", 0, time.Second, sc.SessionID("s"), sc.UserID("u"),
+	evs, errs := tr.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, root("turn", 0, time.Second, sc.SessionID("s"), sc.UserID("u"),
 		sc.SessionJoined(), sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"), sc.TurnAssistant("a")))))
 	require.Empty(t, errs)
 	assert.Equal(t, []string{"track:Conversation Turn"}, testkit.Kinds(evs))
@@ -331,11 +333,11 @@ func TestTurnsAreRememberedOnlyWhenAsked(t *testing.T) {
 		sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"), sc.TurnAssistant("a")))
 	sc0 := spans[0].SpanContext()
 	plain := newTranslator(t)
-	plain.Translate(FromReadOnlySpans(spans))
+	plain.Translate(spanview.FromReadOnlySpans(spans))
 	assert.False(t, plain.MadeTurn(sc0.TraceID(), sc0.SpanID()), "the in-process exporter pays nothing for it")
 	remembering := newTranslator(t)
 	remembering.RememberTurns(true)
-	remembering.Translate(FromReadOnlySpans(spans))
+	remembering.Translate(spanview.FromReadOnlySpans(spans))
 	assert.True(t, remembering.MadeTurn(sc0.TraceID(), sc0.SpanID()))
 }
 
@@ -364,7 +366,7 @@ func TestStackedSpansAcrossBatches(t *testing.T) {
 		prompt       int64
 		events       int // model events in all
 	}{
-		{"the outer span has the texts", withTexts(chatAttrs(100, 10, sc.LLMTokenCountCacheReadKey.Int(64))), chatAttrs(100, 10),
+		{"the outer span has the texts", withTexts(chatAttrs(100, 10, conventions.LLMTokenCountCacheReadKey.Int(64))), chatAttrs(100, 10),
 			[]string{"Hi => Hello!"}, 100, 2},
 		{"both have the texts", withTexts(chatAttrs(100, 10)), withTexts(chatAttrs(100, 10)), []string{"Hi => Hello!"}, 100, 1},
 		{"the same response id", chatAttrs(100, 10, sc.GenAIResponseIDKey.String("r1")), chatAttrs(90, 10, sc.GenAIResponseIDKey.String("r1")),
@@ -382,9 +384,9 @@ func TestStackedSpansAcrossBatches(t *testing.T) {
 			spans := recordSpans(t, nil, root("framework", 0, 2*time.Second, tc.outer...), child(0, "client", 0, time.Second, tc.inner...))
 			require.Equal(t, "client", spans[0].Name(), "the inner span ends first")
 			tr := newTranslator(t)
-			first, errs := tr.Translate(FromReadOnlySpans(spans[:1]))
+			first, errs := tr.Translate(spanview.FromReadOnlySpans(spans[:1]))
 			require.Empty(t, errs)
-			second, errs := tr.Translate(FromReadOnlySpans(spans[1:]))
+			second, errs := tr.Translate(spanview.FromReadOnlySpans(spans[1:]))
 			require.Empty(t, errs)
 			all := append(first, second...)
 			for _, ev := range all {
@@ -420,8 +422,8 @@ func TestATurnSpanAfterItsCallsWentOut(t *testing.T) {
 	require.Equal(t, []string{"chat gpt-4o", "agent_step", "handle_conversation_turn"}, []string{spans[0].Name(), spans[1].Name(), spans[2].Name()})
 	for _, cut := range []int{1, 2} {
 		tr := newTranslator(t)
-		first, _ := tr.Translate(FromReadOnlySpans(spans[:cut]))
-		second, _ := tr.Translate(FromReadOnlySpans(spans[cut:]))
+		first, _ := tr.Translate(spanview.FromReadOnlySpans(spans[:cut]))
+		second, _ := tr.Translate(spanview.FromReadOnlySpans(spans[cut:]))
 		m := modelEvents(append(first, second...))
 		var turns int
 		var prompt int64
@@ -448,7 +450,7 @@ func TestSentCallsRememberOnlyParentsStillToCome(t *testing.T) {
 		root("agent", 0, 3*time.Second, sc.OperationName(sc.GenAIOperationInvokeAgent), sc.SessionID("s"), sc.UserID("u")),
 		child(0, "chat", time.Second, 2*time.Second, inner...))
 	tr := newTranslator(t)
-	_, errs := tr.Translate(FromReadOnlySpans(spans))
+	_, errs := tr.Translate(spanview.FromReadOnlySpans(spans))
 	require.Empty(t, errs)
 	assert.Equal(t, 1, len(tr.sent.bySpan.cur), "the call itself is remembered")
 	assert.True(t, tr.sent.underParent.empty(), "its parent came with it")
@@ -456,9 +458,9 @@ func TestSentCallsRememberOnlyParentsStillToCome(t *testing.T) {
 	stacked := recordSpans(t, nil, root("framework", 0, 2*time.Second, withTexts(chatAttrs(100, 10))...),
 		child(0, "client", 0, time.Second, chatAttrs(100, 10)...))
 	tr = newTranslator(t)
-	first, _ := tr.Translate(FromReadOnlySpans(stacked[:1]))
+	first, _ := tr.Translate(spanview.FromReadOnlySpans(stacked[:1]))
 	assert.False(t, tr.sent.underParent.empty(), "the framework span is still to come")
-	second, _ := tr.Translate(FromReadOnlySpans(stacked[1:]))
+	second, _ := tr.Translate(spanview.FromReadOnlySpans(stacked[1:]))
 	var prompt int64
 	for _, ev := range modelEvents(append(first, second...)) {
 		if n, ok := ev.Properties["prompt_tokens"].(int64); ok {

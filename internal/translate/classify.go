@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -18,7 +20,7 @@ const (
 	classTurn                 // a conversation turn around model calls: a turn, its usage under it
 )
 
-// classify applies the classification rule (see Classification in doc.go). Tools and wrappers are decided
+// classify applies the classification rule (Classification in docs/CONVENTIONS.md). Tools and wrappers are decided
 // before model calls, because wrappers often repeat their children's model
 // and token counts, and counting them again would double the cost.
 func classify(a *attrView) class {
@@ -28,24 +30,24 @@ func classify(a *attrView) class {
 	vc := a.str(vercelOperationVK)
 	switch {
 	case op == sc.GenAIOperationExecuteTool,
-		strings.EqualFold(oi, sc.OpenInferenceKindTool),
-		tl == sc.TraceloopKindTool,
-		vc == sc.VercelToolOperation:
+		strings.EqualFold(oi, conventions.OpenInferenceKindTool),
+		tl == conventions.TraceloopKindTool,
+		vc == conventions.VercelToolOperation:
 		return classTool
 	case op == sc.GenAIOperationHandleConversationTurn:
 		return classTurn
 	case op == sc.GenAIOperationInvokeAgent, op == sc.GenAIOperationCreateAgent, op == sc.GenAIOperationInvokeWorkflow,
 		op == sc.GenAIOperationAgentStep, op == sc.GenAIOperationInvocationInternal,
-		strings.EqualFold(oi, sc.OpenInferenceKindAgent), strings.EqualFold(oi, sc.OpenInferenceKindChain),
-		tl == sc.TraceloopKindWorkflow, tl == sc.TraceloopKindTask, tl == sc.TraceloopKindAgent,
-		slices.Contains(sc.VercelWrapperOperations, vc):
+		strings.EqualFold(oi, conventions.OpenInferenceKindAgent), strings.EqualFold(oi, conventions.OpenInferenceKindChain),
+		tl == conventions.TraceloopKindWorkflow, tl == conventions.TraceloopKindTask, tl == conventions.TraceloopKindAgent,
+		slices.Contains(conventions.VercelWrapperOperations, vc):
 		return classWrapper
 	case op == sc.GenAIOperationChat, op == sc.GenAIOperationTextCompletion, op == sc.GenAIOperationGenerateContent,
-		strings.EqualFold(oi, sc.OpenInferenceKindLLM),
-		slices.Contains(sc.VercelModelOperations, vc):
+		strings.EqualFold(oi, conventions.OpenInferenceKindLLM),
+		slices.Contains(conventions.VercelModelOperations, vc):
 		return classModel
 	}
-	if rt := a.str(llmRequestTypeVK); rt == sc.LLMRequestTypeChat || rt == sc.LLMRequestTypeCompletion {
+	if rt := a.str(llmRequestTypeVK); rt == conventions.LLMRequestTypeChat || rt == conventions.LLMRequestTypeCompletion {
 		return classModel
 	}
 	if a.str(turnUserVK) != "" && a.str(turnAssistantVK) != "" {
@@ -64,16 +66,16 @@ func provider(a *attrView) string { return a.firstStr(providerVKs) }
 // The keys classification reads, in the attribute view.
 var (
 	operationNameVK   = registerKey(string(sc.OperationNameKey))
-	oiSpanKindVK      = registerKey(string(sc.OpenInferenceSpanKindKey))
-	tlSpanKindVK      = registerKey(string(sc.TraceloopSpanKindKey))
-	vercelOperationVK = registerKey(string(sc.VercelOperationIDKey))
-	llmRequestTypeVK  = registerKey(string(sc.LLMRequestTypeKey))
+	oiSpanKindVK      = registerKey(string(conventions.OpenInferenceSpanKindKey))
+	tlSpanKindVK      = registerKey(string(conventions.TraceloopSpanKindKey))
+	vercelOperationVK = registerKey(string(conventions.VercelOperationIDKey))
+	llmRequestTypeVK  = registerKey(string(conventions.LLMRequestTypeKey))
 	turnUserVK        = registerKey(string(sc.TurnUserKey))
 	turnAssistantVK   = registerKey(string(sc.TurnAssistantKey))
 	providerVKs       = registerKeys(string(sc.GenAIProviderNameKey), string(sc.GenAISystemKey))
 )
 
-func firstStr(a Attrs, keys ...string) string {
+func firstStr(a spanview.Attrs, keys ...string) string {
 	for _, k := range keys {
 		if s := a.Str(k); s != "" {
 			return s

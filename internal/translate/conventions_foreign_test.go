@@ -3,9 +3,11 @@ package translate
 import (
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
-	"go.opentelemetry.io/otel/attribute"
 )
 
 // Cases of the conventions of other tools: OTel GenAI (current and
@@ -137,14 +139,14 @@ func openLLMetryCases() []conventionCase {
 		{
 			name: "OpenLLMetry ≤0.54: indexed prompt/completion attributes, association properties",
 			spans: []spanSpec{root("openai.chat", 0, time.Second,
-				sc.LLMRequestTypeKey.String("chat"), sc.GenAISystemKey.String("openai"),
+				conventions.LLMRequestTypeKey.String("chat"), sc.GenAISystemKey.String("openai"),
 				sc.RequestModel("gpt-4o-mini"), sc.ResponseModel("gpt-4o-mini-2024-07-18"),
 				sc.GenAIUsagePromptTokensKey.Int(15), sc.GenAIUsageCompletionTokensKey.Int(4),
 				attribute.String("gen_ai.prompt.0.role", "system"), attribute.String("gen_ai.prompt.0.content", "You help."),
 				attribute.String("gen_ai.prompt.1.role", "user"), attribute.String("gen_ai.prompt.1.content", "Hello?"),
 				attribute.String("gen_ai.completion.0.role", "assistant"), attribute.String("gen_ai.completion.0.content", "Hi there!"),
 				attribute.String("gen_ai.completion.0.finish_reason", "stop"),
-				sc.TraceloopSessionIDKey.String("s4"), sc.TraceloopUserIDKey.String("u4"))},
+				conventions.TraceloopSessionIDKey.String("s4"), conventions.TraceloopUserIDKey.String("u4"))},
 			want: []mindlytics.Event{
 				s4.start(at(0), nil),
 				s4.convStart("s4", at(0)),
@@ -155,12 +157,12 @@ func openLLMetryCases() []conventionCase {
 		{
 			name: "OpenLLMetry ≤0.54: indexed tool calls make the call usage",
 			spans: []spanSpec{root("openai.chat", 0, time.Second,
-				sc.LLMRequestTypeKey.String("chat"), sc.RequestModel("gpt-4o-mini"),
+				conventions.LLMRequestTypeKey.String("chat"), sc.RequestModel("gpt-4o-mini"),
 				sc.GenAIUsagePromptTokensKey.Int(9), sc.GenAIUsageCompletionTokensKey.Int(2),
 				attribute.String("gen_ai.prompt.0.role", "user"), attribute.String("gen_ai.prompt.0.content", "Weather?"),
 				attribute.String("gen_ai.completion.0.role", "assistant"),
 				attribute.String("gen_ai.completion.0.tool_calls.0.name", "get_weather"),
-				sc.TraceloopSessionIDKey.String("s4"), sc.TraceloopUserIDKey.String("u4"))},
+				conventions.TraceloopSessionIDKey.String("s4"), conventions.TraceloopUserIDKey.String("u4"))},
 			want: []mindlytics.Event{
 				s4.start(at(0), nil),
 				s4.convStart("s4", at(0)),
@@ -170,16 +172,16 @@ func openLLMetryCases() []conventionCase {
 		{
 			name: "OpenLLMetry ≥0.55: message attributes, tool and workflow spans, identity from the workflow",
 			spans: []spanSpec{
-				root("support.workflow", 0, 5*time.Second, sc.TraceloopSpanKindKey.String("workflow"),
-					sc.TraceloopEntityNameKey.String("support"), sc.TraceloopSessionIDKey.String("s5"), sc.TraceloopUserIDKey.String("u5"),
+				root("support.workflow", 0, 5*time.Second, conventions.TraceloopSpanKindKey.String("workflow"),
+					conventions.TraceloopEntityNameKey.String("support"), conventions.TraceloopSessionIDKey.String("s5"), conventions.TraceloopUserIDKey.String("u5"),
 					sc.InputTokens(999)),
-				child(0, "openai.chat", time.Second, 2*time.Second, sc.LLMRequestTypeKey.String("chat"),
+				child(0, "openai.chat", time.Second, 2*time.Second, conventions.LLMRequestTypeKey.String("chat"),
 					sc.RequestModel("gpt-4o"), sc.InputTokens(20), sc.OutputTokens(3),
 					sc.GenAIInputMessagesKey.String(inputWeatherJSON), sc.GenAIOutputMessagesKey.String(outputToolCallJSON)),
-				child(0, "get_weather.tool", 2*time.Second, 2200*time.Millisecond, sc.TraceloopSpanKindKey.String("tool"),
-					sc.TraceloopEntityNameKey.String("get_weather"), sc.TraceloopEntityInputKey.String(`{"city":"Paris"}`),
-					sc.TraceloopEntityOutputKey.String(`"rainy"`)),
-				child(0, "openai.chat", 3*time.Second, 4*time.Second, sc.LLMRequestTypeKey.String("chat"),
+				child(0, "get_weather.tool", 2*time.Second, 2200*time.Millisecond, conventions.TraceloopSpanKindKey.String("tool"),
+					conventions.TraceloopEntityNameKey.String("get_weather"), conventions.TraceloopEntityInputKey.String(`{"city":"Paris"}`),
+					conventions.TraceloopEntityOutputKey.String(`"rainy"`)),
+				child(0, "openai.chat", 3*time.Second, 4*time.Second, conventions.LLMRequestTypeKey.String("chat"),
 					sc.RequestModel("gpt-4o"), sc.InputTokens(30), sc.OutputTokens(8),
 					sc.GenAIInputMessagesKey.String(inputAfterToolJSON), sc.GenAIOutputMessagesKey.String(outputRainyJSON)),
 			},
@@ -202,11 +204,11 @@ func openInferenceCases() []conventionCase {
 		{
 			name: "OpenInference: AGENT wrapping LLM and TOOL spans, flattened messages, cost",
 			spans: []spanSpec{
-				root("agent", 0, 5*time.Second, sc.OpenInferenceSpanKindKey.String("AGENT"), sc.SessionID("s6"), sc.UserID("u6"),
-					sc.LLMTokenCountPromptKey.Int(500), sc.LLMCostTotalKey.Float64(1)),
-				child(0, "ChatOpenAI", time.Second, 2*time.Second, sc.OpenInferenceSpanKindKey.String("LLM"),
-					sc.LLMModelNameKey.String("gpt-4o"), sc.LLMTokenCountPromptKey.Int(50), sc.LLMTokenCountCompletionKey.Int(10),
-					sc.LLMCostTotalKey.Float64(0.002),
+				root("agent", 0, 5*time.Second, conventions.OpenInferenceSpanKindKey.String("AGENT"), sc.SessionID("s6"), sc.UserID("u6"),
+					conventions.LLMTokenCountPromptKey.Int(500), conventions.LLMCostTotalKey.Float64(1)),
+				child(0, "ChatOpenAI", time.Second, 2*time.Second, conventions.OpenInferenceSpanKindKey.String("LLM"),
+					conventions.LLMModelNameKey.String("gpt-4o"), conventions.LLMTokenCountPromptKey.Int(50), conventions.LLMTokenCountCompletionKey.Int(10),
+					conventions.LLMCostTotalKey.Float64(0.002),
 					attribute.String("llm.input_messages.0.message.role", "system"),
 					attribute.String("llm.input_messages.0.message.content", "sys"),
 					attribute.String("llm.input_messages.1.message.role", "user"),
@@ -214,12 +216,12 @@ func openInferenceCases() []conventionCase {
 					attribute.String("llm.output_messages.0.message.role", "assistant"),
 					attribute.String("llm.output_messages.0.message.tool_calls.0.tool_call.function.name", "search_flights"),
 					attribute.String("llm.output_messages.0.message.tool_calls.0.tool_call.function.arguments", `{"to":"NYC"}`)),
-				child(0, "search_flights", 2*time.Second, 2500*time.Millisecond, sc.OpenInferenceSpanKindKey.String("TOOL"),
-					sc.OpenInferenceToolNameKey.String("search_flights"), sc.InputValueKey.String(`{"to":"NYC"}`),
-					sc.OutputValueKey.String("3 flights")),
-				child(0, "ChatOpenAI", 3*time.Second, 4*time.Second, sc.OpenInferenceSpanKindKey.String("LLM"),
-					sc.LLMModelNameKey.String("gpt-4o"), sc.LLMTokenCountPromptKey.Int(80), sc.LLMTokenCountCompletionKey.Int(20),
-					sc.LLMCostTotalKey.Float64(0.004),
+				child(0, "search_flights", 2*time.Second, 2500*time.Millisecond, conventions.OpenInferenceSpanKindKey.String("TOOL"),
+					conventions.OpenInferenceToolNameKey.String("search_flights"), conventions.InputValueKey.String(`{"to":"NYC"}`),
+					conventions.OutputValueKey.String("3 flights")),
+				child(0, "ChatOpenAI", 3*time.Second, 4*time.Second, conventions.OpenInferenceSpanKindKey.String("LLM"),
+					conventions.LLMModelNameKey.String("gpt-4o"), conventions.LLMTokenCountPromptKey.Int(80), conventions.LLMTokenCountCompletionKey.Int(20),
+					conventions.LLMCostTotalKey.Float64(0.004),
 					attribute.String("llm.input_messages.0.message.role", "user"),
 					attribute.String("llm.input_messages.0.message.contents.1.message_content.text", "flights"),
 					attribute.String("llm.input_messages.0.message.contents.0.message_content.text", "Find"),
@@ -240,15 +242,15 @@ func openInferenceCases() []conventionCase {
 		{
 			name: "OpenInference: input.value / output.value as text and as JSON",
 			spans: []spanSpec{
-				root("llm", 0, time.Second, sc.OpenInferenceSpanKindKey.String("LLM"), sc.SessionID("s6"), sc.UserID("u6"),
-					sc.LLMModelNameKey.String("m"), sc.InputValueKey.String("What is 2+2?"), sc.InputMimeTypeKey.String("text/plain"),
-					sc.OutputValueKey.String("4"), sc.OutputMimeTypeKey.String("text/plain")),
-				root("llm", 2*time.Second, 3*time.Second, sc.OpenInferenceSpanKindKey.String("LLM"), sc.SessionID("s6"), sc.UserID("u6"),
-					sc.LLMModelNameKey.String("m"),
-					sc.InputValueKey.String(`{"messages":[{"role":"user","content":"And 3+3?"}],"model":"m"}`),
-					sc.InputMimeTypeKey.String("application/json"),
-					sc.OutputValueKey.String(`{"choices":[{"index":0,"message":{"role":"assistant","content":"6"}}]}`),
-					sc.OutputMimeTypeKey.String("application/json")),
+				root("llm", 0, time.Second, conventions.OpenInferenceSpanKindKey.String("LLM"), sc.SessionID("s6"), sc.UserID("u6"),
+					conventions.LLMModelNameKey.String("m"), conventions.InputValueKey.String("What is 2+2?"), conventions.InputMimeTypeKey.String("text/plain"),
+					conventions.OutputValueKey.String("4"), conventions.OutputMimeTypeKey.String("text/plain")),
+				root("llm", 2*time.Second, 3*time.Second, conventions.OpenInferenceSpanKindKey.String("LLM"), sc.SessionID("s6"), sc.UserID("u6"),
+					conventions.LLMModelNameKey.String("m"),
+					conventions.InputValueKey.String(`{"messages":[{"role":"user","content":"And 3+3?"}],"model":"m"}`),
+					conventions.InputMimeTypeKey.String("application/json"),
+					conventions.OutputValueKey.String(`{"choices":[{"index":0,"message":{"role":"assistant","content":"6"}}]}`),
+					conventions.OutputMimeTypeKey.String("application/json")),
 			},
 			want: []mindlytics.Event{
 				s6.start(at(0), nil),

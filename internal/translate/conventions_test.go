@@ -6,12 +6,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 type props = mindlytics.Properties
@@ -54,7 +57,7 @@ func (w who) function(conv, ts string, p props) mindlytics.Event {
 
 type conventionCase struct {
 	name     string
-	opts     []Option
+	opts     []setting
 	res      []attribute.KeyValue
 	spans    []spanSpec
 	want     []mindlytics.Event
@@ -174,7 +177,7 @@ func ourConventionCases() []conventionCase {
 		},
 		{
 			name: "ours: strings over the limit are cut, rune-safe, and marked",
-			opts: []Option{WithMaxStringLength(20)},
+			opts: []setting{withMaxStringLength(20)},
 			spans: []spanSpec{root("turn", 0, time.Second, sc.SessionID("s1"), sc.UserID("u1"),
 				sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser(strings.Repeat("é", 30)), sc.TurnAssistant("short"),
 				sc.Property("note", strings.Repeat("x", 25)))},
@@ -208,24 +211,24 @@ func identityAndErrorCases() []conventionCase {
 			},
 		},
 		{
-			name:  "no session id, fixed fallback and a device id of our own",
-			opts:  []Option{WithSessionFallback(FixedSession("lobby")), WithDefaultDeviceID("kiosk-1")},
+			name:  "no session id and a default device id of our own",
+			opts:  []setting{withDefaultDeviceID("kiosk-1")},
 			spans: []spanSpec{root("chat m", 0, time.Second, turnAttrs...)},
 			want: []mindlytics.Event{
-				who{session: "lobby", device: "kiosk-1"}.start(at(0), nil),
-				who{session: "lobby", device: "kiosk-1"}.convStart("lobby", at(0)),
-				who{session: "lobby", device: "kiosk-1"}.turn("lobby", at(time.Second), turnProps),
+				who{session: noSession.session, device: "kiosk-1"}.start(at(0), nil),
+				who{session: noSession.session, device: "kiosk-1"}.convStart(noSession.session, at(0)),
+				who{session: noSession.session, device: "kiosk-1"}.turn(noSession.session, at(time.Second), turnProps),
 			},
 		},
 		{
 			name:     "no session id and the drop fallback: an error, no event",
-			opts:     []Option{WithSessionFallback(NoSession())},
+			opts:     []setting{withNoSession()},
 			spans:    []spanSpec{root("chat m", 0, time.Second, turnAttrs...)},
 			wantErrs: []string{`span "chat m"`},
 		},
 		{
 			name: "user-extended key list: a custom session key first",
-			opts: []Option{WithSessionKeys(append([]string{"app.session"}, sc.DefaultSessionKeys()...)...)},
+			opts: []setting{withSessionIDKeys("app.session")},
 			spans: []spanSpec{root("chat m", 0, time.Second,
 				append([]attribute.KeyValue{attribute.String("app.session", "mine"), sc.SessionID("overwritten"), sc.UserID("u")}, turnAttrs...)...)},
 			want: []mindlytics.Event{
@@ -237,8 +240,8 @@ func identityAndErrorCases() []conventionCase {
 		{
 			name: "Langfuse and Vercel AI SDK identity keys",
 			spans: []spanSpec{
-				root("chat m", 0, time.Second, append([]attribute.KeyValue{sc.LangfuseSessionIDKey.String("lf-s"), sc.LangfuseUserIDKey.String("lf-u")}, turnAttrs...)...),
-				root("chat m", 2*time.Second, 3*time.Second, append([]attribute.KeyValue{sc.VercelSessionIDKey.String("v-s"), sc.EnduserIDKey.String("e-u")}, turnAttrs...)...),
+				root("chat m", 0, time.Second, append([]attribute.KeyValue{conventions.LangfuseSessionIDKey.String("lf-s"), conventions.LangfuseUserIDKey.String("lf-u")}, turnAttrs...)...),
+				root("chat m", 2*time.Second, 3*time.Second, append([]attribute.KeyValue{conventions.VercelSessionIDKey.String("v-s"), sc.EnduserIDKey.String("e-u")}, turnAttrs...)...),
 			},
 			want: []mindlytics.Event{
 				who{session: "lf-s", user: "lf-u"}.start(at(0), nil),
@@ -306,8 +309,8 @@ func TestSpanErrorReasons(t *testing.T) {
 		root("no alias", 0, time.Second, sc.SessionID("s"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventAlias)),
 		root("no session", 0, time.Second, sc.MindlyticsEvent(sc.EventTrack)),
 	)
-	tr := newTranslator(t, WithSessionFallback(NoSession()))
-	_, errs := tr.Translate(FromReadOnlySpans(spans))
+	tr := newTranslator(t, withNoSession())
+	_, errs := tr.Translate(spanview.FromReadOnlySpans(spans))
 	byName := map[string]error{}
 	for _, e := range errs {
 		var se *SpanError

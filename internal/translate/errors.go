@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 )
 
 // ErrNoSession is the reason a span is dropped when it has no session id and
@@ -25,8 +27,8 @@ type SpanError struct {
 	Err     error
 }
 
-func newSpanError(s *Span, err error) *SpanError {
-	return &SpanError{TraceID: s.traceID, SpanID: s.spanID, Name: truncate(s.name, 100), Err: err}
+func newSpanError(s *spanview.Span, err error) *SpanError {
+	return &SpanError{TraceID: s.TraceID(), SpanID: s.SpanID(), Name: truncate(s.Name(), 100), Err: err}
 }
 
 func (e *SpanError) Error() string {
@@ -55,6 +57,6 @@ func (e *IgnoredValueError) Error() string {
 // ignoredValue is one value a rule ignored, before it is tied to its span.
 type ignoredValue struct{ key, reason string }
 
-func newIgnoredValue(s *Span, iv ignoredValue) *IgnoredValueError {
-	return &IgnoredValueError{TraceID: s.traceID, SpanID: s.spanID, Name: truncate(s.name, 100), Key: iv.key, Reason: iv.reason}
+func newIgnoredValue(s *spanview.Span, iv ignoredValue) *IgnoredValueError {
+	return &IgnoredValueError{TraceID: s.TraceID(), SpanID: s.SpanID(), Name: truncate(s.Name(), 100), Key: iv.key, Reason: iv.reason}
 }

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -8,10 +9,10 @@ import (
 // evaluations makes a track record of each gen_ai.evaluation.result event
 // of a span: the evaluation of the call the span is, in its session and
 // conversation, at the event's time.
-func (t *Translator) evaluations(s *Span, i int) []record {
+func (t *Translator) evaluations(s *spanview.Span, i int) []record {
 	var out []record
-	for k := 0; k < s.events.Len(); k++ {
-		ev := s.events.At(k)
+	for k := 0; k < s.Events().Len(); k++ {
+		ev := s.Events().At(k)
 		if ev.Name != sc.GenAIEvaluationResultEvent {
 			continue
 		}
@@ -30,16 +31,16 @@ func (t *Translator) evaluations(s *Span, i int) []record {
 		if e := ev.Attrs.Str(string(sc.GenAIEvaluationExplanationKey)); e != "" {
 			props["explanation"] = t.cut(e)
 		}
-		if id := s.attrs.Str(string(sc.GenAIResponseIDKey)); id != "" {
+		if id := s.Attributes().Str(string(sc.GenAIResponseIDKey)); id != "" {
 			props["response_id"] = t.cut(id)
 		}
 		at := ev.Time
 		if at.IsZero() {
-			at = s.endOrStart()
+			at = s.EndOrStart()
 		}
-		out = append(out, record{span: i, kind: sc.EventTrack, at: at, begin: s.start,
+		out = append(out, record{span: i, kind: sc.EventTrack, at: at, begin: s.StartTime(),
 			name: sc.EvaluationEventName, props: props, conversational: true,
-			joined: s.attrs.Str(string(sc.SessionJoinedKey)) == "true"})
+			joined: s.Attributes().Str(string(sc.SessionJoinedKey)) == "true"})
 	}
 	return out
 }

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/internal/translate"
-	"github.com/mindlytics/mindlytics-otel/semconv"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // A model call with the OTel GenAI message attributes becomes a turn; the
@@ -29,11 +31,11 @@ func Example() {
 		))
 	span.End(trace.WithTimestamp(start.Add(time.Second)))
 
-	tr, err := translate.New()
+	tr, err := translate.New(translate.DefaultSettings())
 	if err != nil {
 		panic(err)
 	}
-	events, errs := tr.Translate(translate.FromReadOnlySpans(rec.Ended()))
+	events, errs := tr.Translate(spanview.FromReadOnlySpans(rec.Ended()))
 	for _, ev := range events {
 		b, _ := json.Marshal(ev)
 		fmt.Println(string(b))
@@ -56,9 +58,12 @@ func ExampleTranslator_Expire() {
 			semconv.MindlyticsEvent(semconv.EventTurn), semconv.TurnUser("Hi"), semconv.TurnAssistant("Hello")))
 	span.End(trace.WithTimestamp(start.Add(time.Second)))
 
+	settings := translate.DefaultSettings()
+	settings.Lifecycle.SessionIdleTimeout = time.Minute
+	settings.Lifecycle.ConversationIdleTimeout = time.Minute
 	now := start
-	tr, _ := translate.New(translate.WithSessionIdleTimeout(time.Minute), translate.WithClock(func() time.Time { return now }))
-	tr.Translate(translate.FromReadOnlySpans(rec.Ended()))
+	tr, _ := translate.New(settings, translate.WithClock(func() time.Time { return now }))
+	tr.Translate(spanview.FromReadOnlySpans(rec.Ended()))
 	now = now.Add(time.Minute)
 	for _, ev := range tr.Expire() {
 		fmt.Println(ev.Kind(), ev.Timestamp)

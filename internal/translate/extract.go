@@ -7,9 +7,13 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/codes"
+
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
-	"go.opentelemetry.io/otel/codes"
 )
 
 // record is what one span becomes before identity and lifecycle are applied:
@@ -49,8 +53,8 @@ type record struct {
 // extract classifies a span and reads what its event needs. ok is false for
 // spans that make no event.
 // a is the view of the span's attributes.
-func (t *Translator) extract(s *Span, i int, view *attrView) (r record, ok bool, err error) {
-	r = record{span: i, at: s.endOrStart(), begin: s.start}
+func (t *Translator) extract(s *spanview.Span, i int, view *attrView) (r record, ok bool, err error) {
+	r = record{span: i, at: s.EndOrStart(), begin: s.StartTime()}
 	a := &spanView{attrView: view}
 	if v, ok := a.get(sessionJoinedVK); ok {
 		r.joined, _ = v.Bool()
@@ -82,35 +86,35 @@ var (
 	messageVKs        = registerKeys(messageKeys...)
 	finishReasonsVK   = registerKey(string(sc.GenAIResponseFinishReasonsKey))
 	vercelFinishVK    = registerKey("ai.response.finishReason")
-	vercelTextVK      = registerKey(string(sc.VercelResponseTextKey))
-	vercelToolCallsVK = registerKey(string(sc.VercelResponseToolCallsKey))
-	inputValueVK      = registerKey(string(sc.InputValueKey))
-	outputValueVK     = registerKey(string(sc.OutputValueKey))
-	inputMimeVK       = registerKey(string(sc.InputMimeTypeKey))
-	outputMimeVK      = registerKey(string(sc.OutputMimeTypeKey))
-	toolNameVKs       = registerKeys(string(sc.ToolNameKey), string(sc.OpenInferenceToolNameKey),
-		string(sc.TraceloopEntityNameKey), string(sc.VercelToolCallNameKey))
-	toolArgsVKs   = registerKeys(string(sc.ToolCallArgumentsKey), string(sc.InputValueKey), string(sc.VercelToolCallArgsKey))
-	toolInputVK   = registerKey(string(sc.TraceloopEntityInputKey))
-	toolResultVKs = registerKeys(string(sc.ToolCallResultKey), string(sc.OutputValueKey), string(sc.TraceloopEntityOutputKey),
-		string(sc.VercelToolCallResultKey))
+	vercelTextVK      = registerKey(string(conventions.VercelResponseTextKey))
+	vercelToolCallsVK = registerKey(string(conventions.VercelResponseToolCallsKey))
+	inputValueVK      = registerKey(string(conventions.InputValueKey))
+	outputValueVK     = registerKey(string(conventions.OutputValueKey))
+	inputMimeVK       = registerKey(string(conventions.InputMimeTypeKey))
+	outputMimeVK      = registerKey(string(conventions.OutputMimeTypeKey))
+	toolNameVKs       = registerKeys(string(sc.ToolNameKey), string(conventions.OpenInferenceToolNameKey),
+		string(conventions.TraceloopEntityNameKey), string(conventions.VercelToolCallNameKey))
+	toolArgsVKs   = registerKeys(string(sc.ToolCallArgumentsKey), string(conventions.InputValueKey), string(conventions.VercelToolCallArgsKey))
+	toolInputVK   = registerKey(string(conventions.TraceloopEntityInputKey))
+	toolResultVKs = registerKeys(string(sc.ToolCallResultKey), string(conventions.OutputValueKey), string(conventions.TraceloopEntityOutputKey),
+		string(conventions.VercelToolCallResultKey))
 )
 
 // extractTurnScope reads a conversation turn span around model calls
 // (handle_conversation_turn): a turn from its messages, without usage of
 // its own, since the model calls under it carry the usage.
-func (t *Translator) extractTurnScope(s *Span, r record, a *spanView) (record, bool, error) {
-	scan := t.scanAttrs(s.attrs)
+func (t *Translator) extractTurnScope(s *spanview.Span, r record, a *spanView) (record, bool, error) {
+	scan := t.scanAttrs(s.Attributes())
 	ex := t.exchangeOf(s, &scan, a)
-	if !ex.complete() {
+	if !ex.Complete() {
 		return r, false, nil
 	}
 	r.kind, r.turnScope = sc.EventTurn, true
-	r.turn = mindlytics.Turn{User: t.cut(ex.user), Assistant: t.cut(ex.assistant), Extra: scan.props}
+	r.turn = mindlytics.Turn{User: t.cut(ex.User), Assistant: t.cut(ex.Assistant), Extra: scan.props}
 	return r, true, nil
 }
 
-func (t *Translator) extractExplicit(s *Span, r record, a *spanView) (record, bool, error) {
+func (t *Translator) extractExplicit(s *spanview.Span, r record, a *spanView) (record, bool, error) {
 	r.explicit = true
 	switch r.kind {
 	case sc.EventTurn, sc.EventUsage:
@@ -118,18 +122,18 @@ func (t *Translator) extractExplicit(s *Span, r record, a *spanView) (record, bo
 	case sc.EventFunction:
 		return t.extractFunction(s, r, a)
 	}
-	scan := t.scanAttrs(s.attrs)
+	scan := t.scanAttrs(s.Attributes())
 	r.props, r.attrs, r.traits = scan.props, scan.attrs, scan.traits
 	switch r.kind {
 	case sc.EventSessionStart, sc.EventConversationStart:
-		r.at = s.start
+		r.at = s.StartTime()
 	case sc.EventTrack:
-		r.name = s.attrs.Str(string(sc.EventNameKey))
+		r.name = s.Attributes().Str(string(sc.EventNameKey))
 		if r.name == "" {
-			r.name = s.name
+			r.name = s.Name()
 		}
 	case sc.EventAlias:
-		r.previousID = s.attrs.Str(string(sc.PreviousIDKey))
+		r.previousID = s.Attributes().Str(string(sc.PreviousIDKey))
 		if r.previousID == "" {
 			return r, false, fmt.Errorf("alias needs %s", sc.PreviousIDKey)
 		}
@@ -142,21 +146,21 @@ func (t *Translator) extractExplicit(s *Span, r record, a *spanView) (record, bo
 // count: tokens of a known model, or a cost. explicit is the kind
 // mindlytics.event asked for, if any. Cache and reasoning token counts go
 // along as extra properties.
-func (t *Translator) extractModelCall(s *Span, r record, explicit sc.EventKind, a *spanView) (record, bool, error) {
+func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.EventKind, a *spanView) (record, bool, error) {
 	u := usageOf(a.attrView)
 	r.u = u
 	r.ignored = append(u.ignored, brokenMessages(a)...)
-	scan := t.scanAttrs(s.attrs)
+	scan := t.scanAttrs(s.Attributes())
 	ex := t.exchangeOf(s, &scan, a)
-	failed := s.statusCode == codes.Error
+	failed := s.Failed()
 	inTurn := false
 	if v, ok := a.get(inTurnVK); ok {
 		inTurn, _ = v.Bool()
 	}
-	isTurn := ex.complete() && !ex.toolCalls && !failed && !inTurn
+	isTurn := ex.Complete() && !ex.ToolCalls && !failed && !inTurn
 	switch explicit {
 	case sc.EventTurn:
-		if !ex.complete() {
+		if !ex.Complete() {
 			return r, false, errors.New("turn needs user and assistant text")
 		}
 		isTurn = true
@@ -166,7 +170,7 @@ func (t *Translator) extractModelCall(s *Span, r record, explicit sc.EventKind, 
 	if isTurn {
 		r.kind = sc.EventTurn
 		r.turn = mindlytics.Turn{
-			User: t.cut(ex.user), Assistant: t.cut(ex.assistant), Model: u.model,
+			User: t.cut(ex.User), Assistant: t.cut(ex.Assistant), Model: u.model,
 			PromptTokens: u.in, CompletionTokens: u.out, Cost: u.cost, Extra: withDetails(scan.props, u),
 		}
 		return r, true, nil
@@ -209,31 +213,31 @@ func withDetails(props mindlytics.Properties, u usageInfo) mindlytics.Properties
 // our keys, the GenAI message attributes, the deprecated message events,
 // OpenLLMetry's and OpenInference's indexed attributes, and OpenInference's
 // input.value / output.value.
-func (t *Translator) exchangeOf(s *Span, scan *scan, a *spanView) exchange {
-	ex := exchange{user: a.str(turnUserVK), assistant: a.str(turnAssistantVK)}
-	for step := 0; step < 6 && !ex.complete(); step++ {
+func (t *Translator) exchangeOf(s *spanview.Span, scan *scan, a *spanView) messages.Exchange {
+	ex := messages.Exchange{User: a.str(turnUserVK), Assistant: a.str(turnAssistantVK)}
+	for step := 0; step < 6 && !ex.Complete(); step++ {
 		switch step {
 		case 0:
-			ex.merge(messageAttrsExchange(a))
+			ex.Merge(messageAttrsExchange(a))
 		case 1:
-			ex.merge(exchangeFromEvents(s.events))
+			ex.Merge(messages.FromEvents(s.Events()))
 		case 2:
-			ex.merge(indexedExchange(scan.olIn, scan.olOut))
+			ex.Merge(indexedExchange(scan.olIn, scan.olOut))
 		case 3:
-			ex.merge(indexedExchange(scan.oiIn, scan.oiOut))
+			ex.Merge(indexedExchange(scan.oiIn, scan.oiOut))
 		case 4:
-			ex.merge(vercelExchange(a))
+			ex.Merge(vercelExchange(a))
 		case 5:
-			ex.merge(ioValueExchange(a.attrView))
+			ex.Merge(ioValueExchange(a.attrView))
 		}
 	}
-	ex.user = unwrapMessagesText(ex.user)
-	ex.toolCalls = ex.toolCalls || finishedForTools(a.attrView)
+	ex.User = unwrapMessagesText(ex.User)
+	ex.ToolCalls = ex.ToolCalls || finishedForTools(a.attrView)
 	return ex
 }
 
 // messageKeys hold message JSON.
-var messageKeys = []string{string(sc.GenAIInputMessagesKey), string(sc.GenAIOutputMessagesKey), string(sc.VercelPromptMessagesKey)}
+var messageKeys = []string{string(sc.GenAIInputMessagesKey), string(sc.GenAIOutputMessagesKey), string(conventions.VercelPromptMessagesKey)}
 
 // brokenMessages reports message attributes that look like JSON and do not
 // parse: without them a turn may come out as usage, and the user should
@@ -282,15 +286,15 @@ func finishedForTools(a *attrView) bool {
 
 // vercelExchange reads the Vercel AI SDK's step attributes: ai.prompt.messages
 // (the step's input), ai.response.text and ai.response.toolCalls.
-func vercelExchange(a *spanView) exchange {
-	var ex exchange
+func vercelExchange(a *spanView) messages.Exchange {
+	var ex messages.Exchange
 	if m := a.messages(vercelPromptMsgs); m.set {
-		ex.user = m.sum.lastUser
+		ex.User = m.sum.LastUser
 	}
-	ex.assistant = a.str(vercelTextVK)
+	ex.Assistant = a.str(vercelTextVK)
 	if v, ok := a.get(vercelToolCallsVK); ok {
 		s := strings.TrimSpace(v.AsString())
-		ex.toolCalls = s != "" && s != "[]" && s != "null"
+		ex.ToolCalls = s != "" && s != "[]" && s != "null"
 	}
 	return ex
 }
@@ -304,8 +308,8 @@ func unwrapMessagesText(text string) string {
 	if t == "" || (t[0] != '[' && t[0] != '{') {
 		return text
 	}
-	if sum, ok := summarizeMessages(t); ok && sum.lastUser != "" {
-		return sum.lastUser
+	if sum, ok := messages.Summarize(t); ok && sum.LastUser != "" {
+		return sum.LastUser
 	}
 	return text
 }
@@ -313,18 +317,18 @@ func unwrapMessagesText(text string) string {
 // ioValueExchange reads OpenInference's input.value and output.value: plain
 // text, or JSON holding messages ({"messages": […]}, [{role, content}],
 // {"choices": [{message}]}, {role, content: [parts]}).
-func ioValueExchange(a *attrView) exchange {
-	var ex exchange
+func ioValueExchange(a *attrView) messages.Exchange {
+	var ex messages.Exchange
 	if v, ok := a.get(inputValueVK); ok {
 		sum, text := ioMessages(a, inputMimeVK, v)
-		if ex.user = text; text == "" {
-			ex.user = sum.lastUser
+		if ex.User = text; text == "" {
+			ex.User = sum.LastUser
 		}
 	}
 	if v, ok := a.get(outputValueVK); ok {
 		sum, text := ioMessages(a, outputMimeVK, v)
-		if ex.assistant = text; text == "" {
-			ex.merge(sum.out)
+		if ex.Assistant = text; text == "" {
+			ex.Merge(sum.Out)
 		}
 	}
 	return ex
@@ -332,11 +336,11 @@ func ioValueExchange(a *attrView) exchange {
 
 // ioMessages reads a value as text when its MIME type says so, else as
 // messages or text.
-func ioMessages(a *attrView, mimeKey viewKey, v Value) (msgSummary, string) {
-	if a.str(mimeKey) == "text/plain" && v.Kind() == KindString {
-		return msgSummary{}, v.Str()
+func ioMessages(a *attrView, mimeKey viewKey, v spanview.Value) (messages.Summary, string) {
+	if a.str(mimeKey) == "text/plain" && v.Kind() == spanview.KindString {
+		return messages.Summary{}, v.Str()
 	}
-	return summaryOfValue(v)
+	return messages.SummaryOf(v)
 }
 
 // traceloopArgs reads OpenLLMetry's entity input: {"args": [...], "kwargs":
@@ -355,16 +359,16 @@ func traceloopArgs(in string) string {
 
 // extractFunction reads a tool call: GenAI keys, then OpenInference's, then
 // OpenLLMetry's; the runtime is the span's duration.
-func (t *Translator) extractFunction(s *Span, r record, a *spanView) (record, bool, error) {
+func (t *Translator) extractFunction(s *spanview.Span, r record, a *spanView) (record, bool, error) {
 	r.kind = sc.EventFunction
 	name := a.firstStr(toolNameVKs)
 	if name == "" {
-		name = strings.TrimPrefix(s.name, sc.GenAIOperationExecuteTool+" ")
+		name = strings.TrimPrefix(s.Name(), sc.GenAIOperationExecuteTool+" ")
 	}
 	if name == "" {
 		return r, false, errors.New("function call needs a tool name")
 	}
-	scan := t.scanAttrs(s.attrs)
+	scan := t.scanAttrs(s.Attributes())
 	call := mindlytics.FunctionCall{Name: truncate(name, MaxNameLength), Extra: scan.props}
 	if v, ok := a.firstValue(toolArgsVKs); ok {
 		call.Args = t.cut(v.AsString())
@@ -374,8 +378,8 @@ func (t *Translator) extractFunction(s *Span, r record, a *spanView) (record, bo
 	if v, ok := a.firstValue(toolResultVKs); ok {
 		call.Result = t.cut(v.AsString())
 	}
-	if !s.end.IsZero() && s.end.After(s.start) {
-		call.Runtime = s.end.Sub(s.start)
+	if !s.EndTime().IsZero() && s.EndTime().After(s.StartTime()) {
+		call.Runtime = s.EndTime().Sub(s.StartTime())
 	}
 	if code, msg := s.Status(); code == codes.Error {
 		if call.Extra == nil {

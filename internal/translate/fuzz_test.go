@@ -6,14 +6,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/internal/testkit"
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/instrumentation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // FuzzTranslate feeds arbitrary attribute values (and keys) into spans of
@@ -31,9 +34,9 @@ func FuzzTranslate(f *testing.F) {
 		stubs := fuzzStubs(event, key, value, n, fl, structured)
 		spans := stubs.Snapshots()
 		clock := &fakeClock{now: t0}
-		tr := newTranslator(t, WithMaxStringLength(64), WithTraceCache(4, time.Minute), WithMaxOpenSessions(2),
-			WithMaxOpenConversations(2), WithClock(clock.Now))
-		evs, _ := tr.Translate(FromReadOnlySpans(spans))
+		tr := newTranslator(t, withMaxStringLength(64), withTraceCache(4, time.Minute), withMaxOpenSessions(2),
+			withMaxOpenConversations(2), withClock(clock.Now))
+		evs, _ := tr.Translate(spanview.FromReadOnlySpans(spans))
 		all := append(evs, expireAfter(tr, clock, 24*time.Hour)...)
 		all = append(all, tr.EndAll()...)
 		for _, ev := range all {
@@ -58,7 +61,7 @@ func fuzzStubs(event, key, value string, n int64, fl float64, structured bool) t
 		sc.MindlyticsEventKey.String(event),
 		sc.SessionIDKey.String(value),
 		sc.OperationNameKey.String(key),
-		sc.OpenInferenceSpanKindKey.String(event),
+		conventions.OpenInferenceSpanKindKey.String(event),
 		{Key: sc.GenAIInputMessagesKey, Value: val},
 		{Key: sc.GenAIOutputMessagesKey, Value: val},
 		sc.InputTokensKey.Int64(n),
@@ -68,15 +71,15 @@ func fuzzStubs(event, key, value string, n int64, fl float64, structured bool) t
 		{Key: attribute.Key(sc.TraitsPrefix + key), Value: val},
 	})
 	childAttrs := dedupe([]attribute.KeyValue{
-		sc.TraceloopSpanKindKey.String(value),
+		conventions.TraceloopSpanKindKey.String(value),
 		sc.RequestModelKey.String(key),
-		sc.LLMTokenCountCompletionKey.Int64(n),
-		sc.LLMCostTotalKey.Float64(fl),
+		conventions.LLMTokenCountCompletionKey.Int64(n),
+		conventions.LLMCostTotalKey.Float64(fl),
 		attribute.String("llm.input_messages."+idx+".message.role", "user"),
 		{Key: attribute.Key("llm.input_messages." + idx + ".message.content"), Value: val},
 		attribute.String("gen_ai.completion."+idx+".content", value),
-		{Key: sc.InputValueKey, Value: val},
-		{Key: sc.OutputValueKey, Value: val},
+		{Key: conventions.InputValueKey, Value: val},
+		{Key: conventions.OutputValueKey, Value: val},
 		sc.ToolNameKey.String(value),
 		sc.PreviousIDKey.String(value),
 		sc.UserIDKey.String(key),

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 )
 
 // Waiting for ancestors. Children end, and are exported, before their
@@ -28,38 +30,30 @@ const maxHeldSpans = 10_000
 
 // heldTrace is the spans of one trace waiting for an ancestor.
 type heldTrace struct {
-	spans []Span // detached copies, in the order they came
+	spans []spanview.Span // detached copies, in the order they came
 	since time.Time
-}
-
-// detached returns s with its own copy of its attributes: the span views
-// of a batch may share memory that is reused for the next one (the
-// collector's). Its resource and events are not reused.
-func (s Span) detached() Span {
-	s.attrs.kvs = slices.Clone(s.attrs.kvs)
-	return s
 }
 
 // takeHeld removes and returns the held spans of the traces of spans, and
 // since when each of those traces waits: if it waits on, its wait goes on
 // from then, not from now.
-func (t *Translator) takeHeld(spans []Span) ([]Span, map[trace.TraceID]time.Time) {
+func (t *Translator) takeHeld(spans []spanview.Span) ([]spanview.Span, map[trace.TraceID]time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.held) == 0 {
 		return nil, nil
 	}
-	var out []Span
+	var out []spanview.Span
 	var since map[trace.TraceID]time.Time
 	for i := range spans {
-		if h, ok := t.held[spans[i].traceID]; ok {
+		if h, ok := t.held[spans[i].TraceID()]; ok {
 			out = append(out, h.spans...)
 			t.nHeld -= len(h.spans)
 			if since == nil {
 				since = make(map[trace.TraceID]time.Time)
 			}
-			since[spans[i].traceID] = h.since
-			delete(t.held, spans[i].traceID)
+			since[spans[i].TraceID()] = h.since
+			delete(t.held, spans[i].TraceID())
 		}
 	}
 	t.shrinkHeld()
@@ -76,12 +70,12 @@ func (t *Translator) shrinkHeld() {
 
 // dueHeld removes and returns the held spans that waited AncestorWait as of
 // now, or all of them.
-func (t *Translator) dueHeld(now time.Time, all bool) []Span {
+func (t *Translator) dueHeld(now time.Time, all bool) []spanview.Span {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var out []Span
+	var out []spanview.Span
 	for id, h := range t.held {
-		if all || now.Sub(h.since) >= t.cfg.AncestorWait {
+		if all || now.Sub(h.since) >= t.settings.Identity.AncestorWait {
 			out = append(out, h.spans...)
 			t.nHeld -= len(h.spans)
 			delete(t.held, id)
@@ -90,11 +84,12 @@ func (t *Translator) dueHeld(now time.Time, all bool) []Span {
 	t.shrinkHeld()
 	// By end (or start) time, whatever the map's order: spans of one time
 	// by trace, those of one trace in the order they came.
-	slices.SortStableFunc(out, func(a, b Span) int {
-		if c := a.endOrStart().Compare(b.endOrStart()); c != 0 {
+	slices.SortStableFunc(out, func(a, b spanview.Span) int {
+		if c := a.EndOrStart().Compare(b.EndOrStart()); c != 0 {
 			return c
 		}
-		return bytes.Compare(a.traceID[:], b.traceID[:])
+		at, bt := a.TraceID(), b.TraceID()
+		return bytes.Compare(at[:], bt[:])
 	})
 	return out
 }
@@ -102,8 +97,8 @@ func (t *Translator) dueHeld(now time.Time, all bool) []Span {
 // hold keeps the spans of each trace of the batch that waits for an
 // ancestor (see above) and marks its group held; a trace that waited
 // before (since) waits on from then. Callers hold t.mu.
-func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now time.Time, since map[trace.TraceID]time.Time) {
-	if t.cfg.AncestorWait <= 0 {
+func (t *Translator) hold(spans []spanview.Span, recs []record, ids *batchIdentities, now time.Time, since map[trace.TraceID]time.Time) {
+	if t.settings.Identity.AncestorWait <= 0 {
 		return
 	}
 	candidate := false
@@ -124,7 +119,7 @@ func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now
 		if !g.events {
 			continue
 		}
-		if s.parentID.IsValid() && !s.parentRemote && ids.parent[i] < 0 {
+		if s.ParentSpanID().IsValid() && !s.ParentIsRemote() && ids.parent[i] < 0 {
 			g.orphan = true
 		}
 		if ids.resourceField(t, s, fSession) != "" {
@@ -139,7 +134,7 @@ func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now
 		}
 		if !g.decided {
 			g.decided = true
-			g.held = t.cachedIdentity(g, s.traceID, now)[fSession] == "" && t.nHeld+g.n <= maxHeldSpans
+			g.held = t.cachedIdentity(g, s.TraceID(), now)[fSession] == "" && t.nHeld+g.n <= maxHeldSpans
 		}
 		if !g.held {
 			continue
@@ -147,15 +142,15 @@ func (t *Translator) hold(spans []Span, recs []record, ids *batchIdentities, now
 		if t.held == nil {
 			t.held = make(map[trace.TraceID]*heldTrace)
 		}
-		h := t.held[s.traceID]
+		h := t.held[s.TraceID()]
 		if h == nil {
 			h = &heldTrace{since: now}
-			if at, ok := since[s.traceID]; ok {
+			if at, ok := since[s.TraceID()]; ok {
 				h.since = at
 			}
-			t.held[s.traceID] = h
+			t.held[s.TraceID()] = h
 		}
-		h.spans = append(h.spans, s.detached())
+		h.spans = append(h.spans, s.Detached())
 		t.nHeld++
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -40,12 +41,12 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 	call, agent := agentRun(t)
 	t.Run("the ancestor comes in a later batch", func(t *testing.T) {
 		tr := newTranslator(t)
-		evs, errs := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
+		evs, errs := tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
 		require.Empty(t, errs)
 		assert.Empty(t, evs, "the call waits for the agent span, which has the ids")
 		assert.Equal(t, 1, tr.Stats().WaitingSpans)
 
-		evs, errs = tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
+		evs, errs = tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
 		require.Empty(t, errs)
 		assert.Equal(t, []string{"s1"}, sessionsOf(evs))
 		m := modelEvents(evs)
@@ -57,8 +58,8 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 	})
 	t.Run("the ancestor does not come in time", func(t *testing.T) {
 		clock := &fakeClock{now: t0}
-		tr := newTranslator(t, WithClock(clock.Now), WithAncestorWait(30*time.Second))
-		evs, _ := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
+		tr := newTranslator(t, withClock(clock.Now), withAncestorWait(30*time.Second))
+		evs, _ := tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
 		require.Empty(t, evs)
 		assert.Empty(t, expireAfter(tr, clock, 29*time.Second), "still waiting")
 		evs = expireAfter(tr, clock, time.Second)
@@ -69,14 +70,14 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 	})
 	t.Run("EndAll lets every span go", func(t *testing.T) {
 		tr := newTranslator(t)
-		tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
+		tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
 		evs := tr.EndAll()
 		require.Len(t, modelEvents(evs), 1)
 		assert.Equal(t, mindlytics.TypeEndSession, evs[len(evs)-1].Type, "and ends the session it opened")
 	})
 	t.Run("no wait", func(t *testing.T) {
-		tr := newTranslator(t, WithAncestorWait(0))
-		evs, _ := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
+		tr := newTranslator(t, withAncestorWait(0))
+		evs, _ := tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
 		assert.Equal(t, []string{traceIDHex(1)}, sessionsOf(evs))
 	})
 	t.Run("the errors of a span that waited are reported once", func(t *testing.T) {
@@ -84,9 +85,9 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 			root("invoke_agent", 0, 10*time.Second, sc.OperationName(sc.GenAIOperationInvokeAgent), sc.SessionID("s1"), sc.UserID("u1")),
 			child(0, "chat", time.Second, 2*time.Second, append(withTexts(chatAttrs(10, 2))[2:], sc.GenAIUsageReasoningOutputTokensKey.Int(-5))...))
 		tr := newTranslator(t)
-		_, errs := tr.Translate(FromReadOnlySpans(bad[:1]))
+		_, errs := tr.Translate(spanview.FromReadOnlySpans(bad[:1]))
 		require.Len(t, errs, 1, "the ignored value, when the span comes")
-		evs, errs := tr.Translate(FromReadOnlySpans(bad[1:]))
+		evs, errs := tr.Translate(spanview.FromReadOnlySpans(bad[1:]))
 		assert.Empty(t, errs, "not again when it is translated")
 		assert.Len(t, modelEvents(evs), 1)
 	})
@@ -95,7 +96,7 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 		stub.Parent = trace.NewSpanContext(trace.SpanContextConfig{
 			TraceID: call.SpanContext().TraceID(), SpanID: call.Parent().SpanID(), Remote: true})
 		tr := newTranslator(t)
-		evs, _ := tr.Translate(FromReadOnlySpans(tracetest.SpanStubs{stub}.Snapshots()))
+		evs, _ := tr.Translate(spanview.FromReadOnlySpans(tracetest.SpanStubs{stub}.Snapshots()))
 		assert.Equal(t, []string{traceIDHex(1)}, sessionsOf(evs), "the fallback at once")
 		assert.Equal(t, 0, tr.Stats().WaitingSpans)
 	})
@@ -103,7 +104,7 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 		http := recordSpans(t, nil, root("POST /chat", 0, 3*time.Second, sc.SessionID("s1"), sc.UserID("u1")),
 			child(0, "SELECT orders", time.Second, 2*time.Second))
 		tr := newTranslator(t)
-		tr.Translate(FromReadOnlySpans(http[:1]))
+		tr.Translate(spanview.FromReadOnlySpans(http[:1]))
 		assert.Equal(t, 0, tr.Stats().WaitingSpans)
 	})
 	t.Run("a trace the cache knows does not wait", func(t *testing.T) {
@@ -113,8 +114,8 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 			child(0, "chat", 3*time.Second, 4*time.Second, withTexts(chatAttrs(10, 2))[2:]...))
 		require.Equal(t, []string{"chat", "first", "invoke_agent"}, []string{more[0].Name(), more[1].Name(), more[2].Name()})
 		tr := newTranslator(t)
-		tr.Translate(FromReadOnlySpans(more[1:2])) // "first" has the ids: the cache learns them
-		evs, _ := tr.Translate(FromReadOnlySpans(more[:1]))
+		tr.Translate(spanview.FromReadOnlySpans(more[1:2])) // "first" has the ids: the cache learns them
+		evs, _ := tr.Translate(spanview.FromReadOnlySpans(more[:1]))
 		assert.Equal(t, 0, tr.Stats().WaitingSpans)
 		m := modelEvents(evs)
 		require.Len(t, m, 1)
@@ -131,15 +132,15 @@ func TestTheWaitCountsFromTheFirstSpan(t *testing.T) {
 		child(0, "chat", time.Second, 2*time.Second, attrs...), child(0, "chat", 40*time.Second, 41*time.Second, attrs...))
 	require.Equal(t, "invoke_agent", spans[2].Name())
 	clock := &fakeClock{now: t0}
-	tr := newTranslator(t, WithClock(clock.Now), WithAncestorWait(time.Minute))
+	tr := newTranslator(t, withClock(clock.Now), withAncestorWait(time.Minute))
 	first, second := spans[1], spans[0] // the one that ended first
 	if first.EndTime().After(second.EndTime()) {
 		first, second = second, first
 	}
-	evs, _ := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{first}))
+	evs, _ := tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{first}))
 	require.Empty(t, evs)
 	clock.Advance(40 * time.Second)
-	evs, _ = tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{second}))
+	evs, _ = tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{second}))
 	require.Empty(t, evs, "both wait")
 	assert.Equal(t, 2, tr.Stats().WaitingSpans)
 	evs = expireAfter(tr, clock, 20*time.Second)
@@ -167,8 +168,8 @@ func TestWaitingSpansOfOneTimeComeOutInTraceOrder(t *testing.T) {
 		want = append(want, traceIDHex(uint64(i+1)))
 	}
 	for range 10 { // the map's order changes from run to run
-		tr := newTranslator(t, WithDefaultDeviceID("d"))
-		evs, errs := tr.Translate(FromReadOnlySpans(calls))
+		tr := newTranslator(t, withDefaultDeviceID("d"))
+		evs, errs := tr.Translate(spanview.FromReadOnlySpans(calls))
 		require.Empty(t, errs)
 		require.Empty(t, evs, "they wait for their ancestors")
 		assert.Equal(t, want, sessionsOf(tr.EndAll()), "each trace its fallback session, in trace order")

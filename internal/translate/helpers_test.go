@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -15,6 +14,9 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // t0 is the base time of every test span.
@@ -127,18 +129,64 @@ func recordWith(t testing.TB, ids *seqIDs, res []attribute.KeyValue, specs ...sp
 	return rec.Ended()
 }
 
-func newTranslator(t testing.TB, opts ...Option) *Translator {
+// setting changes the default settings, or the options, of a test's
+// translator.
+type setting func(*Settings, *options)
+
+func withSettings(all Settings) setting { return func(s *Settings, _ *options) { *s = all } }
+func withSessionIDKeys(keys ...string) setting {
+	return func(s *Settings, _ *options) { s.Identity.SessionIDKeys = keys }
+}
+func withNoSession() setting {
+	return func(s *Settings, _ *options) { s.Identity.SessionFallback = SessionFallbackNone }
+}
+func withDefaultDeviceID(id string) setting {
+	return func(s *Settings, _ *options) { s.Identity.DefaultDeviceID = id }
+}
+func withTraceCache(size int, ttl time.Duration) setting {
+	return func(s *Settings, _ *options) { s.Identity.TraceCacheSize, s.Identity.TraceCacheTTL = size, ttl }
+}
+func withAncestorWait(d time.Duration) setting {
+	return func(s *Settings, _ *options) { s.Identity.AncestorWait = d }
+}
+func withSessionIdleTimeout(d time.Duration) setting {
+	return func(s *Settings, _ *options) { s.Lifecycle.SessionIdleTimeout = d }
+}
+func withConversationIdleTimeout(d time.Duration) setting {
+	return func(s *Settings, _ *options) { s.Lifecycle.ConversationIdleTimeout = d }
+}
+func withMaxOpenSessions(n int) setting {
+	return func(s *Settings, _ *options) { s.Lifecycle.MaxOpenSessions = n }
+}
+func withMaxOpenConversations(n int) setting {
+	return func(s *Settings, _ *options) { s.Lifecycle.MaxOpenConversations = n }
+}
+func withMaxStringLength(n int) setting {
+	return func(s *Settings, _ *options) { s.MaxStringLength = n }
+}
+func withEvaluations(on bool) setting { return func(s *Settings, _ *options) { s.Evaluations = on } }
+func withClock(now func() time.Time) setting {
+	return func(_ *Settings, o *options) { o.now = now }
+}
+
+// newTranslator returns a translator of the default settings changed by
+// sets, in order.
+func newTranslator(t testing.TB, sets ...setting) *Translator {
 	t.Helper()
-	tr, err := New(opts...)
+	s, o := DefaultSettings(), options{now: time.Now}
+	for _, set := range sets {
+		set(&s, &o)
+	}
+	tr, err := New(s, WithClock(o.now))
 	require.NoError(t, err)
 	return tr
 }
 
 // translateSpans translates the spans with a new translator of opts and
 // requires every event to pass Validate.
-func translateSpans(t *testing.T, opts []Option, spans []sdktrace.ReadOnlySpan) ([]mindlytics.Event, []error) {
+func translateSpans(t *testing.T, opts []setting, spans []sdktrace.ReadOnlySpan) ([]mindlytics.Event, []error) {
 	t.Helper()
-	evs, errs := newTranslator(t, opts...).Translate(FromReadOnlySpans(spans))
+	evs, errs := newTranslator(t, opts...).Translate(spanview.FromReadOnlySpans(spans))
 	for _, ev := range evs {
 		require.NoError(t, ev.Validate(), "%+v", ev)
 	}

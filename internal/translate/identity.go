@@ -3,12 +3,14 @@ package translate
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
-	"time"
-
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // The fields of an identity. The first three are looked up on resources too.
@@ -27,31 +29,9 @@ type identity [nFields]string
 
 func (id *identity) empty() bool { return *id == identity{} }
 
-// SessionFallback gives the session id of a span that has none on itself, its
-// trace or its resource; ok false drops the span with [ErrNoSession]. It is
-// called with the Translator's lock held: it must be quick and must not call
-// the Translator.
-type SessionFallback func(traceID trace.TraceID) (sessionID string, ok bool)
-
-// SessionFromTraceID makes each trace without a session id a session of its
-// own, named by the trace id. It is the default.
-func SessionFromTraceID() SessionFallback {
-	return func(traceID trace.TraceID) (string, bool) { return traceID.String(), true }
-}
-
-// FixedSession puts every span without a session id into the session id.
-func FixedSession(id string) SessionFallback {
-	return func(trace.TraceID) (string, bool) { return id, true }
-}
-
-// NoSession drops spans without a session id.
-func NoSession() SessionFallback {
-	return func(trace.TraceID) (string, bool) { return "", false }
-}
-
 var (
 	conversationKeys = []string{string(sc.ConversationIDKey)}
-	agentKeys        = []string{string(sc.AgentIDKey), string(sc.GenAIAgentNameKey), string(sc.OpenInferenceAgentNameKey)}
+	agentKeys        = []string{string(sc.AgentIDKey), string(sc.GenAIAgentNameKey), string(conventions.OpenInferenceAgentNameKey)}
 	conversationVKs  = registerKeys(conversationKeys...)
 	agentVKs         = registerKeys(agentKeys...)
 )
@@ -72,19 +52,19 @@ func (t *Translator) ownIdentity(a *attrView) identity {
 // about, which the spans of a batch share in runs): its session, user and
 // device ids, each read on first use.
 type resourceFields struct {
-	of   resourceKey
+	of   spanview.Origin
 	ids  [fDevice + 1]string
 	read [fDevice + 1]bool
 }
 
 // resourceField is t.resourceField(s, f), read once per resource in a run
 // of spans that share it.
-func (b *batchIdentities) resourceField(t *Translator, s *Span, f int) string {
+func (b *batchIdentities) resourceField(t *Translator, s *spanview.Span, f int) string {
 	if f > fDevice {
 		return ""
 	}
 	r := &b.res
-	if k := s.resource.key(); k != r.of {
+	if k := s.Resource().Origin(); k != r.of {
 		*r = resourceFields{of: k}
 	}
 	if !r.read[f] {
@@ -93,14 +73,14 @@ func (b *batchIdentities) resourceField(t *Translator, s *Span, f int) string {
 	return r.ids[f]
 }
 
-func (t *Translator) resourceField(s *Span, f int) string {
+func (t *Translator) resourceField(s *spanview.Span, f int) string {
 	switch f {
 	case fSession:
-		return firstStr(s.resource, t.cfg.SessionKeys...)
+		return firstStr(s.Resource(), t.sessionKeyNames...)
 	case fUser:
-		return firstStr(s.resource, t.cfg.UserKeys...)
+		return firstStr(s.Resource(), t.userKeyNames...)
 	case fDevice:
-		return firstStr(s.resource, t.cfg.DeviceKeys...)
+		return firstStr(s.Resource(), t.deviceKeyNames...)
 	}
 	return ""
 }
@@ -148,22 +128,22 @@ func (b *batchIdentities) group(i int) *traceGroup { return &b.groups[b.groupOf[
 
 // views are the views of the spans' attributes.
 // b is reset (getBatch).
-func (t *Translator) collectIdentities(spans []Span, views []attrView, b *batchIdentities) {
+func (t *Translator) collectIdentities(spans []spanview.Span, views []attrView, b *batchIdentities) {
 	for i := range spans {
 		s := &spans[i]
 		b.own[i] = t.ownIdentity(&views[i])
-		gi, ok := b.traces[s.traceID]
+		gi, ok := b.traces[s.TraceID()]
 		if !ok {
 			gi = len(b.groups)
 			b.groups = append(b.groups, traceGroup{})
-			b.traces[s.traceID] = gi
+			b.traces[s.TraceID()] = gi
 		}
 		b.groupOf[i] = int32(gi)
 		g := &b.groups[gi]
 		g.n++
 		for f, v := range b.own[i] {
-			if v != "" && (g.first[f] == "" || s.start.Before(g.firstAt[f])) {
-				g.first[f], g.firstAt[f] = v, s.start
+			if v != "" && (g.first[f] == "" || s.StartTime().Before(g.firstAt[f])) {
+				g.first[f], g.firstAt[f] = v, s.StartTime()
 			}
 		}
 	}
@@ -174,7 +154,7 @@ const maxAncestry = 256
 
 // ancestorField returns field f from the nearest ancestor of span i in the
 // batch that carries it.
-func (b *batchIdentities) ancestorField(spans []Span, i, f int) string {
+func (b *batchIdentities) ancestorField(spans []spanview.Span, i, f int) string {
 	if b.group(i).n < 2 {
 		return ""
 	}
@@ -197,19 +177,19 @@ func (b *batchIdentities) ancestorField(spans []Span, i, f int) string {
 // linkParents finds each span's parent in the batch: the span of the same
 // trace with the parent's id (the last of repeated ids), none for an
 // invalid parent id.
-func (b *batchIdentities) linkParents(spans []Span) {
+func (b *batchIdentities) linkParents(spans []spanview.Span) {
 	b.byIDBuilt = true
 	if b.byID == nil {
 		b.byID = make(map[spanKey]int, len(spans))
 	}
 	for j := range spans { // in batch order: the last of repeated ids wins
-		b.byID[spanKey{spans[j].traceID, spans[j].spanID}] = j
+		b.byID[spanKey{spans[j].TraceID(), spans[j].SpanID()}] = j
 	}
 	b.parent = grow(b.parent, len(spans))
 	for j := range spans {
 		b.parent[j] = -1
-		if p := spans[j].parentID; p.IsValid() {
-			if k, ok := b.byID[spanKey{spans[j].traceID, p}]; ok {
+		if p := spans[j].ParentSpanID(); p.IsValid() {
+			if k, ok := b.byID[spanKey{spans[j].TraceID(), p}]; ok {
 				b.parent[j] = int32(k)
 			}
 		}
@@ -220,7 +200,7 @@ func (b *batchIdentities) linkParents(spans []Span) {
 // batch, the rest of its trace in the batch, the trace cache, then the
 // span's resource; then the session fallback and the default device id.
 // Callers hold t.mu (the cache).
-func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.Time) (identity, error) {
+func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, now time.Time) (identity, error) {
 	s := &spans[i]
 	id := b.own[i]
 	g := b.group(i)
@@ -238,24 +218,23 @@ func (t *Translator) resolve(spans []Span, b *batchIdentities, i int, now time.T
 			id[f] = v
 			continue
 		}
-		if v := t.cachedIdentity(g, s.traceID, now)[f]; v != "" {
+		if v := t.cachedIdentity(g, s.TraceID(), now)[f]; v != "" {
 			id[f] = v
 			continue
 		}
 		id[f] = b.resourceField(t, s, f)
 	}
 	if id[fSession] == "" {
-		sid, ok := t.cfg.SessionFallback(s.traceID)
-		if !ok || sid == "" {
+		if t.settings.Identity.SessionFallback == SessionFallbackNone {
 			return id, ErrNoSession
 		}
-		id[fSession] = sid
+		id[fSession] = s.TraceID().String() // the trace is the session
 	}
 	if id[fUser] == "" && id[fDevice] == "" {
-		if t.cfg.DefaultDeviceID == "" {
+		if t.settings.Identity.DefaultDeviceID == "" {
 			return id, ErrNoUserOrDevice
 		}
-		id[fDevice] = t.cfg.DefaultDeviceID
+		id[fDevice] = t.settings.Identity.DefaultDeviceID
 	}
 	if id == b.checked {
 		return id, nil // the spans of a trace mostly share their identity
@@ -280,11 +259,11 @@ func (t *Translator) cachedIdentity(g *traceGroup, traceID trace.TraceID, now ti
 
 // remember puts each trace's identity of this batch into the cache, for its
 // spans still to come. Callers hold t.mu.
-func (t *Translator) remember(spans []Span, b *batchIdentities, now time.Time) {
+func (t *Translator) remember(spans []spanview.Span, b *batchIdentities, now time.Time) {
 	for i := range spans { // in batch order, so that eviction is deterministic
 		g := b.group(i)
 		if !g.remembered && !g.first.empty() {
-			t.traces.put(spans[i].traceID, g.first, now)
+			t.traces.put(spans[i].TraceID(), g.first, now)
 		}
 		g.remembered = true
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/translate/openstate"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -28,22 +29,22 @@ func needsConversation(r *record) bool {
 	return false
 }
 
-// apply applies the lifecycle rule (see Lifecycle in doc.go) to one record and appends its events to out: the
+// apply applies the lifecycle rule (Lifecycle in docs/CONVENTIONS.md) to one record and appends its events to out: the
 // session's start and the conversation's start when they are new, then the
 // record's own event. Every event is built (and so validated) before any
 // state changes, so a record that fails leaves no trace. Callers hold t.mu.
 func (t *Translator) apply(r *record, seen int64, out []mindlytics.Event) ([]mindlytics.Event, error) {
 	o := &t.open
-	sh := o.findSession(r.id[fSession])
+	sh := o.FindSession(r.id[fSession])
 	pending := t.pending[:0]
 	// A joined session is started and ended by the service that owns it;
 	// once this translator sees a span of the owner itself, it is owned
 	// here too (one pipeline for both services) and starts what it lacks.
 	joined := r.joined
 	if sh != 0 {
-		joined = o.s(sh).joined && r.joined
+		joined = o.Session(sh).Joined && r.joined
 	}
-	if (sh == 0 || o.s(sh).joined) && !joined {
+	if (sh == 0 || o.Session(sh).Joined) && !joined {
 		var attrs mindlytics.Properties
 		if r.kind == sc.EventSessionStart {
 			attrs = r.attrs
@@ -55,13 +56,13 @@ func (t *Translator) apply(r *record, seen int64, out []mindlytics.Event) ([]min
 		pending = append(pending, ev)
 	}
 	var convID string
-	var ch handle
+	var ch openstate.Handle
 	if needsConversation(r) {
 		convID = r.id[fConversation]
 		if convID == "" {
 			convID = r.id[fSession] // the session's default conversation
 		}
-		ch = o.findConv(sh, convID)
+		ch = o.FindConv(sh, convID)
 		if ch == 0 && !joined {
 			var props, attrs mindlytics.Properties
 			if r.kind == sc.EventConversationStart {
@@ -84,33 +85,33 @@ func (t *Translator) apply(r *record, seen int64, out []mindlytics.Event) ([]min
 	if sh == 0 {
 		out, sh = t.openSession(r.id[fSession], out)
 	}
-	o.s(sh).joined = joined
+	o.Session(sh).Joined = joined
 	t.touch(sh, r, seen)
-	o.sess.moveToBack(&o.sessOrder, sh)
+	o.Sessions.MoveToBack(&o.SessionOrder, sh)
 	if convID != "" {
 		if ch == 0 {
 			out, ch = t.openConversation(sh, convID, out)
 		}
-		c := o.c(ch)
-		c.lastAt = laterWall(c.lastAt, wallOf(r.at))
-		c.lastSeen = seen
-		o.convs.moveToBack(&o.convOrder, ch)
+		c := o.Conv(ch)
+		c.LastAt = openstate.LaterWall(c.LastAt, openstate.WallOf(r.at))
+		c.LastSeen = seen
+		o.Convs.MoveToBack(&o.ConvOrder, ch)
 	}
 	out = append(out, pending...)
 	switch r.kind {
 	case sc.EventSessionEnd:
 		out = t.endConversations(sh, r.at, time.Time{}, out)
 		out = append(out, own)
-		o.closeSession(sh)
+		o.CloseSession(sh)
 	case sc.EventConversationEnd:
 		out = append(out, own)
-		o.closeConv(ch)
+		o.CloseConv(ch)
 	default:
 		if hasOwn {
 			out = append(out, own)
 		}
 	}
-	o.tidy()
+	o.Tidy()
 	return out, nil
 }
 
@@ -155,17 +156,17 @@ func (t *Translator) ownEvent(r *record, convID string) (mindlytics.Event, bool,
 
 // touch notes the record in its session: the latest user and device, the
 // last activity.
-func (t *Translator) touch(sh handle, r *record, seen int64) {
+func (t *Translator) touch(sh openstate.Handle, r *record, seen int64) {
 	o := &t.open
 	if u := r.id[fUser]; u != "" {
-		o.setUser(sh, u)
+		o.SetUser(sh, u)
 	}
 	if d := r.id[fDevice]; d != "" {
-		o.setDevice(sh, d)
+		o.SetDevice(sh, d)
 	}
-	s := o.s(sh)
-	s.lastAt = laterWall(s.lastAt, wallOf(r.at))
-	s.lastSeen = seen
+	s := o.Session(sh)
+	s.LastAt = openstate.LaterWall(s.LastAt, openstate.WallOf(r.at))
+	s.LastSeen = seen
 }
 
 // earlier returns the earlier of a and limit; a zero limit is no limit.
@@ -178,58 +179,58 @@ func earlier(a, limit time.Time) time.Time {
 
 // openSession opens session id, first ending the least recently active
 // ones while the cap is reached.
-func (t *Translator) openSession(id string, out []mindlytics.Event) ([]mindlytics.Event, handle) {
-	for t.open.sess.n >= t.cfg.MaxOpenSessions {
-		out = t.endSession(t.open.sessOrder.head, time.Time{}, out)
+func (t *Translator) openSession(id string, out []mindlytics.Event) ([]mindlytics.Event, openstate.Handle) {
+	for t.open.Sessions.Len >= t.settings.Lifecycle.MaxOpenSessions {
+		out = t.endSession(t.open.SessionOrder.Head, time.Time{}, out)
 	}
-	return out, t.open.openSession(id)
+	return out, t.open.OpenSession(id)
 }
 
 // openConversation opens conversation id of session sh, first ending the
 // least recently active ones while the cap is reached.
-func (t *Translator) openConversation(sh handle, id string, out []mindlytics.Event) ([]mindlytics.Event, handle) {
+func (t *Translator) openConversation(sh openstate.Handle, id string, out []mindlytics.Event) ([]mindlytics.Event, openstate.Handle) {
 	o := &t.open
-	for o.convs.n >= t.cfg.MaxOpenConversations {
-		c := o.convOrder.head
-		out = t.endConversation(c, o.c(c).lastAt.time(), out)
+	for o.Convs.Len >= t.settings.Lifecycle.MaxOpenConversations {
+		c := o.ConvOrder.Head
+		out = t.endConversation(c, o.Conv(c).LastAt.Time(), out)
 	}
-	return out, o.openConv(sh, id)
+	return out, o.OpenConv(sh, id)
 }
 
 // endSession ends an idle, evicted or remaining session: its conversations,
 // each at its last activity, then the session at its own, none later than
 // limit (unless limit is zero).
-func (t *Translator) endSession(sh handle, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
+func (t *Translator) endSession(sh openstate.Handle, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
 	o := &t.open
-	if o.s(sh).joined { // the owning service ends it: only forget it here
-		o.closeSession(sh)
+	if o.Session(sh).Joined { // the owning service ends it: only forget it here
+		o.CloseSession(sh)
 		return out
 	}
 	out = t.endConversations(sh, time.Time{}, limit, out)
-	if ev, err := mindlytics.EndSession(o.identityAt(sh, earlier(o.s(sh).lastAt.time(), limit)), nil); err == nil {
+	if ev, err := mindlytics.EndSession(o.IdentityAt(sh, earlier(o.Session(sh).LastAt.Time(), limit)), nil); err == nil {
 		out = append(out, ev)
 	}
-	o.closeSession(sh)
+	o.CloseSession(sh)
 	return out
 }
 
 // endConversations ends every open conversation of session sh, in the order
 // they were last active, at time at (zero: each at its last activity, but
 // not later than limit when limit is set).
-func (t *Translator) endConversations(sh handle, at, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
+func (t *Translator) endConversations(sh openstate.Handle, at, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
 	o := &t.open
-	convs := o.convsOf(sh, t.convScratch[:0])
-	slices.SortFunc(convs, func(a, b handle) int {
-		ca, cb := o.c(a), o.c(b)
-		if c := ca.lastAt.compare(cb.lastAt); c != 0 {
+	convs := o.ConvsOf(sh, t.convScratch[:0])
+	slices.SortFunc(convs, func(a, b openstate.Handle) int {
+		ca, cb := o.Conv(a), o.Conv(b)
+		if c := ca.LastAt.Compare(cb.LastAt); c != 0 {
 			return c
 		}
-		return bytes.Compare(o.ids.bytes(ca.id), o.ids.bytes(cb.id))
+		return bytes.Compare(o.IDs.Bytes(ca.ID), o.IDs.Bytes(cb.ID))
 	})
 	for _, ch := range convs {
 		end := at
 		if end.IsZero() {
-			end = earlier(o.c(ch).lastAt.time(), limit)
+			end = earlier(o.Conv(ch).LastAt.Time(), limit)
 		}
 		out = t.endConversation(ch, end, out)
 	}
@@ -237,14 +238,14 @@ func (t *Translator) endConversations(sh handle, at, limit time.Time, out []mind
 	return out
 }
 
-func (t *Translator) endConversation(ch handle, at time.Time, out []mindlytics.Event) []mindlytics.Event {
+func (t *Translator) endConversation(ch openstate.Handle, at time.Time, out []mindlytics.Event) []mindlytics.Event {
 	o := &t.open
 	// The ids were validated when the conversation started; this cannot fail.
-	if sh := o.c(ch).sess; o.s(sh).joined {
+	if sh := o.Conv(ch).Session; o.Session(sh).Joined {
 		// The owning service ends it.
-	} else if ev, err := mindlytics.ConversationEnded(o.identityAt(sh, at), o.convID(ch), nil, nil); err == nil {
+	} else if ev, err := mindlytics.ConversationEnded(o.IdentityAt(sh, at), o.ConvID(ch), nil, nil); err == nil {
 		out = append(out, ev)
 	}
-	o.closeConv(ch)
+	o.CloseConv(ch)
 	return out
 }

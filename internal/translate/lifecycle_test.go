@@ -7,14 +7,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/internal/testkit"
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 func turnSpan(session, conv string, start, end time.Duration, user, assistant string) spanSpec {
@@ -32,8 +34,8 @@ func turnProps(user, assistant string) props { return props{"user": user, "assis
 // the session left idle.
 func TestSessionLifecycle(t *testing.T) {
 	clock := &fakeClock{now: t0.Add(time.Hour)}
-	tr := newTranslator(t, WithClock(clock.Now),
-		WithConversationIdleTimeout(5*time.Minute), WithSessionIdleTimeout(10*time.Minute))
+	tr := newTranslator(t, withClock(clock.Now),
+		withConversationIdleTimeout(5*time.Minute), withSessionIdleTimeout(10*time.Minute))
 	u := who{session: "s1", user: "u"}
 	spans := recordSpans(t, nil,
 		root(sc.SpanNameSessionStart, 0, 0, sc.SessionID("s1"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventSessionStart)),
@@ -45,11 +47,11 @@ func TestSessionLifecycle(t *testing.T) {
 	)
 	slices.Reverse(spans) // recorded in end order, reversed: start order
 	var got []mindlytics.Event
-	evs, errs := tr.Translate(FromReadOnlySpans(spans[:3]))
+	evs, errs := tr.Translate(spanview.FromReadOnlySpans(spans[:3]))
 	require.Empty(t, errs)
 	got = append(got, evs...)
 	clock.Advance(time.Minute)
-	evs, errs = tr.Translate(FromReadOnlySpans(spans[3:]))
+	evs, errs = tr.Translate(spanview.FromReadOnlySpans(spans[3:]))
 	require.Empty(t, errs)
 	got = append(got, evs...)
 
@@ -72,29 +74,29 @@ func TestSessionLifecycle(t *testing.T) {
 
 func TestIdleConversationEndsBeforeItsSession(t *testing.T) {
 	clock := &fakeClock{now: t0}
-	tr := newTranslator(t, WithClock(clock.Now),
-		WithConversationIdleTimeout(time.Minute), WithSessionIdleTimeout(time.Hour))
+	tr := newTranslator(t, withClock(clock.Now),
+		withConversationIdleTimeout(time.Minute), withSessionIdleTimeout(time.Hour))
 	u := who{session: "s1", user: "u"}
-	evs, _ := tr.Translate(FromReadOnlySpans(recordSpans(t, nil, turnSpan("s1", "c1", 0, time.Second, "q", "a"))))
+	evs, _ := tr.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, turnSpan("s1", "c1", 0, time.Second, "q", "a"))))
 	require.Len(t, evs, 3)
 	assert.Equal(t, []mindlytics.Event{u.convEnd("c1", at(time.Second))}, expireAfter(tr, clock, time.Minute))
 	assert.Equal(t, Stats{OpenSessions: 1, CachedTraces: 1}, tr.Stats())
 
-	evs, _ = tr.Translate(FromReadOnlySpans(recordSpans(t, nil, turnSpan("s1", "c1", 2*time.Minute, 2*time.Minute+time.Second, "q2", "a2"))))
+	evs, _ = tr.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, turnSpan("s1", "c1", 2*time.Minute, 2*time.Minute+time.Second, "q2", "a2"))))
 	assert.Equal(t, []string{"track:Conversation Started", "track:Conversation Turn"}, testkit.Kinds(evs),
 		"the conversation starts anew; the session is still open")
 }
 
 func TestExplicitStartAfterSynthesizedMakesNoSecondStart(t *testing.T) {
 	tr := newTranslator(t)
-	evs, _ := tr.Translate(FromReadOnlySpans(recordSpans(t, nil, turnSpan("s1", "c1", time.Second, 2*time.Second, "q", "a"))))
+	evs, _ := tr.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, turnSpan("s1", "c1", time.Second, 2*time.Second, "q", "a"))))
 	assert.Equal(t, []string{"start_session", "track:Conversation Started", "track:Conversation Turn"}, testkit.Kinds(evs))
 
 	late := recordSpans(t, nil,
 		root(sc.SpanNameSessionStart, 0, 0, sc.SessionID("s1"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventSessionStart)),
 		root(sc.SpanNameConversationStart, 0, 0, sc.SessionID("s1"), sc.ConversationID("c1"), sc.MindlyticsEvent(sc.EventConversationStart)),
 	)
-	evs, errs := tr.Translate(FromReadOnlySpans(late))
+	evs, errs := tr.Translate(spanview.FromReadOnlySpans(late))
 	assert.Empty(t, errs)
 	assert.Empty(t, evs)
 }
@@ -107,7 +109,7 @@ func TestExplicitSessionEndEndsItsConversations(t *testing.T) {
 		turnSpan("s1", "c1", 2*time.Second, 3*time.Second, "q", "a"),
 		root(sc.SpanNameSessionEnd, 4*time.Second, 4*time.Second, sc.SessionID("s1"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventSessionEnd)),
 	)
-	evs, errs := tr.Translate(FromReadOnlySpans(spans))
+	evs, errs := tr.Translate(spanview.FromReadOnlySpans(spans))
 	require.Empty(t, errs)
 	assert.Equal(t, []mindlytics.Event{
 		u.start(at(0), nil),
@@ -125,18 +127,18 @@ func TestExplicitSessionEndEndsItsConversations(t *testing.T) {
 
 func TestOpenSessionCapEndsTheOldest(t *testing.T) {
 	clock := &fakeClock{now: t0}
-	tr := newTranslator(t, WithClock(clock.Now), WithMaxOpenSessions(2))
+	tr := newTranslator(t, withClock(clock.Now), withMaxOpenSessions(2))
 	for i, s := range []string{"a", "b"} {
-		evs, _ := tr.Translate(FromReadOnlySpans(recordSpans(t, nil, turnSpan(s, "", time.Duration(i)*time.Second, time.Duration(i)*time.Second+time.Second, "q", "a"))))
+		evs, _ := tr.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, turnSpan(s, "", time.Duration(i)*time.Second, time.Duration(i)*time.Second+time.Second, "q", "a"))))
 		require.Len(t, evs, 3)
 		clock.Advance(time.Second)
 	}
 	// a is touched again, so b is now the least recently active.
-	evs, _ := tr.Translate(FromReadOnlySpans(recordSpans(t, nil, turnSpan("a", "", 5*time.Second, 6*time.Second, "q", "a"))))
+	evs, _ := tr.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, turnSpan("a", "", 5*time.Second, 6*time.Second, "q", "a"))))
 	require.Len(t, evs, 1)
 	clock.Advance(time.Second)
 
-	evs, _ = tr.Translate(FromReadOnlySpans(recordSpans(t, nil, turnSpan("c", "", 10*time.Second, 11*time.Second, "q", "a"))))
+	evs, _ = tr.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, turnSpan("c", "", 10*time.Second, 11*time.Second, "q", "a"))))
 	b, c := who{session: "b", user: "u"}, who{session: "c", user: "u"}
 	assert.Equal(t, []mindlytics.Event{
 		b.convEnd("b", at(2*time.Second)),
@@ -149,13 +151,13 @@ func TestOpenSessionCapEndsTheOldest(t *testing.T) {
 }
 
 func TestOpenConversationCapEndsTheOldest(t *testing.T) {
-	tr := newTranslator(t, WithMaxOpenConversations(2))
+	tr := newTranslator(t, withMaxOpenConversations(2))
 	var spans []spanSpec
 	for i, c := range []string{"c1", "c2", "c3"} {
 		d := time.Duration(i) * time.Second
 		spans = append(spans, turnSpan("s", c, d, d+time.Second/2, "q", "a"))
 	}
-	evs, errs := tr.Translate(FromReadOnlySpans(recordSpans(t, nil, spans...)))
+	evs, errs := tr.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, spans...)))
 	require.Empty(t, errs)
 	u := who{session: "s", user: "u"}
 	assert.Equal(t, []string{"start_session",
@@ -177,7 +179,7 @@ func TestEventsOfABatchComeOutInTimeOrder(t *testing.T) {
 		for _, i := range order {
 			batch = append(batch, spans[i])
 		}
-		evs, _ := newTranslator(t).Translate(FromReadOnlySpans(batch))
+		evs, _ := newTranslator(t).Translate(spanview.FromReadOnlySpans(batch))
 		require.Len(t, evs, 5)
 		for i := 1; i < len(evs); i++ {
 			assert.LessOrEqual(t, evs[i-1].Timestamp, evs[i].Timestamp, "order %v", order)
@@ -194,7 +196,7 @@ func TestEndAll(t *testing.T) {
 		turnSpan("b", "cb", time.Second, 3*time.Second, "q", "a"),
 		root("track", 0, 4*time.Second, sc.SessionID("c"), sc.MindlyticsEvent(sc.EventTrack)),
 	)
-	_, errs := tr.Translate(FromReadOnlySpans(spans))
+	_, errs := tr.Translate(spanview.FromReadOnlySpans(spans))
 	require.Empty(t, errs)
 	a, b := who{session: "a", user: "u"}, who{session: "b", user: "u"}
 	c := who{session: "c", device: DefaultDeviceID}
@@ -208,9 +210,9 @@ func TestEndAll(t *testing.T) {
 }
 
 func TestEndTimesAreNeverLaterThanTheTranslatorsClock(t *testing.T) {
-	tr := newTranslator(t, WithClock(func() time.Time { return t0.Add(time.Minute) }))
+	tr := newTranslator(t, withClock(func() time.Time { return t0.Add(time.Minute) }))
 	// A span from a host whose clock runs an hour ahead.
-	_, errs := tr.Translate(FromReadOnlySpans(recordSpans(t, nil, turnSpan("s", "", 0, time.Hour, "q", "a"))))
+	_, errs := tr.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, turnSpan("s", "", 0, time.Hour, "q", "a"))))
 	require.Empty(t, errs)
 	evs := tr.EndAll()
 	require.Len(t, evs, 2)
@@ -228,7 +230,7 @@ func TestIdentityComesFromTheTrace(t *testing.T) {
 		child(0, "sibling", 4*time.Second, 5*time.Second, chat...),
 		root("lonely", 0, time.Second, chat...),
 	)
-	evs, errs := newTranslator(t).Translate(FromReadOnlySpans(spans))
+	evs, errs := newTranslator(t).Translate(spanview.FromReadOnlySpans(spans))
 	require.Empty(t, errs)
 	bySession := map[string][]string{}
 	for _, ev := range evs {
@@ -253,27 +255,27 @@ func TestTraceCache(t *testing.T) {
 	agent, turn := spans[1], spans[0] // ended children first
 
 	t.Run("a later batch of the trace takes its identity", func(t *testing.T) {
-		tr := newTranslator(t, WithClock(clock.Now))
-		evs, _ := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
+		tr := newTranslator(t, withClock(clock.Now))
+		evs, _ := tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
 		assert.Empty(t, evs, "a wrapper makes no event")
-		evs, _ = tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{turn}))
+		evs, _ = tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{turn}))
 		require.Len(t, evs, 3)
 		assert.Equal(t, "s1", evs[2].SessionID)
 		assert.Equal(t, "u1", evs[2].UserID)
 	})
 	t.Run("entries expire", func(t *testing.T) {
 		// No wait for ancestors: the agent span came, but the cache forgot it.
-		tr := newTranslator(t, WithClock(clock.Now), WithTraceCache(10, time.Minute), WithAncestorWait(0))
-		tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
+		tr := newTranslator(t, withClock(clock.Now), withTraceCache(10, time.Minute), withAncestorWait(0))
+		tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
 		clock.Advance(time.Minute)
-		evs, _ := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{turn}))
+		evs, _ := tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{turn}))
 		require.Len(t, evs, 3)
 		assert.Equal(t, traceIDHex(1), evs[2].SessionID, "expired: the fallback applies")
 		assert.Equal(t, 0, tr.Stats().CachedTraces)
 	})
 	t.Run("Expire forgets expired traces", func(t *testing.T) {
-		tr := newTranslator(t, WithClock(clock.Now), WithTraceCache(10, time.Minute))
-		tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
+		tr := newTranslator(t, withClock(clock.Now), withTraceCache(10, time.Minute))
+		tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
 		require.Equal(t, 1, tr.Stats().CachedTraces)
 		expireAfter(tr, clock, 59*time.Second)
 		require.Equal(t, 1, tr.Stats().CachedTraces)
@@ -281,12 +283,12 @@ func TestTraceCache(t *testing.T) {
 		assert.Equal(t, 0, tr.Stats().CachedTraces)
 	})
 	t.Run("the cache is bounded; the oldest trace goes first", func(t *testing.T) {
-		tr := newTranslator(t, WithClock(clock.Now), WithTraceCache(1, time.Hour), WithAncestorWait(0))
+		tr := newTranslator(t, withClock(clock.Now), withTraceCache(1, time.Hour), withAncestorWait(0))
 		other := recordWith(t, ids, nil, root("other", 0, time.Second, sc.SessionID("s2")))
-		tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
-		tr.Translate(FromReadOnlySpans(other))
+		tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
+		tr.Translate(spanview.FromReadOnlySpans(other))
 		assert.Equal(t, 1, tr.Stats().CachedTraces)
-		evs, _ := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{turn}))
+		evs, _ := tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{turn}))
 		require.Len(t, evs, 3)
 		assert.Equal(t, traceIDHex(1), evs[2].SessionID, "evicted: the fallback applies")
 	})
@@ -296,7 +298,7 @@ func TestTraceCache(t *testing.T) {
 // goroutines while others expire and read stats; -race checks the locking.
 func TestConcurrentTranslateAndExpire(t *testing.T) {
 	const workers, batches = 8, 20
-	tr := newTranslator(t, WithSessionIdleTimeout(time.Hour), WithConversationIdleTimeout(time.Hour))
+	tr := newTranslator(t, withSessionIdleTimeout(time.Hour), withConversationIdleTimeout(time.Hour))
 	perWorker := make([][]sdktrace.ReadOnlySpan, workers)
 	for w := range workers {
 		specs := make([]spanSpec, batches)
@@ -327,7 +329,7 @@ func TestConcurrentTranslateAndExpire(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for _, s := range perWorker[w] {
-				evs, errs := tr.Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{s}))
+				evs, errs := tr.Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{s}))
 				if len(errs) > 0 {
 					t.Errorf("errors: %v", errs)
 				}
@@ -390,7 +392,7 @@ func TestEachSpanTakesItsOwnResourcesIDs(t *testing.T) {
 		root("a1", 0, time.Second, track...), root("a2", 2*time.Second, 3*time.Second, track...))
 	b := recordWith(t, ids, []attribute.KeyValue{sc.SessionID("res-b"), sc.DeviceID("device-b")},
 		root("b1", time.Second, 2*time.Second, track...), root("b2", 3*time.Second, 4*time.Second, track...))
-	evs, errs := newTranslator(t).Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{a[0], b[0], a[1], b[1], a[0]}))
+	evs, errs := newTranslator(t).Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{a[0], b[0], a[1], b[1], a[0]}))
 	require.Empty(t, errs)
 	var got []string
 	for _, ev := range evs {
@@ -407,10 +409,10 @@ func TestEachSpanTakesItsOwnResourcesIDs(t *testing.T) {
 // Restore; each takes the record its predecessor freed without inheriting
 // anything of it.
 func TestConversationsEndAndOpenAgainInOneSession(t *testing.T) {
-	tr := newTranslator(t, WithMaxOpenConversations(1))
+	tr := newTranslator(t, withMaxOpenConversations(1))
 	ids := &seqIDs{} // a trace per batch
 	batch := func(conv string, at time.Duration) []string {
-		evs, errs := tr.Translate(FromReadOnlySpans(recordWith(t, ids, nil, turnSpan("s", conv, at, at+time.Second/2, "q", "a"))))
+		evs, errs := tr.Translate(spanview.FromReadOnlySpans(recordWith(t, ids, nil, turnSpan("s", conv, at, at+time.Second/2, "q", "a"))))
 		require.Empty(t, errs)
 		return testkit.Kinds(evs)
 	}
@@ -422,7 +424,7 @@ func TestConversationsEndAndOpenAgainInOneSession(t *testing.T) {
 
 	snap, err := tr.Snapshot()
 	require.NoError(t, err)
-	tr = newTranslator(t, WithMaxOpenConversations(1))
+	tr = newTranslator(t, withMaxOpenConversations(1))
 	require.NoError(t, tr.Restore(snap))
 	assert.Equal(t, []string{"track:Conversation Turn"}, batch("c1", 4*time.Second), "restored: c1 is still open")
 	assert.Equal(t, []string{"track:Conversation Ended", "track:Conversation Started", "track:Conversation Turn"}, batch("c3", 5*time.Second))

@@ -3,16 +3,19 @@ package translate
 import (
 	"testing"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"github.com/stretchr/testify/assert"
 	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 func TestExchangeFromMessageAttrs(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		in, out  string
-		want     exchange
+		want     messages.Exchange
 		inStruct attribute.Value
 	}{
 		{
@@ -20,50 +23,50 @@ func TestExchangeFromMessageAttrs(t *testing.T) {
 			in: `[{"role":"user","parts":[{"type":"text","content":"first"}]},{"role":"assistant","parts":[{"type":"text","content":"x"}]},` +
 				`{"role":"user","parts":[{"type":"text","content":"second"}]},{"role":"user","parts":[{"type":"image","uri":"u"}]}]`,
 			out:  `[{"role":"assistant","parts":[{"type":"text","content":"one"},{"type":"text","content":"two"}]}]`,
-			want: exchange{user: "second", assistant: "one\ntwo"},
+			want: messages.Exchange{User: "second", Assistant: "one\ntwo"},
 		},
 		{
 			name: "text with a tool call is not the answer yet",
 			in:   `[{"role":"user","parts":[{"type":"text","content":"q"}]}]`,
 			out:  `[{"role":"assistant","parts":[{"type":"text","content":"Let me check."},{"type":"tool_call","name":"f"}]}]`,
-			want: exchange{user: "q", assistant: "Let me check.", toolCalls: true},
+			want: messages.Exchange{User: "q", Assistant: "Let me check.", ToolCalls: true},
 		},
 		{
 			name: "OpenAI shape: content string, content parts, tool_calls",
 			in:   `[{"role":"user","content":[{"type":"text","text":"hello"}]}]`,
 			out:  `[{"role":"assistant","content":null,"tool_calls":[{"id":"1","function":{"name":"f"}}]}]`,
-			want: exchange{user: "hello", toolCalls: true},
+			want: messages.Exchange{User: "hello", ToolCalls: true},
 		},
 		{
 			name: "a string slice of JSON messages, Gemini's model role",
 			inStruct: attribute.StringSliceValue([]string{`{"role":"system","content":"sys"}`,
 				`{"role":"user","parts":[{"type":"text","content":"hey"}]}`}),
 			out:  `[{"role":"model","parts":[{"type":"text","content":"yo"}]}]`,
-			want: exchange{user: "hey", assistant: "yo"},
+			want: messages.Exchange{User: "hey", Assistant: "yo"},
 		},
 		{
 			name: "a content string and an odd typed field still read",
 			in:   `[{"role":"user","content":"plain","tool_calls":"not a list"}]`,
 			out:  `{"choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"text","text":"a"},{"type":"tool_use","name":"f"}]}}]}`,
-			want: exchange{user: "plain", assistant: "a", toolCalls: true},
+			want: messages.Exchange{User: "plain", Assistant: "a", ToolCalls: true},
 		},
 		{
 			name: "parts of the wrong type are skipped, the rest read",
 			in:   `[{"role":"user","content":[1,{"type":"text","text":"ok"}]}]`,
-			want: exchange{user: "ok"},
+			want: messages.Exchange{User: "ok"},
 		},
 		{
 			name: "broken JSON and other shapes give nothing",
 			in:   `[{"role":"user",`,
 			out:  `{"unexpected":true}`,
-			want: exchange{},
+			want: messages.Exchange{},
 		},
 		{
 			name: "structured value",
 			inStruct: attribute.SliceValue(attribute.MapValue(attribute.String("role", "user"),
 				attribute.KeyValue{Key: "parts", Value: attribute.SliceValue(attribute.MapValue(
 					attribute.String("type", "text"), attribute.String("content", "structured")))})),
-			want: exchange{user: "structured"},
+			want: messages.Exchange{User: "structured"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -76,7 +79,7 @@ func TestExchangeFromMessageAttrs(t *testing.T) {
 			if tc.out != "" {
 				kvs = append(kvs, sc.GenAIOutputMessagesKey.String(tc.out))
 			}
-			assert.Equal(t, tc.want, exchangeFromMessageAttrs(sdkAttrs(kvs)))
+			assert.Equal(t, tc.want, exchangeFromMessageAttrs(spanview.AttrsOf(kvs)))
 		})
 	}
 }
@@ -92,12 +95,6 @@ func TestIndexedMessages(t *testing.T) {
 		attribute.String("gen_ai.prompt.3", "no field"),            // no field: ignored
 	}
 	tr := newTranslator(t)
-	s := tr.scanAttrs(sdkAttrs(kvs))
-	assert.Equal(t, "tenth", indexedExchange(s.olIn, s.olOut).user, "ordered by number, not by text")
-}
-
-func TestEventMessagesAcceptStructuredBodies(t *testing.T) {
-	kvs := []attribute.KeyValue{{Key: sc.EventMessageKey, Value: attribute.MapValue(
-		attribute.String("role", "assistant"), attribute.String("content", "from a map"))}}
-	assert.Equal(t, "from a map", eventMessage(sdkAttrs(kvs), sc.EventMessageKey).text)
+	s := tr.scanAttrs(spanview.AttrsOf(kvs))
+	assert.Equal(t, "tenth", indexedExchange(s.olIn, s.olOut).User, "ordered by number, not by text")
 }

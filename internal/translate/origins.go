@@ -1,6 +1,9 @@
 package translate
 
-import "github.com/mindlytics/mindlytics-otel/mindlytics"
+import (
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+)
 
 // Traced is a translation with where each event came from
 // ([Translator.TranslateWithOrigins]).
@@ -8,7 +11,7 @@ type Traced struct {
 	Events []mindlytics.Event
 	// Spans are the spans translated: those that waited for an ancestor in
 	// the batch (held.go) first, then the batch.
-	Spans []Span
+	Spans []spanview.Span
 	// Origins[i] is the index in Spans of the span whose record made
 	// Events[i].
 	Origins []int
@@ -24,7 +27,7 @@ type Traced struct {
 // that opened them as their origin, as do the ends a span's own event
 // triggers. It serves tools that show events beside their spans (the local
 // Mindlytics's web view); exporters call Translate.
-func (t *Translator) TranslateWithOrigins(spans []Span) Traced {
+func (t *Translator) TranslateWithOrigins(spans []spanview.Span) Traced {
 	tr := &tracing{origins: []int{}}
 	var out Traced
 	out.Events, out.Spans, out.Errs = t.translate(nil, spans, tr, true, 0)
@@ -40,7 +43,7 @@ type tracing struct {
 }
 
 // noteWaiting notes the spans of held groups. tr nil means no one asked.
-func (tr *tracing) noteWaiting(spans []Span, ids *batchIdentities) {
+func (tr *tracing) noteWaiting(spans []spanview.Span, ids *batchIdentities) {
 	if tr == nil {
 		return
 	}

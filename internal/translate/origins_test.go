@@ -1,19 +1,20 @@
 package translate
 
 import (
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 func TestTranslateWithOrigins(t *testing.T) {
-	spans := FromReadOnlySpans(recordSpans(t, nil,
+	spans := spanview.FromReadOnlySpans(recordSpans(t, nil,
 		root("http GET", 0, 10*time.Second, sc.SessionID("s1"), sc.UserID("u")), // no event
 		child(0, "chat gpt-4o", time.Second, 2*time.Second, sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("hi"), sc.TurnAssistant("hello")),
 		child(0, "bad", 3*time.Second, 3*time.Second, sc.MindlyticsEvent("nonsense")), // dropped
@@ -59,10 +60,10 @@ func TestTranslateWithOriginsEmpty(t *testing.T) {
 func TestTranslateWithOriginsSaysWhatWaits(t *testing.T) {
 	call, agent := agentRun(t)
 	tr := newTranslator(t)
-	got := tr.TranslateWithOrigins(FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
+	got := tr.TranslateWithOrigins(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
 	assert.Empty(t, got.Events)
 	assert.Equal(t, []int{0}, got.Waiting)
-	got = tr.TranslateWithOrigins(FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
+	got = tr.TranslateWithOrigins(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{agent}))
 	require.Len(t, got.Spans, 2, "the call that waited first, then the batch")
 	assert.Equal(t, "chat", got.Spans[0].Name())
 	assert.Empty(t, got.Waiting)

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -22,9 +25,9 @@ type scan struct {
 }
 
 // scanAttrs walks the span's attributes once.
-func (t *Translator) scanAttrs(a Attrs) scan {
+func (t *Translator) scanAttrs(a spanview.Attrs) scan {
 	var s scan
-	a.Range(func(key string, v Value) bool {
+	a.Range(func(key string, v spanview.Value) bool {
 		if key == "" {
 			return true
 		}
@@ -42,17 +45,17 @@ func (t *Translator) scanAttrs(a Attrs) scan {
 			}
 		case 'g':
 			switch {
-			case strings.HasPrefix(key, sc.OpenLLMetryPromptPrefix):
-				s.olIn.addOpenLLMetry(key[len(sc.OpenLLMetryPromptPrefix):], v)
-			case strings.HasPrefix(key, sc.OpenLLMetryCompletionPrefix):
-				s.olOut.addOpenLLMetry(key[len(sc.OpenLLMetryCompletionPrefix):], v)
+			case strings.HasPrefix(key, conventions.OpenLLMetryPromptPrefix):
+				s.olIn.addOpenLLMetry(key[len(conventions.OpenLLMetryPromptPrefix):], v)
+			case strings.HasPrefix(key, conventions.OpenLLMetryCompletionPrefix):
+				s.olOut.addOpenLLMetry(key[len(conventions.OpenLLMetryCompletionPrefix):], v)
 			}
 		case 'l':
 			switch {
-			case strings.HasPrefix(key, sc.OpenInferenceInputMessagesPrefix):
-				s.oiIn.addOpenInference(key[len(sc.OpenInferenceInputMessagesPrefix):], v)
-			case strings.HasPrefix(key, sc.OpenInferenceOutputMessagesPrefix):
-				s.oiOut.addOpenInference(key[len(sc.OpenInferenceOutputMessagesPrefix):], v)
+			case strings.HasPrefix(key, conventions.OpenInferenceInputMessagesPrefix):
+				s.oiIn.addOpenInference(key[len(conventions.OpenInferenceInputMessagesPrefix):], v)
+			case strings.HasPrefix(key, conventions.OpenInferenceOutputMessagesPrefix):
+				s.oiOut.addOpenInference(key[len(conventions.OpenInferenceOutputMessagesPrefix):], v)
 			}
 		}
 		return true
@@ -62,7 +65,7 @@ func (t *Translator) scanAttrs(a Attrs) scan {
 
 // putScalar adds a property: scalars as they are, other values JSON-encoded,
 // strings cut at the limit. Empty keys and empty values are skipped.
-func (t *Translator) putScalar(p mindlytics.Properties, key string, v Value) mindlytics.Properties {
+func (t *Translator) putScalar(p mindlytics.Properties, key string, v spanview.Value) mindlytics.Properties {
 	if key == "" {
 		return p
 	}
@@ -78,23 +81,23 @@ func (t *Translator) putScalar(p mindlytics.Properties, key string, v Value) min
 }
 
 // scalar converts a value to what Mindlytics accepts in properties.
-func (t *Translator) scalar(v Value) (any, bool) {
+func (t *Translator) scalar(v spanview.Value) (any, bool) {
 	switch v.Kind() {
-	case KindEmpty:
+	case spanview.KindEmpty:
 		return nil, false
-	case KindBool:
+	case spanview.KindBool:
 		b, _ := v.Bool()
 		return b, true
-	case KindInt:
+	case spanview.KindInt:
 		n, _ := v.Int()
 		return n, true
-	case KindDouble:
+	case spanview.KindDouble:
 		f, _ := v.Float()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return formatFloat(f), true // NaN and ±Inf have no JSON number
+			return v.AsString(), true // NaN and ±Inf have no JSON number: their names
 		}
 		return f, true
-	case KindString:
+	case spanview.KindString:
 		return t.cut(v.Str()), true
 	}
 	return t.cut(v.AsString()), true
@@ -102,7 +105,7 @@ func (t *Translator) scalar(v Value) (any, bool) {
 
 // cut shortens s to the configured number of characters, ending it with
 // TruncationMark so the reader knows.
-func (t *Translator) cut(s string) string { return truncate(s, t.cfg.MaxStringLength) }
+func (t *Translator) cut(s string) string { return truncate(s, t.settings.MaxStringLength) }
 
 // truncate cuts s to at most limit characters (runes, never splitting one),
 // the cut marked by TruncationMark.
@@ -153,40 +156,40 @@ func (l *indexedMsgs) at(idx int) *indexedMsg {
 }
 
 // addOpenLLMetry reads "N.role", "N.content", "N.tool_calls.M.…".
-func (l *indexedMsgs) addOpenLLMetry(rest string, v Value) {
+func (l *indexedMsgs) addOpenLLMetry(rest string, v spanview.Value) {
 	idx, tail, ok := splitIndex(rest)
 	if !ok {
 		return
 	}
 	switch {
-	case tail == sc.OpenLLMetryRoleSuffix:
+	case tail == conventions.OpenLLMetryRoleSuffix:
 		l.at(idx).role = v.AsString()
-	case tail == sc.OpenLLMetryContentSuffix:
+	case tail == conventions.OpenLLMetryContentSuffix:
 		l.at(idx).content = v.AsString()
-	case strings.HasPrefix(tail, sc.OpenLLMetryToolCallsPrefix):
+	case strings.HasPrefix(tail, conventions.OpenLLMetryToolCallsPrefix):
 		l.at(idx).tools = true
 	}
 }
 
 // addOpenInference reads "N.message.role", "N.message.content",
 // "N.message.contents.M.message_content.text", "N.message.tool_calls.…".
-func (l *indexedMsgs) addOpenInference(rest string, v Value) {
+func (l *indexedMsgs) addOpenInference(rest string, v spanview.Value) {
 	idx, tail, ok := splitIndex(rest)
 	if !ok {
 		return
 	}
 	switch {
-	case tail == sc.OpenInferenceRoleSuffix:
+	case tail == conventions.OpenInferenceRoleSuffix:
 		l.at(idx).role = v.AsString()
-	case tail == sc.OpenInferenceContentSuffix:
+	case tail == conventions.OpenInferenceContentSuffix:
 		l.at(idx).content = v.AsString()
-	case strings.HasPrefix(tail, sc.OpenInferenceContentsPrefix):
-		part, ptail, ok := splitIndex(tail[len(sc.OpenInferenceContentsPrefix):])
-		if ok && ptail == sc.OpenInferenceContentTextSuffix {
+	case strings.HasPrefix(tail, conventions.OpenInferenceContentsPrefix):
+		part, ptail, ok := splitIndex(tail[len(conventions.OpenInferenceContentsPrefix):])
+		if ok && ptail == conventions.OpenInferenceContentTextSuffix {
 			m := l.at(idx)
 			m.parts = append(m.parts, indexedText{idx: part, text: v.AsString()})
 		}
-	case strings.HasPrefix(tail, sc.OpenInferenceToolCallsPrefix):
+	case strings.HasPrefix(tail, conventions.OpenInferenceToolCallsPrefix):
 		l.at(idx).tools = true
 	}
 }
@@ -207,30 +210,30 @@ func splitIndex(s string) (int, string, bool) {
 }
 
 // messages returns the messages in index order.
-func (l indexedMsgs) messages() []message {
+func (l indexedMsgs) messages() []messages.Message {
 	if len(l) == 0 {
 		return nil
 	}
 	slices.SortFunc(l, func(a, b indexedMsg) int { return a.idx - b.idx })
-	out := make([]message, len(l))
+	out := make([]messages.Message, len(l))
 	for i, m := range l {
 		text := m.content
 		if text == "" && len(m.parts) > 0 {
 			slices.SortFunc(m.parts, func(a, b indexedText) int { return a.idx - b.idx })
 			for _, p := range m.parts {
 				if p.text != "" {
-					text = appendText(text, p.text)
+					text = messages.AppendText(text, p.text)
 				}
 			}
 		}
-		out[i] = message{role: m.role, text: text, toolCalls: m.tools}
+		out[i] = messages.Message{Role: m.role, Text: text, ToolCalls: m.tools}
 	}
 	return out
 }
 
 // exchange returns what the indexed input and output messages say.
-func indexedExchange(in, out indexedMsgs) exchange {
-	e := output(out.messages())
-	e.user = lastUser(in.messages())
+func indexedExchange(in, out indexedMsgs) messages.Exchange {
+	e := messages.Output(out.messages())
+	e.User = messages.LastUser(in.messages())
 	return e
 }

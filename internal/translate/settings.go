@@ -4,9 +4,24 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/mindlytics/mindlytics-otel/semconv"
 )
+
+// Defaults of the translation, in one place: [DefaultSettings] reads them,
+// and so do both front doors.
+const (
+	DefaultDeviceID                = "otel-default-device"
+	DefaultConversationIdleTimeout = 10 * time.Minute
+	DefaultSessionIdleTimeout      = 30 * time.Minute
+	DefaultMaxOpenSessions         = 10_000
+	DefaultMaxOpenConversations    = 20_000
+	DefaultTraceCacheSize          = 10_000
+	DefaultTraceCacheTTL           = 10 * time.Minute
+	DefaultAncestorWait            = time.Minute
+	DefaultMaxStringLength         = 16 * 1024
+)
+
+// TruncationMark ends a string that was cut at the maximum length.
+const TruncationMark = "…[truncated]"
 
 // Settings are the translation's user-facing settings, defined once for
 // both front doors: the in-process exporter's With… options set these
@@ -34,7 +49,8 @@ type Settings struct {
 type IdentitySettings struct {
 	// SessionIDKeys, UserIDKeys and DeviceIDKeys are attribute keys looked
 	// up (on the span, then its trace, then its resource) before the
-	// built-in ones of package semconv.
+	// built-in ones (ours, then other instrumentations', in the order
+	// docs/CONVENTIONS.md lists).
 	SessionIDKeys []string `mapstructure:"session_id_keys"`
 	UserIDKeys    []string `mapstructure:"user_id_keys"`
 	DeviceIDKeys  []string `mapstructure:"device_id_keys"`
@@ -193,31 +209,6 @@ func (s Settings) Validate() []error {
 		bad("max_string_length", "WithMaxStringLength", "is %d; it must be 0 (no limit) or at least %d", s.MaxStringLength, MinStringLength)
 	}
 	return errs
-}
-
-// Options turns the settings into the translator's options; the
-// configured identity keys come before the built-in ones.
-func (s Settings) Options() []Option {
-	id, lc := s.Identity, s.Lifecycle
-	fallback := SessionFromTraceID()
-	if id.SessionFallback == SessionFallbackNone {
-		fallback = NoSession()
-	}
-	return []Option{
-		WithSessionKeys(concat(id.SessionIDKeys, semconv.DefaultSessionKeys())...),
-		WithUserKeys(concat(id.UserIDKeys, semconv.DefaultUserKeys())...),
-		WithDeviceKeys(concat(id.DeviceIDKeys, semconv.DefaultDeviceKeys())...),
-		WithSessionFallback(fallback),
-		WithDefaultDeviceID(id.DefaultDeviceID),
-		WithTraceCache(id.TraceCacheSize, id.TraceCacheTTL),
-		WithAncestorWait(id.AncestorWait),
-		WithSessionIdleTimeout(lc.SessionIdleTimeout),
-		WithConversationIdleTimeout(lc.ConversationIdleTimeout),
-		WithMaxOpenSessions(lc.MaxOpenSessions),
-		WithMaxOpenConversations(lc.MaxOpenConversations),
-		WithMaxStringLength(s.MaxStringLength),
-		WithEvaluations(s.Evaluations),
-	}
 }
 
 // CheckInterval is how often the front doors look for idle sessions:

@@ -1,7 +1,6 @@
 package translate
 
 import (
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"strings"
 	"testing"
 	"time"
@@ -9,46 +8,36 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
-func TestNewStartsFromTheDefaults(t *testing.T) {
-	tr := newTranslator(t, WithMaxOpenSessions(5))
-	want := DefaultConfig()
-	assert.Equal(t, want.SessionKeys, tr.cfg.SessionKeys)
-	assert.Equal(t, DefaultDeviceID, tr.cfg.DefaultDeviceID)
-	assert.Equal(t, DefaultSessionIdleTimeout, tr.cfg.SessionIdleTimeout)
-	assert.Equal(t, DefaultMaxStringLength, tr.cfg.MaxStringLength)
-	assert.Equal(t, 5, tr.cfg.MaxOpenSessions)
-
+func TestNewKeepsItsOwnKeyLists(t *testing.T) {
 	keys := []string{"a", "b"}
-	tr = newTranslator(t, WithSessionKeys(keys...))
+	tr := newTranslator(t, withSessionIDKeys(keys...), withMaxOpenSessions(5))
 	keys[0] = "changed"
-	assert.Equal(t, []string{"a", "b"}, tr.cfg.SessionKeys, "the caller's slices are copied")
+	assert.Equal(t, append([]string{"a", "b"}, conventions.DefaultSessionKeys()...), tr.sessionKeyNames,
+		"the configured keys, then the built-in ones; the caller's slice is copied")
+	assert.Equal(t, DefaultDeviceID, tr.settings.Identity.DefaultDeviceID)
+	assert.Equal(t, 5, tr.settings.Lifecycle.MaxOpenSessions)
 }
 
-func TestNewRejectsInvalidConfig(t *testing.T) {
-	for _, tc := range []struct {
-		opt  Option
-		want string
-	}{
-		{WithSessionIdleTimeout(0), "SessionIdleTimeout"},
-		{WithConversationIdleTimeout(-time.Second), "ConversationIdleTimeout"},
-		{WithMaxOpenSessions(0), "MaxOpenSessions"},
-		{WithMaxOpenConversations(-1), "MaxOpenConversations"},
-		{WithTraceCache(0, time.Minute), "TraceCacheSize"},
-		{WithTraceCache(1, 0), "TraceCacheTTL"},
-		{WithMaxStringLength(-1), "MaxStringLength"},
-		{WithSessionKeys(), "key lists"},
-		{WithSessionFallback(nil), "SessionFallback"},
-	} {
-		t.Run(tc.want, func(t *testing.T) {
-			_, err := New(tc.opt)
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
-		})
-	}
+func TestNewRejectsInvalidSettings(t *testing.T) {
+	s := DefaultSettings()
+	s.Lifecycle.SessionIdleTimeout = 0
+	s.MaxStringLength = -1
+	_, err := New(s)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "lifecycle::session_idle_timeout (WithSessionIdleTimeout)")
+	assert.Contains(t, err.Error(), "max_string_length (WithMaxStringLength)")
+	var se *SettingError
+	assert.ErrorAs(t, err, &se)
+
+	_, err = New(DefaultSettings(), WithClock(nil))
+	assert.Error(t, err)
 }
 
 // TestSettingsMeanWhatTheySay checks every documented special value of the
@@ -60,7 +49,7 @@ func TestSettingsMeanWhatTheySay(t *testing.T) {
 	translateWith := func(t *testing.T, s Settings) ([]string, []error) {
 		t.Helper()
 		require.Empty(t, s.Validate())
-		evs, errs := translateSpans(t, s.Options(), recordSpans(t, nil, deviceless))
+		evs, errs := translateSpans(t, []setting{withSettings(s)}, recordSpans(t, nil, deviceless))
 		var users []string
 		for _, ev := range evs {
 			if u, ok := ev.Properties["user"].(string); ok {
@@ -81,7 +70,7 @@ func TestSettingsMeanWhatTheySay(t *testing.T) {
 			s := DefaultSettings()
 			s.Identity.AncestorWait = tc.wait
 			require.Empty(t, s.Validate())
-			evs, _ := newTranslator(t, s.Options()...).Translate(FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
+			evs, _ := newTranslator(t, withSettings(s)).Translate(spanview.FromReadOnlySpans([]sdktrace.ReadOnlySpan{call}))
 			assert.Len(t, modelEvents(evs), tc.want, "ancestor_wait %s", tc.wait)
 		}
 	})
@@ -114,7 +103,7 @@ func TestSettingsMeanWhatTheySay(t *testing.T) {
 		s := DefaultSettings()
 		s.Identity.SessionFallback = SessionFallbackNone
 		require.Empty(t, s.Validate())
-		_, errs := translateSpans(t, s.Options(), recordSpans(t, nil, root("chat", 0, time.Second, sc.UserID("u"),
+		_, errs := translateSpans(t, []setting{withSettings(s)}, recordSpans(t, nil, root("chat", 0, time.Second, sc.UserID("u"),
 			sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"), sc.TurnAssistant("a"))))
 		require.Len(t, errs, 1)
 		assert.ErrorIs(t, errs[0], ErrNoSession)
@@ -122,13 +111,13 @@ func TestSettingsMeanWhatTheySay(t *testing.T) {
 	t.Run("configured keys come before the built-in ones", func(t *testing.T) {
 		s := DefaultSettings()
 		s.Identity.SessionIDKeys = []string{"app.session"}
-		evs, errs := translateSpans(t, s.Options(), recordSpans(t, nil, root("turn", 0, time.Second,
+		evs, errs := translateSpans(t, []setting{withSettings(s)}, recordSpans(t, nil, root("turn", 0, time.Second,
 			sc.SessionID("builtin"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"),
 			sc.TurnAssistant("a"), sc.SessionIDKey.String("builtin"))))
 		require.Empty(t, errs)
 		require.NotEmpty(t, evs)
 		assert.Equal(t, "builtin", evs[0].SessionID, "without the custom key the built-in one is read")
-		evs, errs = translateSpans(t, s.Options(), recordSpans(t, nil, root("turn", 0, time.Second,
+		evs, errs = translateSpans(t, []setting{withSettings(s)}, recordSpans(t, nil, root("turn", 0, time.Second,
 			sc.SessionID("builtin"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"),
 			sc.TurnAssistant("a"), sc.SessionIDKey.String("builtin"), attribute.String("app.session", "custom"))))
 		require.Empty(t, errs)

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mindlytics/mindlytics-otel/internal/translate/openstate"
 )
 
 // snapshotVersion is the format of Snapshot's output; Restore refuses others.
@@ -45,17 +47,17 @@ func (t *Translator) Snapshot() ([]byte, error) {
 	o := &t.open
 	// A time last seen is written as now less its age on the monotonic
 	// clock: right across a step of the wall clock since New.
-	now := t.cfg.Now()
-	nowSeen := o.seen(now)
+	now := t.now()
+	nowSeen := o.Seen(now)
 	seenAt := func(seen int64) time.Time { return now.Add(-time.Duration(nowSeen - seen)) }
-	snap := snapshot{Version: snapshotVersion, Sessions: make([]snapSession, 0, o.sess.n)}
-	for sh := o.sessOrder.head; sh != 0; sh = o.sess.next(sh) {
-		s := o.s(sh)
-		ss := snapSession{ID: o.ids.str(s.id), User: o.ids.str(s.user), Device: o.ids.str(s.device),
-			LastAt: s.lastAt.time(), LastSeen: seenAt(s.lastSeen), Joined: s.joined}
-		for ch := s.conv; ch != 0; ch = o.c(ch).nextInSess {
-			c := o.c(ch)
-			ss.Convs = append(ss.Convs, snapConv{ID: o.ids.str(c.id), LastAt: c.lastAt.time(), LastSeen: seenAt(c.lastSeen)})
+	snap := snapshot{Version: snapshotVersion, Sessions: make([]snapSession, 0, o.Sessions.Len)}
+	for sh := o.SessionOrder.Head; sh != 0; sh = o.Sessions.Next(sh) {
+		s := o.Session(sh)
+		ss := snapSession{ID: o.IDs.Str(s.ID), User: o.IDs.Str(s.User), Device: o.IDs.Str(s.Device),
+			LastAt: s.LastAt.Time(), LastSeen: seenAt(s.LastSeen), Joined: s.Joined}
+		for ch := s.LatestConv; ch != 0; ch = o.Conv(ch).NextInSession {
+			c := o.Conv(ch)
+			ss.Convs = append(ss.Convs, snapConv{ID: o.IDs.Str(c.ID), LastAt: c.LastAt.Time(), LastSeen: seenAt(c.LastSeen)})
 		}
 		slices.SortFunc(ss.Convs, func(a, b snapConv) int { return strings.Compare(a.ID, b.ID) })
 		snap.Sessions = append(snap.Sessions, ss)
@@ -93,27 +95,27 @@ func (t *Translator) Restore(data []byte) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	o := &t.open
-	if o.sess.n > 0 {
+	if o.Sessions.Len > 0 {
 		return errors.New("translate: restoring the lifecycle state: the translator already has open sessions")
 	}
-	var all []handle
+	var all []openstate.Handle
 	for _, ss := range snap.Sessions {
-		sh := o.openSession(ss.ID)
-		o.setUser(sh, ss.User)
-		o.setDevice(sh, ss.Device)
-		s := o.s(sh)
-		s.lastAt, s.lastSeen, s.joined = wallOf(ss.LastAt), o.seen(ss.LastSeen), ss.Joined
+		sh := o.OpenSession(ss.ID)
+		o.SetUser(sh, ss.User)
+		o.SetDevice(sh, ss.Device)
+		s := o.Session(sh)
+		s.LastAt, s.LastSeen, s.Joined = openstate.WallOf(ss.LastAt), o.Seen(ss.LastSeen), ss.Joined
 		for _, sc := range ss.Convs {
-			ch := o.openConv(sh, sc.ID)
-			c := o.c(ch)
-			c.lastAt, c.lastSeen = wallOf(sc.LastAt), o.seen(sc.LastSeen)
+			ch := o.OpenConv(sh, sc.ID)
+			c := o.Conv(ch)
+			c.LastAt, c.LastSeen = openstate.WallOf(sc.LastAt), o.Seen(sc.LastSeen)
 			all = append(all, ch)
 		}
 	}
 	// Conversations least recently seen first, as apply keeps them.
-	slices.SortStableFunc(all, func(a, b handle) int { return cmp.Compare(o.c(a).lastSeen, o.c(b).lastSeen) })
+	slices.SortStableFunc(all, func(a, b openstate.Handle) int { return cmp.Compare(o.Conv(a).LastSeen, o.Conv(b).LastSeen) })
 	for _, ch := range all {
-		o.convs.moveToBack(&o.convOrder, ch)
+		o.Convs.MoveToBack(&o.ConvOrder, ch)
 	}
 	return nil
 }

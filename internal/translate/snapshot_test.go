@@ -8,11 +8,11 @@ import (
 )
 
 func TestSnapshotRestoreEmpty(t *testing.T) {
-	tr, err := New()
+	tr, err := New(DefaultSettings())
 	require.NoError(t, err)
 	b, err := tr.Snapshot()
 	require.NoError(t, err)
-	other, err := New()
+	other, err := New(DefaultSettings())
 	require.NoError(t, err)
 	require.NoError(t, other.Restore(b))
 	assert.Zero(t, other.Stats().OpenSessions)

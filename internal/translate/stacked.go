@@ -5,6 +5,7 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -63,7 +64,7 @@ type sentCalls struct {
 }
 
 // note remembers a model call that was sent. Callers hold t.mu.
-func (m *sentCalls) note(spans []Span, ids *batchIdentities, r *record) {
+func (m *sentCalls) note(spans []spanview.Span, ids *batchIdentities, r *record) {
 	if !isModelCall(r) || r.turnScope {
 		return
 	}
@@ -75,8 +76,8 @@ func (m *sentCalls) note(spans []Span, ids *batchIdentities, r *record) {
 	}
 	s := &spans[r.span]
 	p := printOf(r)
-	m.bySpan.put(spanKey{s.traceID, s.spanID}, p)
-	if !s.parentID.IsValid() {
+	m.bySpan.put(spanKey{s.TraceID(), s.SpanID()}, p)
+	if !s.ParentSpanID().IsValid() {
 		return
 	}
 	// A parent in the batch came and will not come again: it needs no
@@ -86,7 +87,7 @@ func (m *sentCalls) note(spans []Span, ids *batchIdentities, r *record) {
 	// map of the batch's spans): then its entry only takes a place in the
 	// bounded memory.
 	if !ids.byIDBuilt || ids.parent[r.span] < 0 {
-		m.underParent.put(spanKey{s.traceID, s.parentID}, p)
+		m.underParent.put(spanKey{s.TraceID(), s.ParentSpanID()}, p)
 	}
 	if r.kind == sc.EventTurn {
 		m.turnWentOut(spans, ids, r.span)
@@ -96,7 +97,7 @@ func (m *sentCalls) note(spans []Span, ids *batchIdentities, r *record) {
 // turnWentOut notes that span i, or a span below it, went out as a turn:
 // every ancestor of it still to come learns it (climb carries it further
 // as they come).
-func (m *sentCalls) turnWentOut(spans []Span, ids *batchIdentities, i int) {
+func (m *sentCalls) turnWentOut(spans []spanview.Span, ids *batchIdentities, i int) {
 	if !ids.byIDBuilt {
 		ids.linkParents(spans)
 	}
@@ -107,9 +108,9 @@ func (m *sentCalls) turnWentOut(spans []Span, ids *batchIdentities, i int) {
 		}
 		i = int(p) // an ancestor in the batch: it came, and mergeCalls saw it
 	}
-	if s := &spans[i]; s.parentID.IsValid() && !s.parentRemote {
-		m.turnBelow.put(spanKey{s.traceID, s.parentID}, struct{}{})
-		m.awaiting.put(s.traceID, struct{}{})
+	if s := &spans[i]; s.ParentSpanID().IsValid() && !s.ParentIsRemote() {
+		m.turnBelow.put(spanKey{s.TraceID(), s.ParentSpanID()}, struct{}{})
+		m.awaiting.put(s.TraceID(), struct{}{})
 	}
 }
 
@@ -117,16 +118,16 @@ func (m *sentCalls) turnWentOut(spans []Span, ids *batchIdentities, i int) {
 // still to come) from the spans of this batch up to theirs, so that a
 // turn span above the calls (turnScope) knows of them however many spans
 // lie between. Callers hold t.mu.
-func (m *sentCalls) climb(spans []Span, ids *batchIdentities) {
+func (m *sentCalls) climb(spans []spanview.Span, ids *batchIdentities) {
 	if m.awaiting.max == 0 || m.awaiting.empty() {
 		return
 	}
 	for i := range spans {
 		s := &spans[i]
-		if _, ok := m.awaiting.get(s.traceID); !ok {
+		if _, ok := m.awaiting.get(s.TraceID()); !ok {
 			continue
 		}
-		if _, ok := m.turnBelow.get(spanKey{s.traceID, s.spanID}); ok {
+		if _, ok := m.turnBelow.get(spanKey{s.TraceID(), s.SpanID()}); ok {
 			// Its ancestors in the batch learn it too, and the first one
 			// still to come.
 			for j := i; ; {
@@ -139,7 +140,7 @@ func (m *sentCalls) climb(spans []Span, ids *batchIdentities) {
 					break
 				}
 				j = int(p)
-				m.turnBelow.put(spanKey{spans[j].traceID, spans[j].spanID}, struct{}{})
+				m.turnBelow.put(spanKey{spans[j].TraceID(), spans[j].SpanID()}, struct{}{})
 			}
 		}
 	}
@@ -148,7 +149,7 @@ func (m *sentCalls) climb(spans []Span, ids *batchIdentities) {
 // keep decides for a model call whose other span may have been sent in an
 // earlier batch: false when it makes no event; it may have lost its usage.
 // Callers hold t.mu.
-func (m *sentCalls) keep(spans []Span, ids *batchIdentities, r *record) bool {
+func (m *sentCalls) keep(spans []spanview.Span, ids *batchIdentities, r *record) bool {
 	if !isModelCall(r) || m.bySpan.max == 0 {
 		return true
 	}
@@ -156,12 +157,12 @@ func (m *sentCalls) keep(spans []Span, ids *batchIdentities, r *record) bool {
 	if r.turnScope {
 		// A turn span around model calls: when one of them went out as a
 		// turn in an earlier batch, that was the turn.
-		_, below := m.turnBelow.get(spanKey{s.traceID, s.spanID})
+		_, below := m.turnBelow.get(spanKey{s.TraceID(), s.SpanID()})
 		return !below
 	}
 	me := printOf(r)
 	// r is the outer span of a call whose inner span was sent.
-	if k := (spanKey{s.traceID, s.spanID}); true {
+	if k := (spanKey{s.TraceID(), s.SpanID()}); true {
 		if inner, ok := m.underParent.get(k); ok && samePrint(me, inner, true) {
 			m.underParent.delete(k)
 			if r.explicit && r.kind == sc.EventUsage {
@@ -172,10 +173,10 @@ func (m *sentCalls) keep(spans []Span, ids *batchIdentities, r *record) bool {
 	}
 	// r is the inner span of a call whose outer span was sent: not when
 	// the outer span is in this batch (when linked, as in note).
-	if !s.parentID.IsValid() || ids.byIDBuilt && ids.parent[r.span] >= 0 {
+	if !s.ParentSpanID().IsValid() || ids.byIDBuilt && ids.parent[r.span] >= 0 {
 		return true
 	}
-	k := spanKey{s.traceID, s.parentID}
+	k := spanKey{s.TraceID(), s.ParentSpanID()}
 	outer, ok := m.bySpan.get(k)
 	if !ok || !samePrint(outer, me, true) {
 		return true

@@ -3,6 +3,7 @@ package translate
 import (
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/translate/openstate"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -15,22 +16,22 @@ import (
 type traceCache struct {
 	max     int
 	ttl     time.Duration
-	entries map[trace.TraceID]handle
-	recs    slab[cacheEntry, *cacheEntry]
-	order   order // least recently written first
+	entries map[trace.TraceID]openstate.Handle
+	recs    openstate.Slab[cacheEntry, *cacheEntry]
+	order   openstate.Order // least recently written first
 }
 
 type cacheEntry struct {
 	traceID trace.TraceID
 	id      identity
 	expires time.Time
-	links   links
+	links   openstate.Links
 }
 
-func (e *cacheEntry) lk() *links { return &e.links }
+func (e *cacheEntry) Links() *openstate.Links { return &e.links }
 
 func newTraceCache(maxEntries int, ttl time.Duration) *traceCache {
-	return &traceCache{max: maxEntries, ttl: ttl, entries: make(map[trace.TraceID]handle)}
+	return &traceCache{max: maxEntries, ttl: ttl, entries: make(map[trace.TraceID]openstate.Handle)}
 }
 
 func (c *traceCache) len() int { return len(c.entries) }
@@ -40,7 +41,7 @@ func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) 
 	if !ok {
 		return identity{}, false
 	}
-	e := c.recs.at(h)
+	e := c.recs.At(h)
 	if !now.Before(e.expires) {
 		c.remove(h)
 		return identity{}, false
@@ -52,40 +53,40 @@ func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) 
 // renews its lifetime.
 func (c *traceCache) put(traceID trace.TraceID, id identity, now time.Time) {
 	if h, ok := c.entries[traceID]; ok {
-		e := c.recs.at(h)
+		e := c.recs.At(h)
 		for f, v := range id {
 			if v != "" {
 				e.id[f] = v
 			}
 		}
 		e.expires = now.Add(c.ttl)
-		c.recs.moveToBack(&c.order, h)
+		c.recs.MoveToBack(&c.order, h)
 		return
 	}
 	for len(c.entries) >= c.max {
-		c.remove(c.order.head)
+		c.remove(c.order.Head)
 	}
 	// A full cache's next entry takes the slot it let go: at a steady flow
 	// of traces, a put allocates nothing.
-	h := c.recs.alloc()
-	*c.recs.at(h) = cacheEntry{traceID: traceID, id: id, expires: now.Add(c.ttl)}
-	c.recs.pushBack(&c.order, h)
+	h := c.recs.Alloc()
+	*c.recs.At(h) = cacheEntry{traceID: traceID, id: id, expires: now.Add(c.ttl)}
+	c.recs.PushBack(&c.order, h)
 	c.entries[traceID] = h
 }
 
 // purge drops expired entries.
 func (c *traceCache) purge(now time.Time) {
-	for h := c.order.head; h != 0; {
-		next := c.recs.next(h)
-		if !now.Before(c.recs.at(h).expires) {
+	for h := c.order.Head; h != 0; {
+		next := c.recs.Next(h)
+		if !now.Before(c.recs.At(h).expires) {
 			c.remove(h)
 		}
 		h = next
 	}
 }
 
-func (c *traceCache) remove(h handle) {
-	delete(c.entries, c.recs.at(h).traceID)
-	c.recs.remove(&c.order, h)
-	c.recs.release(h)
+func (c *traceCache) remove(h openstate.Handle) {
+	delete(c.entries, c.recs.At(h).traceID)
+	c.recs.Remove(&c.order, h)
+	c.recs.Release(h)
 }

@@ -1,12 +1,17 @@
 package translate
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/openstate"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -15,10 +20,11 @@ import (
 // state of open sessions and conversations between batches. It is safe for
 // concurrent use; each call sees and updates the state atomically.
 type Translator struct {
-	cfg Config
+	settings Settings // validated, with its own key lists
+	now      func() time.Time
 
 	mu       sync.Mutex
-	open     openState // the open sessions and conversations (openstate.go)
+	open     openstate.State // the open sessions and conversations
 	traces   *traceCache
 	turns    turnSpans
 	sent     sentCalls                    // stacked.go
@@ -27,33 +33,46 @@ type Translator struct {
 	lateErrs []error            // of spans translated by Expire, Release or EndAll, for TakeLateErrors
 	pending  []mindlytics.Event // scratch space of apply
 	// convScratch is the scratch space of endConversations.
-	convScratch []handle
-	// The configured identity keys, as view keys where they are known.
-	sessionKeys, userKeys, deviceKeys []keyRef
-	order                             []int32 // scratch space of translate: the records in event order
+	convScratch []openstate.Handle
+	// The identity keys looked up, the configured ones then the built-in
+	// ones: by name for resources, as view keys (where they are known) for
+	// spans.
+	sessionKeyNames, userKeyNames, deviceKeyNames []string
+	sessionKeys, userKeys, deviceKeys             []keyRef
+	order                                         []int32 // scratch space of translate: the records in event order
 }
 
-// New returns a Translator configured by [DefaultConfig] changed by opts,
-// in order.
-func New(opts ...Option) (*Translator, error) {
-	cfg := DefaultConfig()
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
+// New returns a Translator of the settings s, which must be valid
+// ([Settings.Validate]); opts change what is not a user setting.
+func New(s Settings, opts ...Option) (*Translator, error) {
+	if errs := s.Validate(); len(errs) > 0 {
+		return nil, fmt.Errorf("translate: invalid settings: %w", errors.Join(errs...))
+	}
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
 		}
 	}
-	if err := cfg.validate(); err != nil {
-		return nil, err
+	if o.now == nil {
+		return nil, errors.New("translate: WithClock(nil)")
 	}
-	cfg = cfg.copyLists()
-	return &Translator{
-		cfg:         cfg,
-		sessionKeys: keyRefs(cfg.SessionKeys),
-		userKeys:    keyRefs(cfg.UserKeys),
-		deviceKeys:  keyRefs(cfg.DeviceKeys),
-		open:        newOpenState(),
-		traces:      newTraceCache(cfg.TraceCacheSize, cfg.TraceCacheTTL),
-	}, nil
+	t := &Translator{
+		settings:        s,
+		now:             o.now,
+		sessionKeyNames: concat(s.Identity.SessionIDKeys, conventions.DefaultSessionKeys()),
+		userKeyNames:    concat(s.Identity.UserIDKeys, conventions.DefaultUserKeys()),
+		deviceKeyNames:  concat(s.Identity.DeviceIDKeys, conventions.DefaultDeviceKeys()),
+		open:            openstate.New(),
+		traces:          newTraceCache(s.Identity.TraceCacheSize, s.Identity.TraceCacheTTL),
+	}
+	// The settings' key lists are the caller's: the translator keeps the
+	// concatenations above, never the slices.
+	t.settings.Identity.SessionIDKeys, t.settings.Identity.UserIDKeys, t.settings.Identity.DeviceIDKeys = nil, nil, nil
+	t.sessionKeys = keyRefs(t.sessionKeyNames)
+	t.userKeys = keyRefs(t.userKeyNames)
+	t.deviceKeys = keyRefs(t.deviceKeyNames)
+	return t, nil
 }
 
 // Translate turns one batch of spans into events, in the order they must be
@@ -65,7 +84,7 @@ func New(opts ...Option) (*Translator, error) {
 // A value a rule ignored (a negative or non-finite token count, message
 // JSON that does not parse, …) is an [*IgnoredValueError] in errs, and its
 // span is translated without it.
-func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []error) {
+func (t *Translator) Translate(spans []spanview.Span) (events []mindlytics.Event, errs []error) {
 	events, _, errs = t.translate(nil, spans, nil, true, 0)
 	return expanded(events), errs
 }
@@ -75,7 +94,7 @@ func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []
 // for callers that only encode the events (the front doors): their turn,
 // usage and function events are compact (compact.go), with their properties
 // in no Properties map; they encode as if they had one.
-func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []Span) (events []mindlytics.Event, errs []error) {
+func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []spanview.Span) (events []mindlytics.Event, errs []error) {
 	events, _, errs = t.translate(dst, spans, nil, true, 0)
 	return events, errs
 }
@@ -87,13 +106,13 @@ func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []Span) (ev
 // reported before. When tr is not nil it notes, for each event, the index
 // in translated of the span whose record made it, and the spans that wait
 // (origins.go).
-func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing, wait bool, reported int) (events []mindlytics.Event, translated []Span, errs []error) {
+func (t *Translator) translate(dst []mindlytics.Event, spans []spanview.Span, tr *tracing, wait bool, reported int) (events []mindlytics.Event, translated []spanview.Span, errs []error) {
 	if len(spans) == 0 {
 		return dst, spans, nil
 	}
 	var heldSince map[trace.TraceID]time.Time
 	if wait {
-		var held []Span
+		var held []spanview.Span
 		if held, heldSince = t.takeHeld(spans); len(held) > 0 {
 			reported = len(held)
 			spans = append(held, spans...)
@@ -103,7 +122,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 	defer bt.release()
 	recs, views := bt.recs, bt.views // views: each span's attributes, read once
 	for i := range spans {
-		views[i] = newAttrView(spans[i].attrs)
+		views[i] = newAttrView(spans[i].Attributes())
 		r, ok, err := t.extract(&spans[i], i, &views[i])
 		if i >= reported {
 			for _, iv := range r.ignored {
@@ -118,7 +137,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 		case ok:
 			recs = append(recs, r)
 		}
-		if t.cfg.Evaluations {
+		if t.settings.Evaluations {
 			recs = append(recs, t.evaluations(&spans[i], i)...)
 		}
 	}
@@ -129,7 +148,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	now := t.cfg.Now()
+	now := t.now()
 	if wait {
 		t.hold(spans, recs, ids, now, heldSince)
 		tr.noteWaiting(spans, ids)
@@ -162,7 +181,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 	}
 	t.order = sortRecords(kept, t.order[:0])
 	events = slices.Grow(dst, len(kept)+2)
-	seen := t.open.seen(now)
+	seen := t.open.Seen(now)
 	for _, k := range t.order {
 		r := &kept[k]
 		var err error
@@ -171,7 +190,7 @@ func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing
 		} else {
 			if r.kind == sc.EventTurn {
 				s := &spans[r.span]
-				t.turns.add(spanKey{s.traceID, s.spanID})
+				t.turns.add(spanKey{s.TraceID(), s.SpanID()})
 			}
 			t.sent.note(spans, ids, r)
 		}
@@ -224,28 +243,28 @@ func sortRecords(recs []record, order []int32) []int32 {
 // never later than now, whatever the clocks of the spans' hosts said). Call
 // it periodically.
 func (t *Translator) Expire() []mindlytics.Event {
-	now := t.cfg.Now()
+	now := t.now()
 	out := t.releaseHeld(now, false)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	o := &t.open
 	// Idle: last seen no later than these.
-	sessCutoff, convCutoff := o.seen(now.Add(-t.cfg.SessionIdleTimeout)), o.seen(now.Add(-t.cfg.ConversationIdleTimeout))
-	for sh := o.sessOrder.head; sh != 0; {
-		next := o.sess.next(sh)
-		if o.s(sh).lastSeen <= sessCutoff {
+	sessCutoff, convCutoff := o.Seen(now.Add(-t.settings.Lifecycle.SessionIdleTimeout)), o.Seen(now.Add(-t.settings.Lifecycle.ConversationIdleTimeout))
+	for sh := o.SessionOrder.Head; sh != 0; {
+		next := o.Sessions.Next(sh)
+		if o.Session(sh).LastSeen <= sessCutoff {
 			out = t.endSession(sh, now, out)
 		}
 		sh = next
 	}
-	for ch := o.convOrder.head; ch != 0; {
-		next := o.convs.next(ch)
-		if o.c(ch).lastSeen <= convCutoff {
-			out = t.endConversation(ch, earlier(o.c(ch).lastAt.time(), now), out)
+	for ch := o.ConvOrder.Head; ch != 0; {
+		next := o.Convs.Next(ch)
+		if o.Conv(ch).LastSeen <= convCutoff {
+			out = t.endConversation(ch, earlier(o.Conv(ch).LastAt.Time(), now), out)
 		}
 		ch = next
 	}
-	o.tidy()
+	o.Tidy()
 	t.traces.purge(now)
 	return out
 }
@@ -255,14 +274,14 @@ func (t *Translator) Expire() []mindlytics.Event {
 // last activity of what it ends, never later than now on the translator's
 // clock. Both front doors call it at shutdown.
 func (t *Translator) EndAll() []mindlytics.Event {
-	limit := t.cfg.Now()
+	limit := t.now()
 	out := t.releaseHeld(limit, true)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for t.open.sessOrder.head != 0 {
-		out = t.endSession(t.open.sessOrder.head, limit, out)
+	for t.open.SessionOrder.Head != 0 {
+		out = t.endSession(t.open.SessionOrder.Head, limit, out)
 	}
-	t.open.tidy()
+	t.open.Tidy()
 	return out
 }
 
@@ -285,7 +304,7 @@ func (t *Translator) releaseHeld(now time.Time, all bool) []mindlytics.Event {
 // Release translates every span still waiting for an ancestor, with the
 // session fallback where none came, as at shutdown when the sessions stay
 // open ([Translator.EndAll] does it too).
-func (t *Translator) Release() []mindlytics.Event { return t.releaseHeld(t.cfg.Now(), true) }
+func (t *Translator) Release() []mindlytics.Event { return t.releaseHeld(t.now(), true) }
 
 // TakeLateErrors returns, and forgets, the errors of spans that Expire,
 // Release or EndAll translated (spans that waited for an ancestor): the
@@ -310,5 +329,5 @@ type Stats struct {
 func (t *Translator) Stats() Stats {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return Stats{OpenSessions: t.open.sess.n, OpenConversations: t.open.convs.n, CachedTraces: t.traces.len(), WaitingSpans: t.nHeld}
+	return Stats{OpenSessions: t.open.Sessions.Len, OpenConversations: t.open.Convs.Len, CachedTraces: t.traces.len(), WaitingSpans: t.nHeld}
 }

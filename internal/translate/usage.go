@@ -3,6 +3,7 @@ package translate
 import (
 	"fmt"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -34,30 +35,30 @@ const maxTokens = 100_000_000
 
 var (
 	modelKeys = []string{
-		string(sc.ResponseModelKey), string(sc.RequestModelKey), string(sc.LLMModelNameKey),
-		string(sc.VercelResponseModelKey), string(sc.VercelModelIDKey),
+		string(sc.ResponseModelKey), string(sc.RequestModelKey), string(conventions.LLMModelNameKey),
+		string(conventions.VercelResponseModelKey), string(conventions.VercelModelIDKey),
 	}
 	inputTokenKeys = []string{
-		string(sc.InputTokensKey), string(sc.GenAIUsagePromptTokensKey), string(sc.LLMTokenCountPromptKey),
-		string(sc.VercelUsageInputTokensKey), string(sc.VercelUsagePromptTokensKey),
+		string(sc.InputTokensKey), string(sc.GenAIUsagePromptTokensKey), string(conventions.LLMTokenCountPromptKey),
+		string(conventions.VercelUsageInputTokensKey), string(conventions.VercelUsagePromptTokensKey),
 	}
 	outputTokenKeys = []string{
-		string(sc.OutputTokensKey), string(sc.GenAIUsageCompletionTokensKey), string(sc.LLMTokenCountCompletionKey),
-		string(sc.VercelUsageOutputTokensKey), string(sc.VercelUsageCompletionTokensKey),
+		string(sc.OutputTokensKey), string(sc.GenAIUsageCompletionTokensKey), string(conventions.LLMTokenCountCompletionKey),
+		string(conventions.VercelUsageOutputTokensKey), string(conventions.VercelUsageCompletionTokensKey),
 	}
 	cachedTokenKeys = []string{
-		string(sc.GenAIUsageCacheReadInputTokensKey), string(sc.LLMTokenCountCacheReadKey),
-		string(sc.VercelUsageCacheReadTokensKey), string(sc.VercelUsageCachedInputTokensKey),
+		string(sc.GenAIUsageCacheReadInputTokensKey), string(conventions.LLMTokenCountCacheReadKey),
+		string(conventions.VercelUsageCacheReadTokensKey), string(conventions.VercelUsageCachedInputTokensKey),
 	}
 	cacheWriteTokenKeys = []string{
 		string(sc.GenAIUsageCacheWriteInputTokensKey), string(sc.GenAIUsageCacheCreationInputTokensKey),
-		string(sc.LLMTokenCountCacheWriteKey),
+		string(conventions.LLMTokenCountCacheWriteKey),
 	}
 	reasoningTokenKeys = []string{
-		string(sc.GenAIUsageReasoningOutputTokensKey), string(sc.LLMTokenCountReasoningKey),
-		string(sc.VercelUsageOutputReasoningTokensKey), string(sc.VercelUsageReasoningTokensKey),
+		string(sc.GenAIUsageReasoningOutputTokensKey), string(conventions.LLMTokenCountReasoningKey),
+		string(conventions.VercelUsageOutputReasoningTokensKey), string(conventions.VercelUsageReasoningTokensKey),
 	}
-	costKeys = []string{string(sc.UsageCostKey), string(sc.LLMCostTotalKey)}
+	costKeys = []string{string(sc.UsageCostKey), string(conventions.LLMCostTotalKey)}
 
 	// The same keys in the attribute view.
 	modelVKs          = registerKeys(modelKeys...)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/pdataview"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -136,7 +137,7 @@ func (in *intake) consume(ctx context.Context, run func() ([]mindlytics.Event, p
 // (a negative token count, message JSON that does not parse), and the spans that carry
 // usage but made no event (agent and workflow wrappers, spans it did not
 // classify), whose usage Mindlytics does not count.
-func warnings(spans []translate.Span, origins, waiting []int, errs []error) []Warning {
+func warnings(spans []spanview.Span, origins, waiting []int, errs []error) []Warning {
 	out := errorWarnings(errs)
 	made := make(map[int]bool, len(origins)+len(waiting))
 	for _, o := range origins {
@@ -179,7 +180,7 @@ func errorWarnings(errs []error) []Warning {
 	return out
 }
 
-func failed(errs []error, s *translate.Span) bool {
+func failed(errs []error, s *spanview.Span) bool {
 	for _, err := range errs {
 		var se *translate.SpanError
 		if errors.As(err, &se) && se.SpanID == s.SpanID() && se.TraceID == s.TraceID() {
@@ -189,9 +190,9 @@ func failed(errs []error, s *translate.Span) bool {
 	return false
 }
 
-func originOf(s *translate.Span) *Origin {
+func originOf(s *spanview.Span) *Origin {
 	o := &Origin{TraceID: s.TraceID().String(), SpanID: s.SpanID().String(), Name: s.Name(), Attributes: map[string]any{}}
-	s.Attributes().Range(func(k string, v translate.Value) bool {
+	s.Attributes().Range(func(k string, v spanview.Value) bool {
 		o.Attributes[k] = jsonSafe(v.Raw())
 		return true
 	})

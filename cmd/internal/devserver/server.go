@@ -47,7 +47,7 @@ func New(cfg Config) (s *Server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	tr, err := translate.New(translate.DefaultSettings().Options()...)
+	tr, err := translate.New(translate.DefaultSettings())
 	if err != nil {
 		_ = st.Close()
 		return nil, fmt.Errorf("devserver: the translation: %w", err)

@@ -10,15 +10,15 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/mindlytics/mindlytics-otel/internal/translate"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 )
 
 // Traces views every span of td for the translation, which reads spans
 // in the SDK's terms: each span's attributes are converted once, in one
 // pass, and each resource's once for all of its spans. Strings are shared,
 // not copied.
-func Traces(td ptrace.Traces) []translate.Span {
-	out := make([]translate.Span, 0, td.SpanCount())
+func Traces(td ptrace.Traces) []spanview.Span {
+	out := make([]spanview.Span, 0, td.SpanCount())
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
@@ -41,9 +41,9 @@ func Traces(td ptrace.Traces) []translate.Span {
 const otlpParentIsRemote = 0x100 | 0x200
 
 // viewSpan views one pdata span with its (converted) resource attributes.
-func viewSpan(s ptrace.Span, attrs []attribute.KeyValue, res *attribute.Set, scope pcommon.InstrumentationScope) translate.Span {
+func viewSpan(s ptrace.Span, attrs []attribute.KeyValue, res *attribute.Set, scope pcommon.InstrumentationScope) spanview.Span {
 	status := s.Status()
-	return translate.NewSpan(translate.SpanParts{
+	return spanview.NewSpan(spanview.SpanParts{
 		Name:         s.Name(),
 		Kind:         trace.SpanKind(s.Kind()), // same numbering as OTLP
 		Start:        asTime(s.StartTimestamp()),
@@ -68,7 +68,7 @@ func viewSpan(s ptrace.Span, attrs []attribute.KeyValue, res *attribute.Set, sco
 // of a batch's spans and their attributes (one array for all), which the
 // translation reads only while it runs. Not for concurrent use.
 type viewer struct {
-	spans []translate.Span
+	spans []spanview.Span
 	kvs   []attribute.KeyValue
 }
 
@@ -79,7 +79,7 @@ const maxViewerKeep = 1 << 14
 // traces views td as [Traces] does, in the viewer's memory, valid until
 // release. (The walk is Traces' own, written out: through a callback, the
 // view cost 10 % more.)
-func (v *viewer) traces(td ptrace.Traces) []translate.Span {
+func (v *viewer) traces(td ptrace.Traces) []spanview.Span {
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 )
 
 // The translation reads spans through one view; the collector fills it
@@ -51,10 +52,10 @@ func recordAll(t testing.TB, res []attribute.KeyValue, attrSets ...[]attribute.K
 }
 
 // describe reads everything the translation may read of a span view.
-func describe(s translate.Span) map[string]any {
-	attrs := func(a translate.Attrs) map[string]any {
+func describe(s spanview.Span) map[string]any {
+	attrs := func(a spanview.Attrs) map[string]any {
 		m := map[string]any{}
-		a.Range(func(k string, v translate.Value) bool { m[k] = []any{v.Kind(), v.Raw(), v.AsString()}; return true })
+		a.Range(func(k string, v spanview.Value) bool { m[k] = []any{v.Kind(), v.Raw(), v.AsString()}; return true })
 		return m
 	}
 	var events []any
@@ -74,10 +75,10 @@ func describe(s translate.Span) map[string]any {
 
 func requireSameViews(t testing.TB, spans []sdktrace.ReadOnlySpan) {
 	t.Helper()
-	sdk := translate.FromReadOnlySpans(spans)
+	sdk := spanview.FromReadOnlySpans(spans)
 	td := toTraces(spans)
 	var v viewer
-	for _, pd := range [][]translate.Span{Traces(td), v.traces(td)} {
+	for _, pd := range [][]spanview.Span{Traces(td), v.traces(td)} {
 		require.Len(t, pd, len(sdk))
 		for i := range sdk {
 			// fmt prints maps in key order, and NaN as NaN (which no equality test
@@ -294,7 +295,7 @@ func TestSpansOfARemoteParentDoNotWait(t *testing.T) {
 		s.Attributes().PutStr("mindlytics.event", "turn")
 		s.Attributes().PutStr("mindlytics.turn.user", "q")
 		s.Attributes().PutStr("mindlytics.turn.assistant", "a")
-		tr, err := translate.New()
+		tr, err := translate.New(translate.DefaultSettings())
 		require.NoError(t, err)
 		evs, errs := NewTranslator(tr).Traces(nil, td)
 		require.Empty(t, errs)

@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -105,7 +106,7 @@ func (tr *Translator) LateErrors() []error {
 // spans translated and, for each event, the index of its span in Spans
 // ([translate.Translator.TranslateWithOrigins]).
 type Origins struct {
-	Spans   []translate.Span
+	Spans   []spanview.Span
 	Indexes []int
 	// Waiting are the indexes in Spans of the spans that wait for an
 	// ancestor: no event of theirs yet.

@@ -1,4 +1,4 @@
-package translate
+package spanview
 
 import (
 	"encoding/json"
@@ -32,7 +32,8 @@ type Value struct {
 	exists bool
 }
 
-func sdkValue(v attribute.Value) Value { return Value{a: v, exists: true} }
+// ValueOf views an SDK attribute value.
+func ValueOf(v attribute.Value) Value { return Value{a: v, exists: true} }
 
 // String returns [Value.AsString], for printing.
 func (v Value) String() string { return v.AsString() }

@@ -1,4 +1,4 @@
-package translate
+package spanview
 
 import (
 	"slices"
@@ -42,7 +42,7 @@ func fillFromReadOnly(v *Span, s sdktrace.ReadOnlySpan) {
 		spanID:       sc.SpanID(),
 		parentID:     s.Parent().SpanID(),
 		parentRemote: s.Parent().IsRemote(),
-		attrs:        sdkAttrs(s.Attributes()),
+		attrs:        AttrsOf(s.Attributes()),
 		events:       Events{sdk: s.Events()},
 		statusCode:   status.Code,
 		statusMsg:    status.Description,

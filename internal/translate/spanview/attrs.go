@@ -1,4 +1,4 @@
-package translate
+package spanview
 
 import "go.opentelemetry.io/otel/attribute"
 
@@ -19,23 +19,26 @@ type Attrs struct {
 	src attrSource
 }
 
-// resourceKey tells one set of attributes from another by where they are
+// Origin tells one set of attributes from another by where they are
 // held, not by what they hold: spans that share a resource share it.
-type resourceKey struct {
+type Origin struct {
 	kv  *attribute.KeyValue
 	n   int
 	set *attribute.Set
 }
 
-func (a Attrs) key() resourceKey {
-	k := resourceKey{n: len(a.kvs), set: a.set}
+// Origin tells one set of attributes from another by where it is held
+// (spans that share a resource share its origin).
+func (a Attrs) Origin() Origin {
+	k := Origin{n: len(a.kvs), set: a.set}
 	if len(a.kvs) > 0 {
 		k.kv = &a.kvs[0]
 	}
 	return k
 }
 
-func sdkAttrs(kvs []attribute.KeyValue) Attrs { return Attrs{kvs: kvs, src: srcKVs} }
+// AttrsOf views attributes held as a slice (a span's or an event's).
+func AttrsOf(kvs []attribute.KeyValue) Attrs { return Attrs{kvs: kvs, src: srcKVs} }
 
 func sdkSet(set *attribute.Set) Attrs {
 	if set == nil {
@@ -43,6 +46,10 @@ func sdkSet(set *attribute.Set) Attrs {
 	}
 	return Attrs{set: set, src: srcSet}
 }
+
+// KeyValues returns the attributes when they are held as a slice (ok
+// false when they are a set), for an index of them made once per span.
+func (a Attrs) KeyValues() (kvs []attribute.KeyValue, ok bool) { return a.kvs, a.src != srcSet }
 
 // Len returns the number of attributes.
 func (a Attrs) Len() int {
@@ -61,12 +68,12 @@ func (a Attrs) Get(key string) (Value, bool) {
 	case srcKVs:
 		for i := range a.kvs {
 			if string(a.kvs[i].Key) == key {
-				return sdkValue(a.kvs[i].Value), true
+				return ValueOf(a.kvs[i].Value), true
 			}
 		}
 	case srcSet:
 		if v, ok := a.set.Value(attribute.Key(key)); ok {
-			return sdkValue(v), true
+			return ValueOf(v), true
 		}
 	}
 	return Value{}, false
@@ -91,14 +98,14 @@ func (a Attrs) Range(f func(key string, v Value) bool) {
 	switch a.src {
 	case srcKVs:
 		for i := range a.kvs {
-			if !f(string(a.kvs[i].Key), sdkValue(a.kvs[i].Value)) {
+			if !f(string(a.kvs[i].Key), ValueOf(a.kvs[i].Value)) {
 				return
 			}
 		}
 	case srcSet:
 		for i := 0; i < a.set.Len(); i++ {
 			kv, _ := a.set.Get(i)
-			if !f(string(kv.Key), sdkValue(kv.Value)) {
+			if !f(string(kv.Key), ValueOf(kv.Value)) {
 				return
 			}
 		}

@@ -1,4 +1,4 @@
-package translate
+package spanview
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 )
 
 func TestValueConversions(t *testing.T) {
-	a := sdkAttrs([]attribute.KeyValue{
+	a := AttrsOf([]attribute.KeyValue{
 		attribute.String("s", "12.0"),
 		attribute.Int("i", 7),
 		attribute.Float64("f", 1.5),
@@ -52,26 +52,4 @@ func TestValueConversions(t *testing.T) {
 	_, ok = none.Get("x")
 	assert.False(t, ok)
 	none.Range(func(string, Value) bool { t.Fatal("empty"); return false })
-}
-
-func TestTruncate(t *testing.T) {
-	for _, tc := range []struct {
-		in    string
-		limit int
-		want  string
-	}{
-		{"short", 10, "short"},
-		{"exactly-10", 10, "exactly-10"},
-		{"ééééé", 5, "ééééé"}, // 10 bytes, 5 characters: not cut
-		{"abcdefghijklmnopqrstuvwxyz", 20, "abcdefgh" + TruncationMark},
-		{"日本語のテキストがとても長いのでここで切ります", 14, "日本" + TruncationMark},
-		{"abcdefghij", 5, "abcde"}, // the mark does not fit: a plain cut
-		{"anything", 0, "anything"},
-	} {
-		got := truncate(tc.in, tc.limit)
-		assert.Equal(t, tc.want, got, "%q at %d", tc.in, tc.limit)
-		if tc.limit > 0 {
-			assert.LessOrEqual(t, len([]rune(got)), tc.limit)
-		}
-	}
 }

@@ -1,9 +1,10 @@
-package translate
+package spanview
 
 import (
-	"go.opentelemetry.io/otel/attribute"
+	"slices"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
@@ -66,11 +67,22 @@ func (s *Span) Events() Events { return s.events }
 // Status returns the span's status code and description.
 func (s *Span) Status() (codes.Code, string) { return s.statusCode, s.statusMsg }
 
+// Failed reports whether the span's status is Error.
+func (s *Span) Failed() bool { return s.statusCode == codes.Error }
+
 // Scope returns the name and version of the instrumentation scope.
 func (s *Span) Scope() (name, version string) { return s.scopeName, s.scopeVersion }
 
-// endOrStart is the span's end time, or its start when it has not ended.
-func (s *Span) endOrStart() time.Time {
+// Detached returns s with its own copy of its attributes: the span views
+// of a batch may share memory that is reused for the next one (the
+// collector's). Its resource and events are not reused.
+func (s Span) Detached() Span {
+	s.attrs.kvs = slices.Clone(s.attrs.kvs)
+	return s
+}
+
+// EndOrStart is the span's end time, or its start when it has not ended.
+func (s *Span) EndOrStart() time.Time {
 	if s.end.IsZero() {
 		return s.start
 	}
@@ -88,7 +100,7 @@ func (e Events) Len() int { return len(e.sdk) }
 // At returns the i-th event.
 func (e Events) At(i int) SpanEvent {
 	ev := &e.sdk[i]
-	return SpanEvent{Name: ev.Name, Time: ev.Time, Attrs: sdkAttrs(ev.Attributes)}
+	return SpanEvent{Name: ev.Name, Time: ev.Time, Attrs: AttrsOf(ev.Attributes)}
 }
 
 // SpanEvent is one event of a span.
@@ -129,7 +141,7 @@ func NewSpan(p SpanParts) Span {
 		spanID:       p.SpanID,
 		parentID:     p.ParentSpanID,
 		parentRemote: p.ParentIsRemote,
-		attrs:        sdkAttrs(p.Attributes),
+		attrs:        AttrsOf(p.Attributes),
 		resource:     sdkSet(p.Resource),
 		events:       Events{sdk: p.Events},
 		statusCode:   p.StatusCode,

@@ -1,4 +1,4 @@
-package translate
+package openstate
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 // records, the slabs' elements, are nothing for the garbage collector to
 // mark (a string or a time.Time in them would be).
 func TestOpenRecordsHoldNoPointers(t *testing.T) {
-	for _, v := range []any{sessionRec{}, convRec{}, idRef{}, wallTime{}} {
+	for _, v := range []any{Session{}, Conv{}, IDRef{}, WallTime{}} {
 		assert.False(t, hasPointers(reflect.TypeOf(v)), "%T", v)
 	}
 	assert.True(t, hasPointers(reflect.TypeOf(struct{ s string }{})), "the check sees a string")
@@ -39,7 +39,7 @@ func hasPointers(t reflect.Type) bool {
 	return false
 }
 
-// openModel is what openState must hold, kept the plain way.
+// openModel is what State must hold, kept the plain way.
 type openModel struct {
 	sessions []*modelSession // least recently active first
 }
@@ -62,7 +62,7 @@ func TestOpenStateAgainstAModel(t *testing.T) {
 	for _, mask := range []uint64{^uint64(0), 3} {
 		t.Run(fmt.Sprintf("mask %#x", mask), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, mask))
-			o := newOpenState()
+			o := New()
 			o.keyMask = mask
 			m := &openModel{}
 			// Long ids of some sessions, so that the arena fills and tidy
@@ -86,47 +86,47 @@ func TestOpenStateAgainstAModel(t *testing.T) {
 				i := m.find(id)
 				switch op := rng.IntN(10); {
 				case op < 3 && i < 0:
-					o.openSession(id)
+					o.OpenSession(id)
 					m.sessions = append(m.sessions, &modelSession{id: id})
 				case op < 3:
-					o.sess.moveToBack(&o.sessOrder, o.findSession(id))
+					o.Sessions.MoveToBack(&o.SessionOrder, o.FindSession(id))
 					s := m.sessions[i]
 					m.sessions = append(slices.Delete(m.sessions, i, i+1), s)
 				case op < 4 && i >= 0:
-					o.closeSession(o.findSession(id))
+					o.CloseSession(o.FindSession(id))
 					m.sessions = slices.Delete(m.sessions, i, i+1)
 				case op < 7 && i >= 0:
-					s, sh := m.sessions[i], o.findSession(id)
+					s, sh := m.sessions[i], o.FindSession(id)
 					c := convID(id)
 					if j := slices.Index(s.convs, c); j >= 0 {
 						if rng.IntN(3) == 0 {
-							o.closeConv(o.findConv(sh, c))
+							o.CloseConv(o.FindConv(sh, c))
 							s.convs = slices.Delete(s.convs, j, j+1)
 						} else {
-							o.convs.moveToBack(&o.convOrder, o.findConv(sh, c))
+							o.Convs.MoveToBack(&o.ConvOrder, o.FindConv(sh, c))
 							s.convs = append(slices.Delete(s.convs, j, j+1), c)
 						}
 					} else {
-						o.openConv(sh, c)
+						o.OpenConv(sh, c)
 						s.convs = append(s.convs, c)
 					}
 				case op < 9 && i >= 0:
-					s, sh := m.sessions[i], o.findSession(id)
+					s, sh := m.sessions[i], o.FindSession(id)
 					v := fmt.Sprintf("u%d", rng.IntN(4))
 					if rng.IntN(2) == 0 {
-						o.setUser(sh, v)
+						o.SetUser(sh, v)
 						s.user = v
 					} else {
-						o.setDevice(sh, v)
+						o.SetDevice(sh, v)
 						s.device = v
 					}
 				default:
-					before := o.ids.size
-					o.tidy()
-					if o.ids.size < before {
+					before := o.IDs.size
+					o.Tidy()
+					if o.IDs.size < before {
 						tidied++
 					}
-					assert.True(t, o.ids.size < minArenaTidy || o.ids.size < 2*o.ids.live, "step %d: an untidy arena of %d bytes, %d live", step, o.ids.size, o.ids.live)
+					assert.True(t, o.IDs.size < minArenaTidy || o.IDs.size < 2*o.IDs.live, "step %d: an untidy arena of %d bytes, %d live", step, o.IDs.size, o.IDs.live)
 				}
 				requireOpenState(t, &o, m, step)
 			}
@@ -135,7 +135,7 @@ func TestOpenStateAgainstAModel(t *testing.T) {
 	}
 }
 
-func requireOpenState(t *testing.T, o *openState, m *openModel, step int) {
+func requireOpenState(t *testing.T, o *State, m *openModel, step int) {
 	t.Helper()
 	// Plain checks: this runs at every step.
 	fail := func(format string, args ...any) {
@@ -143,43 +143,43 @@ func requireOpenState(t *testing.T, o *openState, m *openModel, step int) {
 		t.Fatalf("step %d: "+format, append([]any{step}, args...)...)
 	}
 	var order []string
-	for h := o.sessOrder.head; h != 0; h = o.sess.next(h) {
-		order = append(order, o.ids.str(o.s(h).id))
+	for h := o.SessionOrder.Head; h != 0; h = o.Sessions.Next(h) {
+		order = append(order, o.IDs.Str(o.Session(h).ID))
 	}
 	// The conversations' order across sessions is not modelled; within
 	// a session it is the order of convOrder.
-	convOrder := map[handle][]string{}
-	for h := o.convOrder.head; h != 0; h = o.convs.next(h) {
-		convOrder[o.c(h).sess] = append(convOrder[o.c(h).sess], o.convID(h))
+	convOrder := map[Handle][]string{}
+	for h := o.ConvOrder.Head; h != 0; h = o.Convs.Next(h) {
+		convOrder[o.Conv(h).Session] = append(convOrder[o.Conv(h).Session], o.ConvID(h))
 	}
 	var want []string
 	live, nConvs := 0, 0
 	for _, s := range m.sessions {
 		want = append(want, s.id)
 		live += len(s.id) + len(s.user) + len(s.device)
-		sh := o.findSession(s.id)
+		sh := o.FindSession(s.id)
 		if sh == 0 {
 			fail("session %.10s not found", s.id)
 		}
-		if u, d := o.ids.str(o.s(sh).user), o.ids.str(o.s(sh).device); u != s.user || d != s.device {
+		if u, d := o.IDs.Str(o.Session(sh).User), o.IDs.Str(o.Session(sh).Device); u != s.user || d != s.device {
 			fail("session %.10s: user %q and device %q, want %q and %q", s.id, u, d, s.user, s.device)
 		}
 		for _, c := range s.convs {
-			ch := o.findConv(sh, c)
-			if ch == 0 || o.convID(ch) != c || o.c(ch).sess != sh {
+			ch := o.FindConv(sh, c)
+			if ch == 0 || o.ConvID(ch) != c || o.Conv(ch).Session != sh {
 				fail("conversation %s of %.10s: found %d", c, s.id, ch)
 			}
 			if c != s.id {
 				live += len(c)
 			}
 		}
-		if o.findConv(sh, "c-never") != 0 {
+		if o.FindConv(sh, "c-never") != 0 {
 			fail("a conversation never opened found in %.10s", s.id)
 		}
 		if !slices.Equal(s.convs, convOrder[sh]) {
 			fail("the conversations' order of %.10s: %q, want %q", s.id, convOrder[sh], s.convs)
 		}
-		if got := o.convsOf(sh, nil); len(got) != len(s.convs) {
+		if got := o.ConvsOf(sh, nil); len(got) != len(s.convs) {
 			fail("session %.10s lists %d conversations, want %d", s.id, len(got), len(s.convs))
 		}
 		nConvs += len(s.convs)
@@ -187,11 +187,11 @@ func requireOpenState(t *testing.T, o *openState, m *openModel, step int) {
 	switch {
 	case !slices.Equal(want, order):
 		fail("the sessions' order")
-	case o.sess.n != len(m.sessions) || o.convs.n != nConvs:
-		fail("%d sessions and %d conversations, want %d and %d", o.sess.n, o.convs.n, len(m.sessions), nConvs)
-	case o.ids.live != live:
-		fail("the arena's live bytes: %d, want %d", o.ids.live, live)
-	case o.findSession("never") != 0:
+	case o.Sessions.Len != len(m.sessions) || o.Convs.Len != nConvs:
+		fail("%d sessions and %d conversations, want %d and %d", o.Sessions.Len, o.Convs.Len, len(m.sessions), nConvs)
+	case o.IDs.live != live:
+		fail("the arena's live bytes: %d, want %d", o.IDs.live, live)
+	case o.FindSession("never") != 0:
 		fail("a session never opened found")
 	}
 }
@@ -207,18 +207,18 @@ func TestWallTimeKeepsTheTime(t *testing.T) {
 		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("x", 3600)),
 		time.Now(),
 	} {
-		got := wallOf(tm).time()
+		got := WallOf(tm).Time()
 		assert.True(t, got.Equal(tm), "%v: %v", tm, got)
 		assert.Equal(t, tm.IsZero(), got.IsZero(), "%v", tm)
-		assert.Equal(t, tm.IsZero(), wallOf(tm) == wallTime{}, "%v", tm)
+		assert.Equal(t, tm.IsZero(), WallOf(tm) == WallTime{}, "%v", tm)
 	}
-	a, b := wallOf(time.Unix(5, 1)), wallOf(time.Unix(5, 2))
-	assert.Equal(t, -1, a.compare(b))
-	assert.Equal(t, 1, b.compare(a))
-	assert.Equal(t, 0, a.compare(a))
-	assert.Equal(t, -1, wallOf(time.Unix(4, 999999999)).compare(a))
-	assert.Equal(t, b, laterWall(a, b))
-	assert.Equal(t, b, laterWall(b, a))
+	a, b := WallOf(time.Unix(5, 1)), WallOf(time.Unix(5, 2))
+	assert.Equal(t, -1, a.Compare(b))
+	assert.Equal(t, 1, b.Compare(a))
+	assert.Equal(t, 0, a.Compare(a))
+	assert.Equal(t, -1, WallOf(time.Unix(4, 999999999)).Compare(a))
+	assert.Equal(t, b, LaterWall(a, b))
+	assert.Equal(t, b, LaterWall(b, a))
 }
 
 // BenchmarkOneSessionsConversations opens many conversations in one session
@@ -232,14 +232,14 @@ func BenchmarkOneSessionsConversations(b *testing.B) {
 		}
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			for b.Loop() {
-				o := newOpenState()
-				sh := o.openSession("s")
+				o := New()
+				sh := o.OpenSession("s")
 				for _, id := range ids {
-					if o.findConv(sh, id) == 0 {
-						o.openConv(sh, id)
+					if o.FindConv(sh, id) == 0 {
+						o.OpenConv(sh, id)
 					}
 				}
-				o.closeSession(sh)
+				o.CloseSession(sh)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/conversation")
 		})

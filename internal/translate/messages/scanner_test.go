@@ -1,4 +1,4 @@
-package translate
+package messages
 
 import (
 	"bytes"
@@ -13,7 +13,15 @@ import (
 // scanSeeds are message JSON of every shape the tests read, and edges of
 // JSON the scanner must judge as encoding/json does.
 var scanSeeds = []string{
-	inputWeatherJSON, inputAfterToolJSON, outputToolCallJSON, outputRainyJSON,
+	// The GenAI messages of a tool call and its answer.
+	`[{"role":"system","parts":[{"type":"text","content":"Be brief."}]},` +
+		`{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]}]`,
+	`[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]},` +
+		`{"role":"assistant","parts":[{"type":"tool_call","id":"call_1","name":"get_weather","arguments":{"city":"Paris"}}]},` +
+		`{"role":"tool","parts":[{"type":"tool_call_response","id":"call_1","result":"rainy"}]}]`,
+	`[{"role":"assistant","parts":[{"type":"tool_call","id":"call_1","name":"get_weather",` +
+		`"arguments":{"city":"Paris"}}],"finish_reason":"tool_call"}]`,
+	`[{"role":"assistant","parts":[{"type":"text","content":"Rainy, 14°C."}],"finish_reason":"stop"}]`,
 	// Texts of several parts joined where escapes and bad UTF-8 meet, and
 	// escaped texts in nested messages and top-level lists.
 	`[{"role":"user","parts":[{"type":"text","content":"a\ud83d"},{"type":"text","content":"\ude00b"}]}]`,
@@ -72,7 +80,7 @@ func checkScan(t *testing.T, s string) {
 	if want := summarize(msgs); ok && sum != want {
 		t.Fatalf("%q: scanner %+v, decode %+v", s, sum, want)
 	}
-	if got, gotOK := summarizeMessages(trimmed); gotOK != wantOK || (ok && got != summarize(msgs)) {
+	if got, gotOK := Summarize(trimmed); gotOK != wantOK || (ok && got != summarize(msgs)) {
 		t.Fatalf("%q: summarizeMessages %+v %v", s, got, gotOK)
 	}
 }
@@ -130,6 +138,6 @@ func TestUnquoteDecodesAsEncodingJSON(t *testing.T) {
 	for range 20_000 {
 		a, b := random(), random()
 		joined, kind := appendBody(a, kindOf(a), b, kindOf(b))
-		require.Equal(t, appendText(decoded(a), decoded(b)), decodeBody(joined, kind), "%q + %q", a, b)
+		require.Equal(t, AppendText(decoded(a), decoded(b)), decodeBody(joined, kind), "%q + %q", a, b)
 	}
 }

@@ -1,0 +1,375 @@
+package messages
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+// maxScanDepth is the nesting the scanner reads itself; deeper input goes
+// to encoding/json, whose own limit (10,000) then applies.
+const maxScanDepth = 200
+
+// msgScanner reads message JSON in one pass: it validates every byte, as
+// encoding/json does before decoding, and keeps only the strings a turn
+// needs, as substrings of the input when they have no escapes.
+type msgScanner struct {
+	s    string
+	i    int
+	bail bool // a shape left to encoding/json
+}
+
+// topLists are the "messages" and "choices" lists of a top-level object.
+type topLists struct {
+	messages, choices   Summary
+	nMessages, nChoices int
+}
+
+func (p *msgScanner) ws() {
+	if p.i < len(p.s) && p.s[p.i] > ' ' {
+		return // most JSON of messages has no space between its tokens: inlined
+	}
+	p.wsRun()
+}
+
+func (p *msgScanner) wsRun() {
+	for p.i < len(p.s) {
+		switch p.s[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+// peek returns the next non-space byte, 0 at the end.
+func (p *msgScanner) peek() byte {
+	p.ws()
+	if p.i < len(p.s) {
+		return p.s[p.i]
+	}
+	return 0
+}
+
+// The fields of the two object shapes, in the order of their bits.
+var (
+	messageFields = []string{"role", "parts", "content", "tool_calls", "function_call", "message", "messages", "choices"}
+	partFields    = []string{"type", "content", "text"}
+)
+
+const (
+	mRole = iota
+	mParts
+	mContent
+	mToolCalls
+	mFunctionCall
+	mMessage
+	mMessages
+	mChoices
+)
+
+const (
+	pType = iota
+	pContent
+	pText
+)
+
+// object reads an object whose fields are names (messageFields or
+// partFields), calling field with each known field's index and skipping
+// the others. It bails on what encoding/json would match in another way:
+// a key with escapes, a key that matches a field only case-insensitively,
+// or a field given twice (the last one wins there, partly merged).
+func (p *msgScanner) object(depth int, names []string, field func(f int) bool) bool {
+	if depth > maxScanDepth {
+		p.bail = true
+		return false
+	}
+	p.i++ // '{'
+	if p.peek() == '}' {
+		p.i++
+		return true
+	}
+	var seen uint
+	for {
+		if p.peek() != '"' {
+			return false
+		}
+		key, kind, ok := p.str()
+		if !ok {
+			return false
+		}
+		if p.peek() != ':' {
+			return false
+		}
+		p.i++
+		f := -1
+		if kind != 0 {
+			p.bail = true
+			return false
+		}
+		for j, n := range names {
+			if key == n {
+				f = j
+				break
+			}
+			// The key is ASCII here (no escapes, no other bytes), and
+			// ASCII folds only to ASCII of the same length.
+			if len(key) == len(n) && strings.EqualFold(key, n) {
+				p.bail = true
+				return false
+			}
+		}
+		if f >= 0 {
+			if seen&(1<<f) != 0 {
+				p.bail = true
+				return false
+			}
+			seen |= 1 << f
+			if !field(f) {
+				return false
+			}
+		} else if !p.skip(depth + 1) {
+			return false
+		}
+		switch p.peek() {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// message reads one message object (p at '{') and reduces it as
+// jsonMessage.reduce does. top, for the top-level object only, collects
+// its "messages" and "choices" lists.
+func (p *msgScanner) message(depth int, top *topLists) (Message, bool) {
+	var (
+		role                   string
+		partsText, contentText string // JSON string bodies, of these kinds
+		partsKind, contentKind strKind
+		contentPartsText       string
+		contentPartsKind       strKind
+		tools                  bool
+		inner                  *Message
+		innerMsg               Message
+	)
+	ok := p.object(depth, messageFields, func(f int) bool {
+		switch f {
+		case mRole:
+			if p.peek() == '"' {
+				s, ok := p.strValue()
+				role = s
+				return ok
+			}
+		case mParts:
+			t, k, tc, ok := p.parts(depth + 1)
+			partsText, partsKind, tools = t, k, tools || tc
+			return ok
+		case mContent:
+			switch p.peek() {
+			case '"':
+				raw, k, ok := p.text()
+				contentText, contentKind = raw, k
+				return ok
+			case '[':
+				t, k, tc, ok := p.parts(depth + 1)
+				contentPartsText, contentPartsKind, tools = t, k, tools || tc
+				return ok
+			}
+		case mToolCalls:
+			if p.peek() == '[' {
+				n, ok := p.countElements(depth + 1)
+				tools = tools || n > 0
+				return ok
+			}
+		case mFunctionCall:
+			if p.peek() != 'n' { // anything but null makes the pointer
+				tools = true
+			}
+		case mMessage:
+			switch p.peek() {
+			case '{':
+				m, ok := p.message(depth+1, nil)
+				innerMsg, inner = m, &innerMsg
+				return ok
+			case 'n':
+			default: // a value of another type still makes an empty message
+				inner = &innerMsg
+			}
+		case mMessages, mChoices:
+			if top != nil && p.peek() == '[' {
+				if f == mMessages {
+					return p.list(depth+1, &top.messages, &top.nMessages)
+				}
+				return p.list(depth+1, &top.choices, &top.nChoices)
+			}
+		}
+		return p.skip(depth + 1)
+	})
+	if !ok {
+		return Message{}, false
+	}
+	if inner != nil {
+		return *inner, true
+	}
+	text, kind := partsText, partsKind
+	if contentText != "" {
+		text, kind = appendBody(text, kind, contentText, contentKind)
+	}
+	if contentPartsText != "" {
+		text, kind = appendBody(text, kind, contentPartsText, contentPartsKind)
+	}
+	return Message{Role: role, Text: text, ToolCalls: tools, textKind: kind}, true
+}
+
+// appendBody is appendText for JSON string bodies: the newline between
+// them is its escape.
+func appendBody(text string, kind strKind, s string, sk strKind) (string, strKind) {
+	if text == "" {
+		return s, sk
+	}
+	return text + `\n` + s, kind | sk | hasEscape
+}
+
+// decodeBody decodes a JSON string body of the kind str found.
+func decodeBody(raw string, kind strKind) string {
+	switch kind {
+	case 0:
+		return raw
+	case hasNonASCII:
+		if utf8.ValidString(raw) {
+			return raw // non-ASCII text, kept as it is
+		}
+		return string(appendReplacingInvalid(make([]byte, 0, len(raw)+8), raw))
+	}
+	return unquote(raw, kind&hasNonASCII != 0)
+}
+
+// messageList reads a list of messages (p at '[') into sum.
+func (p *msgScanner) messageList(depth int, sum *Summary) bool {
+	var n int
+	return p.list(depth, sum, &n)
+}
+
+// list reads a list of messages (p at '['), counting its elements: values
+// that are not objects are empty messages, as encoding/json leaves them.
+func (p *msgScanner) list(depth int, sum *Summary, n *int) bool {
+	return p.elements(depth, func() bool {
+		*n++
+		if p.peek() == '{' {
+			m, ok := p.message(depth+1, nil)
+			sum.add(m)
+			return ok
+		}
+		return p.skip(depth + 1)
+	})
+}
+
+// parts reads a list of parts (p at '[' or at a value of another type,
+// which has none) as readParts does: the joined text and whether a part
+// calls a tool.
+func (p *msgScanner) parts(depth int) (text string, kind strKind, tools, ok bool) {
+	if p.peek() != '[' {
+		return "", 0, false, p.skip(depth)
+	}
+	ok = p.elements(depth, func() bool {
+		if p.peek() != '{' {
+			return p.skip(depth + 1)
+		}
+		var typ, content, txt string // content and txt: JSON string bodies
+		var contentKind, txtKind strKind
+		ok := p.object(depth+1, partFields, func(f int) bool {
+			if p.peek() == '"' {
+				if f == pType {
+					s, ok := p.strValue()
+					typ = s
+					return ok
+				}
+				raw, k, ok := p.text()
+				switch f {
+				case pContent:
+					content, contentKind = raw, k
+				case pText:
+					txt, txtKind = raw, k
+				}
+				return ok
+			}
+			return p.skip(depth + 2)
+		})
+		switch typ {
+		case sc.GenAIPartText, "", "input_text", "output_text":
+			if content != "" {
+				text, kind = appendBody(text, kind, content, contentKind)
+			} else if txt != "" {
+				text, kind = appendBody(text, kind, txt, txtKind)
+			}
+		case sc.GenAIPartToolCall, "tool_use", "function_call":
+			tools = true
+		}
+		return ok
+	})
+	return text, kind, tools, ok
+}
+
+// countElements reads a list (p at '[') and returns its length.
+func (p *msgScanner) countElements(depth int) (int, bool) {
+	n := 0
+	ok := p.elements(depth, func() bool { n++; return p.skip(depth + 1) })
+	return n, ok
+}
+
+// elements reads a list (p at '['), calling el at the start of each value.
+func (p *msgScanner) elements(depth int, el func() bool) bool {
+	if depth > maxScanDepth {
+		p.bail = true
+		return false
+	}
+	p.i++ // '['
+	if p.peek() == ']' {
+		p.i++
+		return true
+	}
+	for {
+		p.ws()
+		if !el() {
+			return false
+		}
+		switch p.peek() {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// skip validates and passes over any value.
+func (p *msgScanner) skip(depth int) bool {
+	switch c := p.peek(); {
+	case c == '{':
+		return p.object(depth, nil, nil)
+	case c == '[':
+		return p.elements(depth, func() bool { return p.skip(depth + 1) })
+	case c == '"':
+		_, _, ok := p.str()
+		return ok
+	case c == 't':
+		return p.literal("true")
+	case c == 'f':
+		return p.literal("false")
+	case c == 'n':
+		return p.literal("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	}
+	return false
+}
