@@ -12,6 +12,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -99,13 +100,13 @@ func (e *emitter) genAISession(sessionID, userID string, base time.Time) {
 	)...)
 	e.span(root, semconv.ChatSpanName("claude-sonnet-4"), base, time.Second, 3*time.Second, with(
 		semconv.OperationName(semconv.GenAIOperationChat),
-		semconv.GenAIProviderNameKey.String("anthropic"),
+		conventions.GenAIProviderNameKey.String("anthropic"),
 		semconv.RequestModel("claude-sonnet-4"),
 		semconv.ResponseModel("claude-sonnet-4-20250514"),
 		semconv.InputTokens(40),
 		semconv.OutputTokens(9),
-		semconv.GenAIInputMessagesKey.String(`[{"role":"system","parts":[{"type":"text","content":"You plan trips."}]},{"role":"user","parts":[{"type":"text","content":"A weekend in Lisbon?"}]}]`),
-		semconv.GenAIOutputMessagesKey.String(`[{"role":"assistant","parts":[{"type":"text","content":"Day 1: Alfama. Day 2: Belém."}],"finish_reason":"stop"}]`),
+		conventions.GenAIInputMessagesKey.String(`[{"role":"system","parts":[{"type":"text","content":"You plan trips."}]},{"role":"user","parts":[{"type":"text","content":"A weekend in Lisbon?"}]}]`),
+		conventions.GenAIOutputMessagesKey.String(`[{"role":"assistant","parts":[{"type":"text","content":"Day 1: Alfama. Day 2: Belém."}],"finish_reason":"stop"}]`),
 	)...)
 	e.span(root, semconv.ExecuteToolSpanName("book_hotel"), base, 3500*time.Millisecond, 4*time.Second, with(
 		semconv.OperationName(semconv.GenAIOperationExecuteTool),

@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/semconv"
@@ -48,9 +49,9 @@ func inferenceDetails(sc trace.SpanContext, sessionID string, at time.Time) plog
 		string(semconv.RequestModelKey):  "gpt-4o-mini",
 		string(semconv.InputTokensKey):   20,
 		string(semconv.OutputTokensKey):  6,
-		string(semconv.GenAIInputMessagesKey): []any{map[string]any{"role": "user", "parts": []any{
+		string(conventions.GenAIInputMessagesKey): []any{map[string]any{"role": "user", "parts": []any{
 			map[string]any{"type": "text", "content": "Translate 'hello' to French."}}}},
-		string(semconv.GenAIOutputMessagesKey): []any{map[string]any{"role": "assistant", "finish_reason": "stop", "parts": []any{
+		string(conventions.GenAIOutputMessagesKey): []any{map[string]any{"role": "assistant", "finish_reason": "stop", "parts": []any{
 			map[string]any{"type": "text", "content": "Bonjour."}}}},
 	})
 	return ld

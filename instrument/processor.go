@@ -3,6 +3,7 @@ package instrument
 import (
 	"context"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -85,7 +86,7 @@ func inTurn(ctx context.Context) bool {
 		switch {
 		case kv.Key == sc.InTurnKey && kv.Value.AsBool(),
 			kv.Key == sc.MindlyticsEventKey && kv.Value.AsString() == string(sc.EventTurn),
-			kv.Key == sc.OperationNameKey && kv.Value.AsString() == sc.GenAIOperationHandleConversationTurn:
+			kv.Key == sc.OperationNameKey && kv.Value.AsString() == conventions.GenAIOperationHandleConversationTurn:
 			return true
 		}
 	}

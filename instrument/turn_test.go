@@ -13,6 +13,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter"
 	"github.com/mindlytics/mindlytics-otel/instrument"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -27,8 +28,8 @@ func otherCode(ctx context.Context, tp trace.TracerProvider, base time.Time) {
 		sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o")))
 	llm.SetAttributes(
 		sc.ResponseModel("gpt-4o"), sc.InputTokens(40), sc.OutputTokens(9),
-		attribute.String(string(sc.GenAIInputMessagesKey), `[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]}]`),
-		attribute.String(string(sc.GenAIOutputMessagesKey), `[{"role":"assistant","parts":[{"type":"text","content":"Sunny, 21°C."}]}]`),
+		attribute.String(string(conventions.GenAIInputMessagesKey), `[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]}]`),
+		attribute.String(string(conventions.GenAIOutputMessagesKey), `[{"role":"assistant","parts":[{"type":"text","content":"Sunny, 21°C."}]}]`),
 	)
 	llm.End(trace.WithTimestamp(base.Add(200 * time.Millisecond)))
 	_, tool := tr.Start(ctx, "execute_tool weather", trace.WithTimestamp(base.Add(300*time.Millisecond)), trace.WithAttributes(

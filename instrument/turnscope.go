@@ -109,8 +109,8 @@ func classifyInTurn(attrs []attribute.KeyValue) action {
 			reqType = kv.Value.AsString()
 		case sc.ResponseModelKey, sc.RequestModelKey, conventions.LLMModelNameKey:
 			model = model || kv.Value.AsString() != ""
-		case sc.InputTokensKey, sc.OutputTokensKey, sc.GenAIUsagePromptTokensKey,
-			sc.GenAIUsageCompletionTokensKey, conventions.LLMTokenCountPromptKey, conventions.LLMTokenCountCompletionKey:
+		case sc.InputTokensKey, sc.OutputTokensKey, conventions.GenAIUsagePromptTokensKey,
+			conventions.GenAIUsageCompletionTokensKey, conventions.LLMTokenCountPromptKey, conventions.LLMTokenCountCompletionKey:
 			tokens = true
 		case sc.UsageCostKey, conventions.LLMCostTotalKey:
 			cost = cost || kv.Value.AsFloat64() > 0

@@ -1,10 +1,9 @@
 // Package semconv holds the semantic conventions of mindlytics-otel: the
 // attribute keys, span names and typed attribute constructors an application
-// puts on its spans so that they become Mindlytics events, plus the OTel
-// GenAI keys (current and deprecated) that instrumentations write and the
-// translation reads. The keys of other instrumentations (OpenLLMetry,
-// OpenInference, Langfuse, the Vercel AI SDK) that it also reads are listed
-// in docs/CONVENTIONS.md.
+// puts on its spans so that they become Mindlytics events, and the values
+// of gen_ai.operation.name. The other OTel GenAI keys and the keys of other
+// instrumentations (OpenLLMetry, OpenInference, Langfuse, the Vercel AI SDK)
+// that the translation reads are listed in docs/CONVENTIONS.md.
 //
 // Standard keys are reused wherever one exists (session.id, user.id,
 // device.id, gen_ai.*); mindlytics.* keys name only what nothing standard

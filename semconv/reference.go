@@ -14,14 +14,6 @@ type keyDoc struct {
 	feeds       string // the Mindlytics field it feeds
 }
 
-// foreignDoc is one row of the table of the OTel keys, beyond ours, that
-// the translation reads.
-type foreignDoc struct {
-	key        string
-	convention string
-	feeds      string
-}
-
 // ourKeys is the reference of our conventions, rendered into README.md.
 var ourKeys = []keyDoc{
 	{string(SessionIDKey), "string", "required on a span of the trace: the span, an ancestor (spans wait for one still running) or another span of it; else the session fallback applies", "`s-42`", "`session_id` of every event"},
@@ -50,34 +42,6 @@ var ourKeys = []keyDoc{
 	{string(PreviousIDKey), "string", "required for mindlytics.event=alias", "`anon-3`", "`previous_id` of alias"},
 }
 
-// foreignKeys lists the OTel keys, beyond ours, that the translation reads.
-// Those of other instrumentations are in docs/CONVENTIONS.md
-// (internal/conventions renders them).
-var foreignKeys = []foreignDoc{
-	{string(GenAIInputMessagesKey), "OTel GenAI", "turn `user` (last user message), JSON string or structured"},
-	{string(GenAIOutputMessagesKey), "OTel GenAI", "turn `assistant` (output text); tool_call parts make a call tool-only"},
-	{string(GenAIProviderNameKey), "OTel GenAI", "classification: provider + model is a model call"},
-	{string(GenAIUsageCacheReadInputTokensKey), "OTel GenAI 1.37+", "`cached_tokens` (also counted in `prompt_tokens`, as the spec says)"},
-	{string(GenAIUsageCacheWriteInputTokensKey) + " / " + string(GenAIUsageCacheCreationInputTokensKey), "OTel GenAI 1.38+ / older", "`cache_write_tokens`"},
-	{string(GenAIUsageReasoningOutputTokensKey), "OTel GenAI 1.38+", "`reasoning_tokens` (also counted in `completion_tokens`)"},
-	{string(GenAIResponseIDKey), "OTel GenAI", "two model spans of one batch with the same id are one call: counted once"},
-	{string(GenAIResponseFinishReasonsKey), "OTel GenAI", "a call that stopped for tools (`tool_calls`, `tool_call`, `tool_use`, `tool-calls`) is usage, not a turn; not sent"},
-	{GenAIEvaluationResultEvent + " event: " + string(GenAIEvaluationNameKey) + " / " + string(GenAIEvaluationScoreValueKey) + " / " + string(GenAIEvaluationScoreLabelKey) + " / " + string(GenAIEvaluationExplanationKey), "OTel GenAI 1.38+",
-		"a `" + EvaluationEventName + "` track event (properties `name`, `score`, `label`, `explanation`) in the span's session and conversation; `evaluations: false` skips them"},
-	{string(GenAISystemInstructionsKey), "OTel GenAI 1.37+", "deliberately left: system instructions are not the user's text"},
-	{string(OperationNameKey) + " = " + GenAIOperationAgentStep + " / " + GenAIOperationInvocationInternal, "OTel GenAI (agents), Vercel AI SDK 7", "wrapper: no usage of its own"},
-	{string(OperationNameKey) + " = " + GenAIOperationHandleConversationTurn, "OTel GenAI (agents)", "a turn from its messages; the model calls under it are usage"},
-	{string(GenAIAgentNameKey), "OTel GenAI", "`assistant_id` when no gen_ai.agent.id"},
-	{string(GenAISystemKey), "OTel GenAI (deprecated)", "classification: provider + model is a model call"},
-	{string(GenAIUsagePromptTokensKey), "OTel GenAI (deprecated), OpenLLMetry < 0.48", "`prompt_tokens`"},
-	{string(GenAIUsageCompletionTokensKey), "OTel GenAI (deprecated), OpenLLMetry < 0.48", "`completion_tokens`"},
-	{GenAIUserMessageEvent + " event: " + string(EventContentKey) + " / " + string(GenAIEventContentKey), "OTel GenAI (deprecated)", "turn `user`"},
-	{GenAIChoiceEvent + " event: " + string(EventMessageKey) + " / " + string(EventContentKey) + " / " + string(GenAIEventContentKey), "OTel GenAI (deprecated)", "turn `assistant`"},
-	{GenAIContentPromptEvent + " event: " + string(GenAIPromptKey), "OTel GenAI (deprecated)", "turn `user`"},
-	{GenAIContentCompletionEvent + " event: " + string(GenAICompletionKey), "OTel GenAI (deprecated)", "turn `assistant`"},
-	{string(EnduserIDKey), "OTel general", "`user_id`"},
-}
-
 func kindList() string {
 	names := make([]string, 0, len(EventKinds()))
 	for _, k := range EventKinds() {
@@ -104,13 +68,9 @@ func renderReference() string {
 	b.WriteString("under the keys configured (the exporter's `WithSessionIDKeys`…, the collector's `identity::session_id_keys`…), ")
 	fmt.Fprintf(&b, "then ours (`%s`, `%s`, `%s`), then those of other instrumentations, ", SessionIDKey, UserIDKey, DeviceIDKey)
 	b.WriteString("in the order [docs/CONVENTIONS.md](../docs/CONVENTIONS.md#identity-look-up-order) lists.\n")
-	b.WriteString("\n## OTel keys the translation reads beyond ours\n\n")
-	b.WriteString("The keys of other instrumentations (OpenLLMetry, OpenInference, the Vercel AI SDK, Langfuse) it reads are in ")
-	b.WriteString("[docs/CONVENTIONS.md](../docs/CONVENTIONS.md#keys-of-other-instrumentations).\n\n")
-	b.WriteString("| key | convention | feeds |\n| --- | --- | --- |\n")
-	for _, k := range foreignKeys {
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", k.key, k.convention, k.feeds)
-	}
+	b.WriteString("\n## Other keys the translation reads\n\n")
+	b.WriteString("The OTel GenAI keys beyond ours and the keys of other instrumentations (OpenLLMetry, OpenInference, the Vercel AI SDK, Langfuse) that the translation reads are listed in ")
+	b.WriteString("[docs/CONVENTIONS.md](../docs/CONVENTIONS.md#otel-genai-keys-beyond-ours).\n")
 	return b.String()
 }
 

@@ -20,6 +20,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/pdataview"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -56,12 +57,12 @@ func benchTraces(first, runs int) ptrace.Traces {
 			string(semconv.OperationNameKey): semconv.GenAIOperationInvokeAgent, "gen_ai.agent.name": "support",
 		})
 		add(2, 1, "chat gpt-4o", 100*time.Microsecond, 500*time.Microsecond, map[string]any{
-			string(semconv.OperationNameKey):       semconv.GenAIOperationChat,
-			string(semconv.RequestModelKey):        "gpt-4o",
-			string(semconv.InputTokensKey):         120,
-			string(semconv.OutputTokensKey):        40,
-			string(semconv.GenAIInputMessagesKey):  `[{"role":"user","parts":[{"type":"text","content":"Where is my order #` + strconv.Itoa(n) + `?"}]}]`,
-			string(semconv.GenAIOutputMessagesKey): `[{"role":"assistant","parts":[{"type":"text","content":"It ships tomorrow."}],"finish_reason":"stop"}]`,
+			string(semconv.OperationNameKey):           semconv.GenAIOperationChat,
+			string(semconv.RequestModelKey):            "gpt-4o",
+			string(semconv.InputTokensKey):             120,
+			string(semconv.OutputTokensKey):            40,
+			string(conventions.GenAIInputMessagesKey):  `[{"role":"user","parts":[{"type":"text","content":"Where is my order #` + strconv.Itoa(n) + `?"}]}]`,
+			string(conventions.GenAIOutputMessagesKey): `[{"role":"assistant","parts":[{"type":"text","content":"It ships tomorrow."}],"finish_reason":"stop"}]`,
 		})
 		add(3, 1, "execute_tool order_status", 600*time.Microsecond, 800*time.Microsecond, map[string]any{
 			string(semconv.OperationNameKey):     semconv.GenAIOperationExecuteTool,

@@ -10,8 +10,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
-	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // An evaluation sent as a log record lands as the GenAI Evaluation event in
@@ -28,18 +28,18 @@ func TestEvaluationLogRecords(t *testing.T) {
 		}})))
 	ld := plog.NewLogs()
 	lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
-	lr.SetEventName(semconv.GenAIEvaluationResultEvent)
+	lr.SetEventName(conventions.GenAIEvaluationResultEvent)
 	lr.SetTraceID(traceID)
 	lr.SetSpanID(spanID)
 	lr.SetTimestamp(pcommon.NewTimestampFromTime(t0.Add(2 * time.Second)))
-	lr.Attributes().PutStr(string(semconv.GenAIEvaluationNameKey), "relevance")
-	lr.Attributes().PutDouble(string(semconv.GenAIEvaluationScoreValueKey), 0.9)
+	lr.Attributes().PutStr(string(conventions.GenAIEvaluationNameKey), "relevance")
+	lr.Attributes().PutDouble(string(conventions.GenAIEvaluationScoreValueKey), 0.9)
 	require.NoError(t, le.ConsumeLogs(context.Background(), ld))
 	shutdown(t, te, le)
 
 	var found bool
 	for _, ev := range srv.SessionEvents("ev-s") {
-		if ev.Event == semconv.EvaluationEventName {
+		if ev.Event == conventions.EvaluationEventName {
 			found = true
 			assert.Equal(t, "relevance", ev.Properties["name"])
 		}

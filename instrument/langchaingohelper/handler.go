@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/instrumentation"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -96,7 +97,7 @@ func (h *Handler) HandleLLMGenerateContentStart(ctx context.Context, ms []llms.M
 	h.open.push(ctx, f, func(parent context.Context) trace.Span {
 		attrs := []attribute.KeyValue{
 			sc.OperationName(sc.GenAIOperationChat),
-			sc.GenAIProviderNameKey.String(h.cfg.provider),
+			conventions.GenAIProviderNameKey.String(h.cfg.provider),
 		}
 		if h.cfg.model != "" {
 			attrs = append(attrs, sc.RequestModel(h.cfg.model))
@@ -106,7 +107,7 @@ func (h *Handler) HandleLLMGenerateContentStart(ctx context.Context, ms []llms.M
 		if h.capture() && span.IsRecording() {
 			in, system := h.inputMessages(ms)
 			if len(in) > 0 {
-				span.SetAttributes(sc.GenAIInputMessagesKey.String(marshal(in)))
+				span.SetAttributes(conventions.GenAIInputMessagesKey.String(marshal(in)))
 			}
 			if len(system) > 0 {
 				span.SetAttributes(systemInstructionsKey.String(marshal(system)))
@@ -193,7 +194,7 @@ func (h *Handler) HandleChainStart(ctx context.Context, _ map[string]any) {
 	h.open.push(ctx, &frame{kind: kindChain}, func(parent context.Context) trace.Span {
 		attrs := []attribute.KeyValue{sc.OperationName(sc.GenAIOperationInvokeAgent)}
 		if h.cfg.agentName != "" {
-			attrs = append(attrs, sc.GenAIAgentNameKey.String(h.cfg.agentName))
+			attrs = append(attrs, conventions.GenAIAgentNameKey.String(h.cfg.agentName))
 		}
 		_, span := h.tracer.Start(parent, joinName(sc.GenAIOperationInvokeAgent, h.cfg.agentName),
 			trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(attrs...))
@@ -269,7 +270,7 @@ func (h *Handler) HandleToolEnd(ctx context.Context, output string) {
 		return
 	}
 	if h.capture() && output != "" {
-		if r := h.redact(sc.GenAIRoleTool, output); r != "" {
+		if r := h.redact(conventions.GenAIRoleTool, output); r != "" {
 			f.span.SetAttributes(sc.ToolCallResult(r))
 		}
 	}
@@ -292,7 +293,7 @@ func (h *Handler) startTool(parent context.Context, name, id, args string) trace
 		attrs = append(attrs, toolCallIDKey.String(id))
 	}
 	if h.capture() && args != "" {
-		if r := h.redact(sc.GenAIRoleAssistant, args); r != "" {
+		if r := h.redact(conventions.GenAIRoleAssistant, args); r != "" {
 			attrs = append(attrs, sc.ToolCallArguments(r))
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -15,13 +16,13 @@ import (
 func roleOf(r llms.ChatMessageType) string {
 	switch r {
 	case llms.ChatMessageTypeSystem:
-		return sc.GenAIRoleSystem
+		return conventions.GenAIRoleSystem
 	case llms.ChatMessageTypeAI:
-		return sc.GenAIRoleAssistant
+		return conventions.GenAIRoleAssistant
 	case llms.ChatMessageTypeTool, llms.ChatMessageTypeFunction:
-		return sc.GenAIRoleTool
+		return conventions.GenAIRoleTool
 	}
-	return sc.GenAIRoleUser
+	return conventions.GenAIRoleUser
 }
 
 // inputMessages converts a call's messages to the GenAI message JSON, the
@@ -36,7 +37,7 @@ func (h *Handler) inputMessages(ms []llms.MessageContent) (in []genai.Message, s
 				parts = append(parts, gp)
 			}
 		}
-		if role == sc.GenAIRoleSystem {
+		if role == conventions.GenAIRoleSystem {
 			system = append(system, parts...)
 			continue
 		}
@@ -48,20 +49,20 @@ func (h *Handler) inputMessages(ms []llms.MessageContent) (in []genai.Message, s
 func (h *Handler) part(role string, p llms.ContentPart) (genai.Part, bool) {
 	switch p := p.(type) {
 	case llms.TextContent:
-		return genai.Part{Type: sc.GenAIPartText, Content: h.redact(role, p.Text)}, true
+		return genai.Part{Type: conventions.GenAIPartText, Content: h.redact(role, p.Text)}, true
 	case llms.ToolCall:
 		if p.FunctionCall == nil {
 			return genai.Part{}, false
 		}
 		return h.toolCall(role, p.ID, p.FunctionCall.Name, p.FunctionCall.Arguments), true
 	case llms.ToolCallResponse:
-		return genai.Part{Type: sc.GenAIPartToolCallResponse, ID: p.ToolCallID, Result: h.redact(sc.GenAIRoleTool, p.Content)}, true
+		return genai.Part{Type: conventions.GenAIPartToolCallResponse, ID: p.ToolCallID, Result: h.redact(conventions.GenAIRoleTool, p.Content)}, true
 	}
 	return genai.Part{}, false
 }
 
 func (h *Handler) toolCall(role, id, name, args string) genai.Part {
-	p := genai.Part{Type: sc.GenAIPartToolCall, ID: id, Name: name}
+	p := genai.Part{Type: conventions.GenAIPartToolCall, ID: id, Name: name}
 	if args = h.redact(role, args); args != "" {
 		p.Arguments = genai.JSONOrString(args)
 	}
@@ -83,13 +84,13 @@ func (h *Handler) responseAttrs(res *llms.ContentResponse) []attribute.KeyValue 
 		if fr != "" {
 			reasons = append(reasons, fr)
 		}
-		m := genai.Message{Role: sc.GenAIRoleAssistant, Parts: []genai.Part{}, FinishReason: fr}
+		m := genai.Message{Role: conventions.GenAIRoleAssistant, Parts: []genai.Part{}, FinishReason: fr}
 		if c.Content != "" {
-			m.Parts = append(m.Parts, genai.Part{Type: sc.GenAIPartText, Content: h.redact(sc.GenAIRoleAssistant, c.Content)})
+			m.Parts = append(m.Parts, genai.Part{Type: conventions.GenAIPartText, Content: h.redact(conventions.GenAIRoleAssistant, c.Content)})
 		}
 		for _, tc := range c.ToolCalls {
 			if tc.FunctionCall != nil {
-				m.Parts = append(m.Parts, h.toolCall(sc.GenAIRoleAssistant, tc.ID, tc.FunctionCall.Name, tc.FunctionCall.Arguments))
+				m.Parts = append(m.Parts, h.toolCall(conventions.GenAIRoleAssistant, tc.ID, tc.FunctionCall.Name, tc.FunctionCall.Arguments))
 			}
 		}
 		out = append(out, m)
@@ -106,7 +107,7 @@ func (h *Handler) responseAttrs(res *llms.ContentResponse) []attribute.KeyValue 
 		}
 	}
 	if h.capture() && len(out) > 0 {
-		kv = append(kv, sc.GenAIOutputMessagesKey.String(marshal(out)))
+		kv = append(kv, conventions.GenAIOutputMessagesKey.String(marshal(out)))
 	}
 	return kv
 }

@@ -32,7 +32,7 @@ func DefaultSessionKeys() []string {
 func DefaultUserKeys() []string {
 	return []string{
 		string(semconv.UserIDKey), string(TraceloopUserIDKey), string(LangfuseUserIDKey),
-		string(VercelUserIDKey), string(VercelContextUserIDKey), string(semconv.EnduserIDKey),
+		string(VercelUserIDKey), string(VercelContextUserIDKey), string(EnduserIDKey),
 	}
 }
 

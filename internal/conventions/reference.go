@@ -2,6 +2,7 @@ package conventions
 
 import (
 	"fmt"
+	"github.com/mindlytics/mindlytics-otel/semconv"
 	"strings"
 )
 
@@ -10,6 +11,33 @@ type keyDoc struct {
 	key        string
 	convention string
 	feeds      string
+}
+
+// genAIKeys lists the OTel GenAI keys, beyond those of package semconv,
+// that the translation reads, rendered into docs/CONVENTIONS.md.
+var genAIKeys = []keyDoc{
+	{string(GenAIInputMessagesKey), "OTel GenAI", "turn `user` (last user message), JSON string or structured"},
+	{string(GenAIOutputMessagesKey), "OTel GenAI", "turn `assistant` (output text); tool_call parts make a call tool-only"},
+	{string(GenAIProviderNameKey), "OTel GenAI", "classification: provider + model is a model call"},
+	{string(GenAIUsageCacheReadInputTokensKey), "OTel GenAI 1.37+", "`cached_tokens` (also counted in `prompt_tokens`, as the spec says)"},
+	{string(GenAIUsageCacheWriteInputTokensKey) + " / " + string(GenAIUsageCacheCreationInputTokensKey), "OTel GenAI 1.38+ / older", "`cache_write_tokens`"},
+	{string(GenAIUsageReasoningOutputTokensKey), "OTel GenAI 1.38+", "`reasoning_tokens` (also counted in `completion_tokens`)"},
+	{string(GenAIResponseIDKey), "OTel GenAI", "two model spans of one batch with the same id are one call: counted once"},
+	{string(GenAIResponseFinishReasonsKey), "OTel GenAI", "a call that stopped for tools (`tool_calls`, `tool_call`, `tool_use`, `tool-calls`) is usage, not a turn; not sent"},
+	{GenAIEvaluationResultEvent + " event: " + string(GenAIEvaluationNameKey) + " / " + string(GenAIEvaluationScoreValueKey) + " / " + string(GenAIEvaluationScoreLabelKey) + " / " + string(GenAIEvaluationExplanationKey), "OTel GenAI 1.38+",
+		"a `" + EvaluationEventName + "` track event (properties `name`, `score`, `label`, `explanation`) in the span's session and conversation; `evaluations: false` skips them"},
+	{string(GenAISystemInstructionsKey), "OTel GenAI 1.37+", "deliberately left: system instructions are not the user's text"},
+	{string(semconv.OperationNameKey) + " = " + GenAIOperationAgentStep + " / " + GenAIOperationInvocationInternal, "OTel GenAI (agents), Vercel AI SDK 7", "wrapper: no usage of its own"},
+	{string(semconv.OperationNameKey) + " = " + GenAIOperationHandleConversationTurn, "OTel GenAI (agents)", "a turn from its messages; the model calls under it are usage"},
+	{string(GenAIAgentNameKey), "OTel GenAI", "`assistant_id` when no gen_ai.agent.id"},
+	{string(GenAISystemKey), "OTel GenAI (deprecated)", "classification: provider + model is a model call"},
+	{string(GenAIUsagePromptTokensKey), "OTel GenAI (deprecated), OpenLLMetry < 0.48", "`prompt_tokens`"},
+	{string(GenAIUsageCompletionTokensKey), "OTel GenAI (deprecated), OpenLLMetry < 0.48", "`completion_tokens`"},
+	{GenAIUserMessageEvent + " event: " + string(EventContentKey) + " / " + string(GenAIEventContentKey), "OTel GenAI (deprecated)", "turn `user`"},
+	{GenAIChoiceEvent + " event: " + string(EventMessageKey) + " / " + string(EventContentKey) + " / " + string(GenAIEventContentKey), "OTel GenAI (deprecated)", "turn `assistant`"},
+	{GenAIContentPromptEvent + " event: " + string(GenAIPromptKey), "OTel GenAI (deprecated)", "turn `user`"},
+	{GenAIContentCompletionEvent + " event: " + string(GenAICompletionKey), "OTel GenAI (deprecated)", "turn `assistant`"},
+	{string(EnduserIDKey), "OTel general", "`user_id`"},
 }
 
 // foreignKeys lists the keys of other instrumentations the translation
@@ -73,8 +101,14 @@ func renderReference() string {
 	fmt.Fprintf(&b, "- session id: %s\n", codeList(DefaultSessionKeys()))
 	fmt.Fprintf(&b, "- user id: %s\n", codeList(DefaultUserKeys()))
 	fmt.Fprintf(&b, "- device id: %s\n", codeList(DefaultDeviceKeys()))
+	b.WriteString("\n### OTel GenAI keys beyond ours\n\n")
+	b.WriteString("Beyond the keys of [semconv/README.md](../semconv/README.md), the translation reads these OTel keys:\n\n")
+	b.WriteString("| key | convention | feeds |\n| --- | --- | --- |\n")
+	for _, k := range genAIKeys {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", k.key, k.convention, k.feeds)
+	}
 	b.WriteString("\n### Keys of other instrumentations\n\n")
-	b.WriteString("Beyond ours and the OTel keys of [semconv/README.md](../semconv/README.md), the translation reads:\n\n")
+	b.WriteString("Beyond ours and the OTel keys above, the translation reads:\n\n")
 	b.WriteString("| key | convention | feeds |\n| --- | --- | --- |\n")
 	for _, k := range foreignKeys {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", k.key, k.convention, k.feeds)

@@ -9,6 +9,7 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -26,16 +27,16 @@ func benchSpecs(traces int) []spanSpec {
 			root("invoke_agent support", d, d+6*time.Second, sc.SessionID(fmt.Sprintf("session-%d", i%4)), sc.UserID("user-1"),
 				sc.OperationName(sc.GenAIOperationInvokeAgent), sc.AgentID("support-bot"), sc.InputTokens(250), sc.OutputTokens(50)),
 			child(base, "chat gpt-4o", d+time.Second, d+2*time.Second, sc.OperationName(sc.GenAIOperationChat),
-				sc.GenAIProviderNameKey.String("openai"), sc.RequestModel("gpt-4o"), sc.ResponseModel("gpt-4o-2024-08-06"),
+				conventions.GenAIProviderNameKey.String("openai"), sc.RequestModel("gpt-4o"), sc.ResponseModel("gpt-4o-2024-08-06"),
 				sc.InputTokens(100), sc.OutputTokens(20),
-				sc.GenAIInputMessagesKey.String(inputWeatherJSON), sc.GenAIOutputMessagesKey.String(outputToolCallJSON)),
+				conventions.GenAIInputMessagesKey.String(inputWeatherJSON), conventions.GenAIOutputMessagesKey.String(outputToolCallJSON)),
 			child(base, "execute_tool get_weather", d+2*time.Second, d+2300*time.Millisecond,
 				sc.OperationName(sc.GenAIOperationExecuteTool), sc.ToolName("get_weather"),
 				sc.ToolCallArguments(`{"city":"Paris"}`), sc.ToolCallResult("rainy")),
 			child(base, "chat gpt-4o", d+3*time.Second, d+5*time.Second, sc.OperationName(sc.GenAIOperationChat),
-				sc.GenAIProviderNameKey.String("openai"), sc.RequestModel("gpt-4o"), sc.ResponseModel("gpt-4o-2024-08-06"),
+				conventions.GenAIProviderNameKey.String("openai"), sc.RequestModel("gpt-4o"), sc.ResponseModel("gpt-4o-2024-08-06"),
 				sc.InputTokens(150), sc.OutputTokens(30),
-				sc.GenAIInputMessagesKey.String(inputAfterToolJSON), sc.GenAIOutputMessagesKey.String(outputRainyJSON)),
+				conventions.GenAIInputMessagesKey.String(inputAfterToolJSON), conventions.GenAIOutputMessagesKey.String(outputRainyJSON)),
 			child(base, "GET /weather", d+2*time.Second, d+2200*time.Millisecond,
 				attribute.String("http.request.method", "GET"), attribute.Int("http.response.status_code", 200)),
 		)
@@ -65,7 +66,7 @@ func historySpecs(calls int) []spanSpec {
 		d := time.Duration(i) * time.Second
 		specs = append(specs, root("chat gpt-4o", d, d+time.Second, sc.SessionID(fmt.Sprintf("session-%d", i%4)), sc.UserID("user-1"),
 			sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o"), sc.InputTokens(1500), sc.OutputTokens(180),
-			sc.GenAIInputMessagesKey.String(input), sc.GenAIOutputMessagesKey.String(output)))
+			conventions.GenAIInputMessagesKey.String(input), conventions.GenAIOutputMessagesKey.String(output)))
 	}
 	return specs
 }

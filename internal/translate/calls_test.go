@@ -32,7 +32,7 @@ func chatAttrs(in, out int64, extra ...attribute.KeyValue) []attribute.KeyValue 
 }
 
 func withTexts(a []attribute.KeyValue) []attribute.KeyValue {
-	return append(a, sc.GenAIInputMessagesKey.String(userJSON), sc.GenAIOutputMessagesKey.String(assistantJSON))
+	return append(a, conventions.GenAIInputMessagesKey.String(userJSON), conventions.GenAIOutputMessagesKey.String(assistantJSON))
 }
 
 // modelEvents keeps the turns and usage events.
@@ -48,8 +48,8 @@ func modelEvents(evs []mindlytics.Event) []mindlytics.Event {
 
 func TestCacheAndReasoningTokensAreExtraProperties(t *testing.T) {
 	evs, errs := translateSpans(t, nil, recordSpans(t, nil, root("chat", 0, time.Second, withTexts(chatAttrs(1236, 312,
-		sc.GenAIUsageCacheReadInputTokensKey.Int(1024), sc.GenAIUsageCacheWriteInputTokensKey.Int(12),
-		sc.GenAIUsageReasoningOutputTokensKey.Int(256)))...)))
+		conventions.GenAIUsageCacheReadInputTokensKey.Int(1024), conventions.GenAIUsageCacheWriteInputTokensKey.Int(12),
+		conventions.GenAIUsageReasoningOutputTokensKey.Int(256)))...)))
 	require.Empty(t, errs)
 	m := modelEvents(evs)
 	require.Len(t, m, 1)
@@ -98,7 +98,7 @@ func TestStackedSpansOfOneCallCountOnce(t *testing.T) {
 			withTexts(chatAttrs(100, 10, conventions.LLMTokenCountCacheReadKey.Int(64))), chatAttrs(100, 10),
 			props{"user": "Hi", "assistant": "Hello!", "model": "gpt-4o", "prompt_tokens": int64(100), "completion_tokens": int64(10), "cached_tokens": int64(64)}},
 		{"the same response id",
-			chatAttrs(100, 10, sc.GenAIResponseIDKey.String("r1")), chatAttrs(90, 10, sc.GenAIResponseIDKey.String("r1")),
+			chatAttrs(100, 10, conventions.GenAIResponseIDKey.String("r1")), chatAttrs(90, 10, conventions.GenAIResponseIDKey.String("r1")),
 			props{"model": "gpt-4o", "prompt_tokens": int64(90), "completion_tokens": int64(10)}},
 		{"the outer one has no tokens",
 			withTexts([]attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"), sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o")}),
@@ -145,8 +145,8 @@ func TestModelCallInsideATurnIsItsUsage(t *testing.T) {
 
 func TestHandleConversationTurnSpans(t *testing.T) {
 	turn := root("handle_conversation_turn", 0, 3*time.Second, withTexts([]attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"),
-		sc.OperationName(sc.GenAIOperationHandleConversationTurn), sc.InputTokens(140), sc.OutputTokens(19), sc.ResponseModel("gpt-4o")})...)
-	step := child(0, "agent_step", 0, 2*time.Second, sc.OperationName(sc.GenAIOperationAgentStep), sc.InputTokens(140))
+		sc.OperationName(conventions.GenAIOperationHandleConversationTurn), sc.InputTokens(140), sc.OutputTokens(19), sc.ResponseModel("gpt-4o")})...)
+	step := child(0, "agent_step", 0, 2*time.Second, sc.OperationName(conventions.GenAIOperationAgentStep), sc.InputTokens(140))
 	call := child(1, "chat gpt-4o", 0, time.Second, withTexts(chatAttrs(140, 19))...)
 	evs, errs := translateSpans(t, nil, recordSpans(t, nil, turn, step, call))
 	require.Empty(t, errs)
@@ -203,16 +203,16 @@ func TestUserTextHoldingMessages(t *testing.T) {
 }
 
 func TestEvaluationResultsBecomeUserDefinedEvents(t *testing.T) {
-	call := root("chat gpt-4o", 0, time.Second, withTexts(chatAttrs(10, 2, sc.GenAIResponseIDKey.String("r-9")))...).withEvents(eventSpec{
-		name: sc.GenAIEvaluationResultEvent, at: 2 * time.Second, attrs: []attribute.KeyValue{
-			sc.GenAIEvaluationNameKey.String("relevance"), sc.GenAIEvaluationScoreValueKey.Float64(0.75),
-			sc.GenAIEvaluationScoreLabelKey.String("relevant"), sc.GenAIEvaluationExplanationKey.String("on topic"),
+	call := root("chat gpt-4o", 0, time.Second, withTexts(chatAttrs(10, 2, conventions.GenAIResponseIDKey.String("r-9")))...).withEvents(eventSpec{
+		name: conventions.GenAIEvaluationResultEvent, at: 2 * time.Second, attrs: []attribute.KeyValue{
+			conventions.GenAIEvaluationNameKey.String("relevance"), conventions.GenAIEvaluationScoreValueKey.Float64(0.75),
+			conventions.GenAIEvaluationScoreLabelKey.String("relevant"), conventions.GenAIEvaluationExplanationKey.String("on topic"),
 		}})
 	evs, errs := translateSpans(t, nil, recordSpans(t, nil, call))
 	require.Empty(t, errs)
 	var eval []mindlytics.Event
 	for _, ev := range evs {
-		if ev.Event == sc.EvaluationEventName {
+		if ev.Event == conventions.EvaluationEventName {
 			eval = append(eval, ev)
 		}
 	}
@@ -224,7 +224,7 @@ func TestEvaluationResultsBecomeUserDefinedEvents(t *testing.T) {
 
 	evs, _ = translateSpans(t, []setting{withEvaluations(false)}, recordSpans(t, nil, call))
 	for _, ev := range evs {
-		assert.NotEqual(t, sc.EvaluationEventName, ev.Event, "evaluations: false skips them")
+		assert.NotEqual(t, conventions.EvaluationEventName, ev.Event, "evaluations: false skips them")
 	}
 }
 
@@ -281,9 +281,9 @@ func TestFinishReasonsAndSkippedParts(t *testing.T) {
 	assert.Equal(t, mindlytics.EventConversationUsage, m[0].Event, "stopped to call tools: not the answer yet")
 
 	parts := root("chat", 0, time.Second, append(chatAttrs(5, 1),
-		sc.GenAIInputMessagesKey.String(`[{"role":"user","parts":[{"type":"text","content":"Q"},{"type":"blob","modality":"image","content":"AAA"},{"type":"uri","uri":"u"}]},`+
+		conventions.GenAIInputMessagesKey.String(`[{"role":"user","parts":[{"type":"text","content":"Q"},{"type":"blob","modality":"image","content":"AAA"},{"type":"uri","uri":"u"}]},`+
 			`{"role":"user","parts":[{"type":"tool_call_response","id":"1","response":"r"}]}]`),
-		sc.GenAIOutputMessagesKey.String(`[{"role":"assistant","parts":[{"type":"reasoning","content":"thinking…"},{"type":"text","content":"A"},{"type":"generic","content":"x"}]}]`))...)
+		conventions.GenAIOutputMessagesKey.String(`[{"role":"assistant","parts":[{"type":"reasoning","content":"thinking…"},{"type":"text","content":"A"},{"type":"generic","content":"x"}]}]`))...)
 	evs, _ = translateSpans(t, nil, recordSpans(t, nil, parts))
 	m = modelEvents(evs)
 	require.Len(t, m, 1)
@@ -303,7 +303,7 @@ func TestIgnoredValuesAreReported(t *testing.T) {
 		{"absurd tokens", []attribute.KeyValue{sc.OutputTokensKey.Int64(1 << 40), sc.InputTokensKey.Int(1)}, "gen_ai.usage.output_tokens", true},
 		{"infinite cost", []attribute.KeyValue{sc.InputTokensKey.Int(1), sc.UsageCostKey.Float64(math.Inf(1))}, "mindlytics.usage.cost", true},
 		{"negative cost", []attribute.KeyValue{sc.InputTokensKey.Int(1), sc.UsageCostKey.Float64(-1)}, "mindlytics.usage.cost", true},
-		{"broken message JSON", []attribute.KeyValue{sc.InputTokensKey.Int(1), sc.GenAIInputMessagesKey.String(`[{"role":"user",`)}, "gen_ai.input.messages", true},
+		{"broken message JSON", []attribute.KeyValue{sc.InputTokensKey.Int(1), conventions.GenAIInputMessagesKey.String(`[{"role":"user",`)}, "gen_ai.input.messages", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			attrs := append([]attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"), sc.OperationName(sc.GenAIOperationChat), sc.ResponseModel("m")}, tc.attrs...)
@@ -369,7 +369,7 @@ func TestStackedSpansAcrossBatches(t *testing.T) {
 		{"the outer span has the texts", withTexts(chatAttrs(100, 10, conventions.LLMTokenCountCacheReadKey.Int(64))), chatAttrs(100, 10),
 			[]string{"Hi => Hello!"}, 100, 2},
 		{"both have the texts", withTexts(chatAttrs(100, 10)), withTexts(chatAttrs(100, 10)), []string{"Hi => Hello!"}, 100, 1},
-		{"the same response id", chatAttrs(100, 10, sc.GenAIResponseIDKey.String("r1")), chatAttrs(90, 10, sc.GenAIResponseIDKey.String("r1")),
+		{"the same response id", chatAttrs(100, 10, conventions.GenAIResponseIDKey.String("r1")), chatAttrs(90, 10, conventions.GenAIResponseIDKey.String("r1")),
 			nil, 90, 1},
 		{"the outer one has no tokens",
 			withTexts([]attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"), sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o")}),
@@ -415,8 +415,8 @@ func newTranslatorEvents(t *testing.T, spans []sdktrace.ReadOnlySpan) []mindlyti
 // turn, the turn span makes no second turn, however deep the calls were.
 func TestATurnSpanAfterItsCallsWentOut(t *testing.T) {
 	turn := root("handle_conversation_turn", 0, 3*time.Second, withTexts([]attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"),
-		sc.OperationName(sc.GenAIOperationHandleConversationTurn), sc.InputTokens(140), sc.OutputTokens(19), sc.ResponseModel("gpt-4o")})...)
-	step := child(0, "agent_step", 0, 2*time.Second, sc.OperationName(sc.GenAIOperationAgentStep), sc.SessionID("s"), sc.UserID("u"))
+		sc.OperationName(conventions.GenAIOperationHandleConversationTurn), sc.InputTokens(140), sc.OutputTokens(19), sc.ResponseModel("gpt-4o")})...)
+	step := child(0, "agent_step", 0, 2*time.Second, sc.OperationName(conventions.GenAIOperationAgentStep), sc.SessionID("s"), sc.UserID("u"))
 	call := child(1, "chat gpt-4o", 0, time.Second, withTexts(chatAttrs(140, 19))...)
 	spans := recordSpans(t, nil, turn, step, call)
 	require.Equal(t, []string{"chat gpt-4o", "agent_step", "handle_conversation_turn"}, []string{spans[0].Name(), spans[1].Name(), spans[2].Name()})

@@ -34,10 +34,10 @@ func classify(a *attrView) class {
 		tl == conventions.TraceloopKindTool,
 		vc == conventions.VercelToolOperation:
 		return classTool
-	case op == sc.GenAIOperationHandleConversationTurn:
+	case op == conventions.GenAIOperationHandleConversationTurn:
 		return classTurn
 	case op == sc.GenAIOperationInvokeAgent, op == sc.GenAIOperationCreateAgent, op == sc.GenAIOperationInvokeWorkflow,
-		op == sc.GenAIOperationAgentStep, op == sc.GenAIOperationInvocationInternal,
+		op == conventions.GenAIOperationAgentStep, op == conventions.GenAIOperationInvocationInternal,
 		strings.EqualFold(oi, conventions.OpenInferenceKindAgent), strings.EqualFold(oi, conventions.OpenInferenceKindChain),
 		tl == conventions.TraceloopKindWorkflow, tl == conventions.TraceloopKindTask, tl == conventions.TraceloopKindAgent,
 		slices.Contains(conventions.VercelWrapperOperations, vc):
@@ -72,7 +72,7 @@ var (
 	llmRequestTypeVK  = registerKey(string(conventions.LLMRequestTypeKey))
 	turnUserVK        = registerKey(string(sc.TurnUserKey))
 	turnAssistantVK   = registerKey(string(sc.TurnAssistantKey))
-	providerVKs       = registerKeys(string(sc.GenAIProviderNameKey), string(sc.GenAISystemKey))
+	providerVKs       = registerKeys(string(conventions.GenAIProviderNameKey), string(conventions.GenAISystemKey))
 )
 
 func firstStr(a spanview.Attrs, keys ...string) string {

@@ -27,10 +27,10 @@ const (
 func otelGenAICases() []conventionCase {
 	s2 := who{session: "s2", device: "d1"}
 	s3 := who{session: "s3", user: "u3"}
-	structuredIn := attribute.KeyValue{Key: sc.GenAIInputMessagesKey, Value: attribute.SliceValue(
+	structuredIn := attribute.KeyValue{Key: conventions.GenAIInputMessagesKey, Value: attribute.SliceValue(
 		attribute.MapValue(attribute.String("role", "user"), attribute.KeyValue{Key: "parts", Value: attribute.SliceValue(
 			attribute.MapValue(attribute.String("type", "text"), attribute.String("content", "Hi there")))}))}
-	structuredOut := attribute.KeyValue{Key: sc.GenAIOutputMessagesKey, Value: attribute.SliceValue(
+	structuredOut := attribute.KeyValue{Key: conventions.GenAIOutputMessagesKey, Value: attribute.SliceValue(
 		attribute.MapValue(attribute.String("role", "assistant"), attribute.KeyValue{Key: "parts", Value: attribute.SliceValue(
 			attribute.MapValue(attribute.String("type", "text"), attribute.String("content", "Hello!")))}))}
 	return []conventionCase{
@@ -38,10 +38,10 @@ func otelGenAICases() []conventionCase {
 			name: "OTel GenAI 1.37+: message JSON, conversation id, device id on the resource",
 			res:  []attribute.KeyValue{attribute.String("service.name", "chat"), sc.DeviceID("d1")},
 			spans: []spanSpec{root("chat gpt-4o", 0, 2*time.Second,
-				sc.SessionID("s2"), sc.OperationName(sc.GenAIOperationChat), sc.GenAIProviderNameKey.String("openai"),
+				sc.SessionID("s2"), sc.OperationName(sc.GenAIOperationChat), conventions.GenAIProviderNameKey.String("openai"),
 				sc.RequestModel("gpt-4o"), sc.ResponseModel("gpt-4o-2024-08-06"), sc.InputTokens(120), sc.OutputTokens(42),
-				sc.ConversationID("c2"), sc.GenAIInputMessagesKey.String(inputWeatherJSON),
-				sc.GenAIOutputMessagesKey.String(outputRainyJSON))},
+				sc.ConversationID("c2"), conventions.GenAIInputMessagesKey.String(inputWeatherJSON),
+				conventions.GenAIOutputMessagesKey.String(outputRainyJSON))},
 			want: []mindlytics.Event{
 				s2.start(at(0), nil),
 				s2.convStart("c2", at(0)),
@@ -63,13 +63,13 @@ func otelGenAICases() []conventionCase {
 		{
 			name: "OTel GenAI deprecated: gen_ai.system, prompt_tokens, message events",
 			spans: []spanSpec{root("chat gpt-3.5-turbo", 0, time.Second, sc.SessionID("s3"), sc.UserID("u3"),
-				sc.GenAISystemKey.String("openai"), sc.RequestModel("gpt-3.5-turbo"),
-				sc.GenAIUsagePromptTokensKey.Int(30), sc.GenAIUsageCompletionTokensKey.Int(7)).withEvents(
+				conventions.GenAISystemKey.String("openai"), sc.RequestModel("gpt-3.5-turbo"),
+				conventions.GenAIUsagePromptTokensKey.Int(30), conventions.GenAIUsageCompletionTokensKey.Int(7)).withEvents(
 				eventSpec{name: "gen_ai.system.message", attrs: []attribute.KeyValue{attribute.String("content", "Be nice.")}},
-				eventSpec{name: sc.GenAIUserMessageEvent, attrs: []attribute.KeyValue{attribute.String("content", "First question")}},
-				eventSpec{name: sc.GenAIUserMessageEvent, attrs: []attribute.KeyValue{sc.GenAIEventContentKey.String(`{"content":"Tell a joke"}`)}},
-				eventSpec{name: sc.GenAIChoiceEvent, at: time.Second, attrs: []attribute.KeyValue{attribute.Int("index", 0),
-					attribute.String("finish_reason", "stop"), sc.EventMessageKey.String(`{"role":"assistant","content":"Why did the span cross the road?"}`)}},
+				eventSpec{name: conventions.GenAIUserMessageEvent, attrs: []attribute.KeyValue{attribute.String("content", "First question")}},
+				eventSpec{name: conventions.GenAIUserMessageEvent, attrs: []attribute.KeyValue{conventions.GenAIEventContentKey.String(`{"content":"Tell a joke"}`)}},
+				eventSpec{name: conventions.GenAIChoiceEvent, at: time.Second, attrs: []attribute.KeyValue{attribute.Int("index", 0),
+					attribute.String("finish_reason", "stop"), conventions.EventMessageKey.String(`{"role":"assistant","content":"Why did the span cross the road?"}`)}},
 			)},
 			want: []mindlytics.Event{
 				s3.start(at(0), nil),
@@ -82,8 +82,8 @@ func otelGenAICases() []conventionCase {
 			name: "OTel GenAI deprecated: gen_ai.content.prompt / gen_ai.content.completion events",
 			spans: []spanSpec{root("chat m", 0, time.Second, sc.SessionID("s3"), sc.UserID("u3"),
 				sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("m"), sc.InputTokens(5), sc.OutputTokens(6)).withEvents(
-				eventSpec{name: sc.GenAIContentPromptEvent, attrs: []attribute.KeyValue{sc.GenAIPromptKey.String(`[{"role":"user","content":"Ping?"}]`)}},
-				eventSpec{name: sc.GenAIContentCompletionEvent, attrs: []attribute.KeyValue{sc.GenAICompletionKey.String("Pong.")}},
+				eventSpec{name: conventions.GenAIContentPromptEvent, attrs: []attribute.KeyValue{conventions.GenAIPromptKey.String(`[{"role":"user","content":"Ping?"}]`)}},
+				eventSpec{name: conventions.GenAIContentCompletionEvent, attrs: []attribute.KeyValue{conventions.GenAICompletionKey.String("Pong.")}},
 			)},
 			want: []mindlytics.Event{
 				s3.start(at(0), nil),
@@ -96,7 +96,7 @@ func otelGenAICases() []conventionCase {
 			name: "OTel GenAI: tool-only model call is usage, not a turn",
 			spans: []spanSpec{root("chat gpt-4o", 0, time.Second, sc.SessionID("s3"), sc.UserID("u3"),
 				sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o"), sc.InputTokens(40), sc.OutputTokens(12),
-				sc.GenAIInputMessagesKey.String(inputWeatherJSON), sc.GenAIOutputMessagesKey.String(outputToolCallJSON))},
+				conventions.GenAIInputMessagesKey.String(inputWeatherJSON), conventions.GenAIOutputMessagesKey.String(outputToolCallJSON))},
 			want: []mindlytics.Event{
 				s3.start(at(0), nil),
 				s3.convStart("s3", at(0)),
@@ -107,17 +107,17 @@ func otelGenAICases() []conventionCase {
 			name: "OTel GenAI: agent span wrapping model and tool spans counts usage once",
 			spans: []spanSpec{
 				root("invoke_agent support", 0, 6*time.Second, sc.SessionID("s3"), sc.UserID("u3"),
-					sc.OperationName(sc.GenAIOperationInvokeAgent), sc.AgentID("support-bot"), sc.GenAIAgentNameKey.String("Support"),
+					sc.OperationName(sc.GenAIOperationInvokeAgent), sc.AgentID("support-bot"), conventions.GenAIAgentNameKey.String("Support"),
 					sc.RequestModel("gpt-4o"), sc.InputTokens(250), sc.OutputTokens(50), sc.UsageCost(0.01)),
 				child(0, "chat gpt-4o", time.Second, 2*time.Second, sc.OperationName(sc.GenAIOperationChat),
 					sc.RequestModel("gpt-4o"), sc.InputTokens(100), sc.OutputTokens(20),
-					sc.GenAIInputMessagesKey.String(inputWeatherJSON), sc.GenAIOutputMessagesKey.String(outputToolCallJSON)),
+					conventions.GenAIInputMessagesKey.String(inputWeatherJSON), conventions.GenAIOutputMessagesKey.String(outputToolCallJSON)),
 				child(0, "execute_tool get_weather", 2*time.Second, 2300*time.Millisecond,
 					sc.OperationName(sc.GenAIOperationExecuteTool), sc.ToolName("get_weather"),
 					sc.ToolCallArguments(`{"city":"Paris"}`), sc.ToolCallResult("rainy")),
 				child(0, "chat gpt-4o", 3*time.Second, 5*time.Second, sc.OperationName(sc.GenAIOperationChat),
 					sc.RequestModel("gpt-4o"), sc.InputTokens(150), sc.OutputTokens(30),
-					sc.GenAIInputMessagesKey.String(inputAfterToolJSON), sc.GenAIOutputMessagesKey.String(outputRainyJSON)),
+					conventions.GenAIInputMessagesKey.String(inputAfterToolJSON), conventions.GenAIOutputMessagesKey.String(outputRainyJSON)),
 			},
 			want: []mindlytics.Event{
 				s3.start(at(time.Second), nil),
@@ -139,9 +139,9 @@ func openLLMetryCases() []conventionCase {
 		{
 			name: "OpenLLMetry ≤0.54: indexed prompt/completion attributes, association properties",
 			spans: []spanSpec{root("openai.chat", 0, time.Second,
-				conventions.LLMRequestTypeKey.String("chat"), sc.GenAISystemKey.String("openai"),
+				conventions.LLMRequestTypeKey.String("chat"), conventions.GenAISystemKey.String("openai"),
 				sc.RequestModel("gpt-4o-mini"), sc.ResponseModel("gpt-4o-mini-2024-07-18"),
-				sc.GenAIUsagePromptTokensKey.Int(15), sc.GenAIUsageCompletionTokensKey.Int(4),
+				conventions.GenAIUsagePromptTokensKey.Int(15), conventions.GenAIUsageCompletionTokensKey.Int(4),
 				attribute.String("gen_ai.prompt.0.role", "system"), attribute.String("gen_ai.prompt.0.content", "You help."),
 				attribute.String("gen_ai.prompt.1.role", "user"), attribute.String("gen_ai.prompt.1.content", "Hello?"),
 				attribute.String("gen_ai.completion.0.role", "assistant"), attribute.String("gen_ai.completion.0.content", "Hi there!"),
@@ -158,7 +158,7 @@ func openLLMetryCases() []conventionCase {
 			name: "OpenLLMetry ≤0.54: indexed tool calls make the call usage",
 			spans: []spanSpec{root("openai.chat", 0, time.Second,
 				conventions.LLMRequestTypeKey.String("chat"), sc.RequestModel("gpt-4o-mini"),
-				sc.GenAIUsagePromptTokensKey.Int(9), sc.GenAIUsageCompletionTokensKey.Int(2),
+				conventions.GenAIUsagePromptTokensKey.Int(9), conventions.GenAIUsageCompletionTokensKey.Int(2),
 				attribute.String("gen_ai.prompt.0.role", "user"), attribute.String("gen_ai.prompt.0.content", "Weather?"),
 				attribute.String("gen_ai.completion.0.role", "assistant"),
 				attribute.String("gen_ai.completion.0.tool_calls.0.name", "get_weather"),
@@ -177,13 +177,13 @@ func openLLMetryCases() []conventionCase {
 					sc.InputTokens(999)),
 				child(0, "openai.chat", time.Second, 2*time.Second, conventions.LLMRequestTypeKey.String("chat"),
 					sc.RequestModel("gpt-4o"), sc.InputTokens(20), sc.OutputTokens(3),
-					sc.GenAIInputMessagesKey.String(inputWeatherJSON), sc.GenAIOutputMessagesKey.String(outputToolCallJSON)),
+					conventions.GenAIInputMessagesKey.String(inputWeatherJSON), conventions.GenAIOutputMessagesKey.String(outputToolCallJSON)),
 				child(0, "get_weather.tool", 2*time.Second, 2200*time.Millisecond, conventions.TraceloopSpanKindKey.String("tool"),
 					conventions.TraceloopEntityNameKey.String("get_weather"), conventions.TraceloopEntityInputKey.String(`{"city":"Paris"}`),
 					conventions.TraceloopEntityOutputKey.String(`"rainy"`)),
 				child(0, "openai.chat", 3*time.Second, 4*time.Second, conventions.LLMRequestTypeKey.String("chat"),
 					sc.RequestModel("gpt-4o"), sc.InputTokens(30), sc.OutputTokens(8),
-					sc.GenAIInputMessagesKey.String(inputAfterToolJSON), sc.GenAIOutputMessagesKey.String(outputRainyJSON)),
+					conventions.GenAIInputMessagesKey.String(inputAfterToolJSON), conventions.GenAIOutputMessagesKey.String(outputRainyJSON)),
 			},
 			want: []mindlytics.Event{
 				s5.start(at(time.Second), nil),

@@ -241,7 +241,7 @@ func identityAndErrorCases() []conventionCase {
 			name: "Langfuse and Vercel AI SDK identity keys",
 			spans: []spanSpec{
 				root("chat m", 0, time.Second, append([]attribute.KeyValue{conventions.LangfuseSessionIDKey.String("lf-s"), conventions.LangfuseUserIDKey.String("lf-u")}, turnAttrs...)...),
-				root("chat m", 2*time.Second, 3*time.Second, append([]attribute.KeyValue{conventions.VercelSessionIDKey.String("v-s"), sc.EnduserIDKey.String("e-u")}, turnAttrs...)...),
+				root("chat m", 2*time.Second, 3*time.Second, append([]attribute.KeyValue{conventions.VercelSessionIDKey.String("v-s"), conventions.EnduserIDKey.String("e-u")}, turnAttrs...)...),
 			},
 			want: []mindlytics.Event{
 				who{session: "lf-s", user: "lf-u"}.start(at(0), nil),

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -13,25 +14,25 @@ func (t *Translator) evaluations(s *spanview.Span, i int) []record {
 	var out []record
 	for k := 0; k < s.Events().Len(); k++ {
 		ev := s.Events().At(k)
-		if ev.Name != sc.GenAIEvaluationResultEvent {
+		if ev.Name != conventions.GenAIEvaluationResultEvent {
 			continue
 		}
 		props := mindlytics.Properties{}
-		if n := ev.Attrs.Str(string(sc.GenAIEvaluationNameKey)); n != "" {
+		if n := ev.Attrs.Str(string(conventions.GenAIEvaluationNameKey)); n != "" {
 			props["name"] = t.cut(n)
 		}
-		if v, ok := ev.Attrs.Get(string(sc.GenAIEvaluationScoreValueKey)); ok {
+		if v, ok := ev.Attrs.Get(string(conventions.GenAIEvaluationScoreValueKey)); ok {
 			if f, ok := v.Float(); ok && f == f { // NaN is no score
 				props["score"] = f
 			}
 		}
-		if l := ev.Attrs.Str(string(sc.GenAIEvaluationScoreLabelKey)); l != "" {
+		if l := ev.Attrs.Str(string(conventions.GenAIEvaluationScoreLabelKey)); l != "" {
 			props["label"] = t.cut(l)
 		}
-		if e := ev.Attrs.Str(string(sc.GenAIEvaluationExplanationKey)); e != "" {
+		if e := ev.Attrs.Str(string(conventions.GenAIEvaluationExplanationKey)); e != "" {
 			props["explanation"] = t.cut(e)
 		}
-		if id := s.Attributes().Str(string(sc.GenAIResponseIDKey)); id != "" {
+		if id := s.Attributes().Str(string(conventions.GenAIResponseIDKey)); id != "" {
 			props["response_id"] = t.cut(id)
 		}
 		at := ev.Time
@@ -39,7 +40,7 @@ func (t *Translator) evaluations(s *spanview.Span, i int) []record {
 			at = s.EndOrStart()
 		}
 		out = append(out, record{span: i, kind: sc.EventTrack, at: at, begin: s.StartTime(),
-			name: sc.EvaluationEventName, props: props, conversational: true,
+			name: conventions.EvaluationEventName, props: props, conversational: true,
 			joined: s.Attributes().Str(string(sc.SessionJoinedKey)) == "true"})
 	}
 	return out

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/semconv"
@@ -26,8 +27,8 @@ func Example() {
 			semconv.SessionID("s-42"), semconv.UserID("u-7"),
 			semconv.OperationName(semconv.GenAIOperationChat), semconv.ResponseModel("gpt-4o"),
 			semconv.InputTokens(12), semconv.OutputTokens(3),
-			semconv.GenAIInputMessagesKey.String(`[{"role":"user","parts":[{"type":"text","content":"Hi!"}]}]`),
-			semconv.GenAIOutputMessagesKey.String(`[{"role":"assistant","parts":[{"type":"text","content":"Hello."}]}]`),
+			conventions.GenAIInputMessagesKey.String(`[{"role":"user","parts":[{"type":"text","content":"Hi!"}]}]`),
+			conventions.GenAIOutputMessagesKey.String(`[{"role":"assistant","parts":[{"type":"text","content":"Hello."}]}]`),
 		))
 	span.End(trace.WithTimestamp(start.Add(time.Second)))
 

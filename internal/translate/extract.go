@@ -84,7 +84,7 @@ var (
 	mindlyticsEventVK = registerKey(string(sc.MindlyticsEventKey))
 	inTurnVK          = registerKey(string(sc.InTurnKey))
 	messageVKs        = registerKeys(messageKeys...)
-	finishReasonsVK   = registerKey(string(sc.GenAIResponseFinishReasonsKey))
+	finishReasonsVK   = registerKey(string(conventions.GenAIResponseFinishReasonsKey))
 	vercelFinishVK    = registerKey("ai.response.finishReason")
 	vercelTextVK      = registerKey(string(conventions.VercelResponseTextKey))
 	vercelToolCallsVK = registerKey(string(conventions.VercelResponseToolCallsKey))
@@ -237,7 +237,7 @@ func (t *Translator) exchangeOf(s *spanview.Span, scan *scan, a *spanView) messa
 }
 
 // messageKeys hold message JSON.
-var messageKeys = []string{string(sc.GenAIInputMessagesKey), string(sc.GenAIOutputMessagesKey), string(conventions.VercelPromptMessagesKey)}
+var messageKeys = []string{string(conventions.GenAIInputMessagesKey), string(conventions.GenAIOutputMessagesKey), string(conventions.VercelPromptMessagesKey)}
 
 // brokenMessages reports message attributes that look like JSON and do not
 // parse: without them a turn may come out as usage, and the user should

@@ -62,8 +62,8 @@ func fuzzStubs(event, key, value string, n int64, fl float64, structured bool) t
 		sc.SessionIDKey.String(value),
 		sc.OperationNameKey.String(key),
 		conventions.OpenInferenceSpanKindKey.String(event),
-		{Key: sc.GenAIInputMessagesKey, Value: val},
-		{Key: sc.GenAIOutputMessagesKey, Value: val},
+		{Key: conventions.GenAIInputMessagesKey, Value: val},
+		{Key: conventions.GenAIOutputMessagesKey, Value: val},
 		sc.InputTokensKey.Int64(n),
 		sc.UsageCostKey.Float64(fl),
 		sc.ConversationIDKey.String(key),
@@ -93,12 +93,12 @@ func fuzzStubs(event, key, value string, n int64, fl float64, structured bool) t
 		{
 			Name: value, SpanContext: parent, StartTime: start, EndTime: start.Add(time.Second),
 			Attributes: parentAttrs, InstrumentationScope: instrumentation.Scope{Name: "fuzz"},
-			Events: []sdktrace.Event{{Name: sc.GenAIChoiceEvent, Time: start, Attributes: []attribute.KeyValue{{Key: sc.EventMessageKey, Value: val}}}},
+			Events: []sdktrace.Event{{Name: conventions.GenAIChoiceEvent, Time: start, Attributes: []attribute.KeyValue{{Key: conventions.EventMessageKey, Value: val}}}},
 		},
 		{
 			Name: key, SpanContext: childSC, Parent: parent, StartTime: start.Add(-time.Second), EndTime: start,
 			Attributes: childAttrs, InstrumentationScope: instrumentation.Scope{Name: "fuzz"},
-			Events: []sdktrace.Event{{Name: sc.GenAIUserMessageEvent, Time: start, Attributes: []attribute.KeyValue{{Key: sc.EventContentKey, Value: val}}}},
+			Events: []sdktrace.Event{{Name: conventions.GenAIUserMessageEvent, Time: start, Attributes: []attribute.KeyValue{{Key: conventions.EventContentKey, Value: val}}}},
 		},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -83,7 +84,7 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 	t.Run("the errors of a span that waited are reported once", func(t *testing.T) {
 		bad := recordSpans(t, nil,
 			root("invoke_agent", 0, 10*time.Second, sc.OperationName(sc.GenAIOperationInvokeAgent), sc.SessionID("s1"), sc.UserID("u1")),
-			child(0, "chat", time.Second, 2*time.Second, append(withTexts(chatAttrs(10, 2))[2:], sc.GenAIUsageReasoningOutputTokensKey.Int(-5))...))
+			child(0, "chat", time.Second, 2*time.Second, append(withTexts(chatAttrs(10, 2))[2:], conventions.GenAIUsageReasoningOutputTokensKey.Int(-5))...))
 		tr := newTranslator(t)
 		_, errs := tr.Translate(spanview.FromReadOnlySpans(bad[:1]))
 		require.Len(t, errs, 1, "the ignored value, when the span comes")

@@ -31,7 +31,7 @@ func (id *identity) empty() bool { return *id == identity{} }
 
 var (
 	conversationKeys = []string{string(sc.ConversationIDKey)}
-	agentKeys        = []string{string(sc.AgentIDKey), string(sc.GenAIAgentNameKey), string(conventions.OpenInferenceAgentNameKey)}
+	agentKeys        = []string{string(sc.AgentIDKey), string(conventions.GenAIAgentNameKey), string(conventions.OpenInferenceAgentNameKey)}
 	conversationVKs  = registerKeys(conversationKeys...)
 	agentVKs         = registerKeys(agentKeys...)
 )

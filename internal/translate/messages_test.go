@@ -6,9 +6,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"go.opentelemetry.io/otel/attribute"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 func TestExchangeFromMessageAttrs(t *testing.T) {
@@ -72,12 +72,12 @@ func TestExchangeFromMessageAttrs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var kvs []attribute.KeyValue
 			if tc.inStruct.Type() != attribute.EMPTY {
-				kvs = append(kvs, attribute.KeyValue{Key: sc.GenAIInputMessagesKey, Value: tc.inStruct})
+				kvs = append(kvs, attribute.KeyValue{Key: conventions.GenAIInputMessagesKey, Value: tc.inStruct})
 			} else {
-				kvs = append(kvs, sc.GenAIInputMessagesKey.String(tc.in))
+				kvs = append(kvs, conventions.GenAIInputMessagesKey.String(tc.in))
 			}
 			if tc.out != "" {
-				kvs = append(kvs, sc.GenAIOutputMessagesKey.String(tc.out))
+				kvs = append(kvs, conventions.GenAIOutputMessagesKey.String(tc.out))
 			}
 			assert.Equal(t, tc.want, exchangeFromMessageAttrs(spanview.AttrsOf(kvs)))
 		})

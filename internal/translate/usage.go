@@ -39,23 +39,23 @@ var (
 		string(conventions.VercelResponseModelKey), string(conventions.VercelModelIDKey),
 	}
 	inputTokenKeys = []string{
-		string(sc.InputTokensKey), string(sc.GenAIUsagePromptTokensKey), string(conventions.LLMTokenCountPromptKey),
+		string(sc.InputTokensKey), string(conventions.GenAIUsagePromptTokensKey), string(conventions.LLMTokenCountPromptKey),
 		string(conventions.VercelUsageInputTokensKey), string(conventions.VercelUsagePromptTokensKey),
 	}
 	outputTokenKeys = []string{
-		string(sc.OutputTokensKey), string(sc.GenAIUsageCompletionTokensKey), string(conventions.LLMTokenCountCompletionKey),
+		string(sc.OutputTokensKey), string(conventions.GenAIUsageCompletionTokensKey), string(conventions.LLMTokenCountCompletionKey),
 		string(conventions.VercelUsageOutputTokensKey), string(conventions.VercelUsageCompletionTokensKey),
 	}
 	cachedTokenKeys = []string{
-		string(sc.GenAIUsageCacheReadInputTokensKey), string(conventions.LLMTokenCountCacheReadKey),
+		string(conventions.GenAIUsageCacheReadInputTokensKey), string(conventions.LLMTokenCountCacheReadKey),
 		string(conventions.VercelUsageCacheReadTokensKey), string(conventions.VercelUsageCachedInputTokensKey),
 	}
 	cacheWriteTokenKeys = []string{
-		string(sc.GenAIUsageCacheWriteInputTokensKey), string(sc.GenAIUsageCacheCreationInputTokensKey),
+		string(conventions.GenAIUsageCacheWriteInputTokensKey), string(conventions.GenAIUsageCacheCreationInputTokensKey),
 		string(conventions.LLMTokenCountCacheWriteKey),
 	}
 	reasoningTokenKeys = []string{
-		string(sc.GenAIUsageReasoningOutputTokensKey), string(conventions.LLMTokenCountReasoningKey),
+		string(conventions.GenAIUsageReasoningOutputTokensKey), string(conventions.LLMTokenCountReasoningKey),
 		string(conventions.VercelUsageOutputReasoningTokensKey), string(conventions.VercelUsageReasoningTokensKey),
 	}
 	costKeys = []string{string(sc.UsageCostKey), string(conventions.LLMCostTotalKey)}
@@ -68,7 +68,7 @@ var (
 	cacheWriteTokenVK = registerKeys(cacheWriteTokenKeys...)
 	reasoningTokenVKs = registerKeys(reasoningTokenKeys...)
 	costVKs           = registerKeys(costKeys...)
-	responseIDVK      = registerKey(string(sc.GenAIResponseIDKey))
+	responseIDVK      = registerKey(string(conventions.GenAIResponseIDKey))
 )
 
 // usageOf reads usage: the response model before the requested one, current

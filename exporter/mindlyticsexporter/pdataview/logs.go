@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -29,20 +30,20 @@ const (
 // span. The system, assistant and tool messages carry nothing it uses, but
 // they belong to the call all the same.
 var perMessageEvents = map[string]bool{
-	"gen_ai.system.message":             true,
-	semconv.GenAIUserMessageEvent:       true,
-	"gen_ai.assistant.message":          true,
-	"gen_ai.tool.message":               true,
-	semconv.GenAIChoiceEvent:            true,
-	semconv.GenAIContentPromptEvent:     true,
-	semconv.GenAIContentCompletionEvent: true,
+	"gen_ai.system.message":                 true,
+	conventions.GenAIUserMessageEvent:       true,
+	"gen_ai.assistant.message":              true,
+	"gen_ai.tool.message":                   true,
+	conventions.GenAIChoiceEvent:            true,
+	conventions.GenAIContentPromptEvent:     true,
+	conventions.GenAIContentCompletionEvent: true,
 }
 
 // usageKeys are the token counts and costs a details record shares with the
 // span it belongs to.
 var usageKeys = []string{
 	string(semconv.InputTokensKey), string(semconv.OutputTokensKey),
-	string(semconv.GenAIUsagePromptTokensKey), string(semconv.GenAIUsageCompletionTokensKey),
+	string(conventions.GenAIUsagePromptTokensKey), string(conventions.GenAIUsageCompletionTokensKey),
 	string(semconv.UsageCostKey),
 }
 
@@ -75,7 +76,7 @@ func LogsToTraces(ld plog.Logs) ptrace.Traces {
 			details := map[chatKey]ptrace.Span{}
 			for i, lr := range sl.LogRecords().All() {
 				name := eventName(lr)
-				if name != eventInferenceDetails && name != semconv.GenAIEvaluationResultEvent && !perMessageEvents[name] {
+				if name != eventInferenceDetails && name != conventions.GenAIEvaluationResultEvent && !perMessageEvents[name] {
 					continue
 				}
 				if !hasScope {
@@ -89,13 +90,13 @@ func LogsToTraces(ld plog.Logs) ptrace.Traces {
 					spans, hasScope = ss.Spans(), true
 				}
 				key := chatKey{lr.TraceID(), lr.SpanID()}
-				if name == semconv.GenAIEvaluationResultEvent {
+				if name == conventions.GenAIEvaluationResultEvent {
 					// An evaluation of the call the record's span is: a span
 					// of its own in that trace, holding the evaluation as the
 					// span event the translation reads.
 					sp := spans.AppendEmpty()
 					placeSpan(lr, i, sp)
-					sp.SetName(semconv.GenAIEvaluationResultEvent)
+					sp.SetName(conventions.GenAIEvaluationResultEvent)
 					addMessageEvent(lr, name, sp)
 					continue
 				}
@@ -272,7 +273,7 @@ func addMessageEvent(lr plog.LogRecord, name string, sp ptrace.Span) {
 		}
 	case pcommon.ValueTypeStr:
 		if body.Str() != "" {
-			attrs.PutStr(string(semconv.EventContentKey), body.Str())
+			attrs.PutStr(string(conventions.EventContentKey), body.Str())
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -60,7 +61,7 @@ func (in *Instrumenter) Start(ctx context.Context, req *Request, server *url.URL
 	attrs := make([]attribute.KeyValue, 0, 8+len(req.Params))
 	attrs = append(attrs,
 		sc.OperationName(sc.GenAIOperationChat),
-		sc.GenAIProviderNameKey.String(providerOpenAI),
+		conventions.GenAIProviderNameKey.String(providerOpenAI),
 		sc.RequestModel(req.Model),
 		openaiAPITypeKey.String(apiType(req.API)),
 	)
@@ -115,12 +116,12 @@ func (in *Instrumenter) inputAttrs(req *Request) []attribute.KeyValue {
 		redactMessages(in.redact, msgs)
 		system = append([]Part(nil), system...)
 		for i := range system {
-			redactPart(in.redact, sc.GenAIRoleSystem, &system[i])
+			redactPart(in.redact, conventions.GenAIRoleSystem, &system[i])
 		}
 	}
 	kv := make([]attribute.KeyValue, 0, 2)
 	if len(msgs) > 0 {
-		kv = append(kv, sc.GenAIInputMessagesKey.String(marshal(nonNilParts(msgs))))
+		kv = append(kv, conventions.GenAIInputMessagesKey.String(marshal(nonNilParts(msgs))))
 	}
 	if len(system) > 0 {
 		kv = append(kv, systemInstructionsKey.String(marshal(system)))
@@ -214,7 +215,7 @@ func (c *Call) responseAttrs(r *Response) []attribute.KeyValue {
 		if c.in.redact != nil {
 			redactMessages(c.in.redact, out) // r is ours alone
 		}
-		kv = append(kv, sc.GenAIOutputMessagesKey.String(marshal(nonNilParts(out))))
+		kv = append(kv, conventions.GenAIOutputMessagesKey.String(marshal(nonNilParts(out))))
 	}
 	return kv
 }

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 )
 
 // chatStream rebuilds a chat completion from its chunks: texts, tool calls
@@ -112,7 +112,7 @@ func (s *chatStream) result(unfinished string) *Response {
 		if finish == "" {
 			finish = unfinished
 		}
-		msg := Message{Role: sc.GenAIRoleAssistant, FinishReason: finishReasonOf(finish)}
+		msg := Message{Role: conventions.GenAIRoleAssistant, FinishReason: finishReasonOf(finish)}
 		if cc.text.Len() > 0 {
 			msg.Parts = append(msg.Parts, textPart(cc.text.String()))
 		}

@@ -3,7 +3,7 @@ package genai
 import (
 	"encoding/json"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 )
 
 // Message is one message of the GenAI message JSON (gen_ai.input.messages,
@@ -27,12 +27,12 @@ type Part struct {
 
 const partReasoning = "reasoning"
 
-func textPart(s string) Part { return Part{Type: sc.GenAIPartText, Content: s} }
+func textPart(s string) Part { return Part{Type: conventions.GenAIPartText, Content: s} }
 
 // toolCallPart keeps OpenAI's argument string as JSON when it is JSON (the
 // spec's example is an object), else as a JSON string.
 func toolCallPart(id, name, args string) Part {
-	p := Part{Type: sc.GenAIPartToolCall, ID: id, Name: name}
+	p := Part{Type: conventions.GenAIPartToolCall, ID: id, Name: name}
 	if args != "" {
 		p.Arguments = JSONOrString(args)
 	}
@@ -63,7 +63,7 @@ func redactPart(r Redactor, role string, p *Part) {
 		p.Content = r(role, p.Content)
 	}
 	if p.Result != "" {
-		p.Result = r(sc.GenAIRoleTool, p.Result)
+		p.Result = r(conventions.GenAIRoleTool, p.Result)
 	}
 	if len(p.Arguments) > 0 {
 		if s := r(role, string(p.Arguments)); s == "" {

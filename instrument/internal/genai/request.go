@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"go.opentelemetry.io/otel/attribute"
 )
 
@@ -167,10 +167,10 @@ func parseChatRequest(body []byte) (*Request, error) {
 	for _, m := range cr.Messages {
 		msg := Message{Role: m.Role}
 		if m.Role == "developer" {
-			msg.Role = sc.GenAIRoleSystem
+			msg.Role = conventions.GenAIRoleSystem
 		}
-		if m.Role == sc.GenAIRoleTool {
-			msg.Parts = []Part{{Type: sc.GenAIPartToolCallResponse, ID: m.ToolCallID, Result: joinTexts(m.Content)}}
+		if m.Role == conventions.GenAIRoleTool {
+			msg.Parts = []Part{{Type: conventions.GenAIPartToolCallResponse, ID: m.ToolCallID, Result: joinTexts(m.Content)}}
 		} else {
 			msg.Parts = m.Content.parts()
 		}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 )
 
 // Response is what a model call answered.
@@ -93,7 +93,7 @@ func ParseResponse(api API, body []byte) (*Response, error) {
 		r := &Response{ID: cc.ID, Model: cc.Model, ServiceTier: cc.ServiceTier, Fingerprint: cc.SystemFingerprint,
 			Usage: cc.Usage.usage()}
 		for _, ch := range cc.Choices {
-			msg := Message{Role: sc.GenAIRoleAssistant, Parts: ch.Message.Content.parts(), FinishReason: finishReasonOf(ch.FinishReason)}
+			msg := Message{Role: conventions.GenAIRoleAssistant, Parts: ch.Message.Content.parts(), FinishReason: finishReasonOf(ch.FinishReason)}
 			if ch.Message.Refusal != "" {
 				msg.Parts = append(msg.Parts, textPart(ch.Message.Refusal))
 			}

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 )
 
 // responsesRequest is the part of a Responses API request we read.
@@ -62,7 +62,7 @@ func parseResponsesRequest(body []byte) (*Request, error) {
 		if err := json.Unmarshal(rr.Input, &s); err != nil {
 			return nil, fmt.Errorf("genai: responses input: %w", err)
 		}
-		r.Input = []Message{{Role: sc.GenAIRoleUser, Parts: []Part{textPart(s)}}}
+		r.Input = []Message{{Role: conventions.GenAIRoleUser, Parts: []Part{textPart(s)}}}
 		return r, nil
 	}
 	var items []responsesItem
@@ -84,13 +84,13 @@ func parseResponsesRequest(body []byte) (*Request, error) {
 func (it responsesItem) message() (Message, bool) {
 	switch it.Type {
 	case "function_call":
-		return Message{Role: sc.GenAIRoleAssistant, Parts: []Part{toolCallPart(it.CallID, it.Name, it.Arguments)}}, true
+		return Message{Role: conventions.GenAIRoleAssistant, Parts: []Part{toolCallPart(it.CallID, it.Name, it.Arguments)}}, true
 	case "function_call_output":
-		return Message{Role: sc.GenAIRoleTool, Parts: []Part{{Type: sc.GenAIPartToolCallResponse, ID: it.CallID, Result: joinTexts(it.Output)}}}, true
+		return Message{Role: conventions.GenAIRoleTool, Parts: []Part{{Type: conventions.GenAIPartToolCallResponse, ID: it.CallID, Result: joinTexts(it.Output)}}}, true
 	case "", "message":
 		role := it.Role
 		if role == "developer" {
-			role = sc.GenAIRoleSystem
+			role = conventions.GenAIRoleSystem
 		}
 		return Message{Role: role, Parts: it.Content.parts()}, role != ""
 	}
@@ -131,7 +131,7 @@ func (o *responsesObject) result() *Response {
 		r.Usage = Usage{Known: true, Input: o.Usage.InputTokens, Output: o.Usage.OutputTokens,
 			CacheRead: o.Usage.InputTokensDetails.CachedTokens, Reasoning: o.Usage.OutputTokensDetails.ReasoningTokens}
 	}
-	msg := Message{Role: sc.GenAIRoleAssistant}
+	msg := Message{Role: conventions.GenAIRoleAssistant}
 	calls := false
 	for _, it := range o.Output {
 		switch it.Type {

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 )
 
 // jsonMessage is the union of the message shapes we read: GenAI
@@ -117,15 +117,15 @@ func readParts(parts []jsonPart, text string, msg *Message) string {
 	for i := range parts {
 		p := &parts[i]
 		switch p.Type {
-		case sc.GenAIPartText, "", "input_text", "output_text":
+		case conventions.GenAIPartText, "", "input_text", "output_text":
 			if s, _ := p.Content.(string); s != "" {
 				text = AppendText(text, s)
 			} else if s, _ := p.Text.(string); s != "" {
 				text = AppendText(text, s)
 			}
-		case sc.GenAIPartToolCall, "tool_use", "function_call":
+		case conventions.GenAIPartToolCall, "tool_use", "function_call":
 			msg.ToolCalls = true
-		case sc.GenAIPartToolCallResponse, "tool_result", "function_call_output",
+		case conventions.GenAIPartToolCallResponse, "tool_result", "function_call_output",
 			"reasoning", "thinking", "generic", "blob", "file", "uri", "image", "image_url", "input_image", "audio", "input_audio":
 			// Deliberately skipped: tool results are not the user's words,
 			// reasoning is not the answer, media has no turn text.

@@ -3,8 +3,8 @@ package messages
 import (
 	"go.opentelemetry.io/otel/attribute"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // FromEvents reads the deprecated per-message span events:
@@ -16,19 +16,19 @@ func FromEvents(evs spanview.Events) Exchange {
 	for i := 0; i < evs.Len(); i++ {
 		ev := evs.At(i)
 		switch ev.Name {
-		case sc.GenAIUserMessageEvent:
-			if m := eventMessage(ev.Attrs, sc.EventContentKey, sc.GenAIEventContentKey); m.Text != "" {
+		case conventions.GenAIUserMessageEvent:
+			if m := eventMessage(ev.Attrs, conventions.EventContentKey, conventions.GenAIEventContentKey); m.Text != "" {
 				e.User = m.Text // the last one wins
 			}
-		case sc.GenAIChoiceEvent:
-			m := eventMessage(ev.Attrs, sc.EventMessageKey, sc.EventContentKey, sc.GenAIEventContentKey)
+		case conventions.GenAIChoiceEvent:
+			m := eventMessage(ev.Attrs, conventions.EventMessageKey, conventions.EventContentKey, conventions.GenAIEventContentKey)
 			out.Merge(Exchange{Assistant: m.Text, ToolCalls: m.ToolCalls}) // role "": an output
-		case sc.GenAIContentPromptEvent:
+		case conventions.GenAIContentPromptEvent:
 			if u := eventPrompt(ev.Attrs); u != "" {
 				e.User = u
 			}
-		case sc.GenAIContentCompletionEvent:
-			if v, ok := ev.Attrs.Get(string(sc.GenAICompletionKey)); ok {
+		case conventions.GenAIContentCompletionEvent:
+			if v, ok := ev.Attrs.Get(string(conventions.GenAICompletionKey)); ok {
 				out.Merge(completionOutput(v))
 			}
 		}
@@ -58,7 +58,7 @@ func eventMessage(a spanview.Attrs, keys ...attribute.Key) Message {
 }
 
 func eventPrompt(a spanview.Attrs) string {
-	v, ok := a.Get(string(sc.GenAIPromptKey))
+	v, ok := a.Get(string(conventions.GenAIPromptKey))
 	if !ok {
 		return ""
 	}

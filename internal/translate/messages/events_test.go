@@ -6,12 +6,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"go.opentelemetry.io/otel/attribute"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 func TestEventMessagesAcceptStructuredBodies(t *testing.T) {
-	kvs := []attribute.KeyValue{{Key: sc.EventMessageKey, Value: attribute.MapValue(
+	kvs := []attribute.KeyValue{{Key: conventions.EventMessageKey, Value: attribute.MapValue(
 		attribute.String("role", "assistant"), attribute.String("content", "from a map"))}}
-	assert.Equal(t, "from a map", eventMessage(spanview.AttrsOf(kvs), sc.EventMessageKey).Text)
+	assert.Equal(t, "from a map", eventMessage(spanview.AttrsOf(kvs), conventions.EventMessageKey).Text)
 }

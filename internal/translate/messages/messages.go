@@ -1,7 +1,7 @@
 package messages
 
 import (
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 )
 
 // Exchange is what a model call said: the last user message, the output
@@ -40,7 +40,7 @@ type Message struct {
 // LastUser returns the text of the last user message with text.
 func LastUser(msgs []Message) string {
 	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].Role == sc.GenAIRoleUser && msgs[i].Text != "" {
+		if msgs[i].Role == conventions.GenAIRoleUser && msgs[i].Text != "" {
 			return msgs[i].Text
 		}
 	}
@@ -52,7 +52,7 @@ func LastUser(msgs []Message) string {
 func Output(msgs []Message) Exchange {
 	var e Exchange
 	for _, m := range msgs {
-		if m.Role != "" && m.Role != sc.GenAIRoleAssistant && m.Role != "model" {
+		if m.Role != "" && m.Role != conventions.GenAIRoleAssistant && m.Role != "model" {
 			continue
 		}
 		if e.Assistant == "" {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 )
 
 // maxScanDepth is the nesting the scanner reads itself; deeper input goes
@@ -303,13 +303,13 @@ func (p *msgScanner) parts(depth int) (text string, kind strKind, tools, ok bool
 			return p.skip(depth + 2)
 		})
 		switch typ {
-		case sc.GenAIPartText, "", "input_text", "output_text":
+		case conventions.GenAIPartText, "", "input_text", "output_text":
 			if content != "" {
 				text, kind = appendBody(text, kind, content, contentKind)
 			} else if txt != "" {
 				text, kind = appendBody(text, kind, txt, txtKind)
 			}
-		case sc.GenAIPartToolCall, "tool_use", "function_call":
+		case conventions.GenAIPartToolCall, "tool_use", "function_call":
 			tools = true
 		}
 		return ok

@@ -1,7 +1,7 @@
 package messages
 
 import (
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 )
 
 // Summary is what a list of messages says, reduced to what the rules
@@ -20,10 +20,10 @@ type Summary struct {
 
 // add folds the next message of the list into s.
 func (s *Summary) add(m Message) {
-	if m.Role == sc.GenAIRoleUser && m.Text != "" {
+	if m.Role == conventions.GenAIRoleUser && m.Text != "" {
 		s.LastUser, s.lastUserKind = m.Text, m.textKind
 	}
-	if m.Role == "" || m.Role == sc.GenAIRoleAssistant || m.Role == "model" {
+	if m.Role == "" || m.Role == conventions.GenAIRoleAssistant || m.Role == "model" {
 		if s.Out.Assistant == "" {
 			s.Out.Assistant, s.assistantKind = m.Text, m.textKind
 		}

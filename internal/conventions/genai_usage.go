@@ -1,4 +1,4 @@
-package semconv
+package conventions
 
 import "go.opentelemetry.io/otel/attribute"
 

@@ -1,4 +1,4 @@
-package semconv
+package conventions
 
 import "go.opentelemetry.io/otel/attribute"
 
@@ -16,19 +16,6 @@ const (
 	// GenAIAgentNameKey is the agent's human-readable name; the assistant id
 	// when no gen_ai.agent.id is set.
 	GenAIAgentNameKey = attribute.Key("gen_ai.agent.name")
-)
-
-// Values of gen_ai.operation.name.
-const (
-	GenAIOperationChat            = "chat"
-	GenAIOperationTextCompletion  = "text_completion"
-	GenAIOperationGenerateContent = "generate_content"
-	GenAIOperationEmbeddings      = "embeddings"
-	GenAIOperationRetrieval       = "retrieval"
-	GenAIOperationCreateAgent     = "create_agent"
-	GenAIOperationInvokeAgent     = "invoke_agent"
-	GenAIOperationExecuteTool     = "execute_tool"
-	GenAIOperationInvokeWorkflow  = "invoke_workflow"
 )
 
 // Roles and part types of the GenAI message JSON.
