@@ -14,14 +14,16 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 	"github.com/gorilla/websocket"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // Defaults of [LiveOptions].
 const (
-	DefaultLiveInitialBackoff = 500 * time.Millisecond
-	DefaultLiveMaxBackoff     = 30 * time.Second
-	DefaultLivePingInterval   = 30 * time.Second
-	DefaultLiveStableAfter    = 10 * time.Second
+	defaultLiveInitialBackoff = 500 * time.Millisecond
+	defaultLiveMaxBackoff     = 30 * time.Second
+	defaultLivePingInterval   = 30 * time.Second
+	defaultLiveStableAfter    = 10 * time.Second
 )
 
 const (
@@ -44,36 +46,35 @@ type LiveOptions struct {
 	// OnConnect is called after each successful (re)connection. Optional.
 	OnConnect func()
 	// InitialBackoff and MaxBackoff bound the exponential, jittered wait
-	// between reconnection attempts. Defaults: [DefaultLiveInitialBackoff],
-	// [DefaultLiveMaxBackoff].
+	// between reconnection attempts. Defaults: half a second, 30 seconds.
 	InitialBackoff time.Duration
 	MaxBackoff     time.Duration
 	// StableAfter is how long a connection must stay up before the backoff
 	// starts again from InitialBackoff: a server that accepts and then
 	// drops connections is retried ever more slowly instead of hammered.
-	// Default: [DefaultLiveStableAfter].
+	// Default: 10 seconds.
 	StableAfter time.Duration
 	// PingInterval is how often the client pings the server; a connection
 	// silent (no message, no pong) for twice as long is taken as dead.
-	// Default: [DefaultLivePingInterval].
+	// Default: 30 seconds.
 	PingInterval time.Duration
 }
 
 func (o LiveOptions) withDefaults() LiveOptions {
 	if o.InitialBackoff <= 0 {
-		o.InitialBackoff = DefaultLiveInitialBackoff
+		o.InitialBackoff = defaultLiveInitialBackoff
 	}
 	if o.MaxBackoff <= 0 {
-		o.MaxBackoff = DefaultLiveMaxBackoff
+		o.MaxBackoff = defaultLiveMaxBackoff
 	}
 	if o.MaxBackoff < o.InitialBackoff {
 		o.MaxBackoff = o.InitialBackoff
 	}
 	if o.PingInterval <= 0 {
-		o.PingInterval = DefaultLivePingInterval
+		o.PingInterval = defaultLivePingInterval
 	}
 	if o.StableAfter <= 0 {
-		o.StableAfter = DefaultLiveStableAfter
+		o.StableAfter = defaultLiveStableAfter
 	}
 	return o
 }
@@ -153,7 +154,7 @@ func (c *Client) SubscribeLive(ctx context.Context, opts LiveOptions) error {
 // isPermanent reports an answer of the service that retrying will not change.
 func isPermanent(err error) bool {
 	var apiErr *APIError
-	return (errors.As(err, &apiErr) && !apiErr.Retryable()) || isCertificateError(err)
+	return (errors.As(err, &apiErr) && !apiErr.Retryable()) || wire.IsCertificateError(err)
 }
 
 // liveOnce runs one connection, from fetching its key until it drops. It

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 func TestLiveEventsKey(t *testing.T) {
@@ -30,7 +32,7 @@ func TestLiveEventsKey(t *testing.T) {
 
 			r := fs.only(t)
 			assert.Equal(t, http.MethodGet, r.Method)
-			assert.Equal(t, PathLiveRealtime, r.Path)
+			assert.Equal(t, wire.PathLiveRealtime, r.Path)
 			assert.Equal(t, tt.wantQuery, r.Query)
 			assert.Empty(t, r.Body)
 		})
@@ -46,7 +48,7 @@ func TestLiveEventsKey(t *testing.T) {
 		fs := newFakeService(t, answer(http.StatusUnauthorized, `{"error":"invalid api key"}`))
 		c := newTestClient(t, fs)
 		_, err := c.LiveEventsKey(context.Background(), "")
-		assert.Equal(t, http.StatusUnauthorized, StatusCode(err))
+		assert.Equal(t, http.StatusUnauthorized, statusCode(err))
 	})
 }
 
@@ -72,7 +74,7 @@ func TestLiveEventsHistory(t *testing.T) {
 
 			r := fs.only(t)
 			assert.Equal(t, http.MethodGet, r.Method)
-			assert.Equal(t, PathLiveHistory, r.Path)
+			assert.Equal(t, wire.PathLiveHistory, r.Path)
 			q, err := url.ParseQuery(r.Query)
 			require.NoError(t, err)
 			assert.Equal(t, "2026-03-04T04:00:00.000000Z", q.Get("start"), "UTC")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/examples/internal/examplestest"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 func TestImport(t *testing.T) {
@@ -26,8 +27,8 @@ func TestImport(t *testing.T) {
 		stamps = append(stamps, ev.Timestamp)
 	}
 	require.Equal(t, []string{
-		mindlytics.FormatTimestamp(history[0].at.Add(-5e9)), mindlytics.FormatTimestamp(history[0].at.Add(-5e9)),
-		mindlytics.FormatTimestamp(history[0].at), mindlytics.FormatTimestamp(history[1].at),
-		mindlytics.FormatTimestamp(history[1].at.Add(60e9)), mindlytics.FormatTimestamp(history[1].at.Add(60e9)),
+		wire.FormatTimestamp(history[0].at.Add(-5e9)), wire.FormatTimestamp(history[0].at.Add(-5e9)),
+		wire.FormatTimestamp(history[0].at), wire.FormatTimestamp(history[1].at),
+		wire.FormatTimestamp(history[1].at.Add(60e9)), wire.FormatTimestamp(history[1].at.Add(60e9)),
 	}, stamps, "the log's own times")
 }

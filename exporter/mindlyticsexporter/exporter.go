@@ -21,6 +21,7 @@ import (
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // translation is what the exporter needs of the span → event translation:
@@ -212,9 +213,9 @@ func (c *core) doStart(ctx context.Context, host component.Host) error {
 func (c *core) userAgent() string {
 	bi := c.set.BuildInfo
 	if bi.Command == "" {
-		return mindlytics.DefaultUserAgent
+		return wire.DefaultUserAgent
 	}
-	return fmt.Sprintf("%s/%s %s", bi.Command, bi.Version, mindlytics.DefaultUserAgent)
+	return fmt.Sprintf("%s/%s %s", bi.Command, bi.Version, wire.DefaultUserAgent)
 }
 
 // sender returns the client push sends with, nil before start.

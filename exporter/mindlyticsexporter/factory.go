@@ -16,6 +16,7 @@ import (
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // Defaults of the settings this package owns; README.md lists them all.
@@ -41,7 +42,7 @@ func NewFactory() exporter.Factory {
 
 func createDefaultConfig() component.Config {
 	client := confighttp.NewDefaultClientConfig()
-	client.Endpoint = mindlytics.DefaultServerBase
+	client.Endpoint = wire.DefaultServerBase
 	client.Timeout = defaultTimeout
 
 	queue := exporterhelper.NewDefaultQueueConfig()

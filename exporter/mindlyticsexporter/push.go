@@ -232,7 +232,7 @@ func (c *core) refused(ctx context.Context, ev json.RawMessage, err error) {
 		msg = apiErr.Message
 	}
 	c.logger.Warn("Mindlytics refused an event; dropping it",
-		zap.Int("status", mindlytics.StatusCode(err)),
+		zap.Int("status", delivery.StatusCode(err)),
 		zap.String("message", msg),
 		zap.String("type", head.Type),
 		zap.String("event", head.Event),
@@ -263,7 +263,7 @@ func (c *core) collectorError(err error) error {
 		return exporterhelper.NewThrottleRetry(err, min(wait, maxRetryAfter))
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
-	case mindlytics.IsRetryable(err):
+	case delivery.IsRetryable(err):
 		return err
 	default:
 		return consumererror.NewPermanent(err)

@@ -9,7 +9,7 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -94,7 +94,7 @@ func BenchmarkTranslate(b *testing.B) {
 			runtime.ReadMemStats(&before)
 			b.ReportAllocs()
 			b.ResetTimer()
-			var evs []mindlytics.Event
+			var evs []compact.Event
 			for b.Loop() {
 				// As the front doors do: the events are encoded and
 				// forgotten, and the slice is reused.

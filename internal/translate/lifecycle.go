@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -32,7 +33,7 @@ func needsConversation(r *record) bool {
 // session's start and the conversation's start when they are new, then the
 // record's own event. Every event is built (and so validated) before any
 // state changes, so a record that fails leaves no trace. Callers hold t.mu.
-func (t *Translator) apply(r *record, seen int64, out []mindlytics.Event) ([]mindlytics.Event, error) {
+func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compact.Event, error) {
 	o := &t.open
 	sh := o.findSession(r.id[fSession])
 	pending := t.pending[:0]
@@ -52,7 +53,7 @@ func (t *Translator) apply(r *record, seen int64, out []mindlytics.Event) ([]min
 		if err != nil {
 			return out, fmt.Errorf("start_session: %w", err)
 		}
-		pending = append(pending, ev)
+		pending = append(pending, compact.Of(ev))
 	}
 	var convID string
 	var ch handle
@@ -71,7 +72,7 @@ func (t *Translator) apply(r *record, seen int64, out []mindlytics.Event) ([]min
 			if err != nil {
 				return out, fmt.Errorf("%s: %w", mindlytics.EventConversationStarted, err)
 			}
-			pending = append(pending, ev)
+			pending = append(pending, compact.Of(ev))
 		}
 	}
 	own, hasOwn, err := t.ownEvent(r, convID)
@@ -116,17 +117,17 @@ func (t *Translator) apply(r *record, seen int64, out []mindlytics.Event) ([]min
 
 // ownEvent builds the record's own event; explicit starts have none beyond
 // the start apply makes when the session or conversation is new.
-func (t *Translator) ownEvent(r *record, convID string) (mindlytics.Event, bool, error) {
+func (t *Translator) ownEvent(r *record, convID string) (compact.Event, bool, error) {
 	id := identityAt(r, r.at)
-	var ev mindlytics.Event
+	var ev compact.Event
 	var err error
 	switch r.kind {
 	case sc.EventSessionStart, sc.EventConversationStart:
 		return ev, false, nil
 	case sc.EventSessionEnd:
-		ev, err = mindlytics.EndSession(id, r.attrs)
+		ev, err = wrap(mindlytics.EndSession(id, r.attrs))
 	case sc.EventConversationEnd:
-		ev, err = mindlytics.ConversationEnded(id, convID, r.props, r.attrs)
+		ev, err = wrap(mindlytics.ConversationEnded(id, convID, r.props, r.attrs))
 	case sc.EventTurn:
 		turn := r.turn
 		turn.AssistantID = r.id[fAgent]
@@ -136,17 +137,17 @@ func (t *Translator) ownEvent(r *record, convID string) (mindlytics.Event, bool,
 	case sc.EventFunction:
 		ev, err = compactCall(id, convID, r.call)
 	case sc.EventTrack:
-		ev, err = mindlytics.Track(id, convID, r.name, r.props)
+		ev, err = wrap(mindlytics.Track(id, convID, r.name, r.props))
 	case sc.EventIdentify:
 		if r.id[fUser] == "" {
 			return ev, false, errors.New("identify needs a user id")
 		}
-		ev, err = mindlytics.Identify(id, r.id[fUser], r.id[fDevice], r.traits)
+		ev, err = wrap(mindlytics.Identify(id, r.id[fUser], r.id[fDevice], r.traits))
 	case sc.EventAlias:
 		if r.id[fUser] == "" {
 			return ev, false, errors.New("alias needs a user id")
 		}
-		ev, err = mindlytics.Alias(id, r.id[fUser], r.previousID)
+		ev, err = wrap(mindlytics.Alias(id, r.id[fUser], r.previousID))
 	default:
 		return ev, false, fmt.Errorf("unknown kind %q", r.kind)
 	}
@@ -178,7 +179,7 @@ func earlier(a, limit time.Time) time.Time {
 
 // openSession opens session id, first ending the least recently active
 // ones while the cap is reached.
-func (t *Translator) openSession(id string, out []mindlytics.Event) ([]mindlytics.Event, handle) {
+func (t *Translator) openSession(id string, out []compact.Event) ([]compact.Event, handle) {
 	for t.open.sess.n >= t.cfg.MaxOpenSessions {
 		out = t.endSession(t.open.sessOrder.head, time.Time{}, out)
 	}
@@ -187,7 +188,7 @@ func (t *Translator) openSession(id string, out []mindlytics.Event) ([]mindlytic
 
 // openConversation opens conversation id of session sh, first ending the
 // least recently active ones while the cap is reached.
-func (t *Translator) openConversation(sh handle, id string, out []mindlytics.Event) ([]mindlytics.Event, handle) {
+func (t *Translator) openConversation(sh handle, id string, out []compact.Event) ([]compact.Event, handle) {
 	o := &t.open
 	for o.convs.n >= t.cfg.MaxOpenConversations {
 		c := o.convOrder.head
@@ -199,7 +200,7 @@ func (t *Translator) openConversation(sh handle, id string, out []mindlytics.Eve
 // endSession ends an idle, evicted or remaining session: its conversations,
 // each at its last activity, then the session at its own, none later than
 // limit (unless limit is zero).
-func (t *Translator) endSession(sh handle, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
+func (t *Translator) endSession(sh handle, limit time.Time, out []compact.Event) []compact.Event {
 	o := &t.open
 	if o.s(sh).joined { // the owning service ends it: only forget it here
 		o.closeSession(sh)
@@ -207,7 +208,7 @@ func (t *Translator) endSession(sh handle, limit time.Time, out []mindlytics.Eve
 	}
 	out = t.endConversations(sh, time.Time{}, limit, out)
 	if ev, err := mindlytics.EndSession(o.identityAt(sh, earlier(o.s(sh).lastAt.time(), limit)), nil); err == nil {
-		out = append(out, ev)
+		out = append(out, compact.Of(ev))
 	}
 	o.closeSession(sh)
 	return out
@@ -216,7 +217,7 @@ func (t *Translator) endSession(sh handle, limit time.Time, out []mindlytics.Eve
 // endConversations ends every open conversation of session sh, in the order
 // they were last active, at time at (zero: each at its last activity, but
 // not later than limit when limit is set).
-func (t *Translator) endConversations(sh handle, at, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
+func (t *Translator) endConversations(sh handle, at, limit time.Time, out []compact.Event) []compact.Event {
 	o := &t.open
 	convs := o.convsOf(sh, t.convScratch[:0])
 	slices.SortFunc(convs, func(a, b handle) int {
@@ -237,13 +238,13 @@ func (t *Translator) endConversations(sh handle, at, limit time.Time, out []mind
 	return out
 }
 
-func (t *Translator) endConversation(ch handle, at time.Time, out []mindlytics.Event) []mindlytics.Event {
+func (t *Translator) endConversation(ch handle, at time.Time, out []compact.Event) []compact.Event {
 	o := &t.open
 	// The ids were validated when the conversation started; this cannot fail.
 	if sh := o.c(ch).sess; o.s(sh).joined {
 		// The owning service ends it.
 	} else if ev, err := mindlytics.ConversationEnded(o.identityAt(sh, at), o.convID(ch), nil, nil); err == nil {
-		out = append(out, ev)
+		out = append(out, compact.Of(ev))
 	}
 	o.closeConv(ch)
 	return out

@@ -7,6 +7,7 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -24,8 +25,8 @@ type Translator struct {
 	sent     sentCalls                    // stacked.go
 	held     map[trace.TraceID]*heldTrace // held.go
 	nHeld    int
-	lateErrs []error            // of spans translated by Expire, Release or EndAll, for TakeLateErrors
-	pending  []mindlytics.Event // scratch space of apply
+	lateErrs []error         // of spans translated by Expire, Release or EndAll, for TakeLateErrors
+	pending  []compact.Event // scratch space of apply
 	// convScratch is the scratch space of endConversations.
 	convScratch []handle
 	// The configured identity keys, as view keys where they are known.
@@ -66,8 +67,8 @@ func New(opts ...Option) (*Translator, error) {
 // JSON that does not parse, …) is an [*IgnoredValueError] in errs, and its
 // span is translated without it.
 func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []error) {
-	events, _, errs = t.translate(nil, spans, nil, true, 0)
-	return expanded(events), errs
+	out, _, errs := t.translate(nil, spans, nil, true, 0)
+	return expanded(out), errs
 }
 
 // AppendTranslation is Translate appending the events to dst, so that a
@@ -75,7 +76,7 @@ func (t *Translator) Translate(spans []Span) (events []mindlytics.Event, errs []
 // for callers that only encode the events (the front doors): their turn,
 // usage and function events are compact (compact.go), with their properties
 // in no Properties map; they encode as if they had one.
-func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []Span) (events []mindlytics.Event, errs []error) {
+func (t *Translator) AppendTranslation(dst []compact.Event, spans []Span) (events []compact.Event, errs []error) {
 	events, _, errs = t.translate(dst, spans, nil, true, 0)
 	return events, errs
 }
@@ -87,7 +88,7 @@ func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []Span) (ev
 // reported before. When tr is not nil it notes, for each event, the index
 // in translated of the span whose record made it, and the spans that wait
 // (origins.go).
-func (t *Translator) translate(dst []mindlytics.Event, spans []Span, tr *tracing, wait bool, reported int) (events []mindlytics.Event, translated []Span, errs []error) {
+func (t *Translator) translate(dst []compact.Event, spans []Span, tr *tracing, wait bool, reported int) (events []compact.Event, translated []Span, errs []error) {
 	if len(spans) == 0 {
 		return dst, spans, nil
 	}
@@ -247,7 +248,7 @@ func (t *Translator) Expire() []mindlytics.Event {
 	}
 	o.tidy()
 	t.traces.purge(now)
-	return out
+	return expanded(out)
 }
 
 // EndAll ends every open conversation and session, as at shutdown. It
@@ -263,12 +264,12 @@ func (t *Translator) EndAll() []mindlytics.Event {
 		out = t.endSession(t.open.sessOrder.head, limit, out)
 	}
 	t.open.tidy()
-	return out
+	return expanded(out)
 }
 
 // releaseHeld translates the held spans that waited long enough, or all,
 // without waiting again; their errors go to TakeLateErrors.
-func (t *Translator) releaseHeld(now time.Time, all bool) []mindlytics.Event {
+func (t *Translator) releaseHeld(now time.Time, all bool) []compact.Event {
 	due := t.dueHeld(now, all)
 	if len(due) == 0 {
 		return nil
@@ -279,13 +280,13 @@ func (t *Translator) releaseHeld(now time.Time, all bool) []mindlytics.Event {
 		t.lateErrs = append(t.lateErrs, errs...)
 		t.mu.Unlock()
 	}
-	return expanded(events)
+	return events
 }
 
 // Release translates every span still waiting for an ancestor, with the
 // session fallback where none came, as at shutdown when the sessions stay
 // open ([Translator.EndAll] does it too).
-func (t *Translator) Release() []mindlytics.Event { return t.releaseHeld(t.cfg.Now(), true) }
+func (t *Translator) Release() []mindlytics.Event { return expanded(t.releaseHeld(t.cfg.Now(), true)) }
 
 // TakeLateErrors returns, and forgets, the errors of spans that Expire,
 // Release or EndAll translated (spans that waited for an ancestor): the
