@@ -2,12 +2,11 @@ package main
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/examples/internal/examplestest"
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 func TestImport(t *testing.T) {
@@ -27,8 +26,11 @@ func TestImport(t *testing.T) {
 		stamps = append(stamps, ev.Timestamp)
 	}
 	require.Equal(t, []string{
-		wire.FormatTimestamp(history[0].at.Add(-5e9)), wire.FormatTimestamp(history[0].at.Add(-5e9)),
-		wire.FormatTimestamp(history[0].at), wire.FormatTimestamp(history[1].at),
-		wire.FormatTimestamp(history[1].at.Add(60e9)), wire.FormatTimestamp(history[1].at.Add(60e9)),
+		stamp(history[0].at.Add(-5e9)), stamp(history[0].at.Add(-5e9)),
+		stamp(history[0].at), stamp(history[1].at),
+		stamp(history[1].at.Add(60e9)), stamp(history[1].at.Add(60e9)),
 	}, stamps, "the log's own times")
 }
+
+// stamp is a time as the events carry it: RFC 3339 in UTC, microseconds.
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
