@@ -19,8 +19,8 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/pdataview"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/internal/wire"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // maxOTLPBody caps an OTLP request body, decompressed.

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/internal/wire"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // View is what the page shows, built from the store's entries.
