@@ -35,7 +35,7 @@ func TestRequestHeaders(t *testing.T) {
 			c := newTestClient(t, fs, tt.opts...)
 			ctx := context.Background()
 			require.NoError(t, c.SendBatch(ctx, []json.RawMessage{json.RawMessage(`{}`)}))
-			_, err := c.LiveEventsKey(ctx, "")
+			_, err := c.liveEventsKey(ctx, "")
 			require.NoError(t, err)
 
 			reqs := fs.Requests()

@@ -102,5 +102,5 @@ func (e *Event) appendJSON(dst []byte) ([]byte, error) {
 		UserID: e.UserID, DeviceID: e.DeviceID, ConversationID: e.ConversationID, ID: e.ID,
 		PreviousID: e.PreviousID, Properties: e.Properties, Attributes: e.Attributes, Traits: e.Traits,
 	}
-	return w.AppendJSON(dst, nil)
+	return w.AppendJSON(dst)
 }

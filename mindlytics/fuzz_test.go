@@ -89,7 +89,7 @@ func FuzzClientAnswers(f *testing.F) {
 				t.Fatalf("the key leaked: %q", err.Error())
 			}
 		}
-		_, err = c.LiveEventsKey(ctx, "")
+		_, err = c.liveEventsKey(ctx, "")
 		check(err)
 		_, err = c.LiveEventsHistory(ctx, time.Unix(0, 0), time.Unix(10, 0), 10)
 		check(err)

@@ -106,8 +106,8 @@ func (e *LiveError) Error() string {
 
 // SubscribeLive streams live events to opts' callbacks until ctx is
 // cancelled, then returns nil. Before each connection it fetches a fresh
-// authorization key ([Client.LiveEventsKey]) and dials the live URL with it
-// as a Bearer token. A dropped connection is re-established with exponential
+// authorization key (GET /bc/v1/live-events/realtime) and dials the live
+// URL with it as a Bearer token. A dropped connection is re-established with exponential
 // backoff and jitter, reset once a connection has stayed up for
 // StableAfter. It returns an
 // error only when retrying cannot help: an answer such as 401, 403 or 404
@@ -161,7 +161,7 @@ func isPermanent(err error) bool {
 // reports how long the connection was up (zero when it was never
 // established); its error is never nil.
 func (c *Client) liveOnce(ctx context.Context, opts LiveOptions) (time.Duration, error) {
-	key, err := c.LiveEventsKey(ctx, opts.SessionID)
+	key, err := c.liveEventsKey(ctx, opts.SessionID)
 	if err != nil {
 		return 0, err
 	}

@@ -12,10 +12,10 @@ import (
 	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
-// LiveEventsKey asks for the authorization key of the live-events websocket
+// liveEventsKey asks for the authorization key of the live-events websocket
 // (GET /bc/v1/live-events/realtime), scoped to one session when sessionID is
 // not empty. [Client.SubscribeLive] calls it before every connection.
-func (c *Client) LiveEventsKey(ctx context.Context, sessionID string) (string, error) {
+func (c *Client) liveEventsKey(ctx context.Context, sessionID string) (string, error) {
 	if err := checkID("session_id", sessionID, false); err != nil {
 		return "", err
 	}

@@ -26,7 +26,7 @@ func TestLiveEventsKey(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fs := newFakeService(t, answer(http.StatusOK, `{"authorization_key":"live-123"}`))
 			c := newTestClient(t, fs)
-			key, err := c.LiveEventsKey(context.Background(), tt.session)
+			key, err := c.liveEventsKey(context.Background(), tt.session)
 			require.NoError(t, err)
 			assert.Equal(t, "live-123", key)
 
@@ -40,14 +40,14 @@ func TestLiveEventsKey(t *testing.T) {
 	t.Run("no key in the answer", func(t *testing.T) {
 		fs := newFakeService(t, answer(http.StatusOK, `{}`))
 		c := newTestClient(t, fs)
-		_, err := c.LiveEventsKey(context.Background(), "")
+		_, err := c.liveEventsKey(context.Background(), "")
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "authorization_key")
 	})
 	t.Run("unauthorized", func(t *testing.T) {
 		fs := newFakeService(t, answer(http.StatusUnauthorized, `{"error":"invalid api key"}`))
 		c := newTestClient(t, fs)
-		_, err := c.LiveEventsKey(context.Background(), "")
+		_, err := c.liveEventsKey(context.Background(), "")
 		assert.Equal(t, http.StatusUnauthorized, statusCode(err))
 	})
 }

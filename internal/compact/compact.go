@@ -249,8 +249,7 @@ func (e *Event) compactFields(dst []compactField) []compactField {
 
 // AppendProperties appends a compact event's properties as the JSON
 // object encoding/json writes for the map Expand makes: the fields, then
-// the Extra values whose key no field has, keys sorted. It is the
-// wire.PropertiesWriter of AppendJSON.
+// the Extra values whose key no field has, keys sorted.
 func (e *Event) AppendProperties(dst []byte) ([]byte, error) {
 	var local [16]compactField
 	fields := e.compactFields(local[:0])

@@ -13,10 +13,19 @@ func (e *Event) AppendJSON(dst []byte) ([]byte, error) {
 		UserID: e.UserID, DeviceID: e.DeviceID, ConversationID: e.ConversationID, ID: e.ID,
 		PreviousID: e.PreviousID, Properties: e.Properties, Attributes: e.Attributes, Traits: e.Traits,
 	}
-	if e.compact() {
-		return w.AppendJSON(dst, e)
+	if !e.compact() || len(e.Properties) > 0 {
+		return w.AppendJSON(dst)
 	}
-	return w.AppendJSON(dst, nil)
+	start := len(dst)
+	dst = append(w.AppendHead(dst), `,"properties":`...)
+	dst, err := e.AppendProperties(dst)
+	if err == nil {
+		dst, err = w.AppendRest(dst)
+	}
+	if err != nil {
+		return dst[:start], err
+	}
+	return dst, nil
 }
 
 // MarshalJSON encodes e with [Event.AppendJSON], so that json.Marshal of a

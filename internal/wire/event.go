@@ -11,20 +11,25 @@ type Event struct {
 	Properties, Attributes, Traits                     map[string]any
 }
 
-// PropertiesWriter writes the properties of an event that keeps them in
-// another form than a map (package compact's events).
-type PropertiesWriter interface {
-	// AppendProperties appends the properties as a JSON object.
-	AppendProperties(dst []byte) ([]byte, error)
-}
-
 // AppendJSON appends the JSON encoding of e to dst: the bytes
 // encoding/json writes for mindlytics.Event's tags (the same field order
-// and omitempty rules). When e.Properties is empty and props is not nil,
-// props writes the "properties" object instead (never empty). On error
-// the returned buffer is dst unchanged in length.
-func (e *Event) AppendJSON(dst []byte, props PropertiesWriter) ([]byte, error) {
+// and omitempty rules). On error the returned buffer is dst unchanged in
+// length.
+func (e *Event) AppendJSON(dst []byte) ([]byte, error) {
 	start := len(dst)
+	dst, err := e.AppendRest(e.AppendHead(dst))
+	if err != nil {
+		return dst[:start], err
+	}
+	return dst, nil
+}
+
+// AppendHead appends the start of e's JSON object: its string fields. An
+// encoder that writes the properties in another form (package compact)
+// appends `,"properties":` and them after it, then [Event.AppendRest]
+// with no Properties map. (A function or an interface to write them would
+// make the event escape to the heap: one allocation per event.)
+func (e *Event) AppendHead(dst []byte) []byte {
 	dst = append(dst, `{"type":`...)
 	dst = AppendString(dst, e.Type)
 	dst = appendOptional(dst, `,"event":`, e.Name)
@@ -35,14 +40,13 @@ func (e *Event) AppendJSON(dst []byte, props PropertiesWriter) ([]byte, error) {
 	dst = appendOptional(dst, `,"device_id":`, e.DeviceID)
 	dst = appendOptional(dst, `,"conversation_id":`, e.ConversationID)
 	dst = appendOptional(dst, `,"id":`, e.ID)
-	dst = appendOptional(dst, `,"previous_id":`, e.PreviousID)
+	return appendOptional(dst, `,"previous_id":`, e.PreviousID)
+}
+
+// AppendRest appends the end of e's JSON object after [Event.AppendHead]:
+// its non-empty property groups and the closing brace.
+func (e *Event) AppendRest(dst []byte) ([]byte, error) {
 	var err error
-	if len(e.Properties) == 0 && props != nil {
-		dst = append(dst, `,"properties":`...)
-		if dst, err = props.AppendProperties(dst); err != nil {
-			return dst[:start], err
-		}
-	}
 	for _, g := range [...]struct {
 		key   string
 		props map[string]any
@@ -52,7 +56,7 @@ func (e *Event) AppendJSON(dst []byte, props PropertiesWriter) ([]byte, error) {
 		}
 		dst = append(dst, g.key...)
 		if dst, err = AppendObject(dst, g.props); err != nil {
-			return dst[:start], err
+			return dst, err
 		}
 	}
 	return append(dst, '}'), nil

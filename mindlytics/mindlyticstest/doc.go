@@ -32,10 +32,10 @@
 //
 // # Recorded state
 //
-// [Server.Events], [Server.SessionEvents], [Server.WaitForEvents] and
-// [Server.WaitForEvents] give the accepted events as decoded from the wire, so
-// numbers are json.Number values. [Server.Requests] lists every request,
-// rejected and faulted ones included; [Server.Sessions] and [Server.Users]
+// [Server.Events], [Server.SessionEvents] and [Server.WaitForEvents] give
+// the accepted events as decoded from the wire, so numbers are json.Number
+// values. [Server.Requests] lists every request, rejected and faulted ones
+// included (with the fault that hit it); [Server.Sessions] and [Server.User]
 // what the server learnt; [Server.Reset] forgets it all.
 //
 // [WithStore] keeps every accepted batch in a [Store] before the 200 goes
