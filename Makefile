@@ -114,8 +114,8 @@ FUZZ_TARGETS ?= \
 	./mindlytics:FuzzAPIError \
 	./mindlytics:FuzzClientAnswers \
 	./mindlytics:FuzzLiveFrame \
-	./mindlytics:FuzzEncodeEvent \
-	./mindlytics:FuzzCompactTurn \
+	./internal/compact:FuzzEncodeEvent \
+	./internal/compact:FuzzCompactTurn \
 	exporter/mindlyticsexporter/pdataview:FuzzPdataView \
 	exporter/mindlyticsexporter:FuzzEventsEncoding \
 	exporter/mindlyticsexporter:FuzzConsumeOTLP \

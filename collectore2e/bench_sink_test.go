@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
 
@@ -78,7 +78,7 @@ func (s *eventSink) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	n, err := countArrayElements(plain)
-	if err != nil || r.URL.Path != mindlytics.PathEventsQueue {
+	if err != nil || r.URL.Path != wire.PathEventsQueue {
 		http.Error(w, fmt.Sprintf("not a batch of events on %s: %v", r.URL.Path, err), http.StatusBadRequest)
 		return
 	}

@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
@@ -112,7 +113,7 @@ func TestConventionsArriveAtTheService(t *testing.T) {
 			require.Len(t, turns, 1, "events: %v", testkit.Kinds(srv.SessionEvents("s1")))
 			assert.Equal(t, mindlytics.Event{
 				Type: mindlytics.TypeTrack, Event: mindlytics.EventConversationTurn, SessionID: "s1",
-				Timestamp: mindlytics.FormatTimestamp(end), UserID: "u1", ConversationID: "c1", Properties: tt.want,
+				Timestamp: wire.FormatTimestamp(end), UserID: "u1", ConversationID: "c1", Properties: tt.want,
 			}, turns[0])
 			assert.Empty(t, srv.Violations())
 		})

@@ -9,6 +9,7 @@ import (
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/queue"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
@@ -127,7 +128,9 @@ func (e *Exporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpa
 	for _, err := range errs {
 		e.record(fromSpan(err, now))
 	}
-	e.enqueue(events)
+	for _, ev := range events {
+		e.queue.Enqueue(ev)
+	}
 	return nil
 }
 
@@ -136,7 +139,7 @@ func (e *Exporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpa
 // once the call returns.
 type scratch struct {
 	spans  []spanview.Span
-	events []mindlytics.Event
+	events []compact.Event
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -161,7 +164,7 @@ func (sc *scratch) release() {
 
 func (e *Exporter) enqueue(events []mindlytics.Event) {
 	for _, ev := range events {
-		e.queue.Enqueue(ev)
+		e.queue.Enqueue(compact.Of(ev))
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 	"github.com/mindlytics/mindlytics-otel/semconv"
@@ -78,8 +79,8 @@ func TestIdleSessionIsEndedInOrderWithSpanTimestamps(t *testing.T) {
 		"track:Conversation Turn", "track:Conversation Turn", "track:Conversation Turn",
 		"track:Conversation Function", "track:Conversation Ended", "end_session",
 	}, testkit.Kinds(events))
-	assert.Equal(t, mindlytics.FormatTimestamp(at(0)), events[0].Timestamp, "session starts at its span's start")
-	assert.Equal(t, mindlytics.FormatTimestamp(at(3)), events[2].Timestamp, "a turn happens when its span ends")
+	assert.Equal(t, wire.FormatTimestamp(at(0)), events[0].Timestamp, "session starts at its span's start")
+	assert.Equal(t, wire.FormatTimestamp(at(3)), events[2].Timestamp, "a turn happens when its span ends")
 	assert.Equal(t, json.Number("10"), events[5].Properties["runtime"], "runtime is the span's duration in ms")
 	assert.Empty(t, srv.Violations())
 

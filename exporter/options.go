@@ -84,7 +84,7 @@ func WithServerBase(base string) Option {
 }
 
 // WithTimeout bounds each request to the service (default
-// [mindlytics.DefaultTimeout], 10 s); a request that times out is retried.
+// 10 s); a request that times out is retried.
 // Collector: timeout, confighttp's key.
 func WithTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.queue = append(c.queue, queue.WithRequestTimeout(d)) })

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/mindlytics/mindlytics-otel/exporter"
+	mlwire "github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -73,7 +74,7 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 		c.tp.RegisterSpanProcessor(c.stamp)
 		c.tp.RegisterSpanProcessor(c.batcher)
 	}
-	c.tracer = c.tp.Tracer(scopeName, trace.WithInstrumentationVersion(mindlytics.Version))
+	c.tracer = c.tp.Tracer(scopeName, trace.WithInstrumentationVersion(mlwire.Version))
 	return c, nil
 }
 

@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/instrument"
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 )
 
 // Identify and alias outside any session are synchronous and return the
@@ -24,7 +24,7 @@ func TestClientIdentifyAndAlias(t *testing.T) {
 
 	srv.FailNext(403)
 	_, err = c.Identify(bg(), instrument.User{DeviceID: "d-1"})
-	require.Equal(t, 403, mindlytics.StatusCode(err))
+	require.Equal(t, 403, delivery.StatusCode(err))
 	require.NotContains(t, err.Error(), srv.APIKey)
 	require.Empty(t, srv.Events(), "no session events")
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/instrument"
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -38,7 +38,7 @@ func TestDeliveryErrorsGoToTheSession(t *testing.T) {
 	require.Eventually(t, s.HasErrors, 5*time.Second, 5*time.Millisecond)
 	require.NotEmpty(t, s.Errors())
 	require.Equal(t, s.Errors(), sessErrs.list())
-	require.Equal(t, 403, mindlytics.StatusCode(s.Errors()[0]))
+	require.Equal(t, 403, delivery.StatusCode(s.Errors()[0]))
 	require.Empty(t, clientErrs.list())
 
 	// A span of other code that the translation refuses belongs to no session.

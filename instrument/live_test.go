@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/instrument"
+	mlwire "github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
 
 type liveLog struct {
@@ -55,7 +55,7 @@ func TestLiveEvents(t *testing.T) {
 	require.NoError(t, s.End(ctx))
 	require.Equal(t, []string{
 		"Session Started@s-l", mindlytics.EventConversationStarted + "@s-l", mindlytics.EventConversationTurn + "@s-l",
-		mindlytics.EventConversationEnded + "@s-l", mindlyticstest.EventSessionEnded + "@s-l",
+		mindlytics.EventConversationEnded + "@s-l", mlwire.EventSessionEnded + "@s-l",
 	}, events.list())
 	require.Eventually(t, func() bool { return srv.LiveConnections() == 0 }, 5*time.Second, 10*time.Millisecond)
 	srv.PublishError("s-l", "too late")

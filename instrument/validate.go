@@ -6,7 +6,7 @@ import (
 	"math"
 	"unicode/utf8"
 
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // ErrInvalid is wrapped by every error about bad input: an empty or
@@ -31,8 +31,8 @@ func checkID(call, field, v string, required bool) error {
 		}
 		return nil
 	}
-	if len(v) > mindlytics.MaxIDLength && utf8.RuneCountInString(v) > mindlytics.MaxIDLength {
-		return invalid(call, "%s is %d characters long, more than %d", field, utf8.RuneCountInString(v), mindlytics.MaxIDLength)
+	if len(v) > wire.MaxIDLength && utf8.RuneCountInString(v) > wire.MaxIDLength {
+		return invalid(call, "%s is %d characters long, more than %d", field, utf8.RuneCountInString(v), wire.MaxIDLength)
 	}
 	if !utf8.ValidString(v) {
 		return invalid(call, "%s is not valid UTF-8", field)

@@ -16,6 +16,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 func TestRequestHeaders(t *testing.T) {
@@ -24,7 +26,7 @@ func TestRequestHeaders(t *testing.T) {
 		opts   []ClientOption
 		wantUA string
 	}{
-		{name: "default user agent", wantUA: "mindlytics-otel-go/" + Version},
+		{name: "default user agent", wantUA: "mindlytics-otel-go/" + wire.Version},
 		{name: "custom user agent", opts: []ClientOption{WithUserAgent("my-app/2.0")}, wantUA: "my-app/2.0"},
 	}
 	for _, tt := range tests {
@@ -33,7 +35,7 @@ func TestRequestHeaders(t *testing.T) {
 			c := newTestClient(t, fs, tt.opts...)
 			ctx := context.Background()
 			require.NoError(t, c.SendBatch(ctx, []json.RawMessage{json.RawMessage(`{}`)}))
-			_, err := c.LiveEventsKey(ctx, "")
+			_, err := c.liveEventsKey(ctx, "")
 			require.NoError(t, err)
 
 			reqs := fs.Requests()
@@ -55,7 +57,7 @@ func TestServerBaseWithPath(t *testing.T) {
 	fs := newFakeService(t, nil)
 	c := newTestClient(t, fs, WithServerBase(fs.URL+"/mindlytics/"))
 	require.NoError(t, c.AliasUser(context.Background(), "new", "old"))
-	assert.Equal(t, "/mindlytics"+PathUserAlias, fs.only(t).Path)
+	assert.Equal(t, "/mindlytics"+wire.PathUserAlias, fs.only(t).Path)
 }
 
 func TestGzip(t *testing.T) {
@@ -110,13 +112,13 @@ func TestAPIError(t *testing.T) {
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, http.MethodPost, apiErr.Method)
-			assert.Equal(t, PathUserAlias, apiErr.Path)
+			assert.Equal(t, wire.PathUserAlias, apiErr.Path)
 			assert.Equal(t, tt.status, apiErr.StatusCode)
 			assert.Equal(t, tt.wantMessage, apiErr.Message)
 			assert.Equal(t, tt.wantRetryAfter, apiErr.RetryAfter)
-			assert.Equal(t, tt.wantRetryable, IsRetryable(err))
-			assert.Equal(t, tt.status, StatusCode(err))
-			assert.Contains(t, err.Error(), "POST "+PathUserAlias)
+			assert.Equal(t, tt.wantRetryable, isRetryable(err))
+			assert.Equal(t, tt.status, statusCode(err))
+			assert.Contains(t, err.Error(), "POST "+wire.PathUserAlias)
 		})
 	}
 }
@@ -225,8 +227,8 @@ func TestKeyNeverLeaks(t *testing.T) {
 		fs.Close()
 		err := c.SendBatch(context.Background(), []json.RawMessage{json.RawMessage(`{}`)})
 		require.Error(t, err)
-		assert.Contains(t, err.Error(), "POST "+PathEventsQueue)
-		assert.True(t, IsRetryable(err))
+		assert.Contains(t, err.Error(), "POST "+wire.PathEventsQueue)
+		assert.True(t, isRetryable(err))
 		assert.NotContains(t, err.Error(), testKey)
 		assert.NotContains(t, logs.String(), testKey)
 	})
@@ -260,8 +262,8 @@ func TestContextCancellation(t *testing.T) {
 		}()
 		err := c.SendEvents(ctx, []Event{mustTrack(t, "s1", "x")})
 		require.ErrorIs(t, err, context.Canceled)
-		assert.False(t, IsRetryable(err))
-		assert.Contains(t, err.Error(), "POST "+PathEventsQueue)
+		assert.False(t, isRetryable(err))
+		assert.Contains(t, err.Error(), "POST "+wire.PathEventsQueue)
 	})
 	t.Run("cancelled before", func(t *testing.T) {
 		fs := newFakeService(t, nil)
@@ -280,7 +282,7 @@ func TestContextCancellation(t *testing.T) {
 		start := time.Now()
 		err := c.AliasUser(context.Background(), "a", "b")
 		require.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.True(t, IsRetryable(err), "a request timing out may succeed next time")
+		assert.True(t, isRetryable(err), "a request timing out may succeed next time")
 		assert.GreaterOrEqual(t, time.Since(start), 100*time.Millisecond)
 	})
 }

@@ -9,30 +9,24 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
-// Version is the version of this module, sent in the default User-Agent.
-const Version = "0.1.0"
-
-// Environment variables the client falls back to when an option is not given.
+// Environment variables the client falls back to when an option is not
+// given (the package doc names them).
 const (
-	EnvAPIKey     = "MLSDK_API_KEY"
-	EnvProjectID  = "MLSDK_PROJECT_ID"
-	EnvServerBase = "MLSDK_SERVER_BASE"
+	envAPIKey     = "MLSDK_API_KEY"
+	envProjectID  = "MLSDK_PROJECT_ID"
+	envServerBase = "MLSDK_SERVER_BASE"
 )
 
-// Defaults of the client's configuration.
-const (
-	DefaultServerBase = "https://app.mindlytics.ai"
-	DefaultTimeout    = 10 * time.Second
-	DefaultUserAgent  = "mindlytics-otel-go/" + Version
-)
 
 // Errors of a client built without credentials. NewClient returns them
 // wrapped (joined when both are missing); match them with errors.Is.
 var (
-	ErrMissingAPIKey    = errors.New("mindlytics: missing API key (WithAPIKey or " + EnvAPIKey + ")")
-	ErrMissingProjectID = errors.New("mindlytics: missing project id (WithProjectID or " + EnvProjectID + ")")
+	ErrMissingAPIKey    = errors.New("mindlytics: missing API key (WithAPIKey or " + envAPIKey + ")")
+	ErrMissingProjectID = errors.New("mindlytics: missing project id (WithProjectID or " + envProjectID + ")")
 )
 
 // config is what a Client is built from. Every field is set by an option,
@@ -73,7 +67,7 @@ func WithProjectID(id string) ClientOption {
 
 // WithServerBase sets the base URL of the service, http or https, for
 // example "http://localhost:3000". It wins over MLSDK_SERVER_BASE; the
-// default is [DefaultServerBase].
+// default is https://app.mindlytics.ai.
 func WithServerBase(base string) ClientOption {
 	return optionFunc(func(c *config) { c.serverBase = strings.TrimSpace(base) })
 }
@@ -101,12 +95,12 @@ func WithHTTPClient(hc *http.Client) ClientOption {
 
 // WithTimeout bounds each request, reading the answer included, and the
 // websocket handshake. Zero or less leaves the bound to the caller's
-// context. The default is [DefaultTimeout].
+// context. The default is 10 seconds.
 func WithTimeout(d time.Duration) ClientOption {
 	return optionFunc(func(c *config) { c.timeout = d })
 }
 
-// WithUserAgent replaces the User-Agent header, [DefaultUserAgent] by
+// WithUserAgent replaces the User-Agent header, "mindlytics-otel-go/<version>" by
 // default. An empty value keeps the default.
 func WithUserAgent(ua string) ClientOption {
 	return optionFunc(func(c *config) {
@@ -136,8 +130,8 @@ func WithGzip(on bool) ClientOption {
 // checks the result.
 func newConfig(opts []ClientOption) (config, error) {
 	cfg := config{
-		timeout:   DefaultTimeout,
-		userAgent: DefaultUserAgent,
+		timeout:   wire.DefaultTimeout,
+		userAgent: wire.DefaultUserAgent,
 		logger:    slog.New(slog.DiscardHandler),
 	}
 	for _, o := range opts {
@@ -145,9 +139,9 @@ func newConfig(opts []ClientOption) (config, error) {
 			o.apply(&cfg)
 		}
 	}
-	fallback(&cfg.apiKey, EnvAPIKey, "")
-	fallback(&cfg.projectID, EnvProjectID, "")
-	fallback(&cfg.serverBase, EnvServerBase, DefaultServerBase)
+	fallback(&cfg.apiKey, envAPIKey, "")
+	fallback(&cfg.projectID, envProjectID, "")
+	fallback(&cfg.serverBase, envServerBase, wire.DefaultServerBase)
 	if cfg.httpClient == nil {
 		cfg.httpClient = &http.Client{Transport: defaultTransport()}
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 func TestNewClientPrecedence(t *testing.T) {
@@ -24,14 +26,14 @@ func TestNewClientPrecedence(t *testing.T) {
 	}{
 		{
 			name:        "environment only",
-			env:         map[string]string{EnvAPIKey: "env-key", EnvProjectID: "env-proj", EnvServerBase: "http://env.local:3000/"},
+			env:         map[string]string{envAPIKey: "env-key", envProjectID: "env-proj", envServerBase: "http://env.local:3000/"},
 			wantKey:     "env-key",
 			wantProject: "env-proj",
 			wantBase:    "http://env.local:3000",
 		},
 		{
 			name:        "options win over the environment",
-			env:         map[string]string{EnvAPIKey: "env-key", EnvProjectID: "env-proj", EnvServerBase: "http://env.local:3000"},
+			env:         map[string]string{envAPIKey: "env-key", envProjectID: "env-proj", envServerBase: "http://env.local:3000"},
 			opts:        []ClientOption{WithAPIKey("opt-key"), WithProjectID("opt-proj"), WithServerBase("https://opt.example.com")},
 			wantKey:     "opt-key",
 			wantProject: "opt-proj",
@@ -39,25 +41,25 @@ func TestNewClientPrecedence(t *testing.T) {
 		},
 		{
 			name:        "empty options leave the environment in place",
-			env:         map[string]string{EnvAPIKey: "env-key", EnvProjectID: "env-proj"},
+			env:         map[string]string{envAPIKey: "env-key", envProjectID: "env-proj"},
 			opts:        []ClientOption{WithAPIKey(""), WithProjectID(" "), WithServerBase("")},
 			wantKey:     "env-key",
 			wantProject: "env-proj",
-			wantBase:    DefaultServerBase,
+			wantBase:    wire.DefaultServerBase,
 		},
 		{
 			name:        "default server base",
 			opts:        []ClientOption{WithAPIKey("k"), WithProjectID("p")},
 			wantKey:     "k",
 			wantProject: "p",
-			wantBase:    DefaultServerBase,
+			wantBase:    wire.DefaultServerBase,
 		},
 		{
 			name:        "values are trimmed",
-			env:         map[string]string{EnvAPIKey: " env-key\n", EnvProjectID: "\tenv-proj "},
+			env:         map[string]string{envAPIKey: " env-key\n", envProjectID: "\tenv-proj "},
 			wantKey:     "env-key",
 			wantProject: "env-proj",
-			wantBase:    DefaultServerBase,
+			wantBase:    wire.DefaultServerBase,
 		},
 	}
 	for _, tt := range tests {
@@ -71,8 +73,8 @@ func TestNewClientPrecedence(t *testing.T) {
 			assert.Equal(t, tt.wantKey, c.cfg.apiKey)
 			assert.Equal(t, tt.wantProject, c.cfg.projectID)
 			assert.Equal(t, tt.wantBase, c.base)
-			assert.Equal(t, DefaultTimeout, c.cfg.timeout)
-			assert.Equal(t, DefaultUserAgent, c.cfg.userAgent)
+			assert.Equal(t, wire.DefaultTimeout, c.cfg.timeout)
+			assert.Equal(t, wire.DefaultUserAgent, c.cfg.userAgent)
 			assert.False(t, c.cfg.gzip)
 		})
 	}
@@ -90,7 +92,7 @@ func TestNewClientOptions(t *testing.T) {
 	assert.True(t, c.cfg.gzip)
 	assert.Equal(t, "wss://live.example.com/stream", c.liveURL)
 	assert.NotNil(t, c.cfg.httpClient)
-	assert.Equal(t, "mindlytics-otel-go/"+Version, DefaultUserAgent)
+	assert.Equal(t, "mindlytics-otel-go/"+wire.Version, wire.DefaultUserAgent)
 }
 
 func TestNewClientMissingCredentials(t *testing.T) {
@@ -114,11 +116,11 @@ func TestNewClientMissingCredentials(t *testing.T) {
 			assert.Equal(t, tt.wantProject, errors.Is(err, ErrMissingProjectID))
 			if tt.wantKey {
 				assert.Contains(t, err.Error(), "API key")
-				assert.Contains(t, err.Error(), EnvAPIKey)
+				assert.Contains(t, err.Error(), envAPIKey)
 			}
 			if tt.wantProject {
 				assert.Contains(t, err.Error(), "project id")
-				assert.Contains(t, err.Error(), EnvProjectID)
+				assert.Contains(t, err.Error(), envProjectID)
 			}
 			assert.NotContains(t, err.Error(), testKey)
 		})

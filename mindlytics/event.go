@@ -1,8 +1,9 @@
 package mindlytics
 
 import (
-	"slices"
 	"time"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // Type is the value of an event's "type" field.
@@ -33,11 +34,7 @@ type Properties map[string]any
 // Event is one Mindlytics event as it goes on the wire: a flat JSON object.
 // Build it with a constructor of this package, which validates it; an Event
 // assembled by hand should be checked with [Event.Validate] before it is sent.
-//
-// Event has unexported fields, which only this module's translation uses
-// (a compact form of the events it encodes at once); an Event a caller
-// gets never has them set, so events compare with reflect.DeepEqual or
-// testify as before; go-cmp needs cmpopts.IgnoreUnexported(Event{}).
+// json.Marshal encodes it as the service expects it.
 type Event struct {
 	Type           Type       `json:"type"`
 	Event          string     `json:"event,omitempty"`
@@ -51,12 +48,6 @@ type Event struct {
 	Properties     Properties `json:"properties,omitempty"`
 	Attributes     Properties `json:"attributes,omitempty"`
 	Traits         Properties `json:"traits,omitempty"`
-
-	// turn, call or usage holds a compact event's properties instead of
-	// Properties (compact.go); never set in an event a caller gets.
-	turn  *Turn
-	call  *FunctionCall
-	usage *Usage
 }
 
 // Kind names what an event means: its type, or for track events its name
@@ -79,88 +70,6 @@ type Identity struct {
 	Time      time.Time
 }
 
-// timestampLayout is RFC 3339 in UTC with microseconds: fixed width, and
-// precise enough to keep the order of events made in one tight loop.
-const timestampLayout = "2006-01-02T15:04:05.000000Z"
-
-// FormatTimestamp formats t as the service expects it: RFC 3339, UTC.
-func FormatTimestamp(t time.Time) string {
-	var buf [len(timestampLayout)]byte
-	return string(appendTimestamp(buf[:0], t))
-}
-
-// appendTimestamp appends t in timestampLayout. It writes the digits
-// itself, from t's Unix seconds, where time.Format parses its layout and
-// time.Date and Clock each redo the calendar: a tenth of the cost.
-func appendTimestamp(b []byte, t time.Time) []byte {
-	secs := t.Unix()
-	days := secs / secondsPerDay
-	if secs%secondsPerDay < 0 {
-		days-- // the day starts before the epoch: round down
-	}
-	year, month, day := civilDate(days)
-	if year < 0 || year > 9999 {
-		return t.UTC().AppendFormat(b, timestampLayout)
-	}
-	clock := int(secs - days*secondsPerDay)
-	n := len(b)
-	b = slices.Grow(b, len(timestampLayout))[:n+len(timestampLayout)]
-	d := b[n : n+len(timestampLayout)]
-	// Two digits a step, from a table: no division by ten per digit.
-	put2 := func(at int, v uint) { d[at], d[at+1] = twoDigits[2*v], twoDigits[2*v+1] }
-	put2(0, uint(year)/100)
-	put2(2, uint(year)%100)
-	d[4] = '-'
-	put2(5, uint(month))
-	d[7] = '-'
-	put2(8, uint(day))
-	d[10] = 'T'
-	put2(11, uint(clock)/3600)
-	d[13] = ':'
-	put2(14, uint(clock)/60%60)
-	d[16] = ':'
-	put2(17, uint(clock)%60)
-	d[19] = '.'
-	micro := uint(t.Nanosecond()) / 1000
-	put2(20, micro/10000)
-	put2(22, micro/100%100)
-	put2(24, micro%100)
-	d[26] = 'Z'
-	return b
-}
-
-// twoDigits holds 00 to 99.
-const twoDigits = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
-	"8081828384858687888990919293949596979899"
-
-const secondsPerDay = 24 * 60 * 60
-
-// civilDate is the proleptic Gregorian date of the day days after
-// 1970-01-01 (Howard Hinnant's days_from_civil inverted: eras of 400
-// years, years from March, so that a leap day ends its year).
-func civilDate(days int64) (year, month, day int) {
-	z := days + 719_468 // from 0000-03-01
-	era := z / 146_097
-	if z < 0 && z%146_097 != 0 {
-		era--
-	}
-	doe := z - era*146_097                                    // day of era, [0, 146096]
-	yoe := (doe - doe/1_460 + doe/36_524 - doe/146_096) / 365 // year of era, [0, 399]
-	doy := doe - (365*yoe + yoe/4 - yoe/100)                  // day of year from March 1, [0, 365]
-	mp := (5*doy + 2) / 153                                   // month from March, [0, 11]
-	day = int(doy - (153*mp+2)/5 + 1)
-	month = int(mp + 3)
-	if month > 12 {
-		month -= 12
-	}
-	year = int(yoe + era*400)
-	if month <= 2 {
-		year++
-	}
-	return year, month, day
-}
-
 func (id Identity) base(typ Type, name string) Event {
 	ev := Event{
 		Type:      typ,
@@ -170,7 +79,7 @@ func (id Identity) base(typ Type, name string) Event {
 		DeviceID:  id.DeviceID,
 	}
 	if !id.Time.IsZero() {
-		ev.Timestamp = FormatTimestamp(id.Time)
+		ev.Timestamp = wire.FormatTimestamp(id.Time)
 	}
 	return ev
 }
@@ -257,8 +166,11 @@ type Turn struct {
 
 // ConversationTurn builds the "Conversation Turn" event.
 func ConversationTurn(id Identity, conversationID string, turn Turn) (Event, error) {
-	ev, err := compactTurn(id, conversationID, turn)
-	return expand(ev), err
+	ev := id.base(TypeTrack, EventConversationTurn)
+	ev.ConversationID = conversationID
+	var extraErr error
+	ev.Properties, extraErr = withExtra(turn.fields(), turn.Extra)
+	return ev, ev.checkBuilt(extraErr, turn.Cost)
 }
 
 // Usage is the usage of one model call. Either Model (with token counts, for
@@ -277,8 +189,18 @@ type Usage struct {
 // ConversationUsage builds the "Conversation Usage" event: either
 // {model, prompt_tokens, completion_tokens} or {cost}.
 func ConversationUsage(id Identity, conversationID string, usage Usage) (Event, error) {
-	ev, err := compactUsage(id, conversationID, usage)
-	return expand(ev), err
+	ev := id.base(TypeTrack, EventConversationUsage)
+	ev.ConversationID = conversationID
+	if usage.Model == "" && !(usage.Cost > 0) {
+		return ev, fieldError("properties", "usage needs a model or a positive cost")
+	}
+	var extraErr error
+	ev.Properties, extraErr = withExtra(usage.fields(), usage.Extra)
+	cost := 0.0 // a model's counts are its own: its cost is not sent
+	if usage.Model == "" {
+		cost = usage.Cost
+	}
+	return ev, ev.checkBuilt(extraErr, cost)
 }
 
 // FunctionCall is one tool or function call made during a conversation.
@@ -292,6 +214,9 @@ type FunctionCall struct {
 
 // ConversationFunction builds the "Conversation Function" event.
 func ConversationFunction(id Identity, conversationID string, call FunctionCall) (Event, error) {
-	ev, err := compactFunction(id, conversationID, call)
-	return expand(ev), err
+	ev := id.base(TypeTrack, EventConversationFunction)
+	ev.ConversationID = conversationID
+	var extraErr error
+	ev.Properties, extraErr = withExtra(call.fields(), call.Extra)
+	return ev, ev.checkBuilt(extraErr, 0)
 }

@@ -4,13 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 var testTime = time.Date(2026, 11, 25, 10, 30, 0, 123456789, time.FixedZone("CET", 3600))
@@ -64,7 +65,7 @@ func TestConstructorsEncodeTheContract(t *testing.T) {
 }
 
 func TestInvalidEventsNameTheField(t *testing.T) {
-	long := strings.Repeat("x", MaxIDLength+1)
+	long := strings.Repeat("x", wire.MaxIDLength+1)
 	id := Identity{SessionID: "s1", UserID: "u1"}
 	tests := []struct {
 		name  string
@@ -142,22 +143,6 @@ func TestValidateChecksHandMadeEvents(t *testing.T) {
 	assert.NoError(t, ok.Validate(), "a +00:00 offset is UTC")
 }
 
-func TestIsRetryable(t *testing.T) {
-	for status, want := range map[int]bool{400: false, 401: false, 403: false, 404: false, 408: true, 413: false, 429: true, 500: true, 501: false, 502: true, 503: true, 504: true} {
-		assert.Equal(t, want, IsRetryable(&APIError{StatusCode: status}), "status %d", status)
-	}
-	assert.True(t, IsRetryable(errors.New("connection reset")))
-	assert.False(t, IsRetryable(&ValidationError{Field: "x"}))
-	assert.False(t, IsRetryable(nil))
-}
-
-func TestIsSplittable(t *testing.T) {
-	for status, want := range map[int]bool{400: true, 413: true, 403: false, 429: false, 500: false} {
-		assert.Equal(t, want, IsSplittable(&APIError{StatusCode: status}), "status %d", status)
-	}
-	assert.False(t, IsSplittable(errors.New("connection reset")))
-}
-
 func TestExtraKeysTheFieldsOverwriteAreNotTheCallers(t *testing.T) {
 	id := Identity{SessionID: "s1", UserID: "u1"}
 	ev, err := ConversationTurn(id, "c", Turn{User: "hi", Assistant: "yo", Extra: Properties{"user": []int{1}}})
@@ -167,34 +152,6 @@ func TestExtraKeysTheFieldsOverwriteAreNotTheCallers(t *testing.T) {
 	require.NoError(t, err)
 	_, err = ConversationUsage(id, "c", Usage{Model: "m", Extra: Properties{"model": []int{1}, "cached_tokens": math.NaN()}})
 	require.Error(t, err, "a key of its own is still checked")
-}
-
-func TestFormatTimestampMatchesTimeFormat(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	times := []time.Time{
-		{}, time.Unix(0, 0), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
-		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
-		time.Date(2026, 3, 29, 1, 30, 0, 1500, time.FixedZone("x", 3600+1800)),
-	}
-	for range 10000 {
-		times = append(times, time.Unix(rng.Int64N(1<<36)-1<<35, rng.Int64N(1e9)).In(time.FixedZone("z", rng.IntN(50000)-25000)))
-	}
-	// Every year the layout holds, and the days around leap days, the
-	// centuries and the epoch, to the second.
-	first, last := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC).Unix(), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
-	for range 20000 {
-		times = append(times, time.Unix(first+rng.Int64N(last-first), rng.Int64N(1e9)))
-	}
-	times = append(times, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond), time.Date(10000, 1, 1, 0, 0, 0, 1000, time.UTC))
-	for _, year := range []int{0, 1, 4, 100, 400, 1600, 1900, 1969, 1970, 2000, 2024, 2100, 9996, 9999} {
-		for _, md := range [][2]int{{1, 1}, {2, 28}, {2, 29}, {3, 1}, {12, 31}} {
-			day := time.Date(year, time.Month(md[0]), md[1], 0, 0, 0, 0, time.UTC)
-			times = append(times, day, day.Add(-time.Nanosecond), day.Add(-time.Second), day.Add(time.Second-1))
-		}
-	}
-	for _, tm := range times {
-		require.Equal(t, tm.UTC().Format(timestampLayout), FormatTimestamp(tm), "%v", tm)
-	}
 }
 
 // TestIDsWithSpacesAroundAreNotBlank: only an id of spaces alone is blank.

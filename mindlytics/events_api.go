@@ -5,12 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-)
 
-// Paths of the event endpoints.
-const (
-	PathEventsQueue = "/bc/v1/events/queue"
-	PathEvent       = "/bc/v1/events/event"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // SendBatch posts already-encoded events to the batch endpoint
@@ -43,7 +39,7 @@ func (c *Client) SendBatch(ctx context.Context, events []json.RawMessage) error 
 	}
 	body = append(body, ']')
 	*sb.buf = body
-	return c.send(ctx, http.MethodPost, PathEventsQueue, nil, body, sb, nil)
+	return c.send(ctx, http.MethodPost, wire.PathEventsQueue, nil, body, sb, nil)
 }
 
 // SendEvents validates the events, then posts them to the batch endpoint
@@ -58,7 +54,7 @@ func (c *Client) SendEvents(ctx context.Context, events []Event) error {
 		if err := ev.Validate(); err != nil {
 			return fmt.Errorf("mindlytics: event %d (%s): %w", i, ev.Kind(), err)
 		}
-		b, err := ev.AppendJSON(nil)
+		b, err := ev.appendJSON(nil)
 		if err != nil {
 			return fmt.Errorf("mindlytics: event %d (%s): encoding: %w", i, ev.Kind(), err)
 		}
@@ -71,55 +67,23 @@ func (c *Client) SendEvents(ctx context.Context, events []Event) error {
 // (POST /bc/v1/events/event), which processes it synchronously. It returns
 // the events the service derived from it.
 func (c *Client) SendEvent(ctx context.Context, ev Event) ([]LiveEvent, error) {
-	return c.postEvent(ctx, PathEvent, ev)
+	return c.postEvent(ctx, wire.PathEvent, ev)
 }
 
 // SendEventByKind validates one event and posts it to the endpoint of its
-// kind, POST /bc/v1/events/event/<kind> (see [KindPath]). It returns the
-// events the service derived from it.
-func (c *Client) SendEventByKind(ctx context.Context, ev Event) ([]LiveEvent, error) {
-	return c.postEvent(ctx, KindPath(ev), ev)
-}
-
-// KindPath returns the path of the per-kind endpoint for ev, from its type
-// and, for track events, its name: "Conversation Started" goes to
+// kind, POST /bc/v1/events/event/<kind>: "Conversation Started" goes to
 // /bc/v1/events/event/start-conversation, a user-defined event to
-// /bc/v1/events/event/track, and so on. An event of unknown type goes to the
-// generic /bc/v1/events/event.
-func KindPath(ev Event) string {
-	if ev.Type == TypeTrack {
-		if kind, ok := trackKinds[ev.Event]; ok {
-			return PathEvent + "/" + kind
-		}
-		return PathEvent + "/track"
-	}
-	if kind, ok := typeKinds[ev.Type]; ok {
-		return PathEvent + "/" + kind
-	}
-	return PathEvent
+// /bc/v1/events/event/track, and so on (an event of unknown type to the
+// generic endpoint). It returns the events the service derived from it.
+func (c *Client) SendEventByKind(ctx context.Context, ev Event) ([]LiveEvent, error) {
+	return c.postEvent(ctx, wire.KindPath(string(ev.Type), ev.Event), ev)
 }
-
-var (
-	typeKinds = map[Type]string{
-		TypeStartSession: "start-session",
-		TypeEndSession:   "end-session",
-		TypeIdentify:     "identify",
-		TypeAlias:        "alias",
-	}
-	trackKinds = map[string]string{
-		EventConversationStarted:  "start-conversation",
-		EventConversationEnded:    "end-conversation",
-		EventConversationTurn:     "conversation-turn",
-		EventConversationUsage:    "conversation-usage",
-		EventConversationFunction: "conversation-function",
-	}
-)
 
 func (c *Client) postEvent(ctx context.Context, path string, ev Event) ([]LiveEvent, error) {
 	if err := ev.Validate(); err != nil {
 		return nil, err
 	}
-	body, err := ev.AppendJSON(nil)
+	body, err := ev.appendJSON(nil)
 	if err != nil {
 		return nil, fmt.Errorf("mindlytics: event (%s): encoding: %w", ev.Kind(), err)
 	}
@@ -128,4 +92,15 @@ func (c *Client) postEvent(ctx context.Context, path string, ev Event) ([]LiveEv
 		return nil, err
 	}
 	return derived, nil
+}
+
+// appendJSON appends the JSON encoding of e to dst: the bytes json.Marshal
+// writes for e, a few times faster (internal/wire).
+func (e *Event) appendJSON(dst []byte) ([]byte, error) {
+	w := wire.Event{
+		Type: string(e.Type), Name: e.Event, SessionID: e.SessionID, Timestamp: e.Timestamp,
+		UserID: e.UserID, DeviceID: e.DeviceID, ConversationID: e.ConversationID, ID: e.ID,
+		PreviousID: e.PreviousID, Properties: e.Properties, Attributes: e.Attributes, Traits: e.Traits,
+	}
+	return w.AppendJSON(dst)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 var testIdentity = Identity{SessionID: "sess-1", UserID: "user-1", Time: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
@@ -27,7 +28,7 @@ func TestSendBatchWritesEventsAsGiven(t *testing.T) {
 
 	r := fs.only(t)
 	assert.Equal(t, http.MethodPost, r.Method)
-	assert.Equal(t, PathEventsQueue, r.Path)
+	assert.Equal(t, wire.PathEventsQueue, r.Path)
 	assert.Equal(t, `[{"type":"start_session","session_id":"s1","id":"u1"},{ "session_id": "s1", "type": "track", "event": "clicked" }]`, string(r.Body))
 }
 
@@ -41,7 +42,7 @@ func TestSendBatchNothingToSend(t *testing.T) {
 	var valErr *ValidationError
 	require.ErrorAs(t, err, &valErr)
 	assert.Equal(t, "events[1]", valErr.Field)
-	assert.False(t, IsRetryable(err))
+	assert.False(t, isRetryable(err))
 	assert.Empty(t, fs.Requests())
 }
 
@@ -56,7 +57,7 @@ func TestSendEvents(t *testing.T) {
 	require.NoError(t, c.SendEvents(context.Background(), events))
 
 	r := fs.only(t)
-	assert.Equal(t, PathEventsQueue, r.Path)
+	assert.Equal(t, wire.PathEventsQueue, r.Path)
 	want, err := json.Marshal(events)
 	require.NoError(t, err)
 	assert.JSONEq(t, string(want), string(r.Body))
@@ -95,7 +96,7 @@ func TestInvalidEventsAreNotSent(t *testing.T) {
 				var valErr *ValidationError
 				require.ErrorAs(t, err, &valErr, name)
 				assert.Equal(t, tt.field, valErr.Field, name)
-				assert.False(t, IsRetryable(err), name)
+				assert.False(t, isRetryable(err), name)
 			}
 			assert.Empty(t, fs.Requests(), "nothing may be sent")
 		})
@@ -114,7 +115,7 @@ func TestSendEvent(t *testing.T) {
 	require.NoError(t, err)
 
 	r := fs.only(t)
-	assert.Equal(t, PathEvent, r.Path)
+	assert.Equal(t, wire.PathEvent, r.Path)
 	want, err := json.Marshal(ev)
 	require.NoError(t, err)
 	assert.JSONEq(t, string(want), string(r.Body))
@@ -175,11 +176,11 @@ func TestSendEventByKind(t *testing.T) {
 			r := fs.only(t)
 			assert.Equal(t, http.MethodPost, r.Method)
 			assert.Equal(t, "/bc/v1/events/event/"+tt.kind, r.Path)
-			assert.Equal(t, r.Path, KindPath(tt.ev))
+			assert.Equal(t, r.Path, wire.KindPath(string(tt.ev.Type), tt.ev.Event))
 			want, err := json.Marshal(tt.ev)
 			require.NoError(t, err)
 			assert.JSONEq(t, string(want), string(r.Body))
 		})
 	}
-	assert.Equal(t, PathEvent, KindPath(Event{Type: "page"}))
+	assert.Equal(t, wire.PathEvent, wire.KindPath("page", ""))
 }

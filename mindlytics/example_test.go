@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
@@ -62,7 +63,7 @@ func ExampleAPIError() {
 	err := client.AliasUser(context.Background(), "user-2", "user-1")
 	var apiErr *mindlytics.APIError
 	if errors.As(err, &apiErr) {
-		fmt.Println(apiErr.StatusCode, apiErr.RetryAfter, mindlytics.IsRetryable(err))
+		fmt.Println(apiErr.StatusCode, apiErr.RetryAfter, delivery.IsRetryable(err))
 	}
 	// Output:
 	// 429 3s true

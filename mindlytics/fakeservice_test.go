@@ -83,7 +83,7 @@ func newTestClient(t *testing.T, fs *fakeService, opts ...ClientOption) *Client 
 
 func clearEnv(t *testing.T) {
 	t.Helper()
-	for _, env := range []string{EnvAPIKey, EnvProjectID, EnvServerBase} {
+	for _, env := range []string{envAPIKey, envProjectID, envServerBase} {
 		t.Setenv(env, "")
 	}
 }

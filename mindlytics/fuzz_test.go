@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // Fuzz targets on the decoders of what the service sends: API error bodies
@@ -38,7 +40,7 @@ func FuzzAPIError(f *testing.F) {
 	f.Fuzz(func(t *testing.T, status int, body, retryAfter string) {
 		resp := &http.Response{StatusCode: status, Header: http.Header{"Retry-After": {retryAfter}},
 			Body: io.NopCloser(strings.NewReader(body))}
-		e := newAPIError(http.MethodPost, PathEventsQueue, resp, testKey)
+		e := newAPIError(http.MethodPost, wire.PathEventsQueue, resp, testKey)
 		if len(e.Message) > maxMessage {
 			t.Fatalf("message of %d bytes", len(e.Message))
 		}
@@ -87,7 +89,7 @@ func FuzzClientAnswers(f *testing.F) {
 				t.Fatalf("the key leaked: %q", err.Error())
 			}
 		}
-		_, err = c.LiveEventsKey(ctx, "")
+		_, err = c.liveEventsKey(ctx, "")
 		check(err)
 		_, err = c.LiveEventsHistory(ctx, time.Unix(0, 0), time.Unix(10, 0), 10)
 		check(err)
@@ -118,19 +120,5 @@ func FuzzLiveFrame(f *testing.F) {
 		if bytes.Equal(bytes.TrimSpace(data), []byte("null")) && events != 0 {
 			t.Fatalf("null reached OnEvent")
 		}
-	})
-}
-
-// FuzzEncodeEvent compares Event.AppendJSON with encoding/json on events
-// built from fuzzed strings and numbers of every property kind.
-func FuzzEncodeEvent(f *testing.F) {
-	f.Add("track", "Conversation Turn", "s-1", "k", "<v>&\u2028", int64(-5), 1.5, float32(2.5), true, "12e3")
-	f.Add("", "", "", "", "\xff", int64(0), 1e21, float32(1e-7), false, "")
-	f.Add("a\"b", "\n", "\\", "\x00", "é", int64(1)<<62, 1e-7, float32(0), true, "01")
-	f.Fuzz(func(t *testing.T, typ, name, session, key, value string, n int64, x float64, y float32, b bool, num string) {
-		ev := Event{Type: Type(typ), Event: name, SessionID: session, UserID: value, ConversationID: key,
-			Properties: Properties{key: value, key + "n": n, key + "x": x, value: b},
-			Attributes: Properties{"y": y, "num": json.Number(num), key: nil}}
-		requireSameJSON(t, ev)
 	})
 }

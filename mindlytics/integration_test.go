@@ -14,7 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
@@ -77,10 +79,10 @@ func TestIntegrationSendEvents(t *testing.T) {
 			assert.Empty(t, srv.Violations())
 			reqs := srv.Requests()
 			require.Len(t, reqs, 1)
-			assert.Equal(t, mindlytics.PathEventsQueue, reqs[0].Path)
+			assert.Equal(t, wire.PathEventsQueue, reqs[0].Path)
 			assert.Equal(t, http.StatusOK, reqs[0].Status)
 			assert.Equal(t, gzip, reqs[0].GzipEncoded)
-			assert.Equal(t, mindlytics.DefaultUserAgent, reqs[0].UserAgent)
+			assert.Equal(t, wire.DefaultUserAgent, reqs[0].UserAgent)
 		})
 	}
 }
@@ -111,7 +113,7 @@ func TestIntegrationSendEvent(t *testing.T) {
 		assert.Equal(t, srv.ProjectID, derived[0].AppID)
 	}
 	for _, r := range srv.Requests() {
-		assert.Equal(t, mindlytics.PathEvent, r.Path)
+		assert.Equal(t, wire.PathEvent, r.Path)
 	}
 	assert.Len(t, srv.SessionEvents("s3"), 10)
 	assert.Empty(t, srv.Violations())
@@ -133,7 +135,7 @@ func TestIntegrationSendEventByKind(t *testing.T) {
 	var paths []string
 	for _, r := range srv.Requests() {
 		require.Equal(t, http.StatusOK, r.Status, r.Message)
-		paths = append(paths, strings.TrimPrefix(r.Path, mindlytics.PathEvent+"/"))
+		paths = append(paths, strings.TrimPrefix(r.Path, wire.PathEvent+"/"))
 	}
 	assert.Equal(t, []string{
 		"start-session", "identify", "alias", "start-conversation", "conversation-turn",
@@ -204,15 +206,15 @@ func TestIntegrationErrors(t *testing.T) {
 		assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
 		assert.Contains(t, apiErr.Message, "Unauthorized")
 		assert.NotContains(t, err.Error(), "wrong-key-123456")
-		assert.False(t, mindlytics.IsRetryable(err))
+		assert.False(t, delivery.IsRetryable(err))
 		assert.Empty(t, srv.Events())
 	})
 	t.Run("service unavailable", func(t *testing.T) {
 		srv, c := newServerClient(t)
 		srv.FailNext(http.StatusServiceUnavailable)
 		err := c.SendEvents(ctxFor(t), sessionEvents("s7"))
-		assert.Equal(t, http.StatusServiceUnavailable, mindlytics.StatusCode(err))
-		assert.True(t, mindlytics.IsRetryable(err))
+		assert.Equal(t, http.StatusServiceUnavailable, delivery.StatusCode(err))
+		assert.True(t, delivery.IsRetryable(err))
 		require.NoError(t, c.SendEvents(ctxFor(t), sessionEvents("s7")), "the next request goes through")
 	})
 	t.Run("throttled", func(t *testing.T) {
@@ -229,9 +231,9 @@ func TestIntegrationErrors(t *testing.T) {
 		srv.DropConnections(1)
 		err := c.AliasUser(ctxFor(t), "a", "b")
 		require.Error(t, err)
-		assert.Zero(t, mindlytics.StatusCode(err))
-		assert.True(t, mindlytics.IsRetryable(err))
-		assert.Contains(t, err.Error(), "POST "+mindlytics.PathUserAlias)
+		assert.Zero(t, delivery.StatusCode(err))
+		assert.True(t, delivery.IsRetryable(err))
+		assert.Contains(t, err.Error(), "POST "+wire.PathUserAlias)
 	})
 	t.Run("client timeout", func(t *testing.T) {
 		srv, c := newServerClient(t, mindlytics.WithTimeout(100*time.Millisecond))
@@ -323,7 +325,7 @@ func TestIntegrationLive(t *testing.T) {
 	assert.Equal(t, "s8", ev.SessionID)
 	assert.Equal(t, []any{"refund"}, ev.Properties["intents"])
 	require.NoError(t, c.SendEvents(ctxFor(t), sessionEvents("s8")[:1]))
-	assert.Equal(t, "s8", nextEvent(t, r, mindlyticstest.EventSessionStarted).SessionID)
+	assert.Equal(t, "s8", nextEvent(t, r, wire.EventSessionStarted).SessionID)
 
 	// An MLError goes to OnError, not OnEvent.
 	srv.PublishError("s8", "conversation not found")
@@ -373,6 +375,6 @@ func TestIntegrationLiveWrongKey(t *testing.T) {
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
 	err = c.SubscribeLive(ctxFor(t), mindlytics.LiveOptions{})
-	assert.Equal(t, http.StatusForbidden, mindlytics.StatusCode(err))
+	assert.Equal(t, http.StatusForbidden, delivery.StatusCode(err))
 	assert.NotContains(t, err.Error(), "wrong-key-123456")
 }

@@ -14,14 +14,16 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 	"github.com/gorilla/websocket"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // Defaults of [LiveOptions].
 const (
-	DefaultLiveInitialBackoff = 500 * time.Millisecond
-	DefaultLiveMaxBackoff     = 30 * time.Second
-	DefaultLivePingInterval   = 30 * time.Second
-	DefaultLiveStableAfter    = 10 * time.Second
+	defaultLiveInitialBackoff = 500 * time.Millisecond
+	defaultLiveMaxBackoff     = 30 * time.Second
+	defaultLivePingInterval   = 30 * time.Second
+	defaultLiveStableAfter    = 10 * time.Second
 )
 
 const (
@@ -44,36 +46,35 @@ type LiveOptions struct {
 	// OnConnect is called after each successful (re)connection. Optional.
 	OnConnect func()
 	// InitialBackoff and MaxBackoff bound the exponential, jittered wait
-	// between reconnection attempts. Defaults: [DefaultLiveInitialBackoff],
-	// [DefaultLiveMaxBackoff].
+	// between reconnection attempts. Defaults: half a second, 30 seconds.
 	InitialBackoff time.Duration
 	MaxBackoff     time.Duration
 	// StableAfter is how long a connection must stay up before the backoff
 	// starts again from InitialBackoff: a server that accepts and then
 	// drops connections is retried ever more slowly instead of hammered.
-	// Default: [DefaultLiveStableAfter].
+	// Default: 10 seconds.
 	StableAfter time.Duration
 	// PingInterval is how often the client pings the server; a connection
 	// silent (no message, no pong) for twice as long is taken as dead.
-	// Default: [DefaultLivePingInterval].
+	// Default: 30 seconds.
 	PingInterval time.Duration
 }
 
 func (o LiveOptions) withDefaults() LiveOptions {
 	if o.InitialBackoff <= 0 {
-		o.InitialBackoff = DefaultLiveInitialBackoff
+		o.InitialBackoff = defaultLiveInitialBackoff
 	}
 	if o.MaxBackoff <= 0 {
-		o.MaxBackoff = DefaultLiveMaxBackoff
+		o.MaxBackoff = defaultLiveMaxBackoff
 	}
 	if o.MaxBackoff < o.InitialBackoff {
 		o.MaxBackoff = o.InitialBackoff
 	}
 	if o.PingInterval <= 0 {
-		o.PingInterval = DefaultLivePingInterval
+		o.PingInterval = defaultLivePingInterval
 	}
 	if o.StableAfter <= 0 {
-		o.StableAfter = DefaultLiveStableAfter
+		o.StableAfter = defaultLiveStableAfter
 	}
 	return o
 }
@@ -105,8 +106,8 @@ func (e *LiveError) Error() string {
 
 // SubscribeLive streams live events to opts' callbacks until ctx is
 // cancelled, then returns nil. Before each connection it fetches a fresh
-// authorization key ([Client.LiveEventsKey]) and dials the live URL with it
-// as a Bearer token. A dropped connection is re-established with exponential
+// authorization key (GET /bc/v1/live-events/realtime) and dials the live
+// URL with it as a Bearer token. A dropped connection is re-established with exponential
 // backoff and jitter, reset once a connection has stayed up for
 // StableAfter. It returns an
 // error only when retrying cannot help: an answer such as 401, 403 or 404
@@ -153,14 +154,14 @@ func (c *Client) SubscribeLive(ctx context.Context, opts LiveOptions) error {
 // isPermanent reports an answer of the service that retrying will not change.
 func isPermanent(err error) bool {
 	var apiErr *APIError
-	return (errors.As(err, &apiErr) && !apiErr.Retryable()) || isCertificateError(err)
+	return (errors.As(err, &apiErr) && !apiErr.Retryable()) || wire.IsCertificateError(err)
 }
 
 // liveOnce runs one connection, from fetching its key until it drops. It
 // reports how long the connection was up (zero when it was never
 // established); its error is never nil.
 func (c *Client) liveOnce(ctx context.Context, opts LiveOptions) (time.Duration, error) {
-	key, err := c.LiveEventsKey(ctx, opts.SessionID)
+	key, err := c.liveEventsKey(ctx, opts.SessionID)
 	if err != nil {
 		return 0, err
 	}

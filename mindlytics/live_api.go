@@ -8,18 +8,14 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
-// Paths of the live-events endpoints.
-const (
-	PathLiveRealtime = "/bc/v1/live-events/realtime"
-	PathLiveHistory  = "/bc/v1/live-events/events"
-)
-
-// LiveEventsKey asks for the authorization key of the live-events websocket
+// liveEventsKey asks for the authorization key of the live-events websocket
 // (GET /bc/v1/live-events/realtime), scoped to one session when sessionID is
 // not empty. [Client.SubscribeLive] calls it before every connection.
-func (c *Client) LiveEventsKey(ctx context.Context, sessionID string) (string, error) {
+func (c *Client) liveEventsKey(ctx context.Context, sessionID string) (string, error) {
 	if err := checkID("session_id", sessionID, false); err != nil {
 		return "", err
 	}
@@ -30,11 +26,11 @@ func (c *Client) LiveEventsKey(ctx context.Context, sessionID string) (string, e
 	var answer struct {
 		AuthorizationKey string `json:"authorization_key"`
 	}
-	if err := c.call(ctx, http.MethodGet, PathLiveRealtime, query, nil, &answer); err != nil {
+	if err := c.call(ctx, http.MethodGet, wire.PathLiveRealtime, query, nil, &answer); err != nil {
 		return "", err
 	}
 	if answer.AuthorizationKey == "" {
-		return "", fmt.Errorf("mindlytics: %s %s: the answer holds no authorization_key", http.MethodGet, PathLiveRealtime)
+		return "", fmt.Errorf("mindlytics: %s %s: the answer holds no authorization_key", http.MethodGet, wire.PathLiveRealtime)
 	}
 	return answer.AuthorizationKey, nil
 }
@@ -48,19 +44,19 @@ func (c *Client) LiveEventsHistory(ctx context.Context, start, end time.Time, li
 		return nil, errors.New("mindlytics: live events history: start and end are required")
 	case end.Before(start):
 		return nil, fmt.Errorf("mindlytics: live events history: end %s is before start %s",
-			FormatTimestamp(end), FormatTimestamp(start))
+			wire.FormatTimestamp(end), wire.FormatTimestamp(start))
 	case limit < 0:
 		return nil, fmt.Errorf("mindlytics: live events history: negative limit %d", limit)
 	}
 	query := url.Values{
-		"start": {FormatTimestamp(start)},
-		"end":   {FormatTimestamp(end)},
+		"start": {wire.FormatTimestamp(start)},
+		"end":   {wire.FormatTimestamp(end)},
 	}
 	if limit > 0 {
 		query.Set("limit", strconv.Itoa(limit))
 	}
 	var events []LiveEvent
-	if err := c.call(ctx, http.MethodGet, PathLiveHistory, query, nil, &events); err != nil {
+	if err := c.call(ctx, http.MethodGet, wire.PathLiveHistory, query, nil, &events); err != nil {
 		return nil, err
 	}
 	return events, nil

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 func TestLiveEventsKey(t *testing.T) {
@@ -24,13 +26,13 @@ func TestLiveEventsKey(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fs := newFakeService(t, answer(http.StatusOK, `{"authorization_key":"live-123"}`))
 			c := newTestClient(t, fs)
-			key, err := c.LiveEventsKey(context.Background(), tt.session)
+			key, err := c.liveEventsKey(context.Background(), tt.session)
 			require.NoError(t, err)
 			assert.Equal(t, "live-123", key)
 
 			r := fs.only(t)
 			assert.Equal(t, http.MethodGet, r.Method)
-			assert.Equal(t, PathLiveRealtime, r.Path)
+			assert.Equal(t, wire.PathLiveRealtime, r.Path)
 			assert.Equal(t, tt.wantQuery, r.Query)
 			assert.Empty(t, r.Body)
 		})
@@ -38,15 +40,15 @@ func TestLiveEventsKey(t *testing.T) {
 	t.Run("no key in the answer", func(t *testing.T) {
 		fs := newFakeService(t, answer(http.StatusOK, `{}`))
 		c := newTestClient(t, fs)
-		_, err := c.LiveEventsKey(context.Background(), "")
+		_, err := c.liveEventsKey(context.Background(), "")
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "authorization_key")
 	})
 	t.Run("unauthorized", func(t *testing.T) {
 		fs := newFakeService(t, answer(http.StatusUnauthorized, `{"error":"invalid api key"}`))
 		c := newTestClient(t, fs)
-		_, err := c.LiveEventsKey(context.Background(), "")
-		assert.Equal(t, http.StatusUnauthorized, StatusCode(err))
+		_, err := c.liveEventsKey(context.Background(), "")
+		assert.Equal(t, http.StatusUnauthorized, statusCode(err))
 	})
 }
 
@@ -72,7 +74,7 @@ func TestLiveEventsHistory(t *testing.T) {
 
 			r := fs.only(t)
 			assert.Equal(t, http.MethodGet, r.Method)
-			assert.Equal(t, PathLiveHistory, r.Path)
+			assert.Equal(t, wire.PathLiveHistory, r.Path)
 			q, err := url.ParseQuery(r.Query)
 			require.NoError(t, err)
 			assert.Equal(t, "2026-03-04T04:00:00.000000Z", q.Get("start"), "UTC")

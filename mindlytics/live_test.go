@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 const waitFor = 10 * time.Second
@@ -44,7 +45,7 @@ func newLiveServer(t *testing.T) *liveServer {
 	t.Helper()
 	ls := &liveServer{conns: make(chan *websocket.Conn, 16), closeCodes: make(chan int, 16), release: make(chan struct{})}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+PathLiveRealtime, ls.key)
+	mux.HandleFunc("GET "+wire.PathLiveRealtime, ls.key)
 	mux.HandleFunc("GET /ws", ls.ws)
 	ls.Server = httptest.NewServer(mux)
 	t.Cleanup(func() {
@@ -192,7 +193,7 @@ func TestSubscribeLiveDispatches(t *testing.T) {
 
 	writeJSON(t, conn, LiveEvent{SessionID: "sess-1", EventID: "e1", Event: "Conversation Turn",
 		Properties: map[string]any{"intents": []string{"greet"}}})
-	writeJSON(t, conn, LiveEvent{SessionID: "sess-1", EventID: "e2", Event: EventMLError,
+	writeJSON(t, conn, LiveEvent{SessionID: "sess-1", EventID: "e2", Event: wire.EventMLError,
 		Properties: map[string]any{"error_message": "conversation c1 not found"}})
 	require.NoError(t, conn.WriteMessage(websocket.TextMessage, []byte("not json")))
 	writeJSON(t, conn, LiveEvent{SessionID: "sess-1", EventID: "e3", Event: "Session Ended"})
@@ -249,7 +250,7 @@ func TestSubscribeLiveRetriesTransientFailures(t *testing.T) {
 	for range 3 {
 		err := testkit.Receive(t, s.errs, "a reported failure")
 		assert.NotContains(t, err.Error(), testKey)
-		statuses = append(statuses, StatusCode(err))
+		statuses = append(statuses, statusCode(err))
 	}
 	assert.Equal(t, []int{503, 429, 502}, statuses)
 }
@@ -262,8 +263,8 @@ func TestSubscribeLivePermanentFailures(t *testing.T) {
 		wantStatus  int
 		wantPath    string
 	}{
-		{name: "401 from the key endpoint", keyFailures: []int{401}, wantStatus: 401, wantPath: PathLiveRealtime},
-		{name: "403 from the key endpoint", keyFailures: []int{403}, wantStatus: 403, wantPath: PathLiveRealtime},
+		{name: "401 from the key endpoint", keyFailures: []int{401}, wantStatus: 401, wantPath: wire.PathLiveRealtime},
+		{name: "403 from the key endpoint", keyFailures: []int{403}, wantStatus: 403, wantPath: wire.PathLiveRealtime},
 		{name: "403 from the handshake", wsFailures: []int{403}, wantStatus: 403, wantPath: "/ws"},
 		{name: "404 from the handshake", wsFailures: []int{404}, wantStatus: 404, wantPath: "/ws"},
 	}
@@ -303,7 +304,7 @@ func TestSubscribeLiveStopsOnCancel(t *testing.T) {
 		ls.keyFailures = []int{503}
 		c := newLiveClient(t, ls)
 		s := subscribe(t, c, LiveOptions{InitialBackoff: time.Hour, MaxBackoff: time.Hour})
-		assert.Equal(t, 503, StatusCode(testkit.Receive(t, s.errs, "the failure")))
+		assert.Equal(t, 503, statusCode(testkit.Receive(t, s.errs, "the failure")))
 		s.cancel()
 		testkit.Receive(t, s.done, "SubscribeLive to return")
 		assert.NoError(t, s.err)
@@ -342,9 +343,9 @@ func TestSubscribeLiveRejectsLongSessionID(t *testing.T) {
 
 func TestLiveOptionsDefaults(t *testing.T) {
 	o := LiveOptions{}.withDefaults()
-	assert.Equal(t, DefaultLiveInitialBackoff, o.InitialBackoff)
-	assert.Equal(t, DefaultLiveMaxBackoff, o.MaxBackoff)
-	assert.Equal(t, DefaultLivePingInterval, o.PingInterval)
+	assert.Equal(t, defaultLiveInitialBackoff, o.InitialBackoff)
+	assert.Equal(t, defaultLiveMaxBackoff, o.MaxBackoff)
+	assert.Equal(t, defaultLivePingInterval, o.PingInterval)
 	o = LiveOptions{InitialBackoff: time.Minute, MaxBackoff: time.Second}.withDefaults()
 	assert.Equal(t, time.Minute, o.MaxBackoff, "max is never below initial")
 }

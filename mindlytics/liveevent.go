@@ -1,5 +1,7 @@
 package mindlytics
 
+import "github.com/mindlytics/mindlytics-otel/internal/wire"
+
 // LiveEvent is one event as the service streams it back over the live-events
 // websocket and lists it in the live-events history: the caller's own events
 // as processed, and the ones the service derives ("Session Ended", analysis
@@ -19,14 +21,10 @@ type LiveEvent struct {
 	UserTraits map[string]any `json:"user_traits"`
 }
 
-// EventMLError is the name of the live event that carries an error in
-// properties.error_message.
-const EventMLError = "MLError"
-
 // ErrorMessage returns the error an MLError event carries, and whether the
 // event is one.
 func (e LiveEvent) ErrorMessage() (string, bool) {
-	if e.Event != EventMLError {
+	if e.Event != wire.EventMLError {
 		return "", false
 	}
 	msg, _ := e.Properties["error_message"].(string)

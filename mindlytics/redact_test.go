@@ -86,7 +86,7 @@ func TestUntrustedCertificateIsPermanent(t *testing.T) {
 	defer c.CloseIdleConnections()
 	err = c.SendBatch(context.Background(), []json.RawMessage{json.RawMessage(`{}`)})
 	require.Error(t, err)
-	assert.False(t, IsRetryable(err), "a certificate failure is permanent: %v", err)
+	assert.False(t, isRetryable(err), "a certificate failure is permanent: %v", err)
 	var certErr *tls.CertificateVerificationError
 	assert.True(t, errors.As(err, &certErr), "%T %v", err, err)
 }

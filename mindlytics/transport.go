@@ -2,14 +2,14 @@ package mindlytics
 
 import "net/http"
 
-// DefaultMaxIdleConnsPerHost is how many idle connections to the service the
+// maxIdleConnsPerHost is how many idle connections to the service the
 // default HTTP client keeps: at least one for every request the batching
 // queue may have in flight (its lanes, at most 256), so that each lane
 // reuses a connection instead of dialling one. net/http's default of 2
 // made about half the requests of a 4-lane queue dial. Idle connections
 // cost nothing until they exist, and close after the transport's idle
 // timeout (90 s).
-const DefaultMaxIdleConnsPerHost = 256
+const maxIdleConnsPerHost = 256
 
 // defaultTransport is net/http's default transport (proxy from the
 // environment, timeouts, HTTP/2, TLS verification on) with room for an
@@ -17,7 +17,7 @@ const DefaultMaxIdleConnsPerHost = 256
 // as it is.
 func defaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
-	t.MaxIdleConns = max(t.MaxIdleConns, DefaultMaxIdleConnsPerHost)
+	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	t.MaxIdleConns = max(t.MaxIdleConns, maxIdleConnsPerHost)
 	return t
 }

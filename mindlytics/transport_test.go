@@ -54,8 +54,8 @@ func TestDefaultTransport(t *testing.T) {
 	require.NoError(t, err)
 	tr, ok := c.cfg.httpClient.Transport.(*http.Transport)
 	require.True(t, ok)
-	assert.Equal(t, DefaultMaxIdleConnsPerHost, tr.MaxIdleConnsPerHost)
-	assert.GreaterOrEqual(t, tr.MaxIdleConns, DefaultMaxIdleConnsPerHost)
+	assert.Equal(t, maxIdleConnsPerHost, tr.MaxIdleConnsPerHost)
+	assert.GreaterOrEqual(t, tr.MaxIdleConns, maxIdleConnsPerHost)
 	assert.True(t, tr.TLSClientConfig == nil || !tr.TLSClientConfig.InsecureSkipVerify, "TLS verification stays on")
 	assert.NotNil(t, tr.Proxy, "proxy from the environment, as net/http's default")
 

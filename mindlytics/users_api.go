@@ -5,12 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-)
 
-// Paths of the user endpoints, for calls outside any session.
-const (
-	PathUserIdentify = "/bc/v1/user/identify"
-	PathUserAlias    = "/bc/v1/user/alias"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // UserIdentify identifies a user outside any session: one of ID or DeviceID
@@ -21,9 +17,9 @@ type UserIdentify struct {
 	Traits   Properties `json:"traits,omitempty"`
 }
 
-// Validate checks the ids (1–100 characters, one of them required) and that
+// validate checks the ids (1–100 characters, one of them required) and that
 // traits are scalars. It returns a [*ValidationError] naming the field.
-func (u UserIdentify) Validate() error {
+func (u UserIdentify) validate() error {
 	if u.ID == "" && u.DeviceID == "" {
 		return fieldError("id", "one of id (user id) or device_id is required")
 	}
@@ -53,7 +49,7 @@ type User struct {
 // send an [Identify] event instead. An invalid u is a [*ValidationError] and
 // nothing is sent.
 func (c *Client) IdentifyUser(ctx context.Context, u UserIdentify) (*User, error) {
-	if err := u.Validate(); err != nil {
+	if err := u.validate(); err != nil {
 		return nil, err
 	}
 	body, err := json.Marshal(u)
@@ -61,7 +57,7 @@ func (c *Client) IdentifyUser(ctx context.Context, u UserIdentify) (*User, error
 		return nil, fmt.Errorf("mindlytics: identify user: encoding: %w", err)
 	}
 	user := new(User)
-	if err := c.call(ctx, http.MethodPost, PathUserIdentify, nil, body, user); err != nil {
+	if err := c.call(ctx, http.MethodPost, wire.PathUserIdentify, nil, body, user); err != nil {
 		return nil, err
 	}
 	return user, nil
@@ -85,5 +81,5 @@ func (c *Client) AliasUser(ctx context.Context, id, previousID string) error {
 	if err != nil {
 		return fmt.Errorf("mindlytics: alias user: encoding: %w", err)
 	}
-	return c.call(ctx, http.MethodPost, PathUserAlias, nil, body, nil)
+	return c.call(ctx, http.MethodPost, wire.PathUserAlias, nil, body, nil)
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 func TestIdentifyUser(t *testing.T) {
@@ -32,7 +34,7 @@ func TestIdentifyUser(t *testing.T) {
 
 			r := fs.only(t)
 			assert.Equal(t, http.MethodPost, r.Method)
-			assert.Equal(t, PathUserIdentify, r.Path)
+			assert.Equal(t, wire.PathUserIdentify, r.Path)
 			assert.JSONEq(t, tt.wantBody, string(r.Body))
 			assert.Equal(t, &User{
 				OrganizationID: "org", AppID: "proj-42", UserID: "uuid-1", ID: "user-1",
@@ -52,7 +54,7 @@ func TestIdentifyUserEmptyAnswer(t *testing.T) {
 }
 
 func TestUserValidation(t *testing.T) {
-	long := strings.Repeat("x", MaxIDLength+1)
+	long := strings.Repeat("x", wire.MaxIDLength+1)
 	fs := newFakeService(t, nil)
 	c := newTestClient(t, fs)
 	ctx := context.Background()
@@ -88,6 +90,6 @@ func TestAliasUser(t *testing.T) {
 	require.NoError(t, c.AliasUser(context.Background(), "user-2", "anon-1"))
 	r := fs.only(t)
 	assert.Equal(t, http.MethodPost, r.Method)
-	assert.Equal(t, PathUserAlias, r.Path)
+	assert.Equal(t, wire.PathUserAlias, r.Path)
 	assert.Equal(t, `{"id":"user-2","previous_id":"anon-1"}`, string(r.Body))
 }

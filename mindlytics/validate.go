@@ -1,17 +1,13 @@
 package mindlytics
 
 import (
-	"encoding/json"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
-)
 
-// MaxIDLength is the longest id or event name the service accepts, in
-// characters.
-const MaxIDLength = 100
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
+)
 
 // ValidationError says which field of an event is invalid and why.
 type ValidationError struct {
@@ -36,22 +32,16 @@ func (e Event) Validate() error {
 			return err
 		}
 	}
-	if err := e.validate(e.Properties); err != nil {
-		return err
-	}
-	if len(e.Properties) == 0 && e.compact() {
-		return e.checkCompact()
-	}
-	return nil
+	return e.validate(e.Properties)
 }
 
 // validate is Validate for the constructors: their timestamp is
-// FormatTimestamp's (only its fallback for years outside 0–9999 is checked
-// again), and it checks only props for values that are not scalars (the
-// caller's properties; extra ones go through checkCompactExtra); the rest is
-// checked once, here.
+// wire.FormatTimestamp's (only its fallback for years outside 0–9999 is
+// checked again), and it checks only props for values that are not scalars
+// (the caller's properties; a turn's, usage's or call's Extra values go
+// through checkExtra); the rest is checked once, here.
 func (e Event) validate(props Properties) error {
-	if e.Timestamp != "" && len(e.Timestamp) != len(timestampLayout) {
+	if e.Timestamp != "" && len(e.Timestamp) != len(wire.TimestampLayout) {
 		// Not a year 0–9999: FormatTimestamp fell back to time.Format,
 		// whose text is not RFC 3339.
 		if err := checkTimestamp(e.Timestamp); err != nil {
@@ -112,39 +102,18 @@ func (e Event) validateConversationEvent() error {
 	switch e.Event {
 	case EventConversationStarted, EventConversationEnded:
 	case EventConversationTurn:
-		if t := e.turn; t != nil && len(e.Properties) == 0 { // compact: its fields are the values
-			switch {
-			case t.User == "":
-				return fieldError("properties.user", "required, a non-empty string")
-			case t.Assistant == "":
-				return fieldError("properties.assistant", "required, a non-empty string")
-			}
-			break
-		}
 		for _, key := range []string{"user", "assistant"} {
 			if s, ok := e.Properties[key].(string); !ok || s == "" {
 				return fieldError("properties."+key, "required, a non-empty string")
 			}
 		}
 	case EventConversationUsage:
-		if u := e.usage; u != nil && len(e.Properties) == 0 {
-			if u.Model == "" && !(u.Cost > 0) {
-				return fieldError("properties", "usage needs model with token counts, or cost")
-			}
-			break
-		}
 		_, hasModel := e.Properties["model"]
 		_, hasCost := e.Properties["cost"]
 		if !hasModel && !hasCost {
 			return fieldError("properties", "usage needs model with token counts, or cost")
 		}
 	case EventConversationFunction:
-		if c := e.call; c != nil && len(e.Properties) == 0 {
-			if c.Name == "" {
-				return fieldError("properties.name", "required, a non-empty string")
-			}
-			break
-		}
 		if s, ok := e.Properties["name"].(string); !ok || s == "" {
 			return fieldError("properties.name", "required, a non-empty string")
 		}
@@ -161,9 +130,9 @@ func checkID(field, value string, required bool) error {
 		}
 		return nil
 	}
-	if len(value) > MaxIDLength { // a string is no longer in runes than in bytes
-		if n := utf8.RuneCountInString(value); n > MaxIDLength {
-			return fieldError(field, fmt.Sprintf("%d characters, at most %d allowed", n, MaxIDLength))
+	if len(value) > wire.MaxIDLength { // a string is no longer in runes than in bytes
+		if n := utf8.RuneCountInString(value); n > wire.MaxIDLength {
+			return fieldError(field, fmt.Sprintf("%d characters, at most %d allowed", n, wire.MaxIDLength))
 		}
 	}
 	// Most ids start with an ASCII byte above the space (0x21–0x7f), which
@@ -190,45 +159,16 @@ func checkScalars(group string, props Properties) error {
 		if k == "" {
 			return fieldError(group, "empty key")
 		}
-		if err := checkScalar(v); err != nil {
+		if err := wire.CheckScalar(v); err != nil {
 			return fieldError(group+"."+k, err.Error())
 		}
 	}
 	return nil
 }
 
-// checkScalar accepts the values that encode as JSON strings, numbers or
-// booleans.
-func checkScalar(v any) error {
-	switch x := v.(type) {
-	case string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
-		return nil
-	case float64:
-		return checkFinite(x)
-	case float32:
-		return checkFinite(float64(x))
-	case json.Number:
-		if _, err := x.Float64(); err != nil {
-			return fmt.Errorf("%q is not a number", string(x))
-		}
-		return nil
-	case nil:
-		return fmt.Errorf("null is not allowed; values are strings, numbers or booleans")
-	default:
-		return fmt.Errorf("a %T is not allowed; values are strings, numbers or booleans", v)
-	}
-}
-
-func checkFinite(f float64) error {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return fmt.Errorf("%v is not a finite number", f)
-	}
-	return nil
-}
-
 // checkCost checks a cost the constructors put in the properties.
 func checkCost(cost float64) error {
-	if err := checkFinite(cost); err != nil {
+	if err := wire.CheckFinite(cost); err != nil {
 		return fieldError("properties.cost", err.Error())
 	}
 	return nil

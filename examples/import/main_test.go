@@ -2,11 +2,11 @@ package main
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/examples/internal/examplestest"
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 func TestImport(t *testing.T) {
@@ -26,8 +26,11 @@ func TestImport(t *testing.T) {
 		stamps = append(stamps, ev.Timestamp)
 	}
 	require.Equal(t, []string{
-		mindlytics.FormatTimestamp(history[0].at.Add(-5e9)), mindlytics.FormatTimestamp(history[0].at.Add(-5e9)),
-		mindlytics.FormatTimestamp(history[0].at), mindlytics.FormatTimestamp(history[1].at),
-		mindlytics.FormatTimestamp(history[1].at.Add(60e9)), mindlytics.FormatTimestamp(history[1].at.Add(60e9)),
+		stamp(history[0].at.Add(-5e9)), stamp(history[0].at.Add(-5e9)),
+		stamp(history[0].at), stamp(history[1].at),
+		stamp(history[1].at.Add(60e9)), stamp(history[1].at.Add(60e9)),
 	}, stamps, "the log's own times")
 }
+
+// stamp is a time as the events carry it: RFC 3339 in UTC, microseconds.
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }

@@ -20,8 +20,8 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/pdataview"
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -98,7 +98,7 @@ func BenchmarkCollectorStages(b *testing.B) {
 		}
 		tr.(spansOnly).SpansOnly(true) // as in a collector without a logs pipeline
 		var encodeTime time.Duration
-		var events []mindlytics.Event
+		var events []compact.Event
 		for n := 0; n < b.N; n++ {
 			b.StopTimer()
 			td := benchTraces(n*runs, runs)
@@ -192,7 +192,7 @@ func BenchmarkOpenSessionsHeld(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		var events []mindlytics.Event
+		var events []compact.Event
 		for n := 0; n < runs; n += perBatch {
 			events, _ = tr.Traces(events[:0], benchTraces(n, perBatch))
 			clear(events)

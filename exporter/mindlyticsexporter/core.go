@@ -18,8 +18,10 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -29,10 +31,10 @@ import (
 type translation interface {
 	// Traces translates the spans of td, appending the events to dst;
 	// they are for encoding (compact: no Properties map, see pdataview).
-	Traces(dst []mindlytics.Event, td ptrace.Traces) ([]mindlytics.Event, []error)
+	Traces(dst []compact.Event, td ptrace.Traces) ([]compact.Event, []error)
 	// Logs translates the GenAI event log records of ld, appending the
 	// events to dst.
-	Logs(dst []mindlytics.Event, ld plog.Logs) ([]mindlytics.Event, []error)
+	Logs(dst []compact.Event, ld plog.Logs) ([]compact.Event, []error)
 	// Expire ends the sessions and conversations idle now, and translates
 	// what waited long enough (spans for an ancestor, log records for their
 	// span).
@@ -69,7 +71,7 @@ type core struct {
 	// events is the scratch the translation appends a batch's events to;
 	// guarded by mu. They are encoded into the request, so the slice is
 	// reused for the next batch.
-	events []mindlytics.Event
+	events []compact.Event
 	// queue is exporterhelper's exporter: it takes already translated events
 	// (see withEvents) into its sending queue and hands them to push.
 	queue exporter.Traces
@@ -212,9 +214,9 @@ func (c *core) doStart(ctx context.Context, host component.Host) error {
 func (c *core) userAgent() string {
 	bi := c.set.BuildInfo
 	if bi.Command == "" {
-		return mindlytics.DefaultUserAgent
+		return wire.DefaultUserAgent
 	}
-	return fmt.Sprintf("%s/%s %s", bi.Command, bi.Version, mindlytics.DefaultUserAgent)
+	return fmt.Sprintf("%s/%s %s", bi.Command, bi.Version, wire.DefaultUserAgent)
 }
 
 // sender returns the client push sends with, nil before start.
@@ -240,9 +242,9 @@ func (c *core) shutdown(ctx context.Context) error {
 		c.mu.Lock()
 		var err error
 		if c.cfg.Lifecycle.EndOnShutdown {
-			_, err = c.enqueue(ctx, c.tr.EndAll())
+			_, err = c.enqueue(ctx, wrapAll(c.tr.EndAll()))
 		} else {
-			_, err = c.enqueue(ctx, c.tr.Release())
+			_, err = c.enqueue(ctx, wrapAll(c.tr.Release()))
 		}
 		c.translationErrors(ctx, "span or log record that waited", c.tr.LateErrors())
 		c.mu.Unlock()
@@ -278,7 +280,7 @@ func (c *core) expireIdle() {
 			return
 		case <-t.C:
 			c.mu.Lock()
-			_, err := c.enqueue(ctx, c.tr.Expire())
+			_, err := c.enqueue(ctx, wrapAll(c.tr.Expire()))
 			c.translationErrors(context.Background(), "span or log record that waited", c.tr.LateErrors())
 			c.state.tick(context.Background())
 			c.mu.Unlock()
@@ -326,12 +328,22 @@ func (c *core) translateLogs(ctx context.Context, ld plog.Logs) (int, error) {
 	return c.enqueue(ctx, events)
 }
 
+// wrapAll makes the events of Expire, Release and EndAll (with their
+// maps) events for enqueue.
+func wrapAll(events []mindlytics.Event) []compact.Event {
+	out := make([]compact.Event, len(events))
+	for i, ev := range events {
+		out[i] = compact.Of(ev)
+	}
+	return out
+}
+
 // maxReusedEvents bounds the scratch kept for the next batch.
 const maxReusedEvents = 1 << 14
 
 // reuseEvents keeps events' array, cleared, for the next batch. c.mu must
 // be held.
-func (c *core) reuseEvents(events []mindlytics.Event) {
+func (c *core) reuseEvents(events []compact.Event) {
 	clear(events)
 	if cap(events) <= maxReusedEvents {
 		c.events = events[:0]
@@ -359,7 +371,7 @@ func (c *core) translationErrors(ctx context.Context, what string, errs []error)
 // here); one that cannot be encoded is dropped and counted, not sent. With
 // the intake, no caller waits for the answer: a full queue is offered the
 // events again until it has room or ctx ends (intake.untilRoom).
-func (c *core) enqueue(ctx context.Context, events []mindlytics.Event) (int, error) {
+func (c *core) enqueue(ctx context.Context, events []compact.Event) (int, error) {
 	if len(events) == 0 {
 		return 0, nil
 	}

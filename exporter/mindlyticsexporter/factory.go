@@ -14,7 +14,7 @@ import (
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadata"
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // NewFactory returns the factory of the mindlytics exporter.
@@ -29,8 +29,8 @@ func NewFactory() exporter.Factory {
 
 func createDefaultConfig() component.Config {
 	client := confighttp.NewDefaultClientConfig()
-	client.Endpoint = mindlytics.DefaultServerBase
-	client.Timeout = mindlytics.DefaultTimeout // the in-process exporter's WithTimeout
+	client.Endpoint = wire.DefaultServerBase
+	client.Timeout = wire.DefaultTimeout // the in-process exporter's WithTimeout
 
 	queue := exporterhelper.NewDefaultQueueConfig()
 	// One consumer: each request waits for the one before it, so the

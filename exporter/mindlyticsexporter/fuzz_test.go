@@ -11,7 +11,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
 
@@ -109,7 +109,7 @@ func FuzzConsumeOTLP(f *testing.F) {
 	})
 }
 
-func fuzzTranslate(tr translation, name string, data []byte) ([]mindlytics.Event, []error) {
+func fuzzTranslate(tr translation, name string, data []byte) ([]compact.Event, []error) {
 	if name == "traces" {
 		td, err := (&ptrace.ProtoUnmarshaler{}).UnmarshalTraces(data)
 		if err != nil {

@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadatatest"
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
@@ -89,7 +90,7 @@ type scriptedTranslation struct {
 	ended  bool
 }
 
-func (s *scriptedTranslation) Traces(events []mindlytics.Event, td ptrace.Traces) ([]mindlytics.Event, []error) {
+func (s *scriptedTranslation) Traces(events []compact.Event, td ptrace.Traces) ([]compact.Event, []error) {
 	var errs []error
 	for _, rs := range td.ResourceSpans().All() {
 		for _, ss := range rs.ScopeSpans().All() {
@@ -99,14 +100,14 @@ func (s *scriptedTranslation) Traces(events []mindlytics.Event, td ptrace.Traces
 					errs = append(errs, err)
 					continue
 				}
-				events = append(events, ev)
+				events = append(events, compact.Of(ev))
 			}
 		}
 	}
 	return events, errs
 }
 
-func (s *scriptedTranslation) Logs(events []mindlytics.Event, ld plog.Logs) ([]mindlytics.Event, []error) {
+func (s *scriptedTranslation) Logs(events []compact.Event, ld plog.Logs) ([]compact.Event, []error) {
 	var errs []error
 	for _, rl := range ld.ResourceLogs().All() {
 		for _, sl := range rl.ScopeLogs().All() {
@@ -116,7 +117,7 @@ func (s *scriptedTranslation) Logs(events []mindlytics.Event, ld plog.Logs) ([]m
 					errs = append(errs, err)
 					continue
 				}
-				events = append(events, ev)
+				events = append(events, compact.Of(ev))
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package mindlyticsexporter
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -50,7 +49,7 @@ func (c *core) pushWith(ctx context.Context, sender delivery.Sender, r *eventsRe
 
 // deliverAll sends the unsettled events of r and records how far it got.
 // With requests_in_flight above 1 and more events than one request holds,
-// the events are partitioned by session (sessionKey) and the partitions
+// the events are partitioned by session (delivery.EncodedSessionKey) and the partitions
 // are delivered side by side, each in order by the delivery rule: a
 // session's events all go through one partition, so they still reach the
 // service in the order they were made. push returns only when every
@@ -106,7 +105,7 @@ func (c *core) deliverAll(ctx context.Context, sender delivery.Sender, r *events
 	done := make([]bool, len(rest))
 	seen := make([]int, n)
 	for i, ev := range rest {
-		p := sessionKey(ev) % uint32(n)
+		p := delivery.EncodedSessionKey(ev) % uint32(n)
 		done[i] = seen[p] < settled[p]
 		seen[p]++
 	}
@@ -154,7 +153,8 @@ type partScratch struct{ parts [][]json.RawMessage }
 
 var partScratches = sync.Pool{New: func() any { return new(partScratch) }}
 
-// split puts each event of events into partition sessionKey % n, in order.
+// split puts each event of events into partition
+// delivery.EncodedSessionKey % n, in order.
 func (s *partScratch) split(events []json.RawMessage, n int) [][]json.RawMessage {
 	for len(s.parts) < n {
 		s.parts = append(s.parts, nil)
@@ -166,7 +166,7 @@ func (s *partScratch) split(events []json.RawMessage, n int) [][]json.RawMessage
 		}
 	}
 	for _, ev := range events {
-		p := sessionKey(ev) % uint32(n)
+		p := delivery.EncodedSessionKey(ev) % uint32(n)
 		parts[p] = append(parts[p], ev)
 	}
 	return parts
@@ -188,35 +188,6 @@ func (s *partScratch) put() {
 	partScratches.Put(s)
 }
 
-// sessionKey hashes the session id of an encoded event (FNV-1a of the
-// encoded string, quotes excluded): the same for every event of a session.
-// The encoding (Event.AppendJSON, byte for byte encoding/json's) puts
-// session_id before any properties, and a JSON string cannot hold the bytes
-// `"session_id":` unescaped, so the first match is the event's own id. An
-// event without one hashes to 0.
-func sessionKey(ev json.RawMessage) uint32 {
-	i := bytes.Index(ev, sessionIDField)
-	if i < 0 {
-		return 0
-	}
-	h := uint32(2166136261)
-	for j := i + len(sessionIDField); j < len(ev); j++ {
-		b := ev[j]
-		if b == '"' {
-			break
-		}
-		if b == '\\' && j+1 < len(ev) {
-			h = (h ^ uint32(b)) * 16777619
-			j++
-			b = ev[j]
-		}
-		h = (h ^ uint32(b)) * 16777619
-	}
-	return h
-}
-
-var sessionIDField = []byte(`"session_id":"`)
-
 // refused reports one event the service refused for good.
 func (c *core) refused(ctx context.Context, ev json.RawMessage, err error) {
 	c.telemetry.ExporterMindlyticsEventsRejected.Add(ctx, 1)
@@ -232,7 +203,7 @@ func (c *core) refused(ctx context.Context, ev json.RawMessage, err error) {
 		msg = apiErr.Message
 	}
 	c.logger.Warn("Mindlytics refused an event; dropping it",
-		zap.Int("status", mindlytics.StatusCode(err)),
+		zap.Int("status", delivery.StatusCode(err)),
 		zap.String("message", msg),
 		zap.String("type", head.Type),
 		zap.String("event", head.Event),
@@ -263,7 +234,7 @@ func (c *core) collectorError(err error) error {
 		return exporterhelper.NewThrottleRetry(err, min(wait, maxRetryAfter))
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
-	case mindlytics.IsRetryable(err):
+	case delivery.IsRetryable(err):
 		return err
 	default:
 		return consumererror.NewPermanent(err)

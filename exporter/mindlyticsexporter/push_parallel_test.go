@@ -30,11 +30,11 @@ func TestSessionKey(t *testing.T) {
 	for _, ev := range []mindlytics.Event{start, tr} {
 		b, err := json.Marshal(ev)
 		require.NoError(t, err)
-		keys[sessionKey(b)] = true
+		keys[delivery.EncodedSessionKey(b)] = true
 	}
 	assert.Len(t, keys, 1, "every event of a session has one key")
-	assert.NotEqual(t, sessionKey(track(t, "s1", "a", t0)), sessionKey(track(t, "s2", "a", t0)))
-	assert.Equal(t, uint32(0), sessionKey(json.RawMessage(`{"type":"track"}`)))
+	assert.NotEqual(t, delivery.EncodedSessionKey(track(t, "s1", "a", t0)), delivery.EncodedSessionKey(track(t, "s2", "a", t0)))
+	assert.Equal(t, uint32(0), delivery.EncodedSessionKey(json.RawMessage(`{"type":"track"}`)))
 }
 
 func TestPartitions(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.uber.org/zap"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -89,7 +90,7 @@ func openStateStore(ctx context.Context, cfg *Config, host component.Host, id co
 // changed notes the events just queued: one that opens or ends a session
 // or a conversation is saved at once, other activity within
 // stateSaveInterval.
-func (s *stateStore) changed(ctx context.Context, events []mindlytics.Event) {
+func (s *stateStore) changed(ctx context.Context, events []compact.Event) {
 	if s == nil || len(events) == 0 {
 		return
 	}
@@ -128,8 +129,9 @@ func (s *stateStore) close(ctx context.Context) error {
 	return errors.Join(s.client.Close(ctx))
 }
 
-func structural(events []mindlytics.Event) bool {
-	for _, ev := range events {
+func structural(events []compact.Event) bool {
+	for i := range events {
+		ev := &events[i].Event
 		switch {
 		case ev.Type == mindlytics.TypeStartSession, ev.Type == mindlytics.TypeEndSession,
 			ev.Event == mindlytics.EventConversationStarted, ev.Event == mindlytics.EventConversationEnded:

@@ -1,8 +1,3 @@
-// Package delivery is the one rule by which both front doors send encoded
-// events to the batch endpoint: in order, in requests bounded by count and
-// bytes, one request at a time, and a request the service refuses as a
-// whole with 400 or 413 halved until the refused events stand alone, so
-// that their neighbours still land.
 package delivery
 
 import (
@@ -62,7 +57,7 @@ func RequestSize(events []json.RawMessage) int {
 }
 
 // Deliver sends events in order through s, in requests within lim, one at
-// a time. A request refused with a splittable error ([mindlytics.IsSplittable])
+// a time. A request refused with a splittable error ([IsSplittable])
 // is halved, left half first so order holds, until each refused event stands
 // alone; refused is called with its index and the service's error, and it
 // counts as settled. Any other error stops Deliver: it returns how many
@@ -100,7 +95,7 @@ func deliverRange(ctx context.Context, s Sender, events []json.RawMessage, start
 	switch {
 	case err == nil:
 		return end, nil
-	case !mindlytics.IsSplittable(err):
+	case !IsSplittable(err):
 		return start, err
 	case end-start == 1:
 		if refused != nil {

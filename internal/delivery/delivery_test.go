@@ -73,7 +73,7 @@ func TestDeliverIsolatesRefusedEventsInOrder(t *testing.T) {
 	settled, err := Deliver(context.Background(), f, evs, Limits{MaxEvents: 100, MaxBytes: 1 << 20},
 		func(i int, err error) {
 			refused = append(refused, i)
-			assert.Equal(t, 400, mindlytics.StatusCode(err))
+			assert.Equal(t, 400, StatusCode(err))
 		})
 	require.NoError(t, err)
 	assert.Equal(t, 7, settled)

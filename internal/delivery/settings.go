@@ -23,7 +23,7 @@ type RequestSettings struct {
 }
 
 // Defaults and bounds of the settings both front doors share. The request
-// timeout's default is the wire client's, mindlytics.DefaultTimeout.
+// timeout's default is the wire client's, wire.DefaultTimeout.
 const (
 	// DefaultRequestsInFlight sends a few requests at once: enough to hide
 	// the service's latency, few enough to stay polite.

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -21,7 +22,7 @@ func TestBatchingByCount(t *testing.T) {
 	f := &fakeSender{}
 	q := newTestQueue(t, f, WithConcurrency(1), WithMaxRequestEvents(50), WithFlushInterval(time.Hour))
 	for i := range 120 {
-		require.True(t, q.Enqueue(trackEvent(t, "s1", i)))
+		require.True(t, q.Enqueue(compact.Of(trackEvent(t, "s1", i))))
 	}
 	// Two full batches go without a flush; the rest waits for one.
 	require.Eventually(t, func() bool { return len(f.BatchSizes()) == 2 }, 10*time.Second, 5*time.Millisecond)
@@ -45,7 +46,7 @@ func TestBatchingByBytes(t *testing.T) {
 		raw, err := json.Marshal(ev)
 		require.NoError(t, err)
 		sizes = append(sizes, len(raw))
-		require.True(t, q.Enqueue(ev))
+		require.True(t, q.Enqueue(compact.Of(ev)))
 	}
 	// The first batch is full by bytes long before 100 events.
 	require.Eventually(t, func() bool { return len(f.BatchSizes()) >= 1 }, 10*time.Second, 5*time.Millisecond)
@@ -70,7 +71,7 @@ func TestBatchingByInterval(t *testing.T) {
 	q := newTestQueue(t, f, WithFlushInterval(interval))
 	start := time.Now()
 	for i := range 3 {
-		require.True(t, q.Enqueue(trackEvent(t, "s1", i)))
+		require.True(t, q.Enqueue(compact.Of(trackEvent(t, "s1", i))))
 	}
 	require.Eventually(t, func() bool { return len(f.Accepted()) == 3 }, 10*time.Second, 2*time.Millisecond)
 	calls := f.Calls()
@@ -102,7 +103,7 @@ func TestOrderPerSessionUnderConcurrency(t *testing.T) {
 		wg.Go(func() {
 			for i := range perSess {
 				for s := range sessions {
-					q.Enqueue(trackEvent(t, fmt.Sprintf("p%d-s%d", p, s), i))
+					q.Enqueue(compact.Of(trackEvent(t, fmt.Sprintf("p%d-s%d", p, s), i)))
 				}
 			}
 		})
@@ -136,7 +137,7 @@ func TestFlush(t *testing.T) {
 		q := newTestQueue(t, f, WithConcurrency(1), WithFlushInterval(time.Hour),
 			WithRetry(20*time.Millisecond, 20*time.Millisecond, time.Minute))
 		for i := range 10 {
-			q.Enqueue(trackEvent(t, "s", i))
+			q.Enqueue(compact.Of(trackEvent(t, "s", i)))
 		}
 		flush(t, q)
 		s := requireBalanced(t, q)
@@ -146,7 +147,7 @@ func TestFlush(t *testing.T) {
 	t.Run("returns the context's error when it ends first", func(t *testing.T) {
 		f := &fakeSender{gate: make(chan struct{})}
 		q := newTestQueue(t, f, WithFlushInterval(time.Hour))
-		q.Enqueue(trackEvent(t, "s", 0))
+		q.Enqueue(compact.Of(trackEvent(t, "s", 0)))
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		err := q.Flush(ctx)
@@ -159,7 +160,7 @@ func TestFlush(t *testing.T) {
 	t.Run("does not wait for events enqueued later", func(t *testing.T) {
 		f := &fakeSender{}
 		q := newTestQueue(t, f, WithConcurrency(1), WithFlushInterval(time.Hour))
-		q.Enqueue(trackEvent(t, "s", 0))
+		q.Enqueue(compact.Of(trackEvent(t, "s", 0)))
 		flush(t, q)
 		assert.Equal(t, []int{1}, f.BatchSizes())
 	})

@@ -78,7 +78,7 @@ func (l *lane) send(_ context.Context, raws []json.RawMessage) error {
 			q.inst.request(len(raws), took, outcomeFailure)
 			return &failure{kind: KindShutdown, err: fmt.Errorf("%w: %w", errShutdownDeadline, err)}
 		}
-		if !mindlytics.IsRetryable(err) {
+		if !delivery.IsRetryable(err) {
 			q.inst.request(len(raws), took, outcomeFailure)
 			return err // the delivery rule splits what is splittable; the rest is rejected
 		}
@@ -165,7 +165,7 @@ func (q *Queue) failWhy(items []json.RawMessage, kind string, err error, why str
 	sessionID, eventKind := describe(items[0])
 	e := Error{
 		Time:       time.Now(),
-		StatusCode: mindlytics.StatusCode(err),
+		StatusCode: delivery.StatusCode(err),
 		Kind:       kind,
 		SessionID:  sessionID,
 		EventKind:  eventKind,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -58,7 +59,7 @@ func BenchmarkShutdownDrain(b *testing.B) {
 		q, err := New(client, WithFlushInterval(time.Hour))
 		require.NoError(b, err)
 		for i := range drainEvents {
-			if !q.Enqueue(events[i%len(events)]) {
+			if !q.Enqueue(compact.Of(events[i%len(events)])) {
 				b.Fatalf("event %d dropped", i)
 			}
 		}

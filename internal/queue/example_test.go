@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/queue"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
@@ -29,10 +30,10 @@ func Example() {
 
 	id := mindlytics.Identity{SessionID: "session-1", UserID: "user-1", Time: time.Now()}
 	start, _ := mindlytics.StartSession(id, nil)
-	q.Enqueue(start) // returns at once; the event is sent in the background
+	q.Enqueue(compact.Of(start)) // returns at once; the event is sent in the background
 	id.Time = id.Time.Add(time.Millisecond)
 	clicked, _ := mindlytics.Track(id, "", "Clicked", mindlytics.Properties{"button": "buy"})
-	q.Enqueue(clicked)
+	q.Enqueue(compact.Of(clicked))
 
 	// At exit: send what is queued, then stop.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

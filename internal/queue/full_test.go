@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -35,7 +36,7 @@ func TestQueueFull(t *testing.T) {
 				if tc.padding != "" {
 					ev.Properties["pad"] = tc.padding
 				}
-				if q.Enqueue(ev) {
+				if q.Enqueue(compact.Of(ev)) {
 					accepted++
 				}
 			}
@@ -72,10 +73,10 @@ func TestEnqueueInvalid(t *testing.T) {
 	q := newTestQueue(t, &fakeSender{}, WithMaxRequestBytes(MinBatchBytes))
 	nan := trackEvent(t, "s1", 0)
 	nan.Properties["x"] = math.NaN()
-	assert.False(t, q.Enqueue(nan), "an event JSON cannot encode is refused")
+	assert.False(t, q.Enqueue(compact.Of(nan)), "an event JSON cannot encode is refused")
 	big := trackEvent(t, "s2", 0)
 	big.Properties["x"] = strings.Repeat("b", MinBatchBytes)
-	assert.False(t, q.Enqueue(big), "an event larger than a batch is refused")
+	assert.False(t, q.Enqueue(compact.Of(big)), "an event larger than a batch is refused")
 	flush(t, q)
 	s := requireBalanced(t, q)
 	assert.Equal(t, int64(2), s.Dropped)
@@ -97,7 +98,7 @@ func TestDropReportsAreAggregated(t *testing.T) {
 	q := newTestQueue(t, f, WithMaxQueueEvents(100), WithMaxRequestEvents(100),
 		WithErrorHandler(func(e Error) { handled = append(handled, e) }))
 	for i := range 10_100 {
-		q.Enqueue(trackEvent(t, "s", i))
+		q.Enqueue(compact.Of(trackEvent(t, "s", i)))
 	}
 	close(f.gate)
 	flush(t, q)
@@ -114,7 +115,7 @@ func TestEnqueueDoesNotKeepTheCallersMaps(t *testing.T) {
 	f := &fakeSender{}
 	q := newTestQueue(t, f, WithFlushInterval(time.Hour))
 	ev := trackEvent(t, "s", 0)
-	require.True(t, q.Enqueue(ev))
+	require.True(t, q.Enqueue(compact.Of(ev)))
 	ev.Properties["seq"] = 99 // changed after Enqueue
 	flush(t, q)
 	got := f.Accepted()

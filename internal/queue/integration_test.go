@@ -13,8 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/queue"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
@@ -136,7 +138,7 @@ func enqueueSessions(t *testing.T, q *recordedQueue, sessions, from, to int) {
 	t.Helper()
 	for seq := from; seq < to; seq++ {
 		for s := range sessions {
-			require.True(t, q.Enqueue(sessionEvent(t, fmt.Sprintf("session-%03d", s), seq)))
+			require.True(t, q.Enqueue(compact.Of(sessionEvent(t, fmt.Sprintf("session-%03d", s), seq))))
 		}
 	}
 }
@@ -144,7 +146,7 @@ func enqueueSessions(t *testing.T, q *recordedQueue, sessions, from, to int) {
 func queueRequests(srv *mindlyticstest.Server) []mindlyticstest.Request {
 	var out []mindlyticstest.Request
 	for _, r := range srv.Requests() {
-		if r.Path == mindlytics.PathEventsQueue {
+		if r.Path == wire.PathEventsQueue {
 			out = append(out, r)
 		}
 	}
@@ -206,17 +208,17 @@ func TestIntegrationSurvivesFaults(t *testing.T) {
 				faults[r.Fault]++
 			}
 			t.Logf("%d requests by fault: %v; stats %+v", len(requests), faults, s)
-			assert.Equal(t, 3, faults[mindlyticstest.FaultThrottle])
-			assert.Equal(t, 4, faults[mindlyticstest.FaultDrop])
-			assert.Positive(t, faults[mindlyticstest.FaultDown])
-			assert.Positive(t, faults[mindlyticstest.FaultFailRandomly])
+			assert.Equal(t, 3, faults["throttle"])
+			assert.Equal(t, 4, faults["drop"])
+			assert.Positive(t, faults["down"])
+			assert.Positive(t, faults["fail-randomly"])
 			assert.Equal(t, int64(len(requests)-faults[""]), s.Retries, "every failed request was retried")
 
 			if concurrency == 1 {
 				// One lane sends one request at a time: the request after a
 				// 429 is its retry, and must wait Retry-After.
 				for i, r := range requests[:len(requests)-1] {
-					if r.Fault == mindlyticstest.FaultThrottle {
+					if r.Fault == "throttle" {
 						gap := requests[i+1].Time.Sub(r.Time)
 						assert.GreaterOrEqual(t, gap, retryAfter, "retry %d came %v after a 429", i+1, gap)
 					}
@@ -234,9 +236,9 @@ func TestIntegrationBadEventIsIsolated(t *testing.T) {
 	for seq := range 200 {
 		ev := sessionEvent(t, "session-000", seq)
 		if seq == badAt {
-			ev.Event = strings.Repeat("n", mindlytics.MaxIDLength+1) // built by hand: no validation
+			ev.Event = strings.Repeat("n", wire.MaxIDLength+1) // built by hand: no validation
 		}
-		require.True(t, q.Enqueue(ev))
+		require.True(t, q.Enqueue(compact.Of(ev)))
 	}
 	flushQueue(t, q, 30*time.Second)
 
@@ -273,7 +275,7 @@ func TestIntegrationBadEventIsIsolated(t *testing.T) {
 	assert.Equal(t, last400.Message, e.Message, "the server's message")
 	assert.Contains(t, e.Message, "event")
 	assert.Equal(t, "session-000", e.SessionID)
-	assert.Equal(t, "track:"+strings.Repeat("n", mindlytics.MaxIDLength+1), e.EventKind)
+	assert.Equal(t, "track:"+strings.Repeat("n", wire.MaxIDLength+1), e.EventKind)
 	assert.Equal(t, 1, e.Events)
 	s := q.Stats()
 	assert.Equal(t, int64(199), s.Sent)
@@ -290,7 +292,7 @@ func TestIntegrationQueueFull(t *testing.T) {
 	accepted := 0
 	for i := range 1000 {
 		start := time.Now()
-		ok := q.Enqueue(sessionEvent(t, fmt.Sprintf("session-%03d", i%10), i/10))
+		ok := q.Enqueue(compact.Of(sessionEvent(t, fmt.Sprintf("session-%03d", i%10), i/10)))
 		slowest = max(slowest, time.Since(start))
 		if ok {
 			accepted++
@@ -322,7 +324,7 @@ func TestIntegrationShutdownDeliversEverything(t *testing.T) {
 	require.NoError(t, err)
 	for seq := range 100 {
 		for s := range 100 {
-			require.True(t, q.Enqueue(sessionEvent(t, fmt.Sprintf("session-%03d", s), seq)))
+			require.True(t, q.Enqueue(compact.Of(sessionEvent(t, fmt.Sprintf("session-%03d", s), seq))))
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -330,7 +332,7 @@ func TestIntegrationShutdownDeliversEverything(t *testing.T) {
 	require.NoError(t, q.Shutdown(ctx))
 	requireExactlyOnceInOrder(t, srv, 100, 100)
 	assert.Equal(t, int64(10_000), q.Stats().Sent)
-	assert.False(t, q.Enqueue(sessionEvent(t, "late", 0)))
+	assert.False(t, q.Enqueue(compact.Of(sessionEvent(t, "late", 0))))
 
 	client.CloseIdleConnections()
 	srv.Close()
@@ -357,16 +359,16 @@ func TestIntegrationNeverRevealsTheAPIKey(t *testing.T) {
 		if seq == 3 {
 			ev.Event = strings.Repeat("n", 101)
 		}
-		good.Enqueue(ev)
+		good.Enqueue(compact.Of(ev))
 	}
 	flushQueue(t, good, 30*time.Second)
 	srv.Down(time.Second)
-	good.Enqueue(sessionEvent(t, "session-000", 5))
+	good.Enqueue(compact.Of(sessionEvent(t, "session-000", 5)))
 	flushQueue(t, good, 30*time.Second)
 	srv.Down(0)
 	// A wrong key: 403 from the server.
 	bad := newQueue(t, newClient(t, srv, mindlytics.WithAPIKey(wrongKey), mindlytics.WithLogger(logger)), opts...)
-	bad.Enqueue(sessionEvent(t, "session-001", 0))
+	bad.Enqueue(compact.Of(sessionEvent(t, "session-001", 0)))
 	flushQueue(t, bad, 30*time.Second)
 
 	errs := append(good.Errors(), bad.Errors()...)

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -77,7 +78,7 @@ func queueMemory(t *testing.T, n int, event func(t testing.TB, session string, i
 	require.NoError(t, err)
 	before := heapBytes()
 	for _, ev := range events {
-		require.True(t, q.Enqueue(ev))
+		require.True(t, q.Enqueue(compact.Of(ev)))
 	}
 	held = heapBytes() - before
 	pending = q.Stats().PendingBytes

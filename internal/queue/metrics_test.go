@@ -12,6 +12,7 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -32,13 +33,13 @@ func TestMetrics(t *testing.T) {
 	q := newTestQueue(t, f, WithConcurrency(1), WithMaxRequestEvents(50),
 		WithFlushInterval(time.Hour), WithMeterProvider(mp), WithRetry(time.Millisecond, time.Millisecond, time.Minute))
 	for i := range 150 {
-		q.Enqueue(trackEvent(t, "s", i))
+		q.Enqueue(compact.Of(trackEvent(t, "s", i)))
 	}
 	invalid := trackEvent(t, "dropped", 0)
 	invalid.Properties["x"] = math.Inf(1)
-	require.False(t, q.Enqueue(invalid))
+	require.False(t, q.Enqueue(compact.Of(invalid)))
 	flush(t, q)
-	q.Enqueue(trackEvent(t, "bad", 0))
+	q.Enqueue(compact.Of(trackEvent(t, "bad", 0)))
 	flush(t, q)
 	s := requireBalanced(t, q)
 

@@ -10,7 +10,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // Defaults of the queue's options. Those both front doors share are
@@ -67,7 +67,7 @@ func newConfig(opts []Option) config {
 		retryInitial:   delivery.DefaultRetryInitialInterval,
 		retryMax:       delivery.DefaultRetryMaxInterval,
 		retryElapsed:   delivery.DefaultRetryMaxElapsed,
-		requestTimeout: mindlytics.DefaultTimeout,
+		requestTimeout: wire.DefaultTimeout,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -174,7 +174,7 @@ func WithRetry(initial, max, maxElapsed time.Duration) Option {
 	})
 }
 
-// WithRequestTimeout bounds each request (default [mindlytics.DefaultTimeout]).
+// WithRequestTimeout bounds each request (default [wire.DefaultTimeout], 10 s).
 // A request that times out is retried.
 func WithRequestTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.requestTimeout = d })

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/mindlytics/mindlytics-otel/internal/bufpool"
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // Sender delivers one batch of encoded events as one request whose body
@@ -78,8 +78,9 @@ func New(sender Sender, opts ...Option) (*Queue, error) {
 // the queue is full (by events or bytes), ev cannot be encoded or is larger
 // than a batch may be, or Shutdown has begun. Drops are counted in [Stats]
 // and reported as an [Error]. Enqueue does not validate ev; build events
-// with the constructors of package mindlytics, which do.
-func (q *Queue) Enqueue(ev mindlytics.Event) bool {
+// with the constructors of package mindlytics (wrapped with compact.Of) or
+// package compact, which do.
+func (q *Queue) Enqueue(ev compact.Event) bool {
 	q.counters.enqueued.Add(1)
 	if q.closed.Load() {
 		q.refuse(dropShutdown, &ev, nil)
@@ -140,19 +141,14 @@ func held(n int) int64 { return int64(n + recordOverhead) }
 // encode in parallel. One an unusually large event grew is not kept.
 var encodeBuffers = bufpool.New(64 << 10)
 
-// laneFor picks a session's lane by the FNV-1a hash of its id: stable, so
-// a session always lands in the same lane.
+// laneFor picks a session's lane by its key (delivery.SessionKey): stable,
+// so a session always lands in the same lane.
 func (q *Queue) laneFor(sessionID string) *lane {
-	h := uint32(2166136261)
-	for i := 0; i < len(sessionID); i++ {
-		h ^= uint32(sessionID[i])
-		h *= 16777619
-	}
-	return q.lanes[h%uint32(len(q.lanes))]
+	return q.lanes[delivery.SessionKey(sessionID)%uint32(len(q.lanes))]
 }
 
 // refuse counts a dropped event and notes it for reporting.
-func (q *Queue) refuse(reason dropReason, ev *mindlytics.Event, err error) {
+func (q *Queue) refuse(reason dropReason, ev *compact.Event, err error) {
 	q.counters.dropped[reason].Add(1)
 	q.drops.note(reason, func() Error {
 		e := Error{Time: time.Now(), Kind: KindDropped, SessionID: ev.SessionID, EventKind: ev.Kind(), Err: err}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -48,7 +49,7 @@ func BenchmarkEnqueue(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		q.Enqueue(events[i%len(events)])
+		q.Enqueue(compact.Of(events[i%len(events)]))
 		i++
 	}
 }
@@ -60,7 +61,7 @@ func BenchmarkEnqueueParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
 		for pb.Next() {
-			q.Enqueue(events[i%len(events)])
+			q.Enqueue(compact.Of(events[i%len(events)]))
 			i++
 		}
 	})

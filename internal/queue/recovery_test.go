@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/queue"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
 
 // TestIntegrationResumesSoonAfterRecovery: after an outage (every
@@ -56,7 +56,7 @@ func TestIntegrationUntrustedCertificateFailsAtOnce(t *testing.T) {
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
 	q := newQueue(t, c, queue.WithFlushInterval(10*time.Millisecond))
-	require.True(t, q.Enqueue(sessionEvent(t, "s", 0)))
+	require.True(t, q.Enqueue(compact.Of(sessionEvent(t, "s", 0))))
 	start := time.Now()
 	flushQueue(t, q, 10*time.Second)
 	assert.Less(t, time.Since(start), 2*time.Second)
@@ -77,7 +77,7 @@ func TestIntegrationAtLeastOnce(t *testing.T) {
 		queue.WithRetry(10*time.Millisecond, 50*time.Millisecond, time.Minute))
 	srv.LoseReplies(1)
 	for seq := range 5 {
-		require.True(t, q.Enqueue(sessionEvent(t, "s", seq)))
+		require.True(t, q.Enqueue(compact.Of(sessionEvent(t, "s", seq))))
 	}
 	flushQueue(t, q, 10*time.Second)
 
@@ -87,7 +87,7 @@ func TestIntegrationAtLeastOnce(t *testing.T) {
 	assert.False(t, q.HasErrors())
 	reqs := queueRequests(srv)
 	require.Len(t, reqs, 2)
-	assert.Equal(t, mindlyticstest.FaultLostReply, reqs[0].Fault)
+	assert.Equal(t, "lost-reply", reqs[0].Fault)
 	assert.Equal(t, 5, reqs[0].Events)
 	assert.Equal(t, 200, reqs[1].Status)
 	// The service holds the 5 events twice: 10 events for 5 sent.

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -33,7 +34,7 @@ func TestRetry(t *testing.T) {
 			}}
 			q := newTestQueue(t, f, WithConcurrency(1), WithRetry(initial, time.Second, time.Minute))
 			for i := range 5 {
-				q.Enqueue(trackEvent(t, "s", i))
+				q.Enqueue(compact.Of(trackEvent(t, "s", i)))
 			}
 			flush(t, q)
 			s := requireBalanced(t, q)
@@ -63,7 +64,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	}}
 	// A tiny backoff: only Retry-After can explain long waits.
 	q := newTestQueue(t, f, WithConcurrency(1), WithRetry(time.Millisecond, 2*time.Millisecond, time.Minute))
-	q.Enqueue(trackEvent(t, "s", 0))
+	q.Enqueue(compact.Of(trackEvent(t, "s", 0)))
 	flush(t, q)
 	calls := f.Calls()
 	require.Len(t, calls, 3)
@@ -81,7 +82,7 @@ func TestGiveUp(t *testing.T) {
 	q := newTestQueue(t, f, WithConcurrency(1), WithRetry(10*time.Millisecond, 20*time.Millisecond, 150*time.Millisecond),
 		WithErrorHandler(func(e Error) { handled = append(handled, e) }))
 	for i := range 4 {
-		q.Enqueue(trackEvent(t, "s", i))
+		q.Enqueue(compact.Of(trackEvent(t, "s", i)))
 	}
 	flush(t, q)
 	s := requireBalanced(t, q)
@@ -109,7 +110,7 @@ func TestPermanentErrors(t *testing.T) {
 			}}
 			q := newTestQueue(t, f, WithConcurrency(1))
 			for i := range 7 {
-				q.Enqueue(trackEvent(t, "s", i))
+				q.Enqueue(compact.Of(trackEvent(t, "s", i)))
 			}
 			flush(t, q)
 			s := requireBalanced(t, q)
@@ -137,7 +138,7 @@ func TestBadRequestSplitIsolatesBadEvents(t *testing.T) {
 	}}
 	q := newTestQueue(t, f, WithConcurrency(1), WithFlushInterval(time.Hour))
 	for i := range 100 {
-		q.Enqueue(trackEvent(t, "s", i))
+		q.Enqueue(compact.Of(trackEvent(t, "s", i)))
 	}
 	flush(t, q)
 	s := requireBalanced(t, q)
@@ -185,7 +186,7 @@ func TestRetriesDuringSplit(t *testing.T) {
 	q := newTestQueue(t, f, WithConcurrency(1), WithFlushInterval(time.Hour),
 		WithRetry(time.Millisecond, time.Millisecond, time.Minute))
 	for i := range 4 {
-		q.Enqueue(trackEvent(t, "s", i))
+		q.Enqueue(compact.Of(trackEvent(t, "s", i)))
 	}
 	flush(t, q)
 	s := requireBalanced(t, q)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -30,7 +31,7 @@ func TestRetryAfterBeyondTheBudget(t *testing.T) {
 				return &mindlytics.APIError{StatusCode: http.StatusTooManyRequests, RetryAfter: tc.retryAfter}
 			}}
 			q := newTestQueue(t, f, WithConcurrency(1))
-			q.Enqueue(trackEvent(t, "s", 0))
+			q.Enqueue(compact.Of(trackEvent(t, "s", 0)))
 			start := time.Now()
 			flush(t, q)
 			assert.Less(t, time.Since(start), 5*time.Second, "the lane stalled")

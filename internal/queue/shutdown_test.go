@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -21,7 +22,7 @@ func TestShutdownDrains(t *testing.T) {
 	q, err := startQueue(f, WithFlushInterval(time.Hour))
 	require.NoError(t, err)
 	for i := range 1000 {
-		require.True(t, q.Enqueue(trackEvent(t, fmt.Sprintf("s%d", i%10), i)))
+		require.True(t, q.Enqueue(compact.Of(trackEvent(t, fmt.Sprintf("s%d", i%10), i))))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -32,7 +33,7 @@ func TestShutdownDrains(t *testing.T) {
 
 	// After Shutdown: refused at once, counted, reported; Shutdown again is
 	// a no-op.
-	assert.False(t, q.Enqueue(trackEvent(t, "late", 0)))
+	assert.False(t, q.Enqueue(compact.Of(trackEvent(t, "late", 0))))
 	assert.Equal(t, int64(1), q.Stats().Dropped)
 	requireBalanced(t, q)
 	errs := q.Errors()
@@ -54,7 +55,7 @@ func TestShutdownRetriesUntilTheDeadline(t *testing.T) {
 	}}
 	q, err := startQueue(f, WithConcurrency(1), WithRetry(50*time.Millisecond, 50*time.Millisecond, time.Minute))
 	require.NoError(t, err)
-	q.Enqueue(trackEvent(t, "s", 0))
+	q.Enqueue(compact.Of(trackEvent(t, "s", 0)))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	require.NoError(t, q.Shutdown(ctx))
@@ -82,7 +83,7 @@ func TestShutdownDeadline(t *testing.T) {
 				WithErrorHandler(func(e Error) { mu.Lock(); handled = append(handled, e); mu.Unlock() }))
 			require.NoError(t, err)
 			for i := range 200 {
-				q.Enqueue(trackEvent(t, fmt.Sprintf("s%d", i%7), i))
+				q.Enqueue(compact.Of(trackEvent(t, fmt.Sprintf("s%d", i%7), i)))
 			}
 			start := time.Now() // before the deadline's clock starts
 			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
@@ -116,7 +117,7 @@ func TestShutdownIsSafeConcurrently(t *testing.T) {
 		defer close(done)
 		for i := 0; ; i++ {
 			ev := mindlytics.Event{Type: mindlytics.TypeTrack, Event: "step", SessionID: fmt.Sprintf("s%d", i%13)}
-			if !q.Enqueue(ev) && q.closed.Load() {
+			if !q.Enqueue(compact.Of(ev)) && q.closed.Load() {
 				return
 			}
 		}

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"encoding/json"
 	"sync"
 	"testing"
 
@@ -54,7 +55,7 @@ func eventJSON(t *testing.T, evs []mindlytics.Event) []string {
 	t.Helper()
 	out := make([]string, len(evs))
 	for i, ev := range evs {
-		b, err := ev.MarshalJSON()
+		b, err := json.Marshal(ev)
 		require.NoError(t, err)
 		out[i] = string(b)
 	}

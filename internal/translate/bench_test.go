@@ -9,9 +9,9 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -96,7 +96,7 @@ func BenchmarkTranslate(b *testing.B) {
 			runtime.ReadMemStats(&before)
 			b.ReportAllocs()
 			b.ResetTimer()
-			var evs []mindlytics.Event
+			var evs []compact.Event
 			for b.Loop() {
 				// As the front doors do: the events are encoded and
 				// forgotten, and the slice is reused.

@@ -1,27 +1,33 @@
 package translate
 
 import (
-	"github.com/mindlytics/mindlytics-otel/internal/eventhook"
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
-// AppendTranslation's turn, usage and function events are compact (package
-// mindlytics, compact.go): their properties stay typed until the front
-// door encodes them, which costs a fifth of a Properties map. Every other
-// way out of the translator (Translate, TranslateWithOrigins, Expire,
-// EndAll, Release) gives events with their maps, as the public
+// AppendTranslation's turn, usage and function events are compact
+// (internal/compact): their properties stay typed until the front door
+// encodes them, which costs a fifth of a Properties map. Every other way
+// out of the translator (Translate, TranslateWithOrigins, Expire, EndAll,
+// Release) gives mindlytics.Events with their maps, as the public
 // constructors make them.
 var (
-	compactTurn  = eventhook.CompactTurn.(func(mindlytics.Identity, string, mindlytics.Turn) (mindlytics.Event, error))
-	compactCall  = eventhook.CompactFunction.(func(mindlytics.Identity, string, mindlytics.FunctionCall) (mindlytics.Event, error))
-	compactUsage = eventhook.CompactUsage.(func(mindlytics.Identity, string, mindlytics.Usage) (mindlytics.Event, error))
-	expandEvent  = eventhook.Expand.(func(mindlytics.Event) mindlytics.Event)
+	compactTurn  = compact.Turn
+	compactCall  = compact.Function
+	compactUsage = compact.Usage
 )
 
-// expanded gives each event its Properties map, in place.
-func expanded(events []mindlytics.Event) []mindlytics.Event {
-	for i := range events {
-		events[i] = expandEvent(events[i])
+// wrap is a public constructor's result as a compact.Event.
+func wrap(ev mindlytics.Event, err error) (compact.Event, error) { return compact.Of(ev), err }
+
+// expanded gives each event its Properties map.
+func expanded(events []compact.Event) []mindlytics.Event {
+	if events == nil {
+		return nil
 	}
-	return events
+	out := make([]mindlytics.Event, len(events))
+	for i := range events {
+		out[i] = events[i].Expand()
+	}
+	return out
 }

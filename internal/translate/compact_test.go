@@ -8,19 +8,15 @@ import (
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
-// TestCompactHooks: the hooks package mindlytics sets are the functions
-// this package asserts them to (a drifted signature panics at start-up;
-// this names the cause), and what they make encodes and expands.
-func TestCompactHooks(t *testing.T) {
-	require.NotNil(t, compactTurn)
-	require.NotNil(t, compactCall)
-	require.NotNil(t, compactUsage)
-	require.NotNil(t, expandEvent)
+// TestCompactEvents: the turn events the translation makes for the front
+// doors are compact, encode as their maps would, and expand to the map
+// the public constructor makes.
+func TestCompactEvents(t *testing.T) {
 	ev, err := compactTurn(mindlytics.Identity{SessionID: "s"}, "c", mindlytics.Turn{User: "u", Assistant: "a"})
 	require.NoError(t, err)
 	require.Nil(t, ev.Properties, "compact")
 	b, err := ev.AppendJSON(nil)
 	require.NoError(t, err)
 	require.Equal(t, `{"type":"track","event":"Conversation Turn","session_id":"s","conversation_id":"c","properties":{"assistant":"a","user":"u"}}`, string(b))
-	require.Equal(t, mindlytics.Properties{"user": "u", "assistant": "a"}, expandEvent(ev).Properties)
+	require.Equal(t, mindlytics.Properties{"user": "u", "assistant": "a"}, ev.Expand().Properties)
 }

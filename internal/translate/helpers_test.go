@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -16,14 +18,13 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // t0 is the base time of every test span.
 var t0 = time.Date(2025, 3, 4, 10, 0, 0, 0, time.UTC)
 
 // at formats t0+d as an event timestamp.
-func at(d time.Duration) string { return mindlytics.FormatTimestamp(t0.Add(d)) }
+func at(d time.Duration) string { return wire.FormatTimestamp(t0.Add(d)) }
 
 // spanSpec describes a span to record. parent is the index of the parent in
 // the same list, or -1 for a root (a new trace).

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/openstate"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -33,7 +34,7 @@ func needsConversation(r *record) bool {
 // session's start and the conversation's start when they are new, then the
 // record's own event. Every event is built (and so validated) before any
 // state changes, so a record that fails leaves no trace. Callers hold t.mu.
-func (t *Translator) apply(r *record, seen int64, out []mindlytics.Event) ([]mindlytics.Event, error) {
+func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compact.Event, error) {
 	o := &t.open
 	sh := o.FindSession(r.id[fSession])
 	pending := t.pending[:0]
@@ -53,7 +54,7 @@ func (t *Translator) apply(r *record, seen int64, out []mindlytics.Event) ([]min
 		if err != nil {
 			return out, fmt.Errorf("start_session: %w", err)
 		}
-		pending = append(pending, ev)
+		pending = append(pending, compact.Of(ev))
 	}
 	var convID string
 	var ch openstate.Handle
@@ -72,7 +73,7 @@ func (t *Translator) apply(r *record, seen int64, out []mindlytics.Event) ([]min
 			if err != nil {
 				return out, fmt.Errorf("%s: %w", mindlytics.EventConversationStarted, err)
 			}
-			pending = append(pending, ev)
+			pending = append(pending, compact.Of(ev))
 		}
 	}
 	own, hasOwn, err := t.ownEvent(r, convID)
@@ -117,17 +118,17 @@ func (t *Translator) apply(r *record, seen int64, out []mindlytics.Event) ([]min
 
 // ownEvent builds the record's own event; explicit starts have none beyond
 // the start apply makes when the session or conversation is new.
-func (t *Translator) ownEvent(r *record, convID string) (mindlytics.Event, bool, error) {
+func (t *Translator) ownEvent(r *record, convID string) (compact.Event, bool, error) {
 	id := identityAt(r, r.at)
-	var ev mindlytics.Event
+	var ev compact.Event
 	var err error
 	switch r.kind {
 	case sc.EventSessionStart, sc.EventConversationStart:
 		return ev, false, nil
 	case sc.EventSessionEnd:
-		ev, err = mindlytics.EndSession(id, r.attrs)
+		ev, err = wrap(mindlytics.EndSession(id, r.attrs))
 	case sc.EventConversationEnd:
-		ev, err = mindlytics.ConversationEnded(id, convID, r.props, r.attrs)
+		ev, err = wrap(mindlytics.ConversationEnded(id, convID, r.props, r.attrs))
 	case sc.EventTurn:
 		turn := r.turn
 		turn.AssistantID = r.id[fAgent]
@@ -137,17 +138,17 @@ func (t *Translator) ownEvent(r *record, convID string) (mindlytics.Event, bool,
 	case sc.EventFunction:
 		ev, err = compactCall(id, convID, r.call)
 	case sc.EventTrack:
-		ev, err = mindlytics.Track(id, convID, r.name, r.props)
+		ev, err = wrap(mindlytics.Track(id, convID, r.name, r.props))
 	case sc.EventIdentify:
 		if r.id[fUser] == "" {
 			return ev, false, errors.New("identify needs a user id")
 		}
-		ev, err = mindlytics.Identify(id, r.id[fUser], r.id[fDevice], r.traits)
+		ev, err = wrap(mindlytics.Identify(id, r.id[fUser], r.id[fDevice], r.traits))
 	case sc.EventAlias:
 		if r.id[fUser] == "" {
 			return ev, false, errors.New("alias needs a user id")
 		}
-		ev, err = mindlytics.Alias(id, r.id[fUser], r.previousID)
+		ev, err = wrap(mindlytics.Alias(id, r.id[fUser], r.previousID))
 	default:
 		return ev, false, fmt.Errorf("unknown kind %q", r.kind)
 	}
@@ -179,7 +180,7 @@ func earlier(a, limit time.Time) time.Time {
 
 // openSession opens session id, first ending the least recently active
 // ones while the cap is reached.
-func (t *Translator) openSession(id string, out []mindlytics.Event) ([]mindlytics.Event, openstate.Handle) {
+func (t *Translator) openSession(id string, out []compact.Event) ([]compact.Event, openstate.Handle) {
 	for t.open.Sessions.Len >= t.settings.Lifecycle.MaxOpenSessions {
 		out = t.endSession(t.open.SessionOrder.Head, time.Time{}, out)
 	}
@@ -188,7 +189,7 @@ func (t *Translator) openSession(id string, out []mindlytics.Event) ([]mindlytic
 
 // openConversation opens conversation id of session sh, first ending the
 // least recently active ones while the cap is reached.
-func (t *Translator) openConversation(sh openstate.Handle, id string, out []mindlytics.Event) ([]mindlytics.Event, openstate.Handle) {
+func (t *Translator) openConversation(sh openstate.Handle, id string, out []compact.Event) ([]compact.Event, openstate.Handle) {
 	o := &t.open
 	for o.Convs.Len >= t.settings.Lifecycle.MaxOpenConversations {
 		c := o.ConvOrder.Head
@@ -200,7 +201,7 @@ func (t *Translator) openConversation(sh openstate.Handle, id string, out []mind
 // endSession ends an idle, evicted or remaining session: its conversations,
 // each at its last activity, then the session at its own, none later than
 // limit (unless limit is zero).
-func (t *Translator) endSession(sh openstate.Handle, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
+func (t *Translator) endSession(sh openstate.Handle, limit time.Time, out []compact.Event) []compact.Event {
 	o := &t.open
 	if o.Session(sh).Joined { // the owning service ends it: only forget it here
 		o.CloseSession(sh)
@@ -208,7 +209,7 @@ func (t *Translator) endSession(sh openstate.Handle, limit time.Time, out []mind
 	}
 	out = t.endConversations(sh, time.Time{}, limit, out)
 	if ev, err := mindlytics.EndSession(o.IdentityAt(sh, earlier(o.Session(sh).LastAt.Time(), limit)), nil); err == nil {
-		out = append(out, ev)
+		out = append(out, compact.Of(ev))
 	}
 	o.CloseSession(sh)
 	return out
@@ -217,7 +218,7 @@ func (t *Translator) endSession(sh openstate.Handle, limit time.Time, out []mind
 // endConversations ends every open conversation of session sh, in the order
 // they were last active, at time at (zero: each at its last activity, but
 // not later than limit when limit is set).
-func (t *Translator) endConversations(sh openstate.Handle, at, limit time.Time, out []mindlytics.Event) []mindlytics.Event {
+func (t *Translator) endConversations(sh openstate.Handle, at, limit time.Time, out []compact.Event) []compact.Event {
 	o := &t.open
 	convs := o.ConvsOf(sh, t.convScratch[:0])
 	slices.SortFunc(convs, func(a, b openstate.Handle) int {
@@ -238,13 +239,13 @@ func (t *Translator) endConversations(sh openstate.Handle, at, limit time.Time, 
 	return out
 }
 
-func (t *Translator) endConversation(ch openstate.Handle, at time.Time, out []mindlytics.Event) []mindlytics.Event {
+func (t *Translator) endConversation(ch openstate.Handle, at time.Time, out []compact.Event) []compact.Event {
 	o := &t.open
 	// The ids were validated when the conversation started; this cannot fail.
 	if sh := o.Conv(ch).Session; o.Session(sh).Joined {
 		// The owning service ends it.
 	} else if ev, err := mindlytics.ConversationEnded(o.IdentityAt(sh, at), o.ConvID(ch), nil, nil); err == nil {
-		out = append(out, ev)
+		out = append(out, compact.Of(ev))
 	}
 	o.CloseConv(ch)
 	return out

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
@@ -30,8 +31,9 @@ type Traced struct {
 func (t *Translator) TranslateWithOrigins(spans []spanview.Span) Traced {
 	tr := &tracing{origins: []int{}}
 	var out Traced
-	out.Events, out.Spans, out.Errs = t.translate(nil, spans, tr, true, 0)
-	out.Events = expanded(out.Events)
+	var events []compact.Event
+	events, out.Spans, out.Errs = t.translate(nil, spans, tr, true, 0)
+	out.Events = expanded(events)
 	out.Origins, out.Waiting = tr.origins, tr.waiting
 	return out
 }

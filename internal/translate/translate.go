@@ -9,6 +9,7 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/openstate"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
@@ -30,8 +31,8 @@ type Translator struct {
 	sent     sentCalls                    // stacked.go
 	held     map[trace.TraceID]*heldTrace // held.go
 	nHeld    int
-	lateErrs []error            // of spans translated by Expire, Release or EndAll, for TakeLateErrors
-	pending  []mindlytics.Event // scratch space of apply
+	lateErrs []error         // of spans translated by Expire, Release or EndAll, for TakeLateErrors
+	pending  []compact.Event // scratch space of apply
 	// convScratch is the scratch space of endConversations.
 	convScratch []openstate.Handle
 	// The identity keys looked up, the configured ones then the built-in
@@ -85,8 +86,8 @@ func New(s Settings, opts ...Option) (*Translator, error) {
 // JSON that does not parse, …) is an [*IgnoredValueError] in errs, and its
 // span is translated without it.
 func (t *Translator) Translate(spans []spanview.Span) (events []mindlytics.Event, errs []error) {
-	events, _, errs = t.translate(nil, spans, nil, true, 0)
-	return expanded(events), errs
+	out, _, errs := t.translate(nil, spans, nil, true, 0)
+	return expanded(out), errs
 }
 
 // AppendTranslation is Translate appending the events to dst, so that a
@@ -94,7 +95,7 @@ func (t *Translator) Translate(spans []spanview.Span) (events []mindlytics.Event
 // for callers that only encode the events (the front doors): their turn,
 // usage and function events are compact (compact.go), with their properties
 // in no Properties map; they encode as if they had one.
-func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []spanview.Span) (events []mindlytics.Event, errs []error) {
+func (t *Translator) AppendTranslation(dst []compact.Event, spans []spanview.Span) (events []compact.Event, errs []error) {
 	events, _, errs = t.translate(dst, spans, nil, true, 0)
 	return events, errs
 }
@@ -106,7 +107,7 @@ func (t *Translator) AppendTranslation(dst []mindlytics.Event, spans []spanview.
 // reported before. When tr is not nil it notes, for each event, the index
 // in translated of the span whose record made it, and the spans that wait
 // (origins.go).
-func (t *Translator) translate(dst []mindlytics.Event, spans []spanview.Span, tr *tracing, wait bool, reported int) (events []mindlytics.Event, translated []spanview.Span, errs []error) {
+func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *tracing, wait bool, reported int) (events []compact.Event, translated []spanview.Span, errs []error) {
 	if len(spans) == 0 {
 		return dst, spans, nil
 	}
@@ -266,7 +267,7 @@ func (t *Translator) Expire() []mindlytics.Event {
 	}
 	o.Tidy()
 	t.traces.purge(now)
-	return out
+	return expanded(out)
 }
 
 // EndAll ends every open conversation and session, as at shutdown. It
@@ -282,12 +283,12 @@ func (t *Translator) EndAll() []mindlytics.Event {
 		out = t.endSession(t.open.SessionOrder.Head, limit, out)
 	}
 	t.open.Tidy()
-	return out
+	return expanded(out)
 }
 
 // releaseHeld translates the held spans that waited long enough, or all,
 // without waiting again; their errors go to TakeLateErrors.
-func (t *Translator) releaseHeld(now time.Time, all bool) []mindlytics.Event {
+func (t *Translator) releaseHeld(now time.Time, all bool) []compact.Event {
 	due := t.dueHeld(now, all)
 	if len(due) == 0 {
 		return nil
@@ -298,13 +299,13 @@ func (t *Translator) releaseHeld(now time.Time, all bool) []mindlytics.Event {
 		t.lateErrs = append(t.lateErrs, errs...)
 		t.mu.Unlock()
 	}
-	return expanded(events)
+	return events
 }
 
 // Release translates every span still waiting for an ancestor, with the
 // session fallback where none came, as at shutdown when the sessions stay
 // open ([Translator.EndAll] does it too).
-func (t *Translator) Release() []mindlytics.Event { return t.releaseHeld(t.now(), true) }
+func (t *Translator) Release() []mindlytics.Event { return expanded(t.releaseHeld(t.now(), true)) }
 
 // TakeLateErrors returns, and forgets, the errors of spans that Expire,
 // Release or EndAll translated (spans that waited for an ancestor): the

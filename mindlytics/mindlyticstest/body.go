@@ -11,9 +11,9 @@ import (
 	"strings"
 )
 
-// MaxBodyBytes is the largest request body the server reads, before and
+// maxBodyBytes is the largest request body the server reads, before and
 // after gzip decompression; a larger one is answered 413.
-const MaxBodyBytes = 5 << 20
+const maxBodyBytes = 5 << 20
 
 // readBody reads a request body whole, decompressing it when it says it is
 // gzip. Problems are answers for later: credentials are checked first.
@@ -45,11 +45,11 @@ func readBody(r *http.Request) ([]byte, *answer) {
 var errTooLarge = errors.New("request body too large")
 
 func readCapped(rd io.Reader) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(rd, MaxBodyBytes+1))
+	b, err := io.ReadAll(io.LimitReader(rd, maxBodyBytes+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > MaxBodyBytes {
+	if len(b) > maxBodyBytes {
 		return nil, errTooLarge
 	}
 	return b, nil
@@ -58,7 +58,7 @@ func readCapped(rd io.Reader) ([]byte, error) {
 func bodyAnswer(err error) *answer {
 	a := fail(http.StatusBadRequest, "Invalid body: %v", err)
 	if errors.Is(err, errTooLarge) {
-		a = fail(http.StatusRequestEntityTooLarge, "Request body larger than %d bytes (5 MiB)", MaxBodyBytes)
+		a = fail(http.StatusRequestEntityTooLarge, "Request body larger than %d bytes (5 MiB)", maxBodyBytes)
 	}
 	return &a
 }

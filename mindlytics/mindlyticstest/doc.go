@@ -21,7 +21,7 @@
 // (else 403; the key is never echoed or logged). Events are checked with
 // [mindlytics.Event.Validate] after a strict decoding: unknown fields,
 // nested values and nulls in properties are rejected. Bodies may be gzip
-// encoded and are capped at [MaxBodyBytes] (413 beyond). Errors are plain
+// encoded and are capped at [maxBodyBytes] (413 beyond). Errors are plain
 // text messages.
 //
 // The service's handling of events out of order is undocumented, so the
@@ -32,10 +32,10 @@
 //
 // # Recorded state
 //
-// [Server.Events], [Server.SessionEvents], [Server.WaitForEvents] and
-// [Server.WaitFor] give the accepted events as decoded from the wire, so
-// numbers are json.Number values. [Server.Requests] lists every request,
-// rejected and faulted ones included; [Server.Sessions] and [Server.Users]
+// [Server.Events], [Server.SessionEvents] and [Server.WaitForEvents] give
+// the accepted events as decoded from the wire, so numbers are json.Number
+// values. [Server.Requests] lists every request, rejected and faulted ones
+// included (with the fault that hit it); [Server.Sessions] and [Server.User]
 // what the server learnt; [Server.Reset] forgets it all.
 //
 // [WithStore] keeps every accepted batch in a [Store] before the 200 goes

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -45,8 +46,8 @@ func (s *Server) serveEvent(r *http.Request, body []byte) answer {
 		}
 		return fail(http.StatusBadRequest, "%s", problem)
 	}
-	if path := r.URL.Path; path != mindlytics.PathEvent {
-		if want := mindlytics.KindPath(ev); want != path {
+	if path := r.URL.Path; path != wire.PathEvent {
+		if want := wire.KindPath(string(ev.Type), ev.Event); want != path {
 			return fail(http.StatusBadRequest, "Invalid event for %s: a %s event belongs on %s", path, ev.Kind(), want)
 		}
 	}

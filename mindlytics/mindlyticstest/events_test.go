@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
@@ -25,7 +26,7 @@ func TestQueueAcceptsABatch(t *testing.T) {
 		convEnded(t, "s1", "c1", 3),
 		endSession(t, "s1", 4),
 	}
-	r := h.post(mindlytics.PathEventsQueue, sent)
+	r := h.post(wire.PathEventsQueue, sent)
 	require.Equal(t, http.StatusOK, r.status, r.body)
 	assert.JSONEq(t, `{"status":"queued"}`, r.body)
 	assert.Equal(t, "application/json", r.header.Get("Content-Type"))
@@ -47,7 +48,7 @@ func TestQueueAcceptsABatch(t *testing.T) {
 	assert.Equal(t, "hi", h.srv.Events()[2].Properties["user"])
 
 	// An empty batch is accepted and changes nothing.
-	r = h.post(mindlytics.PathEventsQueue, "[]")
+	r = h.post(wire.PathEventsQueue, "[]")
 	assert.Equal(t, http.StatusOK, r.status)
 	assert.Len(t, h.srv.Events(), len(sent))
 	assert.Empty(t, h.srv.Violations())
@@ -86,7 +87,7 @@ func TestQueueIsAllOrNothing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			body := "[" + good(0) + "," + good(1) + "," + good(2) + "," + tt.bad + "," + good(4) + "]"
-			r := h.post(mindlytics.PathEventsQueue, body)
+			r := h.post(wire.PathEventsQueue, body)
 			assert.Equal(t, http.StatusBadRequest, r.status)
 			assert.Equal(t, "Invalid event at index 3: "+tt.message, r.body)
 			assert.Empty(t, h.srv.Events(), "no event of a rejected batch is kept")
@@ -105,10 +106,10 @@ func TestEventEndpointAnswersDerivedEvents(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	var derived []mindlytics.LiveEvent
-	h.post(mindlytics.PathEvent, startSession(t, "s1", 0)).decode(t, &derived)
+	h.post(wire.PathEvent, startSession(t, "s1", 0)).decode(t, &derived)
 	require.Len(t, derived, 1)
 	le := derived[0]
-	assert.Equal(t, mindlyticstest.EventSessionStarted, le.Event)
+	assert.Equal(t, wire.EventSessionStarted, le.Event)
 	assert.Equal(t, "s1", le.SessionID)
 	assert.Equal(t, "user-s1", le.UserID)
 	assert.Equal(t, h.srv.OrganizationID, le.OrganizationID)
@@ -117,17 +118,17 @@ func TestEventEndpointAnswersDerivedEvents(t *testing.T) {
 	assert.Equal(t, "pro", le.Properties["plan"])
 	assert.NotEmpty(t, le.EventID)
 
-	h.post(mindlytics.PathEvent, track(t, "s1", 1, "Clicked")).decode(t, &derived)
+	h.post(wire.PathEvent, track(t, "s1", 1, "Clicked")).decode(t, &derived)
 	require.Len(t, derived, 1)
 	assert.Equal(t, "Clicked", derived[0].Event)
 	assert.Equal(t, float64(1), derived[0].Properties["n"])
 	assert.NotEqual(t, le.EventID, derived[0].EventID)
 
 	// A missing type is the service's own message, without a prefix.
-	r := h.post(mindlytics.PathEvent, `{"session_id":"s1"}`)
+	r := h.post(wire.PathEvent, `{"session_id":"s1"}`)
 	assert.Equal(t, http.StatusBadRequest, r.status)
 	assert.Equal(t, "Invalid wire type: undefined", r.body)
-	r = h.post(mindlytics.PathEvent, `{"type":"track","event":"x"}`)
+	r = h.post(wire.PathEvent, `{"type":"track","event":"x"}`)
 	assert.Equal(t, "Invalid event: session_id: required", r.body)
 	assert.Len(t, h.srv.Events(), 2)
 }
@@ -186,7 +187,7 @@ func TestEndSessionEndsOpenConversations(t *testing.T) {
 	var derived []mindlytics.LiveEvent
 	h.post("/bc/v1/events/event/end-session", endSession(t, "s1", 4)).decode(t, &derived)
 	require.Len(t, derived, 2)
-	assert.Equal(t, mindlyticstest.EventSessionEnded, derived[0].Event)
+	assert.Equal(t, wire.EventSessionEnded, derived[0].Event)
 	assert.Equal(t, mindlytics.EventConversationEnded, derived[1].Event)
 	assert.Equal(t, "c1", derived[1].ConversationID)
 	assert.Equal(t, derived[0].EventID, derived[1].OriginEventID)

@@ -15,13 +15,13 @@ import (
 
 // Names of the faults, as [Request.Fault] reports them.
 const (
-	FaultDown         = "down"          // Down: the connection was dropped
-	FaultDrop         = "drop"          // DropConnections: the connection was dropped
-	FaultThrottle     = "throttle"      // Throttle: 429 with Retry-After
-	FaultFailNext     = "fail-next"     // FailNext: the status given
-	FaultFailRandomly = "fail-randomly" // FailRandomly: the status given
-	FaultLatency      = "latency"       // SetLatency: the client or the server gave up during the wait
-	FaultLostReply    = "lost-reply"    // LoseReplies: accepted, then the connection was dropped before the answer
+	faultDown         = "down"          // Down: the connection was dropped
+	faultDrop         = "drop"          // DropConnections: the connection was dropped
+	faultThrottle     = "throttle"      // Throttle: 429 with Retry-After
+	faultFailNext     = "fail-next"     // FailNext: the status given
+	faultFailRandomly = "fail-randomly" // FailRandomly: the status given
+	faultLatency      = "latency"       // SetLatency: the client or the server gave up during the wait
+	faultLostReply    = "lost-reply"    // LoseReplies: accepted, then the connection was dropped before the answer
 )
 
 // faults holds the injected faults. The zero value injects none once reset
@@ -89,18 +89,18 @@ func (f *faults) next() (injected, bool) {
 	switch {
 	case f.drop > 0:
 		f.drop--
-		return injected{name: FaultDrop}, true
+		return injected{name: faultDrop}, true
 	case f.throttle > 0:
 		f.throttle--
 		a := fail(http.StatusTooManyRequests, "Too many requests: retry after %s", f.retryAfter)
 		a.retryAfter = retryAfterSeconds(f.retryAfter)
-		return injected{name: FaultThrottle, answer: a}, true
+		return injected{name: faultThrottle, answer: a}, true
 	case len(f.failNext) > 0:
 		status := f.failNext[0]
 		f.failNext = f.failNext[1:]
-		return injected{name: FaultFailNext, answer: injectedFailure(status)}, true
+		return injected{name: faultFailNext, answer: injectedFailure(status)}, true
 	case f.randRate > 0 && f.rng.Float64() < f.randRate:
-		return injected{name: FaultFailRandomly, answer: injectedFailure(f.randStatus)}, true
+		return injected{name: faultFailRandomly, answer: injectedFailure(f.randStatus)}, true
 	}
 	return injected{}, false
 }
@@ -165,7 +165,7 @@ func (s *Server) Throttle(n int, retryAfter time.Duration) {
 
 // SetLatency makes every request wait d before it is handled. A client that
 // gives up (its timeout or context) or the server's Close ends the wait; such
-// requests are recorded with the fault [FaultLatency] and no status. Zero
+// requests are recorded with the fault [faultLatency] and no status. Zero
 // turns it off.
 func (s *Server) SetLatency(d time.Duration) {
 	s.faults.mu.Lock()

@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
 
 func TestFailNext(t *testing.T) {
@@ -29,7 +29,7 @@ func TestFailNext(t *testing.T) {
 	h.liveKey("")
 
 	for _, want := range []int{503, 500, 400} {
-		r := h.post(mindlytics.PathEventsQueue, []mindlytics.Event{ev})
+		r := h.post(wire.PathEventsQueue, []mindlytics.Event{ev})
 		assert.Equal(t, want, r.status)
 		assert.Equal(t, "Injected failure: "+itoa(want)+" "+http.StatusText(want), r.body)
 	}
@@ -41,7 +41,7 @@ func TestFailNext(t *testing.T) {
 	require.Len(t, reqs, 5)
 	assert.Equal(t, "", reqs[0].Fault)
 	for _, r := range reqs[1:4] {
-		assert.Equal(t, mindlyticstest.FaultFailNext, r.Fault)
+		assert.Equal(t, "fail-next", r.Fault)
 		assert.Equal(t, 1, r.Events)
 	}
 	assert.Equal(t, "", reqs[4].Fault)
@@ -79,12 +79,12 @@ func TestFailRandomly(t *testing.T) {
 		h.srv.FailRandomly(0.3, 503, seed)
 		var statuses []int
 		for i := range 200 {
-			r := h.post(mindlytics.PathEventsQueue, []mindlytics.Event{track(t, "s", i, "E")})
+			r := h.post(wire.PathEventsQueue, []mindlytics.Event{track(t, "s", i, "E")})
 			statuses = append(statuses, r.status)
 		}
 		h.srv.FailRandomly(0, 0, 0) // off
 		for i := range 20 {
-			r := h.post(mindlytics.PathEventsQueue, []mindlytics.Event{track(t, "s", 200+i, "E")})
+			r := h.post(wire.PathEventsQueue, []mindlytics.Event{track(t, "s", 200+i, "E")})
 			assert.Equal(t, http.StatusOK, r.status)
 		}
 		return statuses
@@ -109,12 +109,12 @@ func TestThrottle(t *testing.T) {
 	h.srv.Throttle(2, 1500*time.Millisecond)
 	ev := startSession(t, "s", 0)
 	for range 2 {
-		r := h.post(mindlytics.PathEventsQueue, []mindlytics.Event{ev})
+		r := h.post(wire.PathEventsQueue, []mindlytics.Event{ev})
 		assert.Equal(t, http.StatusTooManyRequests, r.status)
 		assert.Equal(t, "2", r.header.Get("Retry-After"), "1.5 s rounds up")
 		assert.NotEmpty(t, r.body)
 	}
-	r := h.post(mindlytics.PathEventsQueue, []mindlytics.Event{ev})
+	r := h.post(wire.PathEventsQueue, []mindlytics.Event{ev})
 	assert.Equal(t, http.StatusOK, r.status)
 	assert.Empty(t, r.header.Get("Retry-After"))
 
@@ -122,14 +122,14 @@ func TestThrottle(t *testing.T) {
 	r = h.post("/bc/v1/user/identify", `{"id":"u"}`)
 	assert.Equal(t, http.StatusTooManyRequests, r.status)
 	assert.Equal(t, "3", r.header.Get("Retry-After"))
-	assert.Equal(t, mindlyticstest.FaultThrottle, h.srv.Requests()[3].Fault)
+	assert.Equal(t, "throttle", h.srv.Requests()[3].Fault)
 
 	// Throttling comes before FailNext; both are used up in turn.
 	h.srv.FailNext(500)
 	h.srv.Throttle(1, time.Second)
-	assert.Equal(t, 429, h.post(mindlytics.PathEventsQueue, []mindlytics.Event{ev}).status)
-	assert.Equal(t, 500, h.post(mindlytics.PathEventsQueue, []mindlytics.Event{ev}).status)
-	assert.Equal(t, 200, h.post(mindlytics.PathEventsQueue, []mindlytics.Event{ev}).status)
+	assert.Equal(t, 429, h.post(wire.PathEventsQueue, []mindlytics.Event{ev}).status)
+	assert.Equal(t, 500, h.post(wire.PathEventsQueue, []mindlytics.Event{ev}).status)
+	assert.Equal(t, 200, h.post(wire.PathEventsQueue, []mindlytics.Event{ev}).status)
 }
 
 func TestDropConnections(t *testing.T) {
@@ -138,7 +138,7 @@ func TestDropConnections(t *testing.T) {
 	h.srv.DropConnections(2)
 	ev := startSession(t, "s", 0)
 	for range 2 {
-		_, err := h.send(h.request(http.MethodPost, mindlytics.PathEventsQueue, []mindlytics.Event{ev}))
+		_, err := h.send(h.request(http.MethodPost, wire.PathEventsQueue, []mindlytics.Event{ev}))
 		require.Error(t, err)
 		assert.True(t, isConnectionLoss(err), "%v", err)
 	}
@@ -148,7 +148,7 @@ func TestDropConnections(t *testing.T) {
 	reqs := h.srv.Requests()
 	require.Len(t, reqs, 3)
 	for _, r := range reqs[:2] {
-		assert.Equal(t, mindlyticstest.FaultDrop, r.Fault)
+		assert.Equal(t, "drop", r.Fault)
 		assert.Equal(t, 0, r.Status)
 		assert.Equal(t, 1, r.Events)
 	}
@@ -168,7 +168,7 @@ func TestDown(t *testing.T) {
 
 	ev := startSession(t, "s", 0)
 	for _, req := range []*http.Request{
-		h.request(http.MethodPost, mindlytics.PathEventsQueue, []mindlytics.Event{ev}),
+		h.request(http.MethodPost, wire.PathEventsQueue, []mindlytics.Event{ev}),
 		h.request(http.MethodGet, "/bc/v1/live-events/realtime", nil),
 		h.request(http.MethodGet, "/no/such/path", nil),
 	} {
@@ -187,7 +187,7 @@ func TestDown(t *testing.T) {
 	h.subscribe(key)
 	down := 0
 	for _, r := range h.srv.Requests() {
-		if r.Fault == mindlyticstest.FaultDown {
+		if r.Fault == "down" {
 			down++
 			assert.Equal(t, 0, r.Status)
 		}
@@ -214,14 +214,14 @@ func TestLatency(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start = time.Now()
-	_, err := h.send(h.request(http.MethodPost, mindlytics.PathEventsQueue, []mindlytics.Event{track(t, "s", 1, "E")}).WithContext(ctx))
+	_, err := h.send(h.request(http.MethodPost, wire.PathEventsQueue, []mindlytics.Event{track(t, "s", 1, "E")}).WithContext(ctx))
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Less(t, time.Since(start), 5*time.Second)
 
 	require.Eventually(t, func() bool {
 		reqs := h.srv.Requests()
 		last := reqs[len(reqs)-1]
-		return last.Fault == mindlyticstest.FaultLatency && last.Status == 0 && last.Events == 1
+		return last.Fault == "latency" && last.Status == 0 && last.Events == 1
 	}, 5*time.Second, 10*time.Millisecond)
 	assert.Len(t, h.srv.Events(), 1, "the abandoned request's event was not accepted")
 

@@ -17,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
@@ -114,7 +115,7 @@ func (h *harness) tryPost(events ...mindlytics.Event) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	req, err := http.NewRequest(http.MethodPost, h.srv.URL+mindlytics.PathEventsQueue, bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, h.srv.URL+wire.PathEventsQueue, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
@@ -127,7 +128,7 @@ func (h *harness) tryPost(events ...mindlytics.Event) (int, error) {
 // postEvents sends events to the batch endpoint and requires a 200.
 func (h *harness) postEvents(events ...mindlytics.Event) {
 	h.t.Helper()
-	r := h.post(mindlytics.PathEventsQueue, events)
+	r := h.post(wire.PathEventsQueue, events)
 	require.Equal(h.t, http.StatusOK, r.status, r.body)
 }
 

@@ -9,27 +9,22 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
-// Names of the live events the server makes of the events that are not
-// track events (a track event's live form keeps its name).
-const (
-	EventSessionStarted = "Session Started"
-	EventSessionEnded   = "Session Ended"
-	EventUserIdentified = "User Identified"
-	EventUserAliased    = "User Aliased"
-)
-
-// DefaultHistoryLimit is how many live events GET
+// defaultHistoryLimit is how many live events GET
 // /bc/v1/live-events/events answers when the request gives no limit.
-const DefaultHistoryLimit = 150
+const defaultHistoryLimit = 150
 
+// liveNames are the names of the live events the server makes of the
+// events that are not track events (a track event's live form keeps its
+// name).
 var liveNames = map[mindlytics.Type]string{
-	mindlytics.TypeStartSession: EventSessionStarted,
-	mindlytics.TypeEndSession:   EventSessionEnded,
-	mindlytics.TypeIdentify:     EventUserIdentified,
-	mindlytics.TypeAlias:        EventUserAliased,
+	mindlytics.TypeStartSession: wire.EventSessionStarted,
+	mindlytics.TypeEndSession:   wire.EventSessionEnded,
+	mindlytics.TypeIdentify:     wire.EventUserIdentified,
+	mindlytics.TypeAlias:        wire.EventUserAliased,
 }
 
 // historyEntry is a live event the server streamed, with its time.
@@ -68,7 +63,7 @@ func (s *Server) liveForm(ev mindlytics.Event, at time.Time, session *sessionSta
 		UserID:         userID,
 		ConversationID: ev.ConversationID,
 		EventID:        newID(),
-		Timestamp:      mindlytics.FormatTimestamp(at),
+		Timestamp:      wire.FormatTimestamp(at),
 		Event:          name,
 		Properties:     props,
 		UserTraits:     s.traitsLocked(userID, session.deviceID),
@@ -130,7 +125,7 @@ func (s *Server) PublishLive(ev mindlytics.LiveEvent) {
 	if t, err := time.Parse(time.RFC3339Nano, ev.Timestamp); err == nil {
 		at = t
 	} else if ev.Timestamp == "" {
-		ev.Timestamp = mindlytics.FormatTimestamp(now)
+		ev.Timestamp = wire.FormatTimestamp(now)
 	}
 	ev.Properties = maps.Clone(ev.Properties)
 	if ev.Properties == nil {
@@ -145,12 +140,12 @@ func (s *Server) PublishLive(ev mindlytics.LiveEvent) {
 	s.emitLocked(ev, at)
 }
 
-// PublishError pushes an [mindlytics.EventMLError] live event carrying
+// PublishError pushes an [wire.EventMLError] live event carrying
 // message in properties.error_message, for the session given.
 func (s *Server) PublishError(sessionID, message string) {
 	s.PublishLive(mindlytics.LiveEvent{
 		SessionID:  sessionID,
-		Event:      mindlytics.EventMLError,
+		Event:      wire.EventMLError,
 		Properties: map[string]any{"error_message": message},
 	})
 }
@@ -201,7 +196,7 @@ func (s *Server) serveHistory(r *http.Request, _ []byte) answer {
 	if end.Before(start) {
 		return fail(http.StatusBadRequest, "Invalid query: end is before start")
 	}
-	limit := DefaultHistoryLimit
+	limit := defaultHistoryLimit
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
@@ -66,7 +67,7 @@ func TestLiveStreamsAcceptedEvents(t *testing.T) {
 		testkit.Must[mindlytics.Event](t)(mindlytics.Identify(id("b", 1), "ub", "", mindlytics.Properties{"tier": "gold"})),
 		track(t, "b", 2, "Clicked"), endSession(t, "a", 3))
 	// A rejected batch streams nothing.
-	h.post(mindlytics.PathEventsQueue, []mindlytics.Event{track(t, "a", 4, "x"), {Type: "track"}})
+	h.post(wire.PathEventsQueue, []mindlytics.Event{track(t, "a", 4, "x"), {Type: "track"}})
 
 	var names []string
 	for range 7 {
@@ -87,8 +88,8 @@ func TestLiveStreamsAcceptedEvents(t *testing.T) {
 	for range 3 {
 		b = append(b, readLive(t, onlyB))
 	}
-	assert.Equal(t, mindlyticstest.EventSessionStarted, b[0].Event)
-	assert.Equal(t, mindlyticstest.EventUserIdentified, b[1].Event)
+	assert.Equal(t, wire.EventSessionStarted, b[0].Event)
+	assert.Equal(t, wire.EventUserIdentified, b[1].Event)
 	assert.Equal(t, "Clicked", b[2].Event)
 	assert.Equal(t, "ub", b[2].UserID)
 	assert.Equal(t, map[string]any{"tier": "gold"}, b[2].UserTraits)
@@ -148,7 +149,7 @@ func TestCloseLiveConnections(t *testing.T) {
 	// The key still works: clients reconnect.
 	conn := h.subscribe(key)
 	h.postEvents(startSession(t, "s", 0))
-	assert.Equal(t, mindlyticstest.EventSessionStarted, readLive(t, conn).Event)
+	assert.Equal(t, wire.EventSessionStarted, readLive(t, conn).Event)
 }
 
 func TestLiveClientLeaves(t *testing.T) {
@@ -178,7 +179,7 @@ func TestLiveAtTheRoot(t *testing.T) {
 	resp.Body.Close()
 	defer conn.Close()
 	h.postEvents(startSession(t, "s", 0))
-	assert.Equal(t, mindlyticstest.EventSessionStarted, readLive(t, conn).Event)
+	assert.Equal(t, wire.EventSessionStarted, readLive(t, conn).Event)
 }
 
 func TestHistory(t *testing.T) {

@@ -8,9 +8,9 @@ import (
 
 // Defaults of a [Server]'s configuration.
 const (
-	DefaultAPIKey         = "test-api-key"
-	DefaultProjectID      = "test-project"
-	DefaultOrganizationID = "test-organization"
+	defaultAPIKey         = "test-api-key"
+	defaultProjectID      = "test-project"
+	defaultOrganizationID = "test-organization"
 )
 
 // config is what a Server is built from; newConfig puts the defaults in.
@@ -34,7 +34,7 @@ type optionFunc func(*config)
 func (f optionFunc) apply(c *config) { f(c) }
 
 // WithAPIKey sets the API key every request must carry as
-// "Authorization: Bearer <key>". The default is [DefaultAPIKey]; an empty key
+// "Authorization: Bearer <key>". The default is [defaultAPIKey]; an empty key
 // keeps it.
 func WithAPIKey(key string) Option {
 	return optionFunc(func(c *config) {
@@ -45,7 +45,7 @@ func WithAPIKey(key string) Option {
 }
 
 // WithProjectID sets the project (app) id every request must carry in
-// X-App-ID. The default is [DefaultProjectID]; an empty id keeps it.
+// X-App-ID. The default is [defaultProjectID]; an empty id keeps it.
 func WithProjectID(id string) Option {
 	return optionFunc(func(c *config) {
 		if id = strings.TrimSpace(id); id != "" {
@@ -55,7 +55,7 @@ func WithProjectID(id string) Option {
 }
 
 // WithOrganizationID sets the organization the server answers in user
-// records and live events. The default is [DefaultOrganizationID].
+// records and live events. The default is [defaultOrganizationID].
 func WithOrganizationID(id string) Option {
 	return optionFunc(func(c *config) {
 		if id = strings.TrimSpace(id); id != "" {
@@ -77,9 +77,9 @@ func WithLogger(l *slog.Logger) Option {
 
 func newConfig(opts []Option) config {
 	cfg := config{
-		apiKey:         DefaultAPIKey,
-		projectID:      DefaultProjectID,
-		organizationID: DefaultOrganizationID,
+		apiKey:         defaultAPIKey,
+		projectID:      defaultProjectID,
+		organizationID: defaultOrganizationID,
 		logger:         slog.New(slog.DiscardHandler),
 	}
 	for _, o := range opts {

@@ -13,12 +13,16 @@ import (
 // Request is the record of one request the server received, answered,
 // rejected or hit by a fault.
 type Request struct {
-	Time          time.Time // when it arrived
-	Method, Path  string
-	Query         string // the raw query, without "?"
-	Status        int    // 101 for a websocket; 0 when the server gave no answer (a dropped connection, an abandoned wait)
-	Events        int    // events in the body, accepted or not
-	Fault         string // "" or the fault that hit it: FaultDown, FaultDrop, …
+	Time         time.Time // when it arrived
+	Method, Path string
+	Query        string // the raw query, without "?"
+	Status       int    // 101 for a websocket; 0 when the server gave no answer (a dropped connection, an abandoned wait)
+	Events       int    // events in the body, accepted or not
+	// Fault is "" or the fault that hit the request: "down", "drop",
+	// "throttle", "fail-next", "fail-randomly", "latency" (the client or
+	// the server gave up during the wait) or "lost-reply" (accepted, then
+	// the connection dropped before the answer).
+	Fault         string
 	Message       string // the error message answered; "" on success
 	UserAgent     string
 	GzipEncoded   bool // the body came with Content-Encoding: gzip
@@ -97,7 +101,7 @@ func (s *Server) WaitForEvents(ctx context.Context, n int) ([]mindlytics.Event, 
 // WaitFor blocks until cond holds for the accepted events, and returns them;
 // it ends like [Server.WaitForEvents]. cond gets a copy of the events each
 // time events arrive, so it may keep them.
-func (s *Server) WaitFor(ctx context.Context, cond func(events []mindlytics.Event) bool) ([]mindlytics.Event, error) {
+func (s *Server) waitFor(ctx context.Context, cond func(events []mindlytics.Event) bool) ([]mindlytics.Event, error) {
 	return s.wait(ctx, cond, true)
 }
 

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // Paths of the contract besides the event endpoints, which package
@@ -20,7 +20,7 @@ const (
 	pathLiveRealtime  = "/bc/v1/live-events/realtime"
 	pathLiveHistory   = "/bc/v1/live-events/events"
 	pathLive          = "/bc/v1/live-events/ws"
-	pathEventKindRoot = mindlytics.PathEvent + "/"
+	pathEventKindRoot = wire.PathEvent + "/"
 )
 
 // eventKinds are the last path segments of the per-kind event endpoints.
@@ -51,12 +51,12 @@ type endpoint struct {
 
 func (s *Server) newRoutes() map[string]endpoint {
 	routes := map[string]endpoint{
-		mindlytics.PathEventsQueue: {http.MethodPost, true, eventList, s.serveQueue},
-		mindlytics.PathEvent:       {http.MethodPost, true, oneEvent, s.serveEvent},
-		pathUserIdentify:           {http.MethodPost, true, noEvents, s.serveUserIdentify},
-		pathUserAlias:              {http.MethodPost, true, noEvents, s.serveUserAlias},
-		pathLiveRealtime:           {http.MethodGet, false, noEvents, s.serveRealtime},
-		pathLiveHistory:            {http.MethodGet, false, noEvents, s.serveHistory},
+		wire.PathEventsQueue: {http.MethodPost, true, eventList, s.serveQueue},
+		wire.PathEvent:       {http.MethodPost, true, oneEvent, s.serveEvent},
+		pathUserIdentify:     {http.MethodPost, true, noEvents, s.serveUserIdentify},
+		pathUserAlias:        {http.MethodPost, true, noEvents, s.serveUserAlias},
+		pathLiveRealtime:     {http.MethodGet, false, noEvents, s.serveRealtime},
+		pathLiveHistory:      {http.MethodGet, false, noEvents, s.serveHistory},
 	}
 	for _, kind := range eventKinds {
 		routes[pathEventKindRoot+kind] = endpoint{http.MethodPost, true, oneEvent, s.serveEvent}

@@ -206,7 +206,7 @@ type outcome struct {
 // the answer, so that a test holding an answer finds its record complete.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, rec *Request) {
 	if s.faults.isDown(time.Now()) {
-		s.drop(w, rec, outcome{fault: FaultDown})
+		s.drop(w, rec, outcome{fault: faultDown})
 		return
 	}
 	path := r.URL.Path
@@ -221,7 +221,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, rec *Request) {
 	events := ep.count(body)
 	if err := s.faults.wait(r.Context()); err != nil {
 		// Returning without an answer would let net/http send a 200.
-		s.drop(w, rec, outcome{fault: FaultLatency, events: events})
+		s.drop(w, rec, outcome{fault: faultLatency, events: events})
 		return
 	}
 	if isLivePath(r) {
@@ -241,8 +241,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, rec *Request) {
 	}
 	a := s.route(r, ep, known, body, bodyErr)
 	if a.status == http.StatusOK && known && ep.faulty && s.faults.takeLostReply() {
-		s.log.Debug("mindlyticstest: injected fault", "fault", FaultLostReply, "method", r.Method, "path", path)
-		s.drop(w, rec, outcome{fault: FaultLostReply, events: events})
+		s.log.Debug("mindlyticstest: injected fault", "fault", faultLostReply, "method", r.Method, "path", path)
+		s.drop(w, rec, outcome{fault: faultLostReply, events: events})
 		return
 	}
 	if a.status != http.StatusOK {

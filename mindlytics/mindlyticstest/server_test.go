@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
@@ -60,7 +61,7 @@ func TestCredentials(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, path := range []string{mindlytics.PathEventsQueue, "/bc/v1/live-events/realtime", "/no/such/path"} {
+			for _, path := range []string{wire.PathEventsQueue, "/bc/v1/live-events/realtime", "/no/such/path"} {
 				method := http.MethodPost
 				if !strings.HasPrefix(path, "/bc/v1/events") {
 					method = http.MethodGet
@@ -86,7 +87,7 @@ func TestCredentials(t *testing.T) {
 	assert.NotContains(t, logs.String(), secret[:5]+"\"")
 	assert.Contains(t, logs.String(), "wrong API key")
 
-	r := h.post(mindlytics.PathEventsQueue, body)
+	r := h.post(wire.PathEventsQueue, body)
 	assert.Equal(t, http.StatusOK, r.status, r.body)
 }
 
@@ -102,8 +103,8 @@ func TestRouting(t *testing.T) {
 		{http.MethodPost, "/bc/v1/events/queue/", http.StatusNotFound, ""},
 		{http.MethodPost, "/bc/v1/events/event/unknown-kind", http.StatusNotFound, ""},
 		{http.MethodPost, "/bc/v2/events/queue", http.StatusNotFound, ""},
-		{http.MethodGet, mindlytics.PathEventsQueue, http.StatusMethodNotAllowed, http.MethodPost},
-		{http.MethodPut, mindlytics.PathEvent, http.StatusMethodNotAllowed, http.MethodPost},
+		{http.MethodGet, wire.PathEventsQueue, http.StatusMethodNotAllowed, http.MethodPost},
+		{http.MethodPut, wire.PathEvent, http.StatusMethodNotAllowed, http.MethodPost},
 		{http.MethodGet, "/bc/v1/events/event/track", http.StatusMethodNotAllowed, http.MethodPost},
 		{http.MethodDelete, "/bc/v1/user/identify", http.StatusMethodNotAllowed, http.MethodPost},
 		{http.MethodPost, "/bc/v1/live-events/realtime", http.StatusMethodNotAllowed, http.MethodGet},
@@ -131,19 +132,19 @@ func TestBodies(t *testing.T) {
 		status   int
 		message  string
 	}{
-		{"not JSON", mindlytics.PathEventsQueue, []byte("{nope"), "", 400, "Invalid body: invalid character 'n' looking for beginning of object key string"},
-		{"empty", mindlytics.PathEventsQueue, nil, "", 400, "Invalid body: empty body"},
-		{"object for the batch", mindlytics.PathEventsQueue, []byte(`{"type":"track"}`), "", 400, "Invalid body: expected an array, got object"},
-		{"null batch", mindlytics.PathEventsQueue, []byte(`null`), "", 400, "Invalid body: expected a JSON array of events, got null"},
-		{"trailing data", mindlytics.PathEventsQueue, append(valid, []byte(" []")...), "", 400, "Invalid body: unexpected data after the JSON value"},
-		{"array for one event", mindlytics.PathEvent, valid, "", 400, "Invalid event: expected an object, got array"},
-		{"not JSON event", mindlytics.PathEvent, []byte("hello"), "", 400, "Invalid event: invalid character 'h' looking for beginning of value"},
-		{"gzip", mindlytics.PathEventsQueue, gzipped(t, valid), "gzip", 200, ""},
-		{"bad gzip", mindlytics.PathEventsQueue, valid, "gzip", 400, "Invalid gzip body: gzip: invalid header"},
-		{"unknown encoding", mindlytics.PathEventsQueue, valid, "br", 415, "Unsupported Content-Encoding: br"},
-		{"too large", mindlytics.PathEventsQueue, bytes.Repeat([]byte(" "), mindlyticstest.MaxBodyBytes+1), "", 413, "Request body larger than 5242880 bytes (5 MiB)"},
-		{"too large once unzipped", mindlytics.PathEventsQueue, gzipped(t, bytes.Repeat([]byte(" "), mindlyticstest.MaxBodyBytes+1)), "gzip", 413, "Request body larger than 5242880 bytes (5 MiB)"},
-		{"just under the limit", mindlytics.PathEventsQueue, append(valid, bytes.Repeat([]byte(" "), mindlyticstest.MaxBodyBytes-len(valid))...), "", 200, ""},
+		{"not JSON", wire.PathEventsQueue, []byte("{nope"), "", 400, "Invalid body: invalid character 'n' looking for beginning of object key string"},
+		{"empty", wire.PathEventsQueue, nil, "", 400, "Invalid body: empty body"},
+		{"object for the batch", wire.PathEventsQueue, []byte(`{"type":"track"}`), "", 400, "Invalid body: expected an array, got object"},
+		{"null batch", wire.PathEventsQueue, []byte(`null`), "", 400, "Invalid body: expected a JSON array of events, got null"},
+		{"trailing data", wire.PathEventsQueue, append(valid, []byte(" []")...), "", 400, "Invalid body: unexpected data after the JSON value"},
+		{"array for one event", wire.PathEvent, valid, "", 400, "Invalid event: expected an object, got array"},
+		{"not JSON event", wire.PathEvent, []byte("hello"), "", 400, "Invalid event: invalid character 'h' looking for beginning of value"},
+		{"gzip", wire.PathEventsQueue, gzipped(t, valid), "gzip", 200, ""},
+		{"bad gzip", wire.PathEventsQueue, valid, "gzip", 400, "Invalid gzip body: gzip: invalid header"},
+		{"unknown encoding", wire.PathEventsQueue, valid, "br", 415, "Unsupported Content-Encoding: br"},
+		{"too large", wire.PathEventsQueue, bytes.Repeat([]byte(" "), mindlyticstest.MaxBodyBytes+1), "", 413, "Request body larger than 5242880 bytes (5 MiB)"},
+		{"too large once unzipped", wire.PathEventsQueue, gzipped(t, bytes.Repeat([]byte(" "), mindlyticstest.MaxBodyBytes+1)), "gzip", 413, "Request body larger than 5242880 bytes (5 MiB)"},
+		{"just under the limit", wire.PathEventsQueue, append(valid, bytes.Repeat([]byte(" "), mindlyticstest.MaxBodyBytes-len(valid))...), "", 200, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,13 +170,13 @@ func TestRequestsRecorded(t *testing.T) {
 	h := newHarness(t)
 	before := time.Now()
 	h.postEvents(startSession(t, "s1", 0), track(t, "s1", 1, "Clicked"))
-	h.post(mindlytics.PathEventsQueue, []mindlytics.Event{{Type: "track"}, {}, {}})
+	h.post(wire.PathEventsQueue, []mindlytics.Event{{Type: "track"}, {}, {}})
 	h.get("/bc/v1/live-events/realtime?session_id=s1")
 
 	reqs := h.srv.Requests()
 	require.Len(t, reqs, 3)
 	assert.Equal(t, mindlyticstest.Request{
-		Time: reqs[0].Time, Method: "POST", Path: mindlytics.PathEventsQueue, Status: 200, Events: 2,
+		Time: reqs[0].Time, Method: "POST", Path: wire.PathEventsQueue, Status: 200, Events: 2,
 		UserAgent: "Go-http-client/1.1", ContentLength: reqs[0].ContentLength, RemoteAddr: reqs[0].RemoteAddr,
 	}, reqs[0])
 	assert.False(t, reqs[0].Time.Before(before))
@@ -209,7 +210,7 @@ func TestCloseStopsEverything(t *testing.T) {
 	srv.SetLatency(time.Hour)
 	stuck := make(chan error, 1)
 	go func() {
-		_, err := h.send(h.request(http.MethodPost, mindlytics.PathEventsQueue, []mindlytics.Event{track(t, "s1", 1, "x")}))
+		_, err := h.send(h.request(http.MethodPost, wire.PathEventsQueue, []mindlytics.Event{track(t, "s1", 1, "x")}))
 		stuck <- err
 	}()
 	waited := make(chan error, 1)

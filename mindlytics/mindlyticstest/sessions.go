@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -102,10 +103,10 @@ func (st *sessionState) conversation(id string) *conversationState {
 func (st *sessionState) observe(ev mindlytics.Event, at time.Time) (violations []string, ended []*conversationState) {
 	flag := func(format string, args ...any) {
 		violations = append(violations, fmt.Sprintf("session %q: %s at %s: %s",
-			st.id, ev.Kind(), mindlytics.FormatTimestamp(at), fmt.Sprintf(format, args...)))
+			st.id, ev.Kind(), wire.FormatTimestamp(at), fmt.Sprintf(format, args...)))
 	}
 	if at.Before(st.last) {
-		flag("earlier than the session's previous event (%s)", mindlytics.FormatTimestamp(st.last))
+		flag("earlier than the session's previous event (%s)", wire.FormatTimestamp(st.last))
 	} else {
 		st.last = at
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -40,7 +41,7 @@ func (u *User) clone() User {
 }
 
 // Users returns the users the server knows, in the order they became known.
-func (s *Server) Users() []User {
+func (s *Server) allUsers() []User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]User, 0, len(s.users.list))
@@ -96,7 +97,7 @@ func (us *users) create(userID string, now time.Time) *User {
 		UserID:         userID,
 		ID:             newID(),
 		Aliases:        []string{},
-		CreatedAt:      mindlytics.FormatTimestamp(now),
+		CreatedAt:      wire.FormatTimestamp(now),
 		Traits:         map[string]any{},
 	}
 	us.list = append(us.list, u)

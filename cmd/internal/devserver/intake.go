@@ -20,6 +20,7 @@ import (
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/pdataview"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -277,7 +278,7 @@ func postInProcess(h http.Handler, apiKey, project string) func(context.Context,
 		if err != nil {
 			return http.StatusInternalServerError, err.Error()
 		}
-		req := httptest.NewRequestWithContext(ctx, http.MethodPost, mindlytics.PathEventsQueue, bytes.NewReader(body))
+		req := httptest.NewRequestWithContext(ctx, http.MethodPost, wire.PathEventsQueue, bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+apiKey)
 		req.Header.Set("X-App-ID", project)
 		req.Header.Set("Content-Type", "application/json")

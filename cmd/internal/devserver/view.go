@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -118,7 +119,7 @@ func (s *SessionView) add(ev mindlytics.Event, at time.Time, origin *Origin) {
 	if at.After(s.last) {
 		s.last = at
 	}
-	it := Item{Time: mindlytics.FormatTimestamp(at), Event: ev, Origin: origin, Properties: ev.Properties}
+	it := Item{Time: wire.FormatTimestamp(at), Event: ev, Origin: origin, Properties: ev.Properties}
 	switch ev.Type {
 	case mindlytics.TypeStartSession:
 		it.Kind, s.Start = "start", it.Time

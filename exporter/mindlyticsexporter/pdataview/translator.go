@@ -7,6 +7,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/translate"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
@@ -45,14 +46,15 @@ func (tr *Translator) SpansOnly(only bool) {
 // Traces translates td, appending the events to dst. Like
 // translate.Translator.AppendTranslation, it is for callers that encode the
 // events at once: turn, usage and function events have their properties in
-// a compact form, not in Properties (they encode as if they had the map).
-func (tr *Translator) Traces(dst []mindlytics.Event, td ptrace.Traces) ([]mindlytics.Event, []error) {
+// a compact form (internal/compact), not in Properties (they encode as if
+// they had the map).
+func (tr *Translator) Traces(dst []compact.Event, td ptrace.Traces) ([]compact.Event, []error) {
 	return tr.translate(dst, tr.join.joinSpans(td))
 }
 
 // Logs translates the GenAI event records of ld, appending the events to
 // dst; its events are compact as those of Traces.
-func (tr *Translator) Logs(dst []mindlytics.Event, ld plog.Logs) ([]mindlytics.Event, []error) {
+func (tr *Translator) Logs(dst []compact.Event, ld plog.Logs) ([]compact.Event, []error) {
 	td := tr.logSpans(ld)
 	if td.SpanCount() == 0 {
 		return dst, nil
@@ -60,7 +62,7 @@ func (tr *Translator) Logs(dst []mindlytics.Event, ld plog.Logs) ([]mindlytics.E
 	return tr.translate(dst, td)
 }
 
-func (tr *Translator) translate(dst []mindlytics.Event, td ptrace.Traces) ([]mindlytics.Event, []error) {
+func (tr *Translator) translate(dst []compact.Event, td ptrace.Traces) ([]compact.Event, []error) {
 	defer tr.view.release()
 	return tr.t.AppendTranslation(dst, tr.view.traces(td))
 }

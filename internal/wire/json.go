@@ -1,4 +1,4 @@
-package mindlytics
+package wire
 
 import (
 	"encoding/json"
@@ -9,67 +9,13 @@ import (
 	"unicode/utf8"
 )
 
-// Encoding an Event by hand, appending to a caller's buffer: json.Marshal
-// of an Event costs about a dozen allocations (reflection, the map's sorted
+// JSON values written by hand, appending to a caller's buffer: json.Marshal
+// of an event costs about a dozen allocations (reflection, the map's sorted
 // keys, the result), and the queue encodes every event it takes. The output
-// is byte for byte what encoding/json produces for the struct's tags: the
-// same field order and omitempty rules, map keys sorted, HTML-safe string
-// escaping, ES6 number formatting, the same errors for NaN, ±Inf and bad
-// json.Number literals. Values of kinds the contract does not allow (an
-// Event assembled by hand may hold any) go through encoding/json itself.
-
-// AppendJSON appends the JSON encoding of e to dst and returns the extended
-// buffer: the same bytes as json.Marshal would produce for e's fields. On
-// error the returned buffer is dst unchanged in length.
-func (e Event) AppendJSON(dst []byte) ([]byte, error) {
-	start := len(dst)
-	dst = append(dst, `{"type":`...)
-	dst = appendString(dst, string(e.Type))
-	dst = appendOptional(dst, `,"event":`, e.Event)
-	dst = append(dst, `,"session_id":`...)
-	dst = appendString(dst, e.SessionID)
-	dst = appendOptional(dst, `,"timestamp":`, e.Timestamp)
-	dst = appendOptional(dst, `,"user_id":`, e.UserID)
-	dst = appendOptional(dst, `,"device_id":`, e.DeviceID)
-	dst = appendOptional(dst, `,"conversation_id":`, e.ConversationID)
-	dst = appendOptional(dst, `,"id":`, e.ID)
-	dst = appendOptional(dst, `,"previous_id":`, e.PreviousID)
-	var err error
-	if len(e.Properties) == 0 && e.compact() {
-		// A compact event (compact.go): never empty, as its map is not.
-		dst = append(dst, `,"properties":`...)
-		if dst, err = appendCompactProperties(dst, e); err != nil {
-			return dst[:start], err
-		}
-	}
-	for _, g := range [...]struct {
-		key   string
-		props Properties
-	}{{`,"properties":`, e.Properties}, {`,"attributes":`, e.Attributes}, {`,"traits":`, e.Traits}} {
-		if len(g.props) == 0 {
-			continue // omitempty
-		}
-		dst = append(dst, g.key...)
-		if dst, err = appendProperties(dst, g.props); err != nil {
-			return dst[:start], err
-		}
-	}
-	return append(dst, '}'), nil
-}
-
-// MarshalJSON encodes e with [Event.AppendJSON], so that json.Marshal of an
-// Event anywhere takes the fast path.
-func (e Event) MarshalJSON() ([]byte, error) {
-	return e.AppendJSON(make([]byte, 0, 256))
-}
-
-// appendOptional appends key and the string value unless it is empty.
-func appendOptional(dst []byte, key, value string) []byte {
-	if value == "" {
-		return dst
-	}
-	return appendString(append(dst, key...), value)
-}
+// is byte for byte what encoding/json produces: map keys sorted, HTML-safe
+// string escaping, ES6 number formatting, the same errors for NaN, ±Inf and
+// bad json.Number literals. Values of kinds the contract does not allow (an
+// event assembled by hand may hold any) go through encoding/json itself.
 
 // property is one entry of a Properties map, for sorting.
 type property struct {
@@ -77,9 +23,9 @@ type property struct {
 	value any
 }
 
-// appendProperties appends p as a JSON object, keys sorted as encoding/json
+// AppendObject appends p as a JSON object, keys sorted as encoding/json
 // sorts them (byte-wise).
-func appendProperties(dst []byte, p Properties) ([]byte, error) {
+func AppendObject(dst []byte, p map[string]any) ([]byte, error) {
 	var local [16]property // most events have a handful: no allocation
 	entries := local[:0]
 	for k, v := range p {
@@ -92,21 +38,21 @@ func appendProperties(dst []byte, p Properties) ([]byte, error) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, e.key)
+		dst = AppendString(dst, e.key)
 		dst = append(dst, ':')
-		if dst, err = appendValue(dst, e.value); err != nil {
+		if dst, err = AppendValue(dst, e.value); err != nil {
 			return dst, err
 		}
 	}
 	return append(dst, '}'), nil
 }
 
-// appendValue appends one property value. The scalar kinds the contract
+// AppendValue appends one property value. The scalar kinds the contract
 // allows are encoded here; anything else by encoding/json.
-func appendValue(dst []byte, v any) ([]byte, error) {
+func AppendValue(dst []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case string:
-		return appendString(dst, x), nil
+		return AppendString(dst, x), nil
 	case bool:
 		return strconv.AppendBool(dst, x), nil
 	case int:
@@ -131,21 +77,21 @@ func appendValue(dst []byte, v any) ([]byte, error) {
 		return strconv.AppendUint(dst, uint64(x), 10), nil
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return dst, marshalError(v)
+			return dst, MarshalError(v)
 		}
-		return appendFloat(dst, x, 64), nil
+		return AppendFloat(dst, x, 64), nil
 	case float32:
 		if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
-			return dst, marshalError(v)
+			return dst, MarshalError(v)
 		}
-		return appendFloat(dst, float64(x), 32), nil
+		return AppendFloat(dst, float64(x), 32), nil
 	case json.Number:
 		s := string(x)
 		if s == "" {
 			s = "0" // as encoding/json writes the zero Number
 		}
 		if !validNumber(s) {
-			return dst, marshalError(v)
+			return dst, MarshalError(v)
 		}
 		return append(dst, s...), nil
 	case nil:
@@ -158,17 +104,17 @@ func appendValue(dst []byte, v any) ([]byte, error) {
 	return append(dst, b...), nil
 }
 
-// marshalError is the error encoding/json gives for v, so that a bad value
+// MarshalError is the error encoding/json gives for v, so that a bad value
 // fails the same way on both paths.
-func marshalError(v any) error {
+func MarshalError(v any) error {
 	_, err := json.Marshal(v)
 	return err
 }
 
-// appendFloat formats f as encoding/json does: like ES6, shortest
+// AppendFloat formats f as encoding/json does: like ES6, shortest
 // round-tripping digits, exponent form only below 1e-6 or from 1e21, and
 // no leading zero in a negative exponent.
-func appendFloat(dst []byte, f float64, bits int) []byte {
+func AppendFloat(dst []byte, f float64, bits int) []byte {
 	abs := math.Abs(f)
 	format := byte('f')
 	if abs != 0 {
@@ -199,12 +145,12 @@ var htmlSafe = func() (t [256]bool) {
 
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as a JSON string, escaped as encoding/json escapes
+// AppendString appends s as a JSON string, escaped as encoding/json escapes
 // it: short escapes for \b \f \n \r \t, \u00XX for other control bytes and
 // for < > &, U+FFFD for invalid UTF-8, and U+2028 and U+2029 escaped. Most
 // strings (ids, names, plain text) need none: they are found so and copied
 // whole.
-func appendString(dst []byte, s string) []byte {
+func AppendString(dst []byte, s string) []byte {
 	i := plainPrefix(s)
 	if i < len(s) {
 		return appendEscaped(dst, s, i)
@@ -224,7 +170,7 @@ const (
 	highBits = 0x8080808080808080
 )
 
-// plainPrefix returns the length of the start of s that appendString
+// plainPrefix returns the length of the start of s that AppendString
 // copies as it is (htmlSafe): eight bytes a step, then byte by byte.
 func plainPrefix(s string) int {
 	i := 0
@@ -248,7 +194,7 @@ func plainPrefix(s string) int {
 	return i
 }
 
-// appendEscaped is appendString for s whose bytes from i on need a look.
+// appendEscaped is AppendString for s whose bytes from i on need a look.
 func appendEscaped(dst []byte, s string, i int) []byte {
 	dst = append(dst, '"')
 	dst = append(dst, s[:i]...)

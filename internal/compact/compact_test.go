@@ -1,4 +1,4 @@
-package mindlytics
+package compact
 
 import (
 	"encoding/json"
@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // requireCompactAsMap checks that a compact event validates and encodes as
@@ -18,16 +20,14 @@ import (
 // order picks which one is named), the same bytes.
 func requireCompactAsMap(t testing.TB, compact Event, compactErr error, exact bool) {
 	t.Helper()
-	expanded := expand(compact)
-	require.Nil(t, expanded.turn)
-	require.Nil(t, expanded.call)
-	require.Nil(t, expanded.usage)
+	expanded := compact.Expand()
 	require.Equal(t, compactErr == nil, expanded.Validate() == nil, "validation, compact (%v) and as a map (%v)", compactErr, expanded.Validate())
 	require.Equal(t, compactErr == nil, compact.Validate() == nil, "Validate of the compact event: %v", compact.Validate())
 	if exact {
 		require.Equal(t, errText(compactErr), errText(expanded.Validate()))
 	}
-	want, wantErr := expanded.AppendJSON(nil)
+	wrapped := Of(expanded)
+	want, wantErr := wrapped.AppendJSON(nil)
 	got, err := compact.AppendJSON([]byte("prefix"))
 	if wantErr != nil {
 		require.Error(t, err, "the map fails with %v; the compact event gave %s", wantErr, got)
@@ -44,6 +44,17 @@ func requireCompactAsMap(t testing.TB, compact Event, compactErr error, exact bo
 	require.Equal(t, string(want), string(viaMarshal))
 }
 
+// requireSameBytes checks that the compact event encodes as the one the
+// public constructor made, or fails as it does.
+func requireSameBytes(t testing.TB, compact Event, public mindlytics.Event) {
+	t.Helper()
+	wrapped := Of(public)
+	want, wantErr := wrapped.AppendJSON(nil)
+	got, err := compact.AppendJSON(nil)
+	require.Equal(t, wantErr == nil, err == nil, "%v, %v", wantErr, err)
+	require.Equal(t, string(want), string(got))
+}
+
 func errText(err error) string {
 	if err == nil {
 		return ""
@@ -52,11 +63,11 @@ func errText(err error) string {
 }
 
 // randomExtra draws extra properties, some of them named like the fields.
-func randomExtra(rng *rand.Rand, fieldKeys []string) Properties {
+func randomExtra(rng *rand.Rand, fieldKeys []string) mindlytics.Properties {
 	if rng.IntN(3) == 0 {
 		return nil
 	}
-	p := Properties{}
+	p := mindlytics.Properties{}
 	for range rng.IntN(6) {
 		var k string
 		switch rng.IntN(4) {
@@ -105,84 +116,84 @@ func TestCompactEventsEncodeAsTheirMaps(t *testing.T) {
 	usageKeys := []string{"model", "prompt_tokens", "completion_tokens", "cost", "cached_tokens"}
 	costs := []float64{0, 0.0042, 1e21, 1e-7, -3, math.Inf(1), math.NaN()}
 	for i := range 30_000 {
-		id := Identity{SessionID: "s-" + pick(), UserID: pick(), Time: time.Unix(1_700_000_000, int64(i)*1000)}
+		id := mindlytics.Identity{SessionID: "s-" + pick(), UserID: pick(), Time: time.Unix(1_700_000_000, int64(i)*1000)}
 		if rng.IntN(10) == 0 {
 			id.SessionID = ""
 		}
 		if i%3 == 2 {
-			usage := Usage{Cost: costs[rng.IntN(len(costs))], Extra: randomExtra(rng, usageKeys)}
+			usage := mindlytics.Usage{Cost: costs[rng.IntN(len(costs))], Extra: randomExtra(rng, usageKeys)}
 			if rng.IntN(2) == 0 {
 				usage.Model, usage.PromptTokens, usage.CompletionTokens = pick(), rng.Int64N(5000), rng.Int64N(5000)
 			}
 			conv := "c-" + pick()
-			ev, err := compactUsage(id, conv, usage)
+			ev, err := Usage(id, conv, usage)
 			requireCompactAsMap(t, ev, err, false)
-			pub, pubErr := ConversationUsage(id, conv, usage)
-			require.Nil(t, pub.usage)
+			_, pubErr := mindlytics.ConversationUsage(id, conv, usage)
 			require.Equal(t, err == nil, pubErr == nil, "%v, %v", err, pubErr)
 			continue
 		}
 		if i%3 == 0 {
-			turn := Turn{User: pick(), Assistant: pick(), AssistantID: pick(), Model: pick(),
+			turn := mindlytics.Turn{User: pick(), Assistant: pick(), AssistantID: pick(), Model: pick(),
 				Cost: costs[rng.IntN(len(costs))], Extra: randomExtra(rng, turnKeys)}
 			if rng.IntN(2) == 0 {
 				turn.PromptTokens, turn.CompletionTokens = rng.Int64N(5000), rng.Int64N(5000)
 			}
 			conv := "c-" + pick()
-			ev, err := compactTurn(id, conv, turn)
+			ev, err := Turn(id, conv, turn)
 			requireCompactAsMap(t, ev, err, false)
-			pub, pubErr := ConversationTurn(id, conv, turn)
-			require.Nil(t, pub.turn, "a public constructor gives the map")
+			pub, pubErr := mindlytics.ConversationTurn(id, conv, turn)
 			require.Equal(t, err == nil, pubErr == nil, "%v, %v", err, pubErr)
+			requireSameBytes(t, ev, pub)
 		} else {
-			call := FunctionCall{Name: pick(), Args: pick(), Result: pick(),
+			call := mindlytics.FunctionCall{Name: pick(), Args: pick(), Result: pick(),
 				Runtime: time.Duration(rng.Int64N(int64(time.Hour))), Extra: randomExtra(rng, fnKeys)}
 			conv := "c-" + pick()
-			ev, err := compactFunction(id, conv, call)
+			ev, err := Function(id, conv, call)
 			requireCompactAsMap(t, ev, err, false)
-			pub, _ := ConversationFunction(id, conv, call)
-			require.Nil(t, pub.call)
+			pub, pubErr := mindlytics.ConversationFunction(id, conv, call)
+			require.Equal(t, err == nil, pubErr == nil, "%v, %v", err, pubErr)
+			requireSameBytes(t, ev, pub)
 		}
 	}
 }
 
 // TestCompactEventsEdgeCases names the cases the random test may miss.
 func TestCompactEventsEdgeCases(t *testing.T) {
-	id := Identity{SessionID: "s", UserID: "u", Time: time.Unix(1_700_000_000, 0)}
-	for name, turn := range map[string]Turn{
-		"extra named like an unset field": {User: "u", Assistant: "a", Extra: Properties{"assistant_id": "from-extra", "model": 3}},
-		"extra named like a set field":    {User: "u", Assistant: "a", Model: "m", Extra: Properties{"user": []int{1}, "model": math.NaN()}},
+	id := mindlytics.Identity{SessionID: "s", UserID: "u", Time: time.Unix(1_700_000_000, 0)}
+	for name, turn := range map[string]mindlytics.Turn{
+		"extra named like an unset field": {User: "u", Assistant: "a", Extra: mindlytics.Properties{"assistant_id": "from-extra", "model": 3}},
+		"extra named like a set field":    {User: "u", Assistant: "a", Model: "m", Extra: mindlytics.Properties{"user": []int{1}, "model": math.NaN()}},
 		"tokens without a model":          {User: "u", Assistant: "a", CompletionTokens: 7},
-		"empty extra key":                 {User: "u", Assistant: "a", Extra: Properties{"": 1}},
-		"non-scalar extra":                {User: "u", Assistant: "a", Extra: Properties{"z": map[string]any{}}},
+		"empty extra key":                 {User: "u", Assistant: "a", Extra: mindlytics.Properties{"": 1}},
+		"non-scalar extra":                {User: "u", Assistant: "a", Extra: mindlytics.Properties{"z": map[string]any{}}},
 		"no user":                         {Assistant: "a"},
 		"infinite cost":                   {User: "u", Assistant: "a", Cost: math.Inf(-1)},
 	} {
 		t.Run(name, func(t *testing.T) {
-			ev, err := compactTurn(id, "c", turn)
+			ev, err := Turn(id, "c", turn)
 			requireCompactAsMap(t, ev, err, true)
 		})
 	}
-	for name, usage := range map[string]Usage{
-		"model form, extra cost":     {Model: "m", PromptTokens: 1, Extra: Properties{"cost": 0.5, "cached_tokens": 3}},
-		"cost form, extra model":     {Cost: 0.25, Extra: Properties{"model": "from-extra", "cost": "overwritten"}},
+	for name, usage := range map[string]mindlytics.Usage{
+		"model form, extra cost":     {Model: "m", PromptTokens: 1, Extra: mindlytics.Properties{"cost": 0.5, "cached_tokens": 3}},
+		"cost form, extra model":     {Cost: 0.25, Extra: mindlytics.Properties{"model": "from-extra", "cost": "overwritten"}},
 		"neither":                    {PromptTokens: 5},
 		"negative cost":              {Cost: -1},
 		"infinite cost":              {Cost: math.Inf(1)},
-		"model form, non-scalar":     {Model: "m", Extra: Properties{"x": []int{}}},
-		"model form, infinite extra": {Model: "m", Extra: Properties{"x": math.Inf(-1)}},
+		"model form, non-scalar":     {Model: "m", Extra: mindlytics.Properties{"x": []int{}}},
+		"model form, infinite extra": {Model: "m", Extra: mindlytics.Properties{"x": math.Inf(-1)}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			ev, err := compactUsage(id, "c", usage)
+			ev, err := Usage(id, "c", usage)
 			// Without either form the constructor and Validate word the
 			// refusal differently, compact or not.
 			requireCompactAsMap(t, ev, err, usage.Model != "" || usage.Cost > 0)
 		})
 	}
-	ev, err := compactFunction(id, "", FunctionCall{Name: "f"})
+	ev, err := Function(id, "", mindlytics.FunctionCall{Name: "f"})
 	require.Error(t, err, "a function event needs its conversation")
 	requireCompactAsMap(t, ev, err, true)
-	ev, err = compactFunction(id, "c", FunctionCall{Name: "f", Extra: Properties{"runtime": "overwritten", "zz": nil}})
+	ev, err = Function(id, "c", mindlytics.FunctionCall{Name: "f", Extra: mindlytics.Properties{"runtime": "overwritten", "zz": nil}})
 	requireCompactAsMap(t, ev, err, true)
 }
 
@@ -190,35 +201,35 @@ func FuzzCompactTurn(f *testing.F) {
 	f.Add("u", "a", "agent", "gpt", int64(3), int64(4), 0.5, "k", "v", 1.5)
 	f.Add("", "\xff", "", "", int64(0), int64(-1), math.Inf(1), "user", "\u2028", math.NaN())
 	f.Fuzz(func(t *testing.T, user, assistant, agent, model string, in, out int64, cost float64, key, value string, x float64) {
-		id := Identity{SessionID: "s", Time: time.Unix(1_700_000_000, 0)}
-		turn := Turn{User: user, Assistant: assistant, AssistantID: agent, Model: model, PromptTokens: in,
-			CompletionTokens: out, Cost: cost, Extra: Properties{key: value, key + "n": in, key + "x": x,
+		id := mindlytics.Identity{SessionID: "s", Time: time.Unix(1_700_000_000, 0)}
+		turn := mindlytics.Turn{User: user, Assistant: assistant, AssistantID: agent, Model: model, PromptTokens: in,
+			CompletionTokens: out, Cost: cost, Extra: mindlytics.Properties{key: value, key + "n": in, key + "x": x,
 				key + "j": json.Number(value), key + "s": []string{value}}}
-		ev, err := compactTurn(id, "c", turn)
+		ev, err := Turn(id, "c", turn)
 		requireCompactAsMap(t, ev, err, false)
-		call, err := compactFunction(id, "c", FunctionCall{Name: user, Args: assistant, Result: model,
-			Runtime: time.Duration(in), Extra: Properties{key: value}})
+		call, err := Function(id, "c", mindlytics.FunctionCall{Name: user, Args: assistant, Result: model,
+			Runtime: time.Duration(in), Extra: mindlytics.Properties{key: value}})
 		requireCompactAsMap(t, call, err, false)
-		usage, err := compactUsage(id, "c", Usage{Model: model, PromptTokens: in, CompletionTokens: out, Cost: cost,
-			Extra: Properties{key: value}})
+		usage, err := Usage(id, "c", mindlytics.Usage{Model: model, PromptTokens: in, CompletionTokens: out, Cost: cost,
+			Extra: mindlytics.Properties{key: value}})
 		requireCompactAsMap(t, usage, err, false)
 	})
 }
 
-// TestCompactFieldKeysNeedNoEscape backs appendCompactProperties, which
+// TestCompactFieldKeysNeedNoEscape backs AppendProperties, which
 // writes the keys of compactFields as they are.
 func TestCompactFieldKeysNeedNoEscape(t *testing.T) {
-	id := Identity{SessionID: "s", UserID: "u", Time: time.Unix(1, 0)}
+	id := mindlytics.Identity{SessionID: "s", UserID: "u", Time: time.Unix(1, 0)}
 	events := []Event{
-		testkit.Value(compactTurn(id, "c", Turn{User: "u", Assistant: "a", AssistantID: "b", Model: "m", PromptTokens: 1, CompletionTokens: 2, Cost: 3})),
-		testkit.Value(compactFunction(id, "c", FunctionCall{Name: "f", Args: "{}", Result: "r", Runtime: time.Second})),
-		testkit.Value(compactUsage(id, "c", Usage{Model: "m", PromptTokens: 1, CompletionTokens: 2})),
-		testkit.Value(compactUsage(id, "c", Usage{Cost: 1})),
+		testkit.Value(Turn(id, "c", mindlytics.Turn{User: "u", Assistant: "a", AssistantID: "b", Model: "m", PromptTokens: 1, CompletionTokens: 2, Cost: 3})),
+		testkit.Value(Function(id, "c", mindlytics.FunctionCall{Name: "f", Args: "{}", Result: "r", Runtime: time.Second})),
+		testkit.Value(Usage(id, "c", mindlytics.Usage{Model: "m", PromptTokens: 1, CompletionTokens: 2})),
+		testkit.Value(Usage(id, "c", mindlytics.Usage{Cost: 1})),
 	}
 	keys := 0
 	for _, ev := range events {
 		for _, f := range ev.compactFields(nil) {
-			require.Equal(t, `"`+f.key+`"`, string(appendString(nil, f.key)), "key %q", f.key)
+			require.Equal(t, `"`+f.key+`"`, string(wire.AppendString(nil, f.key)), "key %q", f.key)
 			keys++
 		}
 	}

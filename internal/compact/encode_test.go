@@ -1,4 +1,4 @@
-package mindlytics
+package compact
 
 import (
 	"encoding/json"
@@ -12,29 +12,32 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
-// plainEvent is Event without its methods: json.Marshal of it is the
-// reference, encoding/json's reflection over the same tags.
-type plainEvent Event
+// plainEvent is mindlytics.Event without its methods: json.Marshal of it
+// is the reference, encoding/json's reflection over the same tags.
+type plainEvent mindlytics.Event
 
-// requireSameJSON checks that AppendJSON and MarshalJSON produce exactly
-// what encoding/json does for ev, or fail when it fails.
-func requireSameJSON(t testing.TB, ev Event) {
+// requireSameJSON checks that AppendJSON and MarshalJSON of ev wrapped
+// (Of) produce exactly what encoding/json does for ev, or fail when it
+// fails.
+func requireSameJSON(t testing.TB, ev mindlytics.Event) {
 	t.Helper()
 	want, wantErr := json.Marshal(plainEvent(ev))
 	prefix := []byte("prefix")
-	got, err := ev.AppendJSON(prefix)
+	wrapped := Of(ev)
+	got, err := wrapped.AppendJSON(prefix)
 	if wantErr != nil {
 		require.Error(t, err, "encoding/json fails with %v; AppendJSON gave %s", wantErr, got)
 		require.Equal(t, "prefix", string(got), "the buffer after a failure")
-		_, err = json.Marshal(ev)
+		_, err = json.Marshal(wrapped)
 		require.Error(t, err)
 		return
 	}
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(got[len(prefix):]))
-	viaMarshal, err := json.Marshal(ev)
+	viaMarshal, err := json.Marshal(wrapped)
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(viaMarshal))
 }
@@ -47,18 +50,18 @@ var tricky = []string{
 
 func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC)
-	id := Identity{SessionID: "s-1", UserID: "u-1", Time: at}
-	built := []Event{
-		testkit.Value(StartSession(id, Properties{"plan": "pro", "seats": 3})),
-		testkit.Value(EndSession(id, nil)),
-		testkit.Value(Identify(id, "u-2", "d-1", Properties{"email": "a@b.c", "vip": true})),
-		testkit.Value(Alias(id, "u-2", "u-1")),
-		testkit.Value(Track(id, "c-1", "Clicked <b>", Properties{"x": 1.5, "n": json.Number("12e3")})),
-		testkit.Value(ConversationTurn(id, "c-1", Turn{User: "hi", Assistant: "hello", Model: "gpt-4o", PromptTokens: 3,
-			CompletionTokens: 4, Cost: 0.000012, Extra: Properties{"z": uint8(7), "a": int32(-1)}})),
-		testkit.Value(ConversationUsage(id, "c-1", Usage{Cost: 1e21})),
-		testkit.Value(ConversationFunction(id, "c-1", FunctionCall{Name: "f", Args: `{"a":"<1>"}`, Runtime: time.Second})),
-		{}, {Type: "x", Properties: Properties{}},
+	id := mindlytics.Identity{SessionID: "s-1", UserID: "u-1", Time: at}
+	built := []mindlytics.Event{
+		testkit.Value(mindlytics.StartSession(id, mindlytics.Properties{"plan": "pro", "seats": 3})),
+		testkit.Value(mindlytics.EndSession(id, nil)),
+		testkit.Value(mindlytics.Identify(id, "u-2", "d-1", mindlytics.Properties{"email": "a@b.c", "vip": true})),
+		testkit.Value(mindlytics.Alias(id, "u-2", "u-1")),
+		testkit.Value(mindlytics.Track(id, "c-1", "Clicked <b>", mindlytics.Properties{"x": 1.5, "n": json.Number("12e3")})),
+		testkit.Value(mindlytics.ConversationTurn(id, "c-1", mindlytics.Turn{User: "hi", Assistant: "hello", Model: "gpt-4o", PromptTokens: 3,
+			CompletionTokens: 4, Cost: 0.000012, Extra: mindlytics.Properties{"z": uint8(7), "a": int32(-1)}})),
+		testkit.Value(mindlytics.ConversationUsage(id, "c-1", mindlytics.Usage{Cost: 1e21})),
+		testkit.Value(mindlytics.ConversationFunction(id, "c-1", mindlytics.FunctionCall{Name: "f", Args: `{"a":"<1>"}`, Runtime: time.Second})),
+		{}, {Type: "x", Properties: mindlytics.Properties{}},
 	}
 	for _, ev := range built {
 		requireSameJSON(t, ev)
@@ -68,15 +71,15 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 		uint(7), 0.0, math.Copysign(0, -1), 1e-7, 1e-6, 123456.789, 1e20, 1e21, -1e300, math.SmallestNonzeroFloat64,
 		float32(1e-7), float32(3.14), float32(1e21), float32(math.MaxFloat32), true, false, nil,
 		json.Number(""), json.Number("0"), json.Number("-0.5e+10"), json.Number("1E5"),
-		[]any{1, "x"}, map[string]any{"b": 1, "a": "<"}, Type("named"), time.Duration(5), struct{ A int }{1},
+		[]any{1, "x"}, map[string]any{"b": 1, "a": "<"}, mindlytics.Type("named"), time.Duration(5), struct{ A int }{1},
 	}
 	for _, v := range values {
-		requireSameJSON(t, Event{Type: TypeTrack, SessionID: "s", Properties: Properties{"v": v}})
+		requireSameJSON(t, mindlytics.Event{Type: mindlytics.TypeTrack, SessionID: "s", Properties: mindlytics.Properties{"v": v}})
 	}
 	for _, s := range tricky {
-		requireSameJSON(t, Event{Type: Type(s), Event: s, SessionID: s, Timestamp: s, UserID: s, DeviceID: s,
-			ConversationID: s, ID: s, PreviousID: s, Properties: Properties{s: s}, Attributes: Properties{s + "k": s},
-			Traits: Properties{"t" + s: s}})
+		requireSameJSON(t, mindlytics.Event{Type: mindlytics.Type(s), Event: s, SessionID: s, Timestamp: s, UserID: s, DeviceID: s,
+			ConversationID: s, ID: s, PreviousID: s, Properties: mindlytics.Properties{s: s}, Attributes: mindlytics.Properties{s + "k": s},
+			Traits: mindlytics.Properties{"t" + s: s}})
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 5000 {
@@ -87,17 +90,18 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 func TestAppendJSONFailsAsEncodingJSON(t *testing.T) {
 	for _, v := range []any{math.NaN(), math.Inf(1), math.Inf(-1), float32(math.Inf(1)), json.Number("1."),
 		json.Number("01"), json.Number("abc"), json.Number("1e"), json.Number("-"), make(chan int)} {
-		ev := Event{Type: TypeTrack, SessionID: "s", Attributes: Properties{"a": 1, "bad": v}}
+		ev := mindlytics.Event{Type: mindlytics.TypeTrack, SessionID: "s", Attributes: mindlytics.Properties{"a": 1, "bad": v}}
 		requireSameJSON(t, ev)
 		_, want := json.Marshal(plainEvent(ev))
-		_, got := ev.AppendJSON(nil)
+		wrapped := Of(ev)
+		_, got := wrapped.AppendJSON(nil)
 		assert.Equal(t, want.Error(), got.Error(), "error for %#v", v)
 	}
 }
 
 // randomEvent draws an event of any shape: random fields, random
 // properties of every scalar kind, random strings with escapes.
-func randomEvent(rng *rand.Rand) Event {
+func randomEvent(rng *rand.Rand) mindlytics.Event {
 	str := func() string {
 		if rng.IntN(4) == 0 {
 			return tricky[rng.IntN(len(tricky))]
@@ -117,12 +121,12 @@ func randomEvent(rng *rand.Rand) Event {
 		}
 		return str()
 	}
-	props := func() Properties {
+	props := func() mindlytics.Properties {
 		n := rng.IntN(22) - 2 // some nil, some beyond the stack array
 		if n < 0 {
 			return nil
 		}
-		p := make(Properties, n)
+		p := make(mindlytics.Properties, n)
 		for range n {
 			var v any
 			switch rng.IntN(9) {
@@ -152,7 +156,7 @@ func randomEvent(rng *rand.Rand) Event {
 		}
 		return p
 	}
-	return Event{Type: Type(str()), Event: maybe(), SessionID: str(), Timestamp: maybe(), UserID: maybe(),
+	return mindlytics.Event{Type: mindlytics.Type(str()), Event: maybe(), SessionID: str(), Timestamp: maybe(), UserID: maybe(),
 		DeviceID: maybe(), ConversationID: maybe(), ID: maybe(), PreviousID: maybe(),
 		Properties: props(), Attributes: props(), Traits: props()}
 }
@@ -162,41 +166,16 @@ func formatNumber(rng *rand.Rand) string {
 	return []string{"0", "7", "-3", "12.5", "-0.001", "1e10", "2E-5", "9.75e+3"}[rng.IntN(8)]
 }
 
-// TestAppendStringMatchesEncodingJSON puts every byte, and the UTF-8 that
-// needs a look, at every place of strings that cross the eight-byte steps
-// of appendString's fast path, and compares with encoding/json.
-func TestAppendStringMatchesEncodingJSON(t *testing.T) {
-	check := func(s string) {
-		t.Helper()
-		want, err := json.Marshal(s)
-		require.NoError(t, err)
-		if got := appendString(nil, s); string(got) != string(want) {
-			t.Fatalf("appendString(%q) = %s, encoding/json %s", s, got, want)
-		}
-	}
-	background := "abcdefghijklmnopqrstuvwx" // 24 plain bytes: three steps
-	var specials []string
-	for b := range 256 {
-		specials = append(specials, string([]byte{byte(b)}))
-	}
-	specials = append(specials, "é", "日", "🙂", "\u2028", "\u2029", "\xe2\x80", "\xf0\x9f\x99")
-	for _, sp := range specials {
-		for at := 0; at <= len(background); at++ {
-			check(background[:at] + sp + background[at:])
-			check(background[:at] + sp) // the special byte last, or in a short tail
-		}
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []byte("ab <>&\"\\\x00\x1f\x7f\x80\xff\xe2\x80\xa8")
-	for range 20_000 {
-		b := make([]byte, rng.IntN(40))
-		for i := range b {
-			if rng.IntN(4) == 0 {
-				b[i] = alphabet[rng.IntN(len(alphabet))]
-			} else {
-				b[i] = byte(' ' + rng.IntN(95))
-			}
-		}
-		check(string(b))
-	}
+// FuzzEncodeEvent compares Event.AppendJSON with encoding/json on events
+// built from fuzzed strings and numbers of every property kind.
+func FuzzEncodeEvent(f *testing.F) {
+	f.Add("track", "Conversation Turn", "s-1", "k", "<v>&\u2028", int64(-5), 1.5, float32(2.5), true, "12e3")
+	f.Add("", "", "", "", "\xff", int64(0), 1e21, float32(1e-7), false, "")
+	f.Add("a\"b", "\n", "\\", "\x00", "é", int64(1)<<62, 1e-7, float32(0), true, "01")
+	f.Fuzz(func(t *testing.T, typ, name, session, key, value string, n int64, x float64, y float32, b bool, num string) {
+		ev := mindlytics.Event{Type: mindlytics.Type(typ), Event: name, SessionID: session, UserID: value, ConversationID: key,
+			Properties: mindlytics.Properties{key: value, key + "n": n, key + "x": x, value: b},
+			Attributes: mindlytics.Properties{"y": y, "num": json.Number(num), key: nil}}
+		requireSameJSON(t, ev)
+	})
 }

@@ -1,0 +1,299 @@
+package compact
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+)
+
+// Event is an event on its way to the encoder: a mindlytics.Event, and for
+// a turn, usage or function event made by [Turn], [Usage] or [Function]
+// its typed fields instead of a Properties map.
+type Event struct {
+	mindlytics.Event
+
+	// turn, call or usage holds a compact event's properties; the
+	// embedded Event's Properties is then nil.
+	turn  *mindlytics.Turn
+	call  *mindlytics.FunctionCall
+	usage *mindlytics.Usage
+}
+
+// Of wraps an event that has its Properties map.
+func Of(ev mindlytics.Event) Event { return Event{Event: ev} }
+
+// Turn is mindlytics.ConversationTurn without the Properties map: the
+// same validation, the same bytes once encoded. The turn's Extra map is
+// kept, not copied: the caller must not change it after.
+func Turn(id mindlytics.Identity, conversationID string, turn mindlytics.Turn) (Event, error) {
+	ev, err := header(id, conversationID, mindlytics.EventConversationTurn)
+	ev.turn = &turn
+	return ev, ev.check(err)
+}
+
+// Function is mindlytics.ConversationFunction without the Properties map;
+// the call's Extra map is kept, not copied.
+func Function(id mindlytics.Identity, conversationID string, call mindlytics.FunctionCall) (Event, error) {
+	ev, err := header(id, conversationID, mindlytics.EventConversationFunction)
+	ev.call = &call
+	return ev, ev.check(err)
+}
+
+// Usage is mindlytics.ConversationUsage without the Properties map; the
+// usage's Extra map is kept, not copied. Without a model or a positive
+// cost it is an error, and the event has no properties.
+func Usage(id mindlytics.Identity, conversationID string, usage mindlytics.Usage) (Event, error) {
+	ev, err := header(id, conversationID, mindlytics.EventConversationUsage)
+	if usage.Model == "" && !(usage.Cost > 0) { // refused before the identity is checked
+		return ev, invalid("properties", "usage needs a model or a positive cost")
+	}
+	ev.usage = &usage
+	return ev, ev.check(err)
+}
+
+// header is the event named name with no properties, its identity and
+// conversation id checked as any track event's (mindlytics.Track, under a
+// name with no rules of its own: the name's rules are check's).
+func header(id mindlytics.Identity, conversationID, name string) (Event, error) {
+	ev, err := mindlytics.Track(id, conversationID, "compact", nil)
+	ev.Event = name
+	return Event{Event: ev}, err
+}
+
+func invalid(field, reason string) *mindlytics.ValidationError {
+	return &mindlytics.ValidationError{Field: field, Reason: reason}
+}
+
+// check is what the public constructors check beyond the identity, in
+// their order: the name's required properties, the conversation id, the
+// Extra values, the cost. headerErr, when not nil, comes first.
+func (e *Event) check(headerErr error) error {
+	if headerErr != nil {
+		return headerErr
+	}
+	switch {
+	case e.turn != nil && e.turn.User == "":
+		return invalid("properties.user", "required, a non-empty string")
+	case e.turn != nil && e.turn.Assistant == "":
+		return invalid("properties.assistant", "required, a non-empty string")
+	case e.call != nil && e.call.Name == "":
+		return invalid("properties.name", "required, a non-empty string")
+	case e.ConversationID == "":
+		return invalid("conversation_id", "required")
+	}
+	if err := e.checkExtra(); err != nil {
+		return err
+	}
+	switch {
+	case e.turn != nil:
+		return checkCost(e.turn.Cost)
+	case e.usage != nil && e.usage.Model == "":
+		return checkCost(e.usage.Cost)
+	}
+	return nil
+}
+
+func checkCost(cost float64) error {
+	if err := wire.CheckFinite(cost); err != nil {
+		return invalid("properties.cost", err.Error())
+	}
+	return nil
+}
+
+// compact says whether e keeps its properties in a compact form.
+func (e *Event) compact() bool { return e.turn != nil || e.call != nil || e.usage != nil }
+
+// Expand returns e as a mindlytics.Event, with its properties in the
+// Properties map as the public constructor makes them.
+func (e Event) Expand() mindlytics.Event {
+	if !e.compact() {
+		return e.Event
+	}
+	ev := e.Event
+	ev.Properties = e.properties()
+	return ev
+}
+
+// Validate checks e as mindlytics.Event.Validate checks the event Expand
+// gives; a compact event's map is made for it.
+func (e Event) Validate() error { return e.Expand().Validate() }
+
+// properties is the Properties map of a compact event: its Extra values,
+// and its own fields (compactFields) over them.
+func (e *Event) properties() mindlytics.Properties {
+	var local [8]compactField
+	fields := e.compactFields(local[:0])
+	extra := e.compactExtra()
+	p := make(mindlytics.Properties, len(fields)+len(extra))
+	for k, v := range extra {
+		p[k] = v
+	}
+	for i := range fields {
+		p[fields[i].key] = fields[i].value()
+	}
+	return p
+}
+
+func turnHasTokens(turn *mindlytics.Turn) bool {
+	return turn.Model != "" || turn.PromptTokens != 0 || turn.CompletionTokens != 0
+}
+
+// compactExtra is the Extra map of a compact event, nil for others.
+func (e *Event) compactExtra() mindlytics.Properties {
+	switch {
+	case e.turn != nil:
+		return e.turn.Extra
+	case e.call != nil:
+		return e.call.Extra
+	case e.usage != nil:
+		return e.usage.Extra
+	}
+	return nil
+}
+
+// checkExtra checks a compact event's Extra values: each key's final
+// value (the field's, when a field of the same name is set) must be a
+// scalar.
+func (e *Event) checkExtra() error {
+	extra := e.compactExtra()
+	if len(extra) == 0 {
+		return nil
+	}
+	var local [8]compactField // a turn has at most 7: no allocation
+	fields := e.compactFields(local[:0])
+	for k, v := range extra {
+		if k == "" {
+			return invalid("properties", "empty key")
+		}
+		if i := slices.IndexFunc(fields, func(f compactField) bool { return f.key == k }); i >= 0 {
+			continue // a field's own value: a scalar
+		}
+		if err := wire.CheckScalar(v); err != nil {
+			return invalid("properties."+k, err.Error())
+		}
+	}
+	return nil
+}
+
+// compactField is one property of a compact event.
+type compactField struct {
+	key  string
+	kind byte // 's' string, 'i' int64, 'f' float64, 'v' an Extra value
+	s    string
+	i    int64
+	f    float64
+	v    any
+}
+
+// value is the field's value as its Properties map holds it.
+func (f *compactField) value() any {
+	switch f.kind {
+	case 's':
+		return f.s
+	case 'i':
+		return f.i
+	case 'f':
+		return f.f
+	}
+	return f.v
+}
+
+// compactFields appends a compact event's own properties to dst, in key
+// order (the order encoding/json writes a map's keys in).
+func (e *Event) compactFields(dst []compactField) []compactField {
+	if t := e.turn; t != nil {
+		dst = append(dst, compactField{key: "assistant", kind: 's', s: t.Assistant})
+		if t.AssistantID != "" {
+			dst = append(dst, compactField{key: "assistant_id", kind: 's', s: t.AssistantID})
+		}
+		tokens := turnHasTokens(t)
+		if tokens {
+			dst = append(dst, compactField{key: "completion_tokens", kind: 'i', i: t.CompletionTokens})
+		}
+		if t.Cost != 0 {
+			dst = append(dst, compactField{key: "cost", kind: 'f', f: t.Cost})
+		}
+		if t.Model != "" {
+			dst = append(dst, compactField{key: "model", kind: 's', s: t.Model})
+		}
+		if tokens {
+			dst = append(dst, compactField{key: "prompt_tokens", kind: 'i', i: t.PromptTokens})
+		}
+		return append(dst, compactField{key: "user", kind: 's', s: t.User})
+	}
+	if c := e.call; c != nil {
+		if c.Args != "" {
+			dst = append(dst, compactField{key: "args", kind: 's', s: c.Args})
+		}
+		dst = append(dst, compactField{key: "name", kind: 's', s: c.Name})
+		if c.Result != "" {
+			dst = append(dst, compactField{key: "result", kind: 's', s: c.Result})
+		}
+		return append(dst, compactField{key: "runtime", kind: 'i', i: c.Runtime.Milliseconds()})
+	}
+	if u := e.usage; u != nil {
+		if u.Model == "" {
+			return append(dst, compactField{key: "cost", kind: 'f', f: u.Cost})
+		}
+		return append(dst,
+			compactField{key: "completion_tokens", kind: 'i', i: u.CompletionTokens},
+			compactField{key: "model", kind: 's', s: u.Model},
+			compactField{key: "prompt_tokens", kind: 'i', i: u.PromptTokens})
+	}
+	return dst
+}
+
+// AppendProperties appends a compact event's properties as the JSON
+// object encoding/json writes for the map Expand makes: the fields, then
+// the Extra values whose key no field has, keys sorted.
+func (e *Event) AppendProperties(dst []byte) ([]byte, error) {
+	var local [16]compactField
+	fields := e.compactFields(local[:0])
+	if extra := e.compactExtra(); len(extra) > 0 {
+		own := len(fields)
+		for k, v := range extra {
+			if !slices.ContainsFunc(fields[:own], func(f compactField) bool { return f.key == k }) {
+				fields = append(fields, compactField{key: k, kind: 'v', v: v})
+			}
+		}
+		if len(fields) > own {
+			slices.SortFunc(fields, func(a, b compactField) int { return strings.Compare(a.key, b.key) })
+		}
+	}
+	dst = append(dst, '{')
+	var err error
+	for i := range fields {
+		f := &fields[i]
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if f.kind == 'v' {
+			dst = wire.AppendString(dst, f.key)
+			dst = append(dst, ':')
+		} else { // a field's key (compactFields) is plain ASCII: nothing to escape
+			dst = append(dst, '"')
+			dst = append(dst, f.key...)
+			dst = append(dst, '"', ':')
+		}
+		switch f.kind {
+		case 's':
+			dst = wire.AppendString(dst, f.s)
+		case 'i':
+			dst = strconv.AppendInt(dst, f.i, 10)
+		case 'f':
+			if math.IsNaN(f.f) || math.IsInf(f.f, 0) {
+				return dst, wire.MarshalError(f.f)
+			}
+			dst = wire.AppendFloat(dst, f.f, 64)
+		default:
+			if dst, err = wire.AppendValue(dst, f.v); err != nil {
+				return dst, err
+			}
+		}
+	}
+	return append(dst, '}'), nil
+}

@@ -1,0 +1,39 @@
+package delivery
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
+)
+
+// SessionKey is the one partition key of a session: the FNV-1a hash of
+// its id. Both front doors split work by it (the queue's lanes, the
+// collector's partitions of a request) so that a session's events stay in
+// one place, in order.
+func SessionKey[ID string | []byte](sessionID ID) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(sessionID); i++ {
+		h ^= uint32(sessionID[i])
+		h *= 16777619
+	}
+	return h
+}
+
+// EncodedSessionKey is [SessionKey] of an encoded event's session id
+// (wire.SessionID reads it without decoding the event); 0 for an event
+// with none.
+func EncodedSessionKey(event json.RawMessage) uint32 {
+	raw := wire.SessionID(event)
+	if raw == nil {
+		return 0
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return SessionKey(raw) // as it is: nothing escaped
+	}
+	var id string // escaped: rare, decoded
+	if err := json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &id); err != nil {
+		return SessionKey(raw)
+	}
+	return SessionKey(id)
+}

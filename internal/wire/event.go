@@ -1,0 +1,94 @@
+package wire
+
+import "bytes"
+
+// Event is what the encoder reads of a mindlytics.Event: its fields, in
+// the order the JSON object has them. Package mindlytics and package
+// compact each copy their event into one (a dozen words) to encode it.
+type Event struct {
+	Type, Name, SessionID, Timestamp, UserID, DeviceID string
+	ConversationID, ID, PreviousID                     string
+	Properties, Attributes, Traits                     map[string]any
+}
+
+// AppendJSON appends the JSON encoding of e to dst: the bytes
+// encoding/json writes for mindlytics.Event's tags (the same field order
+// and omitempty rules). On error the returned buffer is dst unchanged in
+// length.
+func (e *Event) AppendJSON(dst []byte) ([]byte, error) {
+	start := len(dst)
+	dst, err := e.AppendRest(e.AppendHead(dst))
+	if err != nil {
+		return dst[:start], err
+	}
+	return dst, nil
+}
+
+// AppendHead appends the start of e's JSON object: its string fields. An
+// encoder that writes the properties in another form (package compact)
+// appends `,"properties":` and them after it, then [Event.AppendRest]
+// with no Properties map. (A function or an interface to write them would
+// make the event escape to the heap: one allocation per event.)
+func (e *Event) AppendHead(dst []byte) []byte {
+	dst = append(dst, `{"type":`...)
+	dst = AppendString(dst, e.Type)
+	dst = appendOptional(dst, `,"event":`, e.Name)
+	dst = append(dst, `,"session_id":`...)
+	dst = AppendString(dst, e.SessionID)
+	dst = appendOptional(dst, `,"timestamp":`, e.Timestamp)
+	dst = appendOptional(dst, `,"user_id":`, e.UserID)
+	dst = appendOptional(dst, `,"device_id":`, e.DeviceID)
+	dst = appendOptional(dst, `,"conversation_id":`, e.ConversationID)
+	dst = appendOptional(dst, `,"id":`, e.ID)
+	return appendOptional(dst, `,"previous_id":`, e.PreviousID)
+}
+
+// AppendRest appends the end of e's JSON object after [Event.AppendHead]:
+// its non-empty property groups and the closing brace.
+func (e *Event) AppendRest(dst []byte) ([]byte, error) {
+	var err error
+	for _, g := range [...]struct {
+		key   string
+		props map[string]any
+	}{{`,"properties":`, e.Properties}, {`,"attributes":`, e.Attributes}, {`,"traits":`, e.Traits}} {
+		if len(g.props) == 0 {
+			continue // omitempty
+		}
+		dst = append(dst, g.key...)
+		if dst, err = AppendObject(dst, g.props); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// appendOptional appends key and the string value unless it is empty.
+func appendOptional(dst []byte, key, value string) []byte {
+	if value == "" {
+		return dst
+	}
+	return AppendString(append(dst, key...), value)
+}
+
+// SessionID returns the session id of an event this encoder wrote, as its
+// JSON text (escapes kept), or nil when it has none. It is found without
+// decoding: the encoder writes "session_id" before any object, and a
+// string's quotes are escaped, so the first `"session_id":"` is the field.
+func SessionID(encoded []byte) []byte {
+	i := bytes.Index(encoded, sessionIDField)
+	if i < 0 {
+		return nil
+	}
+	rest := encoded[i+len(sessionIDField):]
+	for j := 0; j < len(rest); j++ {
+		switch rest[j] {
+		case '\\':
+			j++ // the escaped byte is part of the id
+		case '"':
+			return rest[:j]
+		}
+	}
+	return rest
+}
+
+var sessionIDField = []byte(`"session_id":"`)
