@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
 )
 
 // check reports every way the repository strays from releasable modules;
@@ -77,30 +78,29 @@ func (r *repo) rootPath() string {
 	return ""
 }
 
-// checkWork: go.work uses every released module, so development builds
-// never ask a proxy for them.
+// checkWork: go.work uses every released module and replaces its version
+// by its directory, so development builds never ask a proxy for them.
 func (r *repo) checkWork() []error {
-	name := filepath.Join(r.root, "go.work")
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return []error{err}
-	}
-	wf, err := modfile.ParseWork(name, data, nil)
+	wf, err := r.readWork()
 	if err != nil {
 		return []error{err}
 	}
 	used := map[string]bool{}
 	for _, u := range wf.Use {
-		used[filepath.ToSlash(filepath.Clean(u.Path))] = true
+		used[cleanDir(u.Path)] = true
+	}
+	replaced := map[module.Version]string{}
+	for _, rep := range wf.Replace {
+		replaced[rep.Old] = cleanDir(rep.New.Path)
 	}
 	var errs []error
 	for _, m := range r.releasedModules() {
-		dir := m.Dir
-		if dir == "" {
-			dir = "."
+		v := r.released[m.Path]
+		if !used[cleanDir(m.workDir())] {
+			errs = append(errs, fmt.Errorf("go.work: does not use %s, a released module", m.workDir()))
 		}
-		if !used[dir] {
-			errs = append(errs, fmt.Errorf("go.work: does not use ./%s, a released module", m.Dir))
+		if got, ok := replaced[module.Version{Path: m.Path, Version: v}]; !ok || got != cleanDir(m.workDir()) {
+			errs = append(errs, fmt.Errorf("go.work: does not replace %s %s => %s: run make set-version", m.Path, v, m.workDir()))
 		}
 	}
 	return errs

@@ -142,3 +142,23 @@ func (m repoModule) tag(version string) string {
 	}
 	return path.Join(m.Dir, version)
 }
+
+// workDir is the module's directory as go.work writes it ("." for the root).
+func (m repoModule) workDir() string {
+	if m.Dir == "" {
+		return "."
+	}
+	return "./" + m.Dir
+}
+
+func (r *repo) readWork() (*modfile.WorkFile, error) {
+	name := filepath.Join(r.root, "go.work")
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return modfile.ParseWork(name, data, nil)
+}
+
+// cleanDir is a go.work path in one spelling, for comparing.
+func cleanDir(p string) string { return filepath.ToSlash(filepath.Clean(p)) }

@@ -53,7 +53,45 @@ func (r *repo) setVersion(v string) error {
 			return err
 		}
 	}
+	if err := r.setWork(); err != nil {
+		return err
+	}
 	return r.setBuilderConfig()
+}
+
+// setWork points go.work's replace of each released module at the set's
+// version. It edits the version in place, keeping the file's layout; a
+// module with no replace yet gets one.
+func (r *repo) setWork() error {
+	name := filepath.Join(r.root, "go.work")
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	out := data
+	for _, m := range r.releasedModules() {
+		v := r.released[m.Path]
+		// "<path> <version> =>", alone or in a replace block.
+		re := regexp.MustCompile(`(?m)^(\s*(?:replace\s+)?` + regexp.QuoteMeta(m.Path) + `\s+)(v\S+)(\s+=>)`)
+		if re.Match(out) {
+			out = re.ReplaceAll(out, []byte("${1}"+v+"${3}"))
+			continue
+		}
+		wf, err := modfile.ParseWork(name, out, nil)
+		if err != nil {
+			return err
+		}
+		if err := wf.AddReplace(m.Path, v, m.workDir(), ""); err != nil {
+			return err
+		}
+		wf.Cleanup()
+		out = modfile.Format(wf.Syntax)
+	}
+	if bytes.Equal(out, data) {
+		return nil
+	}
+	fmt.Println("go.work: replaces the set's version by the work tree")
+	return os.WriteFile(name, out, 0o644)
 }
 
 // setRequires moves m's requires of released modules to their version.
