@@ -22,7 +22,7 @@ func run(args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return fmt.Errorf("no command: set-version, check, proxy, strip-sums or add-sums")
+		return fmt.Errorf("no command: set-version, check, proxy, tags, dirs, strip-sums or add-sums")
 	}
 	if *root == "" {
 		out, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
@@ -58,6 +58,16 @@ func run(args []string) error {
 			return fmt.Errorf("proxy takes one directory")
 		}
 		return r.writeProxy(pfs.Arg(0), *rev)
+	case "tags":
+		for _, m := range r.releasedModules() {
+			fmt.Println(m.tag(r.released[m.Path]))
+		}
+		return nil
+	case "dirs":
+		for _, m := range r.modules {
+			fmt.Println(cleanDir(m.workDir()))
+		}
+		return nil
 	case "strip-sums":
 		return r.stripSums()
 	case "add-sums":
