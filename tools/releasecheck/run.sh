@@ -51,8 +51,8 @@ step "proxy at $scratch/proxy; GOPROXY=$GOPROXY"
 
 for dir in $("$modrelease" -C "$clone" dirs); do
 	[ "$dir" = . ] && continue
-	(cd "$clone/$dir" && go list -mod=readonly -deps -test ./... >/dev/null) ||
-		{ echo "release-check: $dir does not load from its go.mod alone (a missing require?)" >&2; exit 1; }
+	(cd "$clone/$dir" && go list -mod=readonly -deps -test ./... >/dev/null 2>"$scratch/list.log") ||
+		{ cat "$scratch/list.log" >&2; echo "release-check: $dir does not load from its go.mod alone (a missing require?)" >&2; exit 1; }
 done
 step "every nested module loads from its own go.mod"
 
@@ -61,9 +61,10 @@ mkdir -p "$app"
 cp "$here/testdata/userapp/main.go" "$app/"
 (
 	cd "$app"
-	go mod init -q example.com/userapp 2>/dev/null || go mod init example.com/userapp 2>/dev/null
-	GOFLAGS="$GOFLAGS -mod=mod" go get -q "github.com/mindlytics/mindlytics-otel@$version" "github.com/mindlytics/mindlytics-otel/instrument/openaihelper@$version"
-	go mod tidy
+	go mod init example.com/userapp 2>/dev/null
+	GOFLAGS="$GOFLAGS -mod=mod" go get "github.com/mindlytics/mindlytics-otel@$version" \
+		"github.com/mindlytics/mindlytics-otel/instrument/openaihelper@$version" 2>"$scratch/app.log" &&
+		go mod tidy 2>>"$scratch/app.log" || { cat "$scratch/app.log" >&2; exit 1; }
 	if grep -n '^replace' go.mod; then echo "release-check: the app's go.mod has a replace" >&2; exit 1; fi
 	go build -o userapp .
 )
