@@ -16,7 +16,8 @@ modrelease="$scratch/modrelease"
 (
 	use_local_proxy "$scratch/proxy" "$scratch"
 	for dir in $("$modrelease" -C "$root" dirs); do
-		(cd "$root/$dir" && go mod tidy) || { echo "tidy: $dir failed" >&2; exit 1; }
+		(cd "$root/$dir" && go mod tidy 2>"$scratch/tidy.log") ||
+			{ cat "$scratch/tidy.log" >&2; echo "tidy: $dir failed" >&2; exit 1; }
 	done
 )
 "$modrelease" -C "$root" strip-sums
