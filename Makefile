@@ -8,15 +8,16 @@ GOBIN ?= $(shell $(GO) env GOPATH)/bin
 # helper and the examples that use one are modules of their own.
 MODULES ?= . exporter/mindlyticsexporter cmd collectore2e instrument/openaihelper instrument/goopenaihelper instrument/langchaingohelper instrument/anthropichelper examples/openai examples/goopenai examples/langchaingo examples/anthropic
 
-.PHONY: all test bench benchstat lint demo dev tidy app-deps
+.PHONY: all test bench benchstat lint demo dev tidy app-deps set-version release-check
 
 all: lint test
 
 ## test: vet, build the collector distribution, check that apps stay free of the
-## collector, then every test of every module (the collector end-to-end tests
-## included) with the race detector, then every fuzz target for TEST_FUZZTIME.
+## collector, check the release as an outside user builds it, then every test of
+## every module (the collector end-to-end tests and the layering test included)
+## with the race detector, then every fuzz target for TEST_FUZZTIME.
 TEST_FUZZTIME ?= 3s
-test: collector app-deps
+test: collector app-deps release-check
 	@for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) vet ./...) || exit 1; done
 	@for m in $(MODULES); do echo "== $$m"; (cd $$m && MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -race -count=1 -timeout 30m ./...) || exit 1; done
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
@@ -67,9 +68,27 @@ DEV_FLAGS ?= --addr 127.0.0.1:8765 --data $(CURDIR)/mindlytics-dev.db
 dev:
 	cd cmd && $(GO) run ./mindlytics-dev $(DEV_FLAGS)
 
-## tidy: go mod tidy in every module.
+## tidy: go mod tidy in every module, outside the workspace, this repository's
+## modules served at their version from the work tree by a local proxy (tools/tidy.sh).
 tidy:
-	@for m in $(MODULES); do (cd $$m && GOWORK=off $(GO) mod tidy) || exit 1; done
+	@tools/tidy.sh
+
+# --- releases: one version for every module (versions.yaml) ---
+
+## set-version: write VERSION (vX.Y.Z) into versions.yaml, then the version into
+## every go.mod's requires of this repository's modules, go.work's replaces and
+## builder-config.yaml (`make set-version VERSION=v0.3.0`; without VERSION,
+## re-apply versions.yaml's).
+set-version:
+	@cd tools && GOWORK=off $(GO) run ./modrelease -C $(CURDIR) set-version $(VERSION)
+
+## release-check: in a temporary clone, tag the release of versions.yaml, serve
+## it from a file-based GOPROXY and build, with no replace, every module from its
+## own go.mod, a user's app with instrument and a helper, and a user's ocb
+## distribution with the component (tools/releasecheck/run.sh; a few minutes
+## with a warm build cache).
+release-check: ocb
+	@OCB=$(OCB) tools/releasecheck/run.sh
 
 # --- otelcol-mindlytics: the collector distribution and its component ---
 OCB_VERSION ?= v0.165.0

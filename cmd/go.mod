@@ -5,9 +5,9 @@ go 1.26.0
 require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/gorilla/websocket v1.5.3
-	github.com/mindlytics/mindlytics-otel v0.0.0-00010101000000-000000000000
-	github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter v0.0.0-00010101000000-000000000000
-	github.com/mindlytics/mindlytics-otel/instrument/openaihelper v0.0.0-00010101000000-000000000000
+	github.com/mindlytics/mindlytics-otel v0.1.0
+	github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter v0.1.0
+	github.com/mindlytics/mindlytics-otel/instrument/openaihelper v0.1.0
 	github.com/openai/openai-go/v3 v3.98.0
 	github.com/stretchr/testify v1.12.1
 	go.etcd.io/bbolt v1.5.0
@@ -53,10 +53,4 @@ require (
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260928230214-8a89bd6388cc // indirect
 	google.golang.org/grpc v1.85.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
-)
-
-replace (
-	github.com/mindlytics/mindlytics-otel => ../
-	github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter => ../exporter/mindlyticsexporter
-	github.com/mindlytics/mindlytics-otel/instrument/openaihelper => ../instrument/openaihelper
 )

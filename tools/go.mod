@@ -2,7 +2,11 @@ module github.com/mindlytics/mindlytics-otel/tools
 
 go 1.26.0
 
-require go.opentelemetry.io/collector/cmd/mdatagen v0.150.0
+require (
+	go.opentelemetry.io/collector/cmd/mdatagen v0.150.0
+	go.yaml.in/yaml/v3 v3.0.4
+	golang.org/x/mod v0.34.0
+)
 
 require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
@@ -31,8 +35,6 @@ require (
 	go.opentelemetry.io/otel/trace v1.43.0 // indirect
 	go.uber.org/multierr v1.11.0 // indirect
 	go.uber.org/zap v1.27.1 // indirect
-	go.yaml.in/yaml/v3 v3.0.4 // indirect
-	golang.org/x/mod v0.34.0 // indirect
 	golang.org/x/sync v0.20.0 // indirect
 	golang.org/x/text v0.35.0 // indirect
 	golang.org/x/tools v0.43.0 // indirect

@@ -3,8 +3,8 @@ module github.com/mindlytics/mindlytics-otel/examples/langchaingo
 go 1.26.0
 
 require (
-	github.com/mindlytics/mindlytics-otel v0.0.0-00010101000000-000000000000
-	github.com/mindlytics/mindlytics-otel/instrument/langchaingohelper v0.0.0-00010101000000-000000000000
+	github.com/mindlytics/mindlytics-otel v0.1.0
+	github.com/mindlytics/mindlytics-otel/instrument/langchaingohelper v0.1.0
 	github.com/tmc/langchaingo v0.1.14
 	go.opentelemetry.io/otel/sdk v1.47.0
 	go.opentelemetry.io/otel/trace v1.47.0
@@ -49,10 +49,4 @@ require (
 	golang.org/x/exp v0.0.0-20240808152545-0cdaa3abc0fa // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
-)
-
-replace (
-	github.com/mindlytics/mindlytics-otel => ../..
-	github.com/mindlytics/mindlytics-otel/instrument/goopenaihelper => ../../instrument/goopenaihelper
-	github.com/mindlytics/mindlytics-otel/instrument/langchaingohelper => ../../instrument/langchaingohelper
 )

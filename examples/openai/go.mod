@@ -3,8 +3,8 @@ module github.com/mindlytics/mindlytics-otel/examples/openai
 go 1.26.0
 
 require (
-	github.com/mindlytics/mindlytics-otel v0.0.0-00010101000000-000000000000
-	github.com/mindlytics/mindlytics-otel/instrument/openaihelper v0.0.0-00010101000000-000000000000
+	github.com/mindlytics/mindlytics-otel v0.1.0
+	github.com/mindlytics/mindlytics-otel/instrument/openaihelper v0.1.0
 	github.com/openai/openai-go/v3 v3.98.0
 	go.opentelemetry.io/otel/sdk v1.47.0
 	go.opentelemetry.io/otel/trace v1.47.0
@@ -29,9 +29,4 @@ require (
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/sys v0.49.0 // indirect
-)
-
-replace (
-	github.com/mindlytics/mindlytics-otel => ../..
-	github.com/mindlytics/mindlytics-otel/instrument/openaihelper => ../../instrument/openaihelper
 )

@@ -3,7 +3,7 @@ module github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter
 go 1.26.0
 
 require (
-	github.com/mindlytics/mindlytics-otel v0.0.0-00010101000000-000000000000
+	github.com/mindlytics/mindlytics-otel v0.1.0
 	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/collector/component v1.71.0
 	go.opentelemetry.io/collector/component/componenttest v0.165.0
@@ -93,5 +93,3 @@ require (
 	google.golang.org/grpc v1.85.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
-
-replace github.com/mindlytics/mindlytics-otel => ../..

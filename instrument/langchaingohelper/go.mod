@@ -3,8 +3,8 @@ module github.com/mindlytics/mindlytics-otel/instrument/langchaingohelper
 go 1.26.0
 
 require (
-	github.com/mindlytics/mindlytics-otel v0.0.0-00010101000000-000000000000
-	github.com/mindlytics/mindlytics-otel/instrument/goopenaihelper v0.0.0-00010101000000-000000000000
+	github.com/mindlytics/mindlytics-otel v0.1.0
+	github.com/mindlytics/mindlytics-otel/instrument/goopenaihelper v0.1.0
 	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/sdk v1.47.0
@@ -54,7 +54,3 @@ require (
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
 )
-
-replace github.com/mindlytics/mindlytics-otel => ../..
-
-replace github.com/mindlytics/mindlytics-otel/instrument/goopenaihelper => ../goopenaihelper

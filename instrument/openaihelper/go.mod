@@ -3,7 +3,7 @@ module github.com/mindlytics/mindlytics-otel/instrument/openaihelper
 go 1.26.0
 
 require (
-	github.com/mindlytics/mindlytics-otel v0.0.0-00010101000000-000000000000
+	github.com/mindlytics/mindlytics-otel v0.1.0
 	github.com/openai/openai-go/v3 v3.98.0
 	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/otel v1.47.0
@@ -30,5 +30,3 @@ require (
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 )
-
-replace github.com/mindlytics/mindlytics-otel => ../..
