@@ -24,10 +24,12 @@ var layers = []struct {
 	name     string
 	packages []string
 }{
-	{"low-level internals", []string{"internal/bufpool", "internal/eventhook"}},
-	{"vocabulary: the attribute keys and event names", []string{"semconv"}},
+	{"low-level internals: buffers, the wire's JSON and contract", []string{"internal/bufpool", "internal/wire"}},
+	{"vocabulary: our attribute keys and event names", []string{"semconv"}},
 	{"the wire: the Mindlytics client and its events", []string{"mindlytics"}},
-	{"the machinery: translation, queue, delivery", []string{"internal/translate/...", "internal/queue/...", "internal/delivery/..."}},
+	{"events and keys the machinery shares: compact events, delivery's rule, other instrumentations' keys", []string{"internal/compact", "internal/delivery/...", "internal/conventions"}},
+	{"the translation's parts: span view, messages, open-session store", []string{"internal/translate/spanview", "internal/translate/messages", "internal/translate/openstate"}},
+	{"the machinery: the translation pipeline and the queue", []string{"internal/translate", "internal/queue/..."}},
 	{"front door: the in-process exporter", []string{"exporter/..."}},
 	{"front door: sessions and calls in-process", []string{"instrument/..."}},
 	// Test support is above the front doors, so no production code below
@@ -94,8 +96,8 @@ func TestLayerOf(t *testing.T) {
 	}{
 		{rootModule + "/mindlytics", "the wire: the Mindlytics client and its events"},
 		{rootModule + "/mindlytics/mindlyticstest", "test support"},
-		{rootModule + "/internal/translate", "the machinery: translation, queue, delivery"},
-		{rootModule + "/internal/translate/spanview", "the machinery: translation, queue, delivery"},
+		{rootModule + "/internal/translate", "the machinery: the translation pipeline and the queue"},
+		{rootModule + "/internal/translate/spanview", "the translation's parts: span view, messages, open-session store"},
 		{rootModule + "/instrument/internal/genai", "front door: sessions and calls in-process"},
 		{rootModule + "/instrument/internal/genai/genaitest", "test support"},
 	}
