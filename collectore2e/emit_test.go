@@ -59,7 +59,7 @@ func (e *emitter) span(parent context.Context, name string, base time.Time, star
 func (e *emitter) conventionSession(sessionID, userID string, base time.Time) {
 	id := []attribute.KeyValue{semconv.SessionID(sessionID), semconv.UserID(userID)}
 	with := func(kvs ...attribute.KeyValue) []attribute.KeyValue { return append(kvs, id...) }
-	root := e.span(context.Background(), semconv.SpanNameSessionStart, base, 0, 10*time.Millisecond,
+	root := e.span(context.Background(), conventions.SpanNameSessionStart, base, 0, 10*time.Millisecond,
 		with(semconv.MindlyticsEvent(semconv.EventSessionStart), semconv.Attribute("plan", "pro"))...)
 	e.span(root, "weather turn", base, time.Second, 2*time.Second, with(
 		semconv.MindlyticsEvent(semconv.EventTurn),
@@ -78,12 +78,12 @@ func (e *emitter) conventionSession(sessionID, userID string, base time.Time) {
 		semconv.ToolCallArguments(`{"city":"Paris"}`),
 		semconv.ToolCallResult("sunny"),
 	)...)
-	e.span(root, semconv.TrackSpanName("Feedback Given"), base, 3*time.Second, 3*time.Second, with(
+	e.span(root, conventions.TrackSpanName("Feedback Given"), base, 3*time.Second, 3*time.Second, with(
 		semconv.MindlyticsEvent(semconv.EventTrack),
 		semconv.EventName("Feedback Given"),
 		semconv.Property("rating", 5),
 	)...)
-	e.span(root, semconv.SpanNameSessionEnd, base, 4*time.Second, 4*time.Second,
+	e.span(root, conventions.SpanNameSessionEnd, base, 4*time.Second, 4*time.Second,
 		with(semconv.MindlyticsEvent(semconv.EventSessionEnd))...)
 }
 

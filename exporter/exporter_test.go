@@ -18,6 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mindlytics/mindlytics-otel/exporter"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
@@ -62,7 +63,7 @@ func TestIdleSessionIsEndedInOrderWithSpanTimestamps(t *testing.T) {
 		_, s := tracer.Start(context.Background(), name, trace.WithTimestamp(at(i)), trace.WithAttributes(append(attrs, ids...)...))
 		s.End(trace.WithTimestamp(at(i + 1)))
 	}
-	emit(0, semconv.SpanNameSessionStart, semconv.MindlyticsEvent(semconv.EventSessionStart))
+	emit(0, conventions.SpanNameSessionStart, semconv.MindlyticsEvent(semconv.EventSessionStart))
 	for i := 1; i <= 3; i++ {
 		emit(i*2, "chat", semconv.MindlyticsEvent(semconv.EventTurn),
 			semconv.TurnUser("question"), semconv.TurnAssistant("answer"))

@@ -2,19 +2,6 @@ package exporter
 
 import "time"
 
-// SessionFallback says what becomes of a span whose trace has no session
-// id; the values are [SessionFromTraceID] and [NoSession].
-type SessionFallback string
-
-// Values of [WithSessionFallback] (collector: identity::session_fallback).
-const (
-	// SessionFromTraceID makes each trace without a session id a session
-	// named by the trace id (the default).
-	SessionFromTraceID SessionFallback = "trace_id"
-	// NoSession drops such spans, each reported as an [ErrorInvalidSpan].
-	NoSession SessionFallback = "none"
-)
-
 func withSettings(f func(c *config)) Option { return optionFunc(f) }
 
 // WithSessionIDKeys adds attribute keys looked up for the session id (on
@@ -36,9 +23,11 @@ func WithDeviceIDKeys(keys ...string) Option {
 }
 
 // WithSessionFallback says what becomes of spans whose trace has no
-// session id (default [SessionFromTraceID]).
-func WithSessionFallback(f SessionFallback) Option {
-	return withSettings(func(c *config) { c.translation.Identity.SessionFallback = string(f) })
+// session id: "trace_id" (the default) makes each such trace a session
+// named by the trace id; "none" drops such spans, each reported as an
+// [ErrorInvalidSpan]. Any other value is an error of New.
+func WithSessionFallback(f string) Option {
+	return withSettings(func(c *config) { c.translation.Identity.SessionFallback = f })
 }
 
 // WithDefaultDeviceID sets the device id of sessions with neither user nor

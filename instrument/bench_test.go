@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/instrument"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -68,7 +69,7 @@ func BenchmarkTurn(b *testing.B) {
 // benchSession is a fresh client, to a discarding sink, and a session.
 func benchSession(b *testing.B) (*instrument.Client, context.Context, *instrument.Session) {
 	c, err := instrument.New(context.Background(), instrument.WithAPIKey("k"), instrument.WithProjectID("p"),
-		instrument.WithServerBase("http://sink.invalid"), instrument.WithHTTPClient(&http.Client{Transport: discard{}}))
+		instrument.WithServerBase("http://sink.invalid"), instrument.WithClientOptions(mindlytics.WithHTTPClient(&http.Client{Transport: discard{}})))
 	require.NoError(b, err)
 	ctx, s, err := c.StartSession(context.Background(), instrument.SessionConfig{ID: "s-bench", UserID: "u-bench", ConversationID: "c-bench"})
 	require.NoError(b, err)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
@@ -60,9 +61,9 @@ func WithAttributes(p Properties) CallOption {
 	return callOptionFunc(func(c *callConfig) { c.attrs = p })
 }
 
-// appendGroup appends p's entries under prefix, in key order so that spans
-// are reproducible.
-func appendGroup(a []attribute.KeyValue, prefix string, p Properties) []attribute.KeyValue {
+// appendGroup appends p's entries as key makes them (semconv.Property,
+// Attribute or Trait), in key order so that spans are reproducible.
+func appendGroup(a []attribute.KeyValue, key func(string, any) attribute.KeyValue, p Properties) []attribute.KeyValue {
 	if len(p) == 0 {
 		return a
 	}
@@ -72,7 +73,7 @@ func appendGroup(a []attribute.KeyValue, prefix string, p Properties) []attribut
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		a = append(a, attribute.KeyValue{Key: attribute.Key(prefix + k), Value: sc.Value(p[k])})
+		a = append(a, key(k, p[k]))
 	}
 	return a
 }
@@ -119,8 +120,8 @@ func (s *Session) Track(ctx context.Context, name string, opts ...CallOption) er
 	if conv != "" {
 		a = append(a, sc.ConversationID(conv))
 	}
-	a = appendGroup(a, sc.PropertiesPrefix, o.props)
-	s.c.emit(ctx, sc.TrackSpanName(name), o.at, o.at, a)
+	a = appendGroup(a, sc.Property, o.props)
+	s.c.emit(ctx, conventions.TrackSpanName(name), o.at, o.at, a)
 	return nil
 }
 
@@ -155,8 +156,8 @@ func (s *Session) Identify(ctx context.Context, u User, opts ...CallOption) erro
 		return err
 	}
 	a = append(a, sc.MindlyticsEvent(sc.EventIdentify))
-	a = appendGroup(a, sc.TraitsPrefix, u.Traits)
-	s.c.emit(ctx, sc.SpanNameIdentify, o.at, o.at, a)
+	a = appendGroup(a, sc.Trait, u.Traits)
+	s.c.emit(ctx, conventions.SpanNameIdentify, o.at, o.at, a)
 	return nil
 }
 
@@ -194,7 +195,7 @@ func (s *Session) Alias(ctx context.Context, id, previousID string, opts ...Call
 		return err
 	}
 	a = append(a, sc.MindlyticsEvent(sc.EventAlias), sc.PreviousID(previousID))
-	s.c.emit(ctx, sc.SpanNameAlias, o.at, o.at, a)
+	s.c.emit(ctx, conventions.SpanNameAlias, o.at, o.at, a)
 	return nil
 }
 
@@ -224,9 +225,9 @@ func (s *Session) StartConversation(ctx context.Context, id string, opts ...Call
 	}
 	s.mu.Unlock()
 	a = append(a, sc.MindlyticsEvent(sc.EventConversationStart), sc.ConversationID(id))
-	a = appendGroup(a, sc.PropertiesPrefix, o.props)
-	a = appendGroup(a, sc.AttributesPrefix, o.attrs)
-	s.c.emit(ctx, sc.SpanNameConversationStart, o.at, o.at, a)
+	a = appendGroup(a, sc.Property, o.props)
+	a = appendGroup(a, sc.Attribute, o.attrs)
+	s.c.emit(ctx, conventions.SpanNameConversationStart, o.at, o.at, a)
 	return ContextWithConversation(ctx, id), nil
 }
 
@@ -261,8 +262,8 @@ func (s *Session) EndConversation(ctx context.Context, id string, opts ...CallOp
 	s.open = slices.DeleteFunc(s.open, func(c string) bool { return c == id })
 	s.mu.Unlock()
 	a = append(a, sc.MindlyticsEvent(sc.EventConversationEnd), sc.ConversationID(id))
-	a = appendGroup(a, sc.PropertiesPrefix, o.props)
-	a = appendGroup(a, sc.AttributesPrefix, o.attrs)
-	s.c.emit(ctx, sc.SpanNameConversationEnd, o.at, o.at, a)
+	a = appendGroup(a, sc.Property, o.props)
+	a = appendGroup(a, sc.Attribute, o.attrs)
+	s.c.emit(ctx, conventions.SpanNameConversationEnd, o.at, o.at, a)
 	return nil
 }

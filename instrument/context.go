@@ -5,6 +5,7 @@ import (
 
 	"go.opentelemetry.io/otel/baggage"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -60,7 +61,7 @@ func ContextWithSession(ctx context.Context, s *Session) context.Context {
 // mindlytics.session.joined. A caller that sends only ids (a front end, a
 // service without Mindlytics) sets no mark, and the called service starts
 // the session itself.
-var ownedKey = string(sc.SessionJoinedKey)
+var ownedKey = string(conventions.SessionJoinedKey)
 
 func withOwnedMark(ctx context.Context) context.Context {
 	m, err := baggage.NewMemberRaw(ownedKey, "true")

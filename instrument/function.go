@@ -41,7 +41,7 @@ func functionAttrs(a []attribute.KeyValue, conv string, f Function) []attribute.
 	if f.Args != "" {
 		a = append(a, sc.ToolCallArguments(f.Args))
 	}
-	return appendGroup(a, sc.PropertiesPrefix, f.Properties)
+	return appendGroup(a, sc.Property, f.Properties)
 }
 
 // TrackFunction records a function call after the fact; the event's time

@@ -2,7 +2,6 @@ package instrument
 
 import (
 	"log/slog"
-	"net/http"
 
 	"github.com/mindlytics/mindlytics-otel/exporter"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
@@ -51,11 +50,6 @@ func WithProjectID(id string) Option {
 // MLSDK_SERVER_BASE. The default is https://app.mindlytics.ai.
 func WithServerBase(base string) Option {
 	return WithClientOptions(mindlytics.WithServerBase(base))
-}
-
-// WithHTTPClient sets the HTTP client used to reach the service.
-func WithHTTPClient(hc *http.Client) Option {
-	return WithClientOptions(mindlytics.WithHTTPClient(hc))
 }
 
 // WithClientOptions passes options to the wire client (the one that

@@ -50,7 +50,7 @@ func (p *stamper) OnStart(ctx context.Context, s sdktrace.ReadWriteSpan) {
 		}
 	}
 	if inTurn(ctx) {
-		s.SetAttributes(sc.InTurn())
+		s.SetAttributes(conventions.InTurn())
 	}
 	id := identityOf(ctx)
 	if id == (identity{}) {
@@ -64,7 +64,7 @@ func (p *stamper) OnStart(ctx context.Context, s sdktrace.ReadWriteSpan) {
 		}
 	}
 	if joinedIn(ctx) {
-		a = append(a, sc.SessionJoined())
+		a = append(a, conventions.SessionJoined())
 	}
 	if own := s.Attributes(); len(own) > 0 {
 		a = withoutKeys(a, own)
@@ -84,7 +84,7 @@ func inTurn(ctx context.Context) bool {
 	}
 	for _, kv := range parent.Attributes() {
 		switch {
-		case kv.Key == sc.InTurnKey && kv.Value.AsBool(),
+		case kv.Key == conventions.InTurnKey && kv.Value.AsBool(),
 			kv.Key == sc.MindlyticsEventKey && kv.Value.AsString() == string(sc.EventTurn),
 			kv.Key == sc.OperationNameKey && kv.Value.AsString() == conventions.GenAIOperationHandleConversationTurn:
 			return true

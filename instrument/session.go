@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/attribute"
@@ -111,7 +112,7 @@ func (s *Session) refreshIdentityLocked() {
 		a = append(a, sc.DeviceID(s.device))
 	}
 	if s.joined {
-		a = append(a, sc.SessionJoined())
+		a = append(a, conventions.SessionJoined())
 	}
 	s.identAtt = a
 }
@@ -184,8 +185,8 @@ func (s *Session) End(ctx context.Context, opts ...CallOption) error {
 		return fmt.Errorf("instrument: session %s: %w", s.id, ErrSessionEnded)
 	}
 	a = append(a, sc.MindlyticsEvent(sc.EventSessionEnd))
-	a = appendGroup(a, sc.AttributesPrefix, o.attrs)
-	s.c.emit(ctx, sc.SpanNameSessionEnd, o.at, o.at, a)
+	a = appendGroup(a, sc.Attribute, o.attrs)
+	s.c.emit(ctx, conventions.SpanNameSessionEnd, o.at, o.at, a)
 	if s.live != nil {
 		s.live.finish(ctx, s.c)
 	}

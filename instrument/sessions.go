@@ -3,6 +3,7 @@ package instrument
 import (
 	"context"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -26,8 +27,8 @@ func (c *Client) StartSession(ctx context.Context, cfg SessionConfig) (context.C
 	}
 	a, _ := s.begin(1 + len(cfg.Attributes))
 	a = append(a, sc.MindlyticsEvent(sc.EventSessionStart))
-	a = appendGroup(a, sc.AttributesPrefix, cfg.Attributes)
-	c.emit(ctx, sc.SpanNameSessionStart, cfg.Timestamp, cfg.Timestamp, a)
+	a = appendGroup(a, sc.Attribute, cfg.Attributes)
+	c.emit(ctx, conventions.SpanNameSessionStart, cfg.Timestamp, cfg.Timestamp, a)
 	return ContextWithSession(ctx, s), s, nil
 }
 

@@ -128,7 +128,7 @@ func appendTurn(a []attribute.KeyValue, conv string, t Turn) []attribute.KeyValu
 		a = append(a, sc.AgentID(t.AssistantID))
 	}
 	a = appendUsage(a, t.Usage)
-	return appendGroup(a, sc.PropertiesPrefix, t.Properties)
+	return appendGroup(a, sc.Property, t.Properties)
 }
 
 // StartedTurn is a turn in progress: the model and tool spans started
@@ -212,7 +212,7 @@ func (t *StartedTurn) End(result Turn, opts ...CallOption) error {
 			a = append(a, sc.AgentID(result.AssistantID))
 		}
 		a = appendUsage(a, result.Usage)
-		a = appendGroup(a, sc.PropertiesPrefix, result.Properties)
+		a = appendGroup(a, sc.Property, result.Properties)
 		t.span.SetAttributes(a...)
 		if o.at.IsZero() {
 			t.span.End()

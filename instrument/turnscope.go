@@ -116,8 +116,8 @@ func classifyInTurn(attrs []attribute.KeyValue) action {
 			cost = cost || kv.Value.AsFloat64() > 0
 		}
 	}
-	isModel := op == sc.GenAIOperationChat || op == sc.GenAIOperationTextCompletion ||
-		op == sc.GenAIOperationGenerateContent || oiKind == conventions.OpenInferenceKindLLM ||
+	isModel := op == sc.GenAIOperationChat || op == conventions.GenAIOperationTextCompletion ||
+		op == conventions.GenAIOperationGenerateContent || oiKind == conventions.OpenInferenceKindLLM ||
 		reqType == conventions.LLMRequestTypeChat || reqType == conventions.LLMRequestTypeCompletion ||
 		(op == "" && model && tokens)
 	switch {

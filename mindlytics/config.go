@@ -21,7 +21,6 @@ const (
 	envServerBase = "MLSDK_SERVER_BASE"
 )
 
-
 // Errors of a client built without credentials. NewClient returns them
 // wrapped (joined when both are missing); match them with errors.Is.
 var (

@@ -37,13 +37,6 @@ func TurnUser(text string) attribute.KeyValue { return TurnUserKey.String(text) 
 // (mindlytics.turn.assistant).
 func TurnAssistant(text string) attribute.KeyValue { return TurnAssistantKey.String(text) }
 
-// SessionJoined marks a span of a session another service owns
-// ([SessionJoinedKey]).
-func SessionJoined() attribute.KeyValue { return SessionJoinedKey.Bool(true) }
-
-// InTurn marks a span as running inside a turn span ([InTurnKey]).
-func InTurn() attribute.KeyValue { return InTurnKey.Bool(true) }
-
 // AgentID returns the assistant or agent id (gen_ai.agent.id).
 func AgentID(id string) attribute.KeyValue { return AgentIDKey.String(id) }
 
@@ -80,30 +73,30 @@ func EventName(name string) attribute.KeyValue { return EventNameKey.String(name
 func PreviousID(id string) attribute.KeyValue { return PreviousIDKey.String(id) }
 
 // Property returns the event property key (mindlytics.properties.<key>).
-// value is converted as by [Value]; the translation sends scalars as they are
-// and JSON-encodes the rest, because Mindlytics properties are scalar.
+// Strings, booleans, integers and floats keep their type (unsigned
+// integers above MaxInt64 and non-finite floats become strings), slices of
+// those become attribute slices, an [attribute.Value] is kept, a
+// [fmt.Stringer] gives its String, and anything else is JSON-encoded into a
+// string; the translation sends scalars as they are and JSON-encodes the
+// rest, because Mindlytics properties are scalar.
 func Property(key string, value any) attribute.KeyValue {
-	return attribute.KeyValue{Key: attribute.Key(PropertiesPrefix + key), Value: Value(value)}
+	return attribute.KeyValue{Key: attribute.Key(PropertiesPrefix + key), Value: toValue(value)}
 }
 
 // Attribute returns the session or conversation attribute key
-// (mindlytics.attributes.<key>); value is converted as by [Value].
+// (mindlytics.attributes.<key>); value is converted as by Property.
 func Attribute(key string, value any) attribute.KeyValue {
-	return attribute.KeyValue{Key: attribute.Key(AttributesPrefix + key), Value: Value(value)}
+	return attribute.KeyValue{Key: attribute.Key(AttributesPrefix + key), Value: toValue(value)}
 }
 
 // Trait returns the user trait key (mindlytics.traits.<key>); value is
-// converted as by [Value].
+// converted as by Property.
 func Trait(key string, value any) attribute.KeyValue {
-	return attribute.KeyValue{Key: attribute.Key(TraitsPrefix + key), Value: Value(value)}
+	return attribute.KeyValue{Key: attribute.Key(TraitsPrefix + key), Value: toValue(value)}
 }
 
-// Value converts a Go value to an attribute value: strings, booleans, integers
-// and floats keep their type (unsigned integers above MaxInt64 and non-finite
-// floats become strings, which Mindlytics can carry), slices of those become
-// attribute slices, an [attribute.Value] is kept, a [fmt.Stringer] gives its
-// String, and anything else is JSON-encoded into a string.
-func Value(v any) attribute.Value {
+// toValue converts a Go value to an attribute value as Property says.
+func toValue(v any) attribute.Value {
 	switch x := v.(type) {
 	case attribute.Value:
 		return x

@@ -51,16 +51,6 @@ const (
 	TurnUserKey = attribute.Key("mindlytics.turn.user")
 	// TurnAssistantKey is the assistant's text of a turn, a plain string.
 	TurnAssistantKey = attribute.Key("mindlytics.turn.assistant")
-	// InTurnKey marks a span that runs inside a turn span (instrument's
-	// span processor stamps it): a model call there is the turn's usage,
-	// never a turn of its own, even when its spans are exported before the
-	// turn's.
-	InTurnKey = attribute.Key("mindlytics.in_turn")
-	// SessionJoinedKey marks a span of a session that another service
-	// started and will end (instrument's span processor stamps it on spans
-	// whose session came in W3C baggage): the translation of this process
-	// neither starts nor ends that session or its conversations.
-	SessionJoinedKey = attribute.Key("mindlytics.session.joined")
 	// UsageCostKey is a known cost of a model call in USD.
 	UsageCostKey = attribute.Key("mindlytics.usage.cost")
 	// EventNameKey is the name of a user-defined (track) event.
@@ -111,8 +101,8 @@ const (
 	EventAlias EventKind = "alias"
 )
 
-// EventKinds returns every value of mindlytics.event, in a fixed order.
-func EventKinds() []EventKind {
+// eventKinds returns every value of mindlytics.event, in a fixed order.
+func eventKinds() []EventKind {
 	return []EventKind{
 		EventSessionStart, EventSessionEnd, EventConversationStart, EventConversationEnd,
 		EventTurn, EventUsage, EventFunction, EventTrack, EventIdentify, EventAlias,
@@ -128,26 +118,6 @@ func (k EventKind) Valid() bool {
 	}
 	return false
 }
-
-// Span names of our conventions. Names are for people reading traces: the
-// translation goes by attributes, never by names.
-const (
-	// SpanNameSessionStart names a span carrying mindlytics.event=session.start.
-	SpanNameSessionStart = "mindlytics.session.start"
-	// SpanNameSessionEnd names a span carrying mindlytics.event=session.end.
-	SpanNameSessionEnd = "mindlytics.session.end"
-	// SpanNameConversationStart names a conversation.start span.
-	SpanNameConversationStart = "mindlytics.conversation.start"
-	// SpanNameConversationEnd names a conversation.end span.
-	SpanNameConversationEnd = "mindlytics.conversation.end"
-	// SpanNameIdentify names an identify span.
-	SpanNameIdentify = "mindlytics.identify"
-	// SpanNameAlias names an alias span.
-	SpanNameAlias = "mindlytics.alias"
-)
-
-// TrackSpanName names the span of the user-defined event name.
-func TrackSpanName(name string) string { return "mindlytics.track " + name }
 
 // ChatSpanName names a model call as the GenAI conventions do: "chat {model}".
 func ChatSpanName(model string) string { return joinName(GenAIOperationChat, model) }

@@ -24,8 +24,6 @@ var ourKeys = []keyDoc{
 	{string(OperationNameKey), "string", "recommended on model and tool spans", "`chat`", "classification (chat-like → turn/usage, execute_tool → function)"},
 	{string(TurnUserKey), "string", "required for a turn unless messages are recorded another way", "`What's the weather?`", "`properties.user` of Conversation Turn"},
 	{string(TurnAssistantKey), "string", "required for a turn unless messages are recorded another way", "`Sunny.`", "`properties.assistant` of Conversation Turn"},
-	{string(SessionJoinedKey), "bool", "set by instrument's span processor on spans whose session came from another service (baggage) or JoinSession", "`true`", "no start_session, Conversation Started or end events from this process: the service that started the session ends it"},
-	{string(InTurnKey), "bool", "set by instrument's span processor on spans started inside a turn span", "`true`", "a model call there is usage, not a turn"},
 	{string(AgentIDKey), "string", "optional", "`support-bot`", "`properties.assistant_id` of Conversation Turn"},
 	{string(RequestModelKey), "string", "recommended", "`gpt-4o`", "`properties.model` (when no response model)"},
 	{string(ResponseModelKey), "string", "recommended", "`gpt-4o-2024-08-06`", "`properties.model`"},
@@ -43,8 +41,8 @@ var ourKeys = []keyDoc{
 }
 
 func kindList() string {
-	names := make([]string, 0, len(EventKinds()))
-	for _, k := range EventKinds() {
+	names := make([]string, 0, len(eventKinds()))
+	for _, k := range eventKinds() {
 		names = append(names, "`"+string(k)+"`")
 	}
 	return strings.Join(names, ", ")

@@ -67,3 +67,14 @@ const (
 // EnduserIDKey is the OTel general registry's end-user id, the last of the
 // keys a user id is looked up under.
 const EnduserIDKey = attribute.Key("enduser.id")
+
+// The other values of gen_ai.operation.name that the OTel GenAI conventions
+// define (semconv has chat, execute_tool and invoke_agent).
+const (
+	GenAIOperationTextCompletion  = "text_completion"
+	GenAIOperationGenerateContent = "generate_content"
+	GenAIOperationEmbeddings      = "embeddings"
+	GenAIOperationRetrieval       = "retrieval"
+	GenAIOperationCreateAgent     = "create_agent"
+	GenAIOperationInvokeWorkflow  = "invoke_workflow"
+)

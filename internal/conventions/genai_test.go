@@ -1,6 +1,7 @@
 package conventions
 
 import (
+	"github.com/mindlytics/mindlytics-otel/semconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -29,6 +30,24 @@ func TestGenAIKeysMatchOTelSemconv(t *testing.T) {
 	} {
 		t.Run(string(tc.ours), func(t *testing.T) {
 			assert.Equal(t, tc.theirs, tc.ours)
+		})
+	}
+}
+
+func TestOperationValuesMatchOTelSemconv(t *testing.T) {
+	for _, tc := range []struct {
+		ours   string
+		theirs attribute.KeyValue
+	}{
+		{GenAIOperationTextCompletion, otel.GenAIOperationNameTextCompletion},
+		{GenAIOperationGenerateContent, otel.GenAIOperationNameGenerateContent},
+		{GenAIOperationEmbeddings, otel.GenAIOperationNameEmbeddings},
+		{GenAIOperationRetrieval, otel.GenAIOperationNameRetrieval},
+		{GenAIOperationCreateAgent, otel.GenAIOperationNameCreateAgent},
+		{GenAIOperationInvokeWorkflow, otel.GenAIOperationNameInvokeWorkflow},
+	} {
+		t.Run(tc.ours, func(t *testing.T) {
+			assert.Equal(t, tc.theirs, semconv.OperationName(tc.ours))
 		})
 	}
 }

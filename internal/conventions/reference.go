@@ -13,6 +13,13 @@ type keyDoc struct {
 	feeds      string
 }
 
+// instrumentKeys lists the keys package instrument stamps for the
+// translation, rendered into docs/CONVENTIONS.md.
+var instrumentKeys = []keyDoc{
+	{string(SessionJoinedKey), "bool, on spans whose session came from another service (baggage) or JoinSession", "no start_session, Conversation Started or end events from this process: the service that started the session ends it"},
+	{string(InTurnKey), "bool, on spans started inside a turn span", "a model call there is usage, not a turn"},
+}
+
 // genAIKeys lists the OTel GenAI keys, beyond those of package semconv,
 // that the translation reads, rendered into docs/CONVENTIONS.md.
 var genAIKeys = []keyDoc{
@@ -101,6 +108,12 @@ func renderReference() string {
 	fmt.Fprintf(&b, "- session id: %s\n", codeList(DefaultSessionKeys()))
 	fmt.Fprintf(&b, "- user id: %s\n", codeList(DefaultUserKeys()))
 	fmt.Fprintf(&b, "- device id: %s\n", codeList(DefaultDeviceKeys()))
+	b.WriteString("\n### Keys package instrument stamps\n\n")
+	b.WriteString("Set by instrument's span processor, read by the translation; applications do not write them:\n\n")
+	b.WriteString("| key | type, where | feeds |\n| --- | --- | --- |\n")
+	for _, k := range instrumentKeys {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", k.key, k.convention, k.feeds)
+	}
 	b.WriteString("\n### OTel GenAI keys beyond ours\n\n")
 	b.WriteString("Beyond the keys of [semconv/README.md](../semconv/README.md), the translation reads these OTel keys:\n\n")
 	b.WriteString("| key | convention | feeds |\n| --- | --- | --- |\n")

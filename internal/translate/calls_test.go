@@ -137,7 +137,7 @@ func TestModelCallInsideATurnIsItsUsage(t *testing.T) {
 	// Exported alone (the child before its parent), the in_turn mark that
 	// instrument's span processor stamps says the same.
 	evs, _ = translateSpans(t, nil, recordSpans(t, nil, root("chat gpt-4o", 0, time.Second,
-		withTexts(chatAttrs(40, 9, sc.InTurn()))...)))
+		withTexts(chatAttrs(40, 9, conventions.InTurn()))...)))
 	m = modelEvents(evs)
 	require.Len(t, m, 1)
 	assert.Equal(t, mindlytics.EventConversationUsage, m[0].Event)
@@ -322,7 +322,7 @@ func TestIgnoredValuesAreReported(t *testing.T) {
 func TestJoinedSessionsAreNeitherStartedNorEnded(t *testing.T) {
 	tr := newTranslator(t)
 	evs, errs := tr.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, root("turn", 0, time.Second, sc.SessionID("s"), sc.UserID("u"),
-		sc.SessionJoined(), sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"), sc.TurnAssistant("a")))))
+		conventions.SessionJoined(), sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"), sc.TurnAssistant("a")))))
 	require.Empty(t, errs)
 	assert.Equal(t, []string{"track:Conversation Turn"}, testkit.Kinds(evs))
 	assert.Empty(t, tr.EndAll(), "the owner ends it")

@@ -36,13 +36,13 @@ func classify(a *attrView) class {
 		return classTool
 	case op == conventions.GenAIOperationHandleConversationTurn:
 		return classTurn
-	case op == sc.GenAIOperationInvokeAgent, op == sc.GenAIOperationCreateAgent, op == sc.GenAIOperationInvokeWorkflow,
+	case op == sc.GenAIOperationInvokeAgent, op == conventions.GenAIOperationCreateAgent, op == conventions.GenAIOperationInvokeWorkflow,
 		op == conventions.GenAIOperationAgentStep, op == conventions.GenAIOperationInvocationInternal,
 		strings.EqualFold(oi, conventions.OpenInferenceKindAgent), strings.EqualFold(oi, conventions.OpenInferenceKindChain),
 		tl == conventions.TraceloopKindWorkflow, tl == conventions.TraceloopKindTask, tl == conventions.TraceloopKindAgent,
 		slices.Contains(conventions.VercelWrapperOperations, vc):
 		return classWrapper
-	case op == sc.GenAIOperationChat, op == sc.GenAIOperationTextCompletion, op == sc.GenAIOperationGenerateContent,
+	case op == sc.GenAIOperationChat, op == conventions.GenAIOperationTextCompletion, op == conventions.GenAIOperationGenerateContent,
 		strings.EqualFold(oi, conventions.OpenInferenceKindLLM),
 		slices.Contains(conventions.VercelModelOperations, vc):
 		return classModel

@@ -52,7 +52,7 @@ func otelGenAICases() []conventionCase {
 		{
 			name: "OTel GenAI 1.37+: structured (non-string) messages",
 			spans: []spanSpec{root("generate_content gemini", 0, time.Second, sc.SessionID("s3"), sc.UserID("u3"),
-				sc.OperationName(sc.GenAIOperationGenerateContent), sc.RequestModel("gemini"), structuredIn, structuredOut)},
+				sc.OperationName(conventions.GenAIOperationGenerateContent), sc.RequestModel("gemini"), structuredIn, structuredOut)},
 			want: []mindlytics.Event{
 				s3.start(at(0), nil),
 				s3.convStart("s3", at(0)),

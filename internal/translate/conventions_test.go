@@ -129,9 +129,9 @@ func ourConventionCases() []conventionCase {
 		{
 			name: "ours: identify with traits, then alias",
 			spans: []spanSpec{
-				root(sc.SpanNameIdentify, 0, time.Second, sc.SessionID("s1"), sc.UserID("u2"),
+				root(conventions.SpanNameIdentify, 0, time.Second, sc.SessionID("s1"), sc.UserID("u2"),
 					sc.MindlyticsEvent(sc.EventIdentify), sc.Trait("email", "a@b.c"), sc.Trait("age", 42)),
-				root(sc.SpanNameAlias, 2*time.Second, 3*time.Second, sc.SessionID("s1"), sc.UserID("u2"),
+				root(conventions.SpanNameAlias, 2*time.Second, 3*time.Second, sc.SessionID("s1"), sc.UserID("u2"),
 					sc.MindlyticsEvent(sc.EventAlias), sc.PreviousID("anon-1")),
 			},
 			want: []mindlytics.Event{
@@ -144,16 +144,16 @@ func ourConventionCases() []conventionCase {
 		{
 			name: "ours: explicit session and conversation start and end with attributes",
 			spans: []spanSpec{
-				root(sc.SpanNameSessionStart, 0, 0, sc.SessionID("s1"), sc.UserID("u1"),
+				root(conventions.SpanNameSessionStart, 0, 0, sc.SessionID("s1"), sc.UserID("u1"),
 					sc.MindlyticsEvent(sc.EventSessionStart), sc.Attribute("channel", "web")),
-				root(sc.SpanNameConversationStart, time.Second, time.Second, sc.SessionID("s1"), sc.UserID("u1"),
+				root(conventions.SpanNameConversationStart, time.Second, time.Second, sc.SessionID("s1"), sc.UserID("u1"),
 					sc.ConversationID("c1"), sc.MindlyticsEvent(sc.EventConversationStart),
 					sc.Attribute("topic", "billing"), sc.Property("source", "faq")),
 				root("turn", 2*time.Second, 3*time.Second, sc.SessionID("s1"), sc.UserID("u1"), sc.ConversationID("c1"),
 					sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"), sc.TurnAssistant("a")),
-				root(sc.SpanNameConversationEnd, 4*time.Second, 4*time.Second, sc.SessionID("s1"), sc.UserID("u1"),
+				root(conventions.SpanNameConversationEnd, 4*time.Second, 4*time.Second, sc.SessionID("s1"), sc.UserID("u1"),
 					sc.ConversationID("c1"), sc.MindlyticsEvent(sc.EventConversationEnd), sc.Property("resolved", true)),
-				root(sc.SpanNameSessionEnd, 5*time.Second, 5*time.Second, sc.SessionID("s1"), sc.UserID("u1"),
+				root(conventions.SpanNameSessionEnd, 5*time.Second, 5*time.Second, sc.SessionID("s1"), sc.UserID("u1"),
 					sc.MindlyticsEvent(sc.EventSessionEnd), sc.Attribute("reason", "logout")),
 			},
 			want: []mindlytics.Event{

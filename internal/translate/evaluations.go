@@ -41,7 +41,7 @@ func (t *Translator) evaluations(s *spanview.Span, i int) []record {
 		}
 		out = append(out, record{span: i, kind: sc.EventTrack, at: at, begin: s.StartTime(),
 			name: conventions.EvaluationEventName, props: props, conversational: true,
-			joined: s.Attributes().Str(string(sc.SessionJoinedKey)) == "true"})
+			joined: s.Attributes().Str(string(conventions.SessionJoinedKey)) == "true"})
 	}
 	return out
 }

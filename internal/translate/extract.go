@@ -80,9 +80,9 @@ func (t *Translator) extract(s *spanview.Span, i int, view *attrView) (r record,
 
 // The keys extract reads, in the attribute view.
 var (
-	sessionJoinedVK   = registerKey(string(sc.SessionJoinedKey))
+	sessionJoinedVK   = registerKey(string(conventions.SessionJoinedKey))
 	mindlyticsEventVK = registerKey(string(sc.MindlyticsEventKey))
-	inTurnVK          = registerKey(string(sc.InTurnKey))
+	inTurnVK          = registerKey(string(conventions.InTurnKey))
 	messageVKs        = registerKeys(messageKeys...)
 	finishReasonsVK   = registerKey(string(conventions.GenAIResponseFinishReasonsKey))
 	vercelFinishVK    = registerKey("ai.response.finishReason")

@@ -13,6 +13,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
@@ -38,7 +39,7 @@ func TestSessionLifecycle(t *testing.T) {
 		withConversationIdleTimeout(5*time.Minute), withSessionIdleTimeout(10*time.Minute))
 	u := who{session: "s1", user: "u"}
 	spans := recordSpans(t, nil,
-		root(sc.SpanNameSessionStart, 0, 0, sc.SessionID("s1"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventSessionStart)),
+		root(conventions.SpanNameSessionStart, 0, 0, sc.SessionID("s1"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventSessionStart)),
 		turnSpan("s1", "", time.Second, 2*time.Second, "q1", "a1"),
 		turnSpan("s1", "", 3*time.Second, 4*time.Second, "q2", "a2"),
 		root("execute_tool search", 5*time.Second, 5250*time.Millisecond, sc.SessionID("s1"), sc.UserID("u"),
@@ -93,8 +94,8 @@ func TestExplicitStartAfterSynthesizedMakesNoSecondStart(t *testing.T) {
 	assert.Equal(t, []string{"start_session", "track:Conversation Started", "track:Conversation Turn"}, testkit.Kinds(evs))
 
 	late := recordSpans(t, nil,
-		root(sc.SpanNameSessionStart, 0, 0, sc.SessionID("s1"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventSessionStart)),
-		root(sc.SpanNameConversationStart, 0, 0, sc.SessionID("s1"), sc.ConversationID("c1"), sc.MindlyticsEvent(sc.EventConversationStart)),
+		root(conventions.SpanNameSessionStart, 0, 0, sc.SessionID("s1"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventSessionStart)),
+		root(conventions.SpanNameConversationStart, 0, 0, sc.SessionID("s1"), sc.ConversationID("c1"), sc.MindlyticsEvent(sc.EventConversationStart)),
 	)
 	evs, errs := tr.Translate(spanview.FromReadOnlySpans(late))
 	assert.Empty(t, errs)
@@ -107,7 +108,7 @@ func TestExplicitSessionEndEndsItsConversations(t *testing.T) {
 	spans := recordSpans(t, nil,
 		turnSpan("s1", "c2", 0, time.Second, "q", "a"),
 		turnSpan("s1", "c1", 2*time.Second, 3*time.Second, "q", "a"),
-		root(sc.SpanNameSessionEnd, 4*time.Second, 4*time.Second, sc.SessionID("s1"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventSessionEnd)),
+		root(conventions.SpanNameSessionEnd, 4*time.Second, 4*time.Second, sc.SessionID("s1"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventSessionEnd)),
 	)
 	evs, errs := tr.Translate(spanview.FromReadOnlySpans(spans))
 	require.Empty(t, errs)

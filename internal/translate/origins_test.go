@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -19,7 +20,7 @@ func TestTranslateWithOrigins(t *testing.T) {
 		child(0, "chat gpt-4o", time.Second, 2*time.Second, sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("hi"), sc.TurnAssistant("hello")),
 		child(0, "bad", 3*time.Second, 3*time.Second, sc.MindlyticsEvent("nonsense")), // dropped
 		child(0, "execute_tool search", 4*time.Second, 5*time.Second, sc.OperationName(sc.GenAIOperationExecuteTool), sc.ToolName("search")),
-		child(0, sc.SpanNameSessionEnd, 6*time.Second, 6*time.Second, sc.MindlyticsEvent(sc.EventSessionEnd)),
+		child(0, conventions.SpanNameSessionEnd, 6*time.Second, 6*time.Second, sc.MindlyticsEvent(sc.EventSessionEnd)),
 	))
 	want, wantErrs := newTranslator(t).Translate(spans)
 	got := newTranslator(t).TranslateWithOrigins(spans)
@@ -46,7 +47,7 @@ func TestTranslateWithOrigins(t *testing.T) {
 		names[i] = spans[o].Name()
 	}
 	turn, tool := "chat gpt-4o", "execute_tool search"
-	assert.Equal(t, []string{turn, turn, turn, tool, sc.SpanNameSessionEnd, sc.SpanNameSessionEnd}, names)
+	assert.Equal(t, []string{turn, turn, turn, tool, conventions.SpanNameSessionEnd, conventions.SpanNameSessionEnd}, names)
 }
 
 func TestTranslateWithOriginsEmpty(t *testing.T) {
