@@ -34,7 +34,7 @@ type record struct {
 	traits     mindlytics.Properties
 	previousID string
 	// Of model calls, for merging the spans that describe one call
-	// (calls.go): whether mindlytics.event asked for the kind, the usage
+	// (modelcalls.go): whether mindlytics.event asked for the kind, the usage
 	// read, and whether the span is a turn around other model calls.
 	explicit  bool
 	u         usageInfo
