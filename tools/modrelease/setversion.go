@@ -16,6 +16,10 @@ import (
 // gomod lines name the component at the set's version.
 const builderConfigName = "builder-config.yaml"
 
+// wireVersionFile holds the root module's Version constant, sent in the
+// default User-Agent; it follows the set's version (without the v).
+const wireVersionFile = "internal/wire/contract.go"
+
 var (
 	setVersionLine = regexp.MustCompile(`(?m)^(\s+version:\s*)v\S+$`)
 	// gomodLine is an ocb manifest's "gomod: <module> <version>".
@@ -23,6 +27,8 @@ var (
 	// distVersionLine is the distribution's version, which follows the set's
 	// (without the v).
 	distVersionLine = regexp.MustCompile(`(?m)^(\s+version:\s*)\S+$`)
+	// wireVersionLine is `const Version = "X.Y.Z"` in wireVersionFile.
+	wireVersionLine = regexp.MustCompile(`(?m)^(const Version = ")[^"]*(")$`)
 )
 
 // setVersion writes v (when given) into versions.yaml, then the set's
@@ -56,7 +62,38 @@ func (r *repo) setVersion(v string) error {
 	if err := r.setWork(); err != nil {
 		return err
 	}
+	if err := r.setWireVersion(); err != nil {
+		return err
+	}
 	return r.setBuilderConfig()
+}
+
+// setWireVersion writes the root module's version into its Version
+// constant (internal/wire's TestVersionIsTheRelease checks they agree).
+func (r *repo) setWireVersion() error {
+	name := filepath.Join(r.root, wireVersionFile)
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if n := len(wireVersionLine.FindAll(data, -1)); n != 1 {
+		return fmt.Errorf("%s: %d Version lines; set-version writes exactly one", wireVersionFile, n)
+	}
+	var v string
+	for _, m := range r.modules {
+		if m.Dir == "" {
+			v = strings.TrimPrefix(r.released[m.Path], "v")
+		}
+	}
+	if v == "" {
+		return fmt.Errorf("the root module is in no module set of %s", versionsFileName)
+	}
+	out := wireVersionLine.ReplaceAll(data, []byte("${1}"+v+"${2}"))
+	if bytes.Equal(out, data) {
+		return nil
+	}
+	fmt.Println(wireVersionFile + ": Version " + v)
+	return os.WriteFile(name, out, 0o644)
 }
 
 // setWork points go.work's replace of each released module at the set's
