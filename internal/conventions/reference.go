@@ -29,7 +29,7 @@ var genAIKeys = []keyDoc{
 	{string(GenAIUsageCacheReadInputTokensKey), "OTel GenAI 1.37+", "`cached_tokens` (also counted in `prompt_tokens`, as the spec says)"},
 	{string(GenAIUsageCacheWriteInputTokensKey) + " / " + string(GenAIUsageCacheCreationInputTokensKey), "OTel GenAI 1.38+ / older", "`cache_write_tokens`"},
 	{string(GenAIUsageReasoningOutputTokensKey), "OTel GenAI 1.38+", "`reasoning_tokens` (also counted in `completion_tokens`)"},
-	{string(GenAIResponseIDKey), "OTel GenAI", "two model spans of one batch with the same id are one call: counted once"},
+	{string(GenAIResponseIDKey), "OTel GenAI", "a stacked pair with the same id is one call; side by side, only when two instrumentations recorded it at once (docs/CONVENTIONS.md)"},
 	{string(GenAIResponseFinishReasonsKey), "OTel GenAI", "a call that stopped for tools (`tool_calls`, `tool_call`, `tool_use`, `tool-calls`) is usage, not a turn; not sent"},
 	{GenAIEvaluationResultEvent + " event: " + string(GenAIEvaluationNameKey) + " / " + string(GenAIEvaluationScoreValueKey) + " / " + string(GenAIEvaluationScoreLabelKey) + " / " + string(GenAIEvaluationExplanationKey), "OTel GenAI 1.38+",
 		"a `" + EvaluationEventName + "` track event (properties `name`, `score`, `label`, `explanation`) in the span's session and conversation; `evaluations: false` skips them"},

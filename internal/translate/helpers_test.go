@@ -36,6 +36,7 @@ type spanSpec struct {
 	events     []eventSpec
 	status     codes.Code
 	statusMsg  string
+	scope      string // the instrumentation scope; "" is translate-test
 }
 
 type eventSpec struct {
@@ -53,6 +54,10 @@ func child(parent int, name string, start, end time.Duration, attrs ...attribute
 }
 
 func (s spanSpec) withEvents(evs ...eventSpec) spanSpec { s.events = evs; return s }
+
+// inScope records the span under another instrumentation scope, as a
+// second library would.
+func (s spanSpec) inScope(name string) spanSpec { s.scope = name; return s }
 
 // seqIDs gives predictable trace and span ids: trace 1, 2, … and span 1, 2, ….
 type seqIDs struct {
@@ -114,7 +119,11 @@ func recordWith(t testing.TB, ids *seqIDs, res []attribute.KeyValue, specs ...sp
 		if sp.parent >= 0 {
 			ctx = trace.ContextWithSpan(ctx, spans[sp.parent])
 		}
-		_, spans[i] = tracer.Start(ctx, sp.name, trace.WithTimestamp(t0.Add(sp.start)),
+		tr := tracer
+		if sp.scope != "" {
+			tr = tp.Tracer(sp.scope)
+		}
+		_, spans[i] = tr.Start(ctx, sp.name, trace.WithTimestamp(t0.Add(sp.start)),
 			trace.WithAttributes(sp.attrs...), trace.WithSpanKind(trace.SpanKindClient))
 		for _, ev := range sp.events {
 			spans[i].AddEvent(ev.name, trace.WithTimestamp(t0.Add(ev.at)), trace.WithAttributes(ev.attrs...))

@@ -17,8 +17,11 @@ import (
 //     token counts on only one of the two, is one call. The inner span,
 //     closest to the wire, wins; the outer one lends its texts when the
 //     inner has none, and makes no event.
-//   - Two model spans with the same gen_ai.response.id anywhere in the
-//     batch are one call too: the first wins.
+//   - Two model spans with the same gen_ai.response.id, neither under the
+//     other, are one call when two instrumentations recorded it side by
+//     side (oneCallTwice): the first wins. Providers that reuse ids
+//     (gateways, local servers, mocks) make calls that differ in trace,
+//     time, scope or tokens, and each is counted.
 //   - A model call under a turn span (mindlytics.event=turn, or a
 //     handle_conversation_turn span) is not a turn of its own: it is the
 //     turn's usage, or nothing when it has nothing to count.
@@ -53,12 +56,15 @@ func mergeCalls(spans []spanview.Span, recs []record, m *mergeScratch) []record 
 			continue
 		}
 		if id := r.u.responseID; id != "" {
-			if first, ok := byResponse[id]; ok && !r.explicit {
+			first, seen := byResponse[id]
+			if seen && !r.explicit && oneCallTwice(&spans[recs[first].span], &spans[r.span], &recs[first], r) {
 				lendTexts(&recs[first], r)
 				drop[i] = true
 				continue
 			}
-			byResponse[id] = i
+			if !seen {
+				byResponse[id] = i
+			}
 		}
 		parent := spans[r.span].ParentSpanID()
 		direct := true
@@ -117,6 +123,28 @@ func (m *mergeScratch) clear() {
 	clear(m.models)
 	clear(m.spans)
 	clear(m.responses)
+}
+
+// oneCallTwice says whether two model-call spans with the same response id,
+// neither under the other, are one call recorded twice: by two
+// instrumentations (their scopes differ) in one trace, at the same time,
+// with token counts that do not disagree. The same id alone proves
+// nothing: an OpenAI-compatible gateway, a local model server or a mock
+// answers many calls, in many sessions, with one id.
+func oneCallTwice(sa, sb *spanview.Span, a, b *record) bool {
+	if sa.TraceID() != sb.TraceID() {
+		return false
+	}
+	na, _ := sa.Scope()
+	nb, _ := sb.Scope()
+	if na == nb {
+		return false // one library, two calls
+	}
+	if sa.StartTime().After(sb.EndOrStart()) || sb.StartTime().After(sa.EndOrStart()) {
+		return false // one ended before the other began
+	}
+	pa, pb := printOf(a), printOf(b)
+	return !(pa.hasTokens && pb.hasTokens) || (pa.in == pb.in && pa.out == pb.out)
 }
 
 func isModelCall(r *record) bool { return r.kind == sc.EventTurn || r.kind == sc.EventUsage }

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -468,4 +469,54 @@ func TestSentCallsRememberOnlyParentsStillToCome(t *testing.T) {
 		}
 	}
 	assert.Equal(t, int64(100), prompt, "counted once")
+}
+
+// TestReusedResponseIDsAreDistinctCalls: gateways, local model servers and
+// mocks answer many calls with one gen_ai.response.id. Only two
+// instrumentations recording one call side by side make one call of two
+// spans with the same id.
+func TestReusedResponseIDsAreDistinctCalls(t *testing.T) {
+	sameID := conventions.GenAIResponseIDKey.String("chatcmpl-mock")
+	callIn := func(session string) []attribute.KeyValue {
+		return withTexts([]attribute.KeyValue{sc.SessionID(session), sc.UserID("u-" + session), sc.OperationName(sc.GenAIOperationChat),
+			sc.RequestModel("gpt-4o"), sc.InputTokens(12), sc.OutputTokens(3), sameID})
+	}
+	t.Run("five sessions", func(t *testing.T) {
+		var specs []spanSpec
+		for i := range 5 {
+			specs = append(specs, root("chat gpt-4o", time.Duration(i)*time.Second, time.Duration(i)*time.Second+500*time.Millisecond, callIn(fmt.Sprintf("s%d", i))...))
+		}
+		evs, errs := translateSpans(t, nil, recordSpans(t, nil, specs...))
+		require.Empty(t, errs)
+		sessions := map[string]int{}
+		for _, ev := range modelEvents(evs) {
+			sessions[ev.SessionID]++
+		}
+		assert.Equal(t, map[string]int{"s0": 1, "s1": 1, "s2": 1, "s3": 1, "s4": 1}, sessions, "one turn in each session")
+	})
+	t.Run("one session, one after the other", func(t *testing.T) {
+		evs, errs := translateSpans(t, nil, recordSpans(t, nil,
+			root("agent", 0, 3*time.Second, sc.SessionID("s"), sc.UserID("u")),
+			child(0, "chat gpt-4o", 0, time.Second, callIn("s")...),
+			child(0, "chat gpt-4o", 2*time.Second, 3*time.Second, callIn("s")...)))
+		require.Empty(t, errs)
+		assert.Len(t, modelEvents(evs), 2)
+	})
+	t.Run("twenty at once in one session, one library", func(t *testing.T) {
+		specs := []spanSpec{root("agent", 0, 2*time.Second, sc.SessionID("s"), sc.UserID("u"))}
+		for range 20 {
+			specs = append(specs, child(0, "chat gpt-4o", 0, time.Second, callIn("s")...))
+		}
+		evs, errs := translateSpans(t, nil, recordSpans(t, nil, specs...))
+		require.Empty(t, errs)
+		assert.Len(t, modelEvents(evs), 20)
+	})
+	t.Run("two libraries side by side record one call", func(t *testing.T) {
+		evs, errs := translateSpans(t, nil, recordSpans(t, nil,
+			root("agent", 0, 2*time.Second, sc.SessionID("s"), sc.UserID("u")),
+			child(0, "chat gpt-4o", 0, time.Second, callIn("s")...),
+			child(0, "llm", 10*time.Millisecond, 990*time.Millisecond, callIn("s")...).inScope("another-instrumentation")))
+		require.Empty(t, errs)
+		assert.Len(t, modelEvents(evs), 1)
+	})
 }
