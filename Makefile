@@ -59,8 +59,14 @@ app-deps:
 
 ## demo: the main job end to end, on the local server unless MLSDK_API_KEY is set
 ## (the cmd module: the local Mindlytics, its page, and a scripted openai-go chatbot).
+## It builds first, listing each package it compiles (the first build downloads and
+## compiles the modules: minutes on a small machine), then keeps the page up until
+## interrupted; DEMO_FLAGS=--once exits after the summary.
+DEMO_FLAGS ?=
 demo:
-	cd cmd && $(GO) run ./mindlytics-demo
+	@echo "demo: building cmd/mindlytics-demo (each package is listed as it compiles; the first build takes minutes)"
+	@cd cmd && $(GO) build -v -o $(CURDIR)/bin/mindlytics-demo ./mindlytics-demo
+	@$(CURDIR)/bin/mindlytics-demo $(DEMO_FLAGS)
 
 ## dev: the local Mindlytics alone (contract, OTLP intake, page) on 127.0.0.1:8765,
 ## keeping its events in mindlytics-dev.db; DEV_FLAGS to change that.

@@ -6,10 +6,11 @@
 // call, a streamed answer), using package instrument for the session, and
 // prints a summary and the page's URL.
 //
-// In a terminal it keeps the page up until Ctrl-C; when its standard input
-// is not a terminal (CI, scripts) it exits after the summary. With
-// MLSDK_API_KEY (and MLSDK_PROJECT_ID) set it sends to the real service at
-// MLSDK_SERVER_BASE instead, and says so.
+// It keeps the page up until it is interrupted (Ctrl-C, SIGTERM), in a
+// terminal or not, so the URL it prints is never dead; --once exits after
+// the summary instead (scripts, CI). With MLSDK_API_KEY (and
+// MLSDK_PROJECT_ID) set it sends to the real service at MLSDK_SERVER_BASE
+// instead, and says so.
 package main
 
 import (
@@ -25,8 +26,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/term"
-
 	"github.com/mindlytics/mindlytics-otel/cmd/internal/devserver"
 	"github.com/mindlytics/mindlytics-otel/exporter"
 	"github.com/mindlytics/mindlytics-otel/instrument"
@@ -35,16 +34,17 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "loopback address of the local Mindlytics")
 	data := flag.String("data", "", "file the local Mindlytics keeps its events in (default: a temporary one)")
+	once := flag.Bool("once", false, "exit after the summary instead of keeping the page up")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Stdout, *addr, *data, isTerminal(os.Stdin)); err != nil {
+	if err := run(ctx, os.Stdout, *addr, *data, !*once); err != nil {
 		fmt.Fprintln(os.Stderr, "mindlytics-demo:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, w io.Writer, addr, data string, interactive bool) error {
+func run(ctx context.Context, w io.Writer, addr, data string, serve bool) error {
 	llm, err := startFakeLLM()
 	if err != nil {
 		return err
@@ -62,8 +62,8 @@ func run(ctx context.Context, w io.Writer, addr, data string, interactive bool) 
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "\nSent session %s: 1 conversation, %d turns, %d function calls, %d tokens (the service prices them).\n",
-			sessionID, t.Turns, t.Functions, t.Tokens)
+		fmt.Fprintf(w, "\nSent session %s: 1 conversation, %s, %s, %s (the service prices them).\n",
+			sessionID, count(t.Turns, "turn"), count(t.Functions, "function call"), count(t.Tokens, "token"))
 		return nil
 	}
 
@@ -90,8 +90,9 @@ func run(ctx context.Context, w io.Writer, addr, data string, interactive bool) 
 		return err
 	}
 	fmt.Fprintf(w, "\nSee it in a browser: %s\n", srv.PageURL())
-	if interactive {
-		fmt.Fprintln(w, "(Ctrl-C to stop)")
+	if serve {
+		fmt.Fprintln(w, "The page stays up until this stops (Ctrl-C, or kill); point your own app at it with")
+		fmt.Fprintf(w, "  MLSDK_SERVER_BASE=%s MLSDK_API_KEY=%s MLSDK_PROJECT_ID=%s\n", srv.URL(), srv.Contract.APIKey, srv.Contract.ProjectID)
 		<-ctx.Done()
 	}
 	return nil
@@ -131,8 +132,9 @@ func printSummary(w io.Writer, srv *devserver.Server, sessionID string) error {
 		if s.CostEstimated {
 			cost += " (estimated locally from token counts)"
 		}
-		fmt.Fprintf(w, "\nSummary: 1 session (%s, user %s, %s), %d conversations, %d turns, %d tokens, cost %s, %d function calls\n",
-			s.ID, s.UserID, time.Duration(s.DurationMs)*time.Millisecond, len(s.Conversations), s.Turns, s.Tokens, cost, s.Functions)
+		fmt.Fprintf(w, "\nSummary: 1 session (%s, user %s, %s), %s, %s, %s, cost %s, %s\n",
+			s.ID, s.UserID, time.Duration(s.DurationMs)*time.Millisecond, count(len(s.Conversations), "conversation"),
+			count(s.Turns, "turn"), count(s.Tokens, "token"), cost, count(s.Functions, "function call"))
 		if v := srv.Contract.Violations(); len(v) > 0 {
 			return fmt.Errorf("the server saw events out of order: %v", v)
 		}
@@ -141,9 +143,13 @@ func printSummary(w io.Writer, srv *devserver.Server, sessionID string) error {
 	return fmt.Errorf("the local server has no session %s", sessionID)
 }
 
-// isTerminal reports whether f is a terminal (not /dev/null, a pipe or a
-// file).
-func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+// count says "1 turn", "3 turns".
+func count[N int | int64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
 
 func randomHex(n int) string {
 	b := make([]byte, n)
