@@ -20,3 +20,4 @@ func TestExample(t *testing.T) {
 		}
 	}
 }
+func TestExampleAtEnvServer(t *testing.T) { examplestest.RequireToolCallAtEnvServer(t, run) }

@@ -1,7 +1,9 @@
 // Command goopenai shows the go-openai helper: a weather agent whose model
-// calls and tool call become one Mindlytics turn, one function event and
-// the usage of the call that asked for the tool. It runs offline, against a
-// fake OpenAI and the loopback Mindlytics of package mindlyticstest.
+// calls and tool call become one Mindlytics turn, one function event and the
+// usage of the call that asked for the tool. It runs offline, against a fake
+// OpenAI and a local Mindlytics (package mindlyticstest), or the one
+// MLSDK_SERVER_BASE, MLSDK_API_KEY and MLSDK_PROJECT_ID name (make dev's,
+// say, to watch it on its page).
 package main
 
 import (
@@ -18,10 +20,9 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/examples/internal/fakeopenai"
-	"github.com/mindlytics/mindlytics-otel/exporter"
+	"github.com/mindlytics/mindlytics-otel/examples/internal/local"
 	goopenaihelper "github.com/mindlytics/mindlytics-otel/instrument/goopenaihelper"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -36,12 +37,13 @@ func main() {
 func run(ctx context.Context, w io.Writer) ([]mindlytics.Event, error) {
 	provider := fakeopenai.New()
 	defer provider.Close()
-	ml := mindlyticstest.NewServer()
-	defer ml.Close()
-
-	exp, err := exporter.New(ctx, exporter.WithServerBase(ml.URL), exporter.WithAPIKey(ml.APIKey), exporter.WithProjectID(ml.ProjectID))
+	// A local Mindlytics, or the one MLSDK_SERVER_BASE names (make dev's).
+	exp, ml, err := local.Exporter(ctx, w)
 	if err != nil {
 		return nil, err
+	}
+	if ml != nil {
+		defer ml.Close()
 	}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
 
@@ -66,6 +68,10 @@ func run(ctx context.Context, w io.Writer) ([]mindlytics.Event, error) {
 	defer cancel()
 	if err := tp.Shutdown(sctx); err != nil { // delivers everything
 		return nil, err
+	}
+	if ml == nil {
+		fmt.Fprintln(w, "delivered: session-1 is on that Mindlytics's page")
+		return nil, nil
 	}
 	events := ml.SessionEvents("session-1")
 	for _, ev := range events {

@@ -1,8 +1,9 @@
 // Command langchaingo shows the langchaingo helper: a langchaingo agent
 // whose model calls and tool call become one Mindlytics turn, one function
 // event and the usage of the call that asked for the tool. It runs offline,
-// against a fake OpenAI and the loopback Mindlytics of package
-// mindlyticstest.
+// against a fake OpenAI and a local Mindlytics (package mindlyticstest), or
+// the one MLSDK_SERVER_BASE, MLSDK_API_KEY and MLSDK_PROJECT_ID name (make
+// dev's, say, to watch it on its page).
 package main
 
 import (
@@ -22,10 +23,9 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/examples/internal/fakeopenai"
-	"github.com/mindlytics/mindlytics-otel/exporter"
+	"github.com/mindlytics/mindlytics-otel/examples/internal/local"
 	langchaingohelper "github.com/mindlytics/mindlytics-otel/instrument/langchaingohelper"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
-	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -40,12 +40,13 @@ func main() {
 func run(ctx context.Context, w io.Writer) ([]mindlytics.Event, error) {
 	provider := fakeopenai.New()
 	defer provider.Close()
-	ml := mindlyticstest.NewServer()
-	defer ml.Close()
-
-	exp, err := exporter.New(ctx, exporter.WithServerBase(ml.URL), exporter.WithAPIKey(ml.APIKey), exporter.WithProjectID(ml.ProjectID))
+	// A local Mindlytics, or the one MLSDK_SERVER_BASE names (make dev's).
+	exp, ml, err := local.Exporter(ctx, w)
 	if err != nil {
 		return nil, err
+	}
+	if ml != nil {
+		defer ml.Close()
 	}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
 
@@ -76,6 +77,10 @@ func run(ctx context.Context, w io.Writer) ([]mindlytics.Event, error) {
 	defer cancel()
 	if err := tp.Shutdown(sctx); err != nil { // delivers everything
 		return nil, err
+	}
+	if ml == nil {
+		fmt.Fprintln(w, "delivered: session-1 is on that Mindlytics's page")
+		return nil, nil
 	}
 	events := ml.SessionEvents("session-1")
 	for _, ev := range events {

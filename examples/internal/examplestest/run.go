@@ -59,3 +59,27 @@ func RequireOneToolCall(t *testing.T, run func(context.Context, io.Writer) ([]mi
 	t.Log(out.String())
 	return events
 }
+
+// RequireToolCallAtEnvServer runs a helper's example with the MLSDK_*
+// variables naming a Mindlytics (as they would name make dev's) and
+// requires the events to arrive there: every example can be watched on
+// the page.
+func RequireToolCallAtEnvServer(t *testing.T, run func(context.Context, io.Writer) ([]mindlytics.Event, error)) {
+	t.Helper()
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	t.Setenv("MLSDK_SERVER_BASE", srv.URL)
+	t.Setenv("MLSDK_API_KEY", srv.APIKey)
+	t.Setenv("MLSDK_PROJECT_ID", srv.ProjectID)
+	var out bytes.Buffer
+	_, err := run(context.Background(), &out)
+	require.NoError(t, err)
+	require.Contains(t, out.String(), "sending to the Mindlytics at "+srv.URL)
+	count := map[string]int{}
+	for _, ev := range srv.SessionEvents("session-1") {
+		count[ev.Event]++
+	}
+	require.Equal(t, 1, count[mindlytics.EventConversationTurn], "events at the server named by MLSDK_SERVER_BASE: %v\n%s", count, out.String())
+	require.Equal(t, 1, count[mindlytics.EventConversationFunction])
+	require.Empty(t, srv.Violations())
+}
