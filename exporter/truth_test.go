@@ -3,7 +3,10 @@ package exporter_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +17,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/exporter"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -144,4 +148,34 @@ func TestForceFlushTellsTheTruth(t *testing.T) {
 	defer cancel()
 	require.Error(t, exp.Shutdown(sctx))
 	assert.Equal(t, int64(7), exp.Stats().Dropped)
+}
+
+// TestRedirectToPlainHTTPIsNotADelivery: the service answers 307 from
+// https to http on the same host. The key is not sent in clear text, and
+// the events count as rejected, not sent (they counted as delivered).
+func TestRedirectToPlainHTTPIsNotADelivery(t *testing.T) {
+	var reached atomic.Int64
+	plain := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
+	defer plain.Close()
+	front := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, plain.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer front.Close()
+	exp, err := exporter.New(context.Background(),
+		exporter.WithServerBase(front.URL), exporter.WithAPIKey("sk-never-in-clear"), exporter.WithProjectID("p"),
+		exporter.WithClientOptions(mindlytics.WithHTTPClient(front.Client())),
+		exporter.WithFlushInterval(10*time.Millisecond), exporter.WithErrorHandler(func(error) {}))
+	require.NoError(t, err)
+	require.NoError(t, exp.ExportSpans(context.Background(), trackSpans(t, "s1", 3)))
+	require.ErrorIs(t, exp.ForceFlush(testkit.Context(t, testkit.Wait)), exporter.ErrLost)
+	s := exp.Stats()
+	assert.Zero(t, s.Sent)
+	assert.Equal(t, int64(4), s.Failed, "start and three tracks")
+	assert.Zero(t, reached.Load(), "nothing went over plain http")
+	errs := exp.Errors()
+	require.Len(t, errs, 1)
+	assert.Equal(t, exporter.ErrorRejected, errs[0].Kind)
+	assert.Equal(t, http.StatusTemporaryRedirect, errs[0].StatusCode)
+	assert.NoError(t, exp.Shutdown(testkit.Context(t, testkit.Wait)))
+	t.Logf("in process, 307 from https to http: %v", &errs[0])
 }
