@@ -16,11 +16,18 @@
 // returns a network error. Problems are kept in a bounded list
 // ([Exporter.Errors]: one [Error] per kind and reason, with a count) and
 // passed to the error handler ([WithErrorHandler]) or, when none is set, to
-// the OTel global error handler, each kind at most once a minute. Shutdown
-// ends the conversations and sessions still open (unless
-// [WithEndOnShutdown] says not to), then delivers what is queued within the
-// caller's deadline, or [DefaultShutdownTimeout] when there is none; what
-// it cannot deliver by then is dropped, counted and reported.
+// the OTel global error handler, each kind at most once a minute, on a
+// goroutine of its own. A service that does not accept requests for a few
+// seconds is reported at once ([ErrorRetrying], once per outage) while the
+// retries go on. Shutdown ends the conversations and sessions still open
+// (unless [WithEndOnShutdown] says not to), then delivers what is queued
+// within the caller's deadline, or [DefaultShutdownTimeout] when there is
+// none, and returns a little before that deadline whatever the error
+// handler does; what it cannot deliver by then is dropped, counted and
+// reported before it returns. ForceFlush is bounded the same way and
+// returns nil only when everything queued was delivered ([ErrLost]
+// otherwise). Redirects are followed only to the same host, never from
+// https to http (mindlytics.CheckRedirect): the API key never leaves.
 //
 // Configuration comes from options; the wire client falls back to the
 // environment variables MLSDK_API_KEY, MLSDK_PROJECT_ID and

@@ -34,6 +34,12 @@ const (
 	// ErrorUndelivered: events still failing after retrying for the
 	// configured time ([WithRetry]).
 	ErrorUndelivered ErrorKind = "undelivered"
+	// ErrorRetrying: the service has not accepted a request for a while
+	// (unreachable, failing or throttling) and the retries go on. Reported
+	// within seconds, once per outage; Count is the events of the request
+	// that kept failing, which are not lost: if the retries run out, they
+	// are reported again as ErrorUndelivered.
+	ErrorRetrying ErrorKind = "retrying"
 	// ErrorDropped: events (or spans) never sent: the queue was full, an
 	// event was larger than a request may be, the exporter was shut down,
 	// or Shutdown's deadline passed before they could be delivered.
@@ -99,6 +105,8 @@ func fromQueue(qe queue.Error) Error {
 		}
 	case queue.KindGaveUp:
 		e.Kind = ErrorUndelivered
+	case queue.KindRetrying:
+		e.Kind = ErrorRetrying
 	default: // dropped, invalid (unencodable or too large), shutdown deadline
 		e.Kind = ErrorDropped
 	}
@@ -170,58 +178,6 @@ func (l *errorList) list() []Error {
 		out[i] = *e
 	}
 	return out
-}
-
-// notifier hands errors to the handler on a goroutine of its own, so that
-// neither ExportSpans nor a lane ever waits for the handler. A handler too
-// slow to keep up loses notifications (counted), never the list's entries.
-type notifier struct {
-	handler func(error)
-	ch      chan Error
-	done    chan struct{}
-	missed  int64 // guarded by mu
-	mu      sync.Mutex
-	closed  bool
-}
-
-// notifyBuffer is how many errors may wait for a slow handler.
-const notifyBuffer = 256
-
-func newNotifier(handler func(error)) *notifier {
-	n := &notifier{handler: handler, ch: make(chan Error, notifyBuffer), done: make(chan struct{})}
-	go n.run()
-	return n
-}
-
-func (n *notifier) send(e Error) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.closed {
-		return
-	}
-	select {
-	case n.ch <- e:
-	default:
-		n.missed++
-	}
-}
-
-func (n *notifier) run() {
-	defer close(n.done)
-	for e := range n.ch {
-		n.handler(&e)
-	}
-}
-
-// stop delivers what is waiting, then stops.
-func (n *notifier) stop() {
-	n.mu.Lock()
-	if !n.closed {
-		n.closed = true
-		close(n.ch)
-	}
-	n.mu.Unlock()
-	<-n.done
 }
 
 // globalHandler passes errors to otel.Handle, the OTel global error

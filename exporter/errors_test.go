@@ -91,7 +91,7 @@ func TestErrorsReachTheGlobalHandlerByDefault(t *testing.T) {
 	require.NoError(t, err)
 	for i := range 5 {
 		require.NoError(t, exp.ExportSpans(context.Background(), trackSpans(t, fmt.Sprintf("s%d", i), 1)))
-		require.NoError(t, exp.ForceFlush(context.Background()))
+		require.ErrorIs(t, exp.ForceFlush(context.Background()), exporter.ErrLost, "each flush tells its refusals")
 	}
 	require.NoError(t, exp.Shutdown(testkit.Context(t, testkit.Wait)))
 

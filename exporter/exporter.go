@@ -85,7 +85,7 @@ func New(ctx context.Context, opts ...Option) (*Exporter, error) {
 		queue.WithErrorHandler(func(qe queue.Error) { e.record(fromQueue(qe)) }))
 	q, err := queue.New(client, queueOpts...)
 	if err != nil {
-		e.notify.stop()
+		e.notify.stop(context.Background())
 		return nil, fmt.Errorf("mindlytics exporter: %w", err)
 	}
 	e.queue = q
@@ -175,22 +175,59 @@ func (e *Exporter) record(err Error) {
 }
 
 // ForceFlush waits until every event queued so far is delivered or has
-// failed for good, or ctx ends. Spans still waiting for an ancestor
+// failed for good, and the error handler has been given every error so
+// far, or ctx ends; without a deadline in ctx it waits at most the
+// shutdown timeout ([WithShutdownTimeout]). It returns nil only when
+// everything queued so far was delivered: an error wrapping [ErrLost]
+// when events failed or were dropped since the previous ForceFlush, ctx's
+// error (saying how many are pending) when they are not settled by then.
+// Either way [Exporter.Stats] and [Exporter.Errors] already show the
+// losses when it returns. Spans still waiting for an ancestor
 // ([WithAncestorWait]) are not events yet: the batch that brings the
 // ancestor, the wait's end or Shutdown translates them.
 func (e *Exporter) ForceFlush(ctx context.Context) error {
-	return e.queue.Flush(ctx)
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.cfg.shutdownTimeout)
+		defer cancel()
+	}
+	err := e.queue.Flush(ctx)
+	if nerr := e.notify.flush(ctx); nerr != nil && err == nil {
+		err = nerr
+	}
+	if err != nil {
+		return fmt.Errorf("mindlytics exporter: flush: %w", err)
+	}
+	return nil
 }
+
+// ErrLost is wrapped by the error of [Exporter.ForceFlush] when events
+// failed or were dropped since the previous ForceFlush; [Exporter.Errors]
+// says which and why.
+var ErrLost = queue.ErrLost
 
 // Shutdown ends the conversations and sessions still open (see
 // [WithEndOnShutdown]) and delivers everything queued, by ctx's deadline
 // or, when ctx has none, within the shutdown timeout
-// ([WithShutdownTimeout]). What it cannot deliver by then is dropped,
-// counted in [Exporter.Stats] and [Exporter.Errors], and its error says how
-// many. It is idempotent: later calls return the first call's result.
+// ([WithShutdownTimeout]). It returns a little before the deadline
+// ([shutdownMargin]), so that a caller waiting on the same deadline, such
+// as the SDK's TracerProvider.Shutdown, gets its report rather than a
+// bare deadline error. What it cannot deliver by then is dropped, counted
+// in [Exporter.Stats] and [Exporter.Errors] before it returns, and its
+// error says how many. The error handler is not waited for past the
+// deadline: errors it has not been given by then are skipped (they stay
+// in [Exporter.Errors]). It is idempotent: later calls return the first
+// call's result.
 func (e *Exporter) Shutdown(ctx context.Context) error {
 	e.shutdownOnce.Do(func() { e.shutdownErr = e.shutdown(ctx) })
 	return e.shutdownErr
+}
+
+// shutdownMargin is how much of the time left Shutdown keeps for itself:
+// a tenth, between 10 ms and 500 ms, which covers abandoning the requests
+// in flight and counting what they held.
+func shutdownMargin(left time.Duration) time.Duration {
+	return min(max(left/10, 10*time.Millisecond), 500*time.Millisecond)
 }
 
 func (e *Exporter) shutdown(ctx context.Context) error {
@@ -199,6 +236,9 @@ func (e *Exporter) shutdown(ctx context.Context) error {
 		ctx, cancel = context.WithTimeout(ctx, e.cfg.shutdownTimeout)
 		defer cancel()
 	}
+	deadline, _ := ctx.Deadline()
+	early, cancel := context.WithDeadline(ctx, deadline.Add(-shutdownMargin(time.Until(deadline))))
+	defer cancel()
 	close(e.stopExpiry)
 	<-e.expiryDone
 	e.mu.Lock()
@@ -211,12 +251,15 @@ func (e *Exporter) shutdown(ctx context.Context) error {
 	}
 	e.recordLateErrors()
 	before := e.queue.Stats().Dropped
-	err := e.queue.Shutdown(ctx)
+	err := e.queue.Shutdown(early)
 	e.client.CloseIdleConnections()
-	e.notify.stop()
+	if missed := e.notify.stop(early); missed > 0 {
+		e.cfg.logger.Warn("mindlytics exporter: the error handler did not get every error by the shutdown deadline; Errors() has them",
+			"skipped", missed)
+	}
 	if err != nil {
 		lost := e.queue.Stats().Dropped - before
-		return fmt.Errorf("mindlytics exporter: shutdown: %d events not delivered before the deadline, dropped: %w", lost, ctx.Err())
+		return fmt.Errorf("mindlytics exporter: shutdown: %d events not delivered before the deadline, dropped: %w", lost, early.Err())
 	}
 	return nil
 }

@@ -173,9 +173,23 @@ func (c *Client) Alias(ctx context.Context, id, previousID string) error {
 }
 
 // handleError routes an exporter error to its session, else to the
-// client's handler, else to otel.Handle.
+// client's handler, else to otel.Handle. A service that is not accepting
+// events concerns every open session: each is told, and so is the
+// client's handler.
 func (c *Client) handleError(err error) {
-	if id := sessionIDOf(err); id != "" {
+	if isServiceWide(err) {
+		c.mu.Lock()
+		open := make([]*Session, 0, len(c.sessions))
+		for _, s := range c.sessions {
+			if !s.isEnded() {
+				open = append(open, s)
+			}
+		}
+		c.mu.Unlock()
+		for _, s := range open {
+			s.recordError(err)
+		}
+	} else if id := sessionIDOf(err); id != "" {
 		c.mu.Lock()
 		s := c.sessions[id]
 		c.mu.Unlock()

@@ -55,7 +55,11 @@
 // nothing is sent. Network problems never are: calls only start and end
 // spans. What the exporter cannot deliver reaches [Session.Errors] and
 // [SessionConfig].OnError of its session, other errors [WithErrorHandler]
-// or otel.Handle. [Client.Identify] and [Client.Alias], outside any session,
+// or otel.Handle. A service that stops accepting events is told within
+// seconds, once per outage, to every open session and the handler (an
+// exporter.ErrorRetrying; the retries go on). [Client.Flush] returns only
+// once these errors are in [Session.Errors], and returns an error when
+// events were lost. [Client.Identify] and [Client.Alias], outside any session,
 // are synchronous and return the service's error, as in the SDKs.
 //
 // # Live events

@@ -14,3 +14,12 @@ func sessionIDOf(err error) string {
 	}
 	return ""
 }
+
+// isServiceWide reports whether err is about the service rather than one
+// session: it is not accepting events (unreachable, failing, throttling)
+// while the retries go on. Every open session is told, and the client's
+// handler too.
+func isServiceWide(err error) bool {
+	e, ok := errors.AsType[*exporter.Error](err)
+	return ok && e.Kind == exporter.ErrorRetrying
+}

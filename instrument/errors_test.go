@@ -7,8 +7,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/mindlytics/mindlytics-otel/exporter"
 	"github.com/mindlytics/mindlytics-otel/instrument"
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -33,9 +35,9 @@ func TestDeliveryErrorsGoToTheSession(t *testing.T) {
 	require.NoError(t, err)
 	srv.FailNext(403)
 	require.NoError(t, s.Track(ctx, "Clicked"), "the call never sees the network")
-	flushed(t, c, srv)
-	// The handler runs on the exporter's goroutine, maybe after Flush.
-	require.Eventually(t, s.HasErrors, 5*time.Second, 5*time.Millisecond)
+	require.ErrorIs(t, c.Flush(testkit.Context(t, testkit.Wait)), exporter.ErrLost, "Flush tells the loss")
+	// The handler runs on the exporter's goroutine, and Flush waits for it.
+	require.True(t, s.HasErrors())
 	require.NotEmpty(t, s.Errors())
 	require.Equal(t, s.Errors(), sessErrs.list())
 	require.Equal(t, 403, delivery.StatusCode(s.Errors()[0]))

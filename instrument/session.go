@@ -37,8 +37,8 @@ type SessionConfig struct {
 	// the session ends or the client shuts down.
 	OnEvent func(mindlytics.LiveEvent)
 	// OnError receives this session's errors: events the exporter could not
-	// deliver or translate, and, with OnEvent, the service's MLError
-	// events. It runs on the exporter's or the live stream's goroutine.
+	// deliver or translate, a service not accepting events (while the
+	// retries go on), and, with OnEvent, the service's MLError events. It runs on the exporter's or the live stream's goroutine.
 	OnError func(error)
 	// WaitForEnd bounds how long [Session.End] waits for the service's
 	// "Session Ended" live event when OnEvent is set: default 30 s, negative
@@ -194,7 +194,9 @@ func (s *Session) End(ctx context.Context, opts ...CallOption) error {
 }
 
 // Flush waits until every event of the client so far, this session's
-// included, is delivered or has failed, or ctx ends.
+// included, is delivered or has failed, or ctx ends; when it returns,
+// [Session.Errors] shows every error so far. Its error wraps
+// exporter.ErrLost when events were lost since the previous flush.
 func (s *Session) Flush(ctx context.Context) error { return s.c.Flush(ctx) }
 
 // HasErrors reports whether an error of this session was recorded.

@@ -117,6 +117,9 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		apiErr := newAPIError(method, path, resp, c.cfg.apiKey)
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 { // one CheckRedirect refused
+			apiErr.Message = refusedRedirect(resp)
+		}
 		c.log.DebugContext(ctx, "mindlytics request rejected", "method", method, "path", path,
 			"status", resp.StatusCode, "duration", time.Since(start), "error", apiErr.Error())
 		return apiErr

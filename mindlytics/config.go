@@ -83,7 +83,8 @@ func WithLiveURL(liveURL string) ClientOption {
 // WithHTTPClient sets the HTTP client the requests go through, for proxies,
 // custom TLS roots or instrumentation. Its TLS and proxy settings are also
 // used for the live-events websocket when its transport is an
-// *http.Transport. A nil client keeps the default.
+// *http.Transport. A nil client keeps the default. Its redirects obey
+// [CheckRedirect] before its own CheckRedirect, if any.
 func WithHTTPClient(hc *http.Client) ClientOption {
 	return optionFunc(func(c *config) {
 		if hc != nil {
@@ -144,6 +145,7 @@ func newConfig(opts []ClientOption) (config, error) {
 	if cfg.httpClient == nil {
 		cfg.httpClient = &http.Client{Transport: defaultTransport()}
 	}
+	cfg.httpClient = withRedirectRule(cfg.httpClient)
 	return cfg, cfg.validate()
 }
 

@@ -59,11 +59,13 @@ func TestDefaultTransport(t *testing.T) {
 	assert.True(t, tr.TLSClientConfig == nil || !tr.TLSClientConfig.InsecureSkipVerify, "TLS verification stays on")
 	assert.NotNil(t, tr.Proxy, "proxy from the environment, as net/http's default")
 
-	// A client of the caller's is used as given.
+	// A client of the caller's is used as given, but for the redirect rule.
 	own := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
 	c, err = NewClient(WithServerBase("https://example.invalid"), WithAPIKey(testKey), WithProjectID("p"),
 		WithHTTPClient(own))
 	require.NoError(t, err)
-	assert.Same(t, own, c.cfg.httpClient)
+	assert.Same(t, own.Transport, c.cfg.httpClient.Transport)
+	assert.NotNil(t, c.cfg.httpClient.CheckRedirect)
+	assert.Nil(t, own.CheckRedirect, "the caller's client is not changed")
 	assert.Equal(t, 1, own.Transport.(*http.Transport).MaxIdleConnsPerHost)
 }

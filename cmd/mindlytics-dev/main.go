@@ -30,10 +30,16 @@ func main() {
 	data := flag.String("data", "mindlytics-dev.db", "file that keeps what the server accepted")
 	flag.Parse()
 
+	if !devserver.IsLoopback(*addr) {
+		fmt.Fprintf(os.Stderr, "mindlytics-dev: warning: --addr %s is not a loopback address: whoever reaches it can read every conversation and send events with the dev key\n", *addr)
+	}
 	srv, err := devserver.New(devserver.Config{Addr: *addr, APIKey: *apiKey, ProjectID: *project, DataPath: *data})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mindlytics-dev:", err)
 		os.Exit(1)
+	}
+	for _, skipped := range srv.Store().Skipped() {
+		fmt.Fprintln(os.Stderr, "mindlytics-dev: warning: skipped a record the store could not read:", skipped)
 	}
 	entries, _ := srv.Store().Entries()
 	fmt.Printf("Local Mindlytics at %s (data: %s, %d entries kept)\n", srv.URL(), *data, len(entries))

@@ -119,3 +119,27 @@ func TestKill9AfterA200(t *testing.T) {
 	require.NoError(t, client.SendEvents(ctx, []mindlytics.Event{more}))
 	assert.Equal(t, 2, pageState(t, addr).Sessions[0].Turns)
 }
+
+// TestNonLoopbackAddrIsWarnedAbout: --addr 0.0.0.0 is served, but not
+// silently: whoever reaches it reads every conversation.
+func TestNonLoopbackAddrIsWarnedAbout(t *testing.T) {
+	local := freeAddr(t)
+	_, port, err := net.SplitHostPort(local)
+	require.NoError(t, err)
+	var stderr strings.Builder
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"=--addr 0.0.0.0:"+port+" --data "+filepath.Join(t.TempDir(), "d.db"))
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	require.Eventually(t, func() bool {
+		resp, err := http.Get("http://" + local + "/ui/api/state")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		return err == nil
+	}, 20*time.Second, 50*time.Millisecond)
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	assert.Contains(t, stderr.String(), "warning: --addr 0.0.0.0:"+port+" is not a loopback address")
+}

@@ -174,6 +174,7 @@ func (c *core) doStart(ctx context.Context, host component.Host) error {
 	if err != nil {
 		return fmt.Errorf("mindlytics exporter: HTTP client: %w", err)
 	}
+	hc.CheckRedirect = mindlytics.CheckRedirect // the key never follows a redirect away (as in process)
 	c.client, err = mindlytics.NewClient(
 		mindlytics.WithAPIKey(string(c.cfg.APIKey)),
 		mindlytics.WithProjectID(c.cfg.ProjectID),

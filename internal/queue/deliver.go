@@ -72,6 +72,7 @@ func (l *lane) send(_ context.Context, raws []json.RawMessage) error {
 		if err == nil {
 			q.inst.request(len(raws), took, outcomeSuccess)
 			q.counters.batches.Add(1)
+			q.retrying.Store(false)
 			return nil
 		}
 		if q.sendCtx.Err() != nil {
@@ -115,12 +116,32 @@ func (l *lane) send(_ context.Context, raws []json.RawMessage) error {
 			}
 			return &failure{kind: KindGaveUp, err: err, why: why}
 		}
+		if elapsed+wait >= q.cfg.retryingReport && q.retrying.CompareAndSwap(false, true) {
+			q.reportRetrying(raws, err, attempt, elapsed)
+		}
 		q.cfg.logger.LogAttrs(q.sendCtx, slog.LevelDebug, "mindlytics queue: retrying request",
 			slog.Int("events", len(raws)), slog.Duration("wait", wait), slog.String("error", err.Error()))
 		if !l.sleep(wait) {
 			return &failure{kind: KindShutdown, err: fmt.Errorf("%w: %w", errShutdownDeadline, err)}
 		}
 		q.counters.retries.Add(1)
+	}
+}
+
+// reportRetrying tells, while the retries go on, that the service has not
+// accepted a request for a while. Its message leaves out the attempts and
+// the time, so that the reports of one cause stay one entry.
+func (q *Queue) reportRetrying(raws []json.RawMessage, err error, attempt int, elapsed time.Duration) {
+	sessionID, eventKind := describe(raws[0])
+	q.cfg.logger.LogAttrs(q.sendCtx, slog.LevelWarn, "mindlytics queue: the service is not accepting events, retrying",
+		slog.Int("attempts", attempt), slog.Duration("elapsed", elapsed.Round(time.Millisecond)), slog.String("error", err.Error()))
+	e := Error{
+		Time: time.Now(), StatusCode: delivery.StatusCode(err), Kind: KindRetrying,
+		SessionID: sessionID, EventKind: eventKind, Events: len(raws), Err: err,
+		Message: fmt.Sprintf("the service is not accepting events, still retrying (up to %v): %v", q.cfg.retryElapsed, err),
+	}
+	if q.cfg.errorHandler != nil {
+		q.cfg.errorHandler(e)
 	}
 }
 

@@ -22,6 +22,11 @@ const (
 	// KindGaveUp: events still failing after retrying for the configured
 	// max elapsed time.
 	KindGaveUp = "gave up"
+	// KindRetrying: the service has not accepted a request for a while
+	// (unreachable, 5xx, throttling) and retries go on. Reported once per
+	// outage, when a request has failed for [WithRetryingReport]; Events
+	// counts the events of that request, which are not lost (yet).
+	KindRetrying = "retrying"
 	// KindShutdown: events not delivered before the deadline of
 	// [Queue.Shutdown]; they count as dropped.
 	KindShutdown = "shutdown"

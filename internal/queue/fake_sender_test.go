@@ -121,13 +121,26 @@ func seqOf(t testing.TB, ev mindlytics.Event) int {
 type testQueue struct {
 	*Queue
 	errs *testkit.Recorder[Error]
+	// lostSeen is Failed + Dropped at the last flush: the next must say
+	// whether more were lost.
+	lostSeen int64
 }
 
 // Errors returns what the queue reported, in order.
 func (q *testQueue) Errors() []Error { return q.errs.All() }
 
-// HasErrors reports whether the queue reported anything.
-func (q *testQueue) HasErrors() bool { return q.errs.Len() > 0 }
+// HasErrors reports whether the queue reported a loss: anything but the
+// report of a service that is retried (KindRetrying), which loses nothing.
+func (q *testQueue) HasErrors() bool { return hasLosses(q.errs.All()) }
+
+func hasLosses(errs []Error) bool {
+	for _, e := range errs {
+		if e.Kind != KindRetrying {
+			return true
+		}
+	}
+	return false
+}
 
 // startQueue starts a queue whose errors are recorded, and still reach the
 // handler opts set, if any.
@@ -163,7 +176,14 @@ func flush(t *testing.T, q *testQueue) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	require.NoError(t, q.Flush(ctx))
+	err := q.Flush(ctx)
+	s := q.Stats()
+	if lost := s.Failed + s.Dropped; lost > q.lostSeen {
+		require.ErrorIs(t, err, ErrLost, "%d events lost since the last flush", lost-q.lostSeen)
+		q.lostSeen = lost
+		return
+	}
+	require.NoError(t, err)
 }
 
 // requireBalanced checks that every enqueued event is accounted for.

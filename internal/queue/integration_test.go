@@ -44,11 +44,22 @@ func newClient(t *testing.T, srv *mindlyticstest.Server, opts ...mindlytics.Clie
 // recordedQueue is a queue whose reported errors a test can read.
 type recordedQueue struct {
 	*queue.Queue
-	errs *testkit.Recorder[queue.Error]
+	errs     *testkit.Recorder[queue.Error]
+	lostSeen int64 // Failed + Dropped at the last flushQueue
 }
 
 func (q *recordedQueue) Errors() []queue.Error { return q.errs.All() }
-func (q *recordedQueue) HasErrors() bool       { return q.errs.Len() > 0 }
+
+// HasErrors reports whether the queue reported a loss: anything but the
+// report of a service that is retried (KindRetrying).
+func (q *recordedQueue) HasErrors() bool {
+	for _, e := range q.errs.All() {
+		if e.Kind != queue.KindRetrying {
+			return true
+		}
+	}
+	return false
+}
 
 // newQueue starts a queue that records its errors (opts must not set an
 // error handler) and shuts it down at the end of the test.
@@ -69,7 +80,14 @@ func flushQueue(t *testing.T, q *recordedQueue, timeout time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	require.NoError(t, q.Flush(ctx))
+	err := q.Flush(ctx)
+	s := q.Stats()
+	if lost := s.Failed + s.Dropped; lost > q.lostSeen {
+		require.ErrorIs(t, err, queue.ErrLost, "%d events lost since the last flush", lost-q.lostSeen)
+		q.lostSeen = lost
+		return
+	}
+	require.NoError(t, err)
 }
 
 // sessionEvent is event seq of a session: seq 0 starts it, the others are

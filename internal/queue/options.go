@@ -28,6 +28,11 @@ const (
 	// DefaultMaxQueueBytes bounds the bytes held for the events waiting or
 	// in flight (see [WithMaxQueueBytes]).
 	DefaultMaxQueueBytes = 64 << 20
+	// DefaultRetryingReport is how long a request may keep failing before
+	// the queue reports the service as not accepting events: long enough
+	// to ride out a blip, short enough that an unreachable service is told
+	// within seconds rather than when the retries give up, minutes later.
+	DefaultRetryingReport = 2 * time.Second
 )
 
 // Limits of the options.
@@ -51,6 +56,7 @@ type config struct {
 	retryMax       time.Duration
 	retryElapsed   time.Duration
 	requestTimeout time.Duration
+	retryingReport time.Duration
 	errorHandler   func(Error)
 	meterProvider  metric.MeterProvider
 	logger         *slog.Logger
@@ -68,6 +74,7 @@ func newConfig(opts []Option) config {
 		retryMax:       delivery.DefaultRetryMaxInterval,
 		retryElapsed:   delivery.DefaultRetryMaxElapsed,
 		requestTimeout: wire.DefaultTimeout,
+		retryingReport: DefaultRetryingReport,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -106,6 +113,7 @@ func (c config) validate() error {
 		"max interval %v must be at least the initial interval %v", c.retryMax, c.retryInitial)
 	check(c.retryElapsed >= 0, "WithRetry", "max elapsed time must not be negative, got %v", c.retryElapsed)
 	check(c.requestTimeout > 0, "WithRequestTimeout", "must be positive, got %v", c.requestTimeout)
+	check(c.retryingReport > 0, "WithRetryingReport", "must be positive, got %v", c.retryingReport)
 	return errors.Join(errs...)
 }
 
@@ -178,6 +186,14 @@ func WithRetry(initial, max, maxElapsed time.Duration) Option {
 // A request that times out is retried.
 func WithRequestTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.requestTimeout = d })
+}
+
+// WithRetryingReport sets how long a request may keep failing (and being
+// retried) before the queue reports an [Error] of kind [KindRetrying]
+// (default [DefaultRetryingReport]). One report per outage: the next
+// accepted request ends it.
+func WithRetryingReport(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.retryingReport = d })
 }
 
 // WithErrorHandler registers a function called with every [Error] the

@@ -31,6 +31,13 @@ type Queue struct {
 	inst     *instruments
 	drops    *dropReporter
 
+	// lostAtFlush is Failed + Dropped when the last Flush returned: a
+	// Flush reports the events lost since.
+	lostAtFlush atomic.Int64
+	// retrying is set once a retrying service has been reported, and
+	// cleared by the next request it accepts: one report per outage.
+	retrying atomic.Bool
+
 	closed   atomic.Bool   // set when Shutdown begins: Enqueue refuses
 	draining chan struct{} // closed when Shutdown begins: lanes drain
 	// sendCtx is cancelled when Shutdown's deadline passes: requests are
@@ -181,7 +188,10 @@ func (q *Queue) record(e Error) {
 // Flush sends what is queued without waiting for batches to fill, and
 // waits until every event enqueued before the call has been sent or has
 // failed for good (retries included), and drops so far are reported. It
-// returns ctx's error if ctx ends first; the events stay queued.
+// returns ctx's error if ctx ends first (the events stay queued), and an
+// error wrapping [ErrLost] when events failed or were dropped since the
+// previous Flush returned: nil means everything enqueued so far was
+// delivered. Either way the losses are already in [Stats] and reported.
 func (q *Queue) Flush(ctx context.Context) error {
 	targets := make([]int64, len(q.lanes))
 	for i, l := range q.lanes {
@@ -195,8 +205,16 @@ func (q *Queue) Flush(ctx context.Context) error {
 	if err := q.drops.flush(ctx); err != nil {
 		return fmt.Errorf("queue: flush: %w", err)
 	}
+	now := q.counters.failed.Load() + q.counters.droppedTotal()
+	if before := q.lostAtFlush.Swap(now); now > before {
+		return fmt.Errorf("queue: flush: %d events failed or were dropped since the previous flush: %w", now-before, ErrLost)
+	}
 	return nil
 }
+
+// ErrLost is wrapped by the error of a [Queue.Flush] after which some
+// events will never be delivered; [Error]s say which and why.
+var ErrLost = errors.New("events not delivered")
 
 // Shutdown stops accepting events, sends everything queued (retrying as
 // usual) and stops the queue's goroutines. When ctx ends first, requests

@@ -42,6 +42,8 @@ func TestShutdownDrains(t *testing.T) {
 	assert.Equal(t, "queue shut down", errs[0].Message)
 	assert.Equal(t, "late", errs[0].SessionID)
 	require.NoError(t, q.Shutdown(ctx))
+	// Flush tells the drop once: the next Flush has nothing new to tell.
+	require.ErrorIs(t, q.Flush(ctx), ErrLost)
 	require.NoError(t, q.Flush(ctx))
 }
 

@@ -22,6 +22,7 @@ type config struct {
 	addr           string
 	store          Store
 	handler        http.Handler
+	guard          func(http.Handler) http.Handler
 }
 
 // Option configures a [Server].
@@ -95,4 +96,11 @@ func newConfig(opts []Option) config {
 // place. The default is a random port on 127.0.0.1.
 func WithAddr(addr string) Option {
 	return optionFunc(func(c *config) { c.addr = addr })
+}
+
+// WithGuard wraps every request the server serves, the contract's
+// endpoints and websockets included, in guard: a server reachable by
+// other programs (such as cmd/mindlytics-dev) checks Host and Origin there.
+func WithGuard(guard func(http.Handler) http.Handler) Option {
+	return optionFunc(func(c *config) { c.guard = guard })
 }

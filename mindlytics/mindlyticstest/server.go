@@ -91,8 +91,12 @@ func NewServer(opts ...Option) *Server {
 	if s.store != nil {
 		s.replay(s.store)
 	}
+	var handler http.Handler = s
+	if cfg.guard != nil {
+		handler = cfg.guard(s)
+	}
 	s.srv = &http.Server{
-		Handler:           s,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return s.ctx },
 		ConnState:         s.trackConn,

@@ -59,6 +59,10 @@ func (in *intake) serveTraces(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	traces := req.Traces()
+	if err := checkTracesDepth(traces); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	rejected, msg, status := in.consume(r.Context(), func() ([]mindlytics.Event, pdataview.Origins, []error) {
 		return in.tr.TracesWithOrigins(traces)
 	})
@@ -87,6 +91,10 @@ func (in *intake) serveLogs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	logs := req.Logs()
+	if err := checkLogsDepth(logs); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	_, msg, status := in.consume(r.Context(), func() ([]mindlytics.Event, pdataview.Origins, []error) {
 		return in.tr.LogsWithOrigins(logs)
 	})
@@ -227,7 +235,16 @@ func readOTLP(w http.ResponseWriter, r *http.Request) (body []byte, proto, ok bo
 		return nil, false, false
 	}
 	var rd io.Reader = r.Body
-	if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity", "gzip":
+	default:
+		// Read as it is, a body in an unknown encoding would be garbage
+		// decoded, or worse, half understood.
+		w.Header().Set("Accept-Encoding", "gzip")
+		http.Error(w, "unsupported content encoding "+enc+" (gzip or none)", http.StatusUnsupportedMediaType)
+		return nil, false, false
+	}
+	if strings.EqualFold(strings.TrimSpace(r.Header.Get("Content-Encoding")), "gzip") {
 		zr, err := gzip.NewReader(r.Body)
 		if err != nil {
 			http.Error(w, "bad gzip body: "+err.Error(), http.StatusBadRequest)

@@ -56,6 +56,13 @@ func New(cfg Config) (s *Server, err error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Addr != "" && !IsLoopback(cfg.Addr) {
+		logger.Warn("devserver: listening beyond loopback: whoever reaches this address can read every conversation and send events with the dev key",
+			"addr", cfg.Addr)
+	}
+	for _, skipped := range st.Skipped() {
+		logger.Warn("devserver: a record of the store could not be read and was skipped", "record", skipped)
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	s = &Server{store: st, stop: stop}
 	s.intake = &intake{tr: pdataview.NewTranslator(tr), store: st}
@@ -74,7 +81,8 @@ func New(cfg Config) (s *Server, err error) {
 	}()
 	s.Contract = mindlyticstest.NewServer(mindlyticstest.WithAddr(cfg.Addr),
 		mindlyticstest.WithAPIKey(cfg.APIKey), mindlyticstest.WithProjectID(cfg.ProjectID),
-		mindlyticstest.WithStore(st), mindlyticstest.WithHandler(mux), mindlyticstest.WithLogger(logger))
+		mindlyticstest.WithStore(st), mindlyticstest.WithHandler(mux), mindlyticstest.WithLogger(logger),
+		mindlyticstest.WithGuard(newGuard))
 	s.intake.post = postInProcess(s.Contract, s.Contract.APIKey, s.Contract.ProjectID)
 
 	interval := translate.DefaultSettings().CheckInterval()

@@ -57,7 +57,8 @@ type Store struct {
 	entries  []Entry
 	changed  chan struct{} // closed and replaced on every append
 	lastSeq  uint64
-	failNext error // for tests
+	skipped  []string // records OpenStore could not read
+	failNext error    // for tests
 }
 
 var _ mindlyticstest.Store = (*Store)(nil)
@@ -75,12 +76,17 @@ func OpenStore(path string) (*Store, error) {
 			return err
 		}
 		return b.ForEach(func(k, v []byte) error {
+			if len(k) == 8 { // new entries follow every record, read or not
+				st.lastSeq = max(st.lastSeq, binary.BigEndian.Uint64(k))
+			}
 			e, err := decodeEntry(v)
 			if err != nil {
-				return fmt.Errorf("entry %x: %w", k, err)
+				// A record this version cannot read must not lock the
+				// user out of the rest: skip it, and say so.
+				st.skipped = append(st.skipped, fmt.Sprintf("entry %x (%d bytes): %v", k, len(v), err))
+				return nil
 			}
 			st.entries = append(st.entries, e)
-			st.lastSeq = e.Seq
 			return nil
 		})
 	})
@@ -90,6 +96,9 @@ func OpenStore(path string) (*Store, error) {
 	}
 	return st, nil
 }
+
+// Skipped describes the records OpenStore could not read and skipped.
+func (st *Store) Skipped() []string { return st.skipped }
 
 // decodeEntry decodes numbers as json.Number, as the contract server
 // decodes events from the wire.

@@ -2,14 +2,17 @@ package devserver
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
@@ -59,4 +62,34 @@ func TestCostEstimate(t *testing.T) {
 	assert.False(t, est, "a given cost wins")
 	_, cost, _ = usageOf(mindlytics.Properties{"model": "unknown"})
 	assert.Zero(t, cost)
+}
+
+// TestUnreadableRecordIsSkipped: a record the store cannot decode (a
+// torn write, a newer version's, a value nested past the decoder's limit)
+// is skipped and reported, never fatal, and new entries follow it.
+func TestUnreadableRecordIsSkipped(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	st, err := OpenStore(path)
+	require.NoError(t, err)
+	require.NoError(t, st.Note([]Warning{{Message: "first"}}))
+	deep := strings.Repeat(`{"k":`, 10_001) + "1" + strings.Repeat("}", 10_001)
+	require.NoError(t, st.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketEntries)
+		if err := b.Put(binary.BigEndian.AppendUint64(nil, 2), []byte(`{"seq":2,"events":[`)); err != nil {
+			return err
+		}
+		return b.Put(binary.BigEndian.AppendUint64(nil, 3), []byte(`{"seq":3,"warnings":[{"span":{"attributes":{"a":`+deep+`}}}]}`))
+	}))
+	require.NoError(t, st.Close())
+
+	st, err = OpenStore(path)
+	require.NoError(t, err, "an unreadable record is not fatal")
+	require.Len(t, st.Skipped(), 2)
+	assert.Contains(t, st.Skipped()[0], "entry 0000000000000002")
+	require.NoError(t, st.Note([]Warning{{Message: "after"}}))
+	entries, _ := st.Entries()
+	require.Len(t, entries, 2)
+	assert.Equal(t, uint64(4), entries[1].Seq, "new entries never overwrite a skipped one")
+	require.NoError(t, st.Close())
+	t.Logf("skipped: %v", st.Skipped())
 }

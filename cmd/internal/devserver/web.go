@@ -21,7 +21,8 @@ type web struct {
 }
 
 var pageUpgrader = websocket.Upgrader{
-	// Loopback only; the page may be opened under 127.0.0.1 or localhost.
+	// The guard has checked Host and Origin (loopback names only); the
+	// page may be opened under 127.0.0.1 or localhost.
 	CheckOrigin: func(*http.Request) bool { return true },
 }
 
