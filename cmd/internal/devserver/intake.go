@@ -71,7 +71,7 @@ func (in *intake) serveTraces(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := ptraceotlp.NewExportResponse()
-	if rejected > 0 {
+	if rejected > 0 || msg != "" { // OTLP: a message with nothing rejected is a warning
 		resp.PartialSuccess().SetRejectedSpans(int64(rejected))
 		resp.PartialSuccess().SetErrorMessage(msg)
 	}
@@ -95,7 +95,7 @@ func (in *intake) serveLogs(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	_, msg, status := in.consume(r.Context(), func() ([]mindlytics.Event, pdataview.Origins, []error) {
+	rejected, msg, status := in.consume(r.Context(), func() ([]mindlytics.Event, pdataview.Origins, []error) {
 		return in.tr.LogsWithOrigins(logs)
 	})
 	if status != http.StatusOK {
@@ -103,6 +103,10 @@ func (in *intake) serveLogs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := plogotlp.NewExportResponse()
+	if rejected > 0 || msg != "" {
+		resp.PartialSuccess().SetRejectedLogRecords(int64(rejected))
+		resp.PartialSuccess().SetErrorMessage(msg)
+	}
 	writeOTLP(w, proto, resp.MarshalProto, resp.MarshalJSON)
 }
 
@@ -118,15 +122,13 @@ func (in *intake) consume(ctx context.Context, run func() ([]mindlytics.Event, p
 	for _, i := range o.Indexes {
 		note.origins = append(note.origins, originOf(&spans[i]))
 	}
-	msgs := make([]string, len(errs))
-	for i, err := range errs {
-		msgs[i] = err.Error()
+	for _, err := range errs {
 		var se *translate.SpanError
 		if errors.As(err, &se) {
 			rejected++
 		}
 	}
-	msg = strings.Join(msgs, "; ")
+	msg = describe(note.warnings)
 	if len(events) == 0 {
 		if err := in.store.Note(note.warnings); err != nil {
 			return 0, err.Error(), http.StatusServiceUnavailable
@@ -140,6 +142,28 @@ func (in *intake) consume(ctx context.Context, run func() ([]mindlytics.Event, p
 		return 0, "the local Mindlytics refused the translated events: " + text, code
 	}
 	return rejected, msg, http.StatusOK
+}
+
+// maxDescribed bounds the warnings an OTLP answer spells out; the page has
+// them all.
+const maxDescribed = 10
+
+// describe is the error_message of an OTLP answer: what became of each span
+// that made no event or lost a value, so that a sender learns it without
+// the page.
+func describe(ws []Warning) string {
+	if len(ws) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, min(len(ws), maxDescribed)+1)
+	for i, w := range ws {
+		if i == maxDescribed {
+			parts = append(parts, fmt.Sprintf("and %d more (see the page)", len(ws)-maxDescribed))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("span %q (trace %s, span %s): %s", w.Span.Name, w.Span.TraceID, w.Span.SpanID, w.Message))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // warnings lists the spans the translation dropped, the values it ignored

@@ -172,8 +172,16 @@ func TestIgnoredValueWarning(t *testing.T) {
 {"key":"mindlytics.turn.user","value":{"stringValue":"hi"}},{"key":"mindlytics.turn.assistant","value":{"stringValue":"hello"}}]}]}]}]}`
 	resp, err := http.Post(srv.URL()+"/v1/traces", "application/json", bytes.NewReader([]byte(body)))
 	require.NoError(t, err)
+	answer, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
 	_ = resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
+	// The sender learns it too, in the OTLP answer's partial success (a
+	// message with no span rejected is a warning, as the OTLP spec allows).
+	otlpAnswer := ptraceotlp.NewExportResponse()
+	require.NoError(t, otlpAnswer.UnmarshalJSON(answer), "%s", answer)
+	assert.Equal(t, int64(0), otlpAnswer.PartialSuccess().RejectedSpans())
+	assert.Contains(t, otlpAnswer.PartialSuccess().ErrorMessage(), `span "chat gpt-4o" (trace 5b8efff798038103d269b633813fc60c, span eee19b7ec3c1b174): not counted: gen_ai.usage.input_tokens ignored`)
 	entries, _ := srv.Store().Entries()
 	view := devserver.BuildView(entries)
 	require.Len(t, view.Warnings, 1, "%+v", view.Warnings)
