@@ -55,7 +55,7 @@ func ExampleSession_StartTurn() {
 		panic(err)
 	}
 	_, fn, _ := session.StartFunction(tctx, "weather", `{"city":"Paris"}`)
-	fn.End("sunny", nil)
+	_ = fn.End("sunny", nil)
 	_ = turn.End(instrument.Turn{Assistant: "Sunny."})
 
 	_ = client.Flush(ctx)

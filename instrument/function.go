@@ -109,11 +109,14 @@ func (s *Session) StartFunction(ctx context.Context, name, args string, opts ...
 }
 
 // End ends the call with its result; a non-nil err marks it failed (the
-// event gets an error property). Calls after the first do nothing.
-// Options: [At] (the end).
-func (f *StartedFunction) End(result string, err error, opts ...CallOption) {
+// event gets an error property). As [StartedTurn.End] does, it returns an
+// error for a call ended already, and sends nothing more. Options: [At]
+// (the end).
+func (f *StartedFunction) End(result string, err error, opts ...CallOption) error {
 	o := callOptions(opts)
+	ended := true
 	f.once.Do(func() {
+		ended = false
 		if result != "" {
 			f.span.SetAttributes(sc.ToolCallResult(result))
 		}
@@ -126,4 +129,8 @@ func (f *StartedFunction) End(result string, err error, opts ...CallOption) {
 			f.span.End(trace.WithTimestamp(o.at))
 		}
 	})
+	if ended {
+		return invalid("StartedFunction.End", "the call was ended already")
+	}
+	return nil
 }

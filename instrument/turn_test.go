@@ -105,8 +105,8 @@ func TestStartedFunction(t *testing.T) {
 	require.NoError(t, err)
 	_, fn, err := s.StartFunction(ctx, "charge", `{"eur":5}`, instrument.At(at(time.Second)))
 	require.NoError(t, err)
-	fn.End("", context.DeadlineExceeded, instrument.At(at(time.Second+250*time.Millisecond)))
-	fn.End("ignored", nil)
+	require.NoError(t, fn.End("", context.DeadlineExceeded, instrument.At(at(time.Second+250*time.Millisecond))))
+	require.ErrorIs(t, fn.End("ignored", nil), instrument.ErrInvalid, "ended twice, as a turn ended twice")
 	id := func(d time.Duration) mindlytics.Identity {
 		return mindlytics.Identity{SessionID: "s-f", UserID: "u-f", Time: at(d)}
 	}

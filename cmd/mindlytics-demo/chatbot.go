@@ -97,7 +97,9 @@ func ask(ctx context.Context, llm openai.Client, session *instrument.Session, me
 			}
 			time.Sleep(25 * time.Millisecond) // the "database"
 			result := `{"order":"1234","status":"shipped","eta":"Friday"}`
-			fn.End(result, nil)
+			if err := fn.End(result, nil); err != nil {
+				return "", err
+			}
 			t.Functions++
 			ranTool = true
 			*messages = append(*messages, openai.ToolMessage(result, call.ID))
