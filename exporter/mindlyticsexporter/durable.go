@@ -55,8 +55,8 @@ type durableQueue struct {
 	// flushTimeout for more (they are in storage meanwhile).
 	minEvents    int64
 	flushTimeout time.Duration
-	send      func(ctx context.Context, events []json.RawMessage) error
-	dropped   func(events int, err error)
+	send         func(ctx context.Context, events []json.RawMessage) error
+	dropped      func(events int, err error)
 
 	mu   sync.Mutex
 	meta durableMeta
