@@ -24,7 +24,8 @@ func TestGatewayRoutesEachSessionToOneBackend(t *testing.T) {
 	var backends []*collector
 	for i, s := range servers {
 		backends = append(backends, startCollector(t, collectorSpec{
-			name: fmt.Sprintf("backend-%d", i+1), config: "backend.yaml", env: mindlyticsEnv(s),
+			name: fmt.Sprintf("backend-%d", i+1), config: "backend.yaml",
+			env: append(mindlyticsEnv(s), "MINDLYTICS_QUEUE_DIR="+t.TempDir()),
 		}))
 	}
 	gw := startCollector(t, collectorSpec{

@@ -84,6 +84,10 @@ type core struct {
 	stop      chan struct{}
 	expiryEnd chan struct{}
 
+	// durable is the sending queue with sending_queue::storage
+	// (durable.go), set in start; nil otherwise.
+	durable *durableQueue
+
 	// intake translates what consume hands over, when the sending queue is
 	// in memory (intake.go); nil otherwise, and before start.
 	intake *intake
@@ -130,7 +134,7 @@ func newCore(ctx context.Context, cfg *Config, set exporter.Settings, tr transla
 		// The HTTP client's timeout bounds each request of a push.
 		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{}),
 		exporterhelper.WithRetry(cfg.RetryConfig),
-		xexporterhelper.WithQueueBatch(cfg.QueueConfig, xexporterhelper.QueueBatchSettings{Encoding: eventsEncoding{}}),
+		xexporterhelper.WithQueueBatch(helperQueueConfig(cfg), xexporterhelper.QueueBatchSettings{Encoding: eventsEncoding{}}),
 	)
 	if err != nil {
 		tb.Shutdown()
@@ -204,6 +208,16 @@ func (c *core) doStart(ctx context.Context, host component.Host) error {
 		c.mu.Unlock()
 		return err
 	}
+	if usesDurableQueue(c.cfg) {
+		if c.durable, err = openDurableQueue(ctx, c, host); err != nil {
+			_ = c.queue.Shutdown(ctx)
+			c.mu.Lock()
+			_ = c.state.close(ctx)
+			c.state = nil
+			c.mu.Unlock()
+			return err
+		}
+	}
 	c.started = true
 	if usesIntake(c.cfg) {
 		c.startIntake()
@@ -258,6 +272,9 @@ func (c *core) shutdown(ctx context.Context) error {
 		}
 		c.state = nil
 		c.mu.Unlock()
+		if c.durable != nil {
+			errs = append(errs, c.durable.shutdown(ctx))
+		}
 	}
 	errs = append(errs, c.queue.Shutdown(ctx))
 	if c.client != nil {
@@ -298,6 +315,9 @@ func (c *core) consumeTraces(ctx context.Context, td ptrace.Traces) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.durable.hasRoom(ctx); err != nil {
+		return err // before the translation: its state stays as it was
+	}
 	_, err := c.translateTraces(ctx, td)
 	return err
 }
@@ -308,6 +328,9 @@ func (c *core) consumeLogs(ctx context.Context, ld plog.Logs) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.durable.hasRoom(ctx); err != nil {
+		return err
+	}
 	_, err := c.translateLogs(ctx, ld)
 	return err
 }
@@ -400,6 +423,12 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event) (int, error)
 		return 0, nil
 	}
 	c.telemetry.ExporterMindlyticsEventsTranslated.Add(ctx, int64(len(encoded)))
+	if c.durable != nil {
+		err := c.durable.put(ctx, encoded) // copies the events
+		encodedBuffers.Put(eb)
+		c.state.changed(ctx, events)
+		return len(encoded), err
+	}
 	err := c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{encoded, eb}), ptrace.NewTraces())
 	if c.intake != nil && errors.Is(err, exporterhelper.ErrQueueIsFull) {
 		err = c.intake.untilRoom(ctx, func() error {
@@ -410,34 +439,4 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event) (int, error)
 	// a session's start twice, never forgets to start it.
 	c.state.changed(ctx, events)
 	return len(encoded), err
-}
-
-// encodedSizeHint is a typical event's JSON size, to size the buffer a
-// batch is encoded into.
-const encodedSizeHint = 320
-
-// eventsKey carries translated events from enqueue to requestFromContext.
-// exporterhelper's request API converts pdata into a request; here the
-// translation has already happened, under core.mu, and the pdata handed to
-// the queue is empty.
-type eventsKey struct{}
-
-// encodedEvents are the events of one enqueue and the memory they are in.
-type encodedEvents struct {
-	events []json.RawMessage
-	buf    *[]byte
-}
-
-func withEvents(ctx context.Context, events encodedEvents) context.Context {
-	return context.WithValue(ctx, eventsKey{}, events)
-}
-
-func requestFromContext(ctx context.Context, _ ptrace.Traces) (xexporterhelper.Request, error) {
-	e, ok := ctx.Value(eventsKey{}).(encodedEvents)
-	if !ok {
-		return nil, errors.New("mindlytics exporter: no translated events in the request")
-	}
-	r := newEventsRequest(e.events)
-	r.buf = e.buf
-	return r, nil
 }

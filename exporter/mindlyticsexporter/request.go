@@ -8,6 +8,7 @@ import (
 
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/exporter/exporterhelper/xexporterhelper"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/bufpool"
 )
@@ -178,4 +179,34 @@ func (eventsEncoding) Unmarshal(b []byte) (context.Context, xexporterhelper.Requ
 		return context.Background(), nil, errors.New("mindlytics exporter: stored request holds no events")
 	}
 	return context.Background(), newEventsRequest(s.Events), nil
+}
+
+// encodedSizeHint is a typical event's JSON size, to size the buffer a
+// batch is encoded into.
+const encodedSizeHint = 320
+
+// eventsKey carries translated events from enqueue to requestFromContext.
+// exporterhelper's request API converts pdata into a request; here the
+// translation has already happened, under core.mu, and the pdata handed to
+// the queue is empty.
+type eventsKey struct{}
+
+// encodedEvents are the events of one enqueue and the memory they are in.
+type encodedEvents struct {
+	events []json.RawMessage
+	buf    *[]byte
+}
+
+func withEvents(ctx context.Context, events encodedEvents) context.Context {
+	return context.WithValue(ctx, eventsKey{}, events)
+}
+
+func requestFromContext(ctx context.Context, _ ptrace.Traces) (xexporterhelper.Request, error) {
+	e, ok := ctx.Value(eventsKey{}).(encodedEvents)
+	if !ok {
+		return nil, errors.New("mindlytics exporter: no translated events in the request")
+	}
+	r := newEventsRequest(e.events)
+	r.buf = e.buf
+	return r, nil
 }

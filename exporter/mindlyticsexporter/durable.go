@@ -1,0 +1,402 @@
+package mindlyticsexporter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+	"go.opentelemetry.io/collector/extension/xextension/storage"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.uber.org/zap"
+)
+
+// durableQueue is the sending queue of a core with sending_queue::storage:
+// a FIFO of requests (each the events of one translation, encoded as
+// eventsEncoding stores them) in the storage extension.
+//
+// exporterhelper's persistent queue is not used because it does not keep
+// order across a crash: the request in flight when the collector dies is
+// put back at the tail, behind everything queued after it, so a session's
+// start_session could reach the service after its later events. Here the
+// oldest entry (head) is deleted only once delivered (or refused for
+// good), so after any crash the next start sends it first, then the rest
+// in the order queued: each session's events reach the service in the
+// order they were made, at least once (a request whose reply was lost,
+// or whose first part landed before the crash, is sent again).
+//
+// Entries are written before consume returns, so a span the receiver
+// acknowledged is in storage. Capacity is checked before the translation
+// (hasRoom, under core.mu, the only writer): a refusal leaves the
+// translation's state untouched, so the sender's retry makes the same
+// events.
+//
+// One goroutine sends: it takes the head and the entries after it, up to
+// maxEvents events, as one request to exporterhelper (retries, timeout;
+// no queue of its own) and deletes them once it returns. That is the
+// batching of the sending queue: sending_queue::batch (sizer items) sets
+// the most events a send takes (max_size) and how long it waits for
+// min_size (flush_timeout).
+type durableQueue struct {
+	client    storage.Client
+	logger    *zap.Logger
+	sizer     exporterhelper.RequestSizerType
+	capacity  int64
+	block     bool // block_on_overflow: wait for room instead of refusing
+	maxEvents int  // the most events one send takes
+	// minEvents and flushTimeout are sending_queue::batch's min_size and
+	// flush_timeout: with fewer events queued, a send waits up to
+	// flushTimeout for more (they are in storage meanwhile).
+	minEvents    int64
+	flushTimeout time.Duration
+	send         func(ctx context.Context, events []json.RawMessage) error
+	dropped      func(events int, err error)
+
+	mu   sync.Mutex
+	meta durableMeta
+	more chan struct{} // a token when an entry was added
+	room chan struct{} // a token when entries were removed
+
+	ctx    context.Context // ends the sending (shutdown)
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// durableMeta is the queue's bookkeeping, stored under durableMetaKey and
+// written in the same storage batch as each change of the entries.
+type durableMeta struct {
+	Head  uint64 `json:"head"`  // the oldest entry not yet delivered
+	Tail  uint64 `json:"tail"`  // the index of the next entry
+	Items int64  `json:"items"` // events held
+	Bytes int64  `json:"bytes"` // their encoded size
+}
+
+const (
+	// durableClientName names the storage client of the queue (the
+	// lifecycle state has its own, statestore.go).
+	durableClientName = "events"
+	durableMetaKey    = "meta"
+	// drainWait bounds how long Shutdown keeps sending what the queue
+	// holds; the rest is sent after the next start.
+	drainWait = 2 * time.Second
+	// durablePoll is how often a wait for room looks again.
+	durablePoll = 20 * time.Millisecond
+)
+
+func durableEntryKey(i uint64) string { return "e" + strconv.FormatUint(i, 10) }
+
+// openDurableQueue opens the queue in the storage extension of cfg's
+// sending_queue::storage and starts sending what it holds.
+func openDurableQueue(ctx context.Context, c *core, host component.Host) (*durableQueue, error) {
+	qc := c.cfg.QueueConfig.Get()
+	ext, found := host.GetExtensions()[*qc.StorageID]
+	if !found {
+		return nil, fmt.Errorf("mindlytics exporter: sending_queue::storage: no extension %s", qc.StorageID)
+	}
+	se, ok := ext.(storage.Extension)
+	if !ok {
+		return nil, fmt.Errorf("mindlytics exporter: sending_queue::storage: %s is not a storage extension", qc.StorageID)
+	}
+	client, err := se.GetClient(ctx, component.KindExporter, c.set.ID, durableClientName)
+	if err != nil {
+		return nil, fmt.Errorf("mindlytics exporter: sending queue storage: %w", err)
+	}
+	q := &durableQueue{
+		client:    client,
+		logger:    c.logger,
+		sizer:     qc.Sizer,
+		capacity:  qc.QueueSize,
+		block:     qc.BlockOnOverflow,
+		maxEvents: max(1, c.cfg.MaxRequestEvents*max(1, c.cfg.RequestsInFlight)),
+		send:      c.sendEvents,
+		dropped: func(n int, err error) {
+			c.telemetry.ExporterMindlyticsEventsDropped.Add(context.Background(), int64(n))
+			c.logger.Error("Dropped events the service did not take (the retries gave up or it refused them for good)", zap.Int("events", n), zap.Error(err))
+		},
+		more: make(chan struct{}, 1),
+		room: make(chan struct{}, 1),
+		done: make(chan struct{}),
+	}
+	data, err := client.Get(ctx, durableMetaKey)
+	if err == nil && len(data) > 0 {
+		err = json.Unmarshal(data, &q.meta)
+	}
+	if err != nil {
+		_ = client.Close(ctx)
+		return nil, fmt.Errorf("mindlytics exporter: reading the sending queue's state: %w", err)
+	}
+	if n := q.meta.Tail - q.meta.Head; n > 0 {
+		c.logger.Info("Resuming the sending queue kept before, oldest first", zap.Uint64("requests", n), zap.Int64("events", q.meta.Items))
+	}
+	if b := qc.Batch.Get(); b != nil && b.Sizer == exporterhelper.RequestSizerTypeItems {
+		if b.MaxSize > 0 {
+			q.maxEvents = int(b.MaxSize)
+		}
+		q.minEvents, q.flushTimeout = b.MinSize, b.FlushTimeout
+	}
+	q.ctx, q.cancel = context.WithCancel(context.Background())
+	go q.run()
+	return q, nil
+}
+
+// size is what the queue holds in the unit of sending_queue::sizer; q.mu
+// must be held.
+func (q *durableQueue) size() int64 {
+	switch q.sizer {
+	case exporterhelper.RequestSizerTypeItems:
+		return q.meta.Items
+	case exporterhelper.RequestSizerTypeBytes:
+		return q.meta.Bytes
+	default:
+		return int64(q.meta.Tail - q.meta.Head)
+	}
+}
+
+// hasRoom returns nil when the queue can take another request, else
+// exporterhelper.ErrQueueIsFull (a retryable refusal: receivers answer
+// 503 / UNAVAILABLE and the sender retries). With block_on_overflow it
+// waits for room until ctx ends. The queue may then exceed queue_size by
+// one request: a batch is never cut.
+func (q *durableQueue) hasRoom(ctx context.Context) error {
+	if q == nil {
+		return nil
+	}
+	for {
+		q.mu.Lock()
+		full := q.size() >= q.capacity
+		q.mu.Unlock()
+		if !full {
+			return nil
+		}
+		if !q.block {
+			return exporterhelper.ErrQueueIsFull
+		}
+		select {
+		case <-q.room:
+		case <-time.After(durablePoll): // another waiter may have taken the token
+		case <-ctx.Done():
+			return exporterhelper.ErrQueueIsFull
+		case <-q.ctx.Done():
+			return errIntakeClosed
+		}
+	}
+}
+
+// put stores events as the tail entry; once it returns nil they survive a
+// crash. It is called with core.mu held and takes no capacity into
+// account (see hasRoom).
+func (q *durableQueue) put(ctx context.Context, events []json.RawMessage) error {
+	r := newEventsRequest(events)
+	data, err := eventsEncoding{}.Marshal(ctx, r)
+	if err != nil {
+		return err
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	meta := q.meta
+	meta.Tail++
+	meta.Items += int64(len(events))
+	meta.Bytes += int64(r.bytes)
+	mb, err := json.Marshal(meta)
+	if err != nil {
+		return err
+	}
+	if err := q.client.Batch(ctx, storage.SetOperation(durableEntryKey(q.meta.Tail), data), storage.SetOperation(durableMetaKey, mb)); err != nil {
+		return fmt.Errorf("mindlytics exporter: storing events in the sending queue: %w", err)
+	}
+	q.meta = meta
+	signal(q.more)
+	return nil
+}
+
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// run sends the queue's entries, oldest first, until shutdown.
+func (q *durableQueue) run() {
+	defer close(q.done)
+	for {
+		q.mu.Lock()
+		head, tail := q.meta.Head, q.meta.Tail
+		q.mu.Unlock()
+		if head == tail {
+			select {
+			case <-q.more:
+				continue
+			case <-q.ctx.Done():
+				return
+			}
+		}
+		q.waitForBatch()
+		q.mu.Lock()
+		tail = q.meta.Tail
+		q.mu.Unlock()
+		events, entries := q.read(head, tail)
+		if len(events) > 0 {
+			err := q.send(q.ctx, events)
+			if err != nil && q.ctx.Err() != nil {
+				return // shutting down: the entries stay for the next start
+			}
+			if err != nil {
+				q.dropped(len(events), err)
+			}
+		}
+		q.remove(head, entries, events)
+	}
+}
+
+// waitForBatch waits, up to flushTimeout, until the queue holds minEvents
+// events.
+func (q *durableQueue) waitForBatch() {
+	if q.minEvents <= 0 || q.flushTimeout <= 0 {
+		return
+	}
+	flush := time.NewTimer(q.flushTimeout)
+	defer flush.Stop()
+	for {
+		q.mu.Lock()
+		enough := q.meta.Items >= q.minEvents
+		q.mu.Unlock()
+		if enough {
+			return
+		}
+		select {
+		case <-q.more:
+		case <-flush.C:
+			return
+		case <-q.ctx.Done():
+			return
+		}
+	}
+}
+
+// read returns the events of the entries from head on, up to maxEvents
+// (at least the head's), and how many entries they are. An entry that
+// cannot be read is logged and skipped.
+func (q *durableQueue) read(head, tail uint64) ([]json.RawMessage, uint64) {
+	var events []json.RawMessage
+	var n uint64
+	for i := head; i < tail; i++ {
+		data, err := q.client.Get(q.ctx, durableEntryKey(i))
+		var req *eventsRequest
+		if err == nil {
+			var r any
+			_, r, err = eventsEncoding{}.Unmarshal(data)
+			req, _ = r.(*eventsRequest)
+		}
+		if err != nil || req == nil {
+			if q.ctx.Err() != nil {
+				return events, n
+			}
+			q.logger.Error("Skipped an entry of the sending queue that could not be read", zap.Uint64("entry", i), zap.Error(err))
+			n++
+			continue
+		}
+		if n > 0 && len(events)+len(req.events) > q.maxEvents {
+			break
+		}
+		events = append(events, req.events...)
+		n++
+	}
+	return events, n
+}
+
+// remove deletes n entries from head on, which held events.
+func (q *durableQueue) remove(head, n uint64, events []json.RawMessage) {
+	if n == 0 {
+		return
+	}
+	var bytes int64
+	for _, ev := range events {
+		bytes += int64(len(ev))
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	meta := q.meta
+	meta.Head = head + n
+	meta.Items = max(0, meta.Items-int64(len(events)))
+	meta.Bytes = max(0, meta.Bytes-bytes)
+	if meta.Head == meta.Tail {
+		meta.Items, meta.Bytes = 0, 0
+	}
+	ops := make([]*storage.Operation, 0, n+1)
+	for i := head; i < head+n; i++ {
+		ops = append(ops, storage.DeleteOperation(durableEntryKey(i)))
+	}
+	mb, err := json.Marshal(meta)
+	if err == nil {
+		ops = append(ops, storage.SetOperation(durableMetaKey, mb))
+		err = q.client.Batch(context.Background(), ops...)
+	}
+	if err != nil {
+		// Kept in memory: they are sent once more after a restart.
+		q.logger.Warn("Could not remove delivered events from the sending queue's storage", zap.Error(err))
+	}
+	q.meta = meta
+	signal(q.room)
+}
+
+// shutdown keeps sending for up to drainWait (or until ctx ends), then
+// stops; what is left is sent after the next start.
+func (q *durableQueue) shutdown(ctx context.Context) error {
+	wait := time.NewTimer(drainWait)
+	defer wait.Stop()
+	for {
+		q.mu.Lock()
+		empty := q.meta.Head == q.meta.Tail
+		q.mu.Unlock()
+		if empty {
+			break
+		}
+		select {
+		case <-q.room:
+			continue
+		case <-time.After(durablePoll):
+			continue
+		case <-wait.C:
+		case <-ctx.Done():
+		}
+		break
+	}
+	q.cancel()
+	<-q.done
+	q.mu.Lock()
+	left := q.meta.Tail - q.meta.Head
+	q.mu.Unlock()
+	if left > 0 {
+		q.logger.Info("Left events in the sending queue for the next start", zap.Uint64("requests", left))
+	}
+	return errors.Join(q.client.Close(ctx))
+}
+
+// sendEvents delivers events through exporterhelper (retry_on_failure,
+// timeout), the durable queue's one sender.
+func (c *core) sendEvents(ctx context.Context, events []json.RawMessage) error {
+	return c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{events: events}), ptrace.NewTraces())
+}
+
+// usesDurableQueue says whether cfg's sending queue is the durable one:
+// sending_queue::storage set.
+func usesDurableQueue(cfg *Config) bool {
+	q := cfg.QueueConfig.Get()
+	return q != nil && q.StorageID != nil
+}
+
+// helperQueueConfig is the sending queue exporterhelper runs: none when
+// the durable queue is the sending queue.
+func helperQueueConfig(cfg *Config) configoptional.Optional[exporterhelper.QueueBatchConfig] {
+	if usesDurableQueue(cfg) {
+		return configoptional.None[exporterhelper.QueueBatchConfig]()
+	}
+	return cfg.QueueConfig
+}
