@@ -42,7 +42,11 @@ func run(ctx context.Context, out io.Writer, opts ...instrument.Option) error {
 		OnEvent: func(ev mindlytics.LiveEvent) {
 			mu.Lock()
 			defer mu.Unlock()
-			fmt.Fprintf(out, "live: %s %v\n", ev.Event, ev.Properties["user"])
+			if user, ok := ev.Properties["user"]; ok {
+				fmt.Fprintf(out, "live: %s (user: %v)\n", ev.Event, user)
+				return
+			}
+			fmt.Fprintf(out, "live: %s\n", ev.Event)
 		},
 		OnError:    func(err error) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(out, "live error: %v\n", err) },
 		WaitForEnd: 10 * time.Second,

@@ -11,9 +11,9 @@ import (
 func TestLive(t *testing.T) {
 	out, events := examplestest.Run(t, run)
 	require.Len(t, events, 5)
-	require.Equal(t, "live: Session Started <nil>\n"+
-		"live: Conversation Started <nil>\n"+
-		"live: Conversation Turn Is it live?\n"+
-		"live: Conversation Ended <nil>\n"+
-		"live: Session Ended <nil>\n", out)
+	require.Equal(t, "live: Session Started\n"+
+		"live: Conversation Started\n"+
+		"live: Conversation Turn (user: Is it live?)\n"+
+		"live: Conversation Ended\n"+
+		"live: Session Ended\n", out)
 }
