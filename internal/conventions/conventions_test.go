@@ -113,6 +113,6 @@ func TestDefaultKeyListsAreCopies(t *testing.T) {
 	keys[0] = "changed"
 	assert.Equal(t, string(semconv.SessionIDKey), DefaultSessionKeys()[0])
 	assert.Equal(t, []string{"user.id", "traceloop.association.properties.user_id", "langfuse.user.id",
-		"ai.telemetry.metadata.userId", "ai.settings.context.userId", "enduser.id"}, DefaultUserKeys())
+		"ai.telemetry.metadata.userId", "ai.settings.context.userId", "mastra.metadata.userId", "enduser.id"}, DefaultUserKeys())
 	assert.Equal(t, []string{"device.id"}, DefaultDeviceKeys())
 }

@@ -17,6 +17,14 @@ const (
 	VercelSessionIDKey = attribute.Key("ai.telemetry.metadata.sessionId")
 	// VercelUserIDKey is the Vercel AI SDK's telemetry metadata userId.
 	VercelUserIDKey = attribute.Key("ai.telemetry.metadata.userId")
+	// MastraSessionIDKey and MastraUserIDKey are Mastra's, from the
+	// tracingOptions metadata its users give (sessionId, userId); its OTel
+	// exporter puts them on every span and nowhere else.
+	MastraSessionIDKey = attribute.Key("mastra.metadata.sessionId")
+	MastraUserIDKey    = attribute.Key("mastra.metadata.userId")
+	// GenkitSessionIDKey is Genkit's session id, on the spans of a chat
+	// session.
+	GenkitSessionIDKey = attribute.Key("genkit:sessionId")
 )
 
 // DefaultSessionKeys returns the keys a session id is looked up under, in
@@ -25,6 +33,7 @@ func DefaultSessionKeys() []string {
 	return []string{
 		string(semconv.SessionIDKey), string(TraceloopSessionIDKey),
 		string(LangfuseSessionIDKey), string(VercelSessionIDKey), string(VercelContextSessionIDKey),
+		string(MastraSessionIDKey), string(GenkitSessionIDKey),
 	}
 }
 
@@ -32,7 +41,7 @@ func DefaultSessionKeys() []string {
 func DefaultUserKeys() []string {
 	return []string{
 		string(semconv.UserIDKey), string(TraceloopUserIDKey), string(LangfuseUserIDKey),
-		string(VercelUserIDKey), string(VercelContextUserIDKey), string(EnduserIDKey),
+		string(VercelUserIDKey), string(VercelContextUserIDKey), string(MastraUserIDKey), string(EnduserIDKey),
 	}
 }
 

@@ -78,6 +78,8 @@ var foreignKeys = []keyDoc{
 	{string(VercelUserIDKey), "Vercel AI SDK 5, 6", "`user_id`"},
 	{string(VercelContextSessionIDKey), "Vercel AI SDK 7 (runtime context)", "`session_id`; ai 7 puts it on root and step spans only, the trace carries it to the rest"},
 	{string(VercelContextUserIDKey), "Vercel AI SDK 7 (runtime context)", "`user_id`"},
+	{string(MastraSessionIDKey) + " / " + string(MastraUserIDKey), "Mastra (tracingOptions metadata)", "`session_id` / `user_id`"},
+	{string(GenkitSessionIDKey), "Genkit", "`session_id`"},
 	{string(VercelOperationIDKey), "Vercel AI SDK 5–7", "`ai.generateText`/`ai.streamText`/… → wrapper (its usage sums the steps: never counted); `…doGenerate`/`…doStream` → model call; `ai.toolCall` → function call"},
 	{string(VercelPromptMessagesKey), "Vercel AI SDK 5–7", "turn `user` (last user message)"},
 	{string(VercelResponseTextKey), "Vercel AI SDK 5–7", "turn `assistant`"},
