@@ -42,6 +42,9 @@ const (
 	OpenInferenceContentsPrefix       = "message.contents."
 	OpenInferenceContentTextSuffix    = "message_content.text"
 	OpenInferenceToolCallsPrefix      = "message.tool_calls."
+	// OpenInferenceToolCallIDSuffix marks a message that answers a tool
+	// call: a tool result, whatever its role (Anthropic's are user messages).
+	OpenInferenceToolCallIDSuffix = "message.tool_call_id"
 )
 
 // Values of openinference.span.kind.

@@ -67,6 +67,7 @@ var foreignKeys = []keyDoc{
 	{string(LLMTokenCountCacheReadKey) + " / " + string(LLMTokenCountCacheWriteKey), "OpenInference", "`cached_tokens` / `cache_write_tokens`"},
 	{string(LLMTokenCountReasoningKey), "OpenInference", "`reasoning_tokens`"},
 	{OpenInferenceInputMessagesPrefix + "<N>." + OpenInferenceRoleSuffix + " / ." + OpenInferenceContentSuffix + " / ." + OpenInferenceContentsPrefix + "<M>." + OpenInferenceContentTextSuffix, "OpenInference", "turn `user`"},
+	{OpenInferenceInputMessagesPrefix + "<N>." + OpenInferenceToolCallIDSuffix, "OpenInference", "a tool result, never the user's text, whatever its role"},
 	{OpenInferenceOutputMessagesPrefix + "<N>." + OpenInferenceContentSuffix + " / ." + OpenInferenceToolCallsPrefix + "<M>…", "OpenInference", "turn `assistant`; tool calls"},
 	{string(InputValueKey) + " (+ " + string(InputMimeTypeKey) + ")", "OpenInference", "turn `user` on LLM spans; function `args` on TOOL spans"},
 	{string(OutputValueKey) + " (+ " + string(OutputMimeTypeKey) + ")", "OpenInference", "turn `assistant` on LLM spans; function `result` on TOOL spans"},

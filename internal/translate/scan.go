@@ -131,11 +131,12 @@ func truncate(s string, limit int) string {
 
 // indexedMsg is one message assembled from flattened, indexed attributes.
 type indexedMsg struct {
-	idx     int
-	role    string
-	content string
-	parts   []indexedText
-	tools   bool
+	idx        int
+	role       string
+	content    string
+	parts      []indexedText
+	tools      bool
+	toolResult bool
 }
 
 type indexedText struct {
@@ -191,6 +192,8 @@ func (l *indexedMsgs) addOpenInference(rest string, v spanview.Value) {
 		}
 	case strings.HasPrefix(tail, conventions.OpenInferenceToolCallsPrefix):
 		l.at(idx).tools = true
+	case tail == conventions.OpenInferenceToolCallIDSuffix:
+		l.at(idx).toolResult = true
 	}
 }
 
@@ -226,7 +229,7 @@ func (l indexedMsgs) messages() []messages.Message {
 				}
 			}
 		}
-		out[i] = messages.Message{Role: m.role, Text: text, ToolCalls: m.tools}
+		out[i] = messages.Message{Role: m.role, Text: text, ToolCalls: m.tools, ToolResult: m.toolResult}
 	}
 	return out
 }

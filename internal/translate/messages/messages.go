@@ -31,16 +31,21 @@ type Message struct {
 	Role      string
 	Text      string
 	ToolCalls bool
+	// ToolResult marks a message that answers a tool call: never the
+	// user's text, whatever its role (Anthropic's API returns tool results
+	// in user messages).
+	ToolResult bool
 	// textKind is, while the scanner reads, what text holds as the body of
 	// a JSON string (escapes, non-ASCII) that is decoded only if the
 	// summary keeps it (msgSummary.decode); 0 once decoded.
 	textKind strKind
 }
 
-// LastUser returns the text of the last user message with text.
+// LastUser returns the text of the last user message with text that is not
+// a tool result.
 func LastUser(msgs []Message) string {
 	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].Role == conventions.GenAIRoleUser && msgs[i].Text != "" {
+		if msgs[i].Role == conventions.GenAIRoleUser && msgs[i].Text != "" && !msgs[i].ToolResult {
 			return msgs[i].Text
 		}
 	}
