@@ -376,7 +376,7 @@ func (t *Translator) extractFunction(s *spanview.Span, r record, a *spanView) (r
 		call.Args = t.cut(traceloopArgs(v.AsString()))
 	}
 	if v, ok := a.firstValue(toolResultVKs); ok {
-		call.Result = t.cut(v.AsString())
+		call.Result = t.cut(unwrapToolOutput(v.AsString()))
 	}
 	if !s.EndTime().IsZero() && s.EndTime().After(s.StartTime()) {
 		call.Runtime = s.EndTime().Sub(s.StartTime())
