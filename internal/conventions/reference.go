@@ -81,6 +81,8 @@ var foreignKeys = []keyDoc{
 	{string(VercelContextUserIDKey), "Vercel AI SDK 7 (runtime context)", "`user_id`"},
 	{string(MastraSessionIDKey) + " / " + string(MastraUserIDKey), "Mastra (tracingOptions metadata)", "`session_id` / `user_id`"},
 	{string(GenkitSessionIDKey), "Genkit", "`session_id`"},
+	{string(MastraModelStepInputKey) + " / " + string(MastraModelGenerationInputKey) + " / " + string(MastraAgentRunInputKey), "Mastra", "turn `user` of a model call under them that has no input messages (the nearest ancestor's)"},
+	{string(MastraReasoningTokensKey), "Mastra", "`reasoning_tokens`"},
 	{string(VercelOperationIDKey), "Vercel AI SDK 5–7", "`ai.generateText`/`ai.streamText`/… → wrapper (its usage sums the steps: never counted); `…doGenerate`/`…doStream` → model call; `ai.toolCall` → function call"},
 	{string(VercelPromptMessagesKey), "Vercel AI SDK 5–7", "turn `user` (last user message)"},
 	{string(VercelResponseTextKey), "Vercel AI SDK 5–7", "turn `assistant`"},

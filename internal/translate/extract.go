@@ -48,6 +48,11 @@ type record struct {
 	// joined: the span's session belongs to another service
 	// (mindlytics.session.joined).
 	joined bool
+	// answer is the assistant text of a model call that is usage only
+	// because it has no input messages; the nearest ancestor in the batch
+	// that holds the user's words makes it a turn (ancestortext.go).
+	answer      string
+	answerExtra mindlytics.Properties
 }
 
 // extract classifies a span and reads what its event needs. ok is false for
@@ -176,6 +181,9 @@ func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.Ev
 		return r, true, nil
 	}
 	r.kind = sc.EventUsage
+	if explicit == "" && ex.User == "" && ex.Assistant != "" && !ex.ToolCalls && !failed && !inTurn {
+		r.answer, r.answerExtra = t.cut(ex.Assistant), withDetails(scan.props, u)
+	}
 	switch {
 	case u.cost > 0: // a known cost wins over pricing by model: never both, so nothing counts twice
 		r.usage = mindlytics.Usage{Cost: u.cost, Extra: u.details()}

@@ -142,6 +142,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 			recs = append(recs, t.evaluations(&spans[i], i)...)
 		}
 	}
+	t.borrowUserTexts(spans, views, recs)
 	recs = mergeCalls(spans, recs, &bt.merge)
 	bt.recs = recs // if it grew, release clears the new array
 	ids := &bt.ids

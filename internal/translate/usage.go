@@ -55,7 +55,7 @@ var (
 		string(conventions.LLMTokenCountCacheWriteKey),
 	}
 	reasoningTokenKeys = []string{
-		string(conventions.GenAIUsageReasoningOutputTokensKey), string(conventions.LLMTokenCountReasoningKey),
+		string(conventions.GenAIUsageReasoningOutputTokensKey), string(conventions.LLMTokenCountReasoningKey), string(conventions.MastraReasoningTokensKey),
 		string(conventions.VercelUsageOutputReasoningTokensKey), string(conventions.VercelUsageReasoningTokensKey),
 	}
 	costKeys = []string{string(sc.UsageCostKey), string(conventions.LLMCostTotalKey)}
