@@ -74,7 +74,7 @@ func TestQueueIsAllOrNothing(t *testing.T) {
 		{"nested object", `{"type":"track","event":"x","session_id":"s1","properties":{"a":{"b":1}}}`, "properties.a: a map[string]interface {} is not allowed; values are strings, numbers or booleans"},
 		{"array", `{"type":"track","event":"x","session_id":"s1","properties":{"a":[1,2]}}`, "properties.a: a []interface {} is not allowed; values are strings, numbers or booleans"},
 		{"null value", `{"type":"track","event":"x","session_id":"s1","attributes":{"a":null}}`, "attributes.a: null is not allowed; values are strings, numbers or booleans"},
-		{"unknown field", `{"type":"track","event":"x","session_id":"s1","sessionId":"s1"}`, `unknown field "sessionId"`},
+		{"unknown field holding an object", `{"type":"track","event":"x","session_id":"s1","extra":{"a":1}}`, `extra: expected a string, number or boolean, got an object`},
 		{"wrong field type", `{"type":"track","event":"x","session_id":42}`, "session_id: expected a string, got number"},
 		{"not an object", `"track"`, "expected an object, got string"},
 		{"bad timestamp", `{"type":"track","event":"x","session_id":"s1","timestamp":"yesterday"}`, `timestamp: "yesterday" is not RFC 3339`},
@@ -201,4 +201,94 @@ func TestEndSessionEndsOpenConversations(t *testing.T) {
 		Conversations: []string{"c1", "c2"},
 	}, sessions[0])
 	assert.Empty(t, h.srv.Violations())
+}
+
+func TestUnknownScalarFieldsAreAcceptedUnlessStrict(t *testing.T) {
+	t.Parallel()
+	body := `[{"type":"track","event":"x","session_id":"s1","sessionId":"s1","sdk_version":3,"beta":true}]`
+	h := newHarness(t)
+	r := h.post(wire.PathEventsQueue, body)
+	assert.Equal(t, http.StatusOK, r.status, r.body)
+	assert.Len(t, h.srv.Events(), 1)
+
+	strict := newHarness(t, mindlyticstest.WithStrict())
+	r = strict.post(wire.PathEventsQueue, body)
+	assert.Equal(t, http.StatusBadRequest, r.status)
+	assert.Equal(t, `Invalid event at index 0: unknown field "sessionId"`, r.body)
+	assert.Empty(t, strict.srv.Events())
+}
+
+func TestBodyModes(t *testing.T) {
+	t.Parallel()
+	object := `{"type":"track","event":"x","session_id":"s1"}`
+	array := "[" + object + "]"
+	for _, tt := range []struct {
+		mode              mindlyticstest.BodyMode
+		arrayOK, objectOK bool
+	}{
+		{mindlyticstest.BodyArraysAndObjects, true, true},
+		{mindlyticstest.BodyArraysOnly, true, false},
+		{mindlyticstest.BodyObjectsOnly, false, true},
+	} {
+		t.Run(tt.mode.String(), func(t *testing.T) {
+			h := newHarness(t, mindlyticstest.WithBodyMode(tt.mode))
+			for _, c := range []struct {
+				body string
+				ok   bool
+			}{{array, tt.arrayOK}, {object, tt.objectOK}} {
+				r := h.post(wire.PathEventsQueue, c.body)
+				if c.ok {
+					assert.Equal(t, http.StatusOK, r.status, "%s: %s", c.body, r.body)
+				} else {
+					assert.Equal(t, http.StatusBadRequest, r.status, c.body)
+				}
+			}
+			want := 0
+			for _, ok := range []bool{tt.arrayOK, tt.objectOK} {
+				if ok {
+					want++
+				}
+			}
+			assert.Len(t, h.srv.Events(), want)
+			for _, req := range h.srv.Requests() {
+				assert.Equal(t, 1, req.Events, "a bare object counts as one event")
+			}
+		})
+	}
+}
+
+func TestStatelessServerExpectsNoStarts(t *testing.T) {
+	t.Parallel()
+	body := `[{"type":"track","event":"Conversation Turn","session_id":"s1","conversation_id":"c1","user_id":"u1","properties":{"user":"hi","assistant":"hello"}},` +
+		`{"type":"track","event":"Conversation Ended","session_id":"s1","conversation_id":"c1","user_id":"u1"},` +
+		`{"type":"end_session","session_id":"s1","user_id":"u1"}]`
+	stateful := newHarness(t)
+	require.Equal(t, http.StatusOK, stateful.post(wire.PathEventsQueue, body).status)
+	assert.Len(t, stateful.srv.Violations(), 5, "%v", stateful.srv.Violations())
+
+	stateless := newHarness(t, mindlyticstest.WithStateless())
+	require.Equal(t, http.StatusOK, stateless.post(wire.PathEventsQueue, body).status)
+	assert.Empty(t, stateless.srv.Violations())
+	sessions := stateless.srv.Sessions()
+	require.Len(t, sessions, 1)
+	assert.Equal(t, []string{"c1"}, sessions[0].Conversations)
+	assert.Empty(t, sessions[0].OpenConversations)
+	assert.True(t, sessions[0].Ended)
+}
+
+func TestAnswerEventsPlaysAPoisonEvent(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.srv.AnswerEvents(func(ev mindlytics.Event) int {
+		if ev.Event == "poison" {
+			return http.StatusInternalServerError
+		}
+		return 0
+	})
+	r := h.post(wire.PathEventsQueue, `[{"type":"track","event":"x","session_id":"s1"},{"type":"track","event":"poison","session_id":"s1"}]`)
+	assert.Equal(t, http.StatusInternalServerError, r.status)
+	assert.Equal(t, "Failed on the event at index 1 (track:poison)", r.body)
+	assert.Empty(t, h.srv.Events())
+	r = h.post(wire.PathEventsQueue, `[{"type":"track","event":"x","session_id":"s1"}]`)
+	assert.Equal(t, http.StatusOK, r.status)
 }
