@@ -25,9 +25,8 @@ import (
 // that is accepted, the client sends one object per request from then on
 // ([Client.SendsObjects]) and logs it once at warning level. In that mode a
 // batch of several events is sent one request per event, in order, and the
-// first failure stops it: the events before it were delivered (the
-// delivery rule of the front doors sends them one by one, so a failure
-// never makes it send one twice).
+// first failure stops it: when events before it were delivered, the error
+// is a [*PartialSendError] saying how many, so that nothing is sent twice.
 func (c *Client) SendBatch(ctx context.Context, events []json.RawMessage) error {
 	if len(events) == 0 {
 		return nil
@@ -38,8 +37,11 @@ func (c *Client) SendBatch(ctx context.Context, events []json.RawMessage) error 
 		}
 	}
 	if c.SendsObjects() {
-		for _, ev := range events {
+		for i, ev := range events {
 			if err := c.sendBody(ctx, ev, false); err != nil {
+				if i > 0 {
+					return &PartialSendError{Sent: i, Err: err}
+				}
 				return err
 			}
 		}
@@ -50,11 +52,12 @@ func (c *Client) SendBatch(ctx context.Context, events []json.RawMessage) error 
 	case err == nil:
 		c.shape.CompareAndSwap(shapeUnknown, shapeArrays)
 		return nil
-	case len(events) != 1 || c.shape.Load() != shapeUnknown || statusOf(err) != http.StatusBadRequest:
+	case len(events) != 1 || c.shape.Load() == shapeArrays || statusOf(err) != http.StatusBadRequest:
 		return err
 	}
 	// A one-event array refused while no array was ever accepted: is it the
-	// event, or the array?
+	// event, or the array? (Once another request learned it is the array,
+	// this sends the event as it should have gone.)
 	if c.sendBody(ctx, events[0], false) != nil {
 		return err // the event: the array's answer says why
 	}
@@ -64,6 +67,19 @@ func (c *Client) SendBatch(ctx context.Context, events []json.RawMessage) error 
 	}
 	return nil
 }
+
+// PartialSendError is [Client.SendBatch]'s error when it sent one object
+// per request and the leading Sent events were delivered before Err.
+type PartialSendError struct {
+	Sent int
+	Err  error
+}
+
+func (e *PartialSendError) Error() string {
+	return fmt.Sprintf("%v (the %d events before it were delivered)", e.Err, e.Sent)
+}
+
+func (e *PartialSendError) Unwrap() error { return e.Err }
 
 // SendsObjects reports whether the client learned that the batch endpoint
 // takes one bare object per request rather than an array (see

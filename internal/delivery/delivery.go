@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
@@ -134,7 +135,15 @@ func chunkEnd(events []json.RawMessage, start int, lim Limits) int {
 // a whole, each half in turn (each event in turn once the sender sends
 // objects). It returns the end of what it settled.
 func (d *deliverer) deliverRange(start, end int) (int, error) {
+	if end-start > 1 && d.oneByOne() {
+		return d.eachAlone(start, end)
+	}
 	err := d.send(start, end)
+	var partial *mindlytics.PartialSendError
+	if errors.As(err, &partial) && partial.Sent > 0 && partial.Sent < end-start {
+		// The sender switched to objects meanwhile: what it sent landed.
+		return d.deliverRange(start+partial.Sent, end)
+	}
 	switch {
 	case err == nil:
 		return end, nil
@@ -147,18 +156,23 @@ func (d *deliverer) deliverRange(start, end int) (int, error) {
 		return end, nil
 	}
 	if d.oneByOne() {
-		for i := start; i < end; i++ {
-			if settled, err := d.deliverRange(i, i+1); err != nil {
-				return settled, err
-			}
-		}
-		return end, nil
+		return d.eachAlone(start, end)
 	}
 	mid := start + (end-start)/2
 	if settled, err := d.deliverRange(start, mid); err != nil {
 		return settled, err
 	}
 	return d.deliverRange(mid, end)
+}
+
+// eachAlone delivers events[start:end] one request per event.
+func (d *deliverer) eachAlone(start, end int) (int, error) {
+	for i := start; i < end; i++ {
+		if settled, err := d.deliverRange(i, i+1); err != nil {
+			return settled, err
+		}
+	}
+	return end, nil
 }
 
 // send makes the request of events[start:end], again while it is answered
@@ -169,7 +183,8 @@ func (d *deliverer) send(start, end int) error {
 	wait := ServerErrorWait
 	for attempt := 1; ; attempt++ {
 		err := d.s.SendBatch(d.ctx, d.events[start:end])
-		if attempt >= ServerErrorAttempts || StatusCode(err) != http.StatusInternalServerError || d.ctx.Err() != nil {
+		var partial *mindlytics.PartialSendError
+		if errors.As(err, &partial) || attempt >= ServerErrorAttempts || StatusCode(err) != http.StatusInternalServerError || d.ctx.Err() != nil {
 			return err
 		}
 		t := time.NewTimer(wait)
