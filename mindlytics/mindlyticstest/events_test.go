@@ -278,7 +278,7 @@ func TestStatelessServerExpectsNoStarts(t *testing.T) {
 
 func TestAnswerEventsPlaysAPoisonEvent(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarness(t, mindlyticstest.WithBodyMode(mindlyticstest.BodyArraysAndObjects))
 	h.srv.AnswerEvents(func(ev mindlytics.Event) int {
 		if ev.Event == "poison" {
 			return http.StatusInternalServerError

@@ -107,12 +107,12 @@ func WithAddr(addr string) Option {
 type BodyMode int
 
 const (
+	// BodyArraysOnly takes only arrays, as the published spec says; an
+	// object is refused with 400. The default.
+	BodyArraysOnly BodyMode = iota
 	// BodyArraysAndObjects takes both: an array of events, or one event
-	// object. The default.
-	BodyArraysAndObjects BodyMode = iota
-	// BodyArraysOnly takes only arrays, as the spec says; an object is
-	// refused with 400.
-	BodyArraysOnly
+	// object.
+	BodyArraysAndObjects
 	// BodyObjectsOnly takes only one event object per request, as the
 	// Python SDK sends; an array is refused with 400.
 	BodyObjectsOnly
@@ -120,17 +120,17 @@ const (
 
 func (m BodyMode) String() string {
 	switch m {
-	case BodyArraysOnly:
-		return "arrays only"
+	case BodyArraysAndObjects:
+		return "arrays and objects"
 	case BodyObjectsOnly:
 		return "objects only"
 	default:
-		return "arrays and objects"
+		return "arrays only"
 	}
 }
 
 // WithBodyMode sets which bodies the batch endpoint takes (see
-// [BodyMode]); the default is [BodyArraysAndObjects].
+// [BodyMode]); the default is [BodyArraysOnly], the published spec.
 func WithBodyMode(m BodyMode) Option {
 	return optionFunc(func(c *config) { c.bodyMode = m })
 }

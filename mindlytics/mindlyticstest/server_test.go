@@ -132,10 +132,10 @@ func TestBodies(t *testing.T) {
 		status   int
 		message  string
 	}{
-		{"not JSON", wire.PathEventsQueue, []byte("{nope"), "", 400, "Invalid event: invalid character 'n' looking for beginning of object key string"},
+		{"not JSON", wire.PathEventsQueue, []byte("{nope"), "", 400, "Invalid body: expected a JSON array of events"},
 		{"not JSON either", wire.PathEventsQueue, []byte("[nope"), "", 400, "Invalid body: invalid character 'o' in literal null (expecting 'u')"},
 		{"empty", wire.PathEventsQueue, nil, "", 400, "Invalid body: empty body"},
-		{"an invalid object for the batch", wire.PathEventsQueue, []byte(`{"type":"track"}`), "", 400, "Invalid event: session_id: required"},
+		{"object for the batch", wire.PathEventsQueue, []byte(`{"type":"track"}`), "", 400, "Invalid body: expected a JSON array of events"},
 		{"a string for the batch", wire.PathEventsQueue, []byte(`"track"`), "", 400, "Invalid body: expected an array, got string"},
 		{"null batch", wire.PathEventsQueue, []byte(`null`), "", 400, "Invalid body: expected a JSON array of events, got null"},
 		{"trailing data", wire.PathEventsQueue, append(valid, []byte(" []")...), "", 400, "Invalid body: unexpected data after the JSON value"},
