@@ -196,7 +196,7 @@ func ourConventionCases() []conventionCase {
 }
 
 func identityAndErrorCases() []conventionCase {
-	noSession := who{session: traceIDHex(1), device: DefaultDeviceID}
+	noSession := who{session: traceIDHex(1), device: AnonymousDeviceID(traceIDHex(1))}
 	turnAttrs := []attribute.KeyValue{sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("m"),
 		sc.TurnUser("a"), sc.TurnAssistant("b")}
 	turnProps := props{"user": "a", "assistant": "b", "model": "m", "prompt_tokens": int64(0), "completion_tokens": int64(0)}

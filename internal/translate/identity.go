@@ -121,6 +121,9 @@ type batchIdentities struct {
 	byIDBuilt bool
 	res       resourceFields // the memo of the last resource read (resourceField)
 	checked   identity       // the last identity resolve found valid
+	// anonSession and anonDevice are the last anonymous session's id and
+	// its derived device id (defaultDevice).
+	anonSession, anonDevice string
 }
 
 // group returns the trace group of span i.
@@ -234,7 +237,7 @@ func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, n
 		if t.settings.Identity.DefaultDeviceID == "" {
 			return id, ErrNoUserOrDevice
 		}
-		id[fDevice] = t.settings.Identity.DefaultDeviceID
+		id[fDevice] = b.defaultDevice(t.settings.Identity.DefaultDeviceID, id[fSession])
 	}
 	if id == b.checked {
 		return id, nil // the spans of a trace mostly share their identity
@@ -244,6 +247,19 @@ func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, n
 	}
 	b.checked = id
 	return id, nil
+}
+
+// defaultDevice is the device id of an anonymous session: setting, or
+// with DeviceIDPerSession the session's own, remembered for the spans of
+// one session that follow each other in a batch.
+func (b *batchIdentities) defaultDevice(setting, sessionID string) string {
+	if setting != DeviceIDPerSession {
+		return setting
+	}
+	if b.anonSession != sessionID || b.anonDevice == "" {
+		b.anonSession, b.anonDevice = sessionID, AnonymousDeviceID(sessionID)
+	}
+	return b.anonDevice
 }
 
 // cachedIdentity is the trace cache's identity of the trace of group g,
