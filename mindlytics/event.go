@@ -150,8 +150,8 @@ func ConversationEnded(id Identity, conversationID string, properties, attribute
 // Turn is one exchange of a conversation: what the user said and what the
 // assistant answered, with the model and usage of the call when known.
 type Turn struct {
-	User        string // required
-	Assistant   string // required
+	User        string // sent as it is, "" included
+	Assistant   string // sent as it is, "" included
 	AssistantID string
 	Model       string
 	// PromptTokens and CompletionTokens are sent when Model is set or when
@@ -173,9 +173,10 @@ func ConversationTurn(id Identity, conversationID string, turn Turn) (Event, err
 	return ev, ev.checkBuilt(extraErr, turn.Cost)
 }
 
-// Usage is the usage of one model call. Either Model (with token counts, for
-// the service to price) or Cost (a known cost in USD) must be set; when both
-// are, two events are needed and [ConversationUsage] takes the model form.
+// Usage is the usage of one model call: Model (with token counts, for the
+// service to price) or, without a model, Cost (a known cost in USD, zero
+// included); when both are known, two events are needed and
+// [ConversationUsage] takes the model form.
 type Usage struct {
 	Model            string
 	PromptTokens     int64
@@ -191,9 +192,8 @@ type Usage struct {
 func ConversationUsage(id Identity, conversationID string, usage Usage) (Event, error) {
 	ev := id.base(TypeTrack, EventConversationUsage)
 	ev.ConversationID = conversationID
-	if usage.Model == "" && !(usage.Cost > 0) {
-		return ev, fieldError("properties", "usage needs a model or a positive cost")
-	}
+	// Without a model the usage is its cost, zero included, as the
+	// SDK's Cost model sends it.
 	var extraErr error
 	ev.Properties, extraErr = withExtra(usage.fields(), usage.Extra)
 	cost := 0.0 // a model's counts are its own: its cost is not sent
@@ -205,7 +205,7 @@ func ConversationUsage(id Identity, conversationID string, usage Usage) (Event, 
 
 // FunctionCall is one tool or function call made during a conversation.
 type FunctionCall struct {
-	Name    string // required
+	Name    string // sent as it is
 	Args    string // usually JSON
 	Result  string
 	Runtime time.Duration // sent in whole milliseconds

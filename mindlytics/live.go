@@ -117,9 +117,6 @@ func (e *LiveError) Error() string {
 // delays the stream; none runs after SubscribeLive returns.
 func (c *Client) SubscribeLive(ctx context.Context, opts LiveOptions) error {
 	opts = opts.withDefaults()
-	if err := checkID("session_id", opts.SessionID, false); err != nil {
-		return err
-	}
 	bo := &backoff.ExponentialBackOff{
 		InitialInterval:     opts.InitialBackoff,
 		RandomizationFactor: 0.5,

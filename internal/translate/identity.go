@@ -289,16 +289,24 @@ func (t *Translator) remember(spans []spanview.Span, b *batchIdentities, now tim
 var idNames = [nFields]string{fSession: "session id", fUser: "user id", fDevice: "device id",
 	fConversation: "conversation id", fAgent: "agent id"}
 
-// check refuses ids Mindlytics would refuse, or merge: longer than it
-// accepts, or not valid UTF-8 (which a JSON encoder would turn into U+FFFD,
-// making sess-\xff and sess-\xfe one session). Ids are never repaired.
+// check refuses ids Mindlytics would refuse, or merge: a device id longer
+// than the 100 characters the service's clients accept (the only id of the
+// identity they cap, docs/CONTRACT.md), any other id longer than
+// MaxKeptIDLength (this translation's own bound: ids are held in memory
+// per open session, and an id cut would merge sessions), or not valid UTF-8
+// (which a JSON encoder would turn into U+FFFD, making sess-\xff and
+// sess-\xfe one session). Ids are never repaired.
 func (id *identity) check() error {
 	for f, v := range id {
+		limit, whose := MaxKeptIDLength, "this translation keeps"
+		if f == fDevice {
+			limit, whose = MaxIDLength, "Mindlytics accepts"
+		}
 		switch {
 		case !utf8.ValidString(v):
 			return fmt.Errorf("%s %q is not valid UTF-8", idNames[f], truncate(strings.ToValidUTF8(v, "\uFFFD"), 40))
-		case len(v) > MaxIDLength && utf8.RuneCountInString(v) > MaxIDLength: // a string is no longer in runes than in bytes
-			return fmt.Errorf("%s is %d characters, more than the %d Mindlytics accepts", idNames[f], utf8.RuneCountInString(v), MaxIDLength)
+		case len(v) > limit && utf8.RuneCountInString(v) > limit: // a string is no longer in runes than in bytes
+			return fmt.Errorf("%s is %d characters, more than the %d %s", idNames[f], utf8.RuneCountInString(v), limit, whose)
 		}
 	}
 	return nil

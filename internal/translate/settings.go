@@ -131,8 +131,14 @@ const (
 
 // Bounds of the settings.
 const (
-	// MaxIDLength is the longest id the service accepts.
+	// MaxIDLength is the longest device id (and default device id) the
+	// service's clients accept.
 	MaxIDLength = 100
+	// MaxKeptIDLength is the longest session, user, conversation or agent
+	// id the translation keeps: the service sets them no bound, but open
+	// sessions hold them in memory, and an id cut would merge sessions, so
+	// a longer one drops its span with the reason.
+	MaxKeptIDLength = 1024
 	// MinStringLength is the smallest MaxStringLength other than 0: below
 	// it no text keeps its meaning.
 	MinStringLength = 16

@@ -13,6 +13,11 @@ import (
 // cut and marked.
 const MaxNameLength = 256
 
+// MaxModelLength bounds model names: the service's clients accept a usage
+// model of at most 100 characters (mlsdk-python TokenBasedCost), so a
+// longer one is cut and marked to fit, not refused.
+const MaxModelLength = MaxIDLength
+
 // usageInfo is the model, token counts and known cost of a model call.
 type usageInfo struct {
 	model     string
@@ -78,7 +83,7 @@ var (
 // included) already add the cache counts in.
 func usageOf(a *attrView) usageInfo {
 	var u usageInfo
-	u.model = truncate(a.firstStr(modelVKs), MaxNameLength)
+	u.model = truncate(a.firstStr(modelVKs), MaxModelLength)
 	var okIn, okOut bool
 	u.in, okIn = u.tokens(a, inputTokenVKs)
 	u.out, okOut = u.tokens(a, outputTokenVKs)

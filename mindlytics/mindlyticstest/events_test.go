@@ -79,8 +79,8 @@ func TestQueueIsAllOrNothing(t *testing.T) {
 		{"not an object", `"track"`, "expected an object, got string"},
 		{"bad timestamp", `{"type":"track","event":"x","session_id":"s1","timestamp":"yesterday"}`, `timestamp: "yesterday" is not RFC 3339`},
 		{"not UTC", `{"type":"track","event":"x","session_id":"s1","timestamp":"2025-03-01T12:00:00+02:00"}`, `timestamp: "2025-03-01T12:00:00+02:00" is not in UTC`},
-		{"long id", `{"type":"track","event":"x","session_id":"` + strings.Repeat("s", 101) + `"}`, "session_id: 101 characters, at most 100 allowed"},
-		{"turn without assistant", `{"type":"track","event":"Conversation Turn","session_id":"s1","conversation_id":"c","properties":{"user":"hi"}}`, "properties.assistant: required, a non-empty string"},
+		{"long device id", `{"type":"track","event":"x","session_id":"s1","device_id":"` + strings.Repeat("d", 101) + `"}`, "device_id: 101 characters, at most 100 allowed"},
+		{"turn without assistant", `{"type":"track","event":"Conversation Turn","session_id":"s1","conversation_id":"c","properties":{"user":"hi"}}`, "properties.assistant: required, a string"},
 		{"conversation event without conversation", `{"type":"track","event":"Conversation Started","session_id":"s1"}`, "conversation_id: required"},
 	}
 	h := newHarness(t)
