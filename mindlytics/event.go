@@ -48,6 +48,53 @@ type Event struct {
 	Properties     Properties `json:"properties,omitempty"`
 	Attributes     Properties `json:"attributes,omitempty"`
 	Traits         Properties `json:"traits,omitempty"`
+	// ConversationAnalysis and IntentAnalysis are analyses of the
+	// conversation a "Conversation Ended" event may carry (the published
+	// spec of POST /bc/v1/events/event/end-conversation); no other event
+	// has them.
+	ConversationAnalysis *ConversationAnalysis `json:"conversation_analysis,omitempty"`
+	IntentAnalysis       *IntentAnalysis       `json:"intent_analysis,omitempty"`
+}
+
+// The sentiments and intent outcomes an analysis may name.
+const (
+	SentimentPositive = "positive"
+	SentimentNegative = "negative"
+	SentimentNeutral  = "neutral"
+	IntentFulfilled   = "yes"
+	IntentUnfulfilled = "no"
+)
+
+// ConversationAnalysis is an analysis of a conversation made by the app
+// (the service makes its own when a conversation ends): all fields are
+// required, Sentiment is one of the Sentiment constants, Cost what making
+// the analysis cost in USD.
+type ConversationAnalysis struct {
+	Summary   string  `json:"summary"`
+	Sentiment string  `json:"sentiment"`
+	Cost      float64 `json:"cost"`
+}
+
+// IntentAnalysis is an analysis of the user's intent in a conversation:
+// as [ConversationAnalysis], and IntentFulfilled, [IntentFulfilled] or
+// [IntentUnfulfilled].
+type IntentAnalysis struct {
+	Summary         string  `json:"summary"`
+	Sentiment       string  `json:"sentiment"`
+	IntentFulfilled string  `json:"intent_fulfilled"`
+	Cost            float64 `json:"cost"`
+}
+
+// wireAnalyses returns the analyses of e as the wire encoder reads them;
+// nil when e has none.
+func (e *Event) wireAnalyses() (conv, intent *wire.Analysis) {
+	if a := e.ConversationAnalysis; a != nil {
+		conv = &wire.Analysis{Summary: a.Summary, Sentiment: a.Sentiment, Cost: a.Cost}
+	}
+	if a := e.IntentAnalysis; a != nil {
+		intent = &wire.Analysis{Summary: a.Summary, Sentiment: a.Sentiment, IntentFulfilled: a.IntentFulfilled, Cost: a.Cost, Intent: true}
+	}
+	return conv, intent
 }
 
 // Kind names what an event means: its type, or for track events its name

@@ -193,5 +193,6 @@ func (e *Event) appendJSON(dst []byte) ([]byte, error) {
 		UserID: e.UserID, DeviceID: e.DeviceID, ConversationID: e.ConversationID, ID: e.ID,
 		PreviousID: e.PreviousID, Properties: e.Properties, Attributes: e.Attributes, Traits: e.Traits,
 	}
+	w.ConversationAnalysis, w.IntentAnalysis = e.wireAnalyses()
 	return w.AppendJSON(dst)
 }

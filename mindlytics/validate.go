@@ -91,6 +91,9 @@ func (e Event) validate(props Properties) error {
 	default:
 		return fieldError("type", fmt.Sprintf("unknown type %q", e.Type))
 	}
+	if err := e.validateAnalyses(); err != nil {
+		return err
+	}
 	for _, group := range []struct {
 		name  string
 		props Properties
@@ -134,6 +137,49 @@ func (e Event) validateConversationEvent() error {
 	}
 	if e.ConversationID == "" {
 		return fieldError("conversation_id", "required")
+	}
+	return nil
+}
+
+// validateAnalyses checks the analyses of a "Conversation Ended" event
+// against the published spec: only that event has them, the sentiment and
+// intent_fulfilled are of their enums, the cost is a finite number.
+func (e Event) validateAnalyses() error {
+	if e.ConversationAnalysis == nil && e.IntentAnalysis == nil {
+		return nil
+	}
+	if e.Type != TypeTrack || e.Event != EventConversationEnded {
+		field := "conversation_analysis"
+		if e.ConversationAnalysis == nil {
+			field = "intent_analysis"
+		}
+		return fieldError(field, fmt.Sprintf("only %q events have analyses", EventConversationEnded))
+	}
+	sentiment := func(field, s string) error {
+		switch s {
+		case SentimentPositive, SentimentNegative, SentimentNeutral:
+			return nil
+		}
+		return fieldError(field, fmt.Sprintf("%q is not one of positive, negative, neutral", s))
+	}
+	if a := e.ConversationAnalysis; a != nil {
+		if err := sentiment("conversation_analysis.sentiment", a.Sentiment); err != nil {
+			return err
+		}
+		if err := wire.CheckFinite(a.Cost); err != nil {
+			return fieldError("conversation_analysis.cost", err.Error())
+		}
+	}
+	if a := e.IntentAnalysis; a != nil {
+		if err := sentiment("intent_analysis.sentiment", a.Sentiment); err != nil {
+			return err
+		}
+		if a.IntentFulfilled != IntentFulfilled && a.IntentFulfilled != IntentUnfulfilled {
+			return fieldError("intent_analysis.intent_fulfilled", fmt.Sprintf("%q is not one of yes, no", a.IntentFulfilled))
+		}
+		if err := wire.CheckFinite(a.Cost); err != nil {
+			return fieldError("intent_analysis.cost", err.Error())
+		}
 	}
 	return nil
 }
