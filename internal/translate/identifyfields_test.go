@@ -52,3 +52,22 @@ func TestIdentifyAndAliasCarryTheUserBefore(t *testing.T) {
 	assert.Equal(t, "carol", ev.UserID)
 	assert.Empty(t, ev.DeviceID)
 }
+
+func TestConversationEndCarriesItsAnalyses(t *testing.T) {
+	attrs := []attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"), sc.ConversationID("c"), sc.MindlyticsEvent(sc.EventConversationEnd)}
+	attrs = append(attrs, sc.ConversationAnalysis("refunded", "positive", 0.002)...)
+	attrs = append(attrs, sc.IntentAnalysis("refund", "neutral", "yes", 0.001)...)
+	evs, errs := newTranslator(t).Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, root("end", 0, time.Second, attrs...))))
+	require.Empty(t, errs)
+	end := evs[len(evs)-1]
+	require.Equal(t, mindlytics.EventConversationEnded, end.Event)
+	assert.Equal(t, &mindlytics.ConversationAnalysis{Summary: "refunded", Sentiment: "positive", Cost: 0.002}, end.ConversationAnalysis)
+	assert.Equal(t, &mindlytics.IntentAnalysis{Summary: "refund", Sentiment: "neutral", IntentFulfilled: "yes", Cost: 0.001}, end.IntentAnalysis)
+
+	// A sentiment the service refuses drops the span with the reason.
+	bad := append([]attribute.KeyValue{sc.SessionID("s2"), sc.UserID("u"), sc.ConversationID("c"), sc.MindlyticsEvent(sc.EventConversationEnd)},
+		sc.ConversationAnalysis("meh", "so-so", 0)...)
+	_, errs = newTranslator(t).Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, root("end", 0, time.Second, bad...))))
+	require.Len(t, errs, 1)
+	assert.Contains(t, errs[0].Error(), "conversation_analysis.sentiment")
+}

@@ -129,7 +129,12 @@ func (t *Translator) ownEvent(r *record, convID string, sh openstate.Handle) (co
 	case sc.EventSessionEnd:
 		ev, err = wrap(mindlytics.EndSession(id, r.attrs))
 	case sc.EventConversationEnd:
-		ev, err = wrap(mindlytics.ConversationEnded(id, convID, r.props, r.attrs))
+		end, endErr := mindlytics.ConversationEnded(id, convID, r.props, r.attrs)
+		if endErr == nil && (r.convAnalysis != nil || r.intentAnalysis != nil) {
+			end.ConversationAnalysis, end.IntentAnalysis = r.convAnalysis, r.intentAnalysis
+			endErr = end.Validate()
+		}
+		ev, err = wrap(end, endErr)
 	case sc.EventTurn:
 		turn := r.turn
 		turn.AssistantID = r.id[fAgent]
