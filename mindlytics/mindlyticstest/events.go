@@ -103,10 +103,42 @@ func (s *Server) serveEvent(r *http.Request, body []byte) answer {
 	if err != nil {
 		return storeFailure(err)
 	}
-	return ok(lives[0])
+	return ok(specAnswer(ev.Type, lives[0]))
 }
 
 const wireTypeProblem = "Invalid wire type: "
+
+// specAnswer is the answer of the event endpoints as the published spec
+// gives it: an array of flat objects, each with the "type" of the event
+// and scalar fields (no nested object: the live event's properties are
+// written beside its fields, which win); the events the service made of
+// the one sent, its own first.
+func specAnswer(typ mindlytics.Type, lives []mindlytics.LiveEvent) []map[string]any {
+	out := make([]map[string]any, len(lives))
+	for i, le := range lives {
+		m := make(map[string]any, len(le.Properties)+10)
+		for k, v := range le.Properties {
+			if wire.CheckScalar(v) == nil {
+				m[k] = v
+			}
+		}
+		m["type"] = string(typ)
+		if i > 0 {
+			m["type"] = string(mindlytics.TypeTrack) // derived events are track events
+		}
+		for k, v := range map[string]string{
+			"organization_id": le.OrganizationID, "app_id": le.AppID, "session_id": le.SessionID,
+			"user_id": le.UserID, "conversation_id": le.ConversationID, "event_id": le.EventID,
+			"origin_event_id": le.OriginEventID, "timestamp": le.Timestamp, "event": le.Event,
+		} {
+			if v != "" {
+				m[k] = v
+			}
+		}
+		out[i] = m
+	}
+	return out
+}
 
 // parseEvent decodes and validates one event, strictly with WithStrict.
 // The problem, when there is one, names the field.

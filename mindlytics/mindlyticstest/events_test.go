@@ -106,8 +106,12 @@ func TestEventEndpointAnswersDerivedEvents(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	var derived []mindlytics.LiveEvent
-	h.post(wire.PathEvent, startSession(t, "s1", 0)).decode(t, &derived)
+	var flat []map[string]any // the spec's shape: flat objects with a type
+	r := h.post(wire.PathEvent, startSession(t, "s1", 0))
+	r.decode(t, &derived)
+	r.decode(t, &flat)
 	require.Len(t, derived, 1)
+	assert.Equal(t, "start_session", flat[0]["type"])
 	le := derived[0]
 	assert.Equal(t, wire.EventSessionStarted, le.Event)
 	assert.Equal(t, "s1", le.SessionID)
@@ -115,17 +119,20 @@ func TestEventEndpointAnswersDerivedEvents(t *testing.T) {
 	assert.Equal(t, h.srv.OrganizationID, le.OrganizationID)
 	assert.Equal(t, h.srv.ProjectID, le.AppID)
 	assert.Equal(t, "2025-03-01T12:00:00.000000Z", le.Timestamp)
-	assert.Equal(t, "pro", le.Properties["plan"])
+	assert.Equal(t, "pro", flat[0]["plan"])
 	assert.NotEmpty(t, le.EventID)
 
-	h.post(wire.PathEvent, track(t, "s1", 1, "Clicked")).decode(t, &derived)
+	r = h.post(wire.PathEvent, track(t, "s1", 1, "Clicked"))
+	r.decode(t, &derived)
+	r.decode(t, &flat)
 	require.Len(t, derived, 1)
 	assert.Equal(t, "Clicked", derived[0].Event)
-	assert.Equal(t, float64(1), derived[0].Properties["n"])
+	assert.Equal(t, float64(1), flat[0]["n"])
+	assert.Equal(t, "track", flat[0]["type"])
 	assert.NotEqual(t, le.EventID, derived[0].EventID)
 
 	// A missing type is the service's own message, without a prefix.
-	r := h.post(wire.PathEvent, `{"session_id":"s1"}`)
+	r = h.post(wire.PathEvent, `{"session_id":"s1"}`)
 	assert.Equal(t, http.StatusBadRequest, r.status)
 	assert.Equal(t, "Invalid wire type: undefined", r.body)
 	r = h.post(wire.PathEvent, `{"type":"track","event":"x"}`)
@@ -185,13 +192,16 @@ func TestEndSessionEndsOpenConversations(t *testing.T) {
 		convEnded(t, "s1", "c2", 3))
 
 	var derived []mindlytics.LiveEvent
-	h.post("/bc/v1/events/event/end-session", endSession(t, "s1", 4)).decode(t, &derived)
+	var flat []map[string]any
+	r := h.post("/bc/v1/events/event/end-session", endSession(t, "s1", 4))
+	r.decode(t, &derived)
+	r.decode(t, &flat)
 	require.Len(t, derived, 2)
 	assert.Equal(t, wire.EventSessionEnded, derived[0].Event)
 	assert.Equal(t, mindlytics.EventConversationEnded, derived[1].Event)
 	assert.Equal(t, "c1", derived[1].ConversationID)
 	assert.Equal(t, derived[0].EventID, derived[1].OriginEventID)
-	assert.Equal(t, "billing", derived[1].Properties["topic"], "the start's properties")
+	assert.Equal(t, "billing", flat[1]["topic"], "the start's properties")
 	assert.Equal(t, "user-s1", derived[1].UserID)
 
 	sessions := h.srv.Sessions()
