@@ -187,8 +187,10 @@ func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.Ev
 		r.usage = mindlytics.Usage{Cost: u.cost, Extra: u.details()}
 	case u.model != "" && (u.hasTokens || explicit == sc.EventUsage):
 		r.usage = mindlytics.Usage{Model: u.model, PromptTokens: u.in, CompletionTokens: u.out, Extra: u.details()}
+	case explicit == sc.EventUsage && u.zeroCost:
+		r.usage = mindlytics.Usage{Cost: 0, Extra: u.details()} // asked for, and the service takes it
 	case explicit == sc.EventUsage:
-		return r, false, errors.New("usage needs a model or a positive cost")
+		return r, false, errors.New("usage needs a model or a cost")
 	default:
 		// Nothing to count: no tokens (a failed call, a stream that reported
 		// none) or no model to price them by.

@@ -71,3 +71,12 @@ func TestConversationEndCarriesItsAnalyses(t *testing.T) {
 	require.Len(t, errs, 1)
 	assert.Contains(t, errs[0].Error(), "conversation_analysis.sentiment")
 }
+
+func TestAnExplicitUsageCostingZeroIsSent(t *testing.T) {
+	evs, errs := newTranslator(t).Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, root("usage", 0, time.Second,
+		sc.SessionID("s"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventUsage), sc.UsageCost(0)))))
+	require.Empty(t, errs)
+	usage := evs[len(evs)-1]
+	require.Equal(t, mindlytics.EventConversationUsage, usage.Event)
+	assert.Equal(t, 0.0, usage.Properties["cost"])
+}

@@ -24,6 +24,10 @@ type usageInfo struct {
 	in, out   int64
 	hasTokens bool
 	cost      float64
+	// zeroCost: a cost of 0 was given (no known cost, except on a span
+	// that asks for a usage event and names no model: the service takes a
+	// usage costing 0).
+	zeroCost bool
 	// cached, cacheWrite and reasoning are details of in and out, sent as
 	// extra properties (Mindlytics prices prompt and completion tokens by
 	// model and has no cache fields); -1 when not reported.
@@ -104,6 +108,7 @@ func usageOf(a *attrView) usageInfo {
 			u.ignored = append(u.ignored, ignoredValue{k, fmt.Sprintf("%s is not a cost in USD", v.AsString())})
 			continue
 		case f == 0:
+			u.zeroCost = true
 			continue // zero: no known cost
 		}
 		u.cost = f
