@@ -140,7 +140,8 @@ func WithMaxQueueBytes(n int64) Option {
 }
 
 // WithRetry shapes the retries of failed requests (transport errors, 408,
-// 429, 5xx): exponential backoff with jitter from initial up to max
+// 429, 502, 503, 504; a 500 is the delivery rule's, tried 4 times then
+// split, docs/CONTRACT.md): exponential backoff with jitter from initial up to max
 // between attempts (never beyond max), giving up when the next wait would
 // pass maxElapsed (defaults 200 ms, 3 s, 5 min; maxElapsed 0 disables
 // retries). A Retry-After from the service is a floor for the wait; one

@@ -31,8 +31,11 @@ func WithSessionFallback(f string) Option {
 }
 
 // WithDefaultDeviceID sets the device id of sessions with neither user nor
-// device id (default "otel-default-device"), since Mindlytics requires one
-// of the two. The empty string drops such spans instead, each reported.
+// device id, since Mindlytics requires one of the two. The default,
+// "per_session", gives each such session a device of its own derived from
+// its session id (the same in every process and collector tier); any other
+// value is one device id all such sessions share. The empty string drops
+// such spans instead, each reported.
 func WithDefaultDeviceID(id string) Option {
 	return withSettings(func(c *config) { c.translation.Identity.DefaultDeviceID = id })
 }

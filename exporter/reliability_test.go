@@ -62,7 +62,7 @@ func TestSoak(t *testing.T) {
 	exp := newExporter(t, srv, exporter.WithRetry(20*time.Millisecond, 500*time.Millisecond, 2*time.Minute),
 		exporter.WithErrorHandler(func(error) {}))
 	srv.SetLatency(3 * time.Millisecond)
-	srv.FailRandomly(0.15, 500, 7)
+	srv.FailRandomly(0.15, 503, 7) // transient; a 500 is the delivery rule's (internal/delivery)
 
 	for r := range rounds {
 		switch r {

@@ -88,7 +88,7 @@ func TestAppTracerProviderAndStamping(t *testing.T) {
 	requireEvents(t, []mindlytics.Event{
 		ev(mindlytics.StartSession(id(0, "u-c"), nil)),
 		ev(mindlytics.ConversationStarted(id(time.Second, "u-c"), "c-c", nil, nil)),
-		ev(mindlytics.Identify(id(2*time.Second, "u-c2"), "u-c2", "", nil)),
+		ev(mindlytics.Identify(id(2*time.Second, "u-c"), "u-c2", "", nil)), // user_id: the user before
 		ev(mindlytics.ConversationEnded(id(time.Second, "u-c2"), "c-c", nil, nil)),
 		ev(mindlytics.EndSession(id(2*time.Second, "u-c2"), nil)),
 	}, srv.Events())

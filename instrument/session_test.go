@@ -33,7 +33,10 @@ func TestSessionImportedWithTimestamps(t *testing.T) {
 	require.NoError(t, s.Track(ctx, "Refund Requested", instrument.WithProperties(instrument.Properties{"amount": 12.5}), instrument.At(at(5*time.Second))))
 	require.NoError(t, s.Identify(ctx, instrument.User{ID: "u-2", Traits: instrument.Properties{"vip": true}}, instrument.At(at(6*time.Second))))
 	require.NoError(t, s.Alias(ctx, "u-3", "u-2", instrument.At(at(7*time.Second))))
-	require.NoError(t, s.EndConversation(ctx, "", instrument.WithProperties(instrument.Properties{"resolved": true}), instrument.At(at(8*time.Second))))
+	analysis := mindlytics.ConversationAnalysis{Summary: "double charge refunded", Sentiment: mindlytics.SentimentPositive, Cost: 0.002}
+	intent := mindlytics.IntentAnalysis{Summary: "refund", Sentiment: mindlytics.SentimentNeutral, IntentFulfilled: mindlytics.IntentFulfilled, Cost: 0.001}
+	require.NoError(t, s.EndConversation(ctx, "", instrument.WithProperties(instrument.Properties{"resolved": true}),
+		instrument.WithConversationAnalysis(analysis), instrument.WithIntentAnalysis(intent), instrument.At(at(8*time.Second))))
 	require.NoError(t, s.End(ctx, instrument.WithAttributes(instrument.Properties{"exit": "done"}), instrument.At(at(9*time.Second))))
 
 	u1 := mindlytics.Identity{SessionID: "s-1", UserID: "u-1"}
@@ -55,12 +58,21 @@ func TestSessionImportedWithTimestamps(t *testing.T) {
 			Name: "lookup_invoice", Args: `{"id":7}`, Result: "paid", Runtime: 150 * time.Millisecond,
 		})),
 		ev(mindlytics.Track(id(5*time.Second, "u-1"), "c-1", "Refund Requested", mindlytics.Properties{"amount": 12.5})),
-		ev(mindlytics.Identify(id(6*time.Second, "u-2"), "u-2", "", mindlytics.Properties{"vip": true})),
-		ev(mindlytics.Alias(id(7*time.Second, "u-3"), "u-3", "u-2")),
-		ev(mindlytics.ConversationEnded(id(8*time.Second, "u-3"), "c-1", mindlytics.Properties{"resolved": true}, nil)),
+		// identify and alias: user_id is the user before, id the new one (as the Python SDK sends them)
+		ev(mindlytics.Identify(id(6*time.Second, "u-1"), "u-2", "", mindlytics.Properties{"vip": true})),
+		ev(mindlytics.Alias(id(7*time.Second, "u-2"), "u-3", "u-2")),
+		ended(t, ev(mindlytics.ConversationEnded(id(8*time.Second, "u-3"), "c-1", mindlytics.Properties{"resolved": true}, nil)), analysis, intent),
 		ev(mindlytics.EndSession(id(9*time.Second, "u-3"), mindlytics.Properties{"exit": "done"})),
 	}
 	requireEvents(t, want, flushed(t, c, srv))
 	require.False(t, s.HasErrors())
 	require.ErrorIs(t, s.Track(ctx, "late"), instrument.ErrSessionEnded)
+}
+
+// ended is a Conversation Ended event with the analyses given.
+func ended(t *testing.T, ev mindlytics.Event, conv mindlytics.ConversationAnalysis, intent mindlytics.IntentAnalysis) mindlytics.Event {
+	t.Helper()
+	ev.ConversationAnalysis, ev.IntentAnalysis = &conv, &intent
+	require.NoError(t, ev.Validate())
+	return ev
 }

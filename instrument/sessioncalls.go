@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
@@ -23,6 +24,9 @@ type callConfig struct {
 	conv  string
 	props Properties
 	attrs Properties
+	// the analyses of a conversation end
+	convAnalysis   *mindlytics.ConversationAnalysis
+	intentAnalysis *mindlytics.IntentAnalysis
 }
 
 type callOptionFunc func(*callConfig)
@@ -59,6 +63,31 @@ func WithProperties(p Properties) CallOption {
 // a session end.
 func WithAttributes(p Properties) CallOption {
 	return callOptionFunc(func(c *callConfig) { c.attrs = p })
+}
+
+// WithConversationAnalysis gives a conversation end the app's own
+// analysis of the conversation ("Conversation Ended"'s
+// conversation_analysis): a summary, a sentiment (mindlytics.SentimentPositive,
+// …Negative, …Neutral) and what the analysis cost.
+func WithConversationAnalysis(a mindlytics.ConversationAnalysis) CallOption {
+	return callOptionFunc(func(c *callConfig) { c.convAnalysis = &a })
+}
+
+// WithIntentAnalysis gives a conversation end the app's analysis of the
+// user's intent ("Conversation Ended"'s intent_analysis).
+func WithIntentAnalysis(a mindlytics.IntentAnalysis) CallOption {
+	return callOptionFunc(func(c *callConfig) { c.intentAnalysis = &a })
+}
+
+// appendAnalyses appends the attributes of the analyses o gives.
+func appendAnalyses(a []attribute.KeyValue, o callConfig) []attribute.KeyValue {
+	if c := o.convAnalysis; c != nil {
+		a = append(a, sc.ConversationAnalysis(c.Summary, c.Sentiment, c.Cost)...)
+	}
+	if i := o.intentAnalysis; i != nil {
+		a = append(a, sc.IntentAnalysis(i.Summary, i.Sentiment, i.IntentFulfilled, i.Cost)...)
+	}
+	return a
 }
 
 // appendGroup appends p's entries as key makes them (semconv.Property,
@@ -234,7 +263,7 @@ func (s *Session) StartConversation(ctx context.Context, id string, opts ...Call
 // EndConversation ends a conversation, so that the service analyses it:
 // id, or when empty the one the call would go to (the context's, or the
 // only one open). Options: [WithProperties] (merged with the start's),
-// [WithAttributes], [At].
+// [WithAttributes], [WithConversationAnalysis], [WithIntentAnalysis], [At].
 func (s *Session) EndConversation(ctx context.Context, id string, opts ...CallOption) error {
 	const call = "EndConversation"
 	o := callOptions(opts)
@@ -264,6 +293,7 @@ func (s *Session) EndConversation(ctx context.Context, id string, opts ...CallOp
 	a = append(a, sc.MindlyticsEvent(sc.EventConversationEnd), sc.ConversationID(id))
 	a = appendGroup(a, sc.Property, o.props)
 	a = appendGroup(a, sc.Attribute, o.attrs)
+	a = appendAnalyses(a, o)
 	s.c.emit(ctx, conventions.SpanNameConversationEnd, o.at, o.at, a)
 	return nil
 }

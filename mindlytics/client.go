@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,10 @@ type Client struct {
 	base    string // server base without a trailing slash
 	liveURL string
 	log     *slog.Logger
+	// shape is what the client learned of the batch endpoint's body
+	// (shapeUnknown, shapeArrays, shapeObjects); a pointer, so that the
+	// value receivers of String and LogValue copy no atomic.
+	shape *atomic.Int32
 }
 
 // Answers larger than these are cut: an error body only feeds a message,
@@ -52,6 +57,7 @@ func NewClient(opts ...ClientOption) (*Client, error) {
 		base:    strings.TrimRight(base.String(), "/"),
 		liveURL: cfg.liveURL,
 		log:     cfg.logger,
+		shape:   new(atomic.Int32),
 	}
 	if c.liveURL == "" {
 		c.liveURL = deriveLiveURL(base)

@@ -222,7 +222,8 @@ func validHeaderValue(v string) bool {
 }
 
 // deriveLiveURL turns the server base into the live-events websocket URL as
-// the public SDKs do: ws(s) scheme, host app.X → wss.X, same path.
+// the public SDKs do: ws(s) scheme, host app.X → wss.X, port 300x → 400x,
+// same path.
 func deriveLiveURL(base *url.URL) string {
 	u := *base
 	if u.Scheme == "https" {
@@ -236,6 +237,12 @@ func deriveLiveURL(base *url.URL) string {
 	}
 	if strings.Contains(host, ":") { // IPv6 literal
 		host = "[" + host + "]"
+	}
+	if len(port) == 4 && strings.HasPrefix(port, "300") {
+		// The service's local stack serves the API on 300x and the
+		// websocket on 400x; the Python SDK maps one to the other
+		// (mlsdk-python src/mlsdk/client.py, docs/CONTRACT.md).
+		port = "400" + port[3:]
 	}
 	if port != "" {
 		host += ":" + port

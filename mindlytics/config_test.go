@@ -159,7 +159,9 @@ func TestDeriveLiveURL(t *testing.T) {
 	tests := []struct{ base, want string }{
 		{"https://app.mindlytics.ai", "wss://wss.mindlytics.ai/"},
 		{"https://app.mindlytics.ai/", "wss://wss.mindlytics.ai/"},
-		{"http://localhost:3000", "ws://localhost:3000/"},
+		{"http://localhost:3000", "ws://localhost:4000/"}, // the local stack: API on 300x, websocket on 400x
+		{"http://localhost:3002", "ws://localhost:4002/"},
+		{"http://localhost:30001", "ws://localhost:30001/"},
 		{"https://app.example.com:8443/prefix", "wss://wss.example.com:8443/prefix"},
 		{"https://api.example.com", "wss://api.example.com/"},
 		{"http://[::1]:8080", "ws://[::1]:8080/"},

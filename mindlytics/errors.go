@@ -28,15 +28,18 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("mindlytics: %s %s: %d %s", e.Method, e.Path, e.StatusCode, msg)
 }
 
-// Retryable reports whether sending the same request again may succeed: on
-// 408, 429 and 5xx other than 501.
+// Retryable reports whether sending the same request again may succeed:
+// on 408, 429, 502, 503 and 504, the statuses the service's own JS client
+// retries (mlsdk-js packages/core/src/queue.ts, docs/CONTRACT.md). A 500
+// is not among them: it may be the answer to what the request holds, and
+// the batch endpoint has no idempotency key, so the delivery rule tries it
+// again only a few times and then splits it like a 400 (package
+// internal/delivery).
 func (e *APIError) Retryable() bool {
-	switch {
-	case e.StatusCode == http.StatusRequestTimeout, e.StatusCode == http.StatusTooManyRequests:
+	switch e.StatusCode {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
-	case e.StatusCode == http.StatusNotImplemented:
-		return false
-	default:
-		return e.StatusCode >= 500
 	}
+	return false
 }

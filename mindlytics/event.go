@@ -48,6 +48,53 @@ type Event struct {
 	Properties     Properties `json:"properties,omitempty"`
 	Attributes     Properties `json:"attributes,omitempty"`
 	Traits         Properties `json:"traits,omitempty"`
+	// ConversationAnalysis and IntentAnalysis are analyses of the
+	// conversation a "Conversation Ended" event may carry (the published
+	// spec of POST /bc/v1/events/event/end-conversation); no other event
+	// has them.
+	ConversationAnalysis *ConversationAnalysis `json:"conversation_analysis,omitempty"`
+	IntentAnalysis       *IntentAnalysis       `json:"intent_analysis,omitempty"`
+}
+
+// The sentiments and intent outcomes an analysis may name.
+const (
+	SentimentPositive = "positive"
+	SentimentNegative = "negative"
+	SentimentNeutral  = "neutral"
+	IntentFulfilled   = "yes"
+	IntentUnfulfilled = "no"
+)
+
+// ConversationAnalysis is an analysis of a conversation made by the app
+// (the service makes its own when a conversation ends): all fields are
+// required, Sentiment is one of the Sentiment constants, Cost what making
+// the analysis cost in USD.
+type ConversationAnalysis struct {
+	Summary   string  `json:"summary"`
+	Sentiment string  `json:"sentiment"`
+	Cost      float64 `json:"cost"`
+}
+
+// IntentAnalysis is an analysis of the user's intent in a conversation:
+// as [ConversationAnalysis], and IntentFulfilled, [IntentFulfilled] or
+// [IntentUnfulfilled].
+type IntentAnalysis struct {
+	Summary         string  `json:"summary"`
+	Sentiment       string  `json:"sentiment"`
+	IntentFulfilled string  `json:"intent_fulfilled"`
+	Cost            float64 `json:"cost"`
+}
+
+// wireAnalyses returns the analyses of e as the wire encoder reads them;
+// nil when e has none.
+func (e *Event) wireAnalyses() (conv, intent *wire.Analysis) {
+	if a := e.ConversationAnalysis; a != nil {
+		conv = &wire.Analysis{Summary: a.Summary, Sentiment: a.Sentiment, Cost: a.Cost}
+	}
+	if a := e.IntentAnalysis; a != nil {
+		intent = &wire.Analysis{Summary: a.Summary, Sentiment: a.Sentiment, IntentFulfilled: a.IntentFulfilled, Cost: a.Cost, Intent: true}
+	}
+	return conv, intent
 }
 
 // Kind names what an event means: its type, or for track events its name
@@ -150,8 +197,8 @@ func ConversationEnded(id Identity, conversationID string, properties, attribute
 // Turn is one exchange of a conversation: what the user said and what the
 // assistant answered, with the model and usage of the call when known.
 type Turn struct {
-	User        string // required
-	Assistant   string // required
+	User        string // sent as it is, "" included
+	Assistant   string // sent as it is, "" included
 	AssistantID string
 	Model       string
 	// PromptTokens and CompletionTokens are sent when Model is set or when
@@ -173,9 +220,10 @@ func ConversationTurn(id Identity, conversationID string, turn Turn) (Event, err
 	return ev, ev.checkBuilt(extraErr, turn.Cost)
 }
 
-// Usage is the usage of one model call. Either Model (with token counts, for
-// the service to price) or Cost (a known cost in USD) must be set; when both
-// are, two events are needed and [ConversationUsage] takes the model form.
+// Usage is the usage of one model call: Model (with token counts, for the
+// service to price) or, without a model, Cost (a known cost in USD, zero
+// included); when both are known, two events are needed and
+// [ConversationUsage] takes the model form.
 type Usage struct {
 	Model            string
 	PromptTokens     int64
@@ -191,9 +239,8 @@ type Usage struct {
 func ConversationUsage(id Identity, conversationID string, usage Usage) (Event, error) {
 	ev := id.base(TypeTrack, EventConversationUsage)
 	ev.ConversationID = conversationID
-	if usage.Model == "" && !(usage.Cost > 0) {
-		return ev, fieldError("properties", "usage needs a model or a positive cost")
-	}
+	// Without a model the usage is its cost, zero included, as the
+	// SDK's Cost model sends it.
 	var extraErr error
 	ev.Properties, extraErr = withExtra(usage.fields(), usage.Extra)
 	cost := 0.0 // a model's counts are its own: its cost is not sent
@@ -205,7 +252,7 @@ func ConversationUsage(id Identity, conversationID string, usage Usage) (Event, 
 
 // FunctionCall is one tool or function call made during a conversation.
 type FunctionCall struct {
-	Name    string // required
+	Name    string // sent as it is
 	Args    string // usually JSON
 	Result  string
 	Runtime time.Duration // sent in whole milliseconds

@@ -73,12 +73,8 @@ func TestInvalidEventsNameTheField(t *testing.T) {
 		field string
 	}{
 		{"no session", func() (Event, error) { return Track(Identity{UserID: "u"}, "", "e", nil) }, "session_id"},
-		{"long session", func() (Event, error) { return Track(Identity{SessionID: long}, "", "e", nil) }, "session_id"},
-		{"blank user", func() (Event, error) { return Track(Identity{SessionID: "s", UserID: "  "}, "", "e", nil) }, "user_id"},
-		{"blank device", func() (Event, error) { return Track(Identity{SessionID: "s", DeviceID: "\t\n\v\f\r"}, "", "e", nil) }, "device_id"},
-		{"Unicode-blank session", func() (Event, error) {
-			return Track(Identity{SessionID: "\u00a0\u2003\u3000", UserID: "u"}, "", "e", nil)
-		}, "session_id"},
+		{"long device", func() (Event, error) { return Track(Identity{SessionID: "s", DeviceID: long}, "", "e", nil) }, "device_id"},
+		{"long usage model", func() (Event, error) { return ConversationUsage(id, "c", Usage{Model: long}) }, "properties.model"},
 		{"start without user or device", func() (Event, error) { return StartSession(Identity{SessionID: "s"}, nil) }, "id"},
 		{"long event name", func() (Event, error) { return Track(id, "", long, nil) }, "event"},
 		{"empty event name", func() (Event, error) { return Track(id, "", "", nil) }, "event"},
@@ -86,10 +82,7 @@ func TestInvalidEventsNameTheField(t *testing.T) {
 		{"null property", func() (Event, error) { return Track(id, "", "e", Properties{"n": nil}) }, "properties.n"},
 		{"array attribute", func() (Event, error) { return StartSession(id, Properties{"a": []string{"x"}}) }, "attributes.a"},
 		{"NaN trait", func() (Event, error) { return Identify(id, "u2", "", Properties{"f": math.NaN()}) }, "traits.f"},
-		{"turn without assistant", func() (Event, error) { return ConversationTurn(id, "c", Turn{User: "hi"}) }, "properties.assistant"},
 		{"turn without conversation", func() (Event, error) { return ConversationTurn(id, "", Turn{User: "hi", Assistant: "yo"}) }, "conversation_id"},
-		{"usage without model or cost", func() (Event, error) { return ConversationUsage(id, "c", Usage{PromptTokens: 1}) }, "properties"},
-		{"function without name", func() (Event, error) { return ConversationFunction(id, "c", FunctionCall{}) }, "properties.name"},
 		{"alias without previous", func() (Event, error) { return Alias(id, "u2", "") }, "previous_id"},
 		{"NaN turn cost", func() (Event, error) {
 			return ConversationTurn(id, "c", Turn{User: "hi", Assistant: "yo", Cost: math.NaN()})
@@ -160,4 +153,29 @@ func TestIDsWithSpacesAroundAreNotBlank(t *testing.T) {
 		_, err := Track(Identity{SessionID: sid, UserID: "u"}, "", "e", nil)
 		require.NoError(t, err, "session id %q", sid)
 	}
+}
+
+// TestWhatTheServiceAcceptsIsSent: the SDKs cap only id, device_id,
+// previous_id, the event name and the usage model; the rest is sent.
+func TestWhatTheServiceAcceptsIsSent(t *testing.T) {
+	long := strings.Repeat("x", 500)
+	id := Identity{SessionID: long, UserID: long}
+	for name, build := range map[string]func() (Event, error){
+		"long session, user and conversation ids": func() (Event, error) { return Track(id, long, "e", nil) },
+		"blank ids": func() (Event, error) {
+			return Track(Identity{SessionID: " ", UserID: " ", DeviceID: " "}, "", "e", nil)
+		},
+		"empty turn texts":            func() (Event, error) { return ConversationTurn(id, "c", Turn{}) },
+		"usage costing 0":             func() (Event, error) { return ConversationUsage(id, "c", Usage{Cost: 0}) },
+		"function with an empty name": func() (Event, error) { return ConversationFunction(id, "c", FunctionCall{}) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			ev, err := build()
+			require.NoError(t, err)
+			require.NoError(t, ev.Validate())
+		})
+	}
+	ev, err := ConversationUsage(id, "c", Usage{})
+	require.NoError(t, err)
+	assert.Equal(t, Properties{"cost": 0.0}, ev.Properties)
 }

@@ -117,9 +117,6 @@ func (e *LiveError) Error() string {
 // delays the stream; none runs after SubscribeLive returns.
 func (c *Client) SubscribeLive(ctx context.Context, opts LiveOptions) error {
 	opts = opts.withDefaults()
-	if err := checkID("session_id", opts.SessionID, false); err != nil {
-		return err
-	}
 	bo := &backoff.ExponentialBackOff{
 		InitialInterval:     opts.InitialBackoff,
 		RandomizationFactor: 0.5,
@@ -152,9 +149,14 @@ func (c *Client) SubscribeLive(ctx context.Context, opts LiveOptions) error {
 }
 
 // isPermanent reports an answer of the service that retrying will not change.
+// A 500 is not one here: a live connection holds no events that could
+// cause it, so it is retried with the connection's backoff.
 func isPermanent(err error) bool {
 	var apiErr *APIError
-	return (errors.As(err, &apiErr) && !apiErr.Retryable()) || wire.IsCertificateError(err)
+	if errors.As(err, &apiErr) {
+		return !apiErr.Retryable() && apiErr.StatusCode != http.StatusInternalServerError
+	}
+	return wire.IsCertificateError(err)
 }
 
 // liveOnce runs one connection, from fetching its key until it drops. It

@@ -16,9 +16,6 @@ import (
 // (GET /bc/v1/live-events/realtime), scoped to one session when sessionID is
 // not empty. [Client.SubscribeLive] calls it before every connection.
 func (c *Client) liveEventsKey(ctx context.Context, sessionID string) (string, error) {
-	if err := checkID("session_id", sessionID, false); err != nil {
-		return "", err
-	}
 	var query url.Values
 	if sessionID != "" {
 		query = url.Values{"session_id": {sessionID}}

@@ -331,16 +331,6 @@ func TestSubscribeLiveNoticesDeadConnection(t *testing.T) {
 	assert.Contains(t, err.Error(), "timeout")
 }
 
-func TestSubscribeLiveRejectsLongSessionID(t *testing.T) {
-	ls := newLiveServer(t)
-	c := newLiveClient(t, ls)
-	err := c.SubscribeLive(context.Background(), LiveOptions{SessionID: strings.Repeat("s", 101)})
-	var valErr *ValidationError
-	require.ErrorAs(t, err, &valErr)
-	keyQueries, _ := ls.state()
-	assert.Empty(t, keyQueries)
-}
-
 func TestLiveOptionsDefaults(t *testing.T) {
 	o := LiveOptions{}.withDefaults()
 	assert.Equal(t, defaultLiveInitialBackoff, o.InitialBackoff)

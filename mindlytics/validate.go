@@ -2,7 +2,6 @@ package mindlytics
 
 import (
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -23,8 +22,10 @@ func fieldError(field, reason string) *ValidationError {
 	return &ValidationError{Field: field, Reason: reason}
 }
 
-// Validate checks the event against the contract: known type, required
-// fields of its kind, id lengths, timestamp format and scalar-only values.
+// Validate checks the event against the contract, no more strictly than
+// the service's own clients do: known type, required fields of its kind,
+// the lengths of id, device_id, previous_id, the event name and the usage
+// model (1–100 characters), timestamp format and scalar-only values.
 // It returns a [*ValidationError] for the first problem found.
 func (e Event) Validate() error {
 	if e.Timestamp != "" {
@@ -48,12 +49,15 @@ func (e Event) validate(props Properties) error {
 			return err
 		}
 	}
-	if err := checkID("session_id", e.SessionID, true); err != nil {
-		return err
+	// The service's clients cap at 100 characters only id, device_id,
+	// previous_id, the event name and the usage model (mlsdk-python
+	// src/mlsdk/types.py); session_id, user_id and conversation_id are any
+	// string (docs/CONTRACT.md).
+	if e.SessionID == "" {
+		return fieldError("session_id", "required")
 	}
 	for _, f := range []struct{ name, value string }{
-		{"user_id", e.UserID}, {"device_id", e.DeviceID}, {"conversation_id", e.ConversationID},
-		{"id", e.ID}, {"previous_id", e.PreviousID},
+		{"device_id", e.DeviceID}, {"id", e.ID}, {"previous_id", e.PreviousID},
 	} {
 		if err := checkID(f.name, f.value, false); err != nil {
 			return err
@@ -87,6 +91,9 @@ func (e Event) validate(props Properties) error {
 	default:
 		return fieldError("type", fmt.Sprintf("unknown type %q", e.Type))
 	}
+	if err := e.validateAnalyses(); err != nil {
+		return err
+	}
 	for _, group := range []struct {
 		name  string
 		props Properties
@@ -102,25 +109,79 @@ func (e Event) validateConversationEvent() error {
 	switch e.Event {
 	case EventConversationStarted, EventConversationEnded:
 	case EventConversationTurn:
+		// The SDK's TurnPropertiesModel: user and assistant are strings,
+		// "" included.
 		for _, key := range []string{"user", "assistant"} {
-			if s, ok := e.Properties[key].(string); !ok || s == "" {
-				return fieldError("properties."+key, "required, a non-empty string")
+			if _, ok := e.Properties[key].(string); !ok {
+				return fieldError("properties."+key, "required, a string")
 			}
 		}
 	case EventConversationUsage:
-		_, hasModel := e.Properties["model"]
+		model, hasModel := e.Properties["model"]
 		_, hasCost := e.Properties["cost"]
 		if !hasModel && !hasCost {
 			return fieldError("properties", "usage needs model with token counts, or cost")
 		}
+		if m, isString := model.(string); isString && !hasCost {
+			// The model form: the SDK's TokenBasedCost caps the model.
+			if err := checkID("properties.model", m, true); err != nil {
+				return err
+			}
+		}
 	case EventConversationFunction:
-		if s, ok := e.Properties["name"].(string); !ok || s == "" {
-			return fieldError("properties.name", "required, a non-empty string")
+		if _, ok := e.Properties["name"].(string); !ok {
+			return fieldError("properties.name", "required, a string")
 		}
 	default:
 		return nil
 	}
-	return checkID("conversation_id", e.ConversationID, true)
+	if e.ConversationID == "" {
+		return fieldError("conversation_id", "required")
+	}
+	return nil
+}
+
+// validateAnalyses checks the analyses of a "Conversation Ended" event
+// against the published spec: only that event has them, the sentiment and
+// intent_fulfilled are of their enums, the cost is a finite number.
+func (e Event) validateAnalyses() error {
+	if e.ConversationAnalysis == nil && e.IntentAnalysis == nil {
+		return nil
+	}
+	if e.Type != TypeTrack || e.Event != EventConversationEnded {
+		field := "conversation_analysis"
+		if e.ConversationAnalysis == nil {
+			field = "intent_analysis"
+		}
+		return fieldError(field, fmt.Sprintf("only %q events have analyses", EventConversationEnded))
+	}
+	sentiment := func(field, s string) error {
+		switch s {
+		case SentimentPositive, SentimentNegative, SentimentNeutral:
+			return nil
+		}
+		return fieldError(field, fmt.Sprintf("%q is not one of positive, negative, neutral", s))
+	}
+	if a := e.ConversationAnalysis; a != nil {
+		if err := sentiment("conversation_analysis.sentiment", a.Sentiment); err != nil {
+			return err
+		}
+		if err := wire.CheckFinite(a.Cost); err != nil {
+			return fieldError("conversation_analysis.cost", err.Error())
+		}
+	}
+	if a := e.IntentAnalysis; a != nil {
+		if err := sentiment("intent_analysis.sentiment", a.Sentiment); err != nil {
+			return err
+		}
+		if a.IntentFulfilled != IntentFulfilled && a.IntentFulfilled != IntentUnfulfilled {
+			return fieldError("intent_analysis.intent_fulfilled", fmt.Sprintf("%q is not one of yes, no", a.IntentFulfilled))
+		}
+		if err := wire.CheckFinite(a.Cost); err != nil {
+			return fieldError("intent_analysis.cost", err.Error())
+		}
+	}
+	return nil
 }
 
 func checkID(field, value string, required bool) error {
@@ -134,11 +195,6 @@ func checkID(field, value string, required bool) error {
 		if n := utf8.RuneCountInString(value); n > wire.MaxIDLength {
 			return fieldError(field, fmt.Sprintf("%d characters, at most %d allowed", n, wire.MaxIDLength))
 		}
-	}
-	// Most ids start with an ASCII byte above the space (0x21–0x7f), which
-	// is no space: only the rest are trimmed to be sure.
-	if c := value[0]; (c <= ' ' || c >= utf8.RuneSelf) && strings.TrimSpace(value) == "" {
-		return fieldError(field, "blank")
 	}
 	return nil
 }

@@ -163,3 +163,19 @@ func floatValue(f float64) attribute.Value {
 	}
 	return attribute.Float64Value(f)
 }
+
+// ConversationAnalysis returns the attributes of a conversation analysis,
+// for a conversation.end span: summary, sentiment (positive, negative or
+// neutral) and what it cost in USD.
+func ConversationAnalysis(summary, sentiment string, cost float64) []attribute.KeyValue {
+	return []attribute.KeyValue{ConversationAnalysisSummaryKey.String(summary),
+		ConversationAnalysisSentimentKey.String(sentiment), ConversationAnalysisCostKey.Float64(cost)}
+}
+
+// IntentAnalysis returns the attributes of an intent analysis, for a
+// conversation.end span: summary, sentiment, fulfilled (yes or no) and
+// what it cost in USD.
+func IntentAnalysis(summary, sentiment, fulfilled string, cost float64) []attribute.KeyValue {
+	return []attribute.KeyValue{IntentAnalysisSummaryKey.String(summary), IntentAnalysisSentimentKey.String(sentiment),
+		IntentAnalysisFulfilledKey.String(fulfilled), IntentAnalysisCostKey.Float64(cost)}
+}

@@ -59,6 +59,31 @@ const (
 	PreviousIDKey = attribute.Key("mindlytics.previous_id")
 )
 
+// The analyses a conversation end may carry (conversation_analysis and
+// intent_analysis of "Conversation Ended"): an analysis is sent when its
+// summary or sentiment is set; the service refuses it without a sentiment
+// of positive, negative or neutral (and, for the intent, a fulfilled of
+// yes or no).
+const (
+	// ConversationAnalysisSummaryKey is the summary of the conversation.
+	ConversationAnalysisSummaryKey = attribute.Key("mindlytics.conversation_analysis.summary")
+	// ConversationAnalysisSentimentKey is its overall sentiment: positive,
+	// negative or neutral.
+	ConversationAnalysisSentimentKey = attribute.Key("mindlytics.conversation_analysis.sentiment")
+	// ConversationAnalysisCostKey is what the analysis cost, in USD.
+	ConversationAnalysisCostKey = attribute.Key("mindlytics.conversation_analysis.cost")
+	// IntentAnalysisSummaryKey is the summary of the user's intent.
+	IntentAnalysisSummaryKey = attribute.Key("mindlytics.intent_analysis.summary")
+	// IntentAnalysisSentimentKey is the sentiment of the intent: positive,
+	// negative or neutral.
+	IntentAnalysisSentimentKey = attribute.Key("mindlytics.intent_analysis.sentiment")
+	// IntentAnalysisFulfilledKey says whether the intent was fulfilled: yes
+	// or no.
+	IntentAnalysisFulfilledKey = attribute.Key("mindlytics.intent_analysis.intent_fulfilled")
+	// IntentAnalysisCostKey is what the intent analysis cost, in USD.
+	IntentAnalysisCostKey = attribute.Key("mindlytics.intent_analysis.cost")
+)
+
 // Prefixes of the open-ended mindlytics.* keys: the rest of the key is the
 // name of the property, attribute or trait.
 const (

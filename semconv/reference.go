@@ -38,6 +38,13 @@ var ourKeys = []keyDoc{
 	{AttributesPrefix + "<key>", "scalar", "optional", "`mindlytics.attributes.channel=web`", "`attributes.<key>` (session and conversation start/end)"},
 	{TraitsPrefix + "<key>", "scalar", "optional", "`mindlytics.traits.email=a@b.c`", "`traits.<key>` of identify"},
 	{string(PreviousIDKey), "string", "required for mindlytics.event=alias", "`anon-3`", "`previous_id` of alias"},
+	{string(ConversationAnalysisSummaryKey), "string", "optional, conversation.end", "`asked for a refund`", "`conversation_analysis.summary` of Conversation Ended"},
+	{string(ConversationAnalysisSentimentKey), "string", "with the summary", "`negative`", "`conversation_analysis.sentiment` (positive, negative, neutral)"},
+	{string(ConversationAnalysisCostKey), "double (USD)", "optional", "`0.0012`", "`conversation_analysis.cost` (0 when absent)"},
+	{string(IntentAnalysisSummaryKey), "string", "optional, conversation.end", "`refund`", "`intent_analysis.summary` of Conversation Ended"},
+	{string(IntentAnalysisSentimentKey), "string", "with the summary", "`neutral`", "`intent_analysis.sentiment` (positive, negative, neutral)"},
+	{string(IntentAnalysisFulfilledKey), "string", "with the summary", "`yes`", "`intent_analysis.intent_fulfilled` (yes, no)"},
+	{string(IntentAnalysisCostKey), "double (USD)", "optional", "`0.0004`", "`intent_analysis.cost` (0 when absent)"},
 }
 
 func kindList() string {

@@ -42,9 +42,9 @@ type Config struct {
 	// order (RequestsInFlight is how a batch goes out side by side).
 	QueueConfig configoptional.Optional[exporterhelper.QueueBatchConfig] `mapstructure:"sending_queue"`
 
-	// RetryConfig is exporterhelper's retry on transport errors, 408, 429 and
-	// 5xx, the exporter's WithRetry; a Retry-After from the service is a
-	// floor for the wait.
+	// RetryConfig is exporterhelper's retry on transport errors, 408, 429,
+	// 502, 503 and 504, the exporter's WithRetry; a Retry-After from the
+	// service is a floor for the wait.
 	RetryConfig configretry.BackOffConfig `mapstructure:"retry_on_failure"`
 
 	// RequestSettings bound the requests to the batch endpoint

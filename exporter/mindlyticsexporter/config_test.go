@@ -57,7 +57,7 @@ func TestConfigDefaults(t *testing.T) {
 	assert.True(t, cfg.Lifecycle.EndOnShutdown)
 	assert.Zero(t, cfg.Lifecycle.IdleCheckInterval, "automatic")
 	assert.Equal(t, 16384, cfg.MaxStringLength)
-	assert.Equal(t, "otel-default-device", cfg.Identity.DefaultDeviceID)
+	assert.Equal(t, "per_session", cfg.Identity.DefaultDeviceID)
 
 	// The defaults lack only the credentials.
 	err = confmap.Validate(cfg)

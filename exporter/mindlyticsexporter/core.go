@@ -186,6 +186,7 @@ func (c *core) doStart(ctx context.Context, host component.Host) error {
 		mindlytics.WithHTTPClient(hc),
 		mindlytics.WithTimeout(0), // confighttp's timeout applies
 		mindlytics.WithUserAgent(c.userAgent()),
+		mindlytics.WithLogger(newSlogLogger(c.logger)), // its one warning of the body shape (docs/CONTRACT.md)
 	)
 	if err != nil {
 		return fmt.Errorf("mindlytics exporter: %w", err)

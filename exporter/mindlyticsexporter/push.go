@@ -217,7 +217,9 @@ const maxRetryAfter = time.Hour
 // collectorError maps an error of the client to what exporterhelper
 // expects: a throttled retry when the service asked for a wait
 // (Retry-After), a plain error for what is worth retrying (transport
-// failures, 408, 429, 5xx), a permanent error for the rest (other 4xx).
+// failures, 408, 429, 502, 503, 504), a permanent error for the rest
+// (other 4xx, 501, 505, …; a 500 never gets here: the delivery rule tries
+// it a few times, then splits it like a 400).
 // A cancelled context stays retryable: during a shutdown a persistent queue
 // then keeps the request for the next start.
 func (c *core) collectorError(err error) error {

@@ -187,7 +187,7 @@ func TestPushErrorMapping(t *testing.T) {
 		{"404 is permanent", func(s *mindlyticstest.Server) { s.FailNext(404) }, true, ""},
 		{"422 is permanent", func(s *mindlyticstest.Server) { s.FailNext(422) }, true, ""},
 		{"408 is retried", func(s *mindlyticstest.Server) { s.FailNext(408) }, false, ""},
-		{"500 is retried", func(s *mindlyticstest.Server) { s.FailNext(500) }, false, ""},
+		{"505 is permanent", func(s *mindlyticstest.Server) { s.FailNext(505) }, true, ""},
 		{"502 is retried", func(s *mindlyticstest.Server) { s.FailNext(502) }, false, ""},
 		{"503 is retried", func(s *mindlyticstest.Server) { s.FailNext(503) }, false, ""},
 		{"504 is retried", func(s *mindlyticstest.Server) { s.FailNext(504) }, false, ""},

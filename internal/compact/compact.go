@@ -1,10 +1,12 @@
 package compact
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
@@ -44,13 +46,10 @@ func Function(id mindlytics.Identity, conversationID string, call mindlytics.Fun
 }
 
 // Usage is mindlytics.ConversationUsage without the Properties map; the
-// usage's Extra map is kept, not copied. Without a model or a positive
-// cost it is an error, and the event has no properties.
+// usage's Extra map is kept, not copied. Without a model it is the cost
+// form, zero included.
 func Usage(id mindlytics.Identity, conversationID string, usage mindlytics.Usage) (Event, error) {
 	ev, err := header(id, conversationID, mindlytics.EventConversationUsage)
-	if usage.Model == "" && !(usage.Cost > 0) { // refused before the identity is checked
-		return ev, invalid("properties", "usage needs a model or a positive cost")
-	}
 	ev.usage = &usage
 	return ev, ev.check(err)
 }
@@ -75,15 +74,13 @@ func (e *Event) check(headerErr error) error {
 	if headerErr != nil {
 		return headerErr
 	}
-	switch {
-	case e.turn != nil && e.turn.User == "":
-		return invalid("properties.user", "required, a non-empty string")
-	case e.turn != nil && e.turn.Assistant == "":
-		return invalid("properties.assistant", "required, a non-empty string")
-	case e.call != nil && e.call.Name == "":
-		return invalid("properties.name", "required, a non-empty string")
-	case e.ConversationID == "":
+	if e.ConversationID == "" {
 		return invalid("conversation_id", "required")
+	}
+	if _, extraCost := e.usageExtraCost(); e.usage != nil && !extraCost && len(e.usage.Model) > wire.MaxIDLength {
+		if n := utf8.RuneCountInString(e.usage.Model); n > wire.MaxIDLength {
+			return invalid("properties.model", fmt.Sprintf("%d characters, at most %d allowed", n, wire.MaxIDLength))
+		}
 	}
 	if err := e.checkExtra(); err != nil {
 		return err
@@ -95,6 +92,16 @@ func (e *Event) check(headerErr error) error {
 		return checkCost(e.usage.Cost)
 	}
 	return nil
+}
+
+// usageExtraCost says whether a usage's Extra holds a cost, which
+// mindlytics.Event.Validate reads as the cost form (the model unchecked).
+func (e *Event) usageExtraCost() (any, bool) {
+	if e.usage == nil {
+		return nil, false
+	}
+	v, ok := e.usage.Extra["cost"]
+	return v, ok
 }
 
 func checkCost(cost float64) error {

@@ -235,3 +235,16 @@ func TestCompactFieldKeysNeedNoEscape(t *testing.T) {
 	}
 	require.Equal(t, 7+4+3+1, keys, "every field of every kind")
 }
+
+func TestAnalysesEncodeAsTheirEvent(t *testing.T) {
+	ev, err := mindlytics.ConversationEnded(mindlytics.Identity{SessionID: "s", UserID: "u"}, "c", nil, nil)
+	require.NoError(t, err)
+	ev.ConversationAnalysis = &mindlytics.ConversationAnalysis{Summary: "ok", Sentiment: mindlytics.SentimentPositive, Cost: 0.5}
+	ev.IntentAnalysis = &mindlytics.IntentAnalysis{Summary: "x", Sentiment: mindlytics.SentimentNeutral, IntentFulfilled: mindlytics.IntentUnfulfilled}
+	c := Of(ev)
+	got, err := c.AppendJSON(nil)
+	require.NoError(t, err)
+	want, err := json.Marshal(ev)
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got))
+}

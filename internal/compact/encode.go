@@ -13,6 +13,12 @@ func (e *Event) AppendJSON(dst []byte) ([]byte, error) {
 		UserID: e.UserID, DeviceID: e.DeviceID, ConversationID: e.ConversationID, ID: e.ID,
 		PreviousID: e.PreviousID, Properties: e.Properties, Attributes: e.Attributes, Traits: e.Traits,
 	}
+	if a := e.ConversationAnalysis; a != nil {
+		w.ConversationAnalysis = &wire.Analysis{Summary: a.Summary, Sentiment: a.Sentiment, Cost: a.Cost}
+	}
+	if a := e.IntentAnalysis; a != nil {
+		w.IntentAnalysis = &wire.Analysis{Summary: a.Summary, Sentiment: a.Sentiment, IntentFulfilled: a.IntentFulfilled, Cost: a.Cost, Intent: true}
+	}
 	if !e.compact() || len(e.Properties) > 0 {
 		return w.AppendJSON(dst)
 	}

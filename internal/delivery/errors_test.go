@@ -12,7 +12,7 @@ import (
 )
 
 func TestIsRetryable(t *testing.T) {
-	for status, want := range map[int]bool{400: false, 401: false, 403: false, 404: false, 408: true, 413: false, 429: true, 500: true, 501: false, 502: true, 503: true, 504: true} {
+	for status, want := range map[int]bool{400: false, 401: false, 403: false, 404: false, 408: true, 413: false, 429: true, 500: false, 501: false, 505: false, 502: true, 503: true, 504: true} {
 		assert.Equal(t, want, IsRetryable(&mindlytics.APIError{StatusCode: status}), "status %d", status)
 	}
 	assert.True(t, IsRetryable(errors.New("connection reset")))

@@ -202,7 +202,7 @@ func TestIntegrationSurvivesFaults(t *testing.T) {
 			q := newQueue(t, newClient(t, srv), queue.WithConcurrency(concurrency),
 				queue.WithFlushInterval(20*time.Millisecond),
 				queue.WithRetry(20*time.Millisecond, 300*time.Millisecond, 2*time.Minute))
-			srv.FailRandomly(0.3, 500, int64(concurrency))
+			srv.FailRandomly(0.3, 503, int64(concurrency)) // transient; a 500 is the delivery rule's (internal/delivery)
 			srv.Throttle(3, retryAfter)
 			srv.DropConnections(4)
 

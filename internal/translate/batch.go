@@ -65,7 +65,7 @@ func (b *batchIdentities) reset(n int) {
 		b.traces = make(map[trace.TraceID]int)
 	}
 	b.byIDBuilt = false
-	b.res, b.checked = resourceFields{}, identity{}
+	b.res, b.checked, b.anonSession, b.anonDevice = resourceFields{}, identity{}, "", ""
 }
 
 func (b *batchIdentities) clear() {
@@ -73,5 +73,5 @@ func (b *batchIdentities) clear() {
 	clear(b.groups[:cap(b.groups)])
 	clear(b.traces)
 	clear(b.byID)
-	b.res, b.checked = resourceFields{}, identity{}
+	b.res, b.checked, b.anonSession, b.anonDevice = resourceFields{}, identity{}, "", ""
 }

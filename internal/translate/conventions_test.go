@@ -196,7 +196,7 @@ func ourConventionCases() []conventionCase {
 }
 
 func identityAndErrorCases() []conventionCase {
-	noSession := who{session: traceIDHex(1), device: DefaultDeviceID}
+	noSession := who{session: traceIDHex(1), device: AnonymousDeviceID(traceIDHex(1))}
 	turnAttrs := []attribute.KeyValue{sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("m"),
 		sc.TurnUser("a"), sc.TurnAssistant("b")}
 	turnProps := props{"user": "a", "assistant": "b", "model": "m", "prompt_tokens": int64(0), "completion_tokens": int64(0)}
@@ -256,7 +256,7 @@ func identityAndErrorCases() []conventionCase {
 			name: "an untranslatable span is dropped with an error; its batch-mates translate",
 			spans: []spanSpec{
 				root("bad turn", 0, time.Second, append([]attribute.KeyValue{sc.SessionID("s10"), sc.UserID("u"),
-					sc.ConversationID(strings.Repeat("c", 101))}, turnAttrs...)...),
+					sc.ConversationID(strings.Repeat("c", MaxKeptIDLength+1))}, turnAttrs...)...),
 				root("bogus", 0, time.Second, sc.SessionID("s10"), sc.MindlyticsEvent("bogus")),
 				root("empty turn", 0, time.Second, sc.SessionID("s10"), sc.MindlyticsEvent(sc.EventTurn)),
 				root("good turn", 2*time.Second, 3*time.Second, append([]attribute.KeyValue{sc.SessionID("s10"), sc.UserID("u")}, turnAttrs...)...),
@@ -303,7 +303,7 @@ func TestConventions(t *testing.T) {
 
 func TestSpanErrorReasons(t *testing.T) {
 	spans := recordSpans(t, nil,
-		root("bad conv", 0, time.Second, sc.SessionID("s"), sc.UserID("u"), sc.ConversationID(strings.Repeat("c", 101)),
+		root("bad conv", 0, time.Second, sc.SessionID("s"), sc.UserID("u"), sc.ConversationID(strings.Repeat("c", MaxKeptIDLength+1)),
 			sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("a"), sc.TurnAssistant("b")),
 		root("bad kind", 0, time.Second, sc.SessionID("s"), sc.MindlyticsEvent("bogus")),
 		root("no alias", 0, time.Second, sc.SessionID("s"), sc.UserID("u"), sc.MindlyticsEvent(sc.EventAlias)),
@@ -318,7 +318,7 @@ func TestSpanErrorReasons(t *testing.T) {
 		byName[se.Name] = e
 	}
 	require.Len(t, byName, 4)
-	assert.Contains(t, byName["bad conv"].Error(), "conversation id is 101 characters, more than the 100 Mindlytics accepts")
+	assert.Contains(t, byName["bad conv"].Error(), "conversation id is 1025 characters, more than the 1024 this translation keeps")
 	assert.Contains(t, byName["bad kind"].Error(), `unknown mindlytics.event value "bogus"`)
 	assert.Contains(t, byName["no alias"].Error(), "alias needs mindlytics.previous_id")
 	assert.ErrorIs(t, byName["no session"], ErrNoSession)

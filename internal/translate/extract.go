@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go.opentelemetry.io/otel/attribute"
 	"strings"
 	"time"
 
@@ -33,6 +34,9 @@ type record struct {
 	// traits of identify; previousID of alias
 	traits     mindlytics.Properties
 	previousID string
+	// the analyses of a conversation end, when its span gives them
+	convAnalysis   *mindlytics.ConversationAnalysis
+	intentAnalysis *mindlytics.IntentAnalysis
 	// Of model calls, for merging the spans that describe one call
 	// (modelcalls.go): whether mindlytics.event asked for the kind, the usage
 	// read, and whether the span is a turn around other model calls.
@@ -137,6 +141,8 @@ func (t *Translator) extractExplicit(s *spanview.Span, r record, a *spanView) (r
 		if r.name == "" {
 			r.name = s.Name()
 		}
+	case sc.EventConversationEnd:
+		r.convAnalysis, r.intentAnalysis = analysesOf(s.Attributes())
 	case sc.EventAlias:
 		r.previousID = s.Attributes().Str(string(sc.PreviousIDKey))
 		if r.previousID == "" {
@@ -189,8 +195,10 @@ func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.Ev
 		r.usage = mindlytics.Usage{Cost: u.cost, Extra: u.details()}
 	case u.model != "" && (u.hasTokens || explicit == sc.EventUsage):
 		r.usage = mindlytics.Usage{Model: u.model, PromptTokens: u.in, CompletionTokens: u.out, Extra: u.details()}
+	case explicit == sc.EventUsage && u.zeroCost:
+		r.usage = mindlytics.Usage{Cost: 0, Extra: u.details()} // asked for, and the service takes it
 	case explicit == sc.EventUsage:
-		return r, false, errors.New("usage needs a model or a positive cost")
+		return r, false, errors.New("usage needs a model or a cost")
 	default:
 		// Nothing to count: no tokens (a failed call, a stream that reported
 		// none) or no model to price them by.
@@ -400,4 +408,28 @@ func (t *Translator) extractFunction(s *spanview.Span, r record, a *spanView) (r
 	}
 	r.call = call
 	return r, true, nil
+}
+
+// analysesOf reads the analyses of a conversation end span: each is made
+// when its summary or sentiment is given (the event's check refuses it
+// when it lacks a valid sentiment, or an intent outcome).
+func analysesOf(a spanview.Attrs) (*mindlytics.ConversationAnalysis, *mindlytics.IntentAnalysis) {
+	cost := func(key attribute.Key) float64 {
+		if v, ok := a.Get(string(key)); ok {
+			if f, ok := v.Float(); ok {
+				return f
+			}
+		}
+		return 0
+	}
+	var conv *mindlytics.ConversationAnalysis
+	var intent *mindlytics.IntentAnalysis
+	if summary, sentiment := a.Str(string(sc.ConversationAnalysisSummaryKey)), a.Str(string(sc.ConversationAnalysisSentimentKey)); summary != "" || sentiment != "" {
+		conv = &mindlytics.ConversationAnalysis{Summary: summary, Sentiment: sentiment, Cost: cost(sc.ConversationAnalysisCostKey)}
+	}
+	if summary, sentiment := a.Str(string(sc.IntentAnalysisSummaryKey)), a.Str(string(sc.IntentAnalysisSentimentKey)); summary != "" || sentiment != "" {
+		intent = &mindlytics.IntentAnalysis{Summary: summary, Sentiment: sentiment,
+			IntentFulfilled: a.Str(string(sc.IntentAnalysisFulfilledKey)), Cost: cost(sc.IntentAnalysisCostKey)}
+	}
+	return conv, intent
 }

@@ -121,6 +121,9 @@ type batchIdentities struct {
 	byIDBuilt bool
 	res       resourceFields // the memo of the last resource read (resourceField)
 	checked   identity       // the last identity resolve found valid
+	// anonSession and anonDevice are the last anonymous session's id and
+	// its derived device id (defaultDevice).
+	anonSession, anonDevice string
 }
 
 // group returns the trace group of span i.
@@ -234,7 +237,7 @@ func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, n
 		if t.settings.Identity.DefaultDeviceID == "" {
 			return id, ErrNoUserOrDevice
 		}
-		id[fDevice] = t.settings.Identity.DefaultDeviceID
+		id[fDevice] = b.defaultDevice(t.settings.Identity.DefaultDeviceID, id[fSession])
 	}
 	if id == b.checked {
 		return id, nil // the spans of a trace mostly share their identity
@@ -244,6 +247,19 @@ func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, n
 	}
 	b.checked = id
 	return id, nil
+}
+
+// defaultDevice is the device id of an anonymous session: setting, or
+// with DeviceIDPerSession the session's own, remembered for the spans of
+// one session that follow each other in a batch.
+func (b *batchIdentities) defaultDevice(setting, sessionID string) string {
+	if setting != DeviceIDPerSession {
+		return setting
+	}
+	if b.anonSession != sessionID || b.anonDevice == "" {
+		b.anonSession, b.anonDevice = sessionID, AnonymousDeviceID(sessionID)
+	}
+	return b.anonDevice
 }
 
 // cachedIdentity is the trace cache's identity of the trace of group g,
@@ -273,16 +289,24 @@ func (t *Translator) remember(spans []spanview.Span, b *batchIdentities, now tim
 var idNames = [nFields]string{fSession: "session id", fUser: "user id", fDevice: "device id",
 	fConversation: "conversation id", fAgent: "agent id"}
 
-// check refuses ids Mindlytics would refuse, or merge: longer than it
-// accepts, or not valid UTF-8 (which a JSON encoder would turn into U+FFFD,
-// making sess-\xff and sess-\xfe one session). Ids are never repaired.
+// check refuses ids Mindlytics would refuse, or merge: a device id longer
+// than the 100 characters the service's clients accept (the only id of the
+// identity they cap, docs/CONTRACT.md), any other id longer than
+// MaxKeptIDLength (this translation's own bound: ids are held in memory
+// per open session, and an id cut would merge sessions), or not valid UTF-8
+// (which a JSON encoder would turn into U+FFFD, making sess-\xff and
+// sess-\xfe one session). Ids are never repaired.
 func (id *identity) check() error {
 	for f, v := range id {
+		limit, whose := MaxKeptIDLength, "this translation keeps"
+		if f == fDevice {
+			limit, whose = MaxIDLength, "Mindlytics accepts"
+		}
 		switch {
 		case !utf8.ValidString(v):
 			return fmt.Errorf("%s %q is not valid UTF-8", idNames[f], truncate(strings.ToValidUTF8(v, "\uFFFD"), 40))
-		case len(v) > MaxIDLength && utf8.RuneCountInString(v) > MaxIDLength: // a string is no longer in runes than in bytes
-			return fmt.Errorf("%s is %d characters, more than the %d Mindlytics accepts", idNames[f], utf8.RuneCountInString(v), MaxIDLength)
+		case len(v) > limit && utf8.RuneCountInString(v) > limit: // a string is no longer in runes than in bytes
+			return fmt.Errorf("%s is %d characters, more than the %d %s", idNames[f], utf8.RuneCountInString(v), limit, whose)
 		}
 	}
 	return nil

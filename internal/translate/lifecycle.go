@@ -76,7 +76,7 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 			pending = append(pending, compact.Of(ev))
 		}
 	}
-	own, hasOwn, err := t.ownEvent(r, convID)
+	own, hasOwn, err := t.ownEvent(r, convID, sh)
 	if err != nil {
 		return out, fmt.Errorf("%s: %w", r.kind, err)
 	}
@@ -117,8 +117,9 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 }
 
 // ownEvent builds the record's own event; explicit starts have none beyond
-// the start apply makes when the session or conversation is new.
-func (t *Translator) ownEvent(r *record, convID string) (compact.Event, bool, error) {
+// the start apply makes when the session or conversation is new. sh is the
+// record's open session, 0 when it opens now.
+func (t *Translator) ownEvent(r *record, convID string, sh openstate.Handle) (compact.Event, bool, error) {
 	id := identityAt(r, r.at)
 	var ev compact.Event
 	var err error
@@ -128,7 +129,12 @@ func (t *Translator) ownEvent(r *record, convID string) (compact.Event, bool, er
 	case sc.EventSessionEnd:
 		ev, err = wrap(mindlytics.EndSession(id, r.attrs))
 	case sc.EventConversationEnd:
-		ev, err = wrap(mindlytics.ConversationEnded(id, convID, r.props, r.attrs))
+		end, endErr := mindlytics.ConversationEnded(id, convID, r.props, r.attrs)
+		if endErr == nil && (r.convAnalysis != nil || r.intentAnalysis != nil) {
+			end.ConversationAnalysis, end.IntentAnalysis = r.convAnalysis, r.intentAnalysis
+			endErr = end.Validate()
+		}
+		ev, err = wrap(end, endErr)
 	case sc.EventTurn:
 		turn := r.turn
 		turn.AssistantID = r.id[fAgent]
@@ -143,16 +149,36 @@ func (t *Translator) ownEvent(r *record, convID string) (compact.Event, bool, er
 		if r.id[fUser] == "" {
 			return ev, false, errors.New("identify needs a user id")
 		}
+		id.UserID = t.userBefore(r, sh)
 		ev, err = wrap(mindlytics.Identify(id, r.id[fUser], r.id[fDevice], r.traits))
 	case sc.EventAlias:
 		if r.id[fUser] == "" {
 			return ev, false, errors.New("alias needs a user id")
 		}
+		id.UserID = t.userBefore(r, sh)
 		ev, err = wrap(mindlytics.Alias(id, r.id[fUser], r.previousID))
 	default:
 		return ev, false, fmt.Errorf("unknown kind %q", r.kind)
 	}
 	return ev, err == nil, err
+}
+
+// userBefore is the user_id of an identify or alias event, as the Python
+// SDK sends it (mlsdk-python src/mlsdk/session.py, user_identify and
+// user_alias): the user the session knew before the event, whose id "id"
+// replaces. With none known (the session is anonymous, or opens now), the
+// device id stands alone; with no device either, the new id is the
+// event's user too, since the service needs one of the two.
+func (t *Translator) userBefore(r *record, sh openstate.Handle) string {
+	if sh != 0 {
+		if u := t.open.IDs.Str(t.open.Session(sh).User); u != "" {
+			return u
+		}
+	}
+	if r.id[fDevice] != "" {
+		return ""
+	}
+	return r.id[fUser]
 }
 
 // touch notes the record in its session: the latest user and device, the

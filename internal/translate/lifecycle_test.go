@@ -200,7 +200,7 @@ func TestEndAll(t *testing.T) {
 	_, errs := tr.Translate(spanview.FromReadOnlySpans(spans))
 	require.Empty(t, errs)
 	a, b := who{session: "a", user: "u"}, who{session: "b", user: "u"}
-	c := who{session: "c", device: DefaultDeviceID}
+	c := who{session: "c", device: AnonymousDeviceID("c")}
 	assert.Equal(t, []mindlytics.Event{
 		a.convEnd("a", at(time.Second)), a.end(at(time.Second), nil),
 		b.convEnd("cb", at(3*time.Second)), b.end(at(3*time.Second), nil),

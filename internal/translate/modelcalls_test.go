@@ -241,7 +241,8 @@ func TestIdsAreRefusedNotRepaired(t *testing.T) {
 	}{
 		{"invalid UTF-8 session", []attribute.KeyValue{sc.SessionID("sess-\xff"), sc.UserID("u")}, "session id \"sess-\uFFFD\" is not valid UTF-8"},
 		{"invalid UTF-8 user", []attribute.KeyValue{sc.SessionID("s"), sc.UserID("u-\xfe")}, "user id"},
-		{"long agent id", []attribute.KeyValue{sc.SessionID("s"), sc.UserID("u"), sc.AgentID(long)}, "agent id is 101 characters"},
+		{"long device id", []attribute.KeyValue{sc.SessionID("s"), sc.DeviceID(long)}, "device id is 101 characters, more than the 100 Mindlytics accepts"},
+		{"very long session id", []attribute.KeyValue{sc.SessionID(strings.Repeat("s", MaxKeptIDLength+1)), sc.UserID("u")}, "session id is 1025 characters, more than the 1024 this translation keeps"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			attrs := append(tc.attrs, sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser("q"), sc.TurnAssistant("a"))

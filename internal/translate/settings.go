@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -9,7 +11,9 @@ import (
 // Defaults of the translation, in one place: [DefaultSettings] reads them,
 // and so do both front doors.
 const (
-	DefaultDeviceID                = "otel-default-device"
+	// DefaultDeviceID gives each anonymous session a device of its own
+	// (DeviceIDPerSession).
+	DefaultDeviceID                = DeviceIDPerSession
 	DefaultConversationIdleTimeout = 10 * time.Minute
 	DefaultSessionIdleTimeout      = 30 * time.Minute
 	DefaultMaxOpenSessions         = 10_000
@@ -19,6 +23,25 @@ const (
 	DefaultAncestorWait            = time.Minute
 	DefaultMaxStringLength         = 16 * 1024
 )
+
+// DeviceIDPerSession is the value of DefaultDeviceID that gives a session
+// with neither user nor device id a device id of its own, derived from
+// its session id ([AnonymousDeviceID]): the same in every process and at
+// every tier of collectors, never shared by two sessions. Mindlytics
+// associates a device with the user identified on it, so one shared device
+// id would make every anonymous session one user, and the first identify
+// would hand them all to one person.
+const DeviceIDPerSession = "per_session"
+
+// AnonymousDeviceID is the device id of an anonymous session: "otel-anon-"
+// and the first 128 bits of the SHA-256 of its session id, in hex (42
+// characters, whatever the session id's length).
+func AnonymousDeviceID(sessionID string) string {
+	sum := sha256.Sum256([]byte(sessionID))
+	return anonymousDevicePrefix + hex.EncodeToString(sum[:16])
+}
+
+const anonymousDevicePrefix = "otel-anon-"
 
 // TruncationMark ends a string that was cut at the maximum length.
 const TruncationMark = "…[truncated]"
@@ -59,8 +82,10 @@ type IdentitySettings struct {
 	// [SessionFallbackNone] (the span is dropped with a reported error).
 	SessionFallback string `mapstructure:"session_fallback"`
 	// DefaultDeviceID is the device id of a session with neither user nor
-	// device id, since Mindlytics requires one of the two. Empty: such spans
-	// are dropped with a reported error.
+	// device id, since Mindlytics requires one of the two:
+	// [DeviceIDPerSession] (the default) derives one per session from its
+	// id; any other value is that device id, shared by all such sessions.
+	// Empty: such spans are dropped with a reported error.
 	DefaultDeviceID string `mapstructure:"default_device_id"`
 	// TraceCacheSize and TraceCacheTTL bound the memory of identities seen
 	// per trace, which later spans of the trace without ids of their own
@@ -106,8 +131,14 @@ const (
 
 // Bounds of the settings.
 const (
-	// MaxIDLength is the longest id the service accepts.
+	// MaxIDLength is the longest device id (and default device id) the
+	// service's clients accept.
 	MaxIDLength = 100
+	// MaxKeptIDLength is the longest session, user, conversation or agent
+	// id the translation keeps: the service sets them no bound, but open
+	// sessions hold them in memory, and an id cut would merge sessions, so
+	// a longer one drops its span with the reason.
+	MaxKeptIDLength = 1024
 	// MinStringLength is the smallest MaxStringLength other than 0: below
 	// it no text keeps its meaning.
 	MinStringLength = 16

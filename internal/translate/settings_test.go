@@ -94,10 +94,17 @@ func TestSettingsMeanWhatTheySay(t *testing.T) {
 		require.Len(t, errs, 1)
 		assert.ErrorIs(t, errs[0], ErrNoUserOrDevice)
 	})
-	t.Run("the default device id stands in", func(t *testing.T) {
+	t.Run("the default device id is the session's own", func(t *testing.T) {
 		got, errs := translateWith(t, DefaultSettings())
 		require.Empty(t, errs)
-		assert.Contains(t, got, "device:"+DefaultDeviceID)
+		assert.Contains(t, got, "device:"+AnonymousDeviceID("s"))
+	})
+	t.Run("a named default device id stands in", func(t *testing.T) {
+		s := DefaultSettings()
+		s.Identity.DefaultDeviceID = "kiosk-1"
+		got, errs := translateWith(t, s)
+		require.Empty(t, errs)
+		assert.Contains(t, got, "device:kiosk-1")
 	})
 	t.Run("session_fallback none drops spans without a session", func(t *testing.T) {
 		s := DefaultSettings()

@@ -13,12 +13,21 @@ import (
 // cut and marked.
 const MaxNameLength = 256
 
+// MaxModelLength bounds model names: the service's clients accept a usage
+// model of at most 100 characters (mlsdk-python TokenBasedCost), so a
+// longer one is cut and marked to fit, not refused.
+const MaxModelLength = MaxIDLength
+
 // usageInfo is the model, token counts and known cost of a model call.
 type usageInfo struct {
 	model     string
 	in, out   int64
 	hasTokens bool
 	cost      float64
+	// zeroCost: a cost of 0 was given (no known cost, except on a span
+	// that asks for a usage event and names no model: the service takes a
+	// usage costing 0).
+	zeroCost bool
 	// cached, cacheWrite and reasoning are details of in and out, sent as
 	// extra properties (Mindlytics prices prompt and completion tokens by
 	// model and has no cache fields); -1 when not reported.
@@ -78,7 +87,7 @@ var (
 // included) already add the cache counts in.
 func usageOf(a *attrView) usageInfo {
 	var u usageInfo
-	u.model = truncate(a.firstStr(modelVKs), MaxNameLength)
+	u.model = truncate(a.firstStr(modelVKs), MaxModelLength)
 	var okIn, okOut bool
 	u.in, okIn = u.tokens(a, inputTokenVKs)
 	u.out, okOut = u.tokens(a, outputTokenVKs)
@@ -99,6 +108,7 @@ func usageOf(a *attrView) usageInfo {
 			u.ignored = append(u.ignored, ignoredValue{k, fmt.Sprintf("%s is not a cost in USD", v.AsString())})
 			continue
 		case f == 0:
+			u.zeroCost = true
 			continue // zero: no known cost
 		}
 		u.cost = f

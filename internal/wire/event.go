@@ -9,6 +9,38 @@ type Event struct {
 	Type, Name, SessionID, Timestamp, UserID, DeviceID string
 	ConversationID, ID, PreviousID                     string
 	Properties, Attributes, Traits                     map[string]any
+	// ConversationAnalysis and IntentAnalysis are the analyses a
+	// "Conversation Ended" event may carry; nil when it has none.
+	ConversationAnalysis, IntentAnalysis *Analysis
+}
+
+// Analysis is what the encoder reads of a conversation or intent analysis:
+// summary, sentiment, intent_fulfilled (for an intent analysis only) and
+// cost, in that order.
+type Analysis struct {
+	Summary, Sentiment, IntentFulfilled string
+	Cost                                float64
+	Intent                              bool // writes intent_fulfilled
+}
+
+// appendAnalysis appends key and a, the bytes encoding/json writes for
+// mindlytics' analysis structs.
+func appendAnalysis(dst []byte, key string, a *Analysis) ([]byte, error) {
+	if err := CheckFinite(a.Cost); err != nil {
+		return dst, err
+	}
+	dst = append(dst, key...)
+	dst = append(dst, `{"summary":`...)
+	dst = AppendString(dst, a.Summary)
+	dst = append(dst, `,"sentiment":`...)
+	dst = AppendString(dst, a.Sentiment)
+	if a.Intent {
+		dst = append(dst, `,"intent_fulfilled":`...)
+		dst = AppendString(dst, a.IntentFulfilled)
+	}
+	dst = append(dst, `,"cost":`...)
+	dst = AppendFloat(dst, a.Cost, 64)
+	return append(dst, '}'), nil
 }
 
 // AppendJSON appends the JSON encoding of e to dst: the bytes
@@ -56,6 +88,16 @@ func (e *Event) AppendRest(dst []byte) ([]byte, error) {
 		}
 		dst = append(dst, g.key...)
 		if dst, err = AppendObject(dst, g.props); err != nil {
+			return dst, err
+		}
+	}
+	if e.ConversationAnalysis != nil {
+		if dst, err = appendAnalysis(dst, `,"conversation_analysis":`, e.ConversationAnalysis); err != nil {
+			return dst, err
+		}
+	}
+	if e.IntentAnalysis != nil {
+		if dst, err = appendAnalysis(dst, `,"intent_analysis":`, e.IntentAnalysis); err != nil {
 			return dst, err
 		}
 	}

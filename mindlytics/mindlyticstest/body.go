@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
+
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
 // maxBodyBytes is the largest request body the server reads, before and
@@ -109,4 +112,41 @@ func jsonKind(kind string) string {
 	default:
 		return "a number"
 	}
+}
+
+// eventFields are the JSON names of mindlytics.Event's fields: the fields
+// the contract names.
+var eventFields = func() map[string]bool {
+	names := map[string]bool{}
+	t := reflect.TypeFor[mindlytics.Event]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		names[name] = true
+	}
+	return names
+}()
+
+// decodeEvent decodes one event as leniently as the service's schema
+// (additionalProperties of scalars): a field the contract does not name is
+// accepted, and dropped, when its value is a string, number, boolean or
+// null; an object or array there is refused.
+func decodeEvent(data []byte, ev any) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return jsonProblem(err)
+	}
+	for name, v := range fields {
+		if eventFields[name] {
+			continue
+		}
+		if v = bytes.TrimSpace(v); len(v) > 0 && (v[0] == '{' || v[0] == '[') {
+			return fmt.Errorf("%s: expected a string, number or boolean, got %s", name, jsonKind(map[byte]string{'{': "map", '[': "slice"}[v[0]]))
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(ev); err != nil {
+		return jsonProblem(err)
+	}
+	return nil
 }

@@ -13,22 +13,29 @@
 //
 // Every endpoint of the contract is served: POST /bc/v1/events/queue (a
 // JSON array, accepted whole or rejected whole with a 400 naming the index
-// and field of the first invalid event), POST /bc/v1/events/event and its
-// ten per-kind children (the event's kind must match the path), POST
-// /bc/v1/user/identify and /bc/v1/user/alias, GET
-// /bc/v1/live-events/realtime and GET /bc/v1/live-events/events. Every
+// and field of the first invalid event; [WithBodyMode] makes it take bare
+// event objects too, or only them, the three worlds docs/CONTRACT.md
+// describes), POST /bc/v1/events/event and its ten per-kind children (the
+// event's kind must match the path; the answer is the spec's array of flat
+// objects with a type), POST /bc/v1/user/identify and /bc/v1/user/alias,
+// GET /bc/v1/live-events/realtime and GET /bc/v1/live-events/events. Every
 // request needs "Authorization: Bearer <APIKey>" and "X-App-ID: <ProjectID>"
 // (else 403; the key is never echoed or logged). Events are checked with
-// [mindlytics.Event.Validate] after a strict decoding: unknown fields,
-// nested values and nulls in properties are rejected. Bodies may be gzip
-// encoded and are capped at [maxBodyBytes] (413 beyond). Errors are plain
-// text messages.
+// [mindlytics.Event.Validate], as leniently as the service's schema:
+// fields the contract does not name are accepted (and dropped) when their
+// values are scalars, refused when objects or arrays ([WithStrict] refuses
+// them all); nested values and nulls in properties are refused. Bodies may
+// be gzip encoded and are capped at [maxBodyBytes] (413 beyond). Errors are
+// plain text messages. [Server.AnswerEvents] makes requests holding chosen
+// events fail (a poison event answering 500).
 //
-// The service's handling of events out of order is undocumented, so the
-// server accepts them, but it notes every order violation (an event before
-// its session's start, after its end, a conversation event outside its
+// The service makes sessions on the fly, so the server accepts events in
+// any order, but it notes every order violation (an event before its
+// session's start, after its end, a conversation event outside its
 // conversation, a timestamp going backwards): an exporter's tests assert
-// that [Server.Violations] is empty.
+// that [Server.Violations] is empty. [WithStateless] plays the service as
+// the Python SDK 1.0.5 uses it: no starts are expected, so events without
+// them are no violations.
 //
 // # Recorded state
 //

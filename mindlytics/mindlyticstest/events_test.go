@@ -74,13 +74,13 @@ func TestQueueIsAllOrNothing(t *testing.T) {
 		{"nested object", `{"type":"track","event":"x","session_id":"s1","properties":{"a":{"b":1}}}`, "properties.a: a map[string]interface {} is not allowed; values are strings, numbers or booleans"},
 		{"array", `{"type":"track","event":"x","session_id":"s1","properties":{"a":[1,2]}}`, "properties.a: a []interface {} is not allowed; values are strings, numbers or booleans"},
 		{"null value", `{"type":"track","event":"x","session_id":"s1","attributes":{"a":null}}`, "attributes.a: null is not allowed; values are strings, numbers or booleans"},
-		{"unknown field", `{"type":"track","event":"x","session_id":"s1","sessionId":"s1"}`, `unknown field "sessionId"`},
+		{"unknown field holding an object", `{"type":"track","event":"x","session_id":"s1","extra":{"a":1}}`, `extra: expected a string, number or boolean, got an object`},
 		{"wrong field type", `{"type":"track","event":"x","session_id":42}`, "session_id: expected a string, got number"},
 		{"not an object", `"track"`, "expected an object, got string"},
 		{"bad timestamp", `{"type":"track","event":"x","session_id":"s1","timestamp":"yesterday"}`, `timestamp: "yesterday" is not RFC 3339`},
 		{"not UTC", `{"type":"track","event":"x","session_id":"s1","timestamp":"2025-03-01T12:00:00+02:00"}`, `timestamp: "2025-03-01T12:00:00+02:00" is not in UTC`},
-		{"long id", `{"type":"track","event":"x","session_id":"` + strings.Repeat("s", 101) + `"}`, "session_id: 101 characters, at most 100 allowed"},
-		{"turn without assistant", `{"type":"track","event":"Conversation Turn","session_id":"s1","conversation_id":"c","properties":{"user":"hi"}}`, "properties.assistant: required, a non-empty string"},
+		{"long device id", `{"type":"track","event":"x","session_id":"s1","device_id":"` + strings.Repeat("d", 101) + `"}`, "device_id: 101 characters, at most 100 allowed"},
+		{"turn without assistant", `{"type":"track","event":"Conversation Turn","session_id":"s1","conversation_id":"c","properties":{"user":"hi"}}`, "properties.assistant: required, a string"},
 		{"conversation event without conversation", `{"type":"track","event":"Conversation Started","session_id":"s1"}`, "conversation_id: required"},
 	}
 	h := newHarness(t)
@@ -106,8 +106,12 @@ func TestEventEndpointAnswersDerivedEvents(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	var derived []mindlytics.LiveEvent
-	h.post(wire.PathEvent, startSession(t, "s1", 0)).decode(t, &derived)
+	var flat []map[string]any // the spec's shape: flat objects with a type
+	r := h.post(wire.PathEvent, startSession(t, "s1", 0))
+	r.decode(t, &derived)
+	r.decode(t, &flat)
 	require.Len(t, derived, 1)
+	assert.Equal(t, "start_session", flat[0]["type"])
 	le := derived[0]
 	assert.Equal(t, wire.EventSessionStarted, le.Event)
 	assert.Equal(t, "s1", le.SessionID)
@@ -115,17 +119,20 @@ func TestEventEndpointAnswersDerivedEvents(t *testing.T) {
 	assert.Equal(t, h.srv.OrganizationID, le.OrganizationID)
 	assert.Equal(t, h.srv.ProjectID, le.AppID)
 	assert.Equal(t, "2025-03-01T12:00:00.000000Z", le.Timestamp)
-	assert.Equal(t, "pro", le.Properties["plan"])
+	assert.Equal(t, "pro", flat[0]["plan"])
 	assert.NotEmpty(t, le.EventID)
 
-	h.post(wire.PathEvent, track(t, "s1", 1, "Clicked")).decode(t, &derived)
+	r = h.post(wire.PathEvent, track(t, "s1", 1, "Clicked"))
+	r.decode(t, &derived)
+	r.decode(t, &flat)
 	require.Len(t, derived, 1)
 	assert.Equal(t, "Clicked", derived[0].Event)
-	assert.Equal(t, float64(1), derived[0].Properties["n"])
+	assert.Equal(t, float64(1), flat[0]["n"])
+	assert.Equal(t, "track", flat[0]["type"])
 	assert.NotEqual(t, le.EventID, derived[0].EventID)
 
 	// A missing type is the service's own message, without a prefix.
-	r := h.post(wire.PathEvent, `{"session_id":"s1"}`)
+	r = h.post(wire.PathEvent, `{"session_id":"s1"}`)
 	assert.Equal(t, http.StatusBadRequest, r.status)
 	assert.Equal(t, "Invalid wire type: undefined", r.body)
 	r = h.post(wire.PathEvent, `{"type":"track","event":"x"}`)
@@ -185,13 +192,16 @@ func TestEndSessionEndsOpenConversations(t *testing.T) {
 		convEnded(t, "s1", "c2", 3))
 
 	var derived []mindlytics.LiveEvent
-	h.post("/bc/v1/events/event/end-session", endSession(t, "s1", 4)).decode(t, &derived)
+	var flat []map[string]any
+	r := h.post("/bc/v1/events/event/end-session", endSession(t, "s1", 4))
+	r.decode(t, &derived)
+	r.decode(t, &flat)
 	require.Len(t, derived, 2)
 	assert.Equal(t, wire.EventSessionEnded, derived[0].Event)
 	assert.Equal(t, mindlytics.EventConversationEnded, derived[1].Event)
 	assert.Equal(t, "c1", derived[1].ConversationID)
 	assert.Equal(t, derived[0].EventID, derived[1].OriginEventID)
-	assert.Equal(t, "billing", derived[1].Properties["topic"], "the start's properties")
+	assert.Equal(t, "billing", flat[1]["topic"], "the start's properties")
 	assert.Equal(t, "user-s1", derived[1].UserID)
 
 	sessions := h.srv.Sessions()
@@ -201,4 +211,94 @@ func TestEndSessionEndsOpenConversations(t *testing.T) {
 		Conversations: []string{"c1", "c2"},
 	}, sessions[0])
 	assert.Empty(t, h.srv.Violations())
+}
+
+func TestUnknownScalarFieldsAreAcceptedUnlessStrict(t *testing.T) {
+	t.Parallel()
+	body := `[{"type":"track","event":"x","session_id":"s1","sessionId":"s1","sdk_version":3,"beta":true}]`
+	h := newHarness(t)
+	r := h.post(wire.PathEventsQueue, body)
+	assert.Equal(t, http.StatusOK, r.status, r.body)
+	assert.Len(t, h.srv.Events(), 1)
+
+	strict := newHarness(t, mindlyticstest.WithStrict())
+	r = strict.post(wire.PathEventsQueue, body)
+	assert.Equal(t, http.StatusBadRequest, r.status)
+	assert.Equal(t, `Invalid event at index 0: unknown field "sessionId"`, r.body)
+	assert.Empty(t, strict.srv.Events())
+}
+
+func TestBodyModes(t *testing.T) {
+	t.Parallel()
+	object := `{"type":"track","event":"x","session_id":"s1"}`
+	array := "[" + object + "]"
+	for _, tt := range []struct {
+		mode              mindlyticstest.BodyMode
+		arrayOK, objectOK bool
+	}{
+		{mindlyticstest.BodyArraysAndObjects, true, true},
+		{mindlyticstest.BodyArraysOnly, true, false},
+		{mindlyticstest.BodyObjectsOnly, false, true},
+	} {
+		t.Run(tt.mode.String(), func(t *testing.T) {
+			h := newHarness(t, mindlyticstest.WithBodyMode(tt.mode))
+			for _, c := range []struct {
+				body string
+				ok   bool
+			}{{array, tt.arrayOK}, {object, tt.objectOK}} {
+				r := h.post(wire.PathEventsQueue, c.body)
+				if c.ok {
+					assert.Equal(t, http.StatusOK, r.status, "%s: %s", c.body, r.body)
+				} else {
+					assert.Equal(t, http.StatusBadRequest, r.status, c.body)
+				}
+			}
+			want := 0
+			for _, ok := range []bool{tt.arrayOK, tt.objectOK} {
+				if ok {
+					want++
+				}
+			}
+			assert.Len(t, h.srv.Events(), want)
+			for _, req := range h.srv.Requests() {
+				assert.Equal(t, 1, req.Events, "a bare object counts as one event")
+			}
+		})
+	}
+}
+
+func TestStatelessServerExpectsNoStarts(t *testing.T) {
+	t.Parallel()
+	body := `[{"type":"track","event":"Conversation Turn","session_id":"s1","conversation_id":"c1","user_id":"u1","properties":{"user":"hi","assistant":"hello"}},` +
+		`{"type":"track","event":"Conversation Ended","session_id":"s1","conversation_id":"c1","user_id":"u1"},` +
+		`{"type":"end_session","session_id":"s1","user_id":"u1"}]`
+	stateful := newHarness(t)
+	require.Equal(t, http.StatusOK, stateful.post(wire.PathEventsQueue, body).status)
+	assert.Len(t, stateful.srv.Violations(), 5, "%v", stateful.srv.Violations())
+
+	stateless := newHarness(t, mindlyticstest.WithStateless())
+	require.Equal(t, http.StatusOK, stateless.post(wire.PathEventsQueue, body).status)
+	assert.Empty(t, stateless.srv.Violations())
+	sessions := stateless.srv.Sessions()
+	require.Len(t, sessions, 1)
+	assert.Equal(t, []string{"c1"}, sessions[0].Conversations)
+	assert.Empty(t, sessions[0].OpenConversations)
+	assert.True(t, sessions[0].Ended)
+}
+
+func TestAnswerEventsPlaysAPoisonEvent(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, mindlyticstest.WithBodyMode(mindlyticstest.BodyArraysAndObjects))
+	h.srv.AnswerEvents(func(ev mindlytics.Event) int {
+		if ev.Event == "poison" {
+			return http.StatusInternalServerError
+		}
+		return 0
+	})
+	r := h.post(wire.PathEventsQueue, `[{"type":"track","event":"x","session_id":"s1"},{"type":"track","event":"poison","session_id":"s1"}]`)
+	assert.Equal(t, http.StatusInternalServerError, r.status)
+	assert.Equal(t, "Failed on the event at index 1 (track:poison)", r.body)
+	assert.Empty(t, h.srv.Events())
+	r = h.post(wire.PathEventsQueue, `[{"type":"track","event":"x","session_id":"s1"}]`)
+	assert.Equal(t, http.StatusOK, r.status)
 }

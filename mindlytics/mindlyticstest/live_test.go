@@ -26,9 +26,9 @@ func TestRealtimeKeys(t *testing.T) {
 	assert.NotEqual(t, a, b)
 	assert.NotContains(t, a, h.srv.APIKey)
 
+	// Session ids have no length bound at the service.
 	r := h.get("/bc/v1/live-events/realtime?session_id=" + strings.Repeat("x", 101))
-	assert.Equal(t, http.StatusBadRequest, r.status)
-	assert.Equal(t, "Invalid session_id: session_id: 101 characters, at most 100 allowed", r.body)
+	assert.Equal(t, http.StatusOK, r.status, r.body)
 }
 
 func TestLiveNeedsAnIssuedKey(t *testing.T) {

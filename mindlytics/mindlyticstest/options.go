@@ -23,6 +23,9 @@ type config struct {
 	store          Store
 	handler        http.Handler
 	guard          func(http.Handler) http.Handler
+	bodyMode       BodyMode
+	strict         bool
+	stateless      bool
 }
 
 // Option configures a [Server].
@@ -103,4 +106,55 @@ func WithAddr(addr string) Option {
 // other programs (such as cmd/mindlytics-dev) checks Host and Origin there.
 func WithGuard(guard func(http.Handler) http.Handler) Option {
 	return optionFunc(func(c *config) { c.guard = guard })
+}
+
+// BodyMode says which bodies POST /bc/v1/events/queue takes: the service's
+// published spec says a JSON array of events, its Python SDK posts one bare
+// event object per request (docs/CONTRACT.md). Which the service really
+// takes is unproven, so the server can play each world.
+type BodyMode int
+
+const (
+	// BodyArraysOnly takes only arrays, as the published spec says; an
+	// object is refused with 400. The default.
+	BodyArraysOnly BodyMode = iota
+	// BodyArraysAndObjects takes both: an array of events, or one event
+	// object.
+	BodyArraysAndObjects
+	// BodyObjectsOnly takes only one event object per request, as the
+	// Python SDK sends; an array is refused with 400.
+	BodyObjectsOnly
+)
+
+func (m BodyMode) String() string {
+	switch m {
+	case BodyArraysAndObjects:
+		return "arrays and objects"
+	case BodyObjectsOnly:
+		return "objects only"
+	default:
+		return "arrays only"
+	}
+}
+
+// WithBodyMode sets which bodies the batch endpoint takes (see
+// [BodyMode]); the default is [BodyArraysOnly], the published spec.
+func WithBodyMode(m BodyMode) Option {
+	return optionFunc(func(c *config) { c.bodyMode = m })
+}
+
+// WithStrict refuses with 400 every event field the contract does not
+// name. By default the server is as lenient as the service's schema:
+// unknown fields with scalar values are accepted (and not recorded);
+// unknown objects and arrays are refused.
+func WithStrict() Option {
+	return optionFunc(func(c *config) { c.strict = true })
+}
+
+// WithStateless plays the service as its Python SDK 1.0.5 uses it: no
+// start_session or "Conversation Started" is expected, sessions and
+// conversations are made on the fly by their first event, so events
+// without them are no order violations. Ends still end what they name.
+func WithStateless() Option {
+	return optionFunc(func(c *config) { c.stateless = true })
 }

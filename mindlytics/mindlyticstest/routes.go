@@ -73,6 +73,9 @@ func (ep endpoint) count(body []byte) int {
 			return 1
 		}
 	case eventList:
+		if b := bytes.TrimSpace(body); len(b) > 0 && b[0] == '{' {
+			return 1
+		}
 		var list []json.RawMessage
 		if json.Unmarshal(body, &list) == nil {
 			return len(list)

@@ -41,6 +41,10 @@ type Server struct {
 	hub    hub
 	store  Store        // nil: nothing kept
 	extra  http.Handler // nil: 404 outside the contract
+	// bodyMode, strict and stateless are the options of the same names.
+	bodyMode  BodyMode
+	strict    bool
+	stateless bool
 
 	mu         sync.Mutex // guards the fields below
 	closed     bool
@@ -49,6 +53,7 @@ type Server struct {
 	events     []mindlytics.Event
 	sessions   sessions
 	violations []string
+	poison     func(mindlytics.Event) int // see AnswerEvents; nil: none
 	users      users
 	history    []historyEntry
 	liveKeys   map[string]string // authorization key → session scope ("" for all)
@@ -82,6 +87,9 @@ func NewServer(opts ...Option) *Server {
 		serveDone:      make(chan struct{}),
 		store:          cfg.store,
 		extra:          cfg.handler,
+		bodyMode:       cfg.bodyMode,
+		strict:         cfg.strict,
+		stateless:      cfg.stateless,
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.users = users{org: s.OrganizationID, app: s.ProjectID}

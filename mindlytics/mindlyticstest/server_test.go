@@ -132,9 +132,11 @@ func TestBodies(t *testing.T) {
 		status   int
 		message  string
 	}{
-		{"not JSON", wire.PathEventsQueue, []byte("{nope"), "", 400, "Invalid body: invalid character 'n' looking for beginning of object key string"},
+		{"not JSON", wire.PathEventsQueue, []byte("{nope"), "", 400, "Invalid body: expected a JSON array of events"},
+		{"not JSON either", wire.PathEventsQueue, []byte("[nope"), "", 400, "Invalid body: invalid character 'o' in literal null (expecting 'u')"},
 		{"empty", wire.PathEventsQueue, nil, "", 400, "Invalid body: empty body"},
-		{"object for the batch", wire.PathEventsQueue, []byte(`{"type":"track"}`), "", 400, "Invalid body: expected an array, got object"},
+		{"object for the batch", wire.PathEventsQueue, []byte(`{"type":"track"}`), "", 400, "Invalid body: expected a JSON array of events"},
+		{"a string for the batch", wire.PathEventsQueue, []byte(`"track"`), "", 400, "Invalid body: expected an array, got string"},
 		{"null batch", wire.PathEventsQueue, []byte(`null`), "", 400, "Invalid body: expected a JSON array of events, got null"},
 		{"trailing data", wire.PathEventsQueue, append(valid, []byte(" []")...), "", 400, "Invalid body: unexpected data after the JSON value"},
 		{"array for one event", wire.PathEvent, valid, "", 400, "Invalid event: expected an object, got array"},
@@ -161,8 +163,8 @@ func TestBodies(t *testing.T) {
 	}
 	reqs := h.srv.Requests()
 	require.Len(t, reqs, len(tests))
-	assert.True(t, reqs[7].GzipEncoded)
-	assert.Equal(t, 1, reqs[7].Events)
+	assert.True(t, reqs[9].GzipEncoded)
+	assert.Equal(t, 1, reqs[9].Events)
 }
 
 func TestRequestsRecorded(t *testing.T) {

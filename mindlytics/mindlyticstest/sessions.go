@@ -100,7 +100,9 @@ func (st *sessionState) conversation(id string) *conversationState {
 // observe applies one accepted event to the session. It returns the order
 // violations the event commits and, for an end_session, the conversations it
 // ends.
-func (st *sessionState) observe(ev mindlytics.Event, at time.Time) (violations []string, ended []*conversationState) {
+// A stateless server (WithStateless) expects no starts: sessions and
+// conversations begin with their first event.
+func (st *sessionState) observe(ev mindlytics.Event, at time.Time, stateless bool) (violations []string, ended []*conversationState) {
 	flag := func(format string, args ...any) {
 		violations = append(violations, fmt.Sprintf("session %q: %s at %s: %s",
 			st.id, ev.Kind(), wire.FormatTimestamp(at), fmt.Sprintf(format, args...)))
@@ -114,7 +116,7 @@ func (st *sessionState) observe(ev mindlytics.Event, at time.Time) (violations [
 	switch {
 	case ev.Type == mindlytics.TypeStartSession && st.started:
 		flag("the session was started already")
-	case ev.Type != mindlytics.TypeStartSession && !st.started:
+	case ev.Type != mindlytics.TypeStartSession && !st.started && !stateless:
 		flag("before the session's start_session")
 	}
 	if st.ended {
@@ -134,7 +136,7 @@ func (st *sessionState) observe(ev mindlytics.Event, at time.Time) (violations [
 			}
 		}
 	case mindlytics.TypeTrack:
-		st.observeConversation(ev, flag)
+		st.observeConversation(ev, flag, stateless)
 	}
 	return violations, ended
 }
@@ -154,7 +156,7 @@ func (st *sessionState) noteIdentity(ev mindlytics.Event) {
 	}
 }
 
-func (st *sessionState) observeConversation(ev mindlytics.Event, flag func(string, ...any)) {
+func (st *sessionState) observeConversation(ev mindlytics.Event, flag func(string, ...any), stateless bool) {
 	switch ev.Event {
 	case mindlytics.EventConversationStarted:
 		c := st.conversation(ev.ConversationID)
@@ -167,6 +169,10 @@ func (st *sessionState) observeConversation(ev mindlytics.Event, flag func(strin
 	case mindlytics.EventConversationEnded, mindlytics.EventConversationTurn,
 		mindlytics.EventConversationUsage, mindlytics.EventConversationFunction:
 		c := st.conversation(ev.ConversationID)
+		if !c.started && stateless {
+			c.started = true // made on the fly
+			st.convOrder = append(st.convOrder, c)
+		}
 		switch {
 		case !c.started:
 			flag("before conversation %q's Conversation Started", c.id)

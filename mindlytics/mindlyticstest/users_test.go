@@ -3,6 +3,7 @@ package mindlyticstest_test
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -78,7 +79,7 @@ func TestUserEndpointsRejectBadBodies(t *testing.T) {
 		{"/bc/v1/user/identify", `nope`, "Invalid body: invalid character 'o' in literal null (expecting 'u')"},
 		{"/bc/v1/user/alias", `{"id":"u"}`, "Invalid alias: previous_id: required"},
 		{"/bc/v1/user/alias", `{"previous_id":"u"}`, "Invalid alias: id: required"},
-		{"/bc/v1/user/alias", `{"id":" ","previous_id":"u"}`, "Invalid alias: id: blank"},
+		{"/bc/v1/user/alias", `{"id":"` + strings.Repeat("i", 101) + `","previous_id":"u"}`, "Invalid alias: id: 101 characters, at most 100 allowed"},
 	}
 	for _, tt := range tests {
 		r := h.post(tt.path, tt.body)
