@@ -71,7 +71,7 @@ type Session struct {
 }
 
 func (c *Client) newSession(cfg SessionConfig, call string) (*Session, error) {
-	if err := checkID(call, "session id", cfg.ID, true); err != nil {
+	if err := checkKeptID(call, "session id", cfg.ID, true); err != nil {
 		return nil, err
 	}
 	if err := checkID(call, "user id", cfg.UserID, false); err != nil {
@@ -83,7 +83,7 @@ func (c *Client) newSession(cfg SessionConfig, call string) (*Session, error) {
 	if cfg.UserID == "" && cfg.DeviceID == "" {
 		return nil, invalid(call, "a session needs a user id or a device id")
 	}
-	if err := checkID(call, "conversation id", cfg.ConversationID, false); err != nil {
+	if err := checkKeptID(call, "conversation id", cfg.ConversationID, false); err != nil {
 		return nil, err
 	}
 	if err := checkProperties(call, "attributes", cfg.Attributes); err != nil {
@@ -146,7 +146,7 @@ func (s *Session) begin(n int) ([]attribute.KeyValue, error) {
 // default (the translation's: the session id).
 func (s *Session) conversation(ctx context.Context, call, named string) (string, error) {
 	if named != "" {
-		return named, checkID(call, "conversation id", named, false)
+		return named, checkKeptID(call, "conversation id", named, false)
 	}
 	if id := conversationFromContext(ctx); id != "" {
 		return id, nil

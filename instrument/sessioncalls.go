@@ -138,7 +138,7 @@ func (s *Session) Track(ctx context.Context, name string, opts ...CallOption) er
 	conv := o.conv
 	if conv == "" {
 		conv = conversationFromContext(ctx)
-	} else if err := checkID(call, "conversation id", conv, false); err != nil {
+	} else if err := checkKeptID(call, "conversation id", conv, false); err != nil {
 		return err
 	}
 	a, err := s.begin(3 + len(o.props))
@@ -235,7 +235,7 @@ func (s *Session) Alias(ctx context.Context, id, previousID string, opts ...Call
 func (s *Session) StartConversation(ctx context.Context, id string, opts ...CallOption) (context.Context, error) {
 	const call = "StartConversation"
 	o := callOptions(opts)
-	if err := checkID(call, "conversation id", id, true); err != nil {
+	if err := checkKeptID(call, "conversation id", id, true); err != nil {
 		return ctx, err
 	}
 	if err := checkProperties(call, "properties", o.props); err != nil {

@@ -3,6 +3,7 @@ package instrument
 import (
 	"errors"
 	"fmt"
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
 	"math"
 	"unicode/utf8"
 
@@ -22,17 +23,28 @@ func invalid(call, format string, args ...any) error {
 	return fmt.Errorf("instrument: %s: %s: %w", call, fmt.Sprintf(format, args...), ErrInvalid)
 }
 
-// checkID checks an id or a name: 1 to 100 characters, or empty when
-// optional.
+// checkID checks an id or a name the service's clients bound: 1 to 100
+// characters, or empty when optional.
 func checkID(call, field, v string, required bool) error {
+	return checkLength(call, field, v, required, wire.MaxIDLength)
+}
+
+// checkKeptID checks a session or conversation id: the service sets them
+// no bound (docs/CONTRACT.md), the translation keeps up to
+// translate.MaxKeptIDLength characters (its own memory bound).
+func checkKeptID(call, field, v string, required bool) error {
+	return checkLength(call, field, v, required, translate.MaxKeptIDLength)
+}
+
+func checkLength(call, field, v string, required bool, maxLen int) error {
 	if v == "" {
 		if required {
 			return invalid(call, "%s is required", field)
 		}
 		return nil
 	}
-	if len(v) > wire.MaxIDLength && utf8.RuneCountInString(v) > wire.MaxIDLength {
-		return invalid(call, "%s is %d characters long, more than %d", field, utf8.RuneCountInString(v), wire.MaxIDLength)
+	if len(v) > maxLen && utf8.RuneCountInString(v) > maxLen {
+		return invalid(call, "%s is %d characters long, more than %d", field, utf8.RuneCountInString(v), maxLen)
 	}
 	if !utf8.ValidString(v) {
 		return invalid(call, "%s is not valid UTF-8", field)

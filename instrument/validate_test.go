@@ -13,17 +13,23 @@ import (
 // Bad input is an error of the call that got it, and sends nothing.
 func TestBadInput(t *testing.T) {
 	srv, c := setup(t)
-	long := strings.Repeat("x", 101)
+	long := strings.Repeat("x", 101)     // past the service's clients' bound of user ids and names
+	tooLong := strings.Repeat("x", 1025) // past the translation's bound of session and conversation ids
 	for name, cfg := range map[string]instrument.SessionConfig{
 		"no id":              {UserID: "u"},
 		"no user, no device": {ID: "s"},
-		"long id":            {ID: long, UserID: "u"},
+		"long id":            {ID: tooLong, UserID: "u"},
 		"long user":          {ID: "s", UserID: long},
 		"array attribute":    {ID: "s", UserID: "u", Attributes: instrument.Properties{"tags": []string{"a"}}},
 	} {
 		_, _, err := c.StartSession(bg(), cfg)
 		require.ErrorIs(t, err, instrument.ErrInvalid, name)
 	}
+	// The service bounds neither session nor conversation ids
+	// (docs/CONTRACT.md): a 101-character one is sent.
+	lctx, ls, err := c.StartSession(bg(), instrument.SessionConfig{ID: long, UserID: "u-long", ConversationID: long})
+	require.NoError(t, err)
+	require.NoError(t, ls.End(lctx))
 	ctx, s, err := c.StartSession(bg(), instrument.SessionConfig{ID: "s-v", UserID: "u-v"})
 	require.NoError(t, err)
 	_, _, err = c.StartSession(bg(), instrument.SessionConfig{ID: "s-v", UserID: "u-v"})
@@ -50,7 +56,7 @@ func TestBadInput(t *testing.T) {
 		"function without name":  func() error { return s.TrackFunction(ctx, instrument.Function{}) },
 		"identify without id":    func() error { return s.Identify(ctx, instrument.User{DeviceID: "d"}) },
 		"alias without previous": func() error { return s.Alias(ctx, "u", "") },
-		"conversation long id":   func() error { _, err := s.StartConversation(ctx, long); return err },
+		"conversation long id":   func() error { _, err := s.StartConversation(ctx, tooLong); return err },
 		// Two conversations are open and the call names none.
 		"ambiguous conversation": func() error { return s.TrackTurn(bg(), instrument.Turn{User: "u", Assistant: "a"}) },
 	} {
@@ -60,9 +66,12 @@ func TestBadInput(t *testing.T) {
 	require.ErrorIs(t, err, instrument.ErrInvalid)
 	require.ErrorIs(t, c.Alias(bg(), long, "p"), instrument.ErrInvalid)
 
-	// Only the session's start and the two conversations went out.
-	events := flushed(t, c, srv)
+	// Only the session's start and the two conversations went out, and
+	// the session with long ids whole.
+	flushed(t, c, srv)
+	events := srv.SessionEvents("s-v")
 	require.Len(t, events, 3)
 	require.Equal(t, mindlytics.TypeStartSession, events[0].Type)
+	require.Len(t, srv.SessionEvents(long), 2, "the session with a 101-character id was sent")
 	require.False(t, s.HasErrors())
 }
