@@ -27,6 +27,12 @@ const (
 	// negative, non-finite or absurd token count or cost, message JSON that
 	// does not parse); the rest of the span was translated.
 	ErrorIgnoredValue ErrorKind = "ignored value"
+	// ErrorNoSession: a span with no session id on it, its trace or its
+	// resource made its trace a session of its own (WithSessionFallback
+	// "trace_id", the default); it was translated. Said once per exporter,
+	// with the fix: most often an LLM client called outside the session's
+	// context, each call of which becomes a one-turn session.
+	ErrorNoSession ErrorKind = "no session"
 	// ErrorRejected: events the service refused for good (4xx other than
 	// 408 and 429), with its message; a refused request is split until the
 	// refused events stand alone, so their neighbours landed.
@@ -66,7 +72,7 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	unit := "event(s)"
-	if e.Kind == ErrorInvalidSpan || e.Kind == ErrorIgnoredValue {
+	if e.Kind == ErrorInvalidSpan || e.Kind == ErrorIgnoredValue || e.Kind == ErrorNoSession {
 		unit = "span(s)"
 	}
 	fmt.Fprintf(&b, "mindlytics exporter: %d %s %s", e.Count, unit, e.Kind)
@@ -118,11 +124,14 @@ func fromSpan(err error, at time.Time) Error {
 	e := Error{Kind: ErrorInvalidSpan, Reason: err.Error(), Count: 1, First: at, Last: at, Err: err}
 	var se *translate.SpanError
 	var iv *translate.IgnoredValueError
+	var nf *translate.SessionFallbackNotice
 	switch {
 	case errors.As(err, &se):
 		e.Reason = fmt.Sprintf("span %q: %v", se.Name, se.Err)
 	case errors.As(err, &iv):
 		e.Kind, e.Reason = ErrorIgnoredValue, fmt.Sprintf("%s: %s", iv.Key, iv.Reason)
+	case errors.As(err, &nf):
+		e.Kind = ErrorNoSession
 	}
 	return e
 }

@@ -191,3 +191,34 @@ func newRecorder() spanRecorder {
 }
 
 func (r spanRecorder) ended() []sdktrace.ReadOnlySpan { return r.rec.Ended() }
+
+// A model call outside any session (an LLM client called with
+// context.Background()) becomes a session of its trace, is delivered, and
+// the error handler hears once what to fix.
+func TestCallOutsideASessionIsSaidOnce(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	got := &testkit.Recorder[error]{}
+	exp := newExporter(t, srv, exporter.WithErrorHandler(got.Add))
+	for range 3 {
+		rec := newRecorder()
+		_, s := rec.tracer.Start(context.Background(), "chat gpt-4o", trace.WithAttributes(
+			semconv.OperationName(semconv.GenAIOperationChat), semconv.RequestModel("gpt-4o"),
+			semconv.InputTokens(10), semconv.OutputTokens(2), semconv.TurnUser("q"), semconv.TurnAssistant("a")))
+		s.End()
+		require.NoError(t, exp.ExportSpans(context.Background(), rec.ended()))
+	}
+	require.NoError(t, exp.Shutdown(testkit.Context(t, testkit.Wait)))
+	require.Equal(t, 1, got.Len(), "said once: %v", got.All())
+	var e *exporter.Error
+	require.ErrorAs(t, got.All()[0], &e)
+	assert.Equal(t, exporter.ErrorNoSession, e.Kind)
+	assert.Contains(t, e.Error(), "call the LLM client with the session's context")
+	turns := 0
+	for _, ev := range srv.Events() {
+		if ev.Event == mindlytics.EventConversationTurn {
+			turns++
+		}
+	}
+	assert.Equal(t, 3, turns, "each call delivered, in a session of its trace")
+}

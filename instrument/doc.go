@@ -77,7 +77,10 @@
 // user.id, device.id and gen_ai.conversation.id on every span started in
 // such a context, whoever starts it ([NewSpanProcessor] gives it to a
 // provider exporting elsewhere, e.g. to a collector, whose load balancing
-// routes sessions by these attributes). Across services the ids travel as
+// routes sessions by these attributes). An LLM client (and its helper)
+// called with another context, context.Background() say, makes spans of no
+// session: each call becomes a one-turn session named by its trace id, and
+// the error handler hears of it once (exporter.ErrorNoSession) with this fix. Across services the ids travel as
 // W3C baggage: propagate it (otelhttp with
 // propagation.NewCompositeTextMapPropagator(propagation.TraceContext{},
 // propagation.Baggage{})), and in the called service put

@@ -386,6 +386,11 @@ func (c *core) translationErrors(ctx context.Context, what string, errs []error)
 			c.logger.Debug("Ignored a value of a "+what+"; translated the rest", zap.Error(err))
 			continue
 		}
+		var nf *translate.SessionFallbackNotice
+		if errors.As(err, &nf) { // once per translator: what to fix
+			c.logger.Warn("A "+what+" without a session id became a session of its own", zap.Error(err))
+			continue
+		}
 		c.logger.Debug("Dropped a "+what+" the translation could not use", zap.Error(err))
 	}
 }

@@ -13,17 +13,19 @@
 // "anthropic.messages.create" per Messages call, streamed or not, over all
 // its retries, a child of the span in the call's context: call the client
 // with the context of the user's turn (package instrument puts the session
-// there) and the span joins that session. The span has gen_ai.operation.name
-// "chat", gen_ai.provider.name "anthropic", the request and response model,
-// the stop reason, token usage and, with content, gen_ai.input.messages,
-// gen_ai.output.messages and gen_ai.system_instructions as GenAI message
-// JSON. The helper changes none of the SDK's requests or responses: it
-// gives the SDK a TracerProvider whose spans add, beside the SDK's
-// anthropic.message.stop_reason, gen_ai.response.finish_reasons as the
-// conventions name it, and mark a call the application stopped (a stream
-// closed early or whose context ended, which the SDK ends with no status)
-// with finish reason "cancelled", error.type "cancelled" and status Error,
-// as instrument/openaihelper does.
+// there) and the span joins that session. A call made with another context
+// (context.Background()) becomes a one-turn session of its own, said once to
+// the exporter's error handler (exporter.ErrorNoSession). The span has
+// gen_ai.operation.name "chat", gen_ai.provider.name "anthropic", the
+// request and response model, the stop reason, token usage and, with
+// content, gen_ai.input.messages, gen_ai.output.messages and
+// gen_ai.system_instructions as GenAI message JSON. The helper changes none
+// of the SDK's requests or responses: it gives the SDK a TracerProvider
+// whose spans add, beside the SDK's anthropic.message.stop_reason,
+// gen_ai.response.finish_reasons as the conventions name it, and mark a call
+// the application stopped (a stream closed early or whose context ended,
+// which the SDK ends with no status) with finish reason "cancelled",
+// error.type "cancelled" and status Error, as instrument/openaihelper does.
 //
 // # Tokens
 //

@@ -18,7 +18,10 @@
 // {name}" with the tool's name, call id, arguments and result; a chain (the
 // agent executor is one) becomes an "invoke_agent" span, which carries no
 // usage. Call langchaingo with the context of the user's turn (package
-// instrument puts the session there) and the spans join that session.
+// instrument puts the session there) and the spans join that session. A
+// call made with another context (context.Background()) becomes a one-turn
+// session of its own, said once to the exporter's error handler
+// (exporter.ErrorNoSession).
 //
 // # Pairing starts and ends
 //

@@ -14,16 +14,19 @@
 // Every Chat Completions and Responses call, streamed or not, becomes one
 // span "chat {model}" (kind client), a child of the span in the call's
 // context: call the client with the context of the user's turn (package
-// instrument puts the session there) and the span joins that session.
-// The span carries the model, token usage (with cached and reasoning
-// tokens), finish reasons, the response id, errors (error.type and status),
-// and, unless content capture is off, the input and output messages and
-// system instructions as GenAI message JSON. Streams are read as they pass,
-// without changing a byte the caller reads; the usage-only last chunk is
-// kept when the request asked for it (stream_options.include_usage: the
-// helper never changes the request); tool calls are reassembled from their
-// fragments; a stream closed before its end, or whose context ends, still
-// ends its span (finish reason and error.type "cancelled").
+// instrument puts the session there) and the span joins that session. A call
+// made with another context (context.Background()) becomes a one-turn
+// session of its own, said once to the exporter's error handler
+// (exporter.ErrorNoSession). The span carries the model, token usage (with
+// cached and reasoning tokens), finish reasons, the response id, errors
+// (error.type and status), and, unless content capture is off, the input and
+// output messages and system instructions as GenAI message JSON. Streams are
+// read as they pass, without changing a byte the caller reads; the usage-
+// only last chunk is kept when the request asked for it
+// (stream_options.include_usage: the helper never changes the request); tool
+// calls are reassembled from their fragments; a stream closed before its
+// end, or whose context ends, still ends its span (finish reason and
+// error.type "cancelled").
 //
 // Mindlytics makes a turn or a usage event of each call, with
 // prompt_tokens (cached tokens included, as the GenAI conventions count

@@ -60,3 +60,27 @@ type ignoredValue struct{ key, reason string }
 func newIgnoredValue(s *spanview.Span, iv ignoredValue) *IgnoredValueError {
 	return &IgnoredValueError{TraceID: s.TraceID(), SpanID: s.SpanID(), Name: truncate(s.Name(), 100), Key: iv.key, Reason: iv.reason}
 }
+
+// SessionFallbackNotice says that a span with no session id (on it, its
+// trace or its resource) made its trace a session, named by the trace id
+// (the session_fallback trace_id): the span was translated. Most often an
+// app called its LLM client outside the session's context, and each such
+// call becomes a one-turn session of its own. A Translator returns it once,
+// for the first such span, with the fix.
+type SessionFallbackNotice struct {
+	TraceID trace.TraceID
+	SpanID  trace.SpanID
+	Name    string // the span's name, cut at 100 characters
+}
+
+func newSessionFallbackNotice(s *spanview.Span) *SessionFallbackNotice {
+	return &SessionFallbackNotice{TraceID: s.TraceID(), SpanID: s.SpanID(), Name: truncate(s.Name(), 100)}
+}
+
+func (e *SessionFallbackNotice) Error() string {
+	return fmt.Sprintf("translate: span %q (trace %s, span %s) has no session id on it, its trace or its resource, "+
+		"so its trace became a session of its own (session_fallback trace_id; said once, later such spans alike): "+
+		"call the LLM client with the session's context (instrument: the ctx StartSession returns), "+
+		"put session.id on the span or the resource, or drop such spans with session_fallback none",
+		e.Name, e.TraceID, e.SpanID)
+}

@@ -67,7 +67,10 @@ func TestSpansWaitForTheirAncestor(t *testing.T) {
 		assert.Equal(t, []string{traceIDHex(1)}, sessionsOf(evs), "the fallback, after the wait")
 		require.Len(t, modelEvents(evs), 1)
 		assert.Equal(t, 0, tr.Stats().WaitingSpans)
-		assert.Empty(t, tr.TakeLateErrors())
+		late := tr.TakeLateErrors()
+		require.Len(t, late, 1, "only the notice that the fallback made a session")
+		var notice *SessionFallbackNotice
+		assert.ErrorAs(t, late[0], &notice)
 	})
 	t.Run("EndAll lets every span go", func(t *testing.T) {
 		tr := newTranslator(t)

@@ -174,3 +174,23 @@ func TestSettingsValidate(t *testing.T) {
 		})
 	}
 }
+
+// A span outside any session is translated into a session of its trace,
+// and the translator says so once, with the fix: an app that forgets to
+// pass the session's context hears of it.
+func TestSessionFallbackIsSaidOnce(t *testing.T) {
+	tr := newTranslator(t)
+	var notices int
+	for i := range 3 {
+		spans := recordWith(t, &seqIDs{trace: uint64(10 * i)}, nil, root("chat gpt-4o", 0, time.Second, withTexts(chatAttrs(10, 2))[2:]...))
+		evs, errs := tr.Translate(spanview.FromReadOnlySpans(spans))
+		require.Len(t, modelEvents(evs), 1, "translated all the same")
+		for _, err := range errs {
+			var notice *SessionFallbackNotice
+			require.ErrorAs(t, err, &notice)
+			assert.Contains(t, err.Error(), "call the LLM client with the session's context")
+			notices++
+		}
+	}
+	assert.Equal(t, 1, notices, "said once per translator")
+}

@@ -41,6 +41,9 @@ type Translator struct {
 	sessionKeyNames, userKeyNames, deviceKeyNames []string
 	sessionKeys, userKeys, deviceKeys             []keyRef
 	order                                         []int32 // scratch space of translate: the records in event order
+	// fallbackNoticed: a SessionFallbackNotice was returned; one per
+	// translator is enough to say what to fix.
+	fallbackNoticed bool
 }
 
 // New returns a Translator of the settings s, which must be valid
@@ -169,6 +172,10 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 		if err != nil {
 			errs = append(errs, newSpanError(&spans[r.span], err))
 			continue
+		}
+		if !t.fallbackNoticed && id[fSession] == spans[r.span].TraceID().String() {
+			t.fallbackNoticed = true
+			errs = append(errs, newSessionFallbackNotice(&spans[r.span]))
 		}
 		r.id = id
 		if len(kept) < i {

@@ -201,7 +201,11 @@ func errorWarnings(errs []error) []Warning {
 	for _, err := range errs {
 		var se *translate.SpanError
 		var iv *translate.IgnoredValueError
+		var nf *translate.SessionFallbackNotice
 		switch {
+		case errors.As(err, &nf):
+			out = append(out, Warning{Span: Origin{TraceID: nf.TraceID.String(), SpanID: nf.SpanID.String(), Name: nf.Name},
+				Message: "no session id: its trace became a session of its own (said for the first such span; pass the session's context to the LLM client, or put session.id on the span or resource)"})
 		case errors.As(err, &se):
 			out = append(out, Warning{Span: Origin{TraceID: se.TraceID.String(), SpanID: se.SpanID.String(), Name: se.Name},
 				Message: "dropped: " + se.Err.Error()})
