@@ -202,9 +202,13 @@ type Turn struct {
 	AssistantID string
 	Model       string
 	// PromptTokens and CompletionTokens are sent when Model is set or when
-	// either is non-zero.
+	// either is non-zero, unless TokensUnknown.
 	PromptTokens     int64
 	CompletionTokens int64
+	// TokensUnknown says the call's token counts are not known (a stream
+	// that reported no usage): neither count is sent, so the service does
+	// not price the turn at zero. The model is sent all the same.
+	TokensUnknown bool
 	// Cost is a known cost in USD; zero means unknown and is not sent.
 	Cost float64
 	// Extra holds further scalar properties. Keys of the fields above win.

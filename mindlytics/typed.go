@@ -13,7 +13,7 @@ func (t *Turn) fields() Properties {
 	if t.AssistantID != "" {
 		p["assistant_id"] = t.AssistantID
 	}
-	if t.Model != "" || t.PromptTokens != 0 || t.CompletionTokens != 0 {
+	if !t.TokensUnknown && (t.Model != "" || t.PromptTokens != 0 || t.CompletionTokens != 0) {
 		p["prompt_tokens"], p["completion_tokens"] = t.PromptTokens, t.CompletionTokens
 	}
 	if t.Cost != 0 {

@@ -100,14 +100,20 @@ func throughExporterBatches(t *testing.T, batches ...[]sdktrace.ReadOnlySpan) []
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
 	exp, err := mlexporter.New(context.Background(), mlexporter.WithServerBase(srv.URL),
-		mlexporter.WithAPIKey(srv.APIKey), mlexporter.WithProjectID(srv.ProjectID))
+		mlexporter.WithAPIKey(srv.APIKey), mlexporter.WithProjectID(srv.ProjectID),
+		mlexporter.WithErrorHandler(func(error) {})) // the test reads Errors
 	require.NoError(t, err)
 	for _, b := range batches {
 		require.NoError(t, exp.ExportSpans(context.Background(), b))
 	}
 	require.NoError(t, exp.Shutdown(testkit.Context(t, testkit.Wait)))
-	if e := exp.Errors(); len(e) > 0 {
-		t.Errorf("exporter errors: %v", e)
+	for _, e := range exp.Errors() {
+		// A fixture without session ids (the official OpenAI
+		// instrumentation) makes sessions of its traces, which the exporter
+		// says once; anything else is a failure.
+		if e.Kind != mlexporter.ErrorNoSession {
+			t.Errorf("exporter error: %v", &e)
+		}
 	}
 	if v := srv.Violations(); len(v) > 0 {
 		t.Errorf("order violations: %v", v)

@@ -21,12 +21,16 @@
 // cached and reasoning tokens), finish reasons, the response id, errors
 // (error.type and status), and, unless content capture is off, the input and
 // output messages and system instructions as GenAI message JSON. Streams are
-// read as they pass, without changing a byte the caller reads; the usage-
-// only last chunk is kept when the request asked for it
+// read as they pass, without changing a byte the caller reads; the
+// usage-only last chunk is kept when the request asked for it
 // (stream_options.include_usage: the helper never changes the request); tool
 // calls are reassembled from their fragments; a stream closed before its
 // end, or whose context ends, still ends its span (finish reason and
-// error.type "cancelled").
+// error.type "cancelled"). A stream that did not ask for usage reports no
+// token counts: its turn reaches Mindlytics with the model and no counts
+// (never zeros, which would price it at nothing). Ask for them with
+//
+//	StreamOptions: openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}
 //
 // Mindlytics makes a turn or a usage event of each call, with
 // prompt_tokens (cached tokens included, as the GenAI conventions count

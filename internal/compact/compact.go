@@ -146,7 +146,7 @@ func (e *Event) properties() mindlytics.Properties {
 }
 
 func turnHasTokens(turn *mindlytics.Turn) bool {
-	return turn.Model != "" || turn.PromptTokens != 0 || turn.CompletionTokens != 0
+	return !turn.TokensUnknown && (turn.Model != "" || turn.PromptTokens != 0 || turn.CompletionTokens != 0)
 }
 
 // compactExtra is the Extra map of a compact event, nil for others.

@@ -138,6 +138,7 @@ func TestCompactEventsEncodeAsTheirMaps(t *testing.T) {
 			if rng.IntN(2) == 0 {
 				turn.PromptTokens, turn.CompletionTokens = rng.Int64N(5000), rng.Int64N(5000)
 			}
+			turn.TokensUnknown = rng.IntN(4) == 0
 			conv := "c-" + pick()
 			ev, err := Turn(id, conv, turn)
 			requireCompactAsMap(t, ev, err, false)

@@ -46,7 +46,7 @@ func (t *Translator) borrowUserTexts(spans []spanview.Span, views []attrView, re
 				u := r.u
 				r.kind, r.usage = sc.EventTurn, mindlytics.Usage{}
 				r.turn = mindlytics.Turn{User: t.cut(user), Assistant: r.answer, Model: u.model,
-					PromptTokens: u.in, CompletionTokens: u.out, Cost: u.cost, Extra: r.answerExtra}
+					PromptTokens: u.in, CompletionTokens: u.out, TokensUnknown: !u.hasTokens, Cost: u.cost, Extra: r.answerExtra}
 				break
 			}
 			parent = spans[j].ParentSpanID()

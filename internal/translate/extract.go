@@ -182,7 +182,7 @@ func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.Ev
 		r.kind = sc.EventTurn
 		r.turn = mindlytics.Turn{
 			User: t.cut(ex.User), Assistant: t.cut(ex.Assistant), Model: u.model,
-			PromptTokens: u.in, CompletionTokens: u.out, Cost: u.cost, Extra: withDetails(scan.props, u),
+			PromptTokens: u.in, CompletionTokens: u.out, TokensUnknown: !u.hasTokens, Cost: u.cost, Extra: withDetails(scan.props, u),
 		}
 		return r, true, nil
 	}

@@ -201,7 +201,7 @@ func lendTexts(dst, src *record) {
 	dst.kind = sc.EventTurn
 	dst.turn = mindlytics.Turn{
 		User: src.turn.User, Assistant: src.turn.Assistant, AssistantID: src.turn.AssistantID, Model: model,
-		PromptTokens: u.in, CompletionTokens: u.out, Cost: u.cost, Extra: withDetails(src.turn.Extra, u),
+		PromptTokens: u.in, CompletionTokens: u.out, TokensUnknown: !u.hasTokens, Cost: u.cost, Extra: withDetails(src.turn.Extra, u),
 	}
 }
 

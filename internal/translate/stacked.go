@@ -214,9 +214,11 @@ func afterSent(r *record, sent callPrint) bool {
 }
 
 // withoutUsage keeps a turn's texts and model and takes out what the
-// other span's event already counted.
+// other span's event already counted: no counts at all (TokensUnknown),
+// not zero ones, which the service would take for a free call.
 func withoutUsage(r *record) {
 	r.turn.PromptTokens, r.turn.CompletionTokens, r.turn.Cost = 0, 0, 0
+	r.turn.TokensUnknown = true
 	if len(r.turn.Extra) == 0 {
 		return
 	}

@@ -224,3 +224,33 @@ func TestASpanWaitingForItsAncestorIsNoWarning(t *testing.T) {
 	assert.Equal(t, "later", view.Sessions[0].ID)
 	assert.Equal(t, 1, view.Sessions[0].Turns)
 }
+
+// A turn whose call reported no tokens carries no counts (not zeros) and
+// the page marks its usage unknown.
+func TestTurnWithUnknownUsageIsMarked(t *testing.T) {
+	srv := newServer(t)
+	body := `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60d","spanId":"eee19b7ec3c1b175",
+"name":"chat gpt-4o","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000001000000000","attributes":[
+{"key":"session.id","value":{"stringValue":"nousage"}},{"key":"user.id","value":{"stringValue":"u"}},
+{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},{"key":"gen_ai.request.model","value":{"stringValue":"gpt-4o"}},
+{"key":"mindlytics.turn.user","value":{"stringValue":"hi"}},{"key":"mindlytics.turn.assistant","value":{"stringValue":"hello"}}]}]}]}]}`
+	resp, err := http.Post(srv.URL()+"/v1/traces", "application/json", bytes.NewReader([]byte(body)))
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	entries, _ := srv.Store().Entries()
+	view := devserver.BuildView(entries)
+	require.Len(t, view.Sessions, 1)
+	var turn *devserver.Item
+	for _, c := range view.Sessions[0].Conversations {
+		for i := range c.Items {
+			if c.Items[i].Kind == "turn" {
+				turn = &c.Items[i]
+			}
+		}
+	}
+	require.NotNil(t, turn)
+	assert.True(t, turn.UsageUnknown)
+	assert.NotContains(t, turn.Event.Properties, "prompt_tokens", "unknown, not zero")
+	assert.Equal(t, "gpt-4o", turn.Event.Properties["model"])
+}

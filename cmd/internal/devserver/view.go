@@ -62,8 +62,11 @@ type Item struct {
 	Tokens        int64                 `json:"tokens,omitempty"`
 	Cost          float64               `json:"cost,omitempty"`
 	CostEstimated bool                  `json:"cost_estimated,omitempty"`
-	Event         mindlytics.Event      `json:"event"`
-	Origin        *Origin               `json:"origin,omitempty"`
+	// UsageUnknown marks a turn with a model and no token counts (a stream
+	// that reported no usage): the service cannot price it.
+	UsageUnknown bool             `json:"usage_unknown,omitempty"`
+	Event        mindlytics.Event `json:"event"`
+	Origin       *Origin          `json:"origin,omitempty"`
 }
 
 // prices are USD per million input and output tokens of a few models, to
@@ -148,6 +151,8 @@ func (s *SessionView) add(ev mindlytics.Event, at time.Time, origin *Origin) {
 	s.noteUser(ev.UserID, ev.DeviceID)
 	if it.Kind == "turn" || it.Kind == "usage" {
 		it.Tokens, it.Cost, it.CostEstimated = usageOf(ev.Properties)
+		_, counted := ev.Properties["prompt_tokens"]
+		it.UsageUnknown = it.Kind == "turn" && ev.Properties["model"] != nil && !counted && it.Cost == 0
 	}
 	if ev.ConversationID == "" || ev.Type != mindlytics.TypeTrack {
 		s.Items = append(s.Items, it)

@@ -65,7 +65,7 @@ function item(it) {
       main = el("div", { class: "turn" },
         el("div", { class: "bubble user" }, p.user),
         el("div", { class: "bubble assistant" }, p.assistant),
-        el("div", { class: "meta" }, [p.model, p.assistant_id, it.tokens ? `${p.prompt_tokens || 0} + ${p.completion_tokens || 0} tokens` : null, it.cost ? fmtCost(it.cost, it.cost_estimated) : null, fmtTime(it.time)].filter(Boolean).join(" · ")));
+        el("div", { class: "meta" }, [p.model, p.assistant_id, it.tokens ? `${p.prompt_tokens || 0} + ${p.completion_tokens || 0} tokens` : null, it.usage_unknown ? "usage unknown (the call reported no tokens: for a stream, ask for them with stream_options.include_usage)" : null, it.cost ? fmtCost(it.cost, it.cost_estimated) : null, fmtTime(it.time)].filter(Boolean).join(" · ")));
       break;
     case "function":
       main = el("div", { class: "event function" }, el("b", {}, `ƒ ${p.name}`), ` · ${p.runtime ?? "?"} ms`,
