@@ -2,7 +2,6 @@ package mcphelper
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -34,7 +33,7 @@ func ClientMiddleware(opts ...Option) mcp.Middleware {
 			}
 			params := *p // the caller's params stay as they were
 			ctx, call := in.StartTool(ctx, genai.Tool{
-				Name: params.Name, Args: argsJSON(params.Arguments), Method: method,
+				Name: params.Name, Args: genai.ToolJSON(params.Arguments), Method: method,
 				SessionID: cs.ID(), Function: true,
 			})
 			params.Meta = genai.InjectMeta(ctx, params.Meta, true)
@@ -90,21 +89,6 @@ func endCall(call *genai.ToolCall, res mcp.Result, err error) {
 	call.End(resultText(r), r.IsError, err)
 }
 
-// argsJSON is the arguments as the request sends them.
-func argsJSON(args any) string {
-	switch a := args.(type) {
-	case nil:
-		return ""
-	case json.RawMessage:
-		return string(a)
-	}
-	b, err := json.Marshal(args)
-	if err != nil {
-		return ""
-	}
-	return string(b)
-}
-
 // resultText is the text a tool answered: its text contents, else its
 // structured content as JSON. Images and audio are left out: they are not
 // text a person reads in a conversation.
@@ -119,7 +103,7 @@ func resultText(r *mcp.CallToolResult) string {
 		}
 	}
 	if b.Len() == 0 && r.StructuredContent != nil {
-		return argsJSON(r.StructuredContent)
+		return genai.ToolJSON(r.StructuredContent)
 	}
 	return b.String()
 }

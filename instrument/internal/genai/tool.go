@@ -2,6 +2,7 @@ package genai
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
@@ -110,4 +111,22 @@ func (c *ToolCall) End(result string, toolError bool, err error) {
 		}
 		c.span.End()
 	})
+}
+
+// ToolJSON is a tool call's arguments or structured result as JSON: raw
+// JSON as it is, other values marshalled ("" for nil or what cannot be).
+func ToolJSON(v any) string {
+	switch a := v.(type) {
+	case nil:
+		return ""
+	case json.RawMessage:
+		return string(a)
+	case string:
+		return a
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }
