@@ -66,9 +66,12 @@ type streamSink struct {
 
 func newStreamSink(api API) *streamSink {
 	s := &streamSink{}
-	if api == APIResponses {
+	switch api {
+	case APIResponses:
 		s.acc = &responsesStream{}
-	} else {
+	case APIGemini:
+		s.acc = &geminiStream{}
+	default:
 		s.acc = &chatStream{}
 	}
 	s.sse.dispatch = s.acc.event

@@ -59,12 +59,18 @@ type failure struct {
 // server may be nil.
 func (in *Instrumenter) Start(ctx context.Context, req *Request, server *url.URL) (context.Context, *Call) {
 	attrs := make([]attribute.KeyValue, 0, 8+len(req.Params))
+	provider := req.Provider
+	if provider == "" {
+		provider = providerOpenAI
+	}
 	attrs = append(attrs,
 		sc.OperationName(sc.GenAIOperationChat),
-		conventions.GenAIProviderNameKey.String(providerOpenAI),
+		conventions.GenAIProviderNameKey.String(provider),
 		sc.RequestModel(req.Model),
-		openaiAPITypeKey.String(apiType(req.API)),
 	)
+	if provider == providerOpenAI {
+		attrs = append(attrs, openaiAPITypeKey.String(apiType(req.API)))
+	}
 	if server != nil {
 		attrs = append(attrs, serverAttrs(server)...)
 	}

@@ -15,13 +15,16 @@ type API uint8
 const (
 	APIChat      API = iota + 1 // POST /chat/completions
 	APIResponses                // POST /responses
+	APIGemini                   // POST …/models/{model}:generateContent (gemini.go)
 )
 
 // Request is what a model call asked for.
 type Request struct {
-	API    API
-	Model  string
-	Stream bool
+	API   API
+	Model string
+	// Provider is gen_ai.provider.name; empty means OpenAI.
+	Provider string
+	Stream   bool
 	// Params are the gen_ai.request.* settings found in the body.
 	Params []attribute.KeyValue
 	// System holds the Responses API's instructions; chat system messages
