@@ -54,9 +54,13 @@ func (s *jsonSink) result(string) *Response {
 	return nil
 }
 
-// streamSink parses server-sent events into a stream accumulator.
+// streamSink parses server-sent events (or Ollama's NDJSON) into a stream
+// accumulator.
 type streamSink struct {
-	sse sseParser
+	lines interface {
+		write(p []byte)
+		flush()
+	}
 	acc interface {
 		event(event, data []byte)
 		complete() bool
@@ -71,18 +75,22 @@ func newStreamSink(api API) *streamSink {
 		s.acc = &responsesStream{}
 	case APIGemini:
 		s.acc = &geminiStream{}
+	case APIOllamaChat, APIOllamaGenerate:
+		s.acc = &ollamaStream{}
+		s.lines = &ndjsonParser{dispatch: s.acc.event}
+		return s
 	default:
 		s.acc = &chatStream{}
 	}
-	s.sse.dispatch = s.acc.event
+	s.lines = &sseParser{dispatch: s.acc.event}
 	return s
 }
 
-func (s *streamSink) write(p []byte) { s.sse.write(p) }
+func (s *streamSink) write(p []byte) { s.lines.write(p) }
 func (s *streamSink) complete() bool { return s.acc.complete() }
 func (s *streamSink) result(unfinished string) *Response {
 	if unfinished == "" {
-		s.sse.flush() // an answer that ended without a last blank line
+		s.lines.flush() // an answer that ended without a last blank line
 	}
 	return s.acc.result(unfinished)
 }

@@ -80,7 +80,7 @@ func (c *Call) Observe(ctx context.Context, res *http.Response, err error, retry
 		b.sink = es
 		b.onEnd = func(b *body, how endHow, err error) { es.end(b, how, err, retry, res) }
 	} else {
-		b.stream = isEventStream(res.Header.Get("Content-Type"))
+		b.stream = isStream(res.Header.Get("Content-Type"))
 		if b.stream {
 			b.sink = newStreamSink(c.req.API)
 		} else {
@@ -93,9 +93,11 @@ func (c *Call) Observe(ctx context.Context, res *http.Response, err error, retry
 	return res
 }
 
-func isEventStream(ct string) bool {
+// isStream says whether an answer is streamed: server-sent events, or
+// Ollama's NDJSON.
+func isStream(ct string) bool {
 	mt, _, _ := mime.ParseMediaType(ct)
-	return mt == "text/event-stream"
+	return mt == "text/event-stream" || mt == "application/x-ndjson"
 }
 
 // Retryable reports whether an error answer is one OpenAI's clients retry:

@@ -13,9 +13,11 @@ type API uint8
 
 // The APIs we read.
 const (
-	APIChat      API = iota + 1 // POST /chat/completions
-	APIResponses                // POST /responses
-	APIGemini                   // POST …/models/{model}:generateContent (gemini.go)
+	APIChat           API = iota + 1 // POST /chat/completions
+	APIResponses                     // POST /responses
+	APIGemini                        // POST …/models/{model}:generateContent (gemini.go)
+	APIOllamaChat                    // POST /api/chat (ollama.go)
+	APIOllamaGenerate                // POST /api/generate
 )
 
 // Request is what a model call asked for.
@@ -135,6 +137,8 @@ func ParseRequest(api API, body []byte) (*Request, error) {
 		return parseChatRequest(body)
 	case APIResponses:
 		return parseResponsesRequest(body)
+	case APIOllamaChat, APIOllamaGenerate:
+		return parseOllamaRequest(api, body)
 	}
 	return nil, fmt.Errorf("genai: unknown API %d", api)
 }

@@ -117,6 +117,8 @@ func ParseResponse(api API, body []byte) (*Response, error) {
 		return o.result(), nil
 	case APIGemini:
 		return parseGeminiResponse(body)
+	case APIOllamaChat, APIOllamaGenerate:
+		return parseOllamaResponse(body)
 	}
 	return nil, fmt.Errorf("genai: unknown API %d", api)
 }
