@@ -29,6 +29,9 @@ type jsonSink struct {
 	buf    bytes.Buffer
 	over   bool
 	parsed *Response
+	// headerUsage is the usage an answer's headers report (Bedrock's
+	// InvokeModel), for a body that reports none.
+	headerUsage Usage
 }
 
 func (s *jsonSink) write(p []byte) {
@@ -43,6 +46,9 @@ func (s *jsonSink) write(p []byte) {
 func (s *jsonSink) complete() bool {
 	if s.parsed == nil && !s.over {
 		s.parsed, _ = ParseResponse(s.api, s.buf.Bytes())
+		if s.parsed != nil && !s.parsed.Usage.Known {
+			s.parsed.Usage = s.headerUsage
+		}
 	}
 	return s.parsed != nil
 }
@@ -78,6 +84,10 @@ func newStreamSink(api API) *streamSink {
 	case APIOllamaChat, APIOllamaGenerate:
 		s.acc = &ollamaStream{}
 		s.lines = &ndjsonParser{dispatch: s.acc.event}
+		return s
+	case APIBedrockConverseStream:
+		s.acc = &converseStream{}
+		s.lines = &eventstreamParser{dispatch: s.acc.event}
 		return s
 	default:
 		s.acc = &chatStream{}

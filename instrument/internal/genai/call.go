@@ -184,6 +184,12 @@ func (c *Call) end(res *Response, fail *failure, at time.Time) {
 	})
 }
 
+// EndFailure ends the span of a call that failed as kind (error.type)
+// with msg, now.
+func (c *Call) EndFailure(kind, msg string) {
+	c.end(nil, &failure{kind: kind, msg: msg}, time.Time{})
+}
+
 // EndError ends the span of a call whose last attempt failed with err at
 // the time given.
 func (c *Call) EndError(err error, at time.Time) {

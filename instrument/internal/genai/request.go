@@ -8,16 +8,19 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 )
 
-// API is the OpenAI endpoint a call went to.
+// API is the provider's endpoint a call went to.
 type API uint8
 
 // The APIs we read.
 const (
-	APIChat           API = iota + 1 // POST /chat/completions
-	APIResponses                     // POST /responses
-	APIGemini                        // POST …/models/{model}:generateContent (gemini.go)
-	APIOllamaChat                    // POST /api/chat (ollama.go)
-	APIOllamaGenerate                // POST /api/generate
+	APIChat                  API = iota + 1 // POST /chat/completions
+	APIResponses                            // POST /responses
+	APIGemini                               // POST …/models/{model}:generateContent (gemini.go)
+	APIOllamaChat                           // POST /api/chat (ollama.go)
+	APIOllamaGenerate                       // POST /api/generate
+	APIBedrockConverse                      // POST /model/{id}/converse (bedrock.go)
+	APIBedrockConverseStream                // POST /model/{id}/converse-stream
+	APIBedrockInvoke                        // POST /model/{id}/invoke
 )
 
 // Request is what a model call asked for.
@@ -140,7 +143,7 @@ func ParseRequest(api API, body []byte) (*Request, error) {
 	case APIOllamaChat, APIOllamaGenerate:
 		return parseOllamaRequest(api, body)
 	}
-	return nil, fmt.Errorf("genai: unknown API %d", api)
+	return nil, fmt.Errorf("genai: unknown API %d (Gemini and Bedrock have their own parsers)", api)
 }
 
 func parseChatRequest(body []byte) (*Request, error) {

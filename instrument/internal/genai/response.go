@@ -119,6 +119,10 @@ func ParseResponse(api API, body []byte) (*Response, error) {
 		return parseGeminiResponse(body)
 	case APIOllamaChat, APIOllamaGenerate:
 		return parseOllamaResponse(body)
+	case APIBedrockConverse:
+		return parseConverseResponse(body)
+	case APIBedrockInvoke:
+		return parseInvokeResponse(body)
 	}
 	return nil, fmt.Errorf("genai: unknown API %d", api)
 }
