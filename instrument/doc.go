@@ -103,6 +103,7 @@
 //	go-openai        cfg.HTTPClient = goopenaihelper.HTTPClient()
 //	anthropic v2     anthropic.NewClient(anthropichelper.Options()...)
 //	langchaingo      h := langchaingohelper.NewHandler(…); openai.WithCallback(h)
+//	eino             callbacks.AppendGlobalHandlers(einohelper.NewHandler())
 //	Gemini (genai)   genai.ClientConfig{HTTPClient: geminihelper.HTTPClient()}
 //	Bedrock          bedrockruntime.NewFromConfig(cfg, bedrockhelper.Instrument())
 //	Ollama           api.NewClient(baseURL, ollamahelper.HTTPClient())
