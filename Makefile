@@ -6,7 +6,7 @@ GOBIN ?= $(shell $(GO) env GOPATH)/bin
 # The modules of this repository (go.work ties them): the root module holds what
 # apps import; the collector component, the distribution's tests, each LLM-client
 # helper and the examples that use one are modules of their own.
-MODULES ?= . exporter/mindlyticsexporter cmd collectore2e instrument/openaihelper instrument/goopenaihelper instrument/langchaingohelper instrument/anthropichelper instrument/mcphelper instrument/mcpgohelper instrument/geminihelper instrument/ollamahelper instrument/bedrockhelper instrument/einohelper examples/openai examples/goopenai examples/langchaingo examples/anthropic examples/mcp examples/mcpgo examples/gemini examples/ollama examples/bedrock
+MODULES ?= . exporter/mindlyticsexporter cmd collectore2e instrument/openaihelper instrument/goopenaihelper instrument/langchaingohelper instrument/anthropichelper instrument/mcphelper instrument/mcpgohelper instrument/geminihelper instrument/ollamahelper instrument/bedrockhelper instrument/einohelper examples/openai examples/goopenai examples/langchaingo examples/anthropic examples/mcp examples/mcpgo examples/gemini examples/ollama examples/bedrock examples/eino
 
 .PHONY: all test bench benchstat lint demo dev tidy app-deps set-version release-check
 
