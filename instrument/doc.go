@@ -104,6 +104,7 @@
 //	anthropic v2     anthropic.NewClient(anthropichelper.Options()...)
 //	langchaingo      h := langchaingohelper.NewHandler(…); openai.WithCallback(h)
 //	eino             callbacks.AppendGlobalHandlers(einohelper.NewHandler())
+//	Genkit           genkithelper.Register(client.TracerProvider())
 //	Gemini (genai)   genai.ClientConfig{HTTPClient: geminihelper.HTTPClient()}
 //	Bedrock          bedrockruntime.NewFromConfig(cfg, bedrockhelper.Instrument())
 //	Ollama           api.NewClient(baseURL, ollamahelper.HTTPClient())

@@ -58,6 +58,10 @@ type failure struct {
 // sampling may want at creation (operation, provider, model, server).
 // server may be nil.
 func (in *Instrumenter) Start(ctx context.Context, req *Request, server *url.URL) (context.Context, *Call) {
+	return in.startAt(ctx, req, server, time.Now())
+}
+
+func (in *Instrumenter) startAt(ctx context.Context, req *Request, server *url.URL, start time.Time) (context.Context, *Call) {
 	attrs := make([]attribute.KeyValue, 0, 8+len(req.Params))
 	provider := req.Provider
 	if provider == "" {
@@ -78,7 +82,7 @@ func (in *Instrumenter) Start(ctx context.Context, req *Request, server *url.URL
 		attrs = append(attrs, requestStreamKey.Bool(true))
 	}
 	attrs = append(attrs, req.Params...)
-	c := &Call{in: in, req: req, start: time.Now()}
+	c := &Call{in: in, req: req, start: start}
 	ctx, c.span = in.tracer.Start(ctx, sc.ChatSpanName(req.Model),
 		trace.WithSpanKind(trace.SpanKindClient), trace.WithTimestamp(c.start), trace.WithAttributes(attrs...))
 	if in.capture && c.span.IsRecording() {

@@ -48,6 +48,10 @@ type ToolCall struct {
 // StartTool starts the span of a tool call as a child of ctx's span, named
 // as the MCP conventions name it ("tools/call get_weather").
 func (in *Instrumenter) StartTool(ctx context.Context, t Tool) (context.Context, *ToolCall) {
+	return in.startTool(ctx, t)
+}
+
+func (in *Instrumenter) startTool(ctx context.Context, t Tool, opts ...trace.SpanStartOption) (context.Context, *ToolCall) {
 	attrs := make([]attribute.KeyValue, 0, 5)
 	attrs = append(attrs, sc.ToolName(t.Name))
 	if t.Function {
@@ -73,7 +77,8 @@ func (in *Instrumenter) StartTool(ctx context.Context, t Tool) (context.Context,
 		name = t.Method + " " + t.Name
 	}
 	c := &ToolCall{in: in}
-	ctx, c.span = in.tracer.Start(ctx, name, trace.WithSpanKind(kind), trace.WithAttributes(attrs...))
+	opts = append(opts, trace.WithSpanKind(kind), trace.WithAttributes(attrs...))
+	ctx, c.span = in.tracer.Start(ctx, name, opts...)
 	return ctx, c
 }
 
