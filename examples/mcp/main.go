@@ -95,16 +95,21 @@ type weatherIn struct {
 	Location string `json:"location" jsonschema:"the city"`
 }
 
-// weatherServer is the MCP server: one tool, whose lookup is a span of the
-// server's own (a track event, to see it join the agent's session).
+// weatherServer is the MCP server: one tool.
 func weatherServer(tracer trace.Tracer) *mcp.Server {
 	s := mcp.NewServer(&mcp.Implementation{Name: "weather", Version: "v1"}, nil)
 	mcp.AddTool(s, &mcp.Tool{Name: "get_weather", Description: "Get the weather of a city"},
 		func(ctx context.Context, _ *mcp.CallToolRequest, in weatherIn) (*mcp.CallToolResult, any, error) {
-			_, span := tracer.Start(ctx, "weather lookup", trace.WithAttributes(
-				sc.MindlyticsEvent(sc.EventTrack), sc.EventName("Weather Lookup")))
-			defer span.End()
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "rainy in " + in.Location + ", 14°C"}}}, nil, nil
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: weatherLookup(ctx, tracer, in.Location)}}}, nil, nil
 		})
 	return s
+}
+
+// weatherLookup is the tool's work, in a span of the server's own (a track
+// event, to see it join the agent's session).
+func weatherLookup(ctx context.Context, tracer trace.Tracer, city string) string {
+	_, span := tracer.Start(ctx, "weather lookup", trace.WithAttributes(
+		sc.MindlyticsEvent(sc.EventTrack), sc.EventName("Weather Lookup")))
+	defer span.End()
+	return "rainy in " + city + ", 14°C"
 }
