@@ -98,6 +98,32 @@
 // after starting a session and before calling out, so that its start
 // reaches Mindlytics first.
 //
+// # LLM-client and MCP helpers
+//
+// Model calls made by an LLM client library become turns and usage, and
+// tool calls functions, when the library is traced on the client's
+// TracerProvider ([Client.TracerProvider]) and called with the context of
+// the session or turn. Each helper is a module of its own, with its one
+// line of set-up:
+//
+//	openai-go v3     openai.NewClient(openaihelper.RequestOption())
+//	go-openai        cfg.HTTPClient = goopenaihelper.HTTPClient()
+//	anthropic v2     anthropic.NewClient(anthropichelper.Options()...)
+//	langchaingo      h := langchaingohelper.NewHandler(…); openai.WithCallback(h)
+//	eino             callbacks.AppendGlobalHandlers(einohelper.NewHandler())
+//	Genkit           genkithelper.Register(client.TracerProvider())
+//	Gemini (genai)   genai.ClientConfig{HTTPClient: geminihelper.HTTPClient()}
+//	Bedrock          bedrockruntime.NewFromConfig(cfg, bedrockhelper.Instrument())
+//	Ollama           api.NewClient(baseURL, ollamahelper.HTTPClient())
+//	MCP (go-sdk)     client.AddSendingMiddleware(mcphelper.ClientMiddleware())
+//	                 server.AddReceivingMiddleware(mcphelper.ServerMiddleware())
+//	MCP (mcp-go)     mcpgohelper.WrapClient(c)
+//	                 server.WithToolHandlerMiddleware(mcpgohelper.ToolMiddleware())
+//
+// Their import paths are github.com/mindlytics/mindlytics-otel/instrument/
+// followed by the helper's name; each takes WithTracerProvider (pass
+// [Client.TracerProvider]), WithCaptureContent and WithRedactor.
+//
 // # From the Python SDK
 //
 //	Python (mlsdk)                                   Go (instrument)

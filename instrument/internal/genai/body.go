@@ -29,6 +29,9 @@ type jsonSink struct {
 	buf    bytes.Buffer
 	over   bool
 	parsed *Response
+	// headerUsage is the usage an answer's headers report (Bedrock's
+	// InvokeModel), for a body that reports none.
+	headerUsage Usage
 }
 
 func (s *jsonSink) write(p []byte) {
@@ -43,6 +46,9 @@ func (s *jsonSink) write(p []byte) {
 func (s *jsonSink) complete() bool {
 	if s.parsed == nil && !s.over {
 		s.parsed, _ = ParseResponse(s.api, s.buf.Bytes())
+		if s.parsed != nil && !s.parsed.Usage.Known {
+			s.parsed.Usage = s.headerUsage
+		}
 	}
 	return s.parsed != nil
 }
@@ -54,9 +60,13 @@ func (s *jsonSink) result(string) *Response {
 	return nil
 }
 
-// streamSink parses server-sent events into a stream accumulator.
+// streamSink parses server-sent events (or Ollama's NDJSON) into a stream
+// accumulator.
 type streamSink struct {
-	sse sseParser
+	lines interface {
+		write(p []byte)
+		flush()
+	}
 	acc interface {
 		event(event, data []byte)
 		complete() bool
@@ -66,20 +76,31 @@ type streamSink struct {
 
 func newStreamSink(api API) *streamSink {
 	s := &streamSink{}
-	if api == APIResponses {
+	switch api {
+	case APIResponses:
 		s.acc = &responsesStream{}
-	} else {
+	case APIGemini:
+		s.acc = &geminiStream{}
+	case APIOllamaChat, APIOllamaGenerate:
+		s.acc = &ollamaStream{}
+		s.lines = &ndjsonParser{dispatch: s.acc.event}
+		return s
+	case APIBedrockConverseStream:
+		s.acc = &converseStream{}
+		s.lines = &eventstreamParser{dispatch: s.acc.event}
+		return s
+	default:
 		s.acc = &chatStream{}
 	}
-	s.sse.dispatch = s.acc.event
+	s.lines = &sseParser{dispatch: s.acc.event}
 	return s
 }
 
-func (s *streamSink) write(p []byte) { s.sse.write(p) }
+func (s *streamSink) write(p []byte) { s.lines.write(p) }
 func (s *streamSink) complete() bool { return s.acc.complete() }
 func (s *streamSink) result(unfinished string) *Response {
 	if unfinished == "" {
-		s.sse.flush() // an answer that ended without a last blank line
+		s.lines.flush() // an answer that ended without a last blank line
 	}
 	return s.acc.result(unfinished)
 }

@@ -58,13 +58,23 @@ type failure struct {
 // sampling may want at creation (operation, provider, model, server).
 // server may be nil.
 func (in *Instrumenter) Start(ctx context.Context, req *Request, server *url.URL) (context.Context, *Call) {
+	return in.startAt(ctx, req, server, time.Now())
+}
+
+func (in *Instrumenter) startAt(ctx context.Context, req *Request, server *url.URL, start time.Time) (context.Context, *Call) {
 	attrs := make([]attribute.KeyValue, 0, 8+len(req.Params))
+	provider := req.Provider
+	if provider == "" {
+		provider = providerOpenAI
+	}
 	attrs = append(attrs,
 		sc.OperationName(sc.GenAIOperationChat),
-		conventions.GenAIProviderNameKey.String(providerOpenAI),
+		conventions.GenAIProviderNameKey.String(provider),
 		sc.RequestModel(req.Model),
-		openaiAPITypeKey.String(apiType(req.API)),
 	)
+	if provider == providerOpenAI {
+		attrs = append(attrs, openaiAPITypeKey.String(apiType(req.API)))
+	}
 	if server != nil {
 		attrs = append(attrs, serverAttrs(server)...)
 	}
@@ -72,7 +82,7 @@ func (in *Instrumenter) Start(ctx context.Context, req *Request, server *url.URL
 		attrs = append(attrs, requestStreamKey.Bool(true))
 	}
 	attrs = append(attrs, req.Params...)
-	c := &Call{in: in, req: req, start: time.Now()}
+	c := &Call{in: in, req: req, start: start}
 	ctx, c.span = in.tracer.Start(ctx, sc.ChatSpanName(req.Model),
 		trace.WithSpanKind(trace.SpanKindClient), trace.WithTimestamp(c.start), trace.WithAttributes(attrs...))
 	if in.capture && c.span.IsRecording() {
@@ -176,6 +186,12 @@ func (c *Call) end(res *Response, fail *failure, at time.Time) {
 		}
 		c.span.End(trace.WithTimestamp(at))
 	})
+}
+
+// EndFailure ends the span of a call that failed as kind (error.type)
+// with msg, now.
+func (c *Call) EndFailure(kind, msg string) {
+	c.end(nil, &failure{kind: kind, msg: msg}, time.Time{})
 }
 
 // EndError ends the span of a call whose last attempt failed with err at

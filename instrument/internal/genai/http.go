@@ -80,11 +80,11 @@ func (c *Call) Observe(ctx context.Context, res *http.Response, err error, retry
 		b.sink = es
 		b.onEnd = func(b *body, how endHow, err error) { es.end(b, how, err, retry, res) }
 	} else {
-		b.stream = isEventStream(res.Header.Get("Content-Type"))
+		b.stream = isStream(res.Header.Get("Content-Type"))
 		if b.stream {
 			b.sink = newStreamSink(c.req.API)
 		} else {
-			b.sink = &jsonSink{api: c.req.API}
+			b.sink = &jsonSink{api: c.req.API, headerUsage: invokeUsage(res.Header)}
 		}
 		b.onEnd = endSuccess
 	}
@@ -93,9 +93,11 @@ func (c *Call) Observe(ctx context.Context, res *http.Response, err error, retry
 	return res
 }
 
-func isEventStream(ct string) bool {
+// isStream says whether an answer is streamed: server-sent events,
+// Ollama's NDJSON, or AWS's event stream.
+func isStream(ct string) bool {
 	mt, _, _ := mime.ParseMediaType(ct)
-	return mt == "text/event-stream"
+	return mt == "text/event-stream" || mt == "application/x-ndjson" || mt == "application/vnd.amazon.eventstream"
 }
 
 // Retryable reports whether an error answer is one OpenAI's clients retry:

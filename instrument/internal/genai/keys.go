@@ -29,6 +29,7 @@ const (
 	errorTypeKey          = attribute.Key("error.type")
 	serverAddressKey      = attribute.Key("server.address")
 	serverPortKey         = attribute.Key("server.port")
+	toolResultKey         = attribute.Key("gen_ai.tool.call.result")
 )
 
 // Values of the keys above.

@@ -8,20 +8,28 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 )
 
-// API is the OpenAI endpoint a call went to.
+// API is the provider's endpoint a call went to.
 type API uint8
 
 // The APIs we read.
 const (
-	APIChat      API = iota + 1 // POST /chat/completions
-	APIResponses                // POST /responses
+	APIChat                  API = iota + 1 // POST /chat/completions
+	APIResponses                            // POST /responses
+	APIGemini                               // POST …/models/{model}:generateContent (gemini.go)
+	APIOllamaChat                           // POST /api/chat (ollama.go)
+	APIOllamaGenerate                       // POST /api/generate
+	APIBedrockConverse                      // POST /model/{id}/converse (bedrock.go)
+	APIBedrockConverseStream                // POST /model/{id}/converse-stream
+	APIBedrockInvoke                        // POST /model/{id}/invoke
 )
 
 // Request is what a model call asked for.
 type Request struct {
-	API    API
-	Model  string
-	Stream bool
+	API   API
+	Model string
+	// Provider is gen_ai.provider.name; empty means OpenAI.
+	Provider string
+	Stream   bool
 	// Params are the gen_ai.request.* settings found in the body.
 	Params []attribute.KeyValue
 	// System holds the Responses API's instructions; chat system messages
@@ -132,8 +140,10 @@ func ParseRequest(api API, body []byte) (*Request, error) {
 		return parseChatRequest(body)
 	case APIResponses:
 		return parseResponsesRequest(body)
+	case APIOllamaChat, APIOllamaGenerate:
+		return parseOllamaRequest(api, body)
 	}
-	return nil, fmt.Errorf("genai: unknown API %d", api)
+	return nil, fmt.Errorf("genai: unknown API %d (Gemini and Bedrock have their own parsers)", api)
 }
 
 func parseChatRequest(body []byte) (*Request, error) {

@@ -65,6 +65,8 @@ type apiError struct {
 	Message string          `json:"message"`
 	Type    string          `json:"type"`
 	Code    json.RawMessage `json:"code"`
+	// Status is Google's error status (INVALID_ARGUMENT, …).
+	Status string `json:"status"`
 }
 
 // kind is the error.type of the error: the provider's code when it gives
@@ -74,6 +76,9 @@ func (e *apiError) kind(fallback string) string {
 		var code string
 		if json.Unmarshal(e.Code, &code) == nil && code != "" {
 			return code
+		}
+		if e.Status != "" {
+			return e.Status
 		}
 		if e.Type != "" {
 			return e.Type
@@ -110,6 +115,14 @@ func ParseResponse(api API, body []byte) (*Response, error) {
 			return nil, fmt.Errorf("genai: response object: %w", err)
 		}
 		return o.result(), nil
+	case APIGemini:
+		return parseGeminiResponse(body)
+	case APIOllamaChat, APIOllamaGenerate:
+		return parseOllamaResponse(body)
+	case APIBedrockConverse:
+		return parseConverseResponse(body)
+	case APIBedrockInvoke:
+		return parseInvokeResponse(body)
 	}
 	return nil, fmt.Errorf("genai: unknown API %d", api)
 }

@@ -19,6 +19,9 @@ type Reply struct {
 	Events []string
 	// Hang keeps a stream open after its events until the client goes.
 	Hang bool
+	// ContentType overrides a stream's type (text/event-stream), as
+	// Ollama's application/x-ndjson.
+	ContentType string
 }
 
 // Request is one request the server got.
@@ -121,7 +124,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}
 	if rep.Events != nil {
-		w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
+		ct := rep.ContentType
+		if ct == "" {
+			ct = "text/event-stream; charset=utf-8"
+		}
+		w.Header().Set("Content-Type", ct)
 		w.WriteHeader(status)
 		f, _ := w.(http.Flusher)
 		for _, ev := range rep.Events {

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/mindlytics/mindlytics-otel/examples/internal/examplestest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestExample(t *testing.T) {
+	out, events := examplestest.Run(t, run)
+	require.Contains(t, out, "session eino-session sent; errors: []")
+	t.Log(out)
+	s, c := "eino-session", "eino-session"
+	require.Equal(t, []string{
+		"start_session " + s + " ",
+		"track:Conversation Started " + s + " " + c,
+		"track:Conversation Usage " + s + " " + c,
+		"track:Conversation Function " + s + " " + c,
+		"track:Conversation Turn " + s + " " + c,
+		"track:Conversation Ended " + s + " " + c,
+		"end_session " + s + " ",
+	}, examplestest.Names(events), "the tool call's usage, the tool, the answer as the turn with its usage")
+	require.Equal(t, json.Number("60"), events[2].Properties["prompt_tokens"])
+	require.Equal(t, `{"location":"Paris"}`, events[3].Properties["args"])
+	require.Equal(t, json.Number("62"), events[4].Properties["cached_tokens"])
+	require.Equal(t, "It is rainy in Paris, 14°C.", events[4].Properties["assistant"])
+}
