@@ -96,7 +96,7 @@ func (r *repo) checkWork() []error {
 	var errs []error
 	for _, m := range r.releasedModules() {
 		v := r.released[m.Path]
-		if !used[cleanDir(m.workDir())] {
+		if !used[cleanDir(m.workDir())] && !r.outside[m.Path] {
 			errs = append(errs, fmt.Errorf("go.work: does not use %s, a released module", m.workDir()))
 		}
 		if got, ok := replaced[module.Version{Path: m.Path, Version: v}]; !ok || got != cleanDir(m.workDir()) {

@@ -21,6 +21,10 @@ const versionsFileName = "versions.yaml"
 type versionsFile struct {
 	ModuleSets map[string]moduleSet `yaml:"module-sets"`
 	Excluded   []string             `yaml:"excluded-modules"`
+	// OutsideWorkspace are modules go.work does not use: their graph and
+	// another module's need versions that do not build together
+	// (tools/outside.sh tests them).
+	OutsideWorkspace []string `yaml:"outside-workspace"`
 }
 
 type moduleSet struct {
@@ -46,6 +50,7 @@ type repo struct {
 	modules  []repoModule      // every go.mod, sorted by directory
 	released map[string]string // module path → version, for the module sets
 	excluded map[string]bool
+	outside  map[string]bool // modules go.work does not use (versions.yaml)
 }
 
 func loadRepo(root string) (*repo, error) {
@@ -57,7 +62,10 @@ func loadRepo(root string) (*repo, error) {
 	if err := yaml.Unmarshal(data, &vf); err != nil {
 		return nil, fmt.Errorf("%s: %w", versionsFileName, err)
 	}
-	r := &repo{root: root, released: map[string]string{}, excluded: map[string]bool{}}
+	r := &repo{root: root, released: map[string]string{}, excluded: map[string]bool{}, outside: map[string]bool{}}
+	for _, p := range vf.OutsideWorkspace {
+		r.outside[p] = true
+	}
 	for name, set := range vf.ModuleSets {
 		if !semver.IsValid(set.Version) || semver.Canonical(set.Version) != set.Version {
 			return nil, fmt.Errorf("%s: module set %s: version %q is not vMAJOR.MINOR.PATCH", versionsFileName, name, set.Version)
