@@ -79,10 +79,10 @@ func wantLoggedSession(t *testing.T, sessionID, userID string, base time.Time) [
 		ok(mindlytics.ConversationUsage(at(2*time.Second), sessionID, mindlytics.Usage{
 			Model: "gpt-4o-mini", PromptTokens: 20, CompletionTokens: 6,
 		})),
-		// From the log record: the texts, the model, and no tokens, which
-		// the span already counted.
+		// From the log record: the texts, the model, and no tokens (not
+		// zeros), which the span already counted.
 		ok(mindlytics.ConversationTurn(at(2*time.Second), sessionID, mindlytics.Turn{
-			User: "Translate 'hello' to French.", Assistant: "Bonjour.", Model: "gpt-4o-mini",
+			User: "Translate 'hello' to French.", Assistant: "Bonjour.", Model: "gpt-4o-mini", TokensUnknown: true,
 		})),
 		ok(mindlytics.ConversationEnded(at(2*time.Second), sessionID, nil, nil)),
 		ok(mindlytics.EndSession(at(2*time.Second), nil)),
