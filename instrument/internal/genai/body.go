@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -120,6 +121,10 @@ type body struct {
 	eof    bool
 	ended  bool
 	stop   func() bool
+	// closing: the caller closed the body; a read that fails because of
+	// that (on another goroutine, as a stream's reader does) is the close,
+	// not a read error.
+	closing atomic.Bool
 	// onEnd decides how the span ends; it runs with mu held, once.
 	onEnd func(b *body, how endHow, err error)
 }
@@ -149,6 +154,8 @@ func (b *body) Read(p []byte) (int, error) {
 	switch {
 	case errors.Is(err, io.EOF):
 		b.finish(endEOF, nil)
+	case err != nil && b.closing.Load():
+		b.finish(endClose, nil)
 	case err != nil:
 		b.finish(endReadError, err)
 	}
@@ -156,6 +163,7 @@ func (b *body) Read(p []byte) (int, error) {
 }
 
 func (b *body) Close() error {
+	b.closing.Store(true)
 	err := b.rc.Close()
 	b.finish(endClose, nil)
 	return err
