@@ -3,6 +3,7 @@ package bedrockhelper
 import (
 	"context"
 	"errors"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"net/http"
 	"sync"
 
@@ -17,7 +18,9 @@ import (
 // ScopeName is the instrumentation scope of the helper's spans.
 const ScopeName = "github.com/mindlytics/mindlytics-otel/instrument/bedrockhelper"
 
-const version = "0.1.0"
+// version is the released version of this repository's modules (set by
+// make set-version), the scope's version.
+const version = wire.Version
 
 // Instrument returns the client option that traces Converse,
 // ConverseStream and InvokeModel:

@@ -3,6 +3,7 @@ package einohelper
 import (
 	"context"
 	"errors"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"io"
 	"strings"
 
@@ -18,7 +19,9 @@ import (
 // ScopeName is the instrumentation scope of the helper's spans.
 const ScopeName = "github.com/mindlytics/mindlytics-otel/instrument/einohelper"
 
-const version = "0.1.0"
+// version is the released version of this repository's modules (set by
+// make set-version), the scope's version.
+const version = wire.Version
 
 // Handler is an eino callbacks handler that makes a span of every chat
 // model call and tool call it sees. It is safe for concurrent use; one

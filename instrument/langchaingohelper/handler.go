@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"sync/atomic"
 
 	"github.com/tmc/langchaingo/callbacks"
@@ -21,7 +22,9 @@ import (
 // ScopeName is the instrumentation scope of the handler's spans.
 const ScopeName = "github.com/mindlytics/mindlytics-otel/instrument/langchaingohelper"
 
-const version = "0.1.0"
+// version is the released version of this repository's modules (set by
+// make set-version), the scope's version.
+const version = wire.Version
 
 // modelScopes are the scopes of our helpers that make model spans of their
 // own (instrument/openaihelper, instrument/goopenaihelper).

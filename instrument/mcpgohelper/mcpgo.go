@@ -2,6 +2,7 @@ package mcpgohelper
 
 import (
 	"context"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -14,7 +15,9 @@ import (
 // ScopeName is the instrumentation scope of the helper's spans.
 const ScopeName = "github.com/mindlytics/mindlytics-otel/instrument/mcpgohelper"
 
-const version = "0.1.0"
+// version is the released version of this repository's modules (set by
+// make set-version), the scope's version.
+const version = wire.Version
 
 const methodCallTool = string(mcp.MethodToolsCall)
 

@@ -1,6 +1,7 @@
 package ollamahelper
 
 import (
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"net/http"
 
 	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai"
@@ -9,7 +10,9 @@ import (
 // ScopeName is the instrumentation scope of the helper's spans.
 const ScopeName = "github.com/mindlytics/mindlytics-otel/instrument/ollamahelper"
 
-const version = "0.1.0"
+// version is the released version of this repository's modules (set by
+// make set-version), the scope's version.
+const version = wire.Version
 
 // HTTPClient returns an HTTP client that traces every Chat and Generate
 // call made through it, streamed or not; give it to the Ollama client:
@@ -25,31 +28,15 @@ func NewTransport(base http.RoundTripper, opts ...Option) http.RoundTripper {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	return &transport{base: base, in: genai.New(ScopeName, version, unwrap(opts)...)}
+	return &genai.Transport{Base: base, In: genai.New(ScopeName, version, unwrap(opts)...), Parser: parser}
 }
 
-type transport struct {
-	base http.RoundTripper
-	in   *genai.Instrumenter
-}
-
-// RoundTrip makes one span per request: the Ollama client does not retry,
-// so an HTTP request is a logical call.
-func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+// parser says which requests are chat and generate calls: the Ollama
+// client does not retry, so an HTTP request is a logical call.
+func parser(req *http.Request) func([]byte) (*genai.Request, error) {
 	api := genai.MatchOllama(req)
 	if api == 0 {
-		return t.base.RoundTrip(req)
+		return nil
 	}
-	body, err := genai.ReadBody(req)
-	if err != nil {
-		return t.base.RoundTrip(req)
-	}
-	parsed, err := genai.ParseRequest(api, body)
-	if err != nil {
-		return t.base.RoundTrip(req)
-	}
-	ctx := req.Context()
-	callCtx, call := t.in.Start(ctx, parsed, req.URL)
-	res, err := t.base.RoundTrip(req.WithContext(callCtx))
-	return call.Observe(ctx, res, err, nil), err
+	return func(body []byte) (*genai.Request, error) { return genai.ParseRequest(api, body) }
 }

@@ -1,6 +1,7 @@
 package openaihelper
 
 import (
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"net/http"
 
 	"github.com/openai/openai-go/v3/option"
@@ -13,7 +14,9 @@ import (
 const ScopeName = "github.com/mindlytics/mindlytics-otel/instrument/openaihelper"
 
 // version is the helper's version on its instrumentation scope.
-const version = "0.1.0"
+// version is the released version of this repository's modules (set by
+// make set-version), the scope's version.
+const version = wire.Version
 
 // RequestOption returns the client option that traces every Chat
 // Completions and Responses call of the client:

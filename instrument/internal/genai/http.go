@@ -148,3 +148,35 @@ func (s *errorSink) end(b *body, how endHow, err error, retry RetryFunc, res *ht
 		c.end(nil, &failure{kind: kind, msg: e.Message}, time.Time{})
 	}
 }
+
+// Transport traces the model calls among the requests it carries, for the
+// clients that do not retry on their own, so that an HTTP request is a
+// logical call and one span. Parser says which requests are model calls,
+// from the request alone (its body is read only for those), and how their
+// bodies read.
+type Transport struct {
+	Base   http.RoundTripper
+	In     *Instrumenter
+	Parser func(*http.Request) func(body []byte) (*Request, error)
+}
+
+// RoundTrip makes one span per model call; other requests, and bodies
+// that do not parse, pass through untouched.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	parse := t.Parser(req)
+	if parse == nil {
+		return t.Base.RoundTrip(req)
+	}
+	body, err := ReadBody(req)
+	if err != nil {
+		return t.Base.RoundTrip(req)
+	}
+	parsed, err := parse(body)
+	if err != nil {
+		return t.Base.RoundTrip(req)
+	}
+	ctx := req.Context()
+	callCtx, call := t.In.Start(ctx, parsed, req.URL)
+	res, err := t.Base.RoundTrip(req.WithContext(callCtx))
+	return call.Observe(ctx, res, err, nil), err
+}
