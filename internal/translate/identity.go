@@ -201,11 +201,12 @@ func (b *batchIdentities) linkParents(spans []spanview.Span) {
 
 // resolve finds a span's identity: each field from the span, its ancestors in the
 // batch, the rest of its trace in the batch, the trace cache, then the
-// span's resource; then the session fallback and the default device id.
-// Callers hold t.mu (the cache).
-func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, now time.Time) (identity, error) {
+// span's resource; then the session fallback and the default device id:
+// fellBack says the trace became the session. Callers hold t.mu (the
+// cache).
+func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, now time.Time) (id identity, fellBack bool, err error) {
 	s := &spans[i]
-	id := b.own[i]
+	id = b.own[i]
 	g := b.group(i)
 	for f := range nFields {
 		if id[f] != "" {
@@ -229,24 +230,24 @@ func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, n
 	}
 	if id[fSession] == "" {
 		if t.settings.Identity.SessionFallback == SessionFallbackNone {
-			return id, ErrNoSession
+			return id, false, ErrNoSession
 		}
-		id[fSession] = s.TraceID().String() // the trace is the session
+		id[fSession], fellBack = s.TraceID().String(), true // the trace is the session
 	}
 	if id[fUser] == "" && id[fDevice] == "" {
 		if t.settings.Identity.DefaultDeviceID == "" {
-			return id, ErrNoUserOrDevice
+			return id, fellBack, ErrNoUserOrDevice
 		}
 		id[fDevice] = b.defaultDevice(t.settings.Identity.DefaultDeviceID, id[fSession])
 	}
 	if id == b.checked {
-		return id, nil // the spans of a trace mostly share their identity
+		return id, fellBack, nil // the spans of a trace mostly share their identity
 	}
 	if err := id.check(); err != nil {
-		return id, err
+		return id, fellBack, err
 	}
 	b.checked = id
-	return id, nil
+	return id, fellBack, nil
 }
 
 // defaultDevice is the device id of an anonymous session: setting, or

@@ -168,12 +168,12 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 		if !t.sent.keep(spans, ids, r) {
 			continue // the other span of its call was sent in an earlier batch
 		}
-		id, err := t.resolve(spans, ids, r.span, now)
+		id, fellBack, err := t.resolve(spans, ids, r.span, now)
 		if err != nil {
 			errs = append(errs, newSpanError(&spans[r.span], err))
 			continue
 		}
-		if !t.fallbackNoticed && id[fSession] == spans[r.span].TraceID().String() {
+		if fellBack && !t.fallbackNoticed {
 			t.fallbackNoticed = true
 			errs = append(errs, newSessionFallbackNotice(&spans[r.span]))
 		}
