@@ -3,8 +3,6 @@ package translate
 import (
 	"strings"
 
-	"go.opentelemetry.io/otel/trace"
-
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
@@ -22,24 +20,15 @@ var ancestorInputVKs = registerKeys(string(conventions.MastraModelStepInputKey),
 // nearest ancestor in the batch that has them: some frameworks (Mastra)
 // record the input on the step and the run above the model call, not on
 // it. A call whose ancestors in the batch hold none stays usage.
-func (t *Translator) borrowUserTexts(spans []spanview.Span, views []attrView, recs []record) {
-	var index map[trace.SpanID]int
+func (t *Translator) borrowUserTexts(spans []spanview.Span, views []attrView, ids *batchIdentities, recs []record) {
 	for i := range recs {
 		r := &recs[i]
 		if r.answer == "" || r.kind != sc.EventUsage {
 			continue
 		}
-		if index == nil {
-			index = make(map[trace.SpanID]int, len(spans))
-			for j := range spans {
-				index[spans[j].SpanID()] = j
-			}
-		}
-		s := &spans[r.span]
-		parent := s.ParentSpanID()
+		j := ids.parentOf(spans, r.span)
 		for range maxAncestry {
-			j, ok := index[parent]
-			if !ok || !parent.IsValid() || spans[j].TraceID() != s.TraceID() {
+			if j < 0 {
 				break
 			}
 			if user := t.userTextOf(&spans[j], &views[j]); user != "" {
@@ -49,7 +38,7 @@ func (t *Translator) borrowUserTexts(spans []spanview.Span, views []attrView, re
 					PromptTokens: u.in, CompletionTokens: u.out, TokensUnknown: !u.hasTokens, Cost: u.cost, Extra: r.answerExtra}
 				break
 			}
-			parent = spans[j].ParentSpanID()
+			j = ids.parent[j]
 		}
 	}
 }

@@ -161,10 +161,7 @@ func (b *batchIdentities) ancestorField(spans []spanview.Span, i, f int) string 
 	if b.group(i).n < 2 {
 		return ""
 	}
-	if !b.byIDBuilt {
-		b.linkParents(spans)
-	}
-	j := b.parent[i]
+	j := b.parentOf(spans, i)
 	for range maxAncestry {
 		if j < 0 {
 			return ""
@@ -175,6 +172,15 @@ func (b *batchIdentities) ancestorField(spans []spanview.Span, i, f int) string 
 		j = b.parent[j]
 	}
 	return ""
+}
+
+// parentOf is the index in the batch of span i's parent, -1 when the parent
+// is not in the batch.
+func (b *batchIdentities) parentOf(spans []spanview.Span, i int) int32 {
+	if !b.byIDBuilt {
+		b.linkParents(spans)
+	}
+	return b.parent[i]
 }
 
 // linkParents finds each span's parent in the batch: the span of the same

@@ -145,11 +145,11 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 			recs = append(recs, t.evaluations(&spans[i], i)...)
 		}
 	}
-	t.borrowUserTexts(spans, views, recs)
-	recs = mergeCalls(spans, recs, &bt.merge)
-	bt.recs = recs // if it grew, release clears the new array
 	ids := &bt.ids
 	t.collectIdentities(spans, views, ids)
+	t.borrowUserTexts(spans, views, ids, recs)
+	recs = mergeCalls(spans, recs, &bt.merge)
+	bt.recs = recs // if it grew, release clears the new array
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
