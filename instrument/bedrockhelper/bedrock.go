@@ -3,7 +3,6 @@ package bedrockhelper
 import (
 	"context"
 	"errors"
-	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"net/http"
 	"sync"
 
@@ -13,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // ScopeName is the instrumentation scope of the helper's spans.

@@ -3,7 +3,6 @@ package einohelper
 import (
 	"context"
 	"errors"
-	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"io"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/cloudwego/eino/schema"
 
 	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // ScopeName is the instrumentation scope of the helper's spans.

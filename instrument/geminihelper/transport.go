@@ -1,10 +1,10 @@
 package geminihelper
 
 import (
-	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"net/http"
 
 	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // ScopeName is the instrumentation scope of the helper's spans.

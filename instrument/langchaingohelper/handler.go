@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"sync/atomic"
 
 	"github.com/tmc/langchaingo/callbacks"
@@ -16,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 

@@ -2,7 +2,6 @@ package mcpgohelper
 
 import (
 	"context"
-	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -10,6 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // ScopeName is the instrumentation scope of the helper's spans.

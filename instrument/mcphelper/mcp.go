@@ -2,12 +2,12 @@ package mcphelper
 
 import (
 	"context"
-	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // ScopeName is the instrumentation scope of the helper's spans.

@@ -1,13 +1,13 @@
 package openaihelper
 
 import (
-	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"net/http"
 
 	"github.com/openai/openai-go/v3/option"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // ScopeName is the instrumentation scope of the helper's spans.
