@@ -36,9 +36,6 @@ type durabilityLoad struct {
 // rounds is the number of OTLP requests: a start, the steps, an end.
 func (l *durabilityLoad) rounds() int { return l.steps + 2 }
 
-// expected is the number of events the load makes.
-func (l *durabilityLoad) expected() int { return l.sessions * l.rounds() }
-
 func durabilitySession(i int) string { return fmt.Sprintf("dur-%03d", i) }
 func durabilityStep(k int) string    { return fmt.Sprintf("step-%04d", k) }
 
