@@ -16,6 +16,9 @@ const (
 	// GenAIAgentNameKey is the agent's human-readable name; the assistant id
 	// when no gen_ai.agent.id is set.
 	GenAIAgentNameKey = attribute.Key("gen_ai.agent.name")
+	// GenAIToolCallIDKey is the id of the tool call a tool span ran: the id
+	// the model gave the call, which the next call's input answers.
+	GenAIToolCallIDKey = attribute.Key("gen_ai.tool.call.id")
 )
 
 // Roles and part types of the GenAI message JSON.

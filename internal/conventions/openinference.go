@@ -2,6 +2,11 @@ package conventions
 
 import "go.opentelemetry.io/otel/attribute"
 
+// OpenInferenceMetadataKey holds the run's metadata as a JSON object
+// (LangChain's run config metadata): session and user ids may be only
+// there, under session_id / sessionId and user_id / userId.
+const OpenInferenceMetadataKey = attribute.Key("metadata")
+
 // OpenInference (Arize) keys.
 const (
 	// OpenInferenceSpanKindKey is LLM, TOOL, AGENT, CHAIN, EMBEDDING, ….

@@ -21,6 +21,13 @@ const (
 	LLMRequestTypeKey = attribute.Key("llm.request.type")
 )
 
+// InputExcludesCacheScopes are instrumentation scopes whose input token
+// count is the provider's own, which leaves cache reads and writes out
+// (Anthropic's API counts them apart), where the GenAI conventions count
+// the whole input. Captured: OpenLLMetry for JS on the Anthropic SDK 0.x
+// (tools/fixtures, openllmetry-anthropic).
+var InputExcludesCacheScopes = []string{"@traceloop/instrumentation-anthropic"}
+
 // OpenLLMetry indexed message attributes (up to 0.54):
 // gen_ai.prompt.<N>.role / .content, gen_ai.completion.<N>.role / .content,
 // gen_ai.completion.<N>.tool_calls.<M>.name.

@@ -93,6 +93,10 @@ var foreignKeys = []keyDoc{
 	{string(VercelUsageCachedInputTokensKey) + " / " + string(VercelUsageCacheReadTokensKey), "Vercel AI SDK 5 / 6+", "`cached_tokens`"},
 	{string(VercelUsageReasoningTokensKey) + " / " + string(VercelUsageOutputReasoningTokensKey), "Vercel AI SDK 5 / 6+", "`reasoning_tokens`"},
 	{string(VercelToolCallNameKey) + " / " + string(VercelToolCallArgsKey) + " / " + string(VercelToolCallResultKey), "Vercel AI SDK 5–7", "function `name`, `args`, `result`"},
+	{string(GenAIToolCallIDKey) + " / " + string(VercelToolCallIDKey), "OTel GenAI / Vercel AI SDK", "the tool span's call id: a run a later model call's input answers is not made a second function"},
+	{string(OpenInferenceMetadataKey) + " (JSON object: session_id / sessionId, user_id / userId)", "OpenInference (LangChain run metadata)", "`session_id` / `user_id` when no key above names them"},
+	{"input tokens of " + strings.Join(InputExcludesCacheScopes, ", "), "OpenLLMetry (JS) on Anthropic", "`prompt_tokens` adds the cache reads and writes the count leaves out (so does any count smaller than its own cache counts)"},
+	{string(AnthropicToolResultContentKey), "Anthropic TypeScript SDK 1.x", "function `result` (its text blocks' text)"},
 }
 
 // The markers of the section of docs/CONVENTIONS.md that renderReference

@@ -39,6 +39,8 @@ const (
 	VercelToolCallNameKey   = attribute.Key("ai.toolCall.name")
 	VercelToolCallArgsKey   = attribute.Key("ai.toolCall.args")
 	VercelToolCallResultKey = attribute.Key("ai.toolCall.result")
+	// VercelToolCallIDKey is the id of the tool call an ai.toolCall span ran.
+	VercelToolCallIDKey = attribute.Key("ai.toolCall.id")
 	// VercelContextSessionIDKey and VercelContextUserIDKey are the ids ai 7
 	// records from the call's runtime context.
 	VercelContextSessionIDKey = attribute.Key("ai.settings.context.sessionId")

@@ -16,31 +16,86 @@ var ancestorInputVKs = registerKeys(string(conventions.MastraModelStepInputKey),
 	string(conventions.MastraModelGenerationInputKey), string(conventions.MastraAgentRunInputKey))
 
 // borrowUserTexts makes a turn of each model call that answered but
-// carries no input messages (record.answer), with the user's words of its
-// nearest ancestor in the batch that has them: some frameworks (Mastra)
-// record the input on the step and the run above the model call, not on
-// it. A call whose ancestors in the batch hold none stays usage.
+// carries no user words (record.answer), with the user's words from
+// elsewhere in its trace:
+//
+//   - the nearest ancestor in the batch that has them: some frameworks
+//     (Mastra) record the input on the step and the run above the model
+//     call, not on it;
+//   - else the latest earlier call beside it (the same parent) that has them
+//     and made no turn: a call that continues a thread the provider keeps
+//     (Anthropic's tool runner, OpenAI's previous_response_id) sends only
+//     the tool results, and the question was the exchange's first call's.
+//     Each such question answers one call.
+//
+// A call with neither stays usage.
 func (t *Translator) borrowUserTexts(spans []spanview.Span, views []attrView, ids *batchIdentities, recs []record) {
+	var asked map[int]bool // calls whose question a later call took
 	for i := range recs {
 		r := &recs[i]
 		if r.answer == "" || r.kind != sc.EventUsage {
 			continue
 		}
-		j := ids.parentOf(spans, r.span)
-		for range maxAncestry {
-			if j < 0 {
-				break
+		user := t.ancestorUserText(spans, views, ids, r.span)
+		if user == "" {
+			var from int
+			if user, from = t.threadQuestion(spans, views, recs, i, asked); user != "" {
+				if asked == nil {
+					asked = map[int]bool{}
+				}
+				asked[from] = true
 			}
-			if user := t.userTextOf(&spans[j], &views[j]); user != "" {
-				u := r.u
-				r.kind, r.usage = sc.EventTurn, mindlytics.Usage{}
-				r.turn = mindlytics.Turn{User: t.cut(user), Assistant: r.answer, Model: u.model,
-					PromptTokens: u.in, CompletionTokens: u.out, TokensUnknown: !u.hasTokens, Cost: u.cost, Extra: r.answerExtra}
-				break
-			}
-			j = ids.parent[j]
+		}
+		if user == "" {
+			continue
+		}
+		u := r.u
+		r.kind, r.usage = sc.EventTurn, mindlytics.Usage{}
+		r.turn = mindlytics.Turn{User: t.cut(user), Assistant: r.answer, Model: u.model,
+			PromptTokens: u.in, CompletionTokens: u.out, TokensUnknown: !u.hasTokens, Cost: u.cost, Extra: r.answerExtra}
+	}
+}
+
+// ancestorUserText is the user's words of span i's nearest ancestor in the
+// batch that has them.
+func (t *Translator) ancestorUserText(spans []spanview.Span, views []attrView, ids *batchIdentities, i int) string {
+	j := ids.parentOf(spans, i)
+	for range maxAncestry {
+		if j < 0 {
+			return ""
+		}
+		if user := t.userTextOf(&spans[j], &views[j]); user != "" {
+			return user
+		}
+		j = ids.parent[j]
+	}
+	return ""
+}
+
+// threadQuestion is the user's words of the latest model call that started
+// before recs[i]'s, beside it (same trace, same parent), made no turn and
+// has them, with that call's index in recs; asked are the calls whose
+// question was taken already.
+func (t *Translator) threadQuestion(spans []spanview.Span, views []attrView, recs []record, i int, asked map[int]bool) (string, int) {
+	s := &spans[recs[i].span]
+	best, user := -1, ""
+	for j := range recs {
+		c := &recs[j]
+		if j == i || c.kind != sc.EventUsage || asked[j] {
+			continue
+		}
+		o := &spans[c.span]
+		if o.TraceID() != s.TraceID() || o.ParentSpanID() != s.ParentSpanID() || !o.StartTime().Before(s.StartTime()) {
+			continue
+		}
+		if best >= 0 && !o.StartTime().After(spans[recs[best].span].StartTime()) {
+			continue
+		}
+		if u := t.userTextOf(o, &views[c.span]); u != "" {
+			best, user = j, u
 		}
 	}
+	return user, best
 }
 
 // userTextOf reads the user's words a span holds: its input messages under

@@ -57,6 +57,10 @@ type record struct {
 	// that holds the user's words makes it a turn (ancestortext.go).
 	answer      string
 	answerExtra mindlytics.Properties
+	// Of functions: the id of the tool call run, and whether the run was
+	// read from a model call's input rather than traced (historytools.go).
+	toolCallID  string
+	fromHistory bool
 }
 
 // extract classifies a span and reads what its event needs. ok is false for
@@ -103,9 +107,10 @@ var (
 	outputMimeVK      = registerKey(string(conventions.OutputMimeTypeKey))
 	toolNameVKs       = registerKeys(string(sc.ToolNameKey), string(conventions.OpenInferenceToolNameKey),
 		string(conventions.TraceloopEntityNameKey), string(conventions.VercelToolCallNameKey))
-	toolArgsVKs   = registerKeys(string(sc.ToolCallArgumentsKey), string(conventions.InputValueKey), string(conventions.VercelToolCallArgsKey))
-	toolInputVK   = registerKey(string(conventions.TraceloopEntityInputKey))
-	toolResultVKs = registerKeys(string(sc.ToolCallResultKey), string(conventions.OutputValueKey), string(conventions.TraceloopEntityOutputKey),
+	toolArgsVKs           = registerKeys(string(sc.ToolCallArgumentsKey), string(conventions.InputValueKey), string(conventions.VercelToolCallArgsKey))
+	toolInputVK           = registerKey(string(conventions.TraceloopEntityInputKey))
+	anthropicToolResultVK = registerKey(string(conventions.AnthropicToolResultContentKey))
+	toolResultVKs         = registerKeys(string(sc.ToolCallResultKey), string(conventions.OutputValueKey), string(conventions.TraceloopEntityOutputKey),
 		string(conventions.VercelToolCallResultKey))
 )
 
@@ -159,6 +164,8 @@ func (t *Translator) extractExplicit(s *spanview.Span, r record, a *spanView) (r
 // along as extra properties.
 func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.EventKind, a *spanView) (record, bool, error) {
 	u := usageOf(a.attrView)
+	scope, _ := s.Scope()
+	u.wholeInput(scope)
 	r.u = u
 	r.ignored = append(u.ignored, brokenMessages(a)...)
 	scan := t.scanAttrs(s.Attributes())
@@ -393,7 +400,10 @@ func (t *Translator) extractFunction(s *spanview.Span, r record, a *spanView) (r
 	}
 	if v, ok := a.firstValue(toolResultVKs); ok {
 		call.Result = t.cut(unwrapToolOutput(v.AsString()))
+	} else if v, ok := a.get(anthropicToolResultVK); ok {
+		call.Result = t.cut(messages.UnwrapTextBlocks(v.AsString()))
 	}
+	r.toolCallID = a.firstStr(toolCallIDVKs)
 	if !s.EndTime().IsZero() && s.EndTime().After(s.StartTime()) {
 		call.Runtime = s.EndTime().Sub(s.StartTime())
 	}

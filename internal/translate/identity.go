@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -45,7 +46,45 @@ func (t *Translator) ownIdentity(a *attrView) identity {
 	id[fDevice] = a.firstStrRef(t.deviceKeys)
 	id[fConversation] = a.firstStr(conversationVKs)
 	id[fAgent] = a.firstStr(agentVKs)
+	if id[fSession] == "" || id[fUser] == "" {
+		metadataIDs(a, &id)
+	}
 	return id
+}
+
+var metadataVK = registerKey(string(conventions.OpenInferenceMetadataKey))
+
+// metadataIDs fills the session and user ids a span names only inside its
+// JSON metadata attribute (OpenInference's LangChain spans carry the run
+// config's metadata there; the user id is nowhere else).
+func metadataIDs(a *attrView, id *identity) {
+	v, ok := a.get(metadataVK)
+	if !ok {
+		return
+	}
+	text := v.AsString()
+	if !strings.HasPrefix(text, "{") || !(strings.Contains(text, "session") || strings.Contains(text, "user")) {
+		return
+	}
+	var md struct {
+		SessionID  any `json:"session_id"`
+		SessionID2 any `json:"sessionId"`
+		UserID     any `json:"user_id"`
+		UserID2    any `json:"userId"`
+	}
+	if json.Unmarshal([]byte(text), &md) != nil {
+		return
+	}
+	for _, f := range [...]struct {
+		field int
+		vals  [2]any
+	}{{fSession, [2]any{md.SessionID, md.SessionID2}}, {fUser, [2]any{md.UserID, md.UserID2}}} {
+		for _, v := range f.vals {
+			if s, ok := v.(string); ok && s != "" && id[f.field] == "" {
+				id[f.field] = s
+			}
+		}
+	}
 }
 
 // resourceFields is what the batch read of one resource (the last one asked
@@ -233,6 +272,11 @@ func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, n
 			continue
 		}
 		id[f] = b.resourceField(t, s, f)
+	}
+	if id[fSession] == "" && id[fConversation] != "" {
+		// A conversation id with no session: the conversation is the
+		// session, so that its traces make one session, not one each.
+		id[fSession] = id[fConversation]
 	}
 	if id[fSession] == "" {
 		if t.settings.Identity.SessionFallback == SessionFallbackNone {

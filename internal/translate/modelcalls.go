@@ -106,6 +106,7 @@ func mergeCalls(spans []spanview.Span, recs []record, m *mergeScratch) []record 
 type mergeScratch struct {
 	models, spans map[trace.SpanID]int
 	responses     map[string]int
+	twins         map[twinKey]int // mergeTwins
 	drop          []bool
 }
 

@@ -29,6 +29,7 @@ type Translator struct {
 	traces   *traceCache
 	turns    turnSpans
 	sent     sentCalls                    // stacked.go
+	runs     toolRuns                     // historytools.go
 	held     map[trace.TraceID]*heldTrace // held.go
 	nHeld    int
 	lateErrs []error         // of spans translated by Expire, Release or EndAll, for TakeLateErrors
@@ -140,6 +141,9 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 			}
 		case ok:
 			recs = append(recs, r)
+			if isModelCall(&r) {
+				recs = t.appendHistoryRuns(&spans[i], &views[i], &r, recs)
+			}
 		}
 		if t.settings.Evaluations {
 			recs = append(recs, t.evaluations(&spans[i], i)...)
@@ -149,6 +153,8 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 	t.collectIdentities(spans, views, ids)
 	t.borrowUserTexts(spans, views, ids, recs)
 	recs = mergeCalls(spans, recs, &bt.merge)
+	recs = mergeTwins(spans, recs, ids, &bt.merge)
+	recs = dropTracedRuns(spans, ids, recs)
 	bt.recs = recs // if it grew, release clears the new array
 
 	t.mu.Lock()
@@ -167,6 +173,9 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 		}
 		if !t.sent.keep(spans, ids, r) {
 			continue // the other span of its call was sent in an earlier batch
+		}
+		if !t.runs.fresh(spans, ids, r) {
+			continue // a tool span or an earlier call's input sent the run
 		}
 		id, fellBack, err := t.resolve(spans, ids, r.span, now)
 		if err != nil {
@@ -202,6 +211,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 				t.turns.add(spanKey{s.TraceID(), s.SpanID()})
 			}
 			t.sent.note(spans, ids, r)
+			t.runs.note(spans, ids, r)
 		}
 		tr.noteOrigins(len(events), r.span)
 	}

@@ -2,6 +2,7 @@ package translate
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -115,6 +116,20 @@ func usageOf(a *attrView) usageInfo {
 		break
 	}
 	return u
+}
+
+// wholeInput adds the cache counts to an input count that leaves them out:
+// one of a scope known to report the provider's own count
+// (conventions.InputExcludesCacheScopes), or one smaller than the cache
+// counts it would include (which cannot be a count of the whole input).
+func (u *usageInfo) wholeInput(scope string) {
+	cache := max(u.cached, 0) + max(u.cacheWrite, 0)
+	if !u.hasTokens || u.in == 0 || cache == 0 {
+		return
+	}
+	if u.in < cache || slices.Contains(conventions.InputExcludesCacheScopes, scope) {
+		u.in += cache
+	}
 }
 
 // tokens reads the first of keys that is set: a count from 0 to maxTokens.
