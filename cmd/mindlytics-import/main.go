@@ -80,10 +80,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *verbose {
 		level = zapcore.DebugLevel
 	}
-	logger := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(zapcore.EncoderConfig{
+	logger := zap.New(withoutRejections{zapcore.NewCore(zapcore.NewConsoleEncoder(zapcore.EncoderConfig{
 		MessageKey: "msg", LevelKey: "level", EncodeLevel: zapcore.CapitalLevelEncoder,
 		ConsoleSeparator: " ", EncodeDuration: zapcore.StringDurationEncoder,
-	}), prog, level))
+	}), prog, level)})
 
 	s, err := startSink(ctx, cfg, logger)
 	if err != nil {
@@ -129,4 +129,21 @@ func first(values ...string) string {
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// withoutRejections leaves out exporterhelper's log of a request it gives
+// up on ("Exporting failed. Rejecting data. Try enabling sending_queue…"):
+// the import reports the same error with the record it belongs to, and the
+// advice does not apply here.
+type withoutRejections struct{ zapcore.Core }
+
+func (c withoutRejections) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if strings.HasPrefix(e.Message, "Exporting failed. Rejecting data.") {
+		return ce
+	}
+	return c.Core.Check(e, ce)
+}
+
+func (c withoutRejections) With(fields []zapcore.Field) zapcore.Core {
+	return withoutRejections{c.Core.With(fields)}
 }

@@ -63,6 +63,7 @@ type source struct {
 
 	file    *os.File
 	counted *countingReader // the file's bytes read so far, compressed ones included
+	raw     *bufio.Reader   // over counted
 	lines   *bufio.Reader   // for the line layouts
 	frames  *bufio.Reader   // for layoutZstdFrames
 	zstd    *zstd.Decoder
@@ -89,6 +90,7 @@ func openSource(path string) (*source, error) {
 	}
 	s := &source{path: path, size: st.Size(), file: f, counted: &countingReader{r: f}}
 	raw := bufio.NewReaderSize(s.counted, 1<<16)
+	s.raw = raw
 	head, _ := raw.Peek(8) // shorter for a short file: then it is lines
 	switch {
 	case bytes.HasPrefix(head, gzipMagic):
@@ -201,8 +203,10 @@ func (s *source) Unit() string {
 	return "line"
 }
 
-// Read is how many bytes of the file were read so far.
-func (s *source) Read() int64 { return s.counted.n }
+// Read is how many bytes of the file were read so far: those the
+// records read so far took, or, in a compressed file, about that (the
+// decompressor reads ahead).
+func (s *source) Read() int64 { return s.counted.n - int64(s.raw.Buffered()) }
 
 // Close closes the file.
 func (s *source) Close() error {
