@@ -56,7 +56,7 @@ func turnLine(t *testing.T, session string, start time.Duration) []byte {
 
 func putAttrs(m pcommon.Map, kvs ...attribute.KeyValue) {
 	for _, kv := range kvs {
-		m.PutStr(string(kv.Key), kv.Value.Emit())
+		m.PutStr(string(kv.Key), kv.Value.String())
 	}
 }
 

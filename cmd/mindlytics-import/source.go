@@ -115,6 +115,7 @@ func openSource(path string) (*source, error) {
 		}
 		s.frames = raw
 	default:
+		s.layout = layoutLines
 		s.lines = raw
 	}
 	return s, nil
