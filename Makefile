@@ -79,6 +79,18 @@ DEV_FLAGS ?= --addr 127.0.0.1:8765 --data $(CURDIR)/mindlytics-dev.db
 dev:
 	cd cmd && $(GO) run ./mindlytics-dev $(DEV_FLAGS)
 
+## import: replay stored telemetry (OTLP/JSON files the collector's file exporter wrote)
+## into Mindlytics through the mindlytics exporter, with the original timestamps:
+## `make import FILES="data-*.json data.json"` with MLSDK_API_KEY and MLSDK_PROJECT_ID
+## (and MLSDK_SERVER_BASE) set; IMPORT_FLAGS for --strict, --config FILE, --quiet.
+## Exit status 0 only when every event was delivered.
+.PHONY: import
+FILES ?=
+IMPORT_FLAGS ?=
+import:
+	@cd cmd && $(GO) build -o $(CURDIR)/bin/mindlytics-import ./mindlytics-import
+	@$(CURDIR)/bin/mindlytics-import $(IMPORT_FLAGS) $(FILES)
+
 ## tidy: go mod tidy in every module, outside the workspace, this repository's
 ## modules served at their version from the work tree by a local proxy (tools/tidy.sh).
 tidy:

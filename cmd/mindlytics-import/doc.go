@@ -1,0 +1,46 @@
+// Command mindlytics-import replays stored telemetry into Mindlytics: the
+// OTLP/JSON files the collector's file exporter writes (one
+// ExportTraceServiceRequest or ExportLogsServiceRequest per line) go
+// through the mindlytics exporter component itself, created by its
+// factory as the collector creates it, so the translation, the join of
+// GenAI log records to their spans, the delivery rule and the retries are
+// exactly the collector's. Events keep the times of their spans: the wire
+// carries each event's own timestamp, which the service takes as the time
+// it happened.
+//
+//	MLSDK_API_KEY=... MLSDK_PROJECT_ID=... mindlytics-import traces-*.json traces.json
+//
+// Files are imported in the order given (the file exporter's rotated files,
+// data-<UTC time>-size.json, sort by time; the current data.json comes
+// last). Each is read as it was written: newline-delimited JSON (the file
+// exporter's default), gzip-compressed (gzip by hand or by logrotate), or
+// with `compression: zstd` (length-prefixed zstd frames, or one zstd stream
+// with the exporter.file.nativeCompression feature gate). The format is told
+// by the file's first bytes. Not read: `format: proto` and `encoding`
+// extensions.
+//
+// Each record is read with pdata's JSON unmarshaler and handed to the
+// exporter, with no sending queue: it returns once the record's events are
+// delivered (or retried for retry_on_failure::max_elapsed_time and given
+// up). A record that is not OTLP/JSON traces or logs is reported with its
+// file and line and skipped (--strict stops there); metrics and profiles
+// records are counted and skipped. A record that cannot be delivered stops
+// the import and is named, with everything after it. At the end open
+// sessions and conversations are ended at their last activity, as a
+// collector ends them at shutdown.
+//
+// Progress (bytes and lines done of each file) goes to stderr, rewritten in
+// place on a terminal and at most every 10 s otherwise; the exporter's
+// warnings (events the service refused, with their session) go there too.
+// The exit status is 0 when every record was read and every event
+// delivered, 1 when something was not (the summary says what), 2 for a
+// usage or configuration error.
+//
+// Settings: --api-key or MLSDK_API_KEY, --project or MLSDK_PROJECT_ID,
+// --server-base or MLSDK_SERVER_BASE (default https://app.mindlytics.ai);
+// flags win over the environment. The key is never printed. --config names
+// a YAML file of the exporter's other settings, with the keys of the
+// collector's `exporters: mindlytics:` block (identity::session_id_keys,
+// lifecycle::…, max_request_events, retry_on_failure, …), so a replay
+// translates as the collector that would have received the data.
+package main
