@@ -2,6 +2,13 @@ package conventions
 
 import "go.opentelemetry.io/otel/attribute"
 
+// GenAIUsagePrefix and GenAIUsageModalities: per-modality token counts
+// are gen_ai.usage.<modality>.<count>, such as gen_ai.usage.image.input_tokens.
+const GenAIUsagePrefix = "gen_ai.usage."
+
+// GenAIUsageModalities are the modalities of per-modality token counts.
+var GenAIUsageModalities = []string{"text", "image", "audio", "video"}
+
 // Usage details, message context and response keys of the OTel GenAI
 // conventions (semantic-conventions-genai; gen_ai.usage.cache_* since
 // semconv 1.37, reasoning since 1.38).
@@ -18,6 +25,15 @@ const (
 	// GenAIUsageReasoningOutputTokensKey counts the output tokens spent on
 	// reasoning; they are part of gen_ai.usage.output_tokens.
 	GenAIUsageReasoningOutputTokensKey = attribute.Key("gen_ai.usage.reasoning.output_tokens")
+	// GenAIUsageCostAmountKey, GenAIUsageCostCurrencyKey and
+	// GenAIUsageCostSourceKey are a call's cost, its currency (ISO 4217)
+	// and who computed it (the provider, an estimate, …).
+	GenAIUsageCostAmountKey   = attribute.Key("gen_ai.usage.cost.amount")
+	GenAIUsageCostCurrencyKey = attribute.Key("gen_ai.usage.cost.currency")
+	GenAIUsageCostSourceKey   = attribute.Key("gen_ai.usage.cost.source")
+	// GenAIUsageCostKey is a call's cost in USD as a bare number, as
+	// Langfuse reads it and many apps write it.
+	GenAIUsageCostKey = attribute.Key("gen_ai.usage.cost")
 	// GenAIResponseIDKey is the provider's id of the response: two spans
 	// with the same one describe the same call.
 	GenAIResponseIDKey = attribute.Key("gen_ai.response.id")

@@ -25,6 +25,9 @@ var instrumentKeys = []keyDoc{
 var genAIKeys = []keyDoc{
 	{string(GenAIInputMessagesKey), "OTel GenAI", "turn `user` (last user message), JSON string or structured"},
 	{string(GenAIOutputMessagesKey), "OTel GenAI", "turn `assistant` (output text); tool_call parts make a call tool-only"},
+	{string(GenAIUsageCostAmountKey) + " / " + string(GenAIUsageCostCurrencyKey) + " / " + string(GenAIUsageCostSourceKey), "OTel GenAI (semantic-conventions-genai)", "`cost` when the currency is USD or not given (another currency is not converted: the call is priced by model, and the value reported as ignored); the source as `cost_source`"},
+	{string(GenAIUsageCostKey), "Langfuse and apps (USD)", "`cost`"},
+	{GenAIUsagePrefix + "{text,image,audio,video}.<count>_tokens", "OTel GenAI (semantic-conventions-genai)", "extra properties `<modality>_<count>_tokens` (`image_input_tokens`, …) beside the totals, which they are part of"},
 	{string(GenAIProviderNameKey), "OTel GenAI", "classification: provider + model is a model call"},
 	{string(GenAIUsageCacheReadInputTokensKey), "OTel GenAI 1.37+", "`cached_tokens` (also counted in `prompt_tokens`, as the spec says)"},
 	{string(GenAIUsageCacheWriteInputTokensKey) + " / " + string(GenAIUsageCacheCreationInputTokensKey), "OTel GenAI 1.38+ / older", "`cache_write_tokens`"},

@@ -85,7 +85,7 @@ type keySlots [512]struct {
 
 func keySlot(k string) uint {
 	n := len(k)
-	return (uint(n)*31 + uint(k[n-1])*7 + uint(k[n/2])*131 + uint(k[n/3])) % uint(len(keySlots{}))
+	return (uint(n)*31 + uint(k[n-1])*11 + uint(k[n/2])*131 + uint(k[n/3])) % uint(len(keySlots{}))
 }
 
 func (t *keySlots) put(k string, id viewKey) {

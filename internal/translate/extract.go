@@ -166,9 +166,10 @@ func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.Ev
 	u := usageOf(a.attrView)
 	scope, _ := s.Scope()
 	u.wholeInput(scope)
+	scan := t.scanAttrs(s.Attributes())
+	u.modal = scan.modal
 	r.u = u
 	r.ignored = append(u.ignored, brokenMessages(a)...)
-	scan := t.scanAttrs(s.Attributes())
 	ex := t.exchangeOf(s, &scan, a)
 	failed := s.Failed()
 	inTurn := false

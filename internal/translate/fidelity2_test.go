@@ -168,3 +168,36 @@ func TestInputThatLeavesTheCacheOutIsMadeWhole(t *testing.T) {
 		assert.Equal(t, tc.want, m[0].Properties["prompt_tokens"], tc.name)
 	}
 }
+
+func TestNewestGenAIUsageKeys(t *testing.T) {
+	call := func(extra ...attribute.KeyValue) props {
+		t.Helper()
+		evs, errs := translateSpans(t, nil, recordSpans(t, nil, root("chat", 0, time.Second, withTexts(chatAttrs(100, 20, extra...))...)))
+		m := modelEvents(evs)
+		require.Len(t, m, 1)
+		p := props(m[0].Properties)
+		if len(errs) > 0 {
+			p["error"] = errs[0].Error()
+		}
+		return p
+	}
+	p := call(conventions.GenAIUsageCostAmountKey.Float64(0.012), conventions.GenAIUsageCostCurrencyKey.String("USD"),
+		conventions.GenAIUsageCostSourceKey.String("provider"))
+	assert.Equal(t, 0.012, p["cost"])
+	assert.Equal(t, "provider", p["cost_source"])
+
+	p = call(conventions.GenAIUsageCostAmountKey.Float64(0.011), conventions.GenAIUsageCostCurrencyKey.String("EUR"))
+	assert.NotContains(t, p, "cost", "a cost in euros is not sent as dollars")
+	assert.Equal(t, int64(100), p["prompt_tokens"], "priced by model instead")
+	assert.Contains(t, p["error"], "EUR is not converted")
+
+	p = call(conventions.GenAIUsageCostKey.Float64(0.5))
+	assert.Equal(t, 0.5, p["cost"])
+
+	p = call(attribute.Int("gen_ai.usage.image.input_tokens", 64), attribute.Int("gen_ai.usage.audio.output_tokens", 7),
+		attribute.Int("gen_ai.usage.text.cache_read.input_tokens", 3), attribute.Int("gen_ai.usage.other.input_tokens", 1))
+	assert.Equal(t, int64(64), p["image_input_tokens"])
+	assert.Equal(t, int64(7), p["audio_output_tokens"])
+	assert.Equal(t, int64(3), p["text_cache_read_input_tokens"])
+	assert.NotContains(t, p, "other_input_tokens")
+}

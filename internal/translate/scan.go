@@ -22,6 +22,8 @@ type scan struct {
 	olIn, olOut indexedMsgs
 	// OpenInference llm.input_messages.N.* / llm.output_messages.N.*
 	oiIn, oiOut indexedMsgs
+	// per-modality token counts (gen_ai.usage.<modality>.*_tokens)
+	modal mindlytics.Properties
 }
 
 // scanAttrs walks the span's attributes once.
@@ -49,6 +51,8 @@ func (t *Translator) scanAttrs(a spanview.Attrs) scan {
 				s.olIn.addOpenLLMetry(key[len(conventions.OpenLLMetryPromptPrefix):], v)
 			case strings.HasPrefix(key, conventions.OpenLLMetryCompletionPrefix):
 				s.olOut.addOpenLLMetry(key[len(conventions.OpenLLMetryCompletionPrefix):], v)
+			case strings.HasPrefix(key, conventions.GenAIUsagePrefix):
+				s.modal = modalTokens(s.modal, key[len(conventions.GenAIUsagePrefix):], v)
 			}
 		case 'l':
 			switch {
@@ -239,4 +243,23 @@ func indexedExchange(in, out indexedMsgs) messages.Exchange {
 	e := messages.Output(out.messages())
 	e.User = messages.LastUser(in.messages())
 	return e
+}
+
+// modalTokens adds a per-modality token count, rest being a key after
+// gen_ai.usage. such as image.input_tokens, as image_input_tokens; other
+// keys and values that are not counts are left.
+func modalTokens(p mindlytics.Properties, rest string, v spanview.Value) mindlytics.Properties {
+	modality, count, ok := strings.Cut(rest, ".")
+	if !ok || !strings.HasSuffix(count, "_tokens") || !slices.Contains(conventions.GenAIUsageModalities, modality) {
+		return p
+	}
+	n, ok := v.Int()
+	if !ok || n < 0 || n > maxTokens {
+		return p
+	}
+	if p == nil {
+		p = make(mindlytics.Properties, 2)
+	}
+	p[modality+"_"+strings.ReplaceAll(count, ".", "_")] = n
+	return p
 }

@@ -3,8 +3,10 @@ package translate
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -35,6 +37,11 @@ type usageInfo struct {
 	cached, cacheWrite, reasoning int64
 	// responseID is the provider's id of the response, when known.
 	responseID string
+	// costSource says who computed the cost (gen_ai.usage.cost.source).
+	costSource string
+	// modal are the per-modality token counts (image_input_tokens, …),
+	// details like cached.
+	modal mindlytics.Properties
 	// ignored lists the values not used, and why.
 	ignored []ignoredValue
 }
@@ -68,7 +75,7 @@ var (
 		string(conventions.GenAIUsageReasoningOutputTokensKey), string(conventions.LLMTokenCountReasoningKey), string(conventions.MastraReasoningTokensKey),
 		string(conventions.VercelUsageOutputReasoningTokensKey), string(conventions.VercelUsageReasoningTokensKey),
 	}
-	costKeys = []string{string(sc.UsageCostKey), string(conventions.LLMCostTotalKey)}
+	costKeys = []string{string(sc.UsageCostKey), string(conventions.LLMCostTotalKey), string(conventions.GenAIUsageCostAmountKey), string(conventions.GenAIUsageCostKey)}
 
 	// The same keys in the attribute view.
 	modelVKs          = registerKeys(modelKeys...)
@@ -79,6 +86,9 @@ var (
 	reasoningTokenVKs = registerKeys(reasoningTokenKeys...)
 	costVKs           = registerKeys(costKeys...)
 	responseIDVK      = registerKey(string(conventions.GenAIResponseIDKey))
+	costCurrencyVK    = registerKey(string(conventions.GenAIUsageCostCurrencyKey))
+	costSourceVK      = registerKey(string(conventions.GenAIUsageCostSourceKey))
+	costAmountVK      = registerKey(string(conventions.GenAIUsageCostAmountKey))
 )
 
 // usageOf reads usage: the response model before the requested one, current
@@ -103,6 +113,12 @@ func usageOf(a *attrView) usageInfo {
 			continue
 		}
 		k := viewKeyNames[id]
+		if id == costAmountVK {
+			if cur := a.str(costCurrencyVK); cur != "" && !strings.EqualFold(cur, "USD") {
+				u.ignored = append(u.ignored, ignoredValue{k, fmt.Sprintf("a cost in %s is not converted: the call is priced by its model", truncate(cur, 16))})
+				continue
+			}
+		}
 		f, ok := v.Float()
 		switch {
 		case !ok || f != f || f < 0 || f >= 1e12: // not a number, NaN, negative, absurd (and +Inf)
@@ -113,6 +129,7 @@ func usageOf(a *attrView) usageInfo {
 			continue // zero: no known cost
 		}
 		u.cost = f
+		u.costSource = truncate(a.str(costSourceVK), MaxNameLength)
 		break
 	}
 	return u
@@ -171,5 +188,17 @@ func (u usageInfo) details() map[string]any {
 	put("cached_tokens", u.cached)
 	put("cache_write_tokens", u.cacheWrite)
 	put("reasoning_tokens", u.reasoning)
+	for k, v := range u.modal {
+		if p == nil {
+			p = make(map[string]any, len(u.modal))
+		}
+		p[k] = v
+	}
+	if u.costSource != "" && u.cost > 0 {
+		if p == nil {
+			p = make(map[string]any, 1)
+		}
+		p["cost_source"] = u.costSource
+	}
 	return p
 }
