@@ -56,11 +56,18 @@
 //
 // # Models already traced
 //
-// When the HTTP client under the model is traced by one of our helpers
-// (instrument/goopenaihelper's transport), that helper already makes the model
-// span; pass WithLLMSpans(false) and the handler makes tool and chain
-// spans only. The handler also makes no model span when the span current in
-// the callback's context comes from one of our model-client helpers.
+// The HTTP client under the model may be traced too, by one of our helpers
+// (instrument/goopenaihelper's transport, given with openai.WithHTTPClient).
+// Each call then counts once: the transport's span becomes a child of the
+// handler's model span (the handler registers it for the call's context,
+// since langchaingo's callbacks cannot hand it down), and Mindlytics merges
+// the two, with the transport's model, usage and token details. This
+// needs the request to run with the callback's context, or one derived
+// from it (the HTTP client's Timeout) while no other call under the same
+// span is open. Pass WithLLMSpans(false) to keep only the transport's
+// span: the handler then makes tool and chain spans only. The handler also
+// makes no model span when the span current in the callback's context
+// comes from one of our model-client helpers.
 //
 // # Content
 //

@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/instrumentation"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai"
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -107,6 +108,9 @@ func (h *Handler) HandleLLMGenerateContentStart(ctx context.Context, ms []llms.M
 		}
 		_, span := h.tracer.Start(parent, sc.ChatSpanName(h.cfg.model),
 			trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
+		// A client helper under the model (goopenaihelper's transport)
+		// makes its span a child of this one: one call, stacked.
+		f.unlink = genai.Enclose(ctx, span)
 		if h.capture() && span.IsRecording() {
 			in, system := h.inputMessages(ms)
 			if len(in) > 0 {

@@ -27,6 +27,9 @@ type frame struct {
 	fromAction, toolStarted bool
 	// stop stops the watch on the context of a model call (nil: none).
 	stop func() bool
+	// unlink ends the registration of a model span as the parent of the
+	// client helper spans of its call (nil: none).
+	unlink func()
 }
 
 // spanKey is the identity of the span current in a context.
@@ -153,6 +156,9 @@ func (s *stacks) pop(ctx context.Context, k kind, match func(*frame) bool) (*fra
 		for _, g := range st.frames[i:] {
 			if g.stop != nil {
 				g.stop()
+			}
+			if g.unlink != nil {
+				g.unlink()
 			}
 		}
 		st.frames = st.frames[:i]

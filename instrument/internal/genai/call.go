@@ -54,7 +54,8 @@ type failure struct {
 	kind, msg string
 }
 
-// Start starts the span of a call as a child of ctx's span, with what
+// Start starts the span of a call as a child of ctx's span (or of the
+// model span a framework's helper registered for ctx: Enclose), with what
 // sampling may want at creation (operation, provider, model, server).
 // server may be nil.
 func (in *Instrumenter) Start(ctx context.Context, req *Request, server *url.URL) (context.Context, *Call) {
@@ -62,6 +63,7 @@ func (in *Instrumenter) Start(ctx context.Context, req *Request, server *url.URL
 }
 
 func (in *Instrumenter) startAt(ctx context.Context, req *Request, server *url.URL, start time.Time) (context.Context, *Call) {
+	ctx = enclosed(ctx) // under a framework's model span of this call, if one is open (enclosing.go)
 	attrs := make([]attribute.KeyValue, 0, 8+len(req.Params))
 	provider := req.Provider
 	if provider == "" {
