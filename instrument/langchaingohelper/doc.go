@@ -23,6 +23,21 @@
 // session of its own, said once to the exporter's error handler
 // (exporter.ErrorNoSession).
 //
+// # One turn per question
+//
+// An agent answers one question with several model calls, whose prompts
+// are the agent's (a ReAct agent's template with the question and the
+// scratchpad inside) and whose steps may all have text. So the outermost
+// chain run on a question (inputs["input"], as langchaingo's executor and
+// agents take it) is the turn: its span carries mindlytics.event=turn, the
+// question and the answer (outputs["output"]) as its messages, and the
+// model calls inside it are its usage (mindlytics.in_turn), each counted
+// once. A chain that fails, or gives no answer, makes no turn: its calls
+// stay usage. Inside a turn of your own (package instrument's, or a span
+// with mindlytics.event=turn), your turn is the turn and the run makes
+// none. A model called outside any chain is a turn of its own, as with
+// the client helpers.
+//
 // # Pairing starts and ends
 //
 // langchaingo's callbacks return no context, so the handler cannot hand a

@@ -84,6 +84,9 @@ func (in *Instrumenter) startAt(ctx context.Context, req *Request, server *url.U
 		attrs = append(attrs, requestStreamKey.Bool(true))
 	}
 	attrs = append(attrs, req.Params...)
+	if InTurn(ctx) {
+		attrs = append(attrs, conventions.InTurn())
+	}
 	c := &Call{in: in, req: req, start: start}
 	ctx, c.span = in.tracer.Start(ctx, sc.ChatSpanName(req.Model),
 		trace.WithSpanKind(trace.SpanKindClient), trace.WithTimestamp(c.start), trace.WithAttributes(attrs...))
