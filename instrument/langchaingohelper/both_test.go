@@ -73,4 +73,3 @@ func TestBothHelpersCountEachCallOnce(t *testing.T) {
 		})
 	}
 }
-
