@@ -12,7 +12,9 @@
 //	exec := agents.NewExecutor(agent, agents.WithCallbacksHandler(h))
 //
 // Every model call becomes a span "chat {model}" (kind client) with the
-// operation, provider, model, token usage, finish reasons and, unless
+// operation, provider, model, token usage (cached and reasoning tokens
+// included when langchaingo has them; no counts at all when it reports 0
+// and 0, as for a stream whose server sent no usage), finish reasons and, unless
 // content capture is off, the input and output messages and system
 // instructions as GenAI message JSON. A tool call becomes "execute_tool
 // {name}" with the tool's name, call id, arguments and result; a chain (the
