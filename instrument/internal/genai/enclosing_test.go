@@ -27,7 +27,7 @@ func TestEnclosed(t *testing.T) {
 
 	_, other := tr.Start(turn, "chat")
 	defer other.End()
-	releaseOther := Enclose(context.WithValue(turn, struct{}{}, 1), other)
+	releaseOther := Enclose(context.WithValue(turn, ctxKey{}, 1), other)
 	assert.Equal(t, current(turn), current(enclosed(derived)), "two under one span: neither")
 	releaseOther()
 	release()
@@ -35,3 +35,4 @@ func TestEnclosed(t *testing.T) {
 	assert.Equal(t, current(turn), current(enclosed(turn)), "released")
 	assert.Zero(t, enclosing.n.Load())
 }
+type ctxKey struct{}
