@@ -35,4 +35,5 @@ func TestEnclosed(t *testing.T) {
 	assert.Equal(t, current(turn), current(enclosed(turn)), "released")
 	assert.Zero(t, enclosing.n.Load())
 }
+
 type ctxKey struct{}
