@@ -1,6 +1,7 @@
 // Command langchaingo shows the langchaingo helper: a langchaingo agent
-// whose model calls and tool call become one Mindlytics turn, one function
-// event and the usage of the call that asked for the tool. It runs offline,
+// run on a question becomes one Mindlytics turn (the question and the
+// agent's answer), one function event for its tool call and the usage of
+// each of its two model calls. It runs offline,
 // against a fake OpenAI and a local Mindlytics (package mindlyticstest), or
 // the one MLSDK_SERVER_BASE, MLSDK_API_KEY and MLSDK_PROJECT_ID name (make
 // dev's, say, to watch it on its page).

@@ -38,7 +38,12 @@
 // them), completion_tokens and, when the call reports them, cached_tokens
 // and reasoning_tokens. A call that failed or was cut short (status Error)
 // is never a turn: only usage of the tokens it reported, and nothing when
-// it reported none.
+// it reported none. A call started inside a turn span (package
+// instrument's, mindlytics.event=turn) is that turn's usage.
+//
+// Under langchaingo (openai.WithHTTPClient) with instrument/langchaingohelper's
+// handler as well, each call still counts once: the transport's span
+// becomes a child of the handler's model span, and Mindlytics merges them.
 //
 // # Content
 //

@@ -50,6 +50,8 @@ func TestChat(t *testing.T) {
 	assert.Equal(t, "The weather in Paris is rainy, 57°F.", turns[0].Properties["assistant"])
 	assert.Equal(t, json.Number("82"), turns[0].Properties["prompt_tokens"])
 	assert.Equal(t, json.Number("17"), turns[0].Properties["completion_tokens"])
+	assert.Equal(t, json.Number("16"), turns[0].Properties["cached_tokens"])
+	assert.Equal(t, json.Number("5"), turns[0].Properties["reasoning_tokens"])
 	t.Logf("%+v", events)
 }
 

@@ -12,7 +12,9 @@
 //	exec := agents.NewExecutor(agent, agents.WithCallbacksHandler(h))
 //
 // Every model call becomes a span "chat {model}" (kind client) with the
-// operation, provider, model, token usage, finish reasons and, unless
+// operation, provider, model, token usage (cached and reasoning tokens
+// included when langchaingo has them; no counts at all when it reports 0
+// and 0, as for a stream whose server sent no usage), finish reasons and, unless
 // content capture is off, the input and output messages and system
 // instructions as GenAI message JSON. A tool call becomes "execute_tool
 // {name}" with the tool's name, call id, arguments and result; a chain (the
@@ -22,6 +24,21 @@
 // call made with another context (context.Background()) becomes a one-turn
 // session of its own, said once to the exporter's error handler
 // (exporter.ErrorNoSession).
+//
+// # One turn per question
+//
+// An agent answers one question with several model calls, whose prompts
+// are the agent's (a ReAct agent's template with the question and the
+// scratchpad inside) and whose steps may all have text. So the outermost
+// chain run on a question (inputs["input"], as langchaingo's executor and
+// agents take it) is the turn: its span carries mindlytics.event=turn, the
+// question and the answer (outputs["output"]) as its messages, and the
+// model calls inside it are its usage (mindlytics.in_turn), each counted
+// once. A chain that fails, or gives no answer, makes no turn: its calls
+// stay usage. Inside a turn of your own (package instrument's, or a span
+// with mindlytics.event=turn), your turn is the turn and the run makes
+// none. A model called outside any chain is a turn of its own, as with
+// the client helpers.
 //
 // # Pairing starts and ends
 //
@@ -56,11 +73,18 @@
 //
 // # Models already traced
 //
-// When the HTTP client under the model is traced by one of our helpers
-// (instrument/goopenaihelper's transport), that helper already makes the model
-// span; pass WithLLMSpans(false) and the handler makes tool and chain
-// spans only. The handler also makes no model span when the span current in
-// the callback's context comes from one of our model-client helpers.
+// The HTTP client under the model may be traced too, by one of our helpers
+// (instrument/goopenaihelper's transport, given with openai.WithHTTPClient).
+// Each call then counts once: the transport's span becomes a child of the
+// handler's model span (the handler registers it for the call's context,
+// since langchaingo's callbacks cannot hand it down), and Mindlytics merges
+// the two, with the transport's model, usage and token details. This
+// needs the request to run with the callback's context, or one derived
+// from it (the HTTP client's Timeout) while no other call under the same
+// span is open. Pass WithLLMSpans(false) to keep only the transport's
+// span: the handler then makes tool and chain spans only. The handler also
+// makes no model span when the span current in the callback's context
+// comes from one of our model-client helpers.
 //
 // # Content
 //

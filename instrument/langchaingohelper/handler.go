@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/instrumentation"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai"
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -91,8 +92,20 @@ func (h *Handler) HandleLLMGenerateContentStart(ctx context.Context, ms []llms.M
 		endAll(above, errNoEnd)
 		endFrame(f, errNoEnd)
 	}
-	if !h.cfg.llmSpans || tracedByHelper(ctx) {
+	if tracedByHelper(ctx) {
 		h.open.push(ctx, &frame{kind: kindLLM}, nil)
+		return
+	}
+	if !h.cfg.llmSpans {
+		// The client helper's span then goes under the innermost span
+		// open here (a chain's), in the run's turn.
+		f := &frame{kind: kindLLM}
+		h.open.push(ctx, f, func(parent context.Context) trace.Span {
+			if sp := trace.SpanFromContext(parent); sp != trace.SpanFromContext(ctx) {
+				f.unlink = genai.Enclose(ctx, sp)
+			}
+			return nil
+		})
 		return
 	}
 	f := &frame{kind: kindLLM}
@@ -102,11 +115,17 @@ func (h *Handler) HandleLLMGenerateContentStart(ctx context.Context, ms []llms.M
 			sc.OperationName(sc.GenAIOperationChat),
 			conventions.GenAIProviderNameKey.String(h.cfg.provider),
 		}
+		if f.inTurn || genai.InTurn(parent) {
+			attrs = append(attrs, conventions.InTurn()) // the turn's usage
+		}
 		if h.cfg.model != "" {
 			attrs = append(attrs, sc.RequestModel(h.cfg.model))
 		}
 		_, span := h.tracer.Start(parent, sc.ChatSpanName(h.cfg.model),
 			trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
+		// A client helper under the model (goopenaihelper's transport)
+		// makes its span a child of this one: one call, stacked.
+		f.unlink = genai.Enclose(ctx, span)
 		if h.capture() && span.IsRecording() {
 			in, system := h.inputMessages(ms)
 			if len(in) > 0 {
@@ -193,9 +212,21 @@ func (h *Handler) HandleLLMError(ctx context.Context, err error) {
 }
 
 // HandleChainStart starts the span of a chain (an agent executor is one).
-func (h *Handler) HandleChainStart(ctx context.Context, _ map[string]any) {
-	h.open.push(ctx, &frame{kind: kindChain}, func(parent context.Context) trace.Span {
+// The outermost chain run on a question (inputs["input"], as langchaingo's
+// agents take it), outside any turn, is the turn: see turn.go.
+func (h *Handler) HandleChainStart(ctx context.Context, inputs map[string]any) {
+	f := &frame{kind: kindChain}
+	h.open.push(ctx, f, func(parent context.Context) trace.Span {
+		inTurn := f.inTurn || genai.InTurn(parent)
+		if q, ok := inputs[inputKey].(string); ok && q != "" && !f.nested && !inTurn {
+			f.turn, f.question = true, q
+		}
 		attrs := []attribute.KeyValue{sc.OperationName(sc.GenAIOperationInvokeAgent)}
+		if inTurn || f.turn {
+			// What starts under it is in the turn: a client helper's model
+			// span too, which sees only its parent.
+			attrs = append(attrs, conventions.InTurn())
+		}
 		if h.cfg.agentName != "" {
 			attrs = append(attrs, conventions.GenAIAgentNameKey.String(h.cfg.agentName))
 		}
@@ -206,9 +237,12 @@ func (h *Handler) HandleChainStart(ctx context.Context, _ map[string]any) {
 }
 
 // HandleChainEnd ends the span of a chain, and the spans left open in it.
-func (h *Handler) HandleChainEnd(ctx context.Context, _ map[string]any) {
+func (h *Handler) HandleChainEnd(ctx context.Context, outputs map[string]any) {
 	f, above := h.open.pop(ctx, kindChain, nil)
 	endAll(above, nil)
+	if f != nil && f.turn && f.span != nil {
+		f.span.SetAttributes(h.turnAttrs(f.question, outputs)...)
+	}
 	endFrame(f, nil)
 }
 

@@ -3,6 +3,7 @@ package langchaingohelper_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -79,4 +80,20 @@ func (w weather) Call(ctx context.Context, input string) (string, error) {
 		w.h.HandleToolEnd(ctx, out)
 	}
 	return out, nil
+}
+
+// textStream is a streamed chat completion answering text, with the usage
+// chunk of in and out tokens.
+func textStream(text string, in, out int) []string {
+	b, _ := json.Marshal(text)
+	chunk := func(choices, usage string) string {
+		return "data: " + `{"id":"chatcmpl-react","object":"chat.completion.chunk","created":1,"model":"gpt-4o-2024-08-06","choices":` +
+			choices + `,"usage":` + usage + "}\n\n"
+	}
+	return []string{
+		chunk(`[{"index":0,"delta":{"role":"assistant","content":`+string(b)+`},"finish_reason":null}]`, "null"),
+		chunk(`[{"index":0,"delta":{},"finish_reason":"stop"}]`, "null"),
+		chunk(`[]`, fmt.Sprintf(`{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d}`, in, out, in+out)),
+		"data: [DONE]\n\n",
+	}
 }

@@ -102,8 +102,19 @@ func (h *Handler) responseAttrs(res *llms.ContentResponse) []attribute.KeyValue 
 		info := res.Choices[0].GenerationInfo
 		in, okIn := intOf(info["PromptTokens"])
 		outT, okOut := intOf(info["CompletionTokens"])
-		if okIn || okOut {
+		// langchaingo reports 0 and 0 when the answer had no usage (a
+		// stream whose server sent no usage chunk): unknown, never zero,
+		// which would price the call at nothing.
+		if (okIn || okOut) && (in != 0 || outT != 0) {
 			kv = append(kv, sc.InputTokensKey.Int64(in), sc.OutputTokensKey.Int64(outT))
+			// Details, part of the counts above; 0 is also what
+			// langchaingo reports when the server gave none.
+			if n, ok := intOf(info["PromptCachedTokens"]); ok && n > 0 {
+				kv = append(kv, conventions.GenAIUsageCacheReadInputTokensKey.Int64(n))
+			}
+			if n, ok := intOf(info["ReasoningTokens"]); ok && n > 0 {
+				kv = append(kv, conventions.GenAIUsageReasoningOutputTokensKey.Int64(n))
+			}
 		}
 	}
 	if h.capture() && len(out) > 0 {

@@ -61,9 +61,10 @@ func WithAgentName(name string) Option {
 	return Option{func(c *config) { c.agentName = name }}
 }
 
-// WithLLMSpans turns the spans of model calls on (the default) or off. Turn
-// them off when the model's HTTP client is already traced by one of our
-// helpers (instrument/goopenaihelper), so that a call is not counted twice.
+// WithLLMSpans turns the spans of model calls on (the default) or off. A
+// call is counted once either way when the model's HTTP client is traced
+// by one of our helpers (instrument/goopenaihelper): on, the helper's span
+// stacks under the handler's; off, it is the only one.
 func WithLLMSpans(on bool) Option {
 	return Option{func(c *config) { c.llmSpans = on }}
 }

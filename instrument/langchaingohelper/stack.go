@@ -27,6 +27,15 @@ type frame struct {
 	fromAction, toolStarted bool
 	// stop stops the watch on the context of a model call (nil: none).
 	stop func() bool
+	// turn: a chain run on the user's question (the outermost chain of
+	// its context, outside any turn), the turn of the model calls inside
+	// it; question is that question. inTurn: opened inside such a chain.
+	turn, inTurn bool
+	question     string
+	nested       bool // opened inside another chain
+	// unlink ends the registration of a model span as the parent of the
+	// client helper spans of its call (nil: none).
+	unlink func()
 }
 
 // spanKey is the identity of the span current in a context.
@@ -125,6 +134,10 @@ func (s *stacks) push(ctx context.Context, f *frame, start func(parent context.C
 			break
 		}
 	}
+	for _, g := range st.frames {
+		f.inTurn = f.inTurn || g.turn || g.inTurn
+		f.nested = f.nested || g.kind == kindChain
+	}
 	if start != nil {
 		f.span = start(parent)
 	}
@@ -153,6 +166,9 @@ func (s *stacks) pop(ctx context.Context, k kind, match func(*frame) bool) (*fra
 		for _, g := range st.frames[i:] {
 			if g.stop != nil {
 				g.stop()
+			}
+			if g.unlink != nil {
+				g.unlink()
 			}
 		}
 		st.frames = st.frames[:i]

@@ -145,3 +145,28 @@ func joinAll(s []string) string {
 	}
 	return out
 }
+
+// A stream whose server sent no usage chunk (an OpenAI-compatible server
+// that ignores stream_options): langchaingo reports 0 and 0 tokens; the
+// turn reaches Mindlytics with no counts, not zeros.
+func TestStreamWithoutUsageHasNoCounts(t *testing.T) {
+	fake := genaitest.NewServer(t)
+	events := genaitest.ChatTextStream
+	fake.Push(genaitest.Reply{Events: append(append([]string{}, events[:len(events)-2]...), events[len(events)-1])})
+	p := genaitest.NewPipeline(t)
+	h := newHandler(p)
+	llm := newLLM(t, fake, h, nil)
+	p.Turn(context.Background(), func(ctx context.Context) {
+		_, err := llm.GenerateContent(ctx, question("What's the weather in Paris?"),
+			llms.WithStreamingFunc(func(context.Context, []byte) error { return nil }))
+		require.NoError(t, err)
+	})
+	spans := p.ModelSpans(langchaingohelper.ScopeName)
+	require.Len(t, spans, 1)
+	assert.NotContains(t, genaitest.Attrs(spans[0]), "gen_ai.usage.input_tokens")
+	turns := genaitest.Named(p.Events(t), mindlytics.EventConversationTurn)
+	require.Len(t, turns, 1)
+	assert.Equal(t, "The weather in Paris is rainy.", turns[0].Properties["assistant"])
+	assert.NotContains(t, turns[0].Properties, "prompt_tokens")
+	assert.NotContains(t, turns[0].Properties, "completion_tokens")
+}

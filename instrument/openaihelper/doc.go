@@ -37,7 +37,8 @@
 // them), completion_tokens and, when the call reports them, cached_tokens
 // and reasoning_tokens. A call that failed or was cut short (status Error)
 // is never a turn: only usage of the tokens it reported, and nothing when
-// it reported none.
+// it reported none. A call started inside a turn span (package
+// instrument's, mindlytics.event=turn) is that turn's usage.
 //
 // # Retries
 //

@@ -3,6 +3,7 @@ package openaihelper_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/openai/openai-go/v3"
@@ -106,4 +107,88 @@ func TestResponsesStreamAgentLoop(t *testing.T) {
 	usage := genaitest.Named(events, mindlytics.EventConversationUsage)
 	require.Len(t, usage, 1)
 	assert.Equal(t, json.Number("57"), usage[0].Properties["prompt_tokens"])
+}
+
+// The agent loop on the Responses API, not streamed, the tool's output
+// sent back as a function_call_output item: the call that asks for the
+// tool is usage, the answer is the turn of the user's question, each
+// counted once with its cached and reasoning tokens.
+func TestResponsesFunctionCallRoundTrip(t *testing.T) {
+	fake := genaitest.NewServer(t)
+	fake.Push(genaitest.Reply{Body: genaitest.ResponsesFunctionCall}, genaitest.Reply{Body: genaitest.ResponsesText})
+	p := genaitest.NewPipeline(t)
+	client := newClient(fake, p, nil)
+
+	p.Turn(context.Background(), func(ctx context.Context) {
+		input := responses.ResponseInputParam{responses.ResponseInputItemParamOfMessage("Weather in Paris?", responses.EasyInputMessageRoleUser)}
+		params := responses.ResponseNewParams{Model: "gpt-4.1", Tools: []responses.ToolUnionParam{weatherFunction},
+			Input: responses.ResponseNewParamsInputUnion{OfInputItemList: input}}
+		r, err := client.Responses.New(ctx, params)
+		require.NoError(t, err)
+		require.Len(t, r.Output, 1)
+		call := r.Output[0].AsFunctionCall()
+		p.Tool(ctx, call.Name, call.CallID, call.Arguments, "rainy, 57°F")
+		out := responses.ResponseInputItemParamOfFunctionCallOutput("rainy, 57°F")
+		out.OfFunctionCallOutput.CallID = openai.String(call.CallID)
+		params.Input.OfInputItemList = append(input, responses.ResponseInputItemParamOfFunctionCall(call.Arguments, call.CallID, call.Name), out)
+		r, err = client.Responses.New(ctx, params)
+		require.NoError(t, err)
+		assert.Equal(t, "Paris is rainy today.", r.OutputText())
+	})
+
+	spans := p.ModelSpans(openaihelper.ScopeName)
+	require.Len(t, spans, 2)
+	assert.JSONEq(t, `[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]},
+		{"role":"assistant","parts":[{"type":"tool_call","id":"call_unLAR8MvFNptuiZK6K6HCy5k","name":"get_weather","arguments":{"location":"Paris"}}]},
+		{"role":"tool","parts":[{"type":"tool_call_response","id":"call_unLAR8MvFNptuiZK6K6HCy5k","result":"rainy, 57°F"}]}]`,
+		genaitest.Attrs(spans[1])["gen_ai.input.messages"].AsString())
+
+	events := p.Events(t)
+	usage := genaitest.Named(events, mindlytics.EventConversationUsage)
+	require.Len(t, usage, 1)
+	assert.Equal(t, mindlytics.Properties{"model": "gpt-4.1-2025-04-14", "prompt_tokens": json.Number("291"), "completion_tokens": json.Number("23")},
+		usage[0].Properties)
+	fns := genaitest.Named(events, mindlytics.EventConversationFunction)
+	require.Len(t, fns, 1)
+	assert.Equal(t, "get_weather", fns[0].Properties["name"])
+	assert.Equal(t, `{"location":"Paris"}`, fns[0].Properties["args"])
+	assert.Equal(t, "rainy, 57°F", fns[0].Properties["result"])
+	turns := genaitest.Named(events, mindlytics.EventConversationTurn)
+	require.Len(t, turns, 1)
+	assert.Equal(t, mindlytics.Properties{"user": "Weather in Paris?", "assistant": "Paris is rainy today.",
+		"model": "gpt-4.1-2025-04-14", "prompt_tokens": json.Number("36"), "completion_tokens": json.Number("87"),
+		"cached_tokens": json.Number("12"), "reasoning_tokens": json.Number("64")}, turns[0].Properties)
+}
+
+// A streamed Responses call reports its usage, cached and reasoning tokens
+// included, in response.completed.
+func TestResponsesStreamUsageDetails(t *testing.T) {
+	stream := append([]string(nil), genaitest.ResponsesTextStream...)
+	last := len(stream) - 1
+	stream[last] = strings.Replace(stream[last], `"input_tokens_details":{"cached_tokens":0}`, `"input_tokens_details":{"cached_tokens":20}`, 1)
+	stream[last] = strings.Replace(stream[last], `"output_tokens_details":{"reasoning_tokens":0}`, `"output_tokens_details":{"reasoning_tokens":5}`, 1)
+	require.NotEqual(t, genaitest.ResponsesTextStream[last], stream[last])
+	fake := genaitest.NewServer(t)
+	fake.Push(genaitest.Reply{Events: stream})
+	p := genaitest.NewPipeline(t)
+	client := newClient(fake, p, nil)
+
+	var text string
+	p.Turn(context.Background(), func(ctx context.Context) {
+		s := client.Responses.NewStreaming(ctx, responses.ResponseNewParams{Model: "gpt-4.1",
+			Input: responses.ResponseNewParamsInputUnion{OfString: ptr("Weather in Paris?")}})
+		for s.Next() {
+			if ev := s.Current(); ev.Type == "response.output_text.delta" {
+				text += ev.Delta
+			}
+		}
+		require.NoError(t, s.Err())
+		require.NoError(t, s.Close())
+	})
+	assert.Equal(t, "Paris is rainy.", text)
+	turns := genaitest.Named(p.Events(t), mindlytics.EventConversationTurn)
+	require.Len(t, turns, 1)
+	assert.Equal(t, mindlytics.Properties{"user": "Weather in Paris?", "assistant": "Paris is rainy.",
+		"model": "gpt-4.1-2025-04-14", "prompt_tokens": json.Number("37"), "completion_tokens": json.Number("11"),
+		"cached_tokens": json.Number("20"), "reasoning_tokens": json.Number("5")}, turns[0].Properties)
 }

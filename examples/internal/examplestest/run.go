@@ -43,6 +43,14 @@ func Names(events []mindlytics.Event) []string {
 // function call and one usage event; it returns the events.
 func RequireOneToolCall(t *testing.T, run func(context.Context, io.Writer) ([]mindlytics.Event, error)) []mindlytics.Event {
 	t.Helper()
+	return RequireAgentRun(t, run, 1)
+}
+
+// RequireAgentRun is RequireOneToolCall with usage usage events: an agent
+// whose run is the turn (langchaingo's) counts each of its model calls as
+// usage.
+func RequireAgentRun(t *testing.T, run func(context.Context, io.Writer) ([]mindlytics.Event, error), usage int) []mindlytics.Event {
+	t.Helper()
 	var out bytes.Buffer
 	events, err := run(context.Background(), &out)
 	require.NoError(t, err)
@@ -50,7 +58,7 @@ func RequireOneToolCall(t *testing.T, run func(context.Context, io.Writer) ([]mi
 	for _, ev := range events {
 		count[ev.Event]++
 	}
-	want := map[string]int{mindlytics.EventConversationTurn: 1, mindlytics.EventConversationFunction: 1, mindlytics.EventConversationUsage: 1}
+	want := map[string]int{mindlytics.EventConversationTurn: 1, mindlytics.EventConversationFunction: 1, mindlytics.EventConversationUsage: usage}
 	got := map[string]int{}
 	for name := range want {
 		got[name] = count[name]

@@ -54,7 +54,8 @@ type failure struct {
 	kind, msg string
 }
 
-// Start starts the span of a call as a child of ctx's span, with what
+// Start starts the span of a call as a child of ctx's span (or of the
+// model span a framework's helper registered for ctx: Enclose), with what
 // sampling may want at creation (operation, provider, model, server).
 // server may be nil.
 func (in *Instrumenter) Start(ctx context.Context, req *Request, server *url.URL) (context.Context, *Call) {
@@ -62,6 +63,7 @@ func (in *Instrumenter) Start(ctx context.Context, req *Request, server *url.URL
 }
 
 func (in *Instrumenter) startAt(ctx context.Context, req *Request, server *url.URL, start time.Time) (context.Context, *Call) {
+	ctx = enclosed(ctx) // under a framework's model span of this call, if one is open (enclosing.go)
 	attrs := make([]attribute.KeyValue, 0, 8+len(req.Params))
 	provider := req.Provider
 	if provider == "" {
@@ -82,6 +84,9 @@ func (in *Instrumenter) startAt(ctx context.Context, req *Request, server *url.U
 		attrs = append(attrs, requestStreamKey.Bool(true))
 	}
 	attrs = append(attrs, req.Params...)
+	if InTurn(ctx) {
+		attrs = append(attrs, conventions.InTurn())
+	}
 	c := &Call{in: in, req: req, start: start}
 	ctx, c.span = in.tracer.Start(ctx, sc.ChatSpanName(req.Model),
 		trace.WithSpanKind(trace.SpanKindClient), trace.WithTimestamp(c.start), trace.WithAttributes(attrs...))

@@ -39,6 +39,7 @@ type Server struct {
 	mu       sync.Mutex
 	replies  []Reply
 	fallback *Reply
+	respond  func(Request) Reply
 	requests []Request
 	sent     [][]byte
 }
@@ -66,6 +67,14 @@ func (s *Server) Always(r Reply) {
 	s.fallback = &r
 }
 
+// Respond answers every request with what fn makes of it, whatever was
+// pushed: for calls made side by side, whose order is not known.
+func (s *Server) Respond(fn func(Request) Reply) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.respond = fn
+}
+
 // Requests returns the requests received, in order.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
@@ -89,13 +98,16 @@ func (s *Server) Reset() {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	b, _ := io.ReadAll(r.Body)
+	req := Request{Path: strings.TrimPrefix(r.URL.Path, "/v1"), Body: string(b), Header: r.Header.Clone()}
 	s.mu.Lock()
 	keep := s.fallback == nil // benchmarks would grow the record without bound
 	if keep {
-		s.requests = append(s.requests, Request{Path: strings.TrimPrefix(r.URL.Path, "/v1"), Body: string(b), Header: r.Header.Clone()})
+		s.requests = append(s.requests, req)
 	}
 	var rep Reply
+	respond := s.respond
 	switch {
+	case respond != nil: // called below, unlocked
 	case len(s.replies) > 0:
 		rep, s.replies = s.replies[0], s.replies[1:]
 	case s.fallback != nil:
@@ -104,6 +116,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		rep = Reply{Status: http.StatusNotImplemented, Body: `{"error":{"message":"no reply scripted","type":"test"}}`}
 	}
 	s.mu.Unlock()
+	if respond != nil {
+		rep = respond(req)
+	}
 
 	for k, v := range rep.Header {
 		w.Header()[k] = v
