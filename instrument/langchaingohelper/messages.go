@@ -56,7 +56,7 @@ func (h *Handler) part(role string, p llms.ContentPart) (genai.Part, bool) {
 		}
 		return h.toolCall(role, p.ID, p.FunctionCall.Name, p.FunctionCall.Arguments), true
 	case llms.ToolCallResponse:
-		return genai.Part{Type: conventions.GenAIPartToolCallResponse, ID: p.ToolCallID, Result: h.redact(conventions.GenAIRoleTool, p.Content)}, true
+		return genai.Part{Type: conventions.GenAIPartToolCallResponse, ID: p.ToolCallID, Response: h.redact(conventions.GenAIRoleTool, p.Content)}, true
 	}
 	return genai.Part{}, false
 }

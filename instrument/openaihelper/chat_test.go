@@ -96,7 +96,7 @@ func TestChatAgentLoop(t *testing.T) {
 	in := messages(t, genaitest.Attrs(spans[1])["gen_ai.input.messages"].AsString())
 	require.Len(t, in, 4)
 	assert.Equal(t, "tool", in[3]["role"])
-	assert.Equal(t, []any{map[string]any{"type": "tool_call_response", "id": "call_VSPygqKTWdrhaFErNvMV18Yl", "result": "rainy, 57°F"}}, in[3]["parts"])
+	assert.Equal(t, []any{map[string]any{"type": "tool_call_response", "id": "call_VSPygqKTWdrhaFErNvMV18Yl", "response": "rainy, 57°F"}}, in[3]["parts"])
 
 	events := p.Events(t)
 	turns := genaitest.Named(events, mindlytics.EventConversationTurn)

@@ -140,7 +140,7 @@ func TestResponsesFunctionCallRoundTrip(t *testing.T) {
 	require.Len(t, spans, 2)
 	assert.JSONEq(t, `[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]},
 		{"role":"assistant","parts":[{"type":"tool_call","id":"call_unLAR8MvFNptuiZK6K6HCy5k","name":"get_weather","arguments":{"location":"Paris"}}]},
-		{"role":"tool","parts":[{"type":"tool_call_response","id":"call_unLAR8MvFNptuiZK6K6HCy5k","result":"rainy, 57°F"}]}]`,
+		{"role":"tool","parts":[{"type":"tool_call_response","id":"call_unLAR8MvFNptuiZK6K6HCy5k","response":"rainy, 57°F"}]}]`,
 		genaitest.Attrs(spans[1])["gen_ai.input.messages"].AsString())
 
 	events := p.Events(t)

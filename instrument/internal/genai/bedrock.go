@@ -135,7 +135,7 @@ func (m bedrockMessage) message() Message {
 				result.WriteString(c.Text)
 				result.Write(c.JSON)
 			}
-			msg.Parts = append(msg.Parts, Part{Type: conventions.GenAIPartToolCallResponse, ID: b.ToolResult.ToolUseID, Result: result.String()})
+			msg.Parts = append(msg.Parts, Part{Type: conventions.GenAIPartToolCallResponse, ID: b.ToolResult.ToolUseID, Response: result.String()})
 		case b.ReasoningContent != nil && b.ReasoningContent.ReasoningText != nil:
 			msg.Parts = append(msg.Parts, Part{Type: partReasoning, Content: b.ReasoningContent.ReasoningText.Text})
 		case b.Text != "":

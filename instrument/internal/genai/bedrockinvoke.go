@@ -56,7 +56,7 @@ func (c anthropicContent) message(role string) Message {
 					result += x.Text
 				}
 			}
-			msg.Parts = append(msg.Parts, Part{Type: conventions.GenAIPartToolCallResponse, ID: b.ToolUseID, Result: result})
+			msg.Parts = append(msg.Parts, Part{Type: conventions.GenAIPartToolCallResponse, ID: b.ToolUseID, Response: result})
 		}
 	}
 	return msg

@@ -128,7 +128,7 @@ func (c geminiContent) message() Message {
 		case p.FunctionResponse != nil:
 			m.Role = conventions.GenAIRoleTool
 			m.Parts = append(m.Parts, Part{Type: conventions.GenAIPartToolCallResponse, ID: p.FunctionResponse.ID,
-				Name: p.FunctionResponse.Name, Result: string(p.FunctionResponse.Response)})
+				Name: p.FunctionResponse.Name, Response: string(p.FunctionResponse.Response)})
 		case p.Thought && p.Text != "":
 			m.Parts = append(m.Parts, Part{Type: partReasoning, Content: p.Text})
 		case p.Text != "":

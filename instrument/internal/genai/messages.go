@@ -22,7 +22,7 @@ type Part struct {
 	ID        string          `json:"id,omitempty"`
 	Name      string          `json:"name,omitempty"`
 	Arguments json.RawMessage `json:"arguments,omitempty"`
-	Result    string          `json:"result,omitempty"`
+	Response  string          `json:"response,omitempty"` // a tool call's result: the spec's ToolCallResponsePart.response
 }
 
 const partReasoning = "reasoning"
@@ -62,8 +62,8 @@ func redactPart(r Redactor, role string, p *Part) {
 	if p.Content != "" {
 		p.Content = r(role, p.Content)
 	}
-	if p.Result != "" {
-		p.Result = r(conventions.GenAIRoleTool, p.Result)
+	if p.Response != "" {
+		p.Response = r(conventions.GenAIRoleTool, p.Response)
 	}
 	if len(p.Arguments) > 0 {
 		if s := r(role, string(p.Arguments)); s == "" {

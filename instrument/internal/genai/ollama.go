@@ -47,7 +47,7 @@ type ollamaMessage struct {
 func (m ollamaMessage) message() Message {
 	msg := Message{Role: m.Role}
 	if m.Role == conventions.GenAIRoleTool {
-		msg.Parts = []Part{{Type: conventions.GenAIPartToolCallResponse, ID: m.ToolCallID, Name: m.ToolName, Result: m.Content}}
+		msg.Parts = []Part{{Type: conventions.GenAIPartToolCallResponse, ID: m.ToolCallID, Name: m.ToolName, Response: m.Content}}
 		return msg
 	}
 	if m.Thinking != "" {

@@ -20,7 +20,7 @@ func ToolCallPart(id, name, args string) Part { return toolCallPart(id, name, ar
 
 // ToolResultPart is a tool call's result.
 func ToolResultPart(id, result string) Part {
-	return Part{Type: conventions.GenAIPartToolCallResponse, ID: id, Result: result}
+	return Part{Type: conventions.GenAIPartToolCallResponse, ID: id, Response: result}
 }
 
 // FinishReason maps a finish reason in OpenAI's words (stop, length,

@@ -180,7 +180,7 @@ func parseChatRequest(body []byte) (*Request, error) {
 			msg.Role = conventions.GenAIRoleSystem
 		}
 		if m.Role == conventions.GenAIRoleTool {
-			msg.Parts = []Part{{Type: conventions.GenAIPartToolCallResponse, ID: m.ToolCallID, Result: joinTexts(m.Content)}}
+			msg.Parts = []Part{{Type: conventions.GenAIPartToolCallResponse, ID: m.ToolCallID, Response: joinTexts(m.Content)}}
 		} else {
 			msg.Parts = m.Content.parts()
 		}

@@ -86,7 +86,7 @@ func (it responsesItem) message() (Message, bool) {
 	case "function_call":
 		return Message{Role: conventions.GenAIRoleAssistant, Parts: []Part{toolCallPart(it.CallID, it.Name, it.Arguments)}}, true
 	case "function_call_output":
-		return Message{Role: conventions.GenAIRoleTool, Parts: []Part{{Type: conventions.GenAIPartToolCallResponse, ID: it.CallID, Result: joinTexts(it.Output)}}}, true
+		return Message{Role: conventions.GenAIRoleTool, Parts: []Part{{Type: conventions.GenAIPartToolCallResponse, ID: it.CallID, Response: joinTexts(it.Output)}}}, true
 	case "", "message":
 		role := it.Role
 		if role == "developer" {
