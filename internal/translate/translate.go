@@ -141,6 +141,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 		case ok:
 			recs = append(recs, r)
 		}
+		tr.noteExtracted(i, ok, err, &views[i])
 		if t.settings.Evaluations {
 			recs = append(recs, t.evaluations(&spans[i], i)...)
 		}
@@ -149,6 +150,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 	t.collectIdentities(spans, views, ids)
 	t.borrowUserTexts(spans, views, ids, recs)
 	recs = mergeCalls(spans, recs, &bt.merge)
+	tr.noteMerged(recs)
 	bt.recs = recs // if it grew, release clears the new array
 
 	t.mu.Lock()
@@ -166,6 +168,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 			continue // waits for an ancestor (held.go)
 		}
 		if !t.sent.keep(spans, ids, r) {
+			tr.noteWhy(r.span, whySentEarlier)
 			continue // the other span of its call was sent in an earlier batch
 		}
 		id, fellBack, err := t.resolve(spans, ids, r.span, now)
