@@ -1,6 +1,7 @@
 package devserver
 
 import (
+	"cmp"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -20,6 +21,16 @@ func (t *Totals) count(it Item) {
 	t.CostEstimated = t.CostEstimated || it.CostEstimated
 }
 
+// families are the models of [prices], longest first.
+var families = func() []string {
+	keys := make([]string, 0, len(prices))
+	for k := range prices {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(len(b)-len(a), cmp.Compare(a, b)) })
+	return keys
+}()
+
 // usageOf reads a turn's or usage's tokens and cost; without a cost, it
 // estimates one for a model of [prices].
 func usageOf(p mindlytics.Properties) (tokens int64, cost float64, estimated bool) {
@@ -33,12 +44,7 @@ func usageOf(p mindlytics.Properties) (tokens int64, cost float64, estimated boo
 		return tokens, (in*pr[0] + out*pr[1]) / 1e6, true
 	}
 	// Dated model names (gpt-4o-2024-08-06) take their family's price.
-	keys := make([]string, 0, len(prices))
-	for k := range prices {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int { return len(b) - len(a) })
-	for _, k := range keys {
+	for _, k := range families {
 		if len(model) > len(k) && model[:len(k)+1] == k+"-" && model[len(k)+1] >= '0' && model[len(k)+1] <= '9' {
 			pr := prices[k]
 			return tokens, (in*pr[0] + out*pr[1]) / 1e6, true

@@ -110,6 +110,15 @@ type Item struct {
 	at time.Time
 }
 
+// kinds are the page's names of the conversation events.
+var kinds = map[string]string{
+	mindlytics.EventConversationTurn:     "turn",
+	mindlytics.EventConversationUsage:    "usage",
+	mindlytics.EventConversationFunction: "function",
+	mindlytics.EventConversationStarted:  "conversation_start",
+	mindlytics.EventConversationEnded:    "conversation_end",
+}
+
 // newItem reads one event.
 func newItem(ev mindlytics.Event, at time.Time, origin *Origin) Item {
 	it := Item{Time: wire.FormatTimestamp(at), Event: ev, Origin: origin, Properties: ev.Properties, at: at}
@@ -124,13 +133,7 @@ func newItem(ev mindlytics.Event, at time.Time, origin *Origin) Item {
 		it.Kind = "alias"
 	default:
 		it.Name = ev.Event
-		it.Kind = map[string]string{
-			mindlytics.EventConversationTurn:     "turn",
-			mindlytics.EventConversationUsage:    "usage",
-			mindlytics.EventConversationFunction: "function",
-			mindlytics.EventConversationStarted:  "conversation_start",
-			mindlytics.EventConversationEnded:    "conversation_end",
-		}[ev.Event]
+		it.Kind = kinds[ev.Event]
 		if it.Kind == "" {
 			it.Kind = "track"
 		}
