@@ -33,10 +33,11 @@ type Summary struct {
 	End      string `json:"end,omitempty"`
 	// Open is a session with no end yet; EndsAt is when it ends if nothing
 	// more arrives (sessionIdle after its last event).
-	Open       bool   `json:"open"`
-	EndsAt     string `json:"ends_at,omitempty"`
-	First      string `json:"first"` // its earliest event: the list's order
-	DurationMs int64  `json:"duration_ms"`
+	Open        bool   `json:"open"`
+	EndsAt      string `json:"ends_at,omitempty"`
+	IdleMinutes int    `json:"idle_minutes,omitempty"`
+	First       string `json:"first"` // its earliest event: the list's order
+	DurationMs  int64  `json:"duration_ms"`
 	Totals
 	Warnings int `json:"warnings"` // of the spans of its traces
 	// Version is the sequence number of the last entry that changed it.
@@ -176,9 +177,9 @@ func (s *Summary) note(ev mindlytics.Event, it *Item) {
 	s.Open = s.End == ""
 	s.First = wire.FormatTimestamp(s.first)
 	s.DurationMs = s.last.Sub(s.first).Milliseconds()
-	s.EndsAt = ""
+	s.EndsAt, s.IdleMinutes = "", 0
 	if s.Open {
-		s.EndsAt = wire.FormatTimestamp(s.last.Add(sessionIdle))
+		s.EndsAt, s.IdleMinutes = wire.FormatTimestamp(s.last.Add(sessionIdle)), int(sessionIdle/time.Minute)
 	}
 }
 
