@@ -122,10 +122,15 @@ const clipped = `(() => {
   const pane = document.querySelector("#sessions-pane").getBoundingClientRect();
   const out = [];
   if (pane.right > window.innerWidth) out.push("the pane leaves the viewport");
-  for (const c of document.querySelectorAll("#sessions th, #sessions td.num, #sessions td.start")) {
-    const r = c.getBoundingClientRect();
+  for (const c of document.querySelectorAll("#sessions th, #sessions td.num")) {
+    const r = c.getBoundingClientRect(), text = document.createRange();
+    text.selectNodeContents(c);
+    const pad = parseFloat(getComputedStyle(c).paddingLeft) + parseFloat(getComputedStyle(c).paddingRight);
     if (r.right > pane.right + 0.5 || r.left < pane.left - 0.5) out.push("outside the pane: " + c.className + " " + c.textContent);
-    if (c.scrollWidth > c.clientWidth + 1) out.push("text cut: " + c.className + " " + c.textContent);
+    if (text.getBoundingClientRect().width > r.width - pad + 0.5) out.push("text cut: " + c.className + " " + c.textContent);
+  }
+  for (const c of document.querySelectorAll("#sessions td.session")) {
+    if (c.getBoundingClientRect().width < 150) out.push("no room for the session id: " + c.title);
   }
   return out;
 })()`

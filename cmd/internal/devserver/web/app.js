@@ -97,8 +97,7 @@ function renderList() {
       el("td", { class: "session", title: s.id },
         el("span", { class: `dot ${s.open ? "open" : ""}`, title: s.open ? "open" : "ended" }), el("code", {}, s.id),
         s.warnings ? el("span", { class: "warn-count", title: "translation warnings" }, `⚠${s.warnings}`) : null,
-        el("span", { class: "sub" }, s.user_id || s.device_id || "—")),
-      el("td", { class: "start", title: s.first }, fmtWhen(s.start || s.first), el("span", { class: "sub" }, fmtDur(s.duration_ms))),
+        el("span", { class: "sub start" }, `${s.user_id || s.device_id || "—"} · ${fmtWhen(s.start || s.first)} · ${fmtDur(s.duration_ms)}`)),
       el("td", { class: "num turns" }, s.turns), el("td", { class: "num tokens" }, s.tokens),
       el("td", { class: "num cost" }, fmtCost(s.cost, s.cost_estimated)))));
   const btn = document.getElementById("more");
@@ -203,7 +202,7 @@ function trace(rows) {
   const total = Math.max(...rows.map((r) => r.offset_ms + r.duration_ms), 0.001);
   const made = rows.filter((r) => r.outcome === "event").length;
   return el("details", { class: "trace" },
-    el("summary", {}, `Trace · ${plural(rows.length, "span")}, ${made} made events · ${fmtDur(rows[0].duration_ms)}`),
+    el("summary", {}, `Trace · ${plural(rows.length, "span")}, ${made} with events · ${fmtDur(rows[0].duration_ms)}`),
     ...rows.map((r) => el("details", { class: "trow", "data-outcome": r.outcome },
       el("summary", {},
         el("span", { class: "tname", style: `padding-left:${r.depth * 14}px`, title: r.name }, r.name),
