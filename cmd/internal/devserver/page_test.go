@@ -33,7 +33,9 @@ func sendAgentTurns(t *testing.T, srvURL, session string, questions ...string) {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
 	tr := tp.Tracer("page-test")
 	ids := []attribute.KeyValue{sc.SessionID(session), sc.UserID("page-user")}
-	at := func(s int) trace.SpanEventOption { return trace.WithTimestamp(pageT0.Add(time.Duration(s) * time.Second)) }
+	at := func(s int) trace.SpanEventOption {
+		return trace.WithTimestamp(pageT0.Add(time.Duration(s) * time.Second))
+	}
 	msgs := func(role, text string) string {
 		return `[{"role":"` + role + `","parts":[{"type":"text","content":"` + text + `"}]}]`
 	}

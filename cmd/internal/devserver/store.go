@@ -56,7 +56,7 @@ type Store struct {
 	db *bolt.DB
 
 	mu       sync.Mutex
-	index    *index // the entries, indexed for the page
+	index    *index        // the entries, indexed for the page
 	changed  chan struct{} // closed and replaced on every append
 	lastSeq  uint64
 	skipped  []string // records OpenStore could not read
