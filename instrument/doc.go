@@ -34,7 +34,16 @@
 //
 // Optional arguments are [CallOption]s: [At] imports past data (the event's
 // timestamp), [InConversation] names a conversation when several are open,
-// [WithProperties] and [WithAttributes]. A turn may also be started before
+// [WithProperties] and [WithAttributes]. Conversations are ended as they
+// are started, by context; calls outside any conversation go to the
+// session's default one, whose id is the session id (as in the
+// translation):
+//
+//	cctx, err := session.StartConversation(ctx, "c-2")
+//	err = session.TrackTurn(cctx, instrument.Turn{User: q, Assistant: a})
+//	err = session.EndConversation(cctx)
+//
+// A turn may also be started before
 // the answer is known:
 //
 //	ctx, turn, err := session.StartTurn(ctx, q)
@@ -140,8 +149,8 @@
 //	    conversation_id=, timestamp=)
 //	session.start_conversation(conversation_id=,     session.StartConversation(ctx, id, WithProperties(p), WithAttributes(a), At(t))
 //	    properties=, attributes=, timestamp=)
-//	session.end_conversation(conversation_id=,       session.EndConversation(ctx, id, WithProperties(p), At(t))
-//	    properties=, timestamp=)
+//	session.end_conversation(conversation_id=,       session.EndConversation(ctx, WithProperties(p), At(t)) (ctx: StartConversation's,
+//	    properties=, timestamp=)                         or InConversation(id))
 //	session.track_conversation_turn(user=,           session.TrackTurn(ctx, instrument.Turn{User, Assistant, AssistantID,
 //	    assistant=, assistant_id=, usage=,               Usage, Properties}, InConversation(id), At(t))
 //	    properties=, conversation_id=, timestamp=)

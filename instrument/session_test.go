@@ -35,7 +35,7 @@ func TestSessionImportedWithTimestamps(t *testing.T) {
 	require.NoError(t, s.Alias(ctx, "u-3", "u-2", instrument.At(at(7*time.Second))))
 	analysis := mindlytics.ConversationAnalysis{Summary: "double charge refunded", Sentiment: mindlytics.SentimentPositive, Cost: 0.002}
 	intent := mindlytics.IntentAnalysis{Summary: "refund", Sentiment: mindlytics.SentimentNeutral, IntentFulfilled: mindlytics.IntentFulfilled, Cost: 0.001}
-	require.NoError(t, s.EndConversation(ctx, "", instrument.WithProperties(instrument.Properties{"resolved": true}),
+	require.NoError(t, s.EndConversation(ctx, instrument.WithProperties(instrument.Properties{"resolved": true}),
 		instrument.WithConversationAnalysis(analysis), instrument.WithIntentAnalysis(intent), instrument.At(at(8*time.Second))))
 	require.NoError(t, s.End(ctx, instrument.WithAttributes(instrument.Properties{"exit": "done"}), instrument.At(at(9*time.Second))))
 
@@ -75,4 +75,41 @@ func ended(t *testing.T, ev mindlytics.Event, conv mindlytics.ConversationAnalys
 	ev.ConversationAnalysis, ev.IntentAnalysis = &conv, &intent
 	require.NoError(t, ev.Validate())
 	return ev
+}
+
+// Conversations are ended as they are started, by the context
+// StartConversation returned, even with another open; with two open and
+// none named, EndConversation is an error and sends nothing; a turn with
+// no conversation goes to the session's default one (the session id),
+// which EndConversation then ends.
+func TestConversationsEndByTheirContext(t *testing.T) {
+	srv, c := setup(t)
+	ev := must(t)
+	ctx, s, err := c.StartSession(bg(), instrument.SessionConfig{ID: "s-e", UserID: "u-e", Timestamp: at(0)})
+	require.NoError(t, err)
+	require.NoError(t, s.TrackTurn(ctx, instrument.Turn{User: "hi", Assistant: "hello"}, instrument.At(at(time.Second))))
+	require.NoError(t, s.EndConversation(ctx, instrument.At(at(2*time.Second))), "the default conversation")
+	actx, err := s.StartConversation(ctx, "c-a", instrument.At(at(3*time.Second)))
+	require.NoError(t, err)
+	_, err = s.StartConversation(ctx, "c-b", instrument.At(at(4*time.Second)))
+	require.NoError(t, err)
+	require.ErrorIs(t, s.EndConversation(ctx, instrument.At(at(5*time.Second))), instrument.ErrInvalid, "two open, none named")
+	require.NoError(t, s.EndConversation(actx, instrument.At(at(6*time.Second))))
+	require.NoError(t, s.EndConversation(ctx, instrument.At(at(7*time.Second))), "c-b is the only one open")
+
+	id := func(d time.Duration) mindlytics.Identity {
+		return mindlytics.Identity{SessionID: "s-e", UserID: "u-e", Time: at(d)}
+	}
+	want := []mindlytics.Event{
+		ev(mindlytics.StartSession(id(0), nil)),
+		ev(mindlytics.ConversationStarted(id(time.Second), "s-e", nil, nil)),
+		ev(mindlytics.ConversationTurn(id(time.Second), "s-e", mindlytics.Turn{User: "hi", Assistant: "hello"})),
+		ev(mindlytics.ConversationEnded(id(2*time.Second), "s-e", nil, nil)),
+		ev(mindlytics.ConversationStarted(id(3*time.Second), "c-a", nil, nil)),
+		ev(mindlytics.ConversationStarted(id(4*time.Second), "c-b", nil, nil)),
+		ev(mindlytics.ConversationEnded(id(6*time.Second), "c-a", nil, nil)),
+		ev(mindlytics.ConversationEnded(id(7*time.Second), "c-b", nil, nil)),
+	}
+	got := flushed(t, c, srv)
+	requireEvents(t, want, got[:min(len(got), len(want))])
 }

@@ -260,22 +260,23 @@ func (s *Session) StartConversation(ctx context.Context, id string, opts ...Call
 	return ContextWithConversation(ctx, id), nil
 }
 
-// EndConversation ends a conversation, so that the service analyses it:
-// id, or when empty the one the call would go to (the context's, or the
-// only one open). Options: [WithProperties] (merged with the start's),
-// [WithAttributes], [WithConversationAnalysis], [WithIntentAnalysis], [At].
-func (s *Session) EndConversation(ctx context.Context, id string, opts ...CallOption) error {
+// EndConversation ends a conversation, so that the service analyses it.
+// It is ended the way it was started: pass the context StartConversation
+// returned, and the conversation it carries is the one ended. Without one,
+// it ends the conversation a call would go to: the one [InConversation]
+// names, else the only one open, else the session's default conversation
+// (see [Session.StartTurn]). Options: [WithProperties] (merged with the
+// start's), [WithAttributes], [WithConversationAnalysis],
+// [WithIntentAnalysis], [InConversation], [At].
+func (s *Session) EndConversation(ctx context.Context, opts ...CallOption) error {
 	const call = "EndConversation"
 	o := callOptions(opts)
-	if id == "" {
-		id = o.conv
-	}
-	id, err := s.conversation(ctx, call, id)
+	id, err := s.conversation(ctx, call, o.conv)
 	if err != nil {
 		return err
 	}
 	if id == "" {
-		id = s.id // the translation's default conversation
+		id = s.id // the default conversation: the translation's, the session id
 	}
 	if err := checkProperties(call, "properties", o.props); err != nil {
 		return err

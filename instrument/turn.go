@@ -97,6 +97,7 @@ func (t Turn) check(call string, needAssistant bool) error {
 }
 
 // TrackTurn records a turn after the fact. Options: [InConversation], [At].
+// Its conversation is chosen as [Session.StartTurn]'s is.
 func (s *Session) TrackTurn(ctx context.Context, t Turn, opts ...CallOption) error {
 	const call = "TrackTurn"
 	var o callConfig
@@ -151,6 +152,15 @@ type StartedTurn struct {
 // is counted as usage ("Conversation Usage") and never as a turn of its
 // own; a tool span as a function call. Options: [InConversation], [At]
 // (the start, to import past turns).
+//
+// The turn's conversation is the one [InConversation] names, else the
+// context's ([Session.StartConversation]), else the only one open. With
+// none of those it goes to the session's default conversation, whose id
+// is the session id. That is no error, by choice: it is the translation's
+// rule for every span without a conversation id (docs/CONVENTIONS.md), so
+// a turn tracked here and the same span sent by any OTLP exporter land in
+// the same conversation, and a session of one conversation needs no
+// StartConversation. [Session.EndConversation] ends it like any other.
 func (s *Session) StartTurn(ctx context.Context, user string, opts ...CallOption) (context.Context, *StartedTurn, error) {
 	const call = "StartTurn"
 	o := callOptions(opts)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -81,17 +82,27 @@ func turnsShown(t *testing.T, ctx context.Context) int {
 	return n
 }
 
-// waitTurns waits until the transcript shows n turns.
-func waitTurns(t *testing.T, ctx context.Context, n int) {
+// waitFor waits until the page's expression js is true.
+func waitFor(t *testing.T, ctx context.Context, what, js string) {
 	t.Helper()
-	for turnsShown(t, ctx) != n {
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		if err == nil && ok {
+			return
+		}
 		select {
 		case <-ctx.Done():
 			screenshot(t, context.WithoutCancel(ctx), "failure.png")
-			t.Fatalf("the page does not show %d turns", n)
+			t.Fatalf("the page does not show %s", what)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// waitTurns waits until the transcript shows n turns.
+func waitTurns(t *testing.T, ctx context.Context, n int) {
+	t.Helper()
+	waitFor(t, ctx, fmt.Sprintf("%d turns", n), fmt.Sprintf(`document.querySelectorAll("#detail .row[data-kind=turn]").length === %d`, n))
 }
 
 func screenshot(t *testing.T, ctx context.Context, name string) {
@@ -105,24 +116,84 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Logf("screenshot: %s", abs)
 }
 
-// The page shows the demo's conversation with its turns and cost, an OTLP
-// session with the span beside each event and the translation's warnings,
-// and a turn that arrives while it is open, without a reload.
+// clipped lists the session list's cells (turns, tokens, cost included)
+// whose box leaves its pane or the viewport, or whose text is cut.
+const clipped = `(() => {
+  const pane = document.querySelector("#sessions-pane").getBoundingClientRect();
+  const out = [];
+  if (pane.right > window.innerWidth) out.push("the pane leaves the viewport");
+  for (const c of document.querySelectorAll("#sessions th, #sessions td.num")) {
+    const r = c.getBoundingClientRect(), text = document.createRange();
+    text.selectNodeContents(c);
+    const pad = parseFloat(getComputedStyle(c).paddingLeft) + parseFloat(getComputedStyle(c).paddingRight);
+    if (r.right > pane.right + 0.5 || r.left < pane.left - 0.5) out.push("outside the pane: " + c.className + " " + c.textContent);
+    if (text.getBoundingClientRect().width > r.width - pad + 0.5) out.push("text cut: " + c.className + " " + c.textContent);
+  }
+  for (const c of document.querySelectorAll("#sessions td.session")) {
+    if (c.getBoundingClientRect().width < 150) out.push("no room for the session id: " + c.title);
+  }
+  return out;
+})()`
+
+// nesting says, for the first turn with a function call, whether the call
+// sits inside the turn, after the user's words and before the answer.
+const nesting = `(() => {
+  const f = document.querySelector("#detail .row[data-kind=turn] .calls .row[data-kind=function]");
+  if (!f) return "no function call under a turn";
+  const turn = f.closest(".turn");
+  const user = turn.querySelector(".bubble.user"), answer = turn.querySelector(":scope > .bubble.assistant");
+  const before = (a, b) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+  if (!before(user, f) || !before(f, answer)) return "the call is not between the question and the answer";
+  const conv = document.querySelector("#detail .conversation"), end = document.querySelector("#detail > .row[data-kind=end]");
+  if (!end || !before(conv, end)) return "Session ended is not after the conversation";
+  return "ok";
+})()`
+
+// The page at 1024 and 1440 px: an empty server says how to send it
+// something; then the demo's conversation with its calls nested under
+// their turns and no clipped column; an OTLP session picked by click, its
+// selection in the URL surviving a reload and back; search narrowing the
+// list; a turn arriving live; each turn's trace saying what each span
+// became.
 func TestPageInBrowser(t *testing.T) {
+	for _, width := range []int64{1024, 1440} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) { pageAt(t, width) })
+	}
+}
+
+func pageAt(t *testing.T, width int64) {
 	_, step := newBrowser(t)
 	srv, err := devserver.New(devserver.Config{DataPath: filepath.Join(t.TempDir(), "demo.db")})
 	require.NoError(t, err)
 	defer func() { require.NoError(t, srv.Close()) }()
+	shot := func(ctx context.Context, name string) { screenshot(t, ctx, fmt.Sprintf("page-%d-%s.png", width, name)) }
+
+	ctx := step()
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.EmulateViewport(width, 900),
+		chromedp.Navigate(srv.PageURL()),
+		chromedp.WaitVisible(chromedp.CSS(`#live.on`)),
+		chromedp.WaitVisible(chromedp.CSS(`#detail .setup`)),
+	))
+	setup, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#detail`)))
+	require.NoError(t, err)
+	assert.Contains(t, setup, "OTEL_EXPORTER_OTLP_ENDPOINT="+srv.URL())
+	assert.Contains(t, setup, "MLSDK_SERVER_BASE="+srv.URL())
+	assert.Contains(t, setup, "otelcol-mindlytics --config")
+	icons, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`Promise.all(["/favicon.ico", "/ui/favicon.svg"].map((u) => fetch(u).then((r) => r.status)))`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	assert.Equal(t, []int{200, 200}, icons, "no favicon 404")
+	shot(ctx, "empty")
+
 	llm, err := startFakeLLM()
 	require.NoError(t, err)
 	defer llm.Close()
-
 	_, err = runChatbot(context.Background(), io.Discard, llm.URL, "demo-browser",
 		instrument.WithServerBase(srv.URL()), instrument.WithAPIKey(srv.Contract.APIKey), instrument.WithProjectID(srv.Contract.ProjectID))
 	require.NoError(t, err)
 	sendOTLPTurn(t, srv.URL(), "First over OTLP", "Seen by the intake")
 
-	ctx := step()
+	ctx = step()
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Navigate(srv.PageURL()+"?session=demo-browser"),
 		chromedp.WaitVisible(chromedp.CSS(`#live.on`)),
@@ -138,30 +209,62 @@ func TestPageInBrowser(t *testing.T) {
 	assert.Contains(t, detail, "Order Status Checked")
 	assert.Contains(t, detail, "identify")
 	assert.True(t, strings.HasPrefix(cost, "$0.00"), "cost %q", cost)
-	screenshot(t, ctx, "page-demo.png")
+	order, err := chromedp.Run(ctx, chromedp.Evaluate[string](nesting))
+	require.NoError(t, err)
+	assert.Equal(t, "ok", order)
+	cut, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](clipped))
+	require.NoError(t, err)
+	assert.Empty(t, cut, "no clipped column at %d px", width)
+	shot(ctx, "demo")
 
-	// The OTLP session, picked without a reload; then a turn arrives live.
+	// The OTLP session, picked by a click without a reload: the URL says
+	// so, a reload keeps it, back returns to the demo's.
 	ctx = step()
 	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__sameDocument = true`))
 	require.NoError(t, err)
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`tr[data-session="otlp-live"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#detail details.span`)),
-		chromedp.WaitVisible(chromedp.CSS(`#warnings .warning`)),
+		chromedp.WaitVisible(chromedp.CSS(`#detail details.warnings .warning`)),
 	))
 	assert.Equal(t, 1, turnsShown(t, ctx))
+	loc, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.search`))
+	require.NoError(t, err)
+	assert.Equal(t, "?session=otlp-live", loc)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Reload()))
+	waitFor(t, ctx, "the OTLP session after a reload", `!!document.querySelector('tr.selected[data-session="otlp-live"]') && document.querySelectorAll("#detail .row[data-kind=turn]").length === 1`)
+	require.NoError(t, chromedp.Do(ctx, chromedp.NavigateBack()))
+	waitFor(t, ctx, "the demo's session after back", `!!document.querySelector('tr.selected[data-session="demo-browser"]') && document.querySelectorAll("#detail .row[data-kind=turn]").length === 3`)
+	require.NoError(t, chromedp.Do(ctx, chromedp.NavigateForward()))
+	waitFor(t, ctx, "the OTLP session again", `document.querySelectorAll("#detail .row[data-kind=turn]").length === 1`)
 
+	// A turn arrives live, without a reload; its trace says what each span became.
+	ctx = step()
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__sameDocument = true`))
+	require.NoError(t, err)
 	sendOTLPTurn(t, srv.URL(), "Second over OTLP", "Arrived live")
 	waitTurns(t, ctx, 2)
-	detail, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#detail`)))
-	require.NoError(t, err)
 	same, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__sameDocument === true`))
 	require.NoError(t, err)
 	assert.True(t, same, "no reload")
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const ts = [...document.querySelectorAll("#detail details.trace")]; ts.forEach((d) => d.open = true); const last = ts.pop(); last.querySelector("details.trow").open = true; [...document.querySelectorAll("#detail details.span")].pop().open = true; return true; })()`))
+	require.NoError(t, err)
+	detail, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#detail`)))
+	require.NoError(t, err)
 	assert.Contains(t, detail, "Arrived live")
 	assert.Contains(t, detail, "chat gpt-4o-mini")
-	// Open the new turn's span for the screenshot.
-	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll("#detail details.span")].pop().open = true`))
+	assert.Contains(t, detail, "no event: a wrapper", "the agent span says why it made no event")
+	assert.Contains(t, detail, "→ Conversation Turn", "the chat span says what it became")
+	shot(ctx, "otlp-live")
+
+	// Search narrows the list, and the URL keeps it.
+	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`#search`), "arrived live")))
+	waitFor(t, ctx, "one session found", `document.querySelectorAll("#sessions tbody tr").length === 1 && !!document.querySelector('tr[data-session="otlp-live"]')`)
+	loc, err = chromedp.Run(ctx, chromedp.Evaluate[string](`location.search`))
 	require.NoError(t, err)
-	screenshot(t, ctx, "page-otlp-live.png")
+	assert.Contains(t, loc, "q=arrived+live")
+	require.NoError(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#filter`), "ended")))
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#filter").dispatchEvent(new Event("change"))`))
+	require.NoError(t, err)
+	waitFor(t, ctx, "no ended session found", `document.querySelectorAll("#sessions tbody tr").length === 0`)
 }

@@ -50,7 +50,7 @@ func startChild(t *testing.T, addr, data string) *exec.Cmd {
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		if resp, err := http.Get("http://" + addr + "/ui/api/state"); err == nil {
+		if resp, err := http.Get("http://" + addr + "/ui/api/sessions"); err == nil {
 			_ = resp.Body.Close()
 			return cmd
 		}
@@ -62,20 +62,16 @@ func startChild(t *testing.T, addr, data string) *exec.Cmd {
 
 type state struct {
 	Sessions []struct {
-		ID            string `json:"id"`
-		UserID        string `json:"user_id"`
-		Turns         int    `json:"turns"`
-		Conversations []struct {
-			Items []struct {
-				Kind string `json:"kind"`
-			} `json:"items"`
-		} `json:"conversations"`
+		ID     string `json:"id"`
+		UserID string `json:"user_id"`
+		Turns  int    `json:"turns"`
 	} `json:"sessions"`
 }
 
+// pageState is the page's first page of sessions.
 func pageState(t *testing.T, addr string) state {
 	t.Helper()
-	resp, err := http.Get("http://" + addr + "/ui/api/state")
+	resp, err := http.Get("http://" + addr + "/ui/api/sessions")
 	require.NoError(t, err)
 	defer func() { _ = resp.Body.Close() }()
 	var s state
@@ -133,7 +129,7 @@ func TestNonLoopbackAddrIsWarnedAbout(t *testing.T) {
 	require.NoError(t, cmd.Start())
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	require.Eventually(t, func() bool {
-		resp, err := http.Get("http://" + local + "/ui/api/state")
+		resp, err := http.Get("http://" + local + "/ui/api/sessions")
 		if err == nil {
 			_ = resp.Body.Close()
 		}

@@ -63,7 +63,7 @@ func run(ctx context.Context, out io.Writer, opts ...instrument.Option) error {
 		}
 	}
 	end := history[len(history)-1].at.Add(time.Minute)
-	if err := session.EndConversation(ctx, "", instrument.At(end)); err != nil {
+	if err := session.EndConversation(ctx, instrument.At(end)); err != nil {
 		return err
 	}
 	if err := session.End(ctx, instrument.At(end)); err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
@@ -73,4 +74,41 @@ func TestTranslateWithOriginsSaysWhatWaits(t *testing.T) {
 			assert.Equal(t, 0, o, "the turn came from the call that waited")
 		}
 	}
+}
+
+// Every span that makes no event says why: a wrapper, other work, a model
+// call with nothing to count, the outer span of a stacked pair.
+func TestTranslateWithOriginsSaysWhyNoEvent(t *testing.T) {
+	chat := func(parent int, name string, start time.Duration, tokens bool) spanSpec {
+		attrs := []attribute.KeyValue{sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o")}
+		if tokens {
+			attrs = append(attrs, sc.InputTokens(10), sc.OutputTokens(2), sc.TurnUser("hi"), sc.TurnAssistant("hello"))
+		}
+		return child(parent, name, start, start+time.Second, attrs...)
+	}
+	spans := spanview.FromReadOnlySpans(recordSpans(t, nil,
+		root("invoke_agent bot", 0, 10*time.Second, sc.SessionID("s1"), sc.UserID("u"), sc.OperationName(sc.GenAIOperationInvokeAgent)),
+		child(0, "GET /orders", time.Second, 2*time.Second),
+		chat(0, "failed chat", 2*time.Second, false),
+		chat(0, "outer chat", 3*time.Second, true),
+		chat(3, "inner chat", 3*time.Second, true),
+	))
+	got := newTranslator(t).TranslateWithOrigins(spans)
+	require.NotEmpty(t, got.Events)
+	made := map[string]bool{}
+	for _, o := range got.Origins {
+		made[got.Spans[o].Name()] = true
+		assert.NotContains(t, got.NoEvent, o, "a span with an event has no reason")
+	}
+	why := map[string]string{}
+	for i, w := range got.NoEvent {
+		why[got.Spans[i].Name()] = w
+	}
+	assert.Equal(t, map[string]bool{"inner chat": true}, made)
+	assert.Equal(t, map[string]string{
+		"invoke_agent bot": whyWrapper,
+		"GET /orders":      whyNotOurs,
+		"failed chat":      whyNoContent,
+		"outer chat":       whyMerged,
+	}, why)
 }

@@ -145,6 +145,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 				recs = t.appendHistoryRuns(&spans[i], &views[i], &r, recs)
 			}
 		}
+		tr.noteExtracted(i, ok, err, &views[i])
 		if t.settings.Evaluations {
 			recs = append(recs, t.evaluations(&spans[i], i)...)
 		}
@@ -155,6 +156,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 	recs = mergeCalls(spans, recs, &bt.merge)
 	recs = mergeTwins(spans, recs, ids, &bt.merge)
 	recs = dropTracedRuns(spans, ids, recs)
+	tr.noteMerged(recs)
 	bt.recs = recs // if it grew, release clears the new array
 
 	t.mu.Lock()
@@ -172,6 +174,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 			continue // waits for an ancestor (held.go)
 		}
 		if !t.sent.keep(spans, ids, r) {
+			tr.noteWhy(r.span, whySentEarlier)
 			continue // the other span of its call was sent in an earlier batch
 		}
 		if !t.runs.fresh(spans, ids, r) {

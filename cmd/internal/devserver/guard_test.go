@@ -112,13 +112,13 @@ func TestHostAndOriginAreChecked(t *testing.T) {
 		method, path, host, origin string
 		want                       int
 	}{
-		{"GET", "/ui/api/state", "rebind.attacker.example" + port, "", http.StatusForbidden},
-		{"GET", "/ui/api/state", "127.0.0.1" + port, "http://rebind.attacker.example" + port, http.StatusForbidden},
+		{"GET", "/ui/api/sessions", "rebind.attacker.example" + port, "", http.StatusForbidden},
+		{"GET", "/ui/api/sessions", "127.0.0.1" + port, "http://rebind.attacker.example" + port, http.StatusForbidden},
 		{"POST", "/bc/v1/events/queue", "rebind.attacker.example" + port, "", http.StatusForbidden},
 		{"POST", "/v1/traces", "127.0.0.1" + port, "http://rebind.attacker.example", http.StatusForbidden},
-		{"GET", "/ui/api/state", "localhost" + port, "http://localhost" + port, http.StatusOK},
-		{"GET", "/ui/api/state", "127.0.0.1" + port, "http://127.0.0.1" + port, http.StatusOK},
-		{"GET", "/ui/api/state", "[::1]" + port, "", http.StatusOK},
+		{"GET", "/ui/api/sessions", "localhost" + port, "http://localhost" + port, http.StatusOK},
+		{"GET", "/ui/api/sessions", "127.0.0.1" + port, "http://127.0.0.1" + port, http.StatusOK},
+		{"GET", "/ui/api/sessions", "[::1]" + port, "", http.StatusOK},
 	} {
 		req, err := http.NewRequest(tc.method, srv.URL()+tc.path, nil)
 		require.NoError(t, err)

@@ -122,15 +122,18 @@ func (in *intake) consume(ctx context.Context, run func() ([]mindlytics.Event, p
 	for _, i := range o.Indexes {
 		note.origins = append(note.origins, originOf(&spans[i]))
 	}
+	dropped := map[spanKey]string{}
 	for _, err := range errs {
 		var se *translate.SpanError
 		if errors.As(err, &se) {
 			rejected++
+			dropped[spanKey{se.TraceID.String(), se.SpanID.String()}] = se.Err.Error()
 		}
 	}
+	note.spans = spanNotes(o, note.warnings, dropped)
 	msg = describe(note.warnings)
 	if len(events) == 0 {
-		if err := in.store.Note(note.warnings); err != nil {
+		if err := in.store.note(note); err != nil {
 			return 0, err.Error(), http.StatusServiceUnavailable
 		}
 		return rejected, msg, http.StatusOK
@@ -344,6 +347,6 @@ func (in *intake) flush(ctx context.Context, ends func() []mindlytics.Event) {
 	// What waited (spans for an ancestor, log records for their span) and
 	// was translated now may have been dropped or had values ignored.
 	if w := errorWarnings(in.tr.LateErrors()); len(w) > 0 {
-		_ = in.store.Note(w)
+		_ = in.store.note(intakeNote{warnings: w})
 	}
 }

@@ -84,6 +84,9 @@ func New(cfg Config) (s *Server, err error) {
 		mindlyticstest.WithStore(st), mindlyticstest.WithHandler(mux), mindlyticstest.WithLogger(logger),
 		mindlyticstest.WithGuard(newGuard))
 	s.intake.post = postInProcess(s.Contract, s.Contract.APIKey, s.Contract.ProjectID)
+	s.web.setup = func() Setup {
+		return Setup{URL: s.Contract.URL, APIKey: s.Contract.APIKey, ProjectID: s.Contract.ProjectID}
+	}
 
 	interval := translate.DefaultSettings().CheckInterval()
 	s.done.Add(1)

@@ -45,6 +45,8 @@ type Entry struct {
 	// not derived from a span (such as an idle session's end).
 	Origins  []*Origin `json:"origins,omitempty"`
 	Warnings []Warning `json:"warnings,omitempty"`
+	// Spans are the spans of the OTLP request, each with what it became.
+	Spans []SpanNote `json:"spans,omitempty"`
 }
 
 // Store is a [mindlyticstest.Store] in a bbolt file: every batch is
@@ -54,7 +56,7 @@ type Store struct {
 	db *bolt.DB
 
 	mu       sync.Mutex
-	entries  []Entry
+	index    *index        // the entries, indexed for the page
 	changed  chan struct{} // closed and replaced on every append
 	lastSeq  uint64
 	skipped  []string // records OpenStore could not read
@@ -69,7 +71,7 @@ func OpenStore(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("devserver: opening the store %s: %w", path, err)
 	}
-	st := &Store{db: db, changed: make(chan struct{})}
+	st := &Store{db: db, changed: make(chan struct{}), index: newIndex()}
 	err = db.Update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bucketEntries)
 		if err != nil {
@@ -86,7 +88,7 @@ func OpenStore(path string) (*Store, error) {
 				st.skipped = append(st.skipped, fmt.Sprintf("entry %x (%d bytes): %v", k, len(v), err))
 				return nil
 			}
-			st.entries = append(st.entries, e)
+			st.index.add(e)
 			return nil
 		})
 	})
@@ -118,7 +120,7 @@ func (st *Store) Load() ([]mindlyticstest.Batch, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	var out []mindlyticstest.Batch
-	for _, e := range st.entries {
+	for _, e := range st.index.entries {
 		if len(e.Events) > 0 {
 			out = append(out, mindlyticstest.Batch{Accepted: e.Accepted, Events: e.Events})
 		}
@@ -133,6 +135,7 @@ type intakeKey struct{}
 type intakeNote struct {
 	origins  []*Origin
 	warnings []Warning
+	spans    []SpanNote
 }
 
 func withIntake(ctx context.Context, n intakeNote) context.Context {
@@ -143,19 +146,20 @@ func withIntake(ctx context.Context, n intakeNote) context.Context {
 // context carries from the intake.
 func (st *Store) Append(ctx context.Context, b mindlyticstest.Batch) error {
 	note, _ := ctx.Value(intakeKey{}).(intakeNote)
-	e := Entry{Accepted: b.Accepted, Events: b.Events, Warnings: note.warnings}
+	e := Entry{Accepted: b.Accepted, Events: b.Events, Warnings: note.warnings, Spans: note.spans}
 	if len(note.origins) == len(b.Events) {
 		e.Origins = note.origins
 	}
 	return st.add(e)
 }
 
-// Note keeps the warnings of an OTLP request that derived no event.
-func (st *Store) Note(warnings []Warning) error {
-	if len(warnings) == 0 {
+// note keeps the warnings and spans of an OTLP request that derived no
+// event.
+func (st *Store) note(n intakeNote) error {
+	if len(n.warnings) == 0 && len(n.spans) == 0 {
 		return nil
 	}
-	return st.add(Entry{Accepted: time.Now(), Warnings: warnings})
+	return st.add(Entry{Accepted: time.Now(), Warnings: n.warnings, Spans: n.spans})
 }
 
 func (st *Store) add(e Entry) error {
@@ -177,7 +181,7 @@ func (st *Store) add(e Entry) error {
 		return fmt.Errorf("devserver: committing entry %d: %w", e.Seq, err)
 	}
 	st.lastSeq = e.Seq
-	st.entries = append(st.entries, e)
+	st.index.add(e)
 	close(st.changed)
 	st.changed = make(chan struct{})
 	return nil
@@ -188,5 +192,39 @@ func (st *Store) add(e Entry) error {
 func (st *Store) Entries() ([]Entry, <-chan struct{}) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return st.entries[:len(st.entries):len(st.entries)], st.changed
+	n := len(st.index.entries)
+	return st.index.entries[:n:n], st.changed
+}
+
+// Changed returns the sequence number of the last entry and a channel
+// closed at the next append: the page's change token.
+func (st *Store) Changed() (uint64, <-chan struct{}) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.lastSeq, st.changed
+}
+
+// Sessions answers a page of sessions.
+func (st *Store) Sessions(q Query) (Page, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.index.page(q, st.lastSeq)
+}
+
+// sessionVersion is the sequence number of the last entry that changed
+// session id, and whether there is such a session.
+func (st *Store) sessionVersion(id string) (uint64, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if s := st.index.sessions[id]; s != nil {
+		return s.Version, true
+	}
+	return 0, false
+}
+
+// Session returns one session as the page shows it, or nil.
+func (st *Store) Session(id string) *SessionView {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.index.session(id)
 }

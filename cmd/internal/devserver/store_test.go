@@ -31,7 +31,7 @@ func TestStoreReopens(t *testing.T) {
 	origin := &Origin{TraceID: "t", SpanID: "sp", Name: "chat", Attributes: map[string]any{"k": "v"}}
 	ctx := withIntake(context.Background(), intakeNote{origins: []*Origin{nil, origin}, warnings: []Warning{{Message: "w"}}})
 	require.NoError(t, st.Append(ctx, mindlyticstest.Batch{Accepted: at, Events: []mindlytics.Event{start, use}}))
-	require.NoError(t, st.Note([]Warning{{Message: "only a warning"}}))
+	require.NoError(t, st.note(intakeNote{warnings: []Warning{{Message: "only a warning"}}}))
 	st.failNext = errors.New("disk full")
 	require.Error(t, st.Append(context.Background(), mindlyticstest.Batch{Accepted: at, Events: []mindlytics.Event{start}}))
 	require.NoError(t, st.Close())
@@ -71,7 +71,7 @@ func TestUnreadableRecordIsSkipped(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	st, err := OpenStore(path)
 	require.NoError(t, err)
-	require.NoError(t, st.Note([]Warning{{Message: "first"}}))
+	require.NoError(t, st.note(intakeNote{warnings: []Warning{{Message: "first"}}}))
 	deep := strings.Repeat(`{"k":`, 10_001) + "1" + strings.Repeat("}", 10_001)
 	require.NoError(t, st.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketEntries)
@@ -86,7 +86,7 @@ func TestUnreadableRecordIsSkipped(t *testing.T) {
 	require.NoError(t, err, "an unreadable record is not fatal")
 	require.Len(t, st.Skipped(), 2)
 	assert.Contains(t, st.Skipped()[0], "entry 0000000000000002")
-	require.NoError(t, st.Note([]Warning{{Message: "after"}}))
+	require.NoError(t, st.note(intakeNote{warnings: []Warning{{Message: "after"}}}))
 	entries, _ := st.Entries()
 	require.Len(t, entries, 2)
 	assert.Equal(t, uint64(4), entries[1].Seq, "new entries never overwrite a skipped one")

@@ -1,41 +1,76 @@
 package devserver
 
 import (
-	"encoding/json"
+	"cmp"
 	"slices"
-	"strconv"
 	"time"
 
+	"github.com/mindlytics/mindlytics-otel/internal/translate"
 	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
-// View is what the page shows, built from the store's entries.
+// sessionIdle is how long a session stays open without an event: the
+// translation's default, as the service's.
+const sessionIdle = translate.DefaultSessionIdleTimeout
+
+// View is every session folded from entries, in the order each was first
+// seen, with every warning. The page asks for pages of sessions and one
+// session at a time ([Store.Sessions], [Store.Session]); View serves tests
+// and the demo's summary.
 type View struct {
 	Version  uint64         `json:"version"` // the last entry's sequence number
 	Sessions []*SessionView `json:"sessions"`
 	Warnings []Warning      `json:"warnings"`
 }
 
-// SessionView is one session with its totals and conversations.
-type SessionView struct {
-	ID         string `json:"id"`
-	UserID     string `json:"user_id,omitempty"`
-	DeviceID   string `json:"device_id,omitempty"`
-	Start      string `json:"start,omitempty"`
-	End        string `json:"end,omitempty"`
-	DurationMs int64  `json:"duration_ms"`
+// Summary is what the session list shows of a session.
+type Summary struct {
+	ID       string `json:"id"`
+	UserID   string `json:"user_id,omitempty"`
+	DeviceID string `json:"device_id,omitempty"`
+	Start    string `json:"start,omitempty"`
+	End      string `json:"end,omitempty"`
+	// Open is a session with no end yet; EndsAt is when it ends if nothing
+	// more arrives (sessionIdle after its last event).
+	Open        bool   `json:"open"`
+	EndsAt      string `json:"ends_at,omitempty"`
+	IdleMinutes int    `json:"idle_minutes,omitempty"`
+	First       string `json:"first"` // its earliest event: the list's order
+	DurationMs  int64  `json:"duration_ms"`
 	Totals
+	Warnings int `json:"warnings"` // of the spans of its traces
+	// Version is the sequence number of the last entry that changed it.
+	Version uint64 `json:"version"`
+
+	first, last time.Time
+}
+
+// SessionView is one session with its conversations, as the page shows it.
+type SessionView struct {
+	Summary
 	Conversations []*ConversationView `json:"conversations"`
 	// Items are the session's events outside any conversation: identify,
 	// alias, user-defined events, start and end.
 	Items []Item `json:"items"`
+	// Timeline is the order of Items and Conversations, by time: a
+	// conversation where it started, "Session ended" after what it closed.
+	Timeline []Place `json:"timeline"`
+	// SpanWarnings are the translation's warnings of its traces' spans.
+	SpanWarnings []Warning `json:"span_warnings"`
 
-	first, last time.Time
-	convs       map[string]*ConversationView
+	convs map[string]*ConversationView
 }
 
-// ConversationView is one conversation's transcript.
+// Place is one step of a session's timeline: Items[Index] or
+// Conversations[Index].
+type Place struct {
+	Kind  string `json:"kind"` // item, conversation
+	Index int    `json:"index"`
+}
+
+// ConversationView is one conversation's transcript: its turns, each with
+// the calls made for it nested under it.
 type ConversationView struct {
 	ID string `json:"id"`
 	Totals
@@ -67,96 +102,100 @@ type Item struct {
 	UsageUnknown bool             `json:"usage_unknown,omitempty"`
 	Event        mindlytics.Event `json:"event"`
 	Origin       *Origin          `json:"origin,omitempty"`
+	// Calls are, for a turn, the model calls, tool calls and events made
+	// for it, in the order they happened.
+	Calls []Item `json:"calls,omitempty"`
+	// Trace is, for a turn from spans, its spans as a tree (trace.go).
+	Trace []TraceRow `json:"trace,omitempty"`
+
+	at time.Time
 }
 
-// prices are USD per million input and output tokens of a few models, to
-// estimate the cost of usage the local server is given as tokens.
-var prices = map[string][2]float64{
-	"gpt-4o":       {2.50, 10},
-	"gpt-4o-mini":  {0.15, 0.60},
-	"gpt-4.1":      {2, 8},
-	"gpt-4.1-mini": {0.40, 1.60},
+// kinds are the page's names of the conversation events.
+var kinds = map[string]string{
+	mindlytics.EventConversationTurn:     "turn",
+	mindlytics.EventConversationUsage:    "usage",
+	mindlytics.EventConversationFunction: "function",
+	mindlytics.EventConversationStarted:  "conversation_start",
+	mindlytics.EventConversationEnded:    "conversation_end",
 }
 
-// BuildView folds the entries into sessions, in the order each session was
-// first seen.
-func BuildView(entries []Entry) *View {
-	v := &View{Sessions: []*SessionView{}, Warnings: []Warning{}}
-	byID := map[string]*SessionView{}
-	for _, e := range entries {
-		v.Version = e.Seq
-		v.Warnings = append(v.Warnings, e.Warnings...)
-		for i, ev := range e.Events {
-			s := byID[ev.SessionID]
-			if s == nil {
-				s = &SessionView{ID: ev.SessionID, Conversations: []*ConversationView{}, Items: []Item{}, convs: map[string]*ConversationView{}}
-				byID[ev.SessionID] = s
-				v.Sessions = append(v.Sessions, s)
-			}
-			var origin *Origin
-			if i < len(e.Origins) {
-				origin = e.Origins[i]
-			}
-			s.add(ev, eventTime(ev, e.Accepted), origin)
-		}
-	}
-	for _, s := range v.Sessions {
-		if !s.first.IsZero() {
-			s.DurationMs = s.last.Sub(s.first).Milliseconds()
-		}
-	}
-	return v
-}
-
-func eventTime(ev mindlytics.Event, accepted time.Time) time.Time {
-	if t, err := time.Parse(time.RFC3339Nano, ev.Timestamp); err == nil {
-		return t
-	}
-	return accepted
-}
-
-func (s *SessionView) add(ev mindlytics.Event, at time.Time, origin *Origin) {
-	if s.first.IsZero() || at.Before(s.first) {
-		s.first = at
-	}
-	if at.After(s.last) {
-		s.last = at
-	}
-	it := Item{Time: wire.FormatTimestamp(at), Event: ev, Origin: origin, Properties: ev.Properties}
+// newItem reads one event.
+func newItem(ev mindlytics.Event, at time.Time, origin *Origin) Item {
+	it := Item{Time: wire.FormatTimestamp(at), Event: ev, Origin: origin, Properties: ev.Properties, at: at}
 	switch ev.Type {
 	case mindlytics.TypeStartSession:
-		it.Kind, s.Start = "start", it.Time
-		s.noteUser(ev.ID, ev.DeviceID)
+		it.Kind = "start"
 	case mindlytics.TypeEndSession:
-		it.Kind, s.End = "end", it.Time
+		it.Kind = "end"
 	case mindlytics.TypeIdentify:
 		it.Kind, it.Properties = "identify", ev.Traits
-		s.noteUser(ev.ID, ev.DeviceID)
 	case mindlytics.TypeAlias:
 		it.Kind = "alias"
-		s.noteUser(ev.ID, "")
 	default:
 		it.Name = ev.Event
-		it.Kind = map[string]string{
-			mindlytics.EventConversationTurn:     "turn",
-			mindlytics.EventConversationUsage:    "usage",
-			mindlytics.EventConversationFunction: "function",
-			mindlytics.EventConversationStarted:  "conversation_start",
-			mindlytics.EventConversationEnded:    "conversation_end",
-		}[ev.Event]
+		it.Kind = kinds[ev.Event]
 		if it.Kind == "" {
 			it.Kind = "track"
 		}
 	}
-	s.noteUser(ev.UserID, ev.DeviceID)
 	if it.Kind == "turn" || it.Kind == "usage" {
 		it.Tokens, it.Cost, it.CostEstimated = usageOf(ev.Properties)
 		_, counted := ev.Properties["prompt_tokens"]
 		it.UsageUnknown = it.Kind == "turn" && ev.Properties["model"] != nil && !counted && it.Cost == 0
 	}
-	if ev.ConversationID == "" || ev.Type != mindlytics.TypeTrack {
+	return it
+}
+
+// inConversation says whether an event goes in its conversation's
+// transcript.
+func inConversation(ev mindlytics.Event) bool {
+	return ev.ConversationID != "" && ev.Type == mindlytics.TypeTrack
+}
+
+// note counts one event into the summary.
+func (s *Summary) note(ev mindlytics.Event, it *Item) {
+	if s.first.IsZero() || it.at.Before(s.first) {
+		s.first = it.at
+	}
+	if it.at.After(s.last) {
+		s.last = it.at
+	}
+	switch it.Kind {
+	case "start":
+		s.Start = it.Time
+		s.noteUser(ev.ID, ev.DeviceID)
+	case "end":
+		s.End = it.Time
+	case "identify":
+		s.noteUser(ev.ID, ev.DeviceID)
+	case "alias":
+		s.noteUser(ev.ID, "")
+	}
+	s.noteUser(ev.UserID, ev.DeviceID)
+	s.count(*it)
+	s.Open = s.End == ""
+	s.First = wire.FormatTimestamp(s.first)
+	s.DurationMs = s.last.Sub(s.first).Milliseconds()
+	s.EndsAt, s.IdleMinutes = "", 0
+	if s.Open {
+		s.EndsAt, s.IdleMinutes = wire.FormatTimestamp(s.last.Add(sessionIdle)), int(sessionIdle/time.Minute)
+	}
+}
+
+func (s *Summary) noteUser(userID, deviceID string) {
+	if userID != "" {
+		s.UserID = userID
+	}
+	if deviceID != "" {
+		s.DeviceID = deviceID
+	}
+}
+
+// add places one event in the session.
+func (s *SessionView) add(ev mindlytics.Event, it Item) {
+	if !inConversation(ev) {
 		s.Items = append(s.Items, it)
-		s.count(it)
 		return
 	}
 	c := s.convs[ev.ConversationID]
@@ -167,71 +206,121 @@ func (s *SessionView) add(ev mindlytics.Event, at time.Time, origin *Origin) {
 	}
 	c.Items = append(c.Items, it)
 	c.count(it)
-	s.count(it)
 }
 
-func (s *SessionView) noteUser(userID, deviceID string) {
-	if userID != "" {
-		s.UserID = userID
+// rank orders a session's rows of the same time: starts first, ends last.
+func rank(kind string) int {
+	switch kind {
+	case "start":
+		return 0
+	case "conversation_start", "conversation":
+		return 1
+	case "conversation_end":
+		return 3
+	case "end":
+		return 4
 	}
-	if deviceID != "" {
-		s.DeviceID = deviceID
+	return 2
+}
+
+func byTime(a, b Item) int {
+	return cmp.Or(a.at.Compare(b.at), rank(a.Kind)-rank(b.Kind))
+}
+
+// arrange orders what the session holds for the page: each list by time,
+// calls nested under the turn they were made for, each turn's trace, and
+// the timeline of session rows and conversations.
+func (s *SessionView) arrange(traces traceSource) {
+	slices.SortStableFunc(s.Items, byTime)
+	for _, c := range s.Conversations {
+		slices.SortStableFunc(c.Items, byTime)
+		c.Items = nestCalls(c.Items, traces)
+	}
+	slices.SortStableFunc(s.Conversations, func(a, b *ConversationView) int { return a.Items[0].at.Compare(b.Items[0].at) })
+	type step struct {
+		at   time.Time
+		rank int
+		p    Place
+	}
+	steps := make([]step, 0, len(s.Items)+len(s.Conversations))
+	for i, it := range s.Items {
+		steps = append(steps, step{it.at, rank(it.Kind), Place{"item", i}})
+	}
+	for i, c := range s.Conversations {
+		steps = append(steps, step{c.Items[0].at, rank("conversation"), Place{"conversation", i}})
+	}
+	slices.SortStableFunc(steps, func(a, b step) int { return cmp.Or(a.at.Compare(b.at), a.rank-b.rank) })
+	s.Timeline = make([]Place, len(steps))
+	for i, st := range steps {
+		s.Timeline[i] = st.p
 	}
 }
 
-func (t *Totals) count(it Item) {
-	switch it.Kind {
-	case "turn":
-		t.Turns++
-	case "function":
-		t.Functions++
-	}
-	t.Tokens += it.Tokens
-	t.Cost += it.Cost
-	t.CostEstimated = t.CostEstimated || it.CostEstimated
-}
-
-// usageOf reads a turn's or usage's tokens and cost; without a cost, it
-// estimates one for a model of [prices].
-func usageOf(p mindlytics.Properties) (tokens int64, cost float64, estimated bool) {
-	in, out := number(p["prompt_tokens"]), number(p["completion_tokens"])
-	tokens = int64(in + out)
-	if c, ok := p["cost"]; ok {
-		return tokens, number(c), false
-	}
-	model, _ := p["model"].(string)
-	if pr, ok := prices[model]; ok {
-		return tokens, (in*pr[0] + out*pr[1]) / 1e6, true
-	}
-	// Dated model names (gpt-4o-2024-08-06) take their family's price.
-	keys := make([]string, 0, len(prices))
-	for k := range prices {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int { return len(b) - len(a) })
-	for _, k := range keys {
-		if len(model) > len(k) && model[:len(k)+1] == k+"-" && model[len(k)+1] >= '0' && model[len(k)+1] <= '9' {
-			pr := prices[k]
-			return tokens, (in*pr[0] + out*pr[1]) / 1e6, true
+// nestCalls moves the model calls, tool calls and other events of a
+// conversation under the turn they were made for: the turn whose span
+// tree holds their span, else the first turn at or after them (a turn's
+// event is timed at its end, after its calls). Calls after the last turn
+// stay where they are.
+func nestCalls(items []Item, traces traceSource) []Item {
+	var turns []int
+	for i := range items {
+		if items[i].Kind == "turn" {
+			turns = append(turns, i)
 		}
 	}
-	return tokens, 0, false
+	if len(turns) == 0 {
+		return items
+	}
+	roots := turnRoots(items, turns, traces)
+	owner := make([]int, len(items)) // the turn an item goes under, or -1
+	for i := range items {
+		owner[i] = -1
+		switch items[i].Kind {
+		case "usage", "function", "track":
+		default:
+			continue
+		}
+		if t, ok := ownerBySpan(items[i].Origin, roots, traces); ok {
+			owner[i] = t
+			continue
+		}
+		for _, t := range turns {
+			if !items[t].at.Before(items[i].at) {
+				owner[i] = t
+				break
+			}
+		}
+	}
+	out := make([]Item, 0, len(items))
+	at := make(map[int]int, len(turns)) // turn index in items → in out
+	for i := range items {
+		if owner[i] >= 0 {
+			continue
+		}
+		if items[i].Kind == "turn" {
+			at[i] = len(out)
+		}
+		out = append(out, items[i])
+	}
+	for i := range items {
+		if t := owner[i]; t >= 0 {
+			turn := &out[at[t]]
+			turn.Calls = append(turn.Calls, items[i])
+		}
+	}
+	for _, t := range turns {
+		turn := &out[at[t]]
+		slices.SortStableFunc(turn.Calls, byTime)
+		turn.Trace = traceRows(roots[t], traces)
+	}
+	return out
 }
 
-func number(v any) float64 {
-	switch n := v.(type) {
-	case json.Number:
-		f, _ := n.Float64()
-		return f
-	case float64:
-		return n
-	case int:
-		return float64(n)
-	case int64:
-		return float64(n)
-	case string:
-		f, _ := strconv.ParseFloat(n, 64)
-		return f
-	}
-	return 0
+// prices are USD per million input and output tokens of a few models, to
+// estimate the cost of usage the local server is given as tokens.
+var prices = map[string][2]float64{
+	"gpt-4o":       {2.50, 10},
+	"gpt-4o-mini":  {0.15, 0.60},
+	"gpt-4.1":      {2, 8},
+	"gpt-4.1-mini": {0.40, 1.60},
 }

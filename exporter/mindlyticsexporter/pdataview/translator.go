@@ -113,6 +113,9 @@ type Origins struct {
 	// Waiting are the indexes in Spans of the spans that wait for an
 	// ancestor: no event of theirs yet.
 	Waiting []int
+	// NoEvent says, by index in Spans, why a span made no event
+	// ([translate.Traced].NoEvent).
+	NoEvent map[int]string
 }
 
 // TracesWithOrigins is [Translator.Traces] that also gives each event's
@@ -129,5 +132,5 @@ func (tr *Translator) LogsWithOrigins(ld plog.Logs) ([]mindlytics.Event, Origins
 
 func (tr *Translator) withOrigins(td ptrace.Traces) ([]mindlytics.Event, Origins, []error) {
 	got := tr.t.TranslateWithOrigins(Traces(td))
-	return got.Events, Origins{Spans: got.Spans, Indexes: got.Origins, Waiting: got.Waiting}, got.Errs
+	return got.Events, Origins{Spans: got.Spans, Indexes: got.Origins, Waiting: got.Waiting, NoEvent: got.NoEvent}, got.Errs
 }
