@@ -192,3 +192,33 @@ func TestResponsesStreamUsageDetails(t *testing.T) {
 		"model": "gpt-4.1-2025-04-14", "prompt_tokens": json.Number("37"), "completion_tokens": json.Number("11"),
 		"cached_tokens": json.Number("20"), "reasoning_tokens": json.Number("5")}, turns[0].Properties)
 }
+
+// A call that continues a thread the service keeps (previous_response_id)
+// sends only the function's output; its answer is the turn of the
+// question the thread's first call asked (the translation's thread rule).
+func TestResponsesPreviousResponseIDMakesOneTurn(t *testing.T) {
+	fake := genaitest.NewServer(t)
+	fake.Push(genaitest.Reply{Body: genaitest.ResponsesFunctionCall}, genaitest.Reply{Body: genaitest.ResponsesText})
+	p := genaitest.NewPipeline(t)
+	client := newClient(fake, p, nil)
+
+	p.Turn(context.Background(), func(ctx context.Context) {
+		input := responses.ResponseInputParam{responses.ResponseInputItemParamOfMessage("Weather in Paris?", responses.EasyInputMessageRoleUser)}
+		r, err := client.Responses.New(ctx, responses.ResponseNewParams{Model: "gpt-4.1", Tools: []responses.ToolUnionParam{weatherFunction},
+			Input: responses.ResponseNewParamsInputUnion{OfInputItemList: input}})
+		require.NoError(t, err)
+		call := r.Output[0].AsFunctionCall()
+		out := responses.ResponseInputItemParamOfFunctionCallOutput("rainy, 57°F")
+		out.OfFunctionCallOutput.CallID = openai.String(call.CallID)
+		_, err = client.Responses.New(ctx, responses.ResponseNewParams{Model: "gpt-4.1", PreviousResponseID: openai.String(r.ID),
+			Input: responses.ResponseNewParamsInputUnion{OfInputItemList: responses.ResponseInputParam{out}}})
+		require.NoError(t, err)
+	})
+
+	events := p.Events(t)
+	turns := genaitest.Named(events, mindlytics.EventConversationTurn)
+	require.Len(t, turns, 1)
+	assert.Equal(t, "Weather in Paris?", turns[0].Properties["user"])
+	assert.Equal(t, "Paris is rainy today.", turns[0].Properties["assistant"])
+	require.Len(t, genaitest.Named(events, mindlytics.EventConversationUsage), 1, "the first call's tokens")
+}
