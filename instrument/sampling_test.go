@@ -3,9 +3,7 @@ package instrument_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,51 +16,10 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/instrument"
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
-
-// seededIDs makes the same trace and span ids on every run, so that what a
-// ratio sampler keeps is the same on every run: the test's counts are
-// fixed, not a draw.
-type seededIDs struct {
-	mu  sync.Mutex
-	rnd *rand.Rand
-}
-
-func newSeededIDs(seed uint64) *seededIDs {
-	return &seededIDs{rnd: rand.New(rand.NewPCG(seed, seed))}
-}
-
-func (g *seededIDs) NewIDs(context.Context) (trace.TraceID, trace.SpanID) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var t trace.TraceID
-	var s trace.SpanID
-	for t == (trace.TraceID{}) {
-		for i := range t {
-			t[i] = byte(g.rnd.Uint32())
-		}
-	}
-	for s == (trace.SpanID{}) {
-		for i := range s {
-			s[i] = byte(g.rnd.Uint32())
-		}
-	}
-	return t, s
-}
-
-func (g *seededIDs) NewSpanID(context.Context, trace.TraceID) trace.SpanID {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var s trace.SpanID
-	for s == (trace.SpanID{}) {
-		for i := range s {
-			s[i] = byte(g.rnd.Uint32())
-		}
-	}
-	return s
-}
 
 // TestSamplingKeepsEveryConversation: an application samples 1 % of its
 // traces for its tracing backend (an in-memory exporter behind a batch
@@ -78,7 +35,7 @@ func TestSamplingKeepsEveryConversation(t *testing.T) {
 	backend := tracetest.NewInMemoryExporter()
 	tp := sdktrace.NewTracerProvider(
 		sdktrace.WithSampler(instrument.Sampler(sdktrace.ParentBased(ratio))),
-		sdktrace.WithIDGenerator(newSeededIDs(26)),
+		sdktrace.WithIDGenerator(testkit.NewSeededIDs(26)),
 		sdktrace.WithBatcher(backend),
 	)
 	defer func() { require.NoError(t, tp.Shutdown(bg())) }()
