@@ -18,6 +18,7 @@ import (
 	"github.com/mindlytics/mindlytics-otel/instrument"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -222,4 +223,30 @@ func TestSampledViewLeavesOtherProcessorsAlone(t *testing.T) {
 	require.NoError(t, s.TrackTurn(ctx, instrument.Turn{User: "Hi", Assistant: "Hello"}))
 	assert.Len(t, flushed(t, c, srv), 3, "start, conversation, turn")
 	assert.Empty(t, other.GetSpans())
+}
+
+// The application samples 1 % of traces for its tracing backend; every
+// conversation still reaches Mindlytics.
+func ExampleSampler() {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	tracing := tracetest.NewInMemoryExporter() // the application's tracing backend
+	tp := sdktrace.NewTracerProvider(
+		sdktrace.WithSampler(instrument.Sampler(sdktrace.ParentBased(sdktrace.TraceIDRatioBased(0.01)))),
+		sdktrace.WithBatcher(tracing),
+	)
+	client, err := instrument.New(ctx, instrument.WithTracerProvider(tp), instrument.WithClientOptions(srv.ClientOptions()...))
+	if err != nil {
+		panic(err)
+	}
+	for i := range 20 {
+		ctx, session, _ := client.StartSession(ctx, instrument.SessionConfig{ID: fmt.Sprintf("s-%d", i), UserID: "u-7"})
+		_ = session.TrackTurn(ctx, instrument.Turn{User: "Hi!", Assistant: "Hello, how can I help?"})
+		_ = session.End(ctx)
+	}
+	_ = client.Shutdown(ctx)
+	_ = tp.Shutdown(ctx)
+	fmt.Println(len(srv.Sessions()), "sessions at Mindlytics")
+	// Output: 20 sessions at Mindlytics
 }
