@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // Sampler returns a sampler that decides as inner does, except that a span
@@ -74,22 +75,24 @@ func needed(p sdktrace.SamplingParameters) bool {
 	return false
 }
 
-// conversationKeys are the keys, beyond the gen_ai.* and mindlytics.*
-// prefixes, that make a span part of a conversation at its start.
-var conversationKeys = func() map[attribute.Key]bool {
-	m := map[attribute.Key]bool{
-		conventions.OpenInferenceSpanKindKey: true,
-		conventions.TraceloopSpanKindKey:     true,
-		conventions.LLMRequestTypeKey:        true,
-	}
-	for _, k := range conventions.DefaultSessionKeys() {
-		m[attribute.Key(k)] = true
-	}
-	return m
-}()
-
+// conversational says whether a span with key k at its start belongs to a
+// conversation: the gen_ai.* and mindlytics.* keys, the session id keys the
+// translation reads (conventions.DefaultSessionKeys; a test checks that
+// this list has them all) and the span kinds of OpenInference and
+// OpenLLMetry. A switch, not a map: no hashing on the path of every span
+// the application's sampler drops.
 func conversational(k attribute.Key) bool {
-	return strings.HasPrefix(string(k), "gen_ai.") || strings.HasPrefix(string(k), "mindlytics.") || conversationKeys[k]
+	if strings.HasPrefix(string(k), "gen_ai.") || strings.HasPrefix(string(k), "mindlytics.") {
+		return true
+	}
+	switch k {
+	case sc.SessionIDKey, conventions.TraceloopSessionIDKey, conventions.LangfuseSessionIDKey,
+		conventions.VercelSessionIDKey, conventions.VercelContextSessionIDKey, conventions.MastraSessionIDKey,
+		conventions.GenkitSessionIDKey,
+		conventions.OpenInferenceSpanKindKey, conventions.TraceloopSpanKindKey, conventions.LLMRequestTypeKey:
+		return true
+	}
+	return false
 }
 
 // recordedProcessor hands its processor (the client's batch span

@@ -250,3 +250,37 @@ func ExampleSampler() {
 	fmt.Println(len(srv.Sessions()), "sessions at Mindlytics")
 	// Output: 20 sessions at Mindlytics
 }
+
+// BenchmarkSampler is what the wrapper adds to a span's start, against its
+// sampler alone: nothing where the sampler keeps the span, a look at the
+// context and the start attributes where it drops it.
+func BenchmarkSampler(b *testing.B) {
+	http := []attribute.KeyValue{attribute.String("http.request.method", "GET"), attribute.String("url.path", "/health"),
+		attribute.Int("http.response.status_code", 200), attribute.String("server.address", "api.internal")}
+	chat := append([]attribute.KeyValue{sc.OperationName(sc.GenAIOperationChat)}, http...)
+	drop := sdktrace.ParentBased(sdktrace.TraceIDRatioBased(0))
+	for _, bc := range []struct {
+		name  string
+		inner sdktrace.Sampler
+		ctx   context.Context
+		attrs []attribute.KeyValue
+	}{
+		{"kept by the sampler", sdktrace.ParentBased(sdktrace.AlwaysSample()), bg(), http},
+		{"dropped HTTP span", drop, bg(), http},
+		{"GenAI span", drop, bg(), chat},
+		{"span in a conversation", drop, instrument.ContextWithConversation(bg(), "c-1"), http},
+	} {
+		p := sdktrace.SamplingParameters{ParentContext: bc.ctx, TraceID: trace.TraceID{1}, Name: "x", Attributes: bc.attrs}
+		for _, s := range []struct {
+			name string
+			s    sdktrace.Sampler
+		}{{"sampler", bc.inner}, {"wrapped", instrument.Sampler(bc.inner)}} {
+			b.Run(bc.name+"/"+s.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					_ = s.s.ShouldSample(p)
+				}
+			})
+		}
+	}
+}
