@@ -65,9 +65,11 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	}
 	scope := newTurnScope()
 	c.stamp = &stamper{scope: scope}
-	c.batcher = sdktrace.NewBatchSpanProcessor(&scopedExporter{SpanExporter: c.exp, scope: scope})
+	// Spans that Sampler records only reach the exporter too (sampling.go).
+	c.batcher = &recordedProcessor{sdktrace.NewBatchSpanProcessor(&scopedExporter{SpanExporter: c.exp, scope: scope})}
 	if cfg.tp == nil {
-		c.tp = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(c.stamp), sdktrace.WithSpanProcessor(c.batcher))
+		c.tp = sdktrace.NewTracerProvider(sdktrace.WithSampler(Sampler(sdktrace.ParentBased(sdktrace.AlwaysSample()))),
+			sdktrace.WithSpanProcessor(c.stamp), sdktrace.WithSpanProcessor(c.batcher))
 		c.ownTP = true
 	} else {
 		c.tp = cfg.tp

@@ -23,6 +23,23 @@
 // every span too. [Client.TracerProvider] is what to give other
 // instrumentation.
 //
+// # Sampling
+//
+// The client exports every span its provider records, sampled or not.
+// Wrap the application's sampler with [Sampler] so that sampling for
+// tracing never thins analytics: the spans of a session or conversation,
+// and GenAI spans, that it would drop are recorded without being sampled,
+// so they reach Mindlytics while the provider's other exporters see only
+// the sample and the traceparent sent onwards keeps its decision:
+//
+//	tp := sdktrace.NewTracerProvider(
+//		sdktrace.WithSampler(instrument.Sampler(sdktrace.ParentBased(sdktrace.TraceIDRatioBased(0.01)))),
+//		sdktrace.WithBatcher(tracingExporter))
+//	client, err := instrument.New(ctx, instrument.WithTracerProvider(tp))
+//
+// The provider New builds itself samples with Sampler(ParentBased(AlwaysSample())),
+// so a caller's not-sampled traceparent loses nothing either.
+//
 // # Sessions and calls
 //
 //	ctx, session, err := client.StartSession(ctx, instrument.SessionConfig{

@@ -72,7 +72,9 @@ func WithExporterOptions(opts ...exporter.Option) Option {
 // building one: [New] registers the identity-stamping processor and a batch
 // processor with the Mindlytics exporter on it, and [Client.Shutdown]
 // removes them again (the provider itself stays the application's to shut
-// down).
+// down). The client exports every span the provider records, sampled or
+// not; build the provider with [Sampler] around its own sampler so that
+// sampling for the other exporters never drops a conversation's spans.
 func WithTracerProvider(tp *sdktrace.TracerProvider) Option {
 	return optionFunc(func(c *config) { c.tp = tp })
 }

@@ -60,12 +60,6 @@ func (ts *turnScope) ended(s sdktrace.ReadOnlySpan) {
 	if !ok {
 		return
 	}
-	if !s.SpanContext().IsSampled() { // never exported
-		ts.mu.Lock()
-		delete(ts.spans, id)
-		ts.mu.Unlock()
-		return
-	}
 	e.act = classifyInTurn(s.Attributes())
 	if e.act == actUsage {
 		e.turn.modelSpans.Add(1)
