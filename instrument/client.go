@@ -41,6 +41,13 @@ type Client struct {
 	shutdownErr  error
 }
 
+// The batch processor's bounds: spans held before the exporter takes them,
+// and spans per hand-over.
+const (
+	spanQueueSize = 16_384
+	spanBatchSize = 1_024
+)
+
 // New builds a client from options and the MLSDK_API_KEY,
 // MLSDK_PROJECT_ID and MLSDK_SERVER_BASE environment variables (options
 // win): a wire client, the Mindlytics exporter behind a batch span
@@ -66,7 +73,13 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	scope := newTurnScope()
 	c.stamp = &stamper{scope: scope}
 	// Spans that Sampler records only reach the exporter too (sampling.go).
-	c.batcher = &recordedProcessor{sdktrace.NewBatchSpanProcessor(&scopedExporter{SpanExporter: c.exp, scope: scope})}
+	// The exporter never blocks and bounds its own queue, so the batch
+	// processor in front of it only hands spans over: its queue is sized
+	// for bursts (the SDK's 2,048 lost sessions of a 1,000-conversation
+	// burst under -race), and its batches are the exporter's translation
+	// batches.
+	c.batcher = &recordedProcessor{sdktrace.NewBatchSpanProcessor(&scopedExporter{SpanExporter: c.exp, scope: scope},
+		sdktrace.WithMaxQueueSize(spanQueueSize), sdktrace.WithMaxExportBatchSize(spanBatchSize))}
 	if cfg.tp == nil {
 		c.tp = sdktrace.NewTracerProvider(sdktrace.WithSampler(Sampler(sdktrace.ParentBased(sdktrace.AlwaysSample()))),
 			sdktrace.WithSpanProcessor(c.stamp), sdktrace.WithSpanProcessor(c.batcher))
