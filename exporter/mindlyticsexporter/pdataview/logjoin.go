@@ -68,10 +68,11 @@ func newLogJoin(now func() time.Time) *logJoin {
 
 // joinSpans adds waiting content to the spans of td it belongs to and
 // remembers td's spans for content still to come. It returns td, or a copy
-// of it when content was added (the pipeline's data is not ours to change).
-func (j *logJoin) joinSpans(td ptrace.Traces) ptrace.Traces {
+// of it when content was added (the pipeline's data is not ours to change),
+// and whether it copied.
+func (j *logJoin) joinSpans(td ptrace.Traces) (ptrace.Traces, bool) {
 	if j.spansOnly && len(j.waiting) == 0 {
-		return td
+		return td, false
 	}
 	copied, now := false, j.now()
 	for ri, rs := range td.ResourceSpans().All() {
@@ -94,7 +95,7 @@ func (j *logJoin) joinSpans(td ptrace.Traces) ptrace.Traces {
 			}
 		}
 	}
-	return td
+	return td, copied
 }
 
 // joinContent sorts the spans made of log records: those whose span was
