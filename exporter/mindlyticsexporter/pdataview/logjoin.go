@@ -197,12 +197,13 @@ func (j *logJoin) take(el *list.Element) *waitingContent {
 	return w
 }
 
-// mergeContent adds a content span's attributes (where dst lacks them) and
-// events to dst.
+// mergeContent adds a content span's attributes (where dst lacks them, or
+// has an empty value: a streamed call's placeholder output gives way to the
+// real one) and events to dst.
 func mergeContent(dst, content ptrace.Span) {
 	attrs := dst.Attributes()
 	for k, v := range content.Attributes().All() {
-		if _, ok := attrs.Get(k); !ok {
+		if old, ok := attrs.Get(k); !ok || (isEmptyValue(old) && !isEmptyValue(v)) {
 			v.CopyTo(attrs.PutEmpty(k))
 		}
 	}
