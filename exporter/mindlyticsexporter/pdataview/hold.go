@@ -326,17 +326,26 @@ func (h *spanHold) flushOldest(out ptrace.Traces, n int) {
 }
 
 // rsToHold says whether a span of rs waits for content; service is rs's
-// key, or "" to compute it when needed.
+// key, or "" to compute it when needed. Scopes whose content nothing
+// expects are passed over without a look at their spans.
 func (h *spanHold) rsToHold(rs ptrace.ResourceSpans, service string) bool {
 	for _, ss := range rs.ScopeSpans().All() {
+		scope := ss.Scope().Name()
+		if !contentInLogsScopes[scope] && h.contentSeen.len() == 0 {
+			continue // no content seen at all: none joined these spans either
+		}
+		if service == "" {
+			service = serviceKey(rs.Resource())
+		}
+		expected := h.expected(service, scope)
+		if !expected && !h.contentSeen.has(service) {
+			continue
+		}
 		for _, sp := range ss.Spans().All() {
 			if sp.SpanID().IsEmpty() || !isModelCall(sp) || hasOutput(sp) {
 				continue
 			}
-			if service == "" {
-				service = serviceKey(rs.Resource())
-			}
-			if h.expected(service, ss.Scope().Name()) || hasInput(sp) {
+			if expected || hasInput(sp) {
 				return true
 			}
 		}

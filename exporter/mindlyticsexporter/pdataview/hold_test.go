@@ -81,7 +81,7 @@ func (r *holdRun) endAll() []mindlytics.Event {
 
 // otelOpenAI reads a capture of the official OpenAI instrumentation, whose
 // spans carry no messages: its log records do.
-func otelOpenAI(t *testing.T, name string) (ptrace.Traces, plog.Logs) {
+func otelOpenAI(t testing.TB, name string) (ptrace.Traces, plog.Logs) {
 	t.Helper()
 	dir := filepath.Join("..", "..", "..", "testdata", "fixtures", "otel-openai")
 	b, err := os.ReadFile(filepath.Join(dir, name+".traces.json"))

@@ -35,3 +35,5 @@ func (s *recentSet) has(k string) bool {
 	_, ok := s.index[k]
 	return ok
 }
+
+func (s *recentSet) len() int { return len(s.index) }
