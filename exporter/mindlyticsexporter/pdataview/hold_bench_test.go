@@ -55,22 +55,26 @@ func BenchmarkHoldCall(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			tr := benchTranslator(b)
+			calls := make([]struct {
+				t ptrace.Traces
+				l plog.Logs
+			}, b.N)
+			for i := range calls {
+				calls[i].t, calls[i].l = numbered(td, ld, i)
+			}
 			var events []compact.Event
-			n := 0
-			for b.Loop() {
-				b.StopTimer()
-				t, l := numbered(td, ld, n)
-				n++
-				b.StartTimer()
+			b.ResetTimer()
+			for _, c := range calls {
 				if spansFirst {
-					events, _ = tr.Traces(events[:0], t)
+					events, _ = tr.Traces(events[:0], c.t)
 				}
-				events, _ = tr.Logs(events[:0], l)
+				events, _ = tr.Logs(events[:0], c.l)
 				if !spansFirst {
-					events, _ = tr.Traces(events[:0], t)
+					events, _ = tr.Traces(events[:0], c.t)
 				}
 				clear(events)
 			}
+			b.StopTimer()
 			if tr.hold.n != 0 {
 				b.Fatalf("%d spans still held", tr.hold.n)
 			}

@@ -11,7 +11,8 @@ import (
 // Bounds of the join of GenAI log records to their spans.
 const (
 	// logJoinWindow is how long content from log records waits for its
-	// span, and how long a span is remembered for content still to come.
+	// span, how long a span is remembered for content still to come, and
+	// how long a model call waits in the hold for its content (hold.go).
 	// SDKs export logs and spans on timers of a few seconds each.
 	logJoinWindow = 30 * time.Second
 	// maxWaitingContent and maxSeenSpans bound the memory of the join;
@@ -29,11 +30,15 @@ const (
 //   - Content that arrives first waits (bounded, for logJoinWindow) and is
 //     added to its span when the span comes: the span's own attributes
 //     win, the records' messages and events are added.
-//   - Content that arrives after its span was translated goes through as a
-//     span of its own under it, without token counts (the span counted
-//     them), timed at the span's end so that the session's events stay in
-//     order; unless the span made a turn already (a stacked instrumentation
-//     lent it texts), whose texts it would only repeat.
+//   - A model call whose content is expected but has not come waits for it
+//     in the hold (hold.go), so that content joins it there as if it had
+//     come first.
+//   - Content that arrives after its span was translated (the span did not
+//     wait, or waited the whole window) goes through as a span of its own
+//     under it, without token counts (the span counted them), timed at the
+//     span's end so that the session's events stay in order; unless the
+//     span made a turn already (a stacked instrumentation lent it texts),
+//     whose texts it would only repeat.
 //   - Content whose span never comes is translated on its own after the
 //     window.
 //
