@@ -11,7 +11,8 @@ import (
 // Bounds of the join of GenAI log records to their spans.
 const (
 	// logJoinWindow is how long content from log records waits for its
-	// span, and how long a span is remembered for content still to come.
+	// span, how long a span is remembered for content still to come, and
+	// how long a model call waits in the hold for its content (hold.go).
 	// SDKs export logs and spans on timers of a few seconds each.
 	logJoinWindow = 30 * time.Second
 	// maxWaitingContent and maxSeenSpans bound the memory of the join;
@@ -29,11 +30,15 @@ const (
 //   - Content that arrives first waits (bounded, for logJoinWindow) and is
 //     added to its span when the span comes: the span's own attributes
 //     win, the records' messages and events are added.
-//   - Content that arrives after its span was translated goes through as a
-//     span of its own under it, without token counts (the span counted
-//     them), timed at the span's end so that the session's events stay in
-//     order; unless the span made a turn already (a stacked instrumentation
-//     lent it texts), whose texts it would only repeat.
+//   - A model call whose content is expected but has not come waits for it
+//     in the hold (hold.go), so that content joins it there as if it had
+//     come first.
+//   - Content that arrives after its span was translated (the span did not
+//     wait, or waited the whole window) goes through as a span of its own
+//     under it, without token counts (the span counted them), timed at the
+//     span's end so that the session's events stay in order; unless the
+//     span made a turn already (a stacked instrumentation lent it texts),
+//     whose texts it would only repeat.
 //   - Content whose span never comes is translated on its own after the
 //     window.
 //
@@ -68,10 +73,11 @@ func newLogJoin(now func() time.Time) *logJoin {
 
 // joinSpans adds waiting content to the spans of td it belongs to and
 // remembers td's spans for content still to come. It returns td, or a copy
-// of it when content was added (the pipeline's data is not ours to change).
-func (j *logJoin) joinSpans(td ptrace.Traces) ptrace.Traces {
+// of it when content was added (the pipeline's data is not ours to change),
+// and whether it copied.
+func (j *logJoin) joinSpans(td ptrace.Traces) (ptrace.Traces, bool) {
 	if j.spansOnly && len(j.waiting) == 0 {
-		return td
+		return td, false
 	}
 	copied, now := false, j.now()
 	for ri, rs := range td.ResourceSpans().All() {
@@ -94,7 +100,7 @@ func (j *logJoin) joinSpans(td ptrace.Traces) ptrace.Traces {
 			}
 		}
 	}
-	return td
+	return td, copied
 }
 
 // joinContent sorts the spans made of log records: those whose span was
@@ -196,12 +202,13 @@ func (j *logJoin) take(el *list.Element) *waitingContent {
 	return w
 }
 
-// mergeContent adds a content span's attributes (where dst lacks them) and
-// events to dst.
+// mergeContent adds a content span's attributes (where dst lacks them, or
+// has an empty value: a streamed call's placeholder output gives way to the
+// real one) and events to dst.
 func mergeContent(dst, content ptrace.Span) {
 	attrs := dst.Attributes()
 	for k, v := range content.Attributes().All() {
-		if _, ok := attrs.Get(k); !ok {
+		if old, ok := attrs.Get(k); !ok || (isEmptyValue(old) && !isEmptyValue(v)) {
 			v.CopyTo(attrs.PutEmpty(k))
 		}
 	}

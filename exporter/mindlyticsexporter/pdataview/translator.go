@@ -15,11 +15,14 @@ import (
 
 // Translator is the shared translation fed with pdata, as the collector
 // exporter runs it: spans through the view ([Traces]), GenAI event log
-// records through [LogsToTraces], joined to their spans (logjoin.go). Its
-// caller serializes the calls (the exporter calls it under its lock).
+// records through [LogsToTraces], joined to their spans (logjoin.go), a
+// model call waiting a little for content still to come (hold.go). Its
+// caller serializes the calls (the exporter calls it under its lock), and
+// calls Expire now and then: held spans and content go on from there too.
 type Translator struct {
 	t    *translate.Translator
 	join *logJoin
+	hold *spanHold
 	view viewer
 	late []error // of Expire and Release, for LateErrors
 }
@@ -28,14 +31,15 @@ type Translator struct {
 // that log records arriving after their span add no second turn.
 func NewTranslator(t *translate.Translator) *Translator {
 	t.RememberTurns(true)
-	return &Translator{t: t, join: newLogJoin(time.Now)}
+	return &Translator{t: t, join: newLogJoin(time.Now), hold: newSpanHold(time.Now)}
 }
 
 // SpansOnly says whether only spans come (true) or GenAI log records may
 // come too (false, the default). With only spans, the join to log records
 // (logjoin.go) neither remembers nor looks up spans, which costs a map
-// entry per span, and the translator does not remember which spans made
-// turns; the translation is the same, as nothing would read them.
+// entry per span, no span waits for its content (hold.go), and the
+// translator does not remember which spans made turns; the translation is
+// the same, as nothing would read them.
 // Log records that come after SpansOnly(true) still translate, but do not
 // find the spans that came before.
 func (tr *Translator) SpansOnly(only bool) {
@@ -49,7 +53,17 @@ func (tr *Translator) SpansOnly(only bool) {
 // a compact form (internal/compact), not in Properties (they encode as if
 // they had the map).
 func (tr *Translator) Traces(dst []compact.Event, td ptrace.Traces) ([]compact.Event, []error) {
-	return tr.translate(dst, tr.join.joinSpans(td))
+	return tr.translate(dst, tr.spans(td))
+}
+
+// spans joins td to the content that came first and holds the calls whose
+// content is still to come: it returns what goes on now.
+func (tr *Translator) spans(td ptrace.Traces) ptrace.Traces {
+	joined, copied := tr.join.joinSpans(td)
+	if tr.join.spansOnly {
+		return joined
+	}
+	return tr.hold.admit(joined, true, copied)
 }
 
 // Logs translates the GenAI event records of ld, appending the events to
@@ -67,24 +81,32 @@ func (tr *Translator) translate(dst []compact.Event, td ptrace.Traces) ([]compac
 	return tr.t.AppendTranslation(dst, tr.view.traces(td))
 }
 
+// logSpans makes spans of ld's GenAI records: content joins the held span
+// it belongs to, or goes on (after the held spans of its service) or waits
+// for its span (logjoin.go).
 func (tr *Translator) logSpans(ld plog.Logs) ptrace.Traces {
 	madeTurn := func(k chatKey) bool { return tr.t.MadeTurn(trace.TraceID(k.trace), trace.SpanID(k.span)) }
-	return tr.join.joinContent(LogsToTraces(ld), madeTurn)
+	derived := LogsToTraces(ld)
+	tr.hold.takeContent(derived)
+	return tr.hold.admit(tr.join.joinContent(derived, madeTurn), false, true)
 }
 
-// Expire translates the log content whose span did not come in time and
-// the spans that waited long enough for an ancestor, then ends what is
-// idle. Errors go to LateErrors.
+// Expire translates the held spans whose content did not come in time,
+// the log content whose span did not, and the spans that waited long
+// enough for an ancestor, then ends what is idle. Errors go to LateErrors.
 func (tr *Translator) Expire() []mindlytics.Event {
-	events, errs := tr.t.Translate(Traces(tr.join.due(false)))
+	events, errs := tr.t.Translate(Traces(tr.hold.admit(tr.join.due(false), false, true)))
 	tr.late = append(tr.late, errs...)
 	return append(events, tr.t.Expire()...)
 }
 
-// Release translates all log content and every span still waiting, as at
-// a shutdown that leaves the sessions open. Errors go to LateErrors.
+// Release translates every held span, all log content and every span still
+// waiting, as at a shutdown that leaves the sessions open. Errors go to
+// LateErrors.
 func (tr *Translator) Release() []mindlytics.Event {
-	events, errs := tr.t.Translate(Traces(tr.join.due(true)))
+	td := tr.hold.release(tr.hold.now(), true)
+	tr.join.due(true).ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
+	events, errs := tr.t.Translate(Traces(td))
 	tr.late = append(tr.late, errs...)
 	return append(events, tr.t.Release()...)
 }
@@ -121,7 +143,7 @@ type Origins struct {
 // TracesWithOrigins is [Translator.Traces] that also gives each event's
 // span, for tools that show events beside their spans.
 func (tr *Translator) TracesWithOrigins(td ptrace.Traces) ([]mindlytics.Event, Origins, []error) {
-	return tr.withOrigins(tr.join.joinSpans(td))
+	return tr.withOrigins(tr.spans(td))
 }
 
 // LogsWithOrigins is [Translator.Logs] that also gives each event's span
