@@ -252,8 +252,9 @@ func ipv4At(s string, i int) int {
 }
 
 // ipv6At matches an IPv6 address that starts with a hex group: eight
-// groups, or fewer with "::".
-func ipv6At(s string, i int) int {
+// groups, or fewer with "::". scanned is the end of the run of hex digits,
+// colons and dots it looked at.
+func ipv6At(s string, i int) (end, scanned int) {
 	j, colons, hex := i, 0, 0
 	for limit := min(len(s), i+46); j < limit; j++ {
 		c := s[j]
@@ -268,24 +269,25 @@ func ipv6At(s string, i int) int {
 		}
 	}
 done:
+	scanned = j
 	if j < len(s) && class[s[j]]&alnum != 0 {
-		return 0 // more of a word, or longer than any address
+		return 0, scanned // more of a word, or longer than any address
 	}
 	if j > i+1 && s[j-1] == ':' && s[j-2] != ':' {
 		j--
 		colons--
 	}
 	if colons < 2 || hex < 4 {
-		return 0
+		return 0, scanned
 	}
 	cand := s[i:j]
 	if colons != 7 && !containsDoubleColon(cand) {
-		return 0
+		return 0, scanned
 	}
 	if a, err := netip.ParseAddr(cand); err != nil || !a.Is6() {
-		return 0
+		return 0, scanned
 	}
-	return j
+	return j, scanned
 }
 
 func containsDoubleColon(s string) bool {

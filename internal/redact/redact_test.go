@@ -122,9 +122,15 @@ func TestCounts(t *testing.T) {
 	})
 	got := r.Text("Acme: ORD-123456 for jane@example.com and joe@example.com")
 	assert.Equal(t, "[company]: [order] for [email] and [email]", got)
-	assert.Equal(t, "[card]", r.Value(int64(4111111111111111)))
-	assert.Equal(t, int64(4111111111111112), r.Value(int64(4111111111111112)))
-	assert.Equal(t, 3.5, r.Value(3.5))
+	v, changed := r.Value(int64(4111111111111111))
+	assert.Equal(t, "[card]", v)
+	assert.True(t, changed)
+	v, changed = r.Value(int64(4111111111111112))
+	assert.Equal(t, int64(4111111111111112), v)
+	assert.False(t, changed)
+	v, changed = r.Value(3.5)
+	assert.Equal(t, 3.5, v)
+	assert.False(t, changed)
 	assert.Equal(t, map[string]int64{
 		"email": 2, "phone": 0, "card": 1, "iban": 0, "ssn": 0, "ip": 0, "key": 0, "order": 1, "func": 1,
 	}, r.Counts())

@@ -176,27 +176,28 @@ func (r *Redactor) Text(s string) string {
 
 // Value is Text for a string, and for an integer that is a payment card
 // number (when that detector is on) the string "[card]"; other values are
-// returned as they are.
-func (r *Redactor) Value(v any) any {
+// returned as they are. changed says whether v was rewritten.
+func (r *Redactor) Value(v any) (any, bool) {
 	var n int64
 	switch x := v.(type) {
 	case string:
-		return r.Text(x)
+		s := r.Text(x)
+		return s, s != x
 	case int64:
 		n = x
 	case int:
 		n = int64(x)
 	default:
-		return v
+		return v, false
 	}
 	if r.on&(1<<detCard) != 0 && n >= 1e12 {
 		var b [20]byte
 		if d := strconv.AppendInt(b[:0], n, 10); luhn(d) {
 			r.counts[detCard].Add(1)
-			return builtinMarkers[detCard]
+			return builtinMarkers[detCard], true
 		}
 	}
-	return v
+	return v, false
 }
 
 func (r *Redactor) text(s string, t *tally) string {

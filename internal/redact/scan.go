@@ -72,7 +72,9 @@ func run(s string, i int, c uint16) int {
 // find appends the values the built-in detectors on find in s to dst.
 // E-mail addresses are found from their '@'; the other detectors are tried
 // at the start of each word (a run of letters and digits), by its first
-// byte, so ordinary text costs a table lookup per byte.
+// byte, so ordinary text costs a table lookup per byte. After a value the
+// scan goes on in the rest of s as a string of its own: what follows a
+// value is judged as it will read once the value is a marker.
 func (r *Redactor) find(s string, dst []match) []match {
 	on := r.on
 	if on&(1<<detEmail) != 0 {
@@ -84,37 +86,38 @@ func (r *Redactor) find(s string, dst []match) []match {
 	phone := on&(1<<detPhone) != 0
 	keys := on&(1<<detKey) != 0
 	genericUntil := 0 // the key tokens before it were looked at
-	n := len(s)
-	for i := 0; i < n; {
+	v6Until := 0      // no IPv6 address starts inside a run of hex and colons that was none
+	off := 0          // of s in the string find was given
+	for i := 0; i < len(s); {
 		c := s[i]
 		k := class[c]
+		start, end, det := 0, 0, 0
 		if k&alnum == 0 {
 			if phone && (c == '+' || c == '(') && is(s, i+1, cDigit) && !is(s, i-1, alnum) {
-				if end := phoneAt(s, i); end > 0 {
-					dst = append(dst, match{i, end, detPhone})
-					i = end
-					continue
-				}
+				start, end, det = i, phoneAt(s, i), detPhone
 			}
-			i++
-			continue
-		}
-		w := run(s, i+1, alnum)
-		if start, end, det := r.word(s, i, w, k); end > 0 {
-			dst = append(dst, match{start, end, det})
-			i = end
-			continue
-		}
-		if keys && i >= genericUntil {
-			end, ok := genericKeyAt(s, i)
-			if ok {
-				dst = append(dst, match{i, end, detKey})
-				i = end
+			if end == 0 {
+				i++
 				continue
 			}
-			genericUntil = end
+		} else {
+			w := run(s, i+1, alnum)
+			start, end, det = r.word(s, i, w, k, &v6Until)
+			if end == 0 && keys && i >= genericUntil {
+				var ok bool
+				if end, ok = genericKeyAt(s, i); ok {
+					start, det = i, detKey
+				} else {
+					genericUntil, end = end, 0
+				}
+			}
+			if end == 0 {
+				i = w
+				continue
+			}
 		}
-		i = w
+		dst = append(dst, match{off + start, off + end, det})
+		s, off, i, genericUntil, v6Until = s[end:], off+end, 0, 0, 0
 	}
 	return dst
 }
@@ -123,7 +126,7 @@ func (r *Redactor) find(s string, dst []match) []match {
 // first byte of class k) may begin: the bounds of a value and its
 // detector, or an end of 0. A value starts at i but for a bearer token,
 // which follows its word.
-func (r *Redactor) word(s string, i, w int, k uint16) (start, end, det int) {
+func (r *Redactor) word(s string, i, w int, k uint16, v6Until *int) (start, end, det int) {
 	on := r.on
 	if k&cDigit != 0 {
 		if on&(1<<detSSN) != 0 && w-i == 3 {
@@ -153,10 +156,12 @@ func (r *Redactor) word(s string, i, w int, k uint16) (start, end, det int) {
 			}
 		}
 	}
-	if on&(1<<detIP) != 0 && k&cHex != 0 && w < len(s) && s[w] == ':' {
-		if end := ipv6At(s, i); end > 0 {
+	if on&(1<<detIP) != 0 && k&cHex != 0 && w < len(s) && s[w] == ':' && i >= *v6Until {
+		end, scanned := ipv6At(s, i)
+		if end > 0 {
 			return i, end, detIP
 		}
+		*v6Until = scanned
 	}
 	if on&(1<<detKey) != 0 && k&cDigit == 0 {
 		if start, end := keyAt(s, i, w); end > 0 {
