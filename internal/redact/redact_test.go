@@ -171,3 +171,20 @@ func TestInvalidConfig(t *testing.T) {
 		`patterns[4]::regexp: required`,
 	}, got)
 }
+
+// BenchmarkText redacts a 720-byte answer with nothing to find (the common
+// case) and one with a value of each kind.
+func BenchmarkText(b *testing.B) {
+	r := newRedactor(b, redaction.Config{})
+	clean := strings.Repeat(`The order ships from the "north" warehouse; tracking updates every few hours.`+"\n", 9)
+	dirty := clean + "jane@example.com +1 415 555 0132 4111 1111 1111 1111 DE89 3704 0044 0532 0130 00 123-45-6789 10.0.0.1 sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123"
+	for _, bc := range []struct{ name, text string }{{"clean", clean}, {"dirty", dirty}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				r.Text(bc.text)
+			}
+		})
+	}
+}

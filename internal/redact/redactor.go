@@ -149,18 +149,6 @@ func (r *Redactor) Counts() map[string]int64 {
 	return m
 }
 
-// tally counts the built-ins' and the function's removals of one call,
-// added to the Redactor's counts once at its end.
-type tally [nBuiltin + 1]int32
-
-func (r *Redactor) add(t *tally) {
-	for i, n := range t {
-		if n != 0 {
-			r.counts[i].Add(int64(n))
-		}
-	}
-}
-
 // Text returns s with what the Redactor finds replaced by markers. When s
 // is a JSON object or array, only its string values are rewritten (and
 // numbers that are card numbers), so that it stays valid JSON.
@@ -168,10 +156,7 @@ func (r *Redactor) Text(s string) string {
 	if s == "" {
 		return s
 	}
-	var t tally
-	out := r.text(s, &t)
-	r.add(&t)
-	return out
+	return r.text(s)
 }
 
 // Value is Text for a string, and for an integer that is a payment card
@@ -200,23 +185,23 @@ func (r *Redactor) Value(v any) (any, bool) {
 	return v, false
 }
 
-func (r *Redactor) text(s string, t *tally) string {
+func (r *Redactor) text(s string) string {
 	if c := firstNonSpace(s); c == '{' || c == '[' {
-		if out, ok := r.json(s, t); ok {
+		if out, ok := r.json(s); ok {
 			return out
 		}
 	}
-	return r.plain(s, t)
+	return r.plain(s)
 }
 
 // plain redacts s as text: the built-in detectors, then the patterns, then
 // the function.
-func (r *Redactor) plain(s string, t *tally) string {
+func (r *Redactor) plain(s string) string {
 	out := s
 	if r.on != 0 {
 		var local [8]match
 		if ms := r.find(s, local[:0]); len(ms) > 0 {
-			out = replace(s, merge(ms), t)
+			out = r.replace(s, merge(ms))
 		}
 	}
 	for i := range r.patterns {
@@ -232,7 +217,7 @@ func (r *Redactor) plain(s string, t *tally) string {
 	}
 	if r.fn != nil {
 		if f := r.fn(out); f != out {
-			t[detFunc]++
+			r.counts[detFunc].Add(1)
 			out = f
 		}
 	}

@@ -22,6 +22,7 @@ const (
 	cDomain // a domain: letters, digits, '-' and '.'
 	cToken  // a bearer token: letters, digits and -._~+/=
 	cURL    // URL-safe base64: letters, digits, '-' and '_'
+	cKeyAt  // the first letters of the keys keyAt knows: s, b, B, A, g, x, e
 
 	alnum = cDigit | cUpper | cLower
 )
@@ -54,6 +55,9 @@ var class = func() (t [256]uint16) {
 		}
 		if t[c]&(cDigit|cUpper|cLower) != 0 || b == '-' || b == '_' {
 			t[c] |= cURL
+		}
+		if strings.IndexByte("sbBAgxe", b) >= 0 {
+			t[c] |= cKeyAt
 		}
 	}
 	return t
@@ -102,8 +106,15 @@ func (r *Redactor) find(s string, dst []match) []match {
 			}
 		} else {
 			w := run(s, i+1, alnum)
-			start, end, det = r.word(s, i, w, k, &v6Until)
-			if end == 0 && keys && i >= genericUntil {
+			// Most words are letters that begin no value: a word starting
+			// with a digit, a key's letter, an IBAN's country code, or
+			// followed by ':' (IPv6) is looked at closer.
+			if k&(cDigit|cKeyAt) != 0 || (w < len(s) && s[w] == ':') || (k&cUpper != 0 && isDigit(s, i+2)) {
+				start, end, det = r.word(s, i, w, k, &v6Until)
+			}
+			// A key token is 32 bytes long at least: a shorter word that
+			// ends the token (no -_+/ after it) is none.
+			if end == 0 && keys && i >= genericUntil && (w-i >= 32 || is(s, w, cKey)) {
 				var ok bool
 				if end, ok = genericKeyAt(s, i); ok {
 					start, det = i, detKey
@@ -196,15 +207,15 @@ func merge(ms []match) []match {
 }
 
 // replace returns s with each match replaced by its detector's marker,
-// counted in t.
-func replace(s string, ms []match, t *tally) string {
+// counted.
+func (r *Redactor) replace(s string, ms []match) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	last := 0
 	for _, m := range ms {
 		b.WriteString(s[last:m.start])
 		b.WriteString(builtinMarkers[m.det])
-		t[m.det]++
+		r.counts[m.det].Add(1)
 		last = m.end
 	}
 	b.WriteString(s[last:])
