@@ -23,6 +23,7 @@ const (
 	cToken  // a bearer token: letters, digits and -._~+/=
 	cURL    // URL-safe base64: letters, digits, '-' and '_'
 	cKeyAt  // the first letters of the keys keyAt knows: s, b, B, A, g, x, e
+	cPhone  // '+' and '(', which may begin a phone number
 
 	alnum = cDigit | cUpper | cLower
 )
@@ -59,6 +60,9 @@ var class = func() (t [256]uint16) {
 		if strings.IndexByte("sbBAgxe", b) >= 0 {
 			t[c] |= cKeyAt
 		}
+		if b == '+' || b == '(' {
+			t[c] |= cPhone
+		}
 	}
 	return t
 }()
@@ -93,6 +97,9 @@ func (r *Redactor) find(s string, dst []match) []match {
 	v6Until := 0      // no IPv6 address starts inside a run of hex and colons that was none
 	off := 0          // of s in the string find was given
 	for i := 0; i < len(s); {
+		if i = skipPlain(s, i); i == len(s) {
+			break
+		}
 		c := s[i]
 		k := class[c]
 		start, end, det := 0, 0, 0
@@ -131,6 +138,36 @@ func (r *Redactor) find(s string, dst []match) []match {
 		s, off, i, genericUntil, v6Until = s[end:], off+end, 0, 0, 0
 	}
 	return dst
+}
+
+// skipPlain returns the first byte from i on that may begin a value (or
+// len(s)), skipping the words of letters that begin none (short, not a
+// key's first letter, not a country code, not followed by ':' or a key's
+// -_+/) and the bytes between them other than '+' and '('. Most text is
+// skipped here, in a loop of a few instructions per byte.
+func skipPlain(s string, i int) int {
+	for i < len(s) {
+		k := class[s[i]]
+		if k&alnum == 0 {
+			if k&cPhone != 0 {
+				return i
+			}
+			i++
+			continue
+		}
+		if k&(cDigit|cKeyAt) != 0 || (k&cUpper != 0 && isDigit(s, i+2)) {
+			return i
+		}
+		w := i + 1
+		for w < len(s) && class[s[w]]&alnum != 0 {
+			w++
+		}
+		if w-i >= 32 || (w < len(s) && (s[w] == ':' || class[s[w]]&cKey != 0)) {
+			return i
+		}
+		i = w
+	}
+	return i
 }
 
 // word tries the detectors that a word starting at i (ending at w, its
