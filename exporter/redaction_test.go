@@ -159,3 +159,19 @@ func TestRedactionConfigErrorsNameTheOption(t *testing.T) {
 	assert.Contains(t, err.Error(), `redaction::detectors[0] (WithRedaction): "mail" is not one of`)
 	assert.Contains(t, err.Error(), `redaction::patterns[0]::regexp (WithRedaction): error parsing regexp`)
 }
+
+// Mask personal data and secrets before they leave: the default detectors,
+// a pattern of the app's own, and a function run last.
+func ExampleWithRedaction() {
+	exp, err := exporter.New(context.Background(), exporter.WithRedaction(redaction.Config{
+		Patterns: []redaction.Pattern{{Name: "order", Regexp: `ORD-\d{6}`}},
+		Func:     func(s string) string { return strings.ReplaceAll(s, "Acme Corp", "[client]") },
+	}))
+	if err != nil {
+		return // no key or project, or an invalid pattern
+	}
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
+	defer func() { _ = tp.Shutdown(context.Background()) }()
+	// … later: how many values each detector removed.
+	_ = exp.Stats().Redacted
+}
