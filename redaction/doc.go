@@ -18,12 +18,15 @@
 //   - email: local@domain.tld.
 //   - phone: "+" then 8 to 15 digits in groups (+1 415 555 0132,
 //     +44 20 7946 0958); the North American form with separators
-//     ((415) 555-0132, 415-555-0132, 415.555.0132, 1-415-555-0132); a
-//     national number that starts with 0 in groups (020 7946 0958). A bare
-//     run of digits is not a phone number (order numbers, ids).
+//     ((415) 555-0132, 415-555-0132, 415.555.0132, 1-415-555-0132; area
+//     code and exchange start with 2 to 9); a national number that starts
+//     with 0, 10 or 11 digits in groups split by one kind of separator (020
+//     7946 0958). A bare run of digits is not a phone number (order numbers,
+//     ids), nor is a date (2024-08-06) or a group of a longer number.
 //   - card: 13 to 19 digits, together or in groups split by single spaces or
-//     dashes, that pass the Luhn check (a 16-digit order number that fails
-//     it stays).
+//     dashes, the first 2 to 6 (the card networks' ranges), that pass the
+//     Luhn check: a 16-digit order number that fails it stays, and so do
+//     timestamps in milliseconds or nanoseconds (they start with 1).
 //   - iban: a country code, two check digits and 11 to 30 letters and
 //     digits, upper case, together or in groups of four, that pass the
 //     mod-97 check.

@@ -196,7 +196,7 @@ func (w *jsonWalk) number() bool {
 		}
 	}
 	if w.r.on&(1<<detCard) != 0 && start == intStart && w.i == intEnd && w.i-start >= 13 && w.i-start <= 19 &&
-		luhn([]byte(w.s[start:w.i])) {
+		cardNumber([]byte(w.s[start:w.i])) {
 		w.r.counts[detCard].Add(1)
 		w.replace(start, []byte(`"`+builtinMarkers[detCard]+`"`))
 	}

@@ -53,9 +53,9 @@ func ssnAt(s string, i int) int {
 	return e
 }
 
-// cardAt matches 13 to 19 digits at i, together or in groups split by
-// single spaces or dashes, that pass the Luhn check: the longest such
-// run of whole groups.
+// cardAt matches a card number (cardNumber) at i, its digits together or
+// in groups split by single spaces or dashes: the longest such run of
+// whole groups.
 func cardAt(s string, i int) int {
 	if afterNumber(s, i) {
 		return 0
@@ -79,11 +79,19 @@ func cardAt(s string, i int) int {
 		break
 	}
 	for k := ng - 1; k >= 0 && counts[k] >= 13; k-- {
-		if endsNumber(s, ends[k]) && luhn(buf[:counts[k]]) {
+		if endsNumber(s, ends[k]) && cardNumber(buf[:counts[k]]) {
 			return ends[k]
 		}
 	}
 	return 0
+}
+
+// cardNumber says whether the digits d are a payment card number: 13 to 19
+// of them, the first 2 to 6 (the networks' ranges: Mastercard, Amex,
+// Diners, JCB, Visa, Maestro, Discover, UnionPay; a timestamp in
+// milliseconds or nanoseconds starts with 1), passing the Luhn check.
+func cardNumber(d []byte) bool {
+	return len(d) >= 13 && len(d) <= 19 && d[0] >= '2' && d[0] <= '6' && luhn(d)
 }
 
 func luhn(d []byte) bool {

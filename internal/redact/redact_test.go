@@ -54,6 +54,7 @@ func TestDetectors(t *testing.T) {
 		{"order number failing luhn stays", "order 4111111111111112 shipped", "order 4111111111111112 shipped"},
 		{"20 digits stay", "id 41111111111111111111", "id 41111111111111111111"},
 		{"decimal stays", "pi 3.1415926535897932", "pi 3.1415926535897932"},
+		{"timestamp passing luhn stays", "at 1700000000000000004 ns", "at 1700000000000000004 ns"},
 		// IBAN
 		{"iban grouped", "pay to DE89 3704 0044 0532 0130 00 by Friday", "pay to [iban] by Friday"},
 		{"iban together", "GB82WEST12345698765432", "[iban]"},
@@ -106,6 +107,7 @@ func TestJSONKeepsStructure(t *testing.T) {
 		{`{"q":"mail \"jane@example.com\"\n","order":4111111111111112}`, `{"q":"mail \"[email]\"\n","order":4111111111111112}`},
 		{`{"a":"\u0041KIAIOSFODNN7EXAMPLE"}`, `{"a":"[key]"}`},
 		{`{"city":"Paris"}`, `{"city":"Paris"}`},
+		{`{"ts":1700000000000000004,"ms":1700000000004}`, `{"ts":1700000000000000004,"ms":1700000000004}`},
 	} {
 		got := r.Text(tc.in)
 		assert.Equal(t, tc.want, got)

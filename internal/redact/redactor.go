@@ -177,7 +177,7 @@ func (r *Redactor) Value(v any) (any, bool) {
 	}
 	if r.on&(1<<detCard) != 0 && n >= 1e12 {
 		var b [20]byte
-		if d := strconv.AppendInt(b[:0], n, 10); luhn(d) {
+		if d := strconv.AppendInt(b[:0], n, 10); cardNumber(d) {
 			r.counts[detCard].Add(1)
 			return builtinMarkers[detCard], true
 		}
