@@ -158,6 +158,7 @@ FUZZ_TARGETS ?= \
 	./mindlytics:FuzzLiveFrame \
 	./internal/compact:FuzzEncodeEvent \
 	./internal/compact:FuzzCompactTurn \
+	./internal/redact:FuzzText \
 	exporter/mindlyticsexporter/pdataview:FuzzPdataView \
 	exporter/mindlyticsexporter:FuzzEventsEncoding \
 	exporter/mindlyticsexporter:FuzzConsumeOTLP \

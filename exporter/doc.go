@@ -39,5 +39,7 @@
 // the name exporterhelper or confighttp gives a setting, the option says
 // so: WithServerBase is endpoint, WithRetry retry_on_failure, and the
 // in-process queue's WithFlushInterval, WithMaxQueueEvents and
-// WithMaxQueueBytes are the sending_queue's.
+// WithMaxQueueBytes are the sending_queue's. [WithRedaction] (off by
+// default) masks personal data and secrets in everything sent; it is the
+// collector's redaction: block, the same redaction.Config.
 package exporter

@@ -281,6 +281,10 @@ type Stats struct {
 	// Waiting counts spans not translated yet: they wait for an ancestor
 	// span that may carry their session id ([WithAncestorWait]).
 	Waiting int64
+	// Redacted counts the values [WithRedaction] removed, by detector
+	// (redaction.Email, …, a pattern's name, redaction.Func); nil when
+	// redaction is off.
+	Redacted map[string]int64
 }
 
 // Stats returns the exporter's counters. Once ForceFlush has returned and
@@ -288,7 +292,8 @@ type Stats struct {
 func (e *Exporter) Stats() Stats {
 	s := e.queue.Stats()
 	return Stats{Enqueued: s.Enqueued, Sent: s.Sent, Failed: s.Failed, Dropped: s.Dropped, Pending: s.Pending,
-		Requests: s.Batches, Retries: s.Retries, Waiting: int64(e.translator.Stats().WaitingSpans)}
+		Requests: s.Batches, Retries: s.Retries, Waiting: int64(e.translator.Stats().WaitingSpans),
+		Redacted: e.translator.Redactions()}
 }
 
 // expireIdle ends idle conversations and sessions every interval until

@@ -56,8 +56,10 @@ type Config struct {
 	delivery.RequestSettings `mapstructure:",squash"`
 
 	// Settings are the translation's settings (identity::…, lifecycle::…,
-	// max_string_length, evaluations), defined once for both front doors: each key is
-	// the snake_case of the in-process exporter's option.
+	// max_string_length, evaluations, redaction), defined once for both
+	// front doors: each key is the snake_case of the in-process exporter's
+	// option. The redaction: block (off when absent) is package
+	// redaction's Config, as WithRedaction takes it (redaction.go).
 	translate.Settings `mapstructure:",squash"`
 
 	// prevent unkeyed literal initialization

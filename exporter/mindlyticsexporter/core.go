@@ -156,6 +156,7 @@ func registerGauges(tb *metadata.TelemetryBuilder, tr translation) error {
 		tb.RegisterExporterMindlyticsSessionsOpenCallback(gauge(func(s translate.Stats) int { return s.OpenSessions })),
 		tb.RegisterExporterMindlyticsConversationsOpenCallback(gauge(func(s translate.Stats) int { return s.OpenConversations })),
 		tb.RegisterExporterMindlyticsSpansWaitingCallback(gauge(func(s translate.Stats) int { return s.WaitingSpans })),
+		registerRedactions(tb, tr), // redaction.go
 	)
 }
 

@@ -25,9 +25,9 @@ var layers = []struct {
 	packages []string
 }{
 	{"low-level internals: buffers, the wire's JSON and contract", []string{"internal/bufpool", "internal/wire"}},
-	{"vocabulary: our attribute keys and event names", []string{"semconv"}},
+	{"vocabulary: our attribute keys and event names, the redaction's configuration", []string{"semconv", "redaction"}},
 	{"the wire: the Mindlytics client and its events", []string{"mindlytics"}},
-	{"events and keys the machinery shares: compact events, delivery's rule, other instrumentations' keys", []string{"internal/compact", "internal/delivery/...", "internal/conventions"}},
+	{"events and keys the machinery shares: compact events, delivery's rule, other instrumentations' keys, the redaction's detectors", []string{"internal/compact", "internal/delivery/...", "internal/conventions", "internal/redact"}},
 	{"the translation's parts: span view, messages, open-session store", []string{"internal/translate/spanview", "internal/translate/messages", "internal/translate/openstate"}},
 	{"the machinery: the translation pipeline and the queue", []string{"internal/translate", "internal/queue/..."}},
 	{"front door: the in-process exporter", []string{"exporter/..."}},

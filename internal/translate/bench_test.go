@@ -12,6 +12,7 @@ import (
 	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	"github.com/mindlytics/mindlytics-otel/redaction"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -79,16 +80,22 @@ func BenchmarkTranslate(b *testing.B) {
 	res := []attribute.KeyValue{attribute.String("service.name", "bench")}
 	spans := recordSpans(b, res, benchSpecs(16)...)
 	history := recordSpans(b, res, historySpecs(16)...)
+	// "-redacted": the same with the default detectors (WithRedaction of
+	// a zero redaction.Config), side by side.
+	redacted := func(s *Settings, _ *options) { s.Redaction = &redaction.Config{} }
 	for _, bc := range []struct {
 		name string
 		view func() []spanview.Span
+		sets []setting
 	}{
-		{"sdk", func() []spanview.Span { return spanview.FromReadOnlySpans(spans) }},
-		{"sdk-history", func() []spanview.Span { return spanview.FromReadOnlySpans(history) }},
+		{"sdk", func() []spanview.Span { return spanview.FromReadOnlySpans(spans) }, nil},
+		{"sdk-redacted", func() []spanview.Span { return spanview.FromReadOnlySpans(spans) }, []setting{redacted}},
+		{"sdk-history", func() []spanview.Span { return spanview.FromReadOnlySpans(history) }, nil},
+		{"sdk-history-redacted", func() []spanview.Span { return spanview.FromReadOnlySpans(history) }, []setting{redacted}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			n := len(bc.view())
-			tr := newTranslator(b)
+			tr := newTranslator(b, bc.sets...)
 			if evs, errs := tr.Translate(bc.view()); len(errs) > 0 || len(evs) == 0 {
 				b.Fatalf("bad batch: %d events, errors %v", len(evs), errs)
 			}

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mindlytics/mindlytics-otel/internal/redact"
+	"github.com/mindlytics/mindlytics-otel/redaction"
 )
 
 // Defaults of the translation, in one place: [DefaultSettings] reads them,
@@ -66,6 +69,9 @@ type Settings struct {
 	// gen_ai.evaluation.result span event, in the evaluated call's session
 	// and conversation; false skips them.
 	Evaluations bool `mapstructure:"evaluations"`
+	// Redaction, when set, masks personal data and secrets in every event
+	// the translation makes (package redaction); nil: none (the default).
+	Redaction *redaction.Config `mapstructure:"redaction"`
 }
 
 // IdentitySettings says where the translation finds a span's ids.
@@ -238,6 +244,13 @@ func (s Settings) Validate() []error {
 	}
 	if s.MaxStringLength != 0 && s.MaxStringLength < MinStringLength {
 		bad("max_string_length", "WithMaxStringLength", "is %d; it must be 0 (no limit) or at least %d", s.MaxStringLength, MinStringLength)
+	}
+	if s.Redaction != nil {
+		if _, rerrs := redact.New(*s.Redaction); len(rerrs) > 0 {
+			for _, e := range rerrs {
+				bad("redaction::"+e.Field, "WithRedaction", "%s", e.Reason)
+			}
+		}
 	}
 	return errs
 }

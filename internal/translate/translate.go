@@ -11,6 +11,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/redact"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/openstate"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
@@ -45,6 +46,7 @@ type Translator struct {
 	// fallbackNoticed: a SessionFallbackNotice was returned; one per
 	// translator is enough to say what to fix.
 	fallbackNoticed bool
+	redactor        *redact.Redactor // Settings.Redaction's; nil: none (redact.go)
 }
 
 // New returns a Translator of the settings s, which must be valid
@@ -77,6 +79,9 @@ func New(s Settings, opts ...Option) (*Translator, error) {
 	t.sessionKeys = keyRefs(t.sessionKeyNames)
 	t.userKeys = keyRefs(t.userKeyNames)
 	t.deviceKeys = keyRefs(t.deviceKeyNames)
+	if s.Redaction != nil {
+		t.redactor, _ = redact.New(*s.Redaction) // valid: Validate built it
+	}
 	return t, nil
 }
 
@@ -115,6 +120,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 	if len(spans) == 0 {
 		return dst, spans, nil
 	}
+	defer func() { t.redact(events[len(dst):]) }() // after the lock is released (redact.go)
 	var heldSince map[trace.TraceID]time.Time
 	if wait {
 		var held []spanview.Span

@@ -32,6 +32,7 @@ type TelemetryBuilder struct {
 	ExporterMindlyticsEventsDropped     metric.Int64Counter
 	ExporterMindlyticsEventsRejected    metric.Int64Counter
 	ExporterMindlyticsEventsTranslated  metric.Int64Counter
+	ExporterMindlyticsRedactions        metric.Int64ObservableCounter
 	ExporterMindlyticsSessionsOpen      metric.Int64ObservableGauge
 	ExporterMindlyticsSpansWaiting      metric.Int64ObservableGauge
 	ExporterMindlyticsTranslationErrors metric.Int64Counter
@@ -54,6 +55,21 @@ func (builder *TelemetryBuilder) RegisterExporterMindlyticsConversationsOpenCall
 		cb(ctx, &observerInt64{inst: builder.ExporterMindlyticsConversationsOpen, obs: o})
 		return nil
 	}, builder.ExporterMindlyticsConversationsOpen)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterExporterMindlyticsRedactionsCallback sets callback for observable ExporterMindlyticsRedactions metric.
+func (builder *TelemetryBuilder) RegisterExporterMindlyticsRedactionsCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ExporterMindlyticsRedactions, obs: o})
+		return nil
+	}, builder.ExporterMindlyticsRedactions)
 	if err != nil {
 		return err
 	}
@@ -143,6 +159,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_exporter_mindlytics_events_translated",
 		metric.WithDescription("Mindlytics events the exporter made from spans and log records, lifecycle events included. [Alpha]"),
 		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterMindlyticsRedactions, err = builder.meter.Int64ObservableCounter(
+		"otelcol_exporter_mindlytics_redactions",
+		metric.WithDescription("Values the redaction replaced by a marker, per detector (the redaction block; absent when it is off). [Alpha]"),
+		metric.WithUnit("{value}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ExporterMindlyticsSessionsOpen, err = builder.meter.Int64ObservableGauge(
