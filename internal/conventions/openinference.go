@@ -50,6 +50,10 @@ const (
 	// OpenInferenceToolCallIDSuffix marks a message that answers a tool
 	// call: a tool result, whatever its role (Anthropic's are user messages).
 	OpenInferenceToolCallIDSuffix = "message.tool_call_id"
+	// The fields of one tool call, after OpenInferenceToolCallsPrefix<M>.
+	OpenInferenceToolCallIDField        = "tool_call.id"
+	OpenInferenceToolCallNameField      = "tool_call.function.name"
+	OpenInferenceToolCallArgumentsField = "tool_call.function.arguments"
 )
 
 // Values of openinference.span.kind.

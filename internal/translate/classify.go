@@ -47,6 +47,9 @@ func classify(a *attrView) class {
 		slices.Contains(conventions.VercelModelOperations, vc):
 		return classModel
 	}
+	if c, ok := genkitClass(a); ok {
+		return c
+	}
 	if rt := a.str(llmRequestTypeVK); rt == conventions.LLMRequestTypeChat || rt == conventions.LLMRequestTypeCompletion {
 		return classModel
 	}

@@ -235,11 +235,11 @@ func withDetails(props mindlytics.Properties, u usageInfo) mindlytics.Properties
 
 // exchangeOf reads the call's texts from the first sources that have them:
 // our keys, the GenAI message attributes, the deprecated message events,
-// OpenLLMetry's and OpenInference's indexed attributes, and OpenInference's
-// input.value / output.value.
+// OpenLLMetry's and OpenInference's indexed attributes, OpenInference's
+// input.value / output.value, and Genkit's request and response JSON.
 func (t *Translator) exchangeOf(s *spanview.Span, scan *scan, a *spanView) messages.Exchange {
 	ex := messages.Exchange{User: a.str(turnUserVK), Assistant: a.str(turnAssistantVK)}
-	for step := 0; step < 6 && !ex.Complete(); step++ {
+	for step := 0; step < 7 && !ex.Complete(); step++ {
 		switch step {
 		case 0:
 			ex.Merge(messageAttrsExchange(a))
@@ -253,6 +253,8 @@ func (t *Translator) exchangeOf(s *spanview.Span, scan *scan, a *spanView) messa
 			ex.Merge(vercelExchange(a))
 		case 5:
 			ex.Merge(ioValueExchange(a.attrView))
+		case 6:
+			ex.Merge(genkitExchange(a.attrView))
 		}
 	}
 	ex.User = unwrapMessagesText(ex.User)
@@ -382,10 +384,14 @@ func traceloopArgs(in string) string {
 }
 
 // extractFunction reads a tool call: GenAI keys, then OpenInference's, then
-// OpenLLMetry's; the runtime is the span's duration.
+// OpenLLMetry's, the Vercel AI SDK's, the Anthropic SDK's and Genkit's; the
+// runtime is the span's duration.
 func (t *Translator) extractFunction(s *spanview.Span, r record, a *spanView) (record, bool, error) {
 	r.kind = sc.EventFunction
 	name := a.firstStr(toolNameVKs)
+	if name == "" {
+		name = genkitToolName(a.attrView)
+	}
 	if name == "" {
 		name = strings.TrimPrefix(s.Name(), sc.GenAIOperationExecuteTool+" ")
 	}
@@ -398,11 +404,15 @@ func (t *Translator) extractFunction(s *spanview.Span, r record, a *spanView) (r
 		call.Args = t.cut(v.AsString())
 	} else if v, ok := a.get(toolInputVK); ok {
 		call.Args = t.cut(traceloopArgs(v.AsString()))
+	} else if v, ok := genkitToolArgs(a.attrView); ok {
+		call.Args = t.cut(v)
 	}
 	if v, ok := a.firstValue(toolResultVKs); ok {
 		call.Result = t.cut(unwrapToolOutput(v.AsString()))
 	} else if v, ok := a.get(anthropicToolResultVK); ok {
 		call.Result = t.cut(messages.UnwrapTextBlocks(v.AsString()))
+	} else if res, ok := genkitToolResult(a.attrView); ok {
+		call.Result = t.cut(res)
 	}
 	r.toolCallID = a.firstStr(toolCallIDVKs)
 	if !s.EndTime().IsZero() && s.EndTime().After(s.StartTime()) {

@@ -107,6 +107,7 @@ func usageOf(a *attrView) usageInfo {
 	u.cacheWrite = u.tokensOr(a, cacheWriteTokenVK)
 	u.reasoning = u.tokensOr(a, reasoningTokenVKs)
 	u.responseID = a.str(responseIDVK)
+	genkitUsage(a, &u)
 	for _, id := range costVKs {
 		v, ok := a.get(id)
 		if !ok {

@@ -30,6 +30,8 @@ type jsonPart struct {
 	Type    string `json:"type"`
 	Content any    `json:"content"`
 	Text    any    `json:"text"`
+	// ToolRequest is Genkit's tool call part ({toolRequest: {…}}, no type).
+	ToolRequest *struct{} `json:"toolRequest"`
 }
 
 // jsonContent is a message's content: a string or a list of parts.
@@ -116,6 +118,9 @@ func (m *jsonMessage) reduce() Message {
 func readParts(parts []jsonPart, text string, msg *Message) string {
 	for i := range parts {
 		p := &parts[i]
+		if p.ToolRequest != nil {
+			msg.ToolCalls = true
+		}
 		switch p.Type {
 		case conventions.GenAIPartText, "", "input_text", "output_text":
 			if s, _ := p.Content.(string); s != "" {

@@ -56,7 +56,7 @@ func (p *msgScanner) peek() byte {
 // The fields of the two object shapes, in the order of their bits.
 var (
 	messageFields = []string{"role", "parts", "content", "tool_calls", "function_call", "message", "messages", "choices"}
-	partFields    = []string{"type", "content", "text"}
+	partFields    = []string{"type", "content", "text", "toolRequest"}
 )
 
 const (
@@ -74,6 +74,7 @@ const (
 	pType = iota
 	pContent
 	pText
+	pToolRequest // Genkit's tool call part: {toolRequest: {name, ref, input}}
 )
 
 // object reads an object whose fields are names (messageFields or
@@ -285,6 +286,12 @@ func (p *msgScanner) parts(depth int) (text string, kind strKind, tools, ok bool
 		var typ, content, txt string // content and txt: JSON string bodies
 		var contentKind, txtKind strKind
 		ok := p.object(depth+1, partFields, func(f int) bool {
+			if f == pToolRequest {
+				if p.peek() != 'n' { // anything but null makes the pointer
+					tools = true
+				}
+				return p.skip(depth + 2)
+			}
 			if p.peek() == '"' {
 				if f == pType {
 					s, ok := p.strValue()
