@@ -23,8 +23,9 @@ import (
 type fixtureOutcome struct {
 	SessionID string `json:"session_id"`
 	UserID    string `json:"user_id"`
-	// Unrecorded lists the ids the app gave that no span records: none
-	// must then reach Mindlytics (nothing guessed).
+	// Unrecorded lists what the app gave or the provider answered that no
+	// span records (user_id, cached_tokens, reasoning_tokens): none must
+	// then reach Mindlytics (nothing guessed).
 	Unrecorded []string `json:"unrecorded"`
 	Turns      []struct {
 		User      string `json:"user"`
@@ -117,6 +118,12 @@ func scoreOutcome(want fixtureOutcome, evs []mindlytics.Event) map[string]bool {
 	checks["output tokens"] = output == want.Totals.Output
 	checks["cached tokens"] = cached == want.Totals.Cached
 	checks["reasoning tokens"] = reasoning == want.Totals.Reasoning
+	if slices.Contains(want.Unrecorded, "cached_tokens") {
+		checks["cached tokens"] = cached == 0
+	}
+	if slices.Contains(want.Unrecorded, "reasoning_tokens") {
+		checks["reasoning tokens"] = reasoning == 0
+	}
 	return checks
 }
 
