@@ -21,6 +21,8 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // router is a mindlytics exporter with a tenants block: one core per
@@ -262,7 +264,7 @@ func (r *router) route(ctx context.Context, n int,
 	if r.tenants.From == TenantFromHeader {
 		c, err := r.fromHeader(ctx)
 		if err != nil {
-			return consumererror.NewPermanent(fmt.Errorf("mindlytics exporter: refused %s: %w", count(all()), err))
+			return refuse(count(all()), err.Error())
 		}
 		return whole(c)
 	}
@@ -295,10 +297,23 @@ func (r *router) route(ctx context.Context, n int,
 		}
 	}
 	if len(refusedIdx) > 0 {
-		errs = append(errs, consumererror.NewPermanent(fmt.Errorf("mindlytics exporter: refused %s: %s",
-			count(refusedIdx), strings.Join(refusals, "; "))))
+		errs = append(errs, refuse(count(refusedIdx), strings.Join(refusals, "; ")))
 	}
 	return joinConsumeErrors(errs)
+}
+
+// tenantError is data refused for its tenant: the client's mistake, which
+// the OTLP receiver answers with InvalidArgument (HTTP 400) and the
+// message, rather than as an error of the collector's (500).
+type tenantError struct{ msg string }
+
+func (e *tenantError) Error() string { return e.msg }
+
+func (e *tenantError) GRPCStatus() *status.Status { return status.New(codes.InvalidArgument, e.msg) }
+
+// refuse is the permanent error refusing what (a count of items) for why.
+func refuse(what, why string) error {
+	return consumererror.NewPermanent(&tenantError{msg: fmt.Sprintf("mindlytics exporter: refused %s: %s", what, why)})
 }
 
 // joinConsumeErrors keeps the errors of the tenants' cores as the receiver

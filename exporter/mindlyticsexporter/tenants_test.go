@@ -20,6 +20,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
@@ -162,6 +164,7 @@ func TestTenantsUnknownAreRefused(t *testing.T) {
 			err := te.ConsumeTraces(tt.ctx, tenantSession("s-"+tt.name, 9))
 			require.Error(t, err)
 			assert.True(t, consumererror.IsPermanent(err), "the client must not retry it: %v", err)
+			assert.Equal(t, codes.InvalidArgument, status.Code(err), "the receiver answers 400, not 500")
 			assert.Contains(t, err.Error(), tt.want)
 			assert.NotContains(t, err.Error(), "key-acme", "a key is never in an error")
 		})
