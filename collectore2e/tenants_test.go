@@ -67,6 +67,20 @@ func oneService(t *testing.T, byProject map[string]*mindlyticstest.Server) strin
 // project with its own key, and a third tenant, not configured, is
 // refused with 400 and the tenant's name while the others go on.
 func TestTenants(t *testing.T) {
+	t.Run("shipped", func(t *testing.T) { testTenants(t, nil) })
+	// The batch processor keeps the header only with metadata_keys, which
+	// then batches each tenant apart.
+	t.Run("batch processor with metadata_keys", func(t *testing.T) {
+		testTenants(t, []string{
+			"processors.batch.metadata_keys=[X-Mindlytics-Project]",
+			"processors.batch.timeout=50ms",
+			"service.pipelines.traces.processors=[memory_limiter, batch]",
+		})
+	})
+}
+
+func testTenants(t *testing.T, sets []string) {
+	batched := len(sets) > 0
 	acme := mindlyticstest.NewServer(mindlyticstest.WithAPIKey("acme-key"), mindlyticstest.WithProjectID("acme-project"))
 	defer acme.Close()
 	globex := mindlyticstest.NewServer(mindlyticstest.WithAPIKey("globex-key"), mindlyticstest.WithProjectID("globex-project"))
@@ -75,7 +89,7 @@ func TestTenants(t *testing.T) {
 		"MLSDK_SERVER_BASE=" + oneService(t, map[string]*mindlyticstest.Server{"acme-project": acme, "globex-project": globex}),
 		"ACME_API_KEY=acme-key", "ACME_PROJECT_ID=acme-project",
 		"GLOBEX_API_KEY=globex-key", "GLOBEX_PROJECT_ID=globex-project",
-	}})
+	}, sets: sets})
 
 	ea, eg := tenantEmitter(t, col.http, "acme"), tenantEmitter(t, col.http, "globex")
 	ea.conventionSession("acme-s", "u-acme", base)
@@ -103,11 +117,23 @@ func TestTenants(t *testing.T) {
 		require.NoError(t, err)
 		msg, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		if batched {
+			// The batch processor answered for data it holds: the refusal
+			// comes after, and only its log says it.
+			assert.Equal(t, http.StatusOK, resp.StatusCode, "tenant %q: %s", tenant, msg)
+			continue
+		}
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "tenant %q: %s", tenant, msg)
 		assert.Contains(t, string(msg), want)
 		assert.NotContains(t, string(msg), "-key", "a key is never in an answer")
 	}
 	col.stop() // delivers, and ends the sessions still open
+	if batched {
+		out := col.output.String()
+		assert.Contains(t, out, "refused 1 spans: no tenant: the header X-Mindlytics-Project is missing")
+		assert.Contains(t, out, "(header X-Mindlytics-Project) is not one of tenants::projects")
+		assert.NotContains(t, out, "acme-key")
+	}
 
 	requireEvents(t, wantConventionSession(t, "acme-s", "u-acme", base), acme.SessionEvents("acme-s"))
 	requireEvents(t, wantGenAISession(t, "acme-s2", "u-acme2", base), acme.SessionEvents("acme-s2"))
