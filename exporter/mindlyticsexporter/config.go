@@ -62,6 +62,12 @@ type Config struct {
 	// redaction's Config, as WithRedaction takes it (redaction.go).
 	translate.Settings `mapstructure:",squash"`
 
+	// Tenants, when set, chooses the API key and project of each request
+	// from its client metadata or resource (tenants_config.go): each
+	// tenant is queued and sent apart. api_key and project_id are then the
+	// default project, for unknown: default.
+	Tenants configoptional.Optional[TenantsConfig] `mapstructure:"tenants"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -77,17 +83,13 @@ func (cfg *Config) Validate() error {
 	if err := checkEndpoint(cfg.ClientConfig.Endpoint); err != nil {
 		add("endpoint", "%v", err)
 	}
-	switch key := string(cfg.APIKey); {
-	case strings.TrimSpace(key) == "":
-		add("api_key", "required")
-	case hasControl(key):
-		add("api_key", "holds characters not allowed in an HTTP header")
+	tenants := cfg.Tenants.Get()
+	if tenants == nil || tenants.Unknown != UnknownRefuse {
+		// The exporter's project, or the tenants' default one.
+		errs = append(errs, checkProject("", cfg.APIKey, cfg.ProjectID)...)
 	}
-	switch {
-	case strings.TrimSpace(cfg.ProjectID) == "":
-		add("project_id", "required")
-	case hasControl(cfg.ProjectID):
-		add("project_id", "%q holds characters not allowed in an HTTP header", cfg.ProjectID)
+	if tenants != nil {
+		errs = append(errs, tenants.validate(cfg.APIKey, cfg.ProjectID)...)
 	}
 	for name := range cfg.ClientConfig.Headers.Iter {
 		switch http.CanonicalHeaderKey(name) {
@@ -101,6 +103,26 @@ func (cfg *Config) Validate() error {
 	errs = append(errs, cfg.RequestSettings.Validate()...)
 	errs = append(errs, cfg.Settings.Validate()...)
 	return errors.Join(errs...)
+}
+
+// checkProject checks an API key and project id; prefix is where they
+// sit ("" at the top, tenants::projects::<name>:: in the tenant block).
+// The key itself is never in a message.
+func checkProject(prefix string, apiKey configopaque.String, projectID string) []error {
+	var errs []error
+	switch key := string(apiKey); {
+	case strings.TrimSpace(key) == "":
+		errs = append(errs, fmt.Errorf("%sapi_key: required", prefix))
+	case hasControl(key):
+		errs = append(errs, fmt.Errorf("%sapi_key: holds characters not allowed in an HTTP header", prefix))
+	}
+	switch {
+	case strings.TrimSpace(projectID) == "":
+		errs = append(errs, fmt.Errorf("%sproject_id: required", prefix))
+	case hasControl(projectID):
+		errs = append(errs, fmt.Errorf("%sproject_id: %q holds characters not allowed in an HTTP header", prefix, projectID))
+	}
+	return errs
 }
 
 // checkEndpoint accepts an absolute http or https URL with a host and

@@ -8,7 +8,10 @@
 // (confighttp for TLS, proxies, timeouts, compression and headers;
 // configopaque for the API key), exporterhelper for the sending queue,
 // retries and persistent storage, and the mapping of the service's answers
-// to the collector's errors. See README.md for the configuration.
+// to the collector's errors. With a tenants block (tenants.go), one
+// exporter serves many Mindlytics projects: each request's tenant, read
+// from its client metadata or resource, picks an exporter of the tenant's
+// own inside this one. See README.md for the configuration.
 //
 //go:generate ../../bin/mdatagen metadata.yaml
 package mindlyticsexporter

@@ -43,6 +43,7 @@ func createDefaultConfig() component.Config {
 		RetryConfig:     defaultRetryConfig(),
 		RequestSettings: delivery.DefaultRequestSettings(),
 		Settings:        translate.DefaultSettings(),
+		Tenants:         configoptional.Default(defaultTenantsConfig()),
 	}
 }
 
@@ -58,6 +59,9 @@ func defaultRetryConfig() configretry.BackOffConfig {
 }
 
 func createTraces(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Traces, error) {
+	if oCfg, ok := cfg.(*Config); ok && oCfg.Tenants.HasValue() {
+		return createTenantTraces(ctx, set, oCfg) // tenants.go
+	}
 	c, err := acquire(ctx, set, cfg)
 	if err != nil {
 		return nil, err
@@ -66,6 +70,9 @@ func createTraces(ctx context.Context, set exporter.Settings, cfg component.Conf
 }
 
 func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Logs, error) {
+	if oCfg, ok := cfg.(*Config); ok && oCfg.Tenants.HasValue() {
+		return createTenantLogs(ctx, set, oCfg)
+	}
 	c, err := acquire(ctx, set, cfg)
 	if err != nil {
 		return nil, err
