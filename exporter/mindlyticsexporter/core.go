@@ -92,6 +92,10 @@ type core struct {
 	// in memory (intake.go); nil otherwise, and before start.
 	intake *intake
 
+	// turns orders the pushes of a pipelined sending queue (pipeline.go,
+	// turns.go); nil otherwise.
+	turns *turns
+
 	refs int // guarded by the registry's lock
 	// logs is set once a logs pipeline uses the core; guarded by mu.
 	logs bool
@@ -130,11 +134,15 @@ func newCore(ctx context.Context, cfg *Config, set exporter.Settings, tr transla
 		tb.Shutdown()
 		return nil, fmt.Errorf("mindlytics exporter: telemetry: %w", err)
 	}
+	if pipelined(cfg) {
+		c.turns = newTurns(cfg.RequestsInFlight, cfg.Limits(), c.sendShares)
+	}
+	queueCfg, retryCfg := helperSettings(cfg)
 	c.queue, err = xexporterhelper.NewTracesRequest(ctx, set, requestFromContext, c.push,
 		// The HTTP client's timeout bounds each request of a push.
 		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{}),
-		exporterhelper.WithRetry(cfg.RetryConfig),
-		xexporterhelper.WithQueueBatch(helperQueueConfig(cfg), xexporterhelper.QueueBatchSettings{Encoding: eventsEncoding{}}),
+		exporterhelper.WithRetry(retryCfg),
+		xexporterhelper.WithQueueBatch(queueCfg, xexporterhelper.QueueBatchSettings{Encoding: eventsEncoding{}}),
 	)
 	if err != nil {
 		tb.Shutdown()
@@ -435,11 +443,18 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event) (int, error)
 		c.state.changed(ctx, events)
 		return len(encoded), err
 	}
-	err := c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{encoded, eb}), ptrace.NewTraces())
+	ee := encodedEvents{events: encoded, buf: eb}
+	if c.turns != nil {
+		ee.seq = c.turns.take() // in queue order: c.mu is held
+	}
+	err := c.queue.ConsumeTraces(withEvents(ctx, ee), ptrace.NewTraces())
 	if c.intake != nil && errors.Is(err, exporterhelper.ErrQueueIsFull) {
 		err = c.intake.untilRoom(ctx, func() error {
-			return c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{encoded, eb}), ptrace.NewTraces())
+			return c.queue.ConsumeTraces(withEvents(ctx, ee), ptrace.NewTraces())
 		})
+	}
+	if err != nil && c.turns != nil {
+		c.turns.skip(ee.seq) // never queued: the next requests do not wait for it
 	}
 	// Saved after the events are queued: a crash in between at worst sends
 	// a session's start twice, never forgets to start it.

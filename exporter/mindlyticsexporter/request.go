@@ -23,6 +23,10 @@ type eventsRequest struct {
 	events []json.RawMessage
 	bytes  int // sum of the events' lengths
 
+	// seq is the request's number in the order of a pipelined queue
+	// (turns.go); 0 otherwise.
+	seq uint64
+
 	// settled counts the leading events delivered or refused for good by
 	// earlier attempts: a retry (OnError) resends only the rest. Attempts
 	// settle events strictly in order, so what is settled is a prefix.
@@ -195,6 +199,7 @@ type eventsKey struct{}
 type encodedEvents struct {
 	events []json.RawMessage
 	buf    *[]byte
+	seq    uint64 // see eventsRequest.seq
 }
 
 func withEvents(ctx context.Context, events encodedEvents) context.Context {
@@ -207,6 +212,6 @@ func requestFromContext(ctx context.Context, _ ptrace.Traces) (xexporterhelper.R
 		return nil, errors.New("mindlytics exporter: no translated events in the request")
 	}
 	r := newEventsRequest(e.events)
-	r.buf = e.buf
+	r.buf, r.seq = e.buf, e.seq
 	return r, nil
 }
