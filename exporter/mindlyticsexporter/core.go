@@ -436,12 +436,21 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event) (int, error)
 		encodedBuffers.Put(eb) // nothing points into it
 		return 0, nil
 	}
+
 	c.telemetry.ExporterMindlyticsEventsTranslated.Add(ctx, int64(len(encoded)))
 	if c.durable != nil {
 		err := c.durable.put(ctx, encoded) // copies the events
 		encodedBuffers.Put(eb)
 		c.state.changed(ctx, events)
 		return len(encoded), err
+	}
+	if slack := cap(buf) - len(buf); slack > maxEncodingSlack && slack > len(buf)/8 {
+		// The pooled buffer is much larger than this batch (a larger one
+		// grew it): the queued request gets a copy of its own size, so
+		// that what the queue holds per event is its encoded size.
+		encoded = exactCopy(encoded, len(buf))
+		encodedBuffers.Put(eb)
+		eb = nil
 	}
 	ee := encodedEvents{events: encoded, buf: eb}
 	if c.turns != nil {
@@ -460,4 +469,20 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event) (int, error)
 	// a session's start twice, never forgets to start it.
 	c.state.changed(ctx, events)
 	return len(encoded), err
+}
+
+// maxEncodingSlack is the unused room of an encoding buffer a queued
+// request may keep (when it is also under an eighth of what is used).
+const maxEncodingSlack = 16 << 10
+
+// exactCopy copies events, whose lengths sum to at most size, into one
+// buffer of their size, each capped so that no append reaches the next.
+func exactCopy(events []json.RawMessage, size int) []json.RawMessage {
+	buf := make([]byte, 0, size)
+	for i, ev := range events {
+		start := len(buf)
+		buf = append(buf, ev...)
+		events[i] = buf[start:len(buf):len(buf)]
+	}
+	return events
 }
