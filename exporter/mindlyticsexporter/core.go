@@ -243,13 +243,37 @@ func (c *core) userAgent() string {
 	return fmt.Sprintf("%s/%s %s", bi.Command, bi.Version, wire.DefaultUserAgent)
 }
 
-// sender returns the client push sends with, nil before start.
+// sender returns the client push sends with, counting what the service
+// accepts; nil before start.
 func (c *core) sender() delivery.Sender {
 	if c.client == nil {
 		return nil
 	}
-	return c.client
+	return countingSender{c: c}
 }
+
+// countingSender is the client that counts the events the service
+// accepted (events_sent). It says, as the client does, when the service
+// takes one event per request (delivery.ObjectSender).
+type countingSender struct{ c *core }
+
+func (s countingSender) SendBatch(ctx context.Context, events []json.RawMessage) error {
+	err := s.c.client.SendBatch(ctx, events)
+	n := 0
+	var partial *mindlytics.PartialSendError
+	switch {
+	case err == nil:
+		n = len(events)
+	case errors.As(err, &partial):
+		n = partial.Sent
+	}
+	if n > 0 {
+		s.c.telemetry.ExporterMindlyticsEventsSent.Add(ctx, int64(n))
+	}
+	return err
+}
+
+func (s countingSender) SendsObjects() bool { return s.c.client.SendsObjects() }
 
 // shutdown stops the expiry, ends what is still open (end_on_shutdown),
 // and shuts the queue down, which sends what it holds in memory once more
@@ -347,6 +371,7 @@ func (c *core) consumeLogs(ctx context.Context, ld plog.Logs) error {
 // translateTraces translates td and queues the events; c.mu must be held.
 // It returns the events queued, or refused with the queue's error.
 func (c *core) translateTraces(ctx context.Context, td ptrace.Traces) (int, error) {
+	c.telemetry.ExporterMindlyticsSpansTranslated.Add(ctx, int64(td.SpanCount()))
 	events, errs := c.tr.Traces(c.events[:0], td)
 	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "span", errs)
@@ -398,6 +423,9 @@ func (c *core) translationErrors(ctx context.Context, what string, errs []error)
 		if errors.As(err, &nf) { // once per translator: what to fix
 			c.logger.Warn("A "+what+" without a session id became a session of its own", zap.Error(err))
 			continue
+		}
+		if what == "span" {
+			c.telemetry.ExporterMindlyticsSpansDropped.Add(ctx, 1)
 		}
 		c.logger.Debug("Dropped a "+what+" the translation could not use", zap.Error(err))
 	}
