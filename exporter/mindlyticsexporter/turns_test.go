@@ -22,8 +22,7 @@ func TestTurnsSendEachSlotInRequestOrder(t *testing.T) {
 	var mu sync.Mutex
 	sent := make([][]string, slots) // per slot, the events in the order sent
 	sends := 0
-	var tr *turns
-	tr = newTurns(slots, delivery.Limits{MaxEvents: 8, MaxBytes: 1 << 20}, func(events []json.RawMessage) error {
+	tr := newTurns(slots, delivery.Limits{MaxEvents: 8, MaxBytes: 1 << 20}, func(events []json.RawMessage) error {
 		time.Sleep(time.Duration(rand.IntN(300)) * time.Microsecond) // a service of uneven latency
 		mu.Lock()
 		defer mu.Unlock()
