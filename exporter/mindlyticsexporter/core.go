@@ -95,6 +95,9 @@ type core struct {
 	// turns orders the pushes of a pipelined sending queue (pipeline.go,
 	// turns.go); nil otherwise.
 	turns *turns
+	// spans is how many spans the batch being enqueued was made from
+	// (0 for log records and lifecycle events); guarded by mu.
+	spans int
 
 	refs int // guarded by the registry's lock
 	// logs is set once a logs pipeline uses the core; guarded by mu.
@@ -371,10 +374,13 @@ func (c *core) consumeLogs(ctx context.Context, ld plog.Logs) error {
 // translateTraces translates td and queues the events; c.mu must be held.
 // It returns the events queued, or refused with the queue's error.
 func (c *core) translateTraces(ctx context.Context, td ptrace.Traces) (int, error) {
-	c.telemetry.ExporterMindlyticsSpansTranslated.Add(ctx, int64(td.SpanCount()))
+	spans := td.SpanCount()
+	c.telemetry.ExporterMindlyticsSpansTranslated.Add(ctx, int64(spans))
 	events, errs := c.tr.Traces(c.events[:0], td)
 	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "span", errs)
+	c.spans = spans
+	defer func() { c.spans = 0 }()
 	return c.enqueue(ctx, events)
 }
 
@@ -483,6 +489,9 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event) (int, error)
 	ee := encodedEvents{events: encoded, buf: eb}
 	if c.turns != nil {
 		ee.seq = c.turns.take() // in queue order: c.mu is held
+		// exporterhelper counts a request's items as sent (or failed)
+		// spans: with a pipelined queue they are the spans, not the events.
+		ee.spans = c.spans
 	}
 	err := c.queue.ConsumeTraces(withEvents(ctx, ee), ptrace.NewTraces())
 	if c.intake != nil && errors.Is(err, exporterhelper.ErrQueueIsFull) {

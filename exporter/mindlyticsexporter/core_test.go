@@ -250,4 +250,21 @@ func TestExporterCountsSpansAndEvents(t *testing.T) {
 	metadatatest.AssertEqualExporterMindlyticsSpansDropped(t, c.tel, one(1), metricdatatest.IgnoreTimestamp())
 	metadatatest.AssertEqualExporterMindlyticsEventsTranslated(t, c.tel, one(2), metricdatatest.IgnoreTimestamp())
 	metadatatest.AssertEqualExporterMindlyticsEventsSent(t, c.tel, one(2), metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars())
+	// exporterhelper's sent_spans counts spans, as the receiver's accepted_spans does.
+	require.Eventually(t, func() bool { return sumOf(t, c.tel, "otelcol_exporter_sent_spans") == 3 }, testkit.Wait, 5*time.Millisecond,
+		"sent_spans: %d", sumOf(t, c.tel, "otelcol_exporter_sent_spans"))
+}
+
+// sumOf is the sum of a counter's points, 0 before it has any.
+func sumOf(t *testing.T, tel *componenttest.Telemetry, name string) int64 {
+	t.Helper()
+	m, err := tel.GetMetric(name)
+	if err != nil {
+		return 0
+	}
+	var n int64
+	for _, dp := range m.Data.(metricdata.Sum[int64]).DataPoints {
+		n += dp.Value
+	}
+	return n
 }

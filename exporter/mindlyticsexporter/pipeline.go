@@ -20,14 +20,15 @@ import (
 )
 
 // pipelined says whether cfg's sending queue is pushed by several
-// consumers in turns (turns.go): an in-memory queue without batching (a
-// batch merges requests, and a persistent queue keeps its own order).
+// consumers in turns (turns.go): an in-memory queue of requests (the
+// default sizer) without batching (a batch merges requests, and a
+// persistent queue keeps its own order).
 // Then exporterhelper runs pipelineConsumers(cfg) consumers and no retries:
 // each push retries its own slots (deliverRetrying), so that a push that
 // returns is settled for good and its slots pass to the next request.
 func pipelined(cfg *Config) bool {
 	q := cfg.QueueConfig.Get()
-	return usesIntake(cfg) && !q.Batch.HasValue()
+	return usesIntake(cfg) && !q.Batch.HasValue() && q.Sizer == exporterhelper.RequestSizerTypeRequests
 }
 
 // pipelineConsumers is how many requests of the queue are pushed at once:
