@@ -77,6 +77,10 @@ type loadResult struct {
 	output      int64   // events or spans at the sink in the end
 	lost        int64   // made (events translated, or spans accepted) and never delivered
 	refused     int64   // OTLP requests the collector refused
+	// sentSpans is otelcol_exporter_sent_spans against the receiver's
+	// otelcol_receiver_accepted_spans once all was delivered: 1 when the
+	// exporter's metric counts spans.
+	sentSpans float64
 }
 
 // TestLoad measures the distribution under the load, each case
@@ -211,8 +215,12 @@ func runLoad(t *testing.T, c loadCase, bodies [][]byte, d time.Duration) loadRes
 		made = int64(translated)
 	}
 	r.lost = made - final
-	t.Logf("%s: %.0f spans/s in, %.1f%% of the output delivered when the load stopped (queue %.0f), %.2f µs CPU/span, peak RSS %.0f MiB, output %d, lost %d, refused %d",
-		c.name, r.spansIn, 100*r.deliveredAt, r.queue, r.cpuPerSpan, r.peakRSS, r.output, r.lost, r.refused)
+	if acc, ok := metric(m, "otelcol_receiver_accepted_spans_total", "otelcol_receiver_accepted_spans"); ok && acc > 0 {
+		sent, _ := metric(m, "otelcol_exporter_sent_spans_total", "otelcol_exporter_sent_spans")
+		r.sentSpans = sent / acc
+	}
+	t.Logf("%s: %.0f spans/s in, %.1f%% of the output delivered when the load stopped (queue %.0f), %.2f µs CPU/span, peak RSS %.0f MiB, output %d, lost %d, refused %d, sent_spans/accepted_spans %.3f",
+		c.name, r.spansIn, 100*r.deliveredAt, r.queue, r.cpuPerSpan, r.peakRSS, r.output, r.lost, r.refused, r.sentSpans)
 	return r
 }
 
@@ -301,11 +309,11 @@ func loadReport(cases []loadCase, results map[string][]loadResult, seconds, roun
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%d interleaved rounds of %d s per case; %d OTLP/HTTP clients, %d spans per request (%d agent runs of 3 spans), %d sessions; collector: memory_limiter, batch (1024, 200ms), default sending queue.\n\n",
 		rounds, seconds, loadSenders, 3*loadRunsPerRequest, loadRunsPerRequest, loadSessions)
-	b.WriteString("| case | round | spans/s in | delivered when the load stopped | spans/s delivered | CPU µs/span | peak RSS MiB | queue at the end of the load | output | lost | requests refused |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	b.WriteString("| case | round | spans/s in | delivered when the load stopped | spans/s delivered | CPU µs/span | peak RSS MiB | queue at the end of the load | output | lost | requests refused | sent_spans / accepted_spans |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, c := range cases {
 		for i, r := range results[c.name] {
-			fmt.Fprintf(&b, "| %s | %d | %.0f | %.1f %% | %.0f | %.2f | %.0f | %.0f | %d | %d | %d |\n",
-				c.name, i+1, r.spansIn, 100*r.deliveredAt, r.spansOut, r.cpuPerSpan, r.peakRSS, r.queue, r.output, r.lost, r.refused)
+			fmt.Fprintf(&b, "| %s | %d | %.0f | %.1f %% | %.0f | %.2f | %.0f | %.0f | %d | %d | %d | %.3f |\n",
+				c.name, i+1, r.spansIn, 100*r.deliveredAt, r.spansOut, r.cpuPerSpan, r.peakRSS, r.queue, r.output, r.lost, r.refused, r.sentSpans)
 		}
 	}
 	b.WriteString("\nRatios, median [min–max] over the rounds, each taken within its round:\n\n| ours | against | spans/s in | spans/s delivered | CPU per span | peak RSS |\n| --- | --- | --- | --- | --- | --- |\n")
