@@ -132,14 +132,24 @@ collector: ocb
 collector-e2e: collector
 	cd collectore2e && MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -race -count=1 -timeout 15m ./...
 
-## bench-collector: build the distribution and print the collector table: spans/s in and out,
-## CPU per 1k spans and peak RSS for mindlytics against otlp_http, BENCH_ROUNDS rounds of
-## both with the per-round ratios, then mindlytics at the service latencies BENCH_LATENCIES
-## (ms, injected by the loopback destination). Not part of `make test`.
+## bench-collector: build the distribution and measure it. First the load benchmark
+## (collectore2e TestLoad, the issue-25 load: 8 OTLP/HTTP clients, 384 spans per request,
+## 10,000 sessions): BENCH_ROUNDS interleaved rounds of BENCH_SECONDS per case of BENCH_CASES
+## (mindlytics, mindlytics_durable, otlp_http with gzip, otlp_http_none), each with spans/s
+## accepted and delivered by the end of the load, CPU per span, peak RSS, the sending queue and
+## losses, and the ratios per round; then the throughput table (TestThroughput): spans/s in and
+## out for a fixed load, and mindlytics at the service latencies BENCH_LATENCIES (ms). Tables go
+## to the log and are appended to BENCH_COLLECTOR_OUT. Not part of `make test`.
 BENCH_LATENCIES ?= 20,50
 BENCH_ROUNDS ?= 3
+BENCH_SECONDS ?= 20
+BENCH_CASES ?= mindlytics,mindlytics_durable,otlp_http,otlp_http_none
+BENCH_COLLECTOR_OUT ?= $(CURDIR)/bench-collector.out
 bench-collector: collector
-	cd collectore2e && MINDLYTICS_BENCH=1 MINDLYTICS_BENCH_ROUNDS=$(BENCH_ROUNDS) MINDLYTICS_BENCH_LATENCIES=$(BENCH_LATENCIES) MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -count=1 -run '^TestThroughput$$' -v -timeout 20m .
+	cd collectore2e && MINDLYTICS_BENCH=1 MINDLYTICS_BENCH_LOAD=1 MINDLYTICS_BENCH_ROUNDS=$(BENCH_ROUNDS) \
+		MINDLYTICS_BENCH_SECONDS=$(BENCH_SECONDS) MINDLYTICS_BENCH_CASES=$(BENCH_CASES) \
+		MINDLYTICS_BENCH_LATENCIES=$(BENCH_LATENCIES) MINDLYTICS_BENCH_OUT=$(BENCH_COLLECTOR_OUT) \
+		MINDLYTICS_COLLECTOR=$(COLLECTOR) $(GO) test -count=1 -run '^(TestLoad|TestThroughput)$$' -v -timeout 60m .
 
 ## mdatagen: regenerate exporter/mindlyticsexporter's generated code from its metadata.yaml
 ## (mdatagen v0.150.0, pinned by the separate tools/ module).

@@ -128,20 +128,40 @@ func BenchmarkThroughput(b *testing.B) {
 	sink := startSinkProcess(b)
 	defer sink.Close()
 
-	b.Run("mindlytics", func(b *testing.B) {
-		exp, err := exporter.New(ctx, exporter.WithServerBase(sink.URL), exporter.WithAPIKey("bench-key"),
-			exporter.WithProjectID("bench"), exporter.WithEndOnShutdown(false))
-		if err != nil {
-			b.Fatal(err)
+	ours := func(flushEach bool) func(b *testing.B) {
+		return func(b *testing.B) {
+			exp, err := exporter.New(ctx, exporter.WithServerBase(sink.URL), exporter.WithAPIKey("bench-key"),
+				exporter.WithProjectID("bench"), exporter.WithEndOnShutdown(false))
+			if err != nil {
+				b.Fatal(err)
+			}
+			before := sink.Requests(b)
+			export := func() error { return exp.ExportSpans(ctx, spans) }
+			if flushEach {
+				export = func() error {
+					if err := exp.ExportSpans(ctx, spans); err != nil {
+						return err
+					}
+					return exp.ForceFlush(ctx)
+				}
+			}
+			throughput(b, export, func() error { return exp.ForceFlush(ctx) })
+			requests := sink.Requests(b) - before
+			if err := exp.Shutdown(ctx); err != nil {
+				b.Fatal(err)
+			}
+			st := exp.Stats()
+			if st.Sent != st.Enqueued || st.Enqueued == 0 {
+				b.Fatalf("not everything was delivered: %+v, errors %v", st, exp.Errors())
+			}
+			b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
 		}
-		throughput(b, func() error { return exp.ExportSpans(ctx, spans) }, func() error { return exp.ForceFlush(ctx) })
-		if err := exp.Shutdown(ctx); err != nil {
-			b.Fatal(err)
-		}
-		if st := exp.Stats(); st.Sent != st.Enqueued || st.Enqueued == 0 {
-			b.Fatalf("not everything was delivered: %+v, errors %v", st, exp.Errors())
-		}
-	})
+	}
+	// As a BatchSpanProcessor drives it: batches back to back, flushed at the end.
+	b.Run("mindlytics", ours(false))
+	// As a serverless handler drives it: ForceFlush after every 100 spans,
+	// at the end of each invocation. A flush of a light queue is one request.
+	b.Run("mindlytics/flush-every-100", ours(true))
 	b.Run("otlptracehttp", func(b *testing.B) {
 		exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(sink.URL+"/v1/traces"),
 			otlptracehttp.WithCompression(otlptracehttp.NoCompression))
@@ -151,9 +171,11 @@ func BenchmarkThroughput(b *testing.B) {
 		before := sink.Requests(b)
 		throughput(b, func() error { return exp.ExportSpans(ctx, spans) }, func() error { return nil })
 		_ = exp.Shutdown(ctx)
-		if got := sink.Requests(b) - before; got != int64(b.N) {
+		got := sink.Requests(b) - before
+		if got != int64(b.N) {
 			b.Fatalf("sink took %d requests for %d exports", got, b.N)
 		}
+		b.ReportMetric(float64(got)/float64(b.N), "requests/op")
 	})
 }
 

@@ -92,6 +92,13 @@ type core struct {
 	// in memory (intake.go); nil otherwise, and before start.
 	intake *intake
 
+	// turns orders the pushes of a pipelined sending queue (pipeline.go,
+	// turns.go); nil otherwise.
+	turns *turns
+	// spans is how many spans the batch being enqueued was made from
+	// (0 for log records and lifecycle events); guarded by mu.
+	spans int
+
 	refs int // guarded by the registry's lock
 	// logs is set once a logs pipeline uses the core; guarded by mu.
 	logs bool
@@ -130,11 +137,15 @@ func newCore(ctx context.Context, cfg *Config, set exporter.Settings, tr transla
 		tb.Shutdown()
 		return nil, fmt.Errorf("mindlytics exporter: telemetry: %w", err)
 	}
+	if pipelined(cfg) {
+		c.turns = newTurns(cfg.RequestsInFlight, cfg.Limits(), c.sendShares)
+	}
+	queueCfg, retryCfg := helperSettings(cfg)
 	c.queue, err = xexporterhelper.NewTracesRequest(ctx, set, requestFromContext, c.push,
 		// The HTTP client's timeout bounds each request of a push.
 		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{}),
-		exporterhelper.WithRetry(cfg.RetryConfig),
-		xexporterhelper.WithQueueBatch(helperQueueConfig(cfg), xexporterhelper.QueueBatchSettings{Encoding: eventsEncoding{}}),
+		exporterhelper.WithRetry(retryCfg),
+		xexporterhelper.WithQueueBatch(queueCfg, xexporterhelper.QueueBatchSettings{Encoding: eventsEncoding{}}),
 	)
 	if err != nil {
 		tb.Shutdown()
@@ -236,13 +247,37 @@ func (c *core) userAgent() string {
 	return fmt.Sprintf("%s/%s %s", bi.Command, bi.Version, wire.DefaultUserAgent)
 }
 
-// sender returns the client push sends with, nil before start.
+// sender returns the client push sends with, counting what the service
+// accepts; nil before start.
 func (c *core) sender() delivery.Sender {
 	if c.client == nil {
 		return nil
 	}
-	return c.client
+	return countingSender{c: c}
 }
+
+// countingSender is the client that counts the events the service
+// accepted (events_sent). It says, as the client does, when the service
+// takes one event per request (delivery.ObjectSender).
+type countingSender struct{ c *core }
+
+func (s countingSender) SendBatch(ctx context.Context, events []json.RawMessage) error {
+	err := s.c.client.SendBatch(ctx, events)
+	n := 0
+	var partial *mindlytics.PartialSendError
+	switch {
+	case err == nil:
+		n = len(events)
+	case errors.As(err, &partial):
+		n = partial.Sent
+	}
+	if n > 0 {
+		s.c.telemetry.ExporterMindlyticsEventsSent.Add(ctx, int64(n))
+	}
+	return err
+}
+
+func (s countingSender) SendsObjects() bool { return s.c.client.SendsObjects() }
 
 // shutdown stops the expiry, ends what is still open (end_on_shutdown),
 // and shuts the queue down, which sends what it holds in memory once more
@@ -340,9 +375,13 @@ func (c *core) consumeLogs(ctx context.Context, ld plog.Logs) error {
 // translateTraces translates td and queues the events; c.mu must be held.
 // It returns the events queued, or refused with the queue's error.
 func (c *core) translateTraces(ctx context.Context, td ptrace.Traces) (int, error) {
+	spans := td.SpanCount()
+	c.telemetry.ExporterMindlyticsSpansTranslated.Add(ctx, int64(spans))
 	events, errs := c.tr.Traces(c.events[:0], td)
 	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "span", errs)
+	c.spans = spans
+	defer func() { c.spans = 0 }()
 	return c.enqueue(ctx, events)
 }
 
@@ -392,6 +431,9 @@ func (c *core) translationErrors(ctx context.Context, what string, errs []error)
 			c.logger.Warn("A "+what+" without a session id became a session of its own", zap.Error(err))
 			continue
 		}
+		if what == "span" {
+			c.telemetry.ExporterMindlyticsSpansDropped.Add(ctx, 1)
+		}
 		c.logger.Debug("Dropped a "+what+" the translation could not use", zap.Error(err))
 	}
 }
@@ -429,6 +471,7 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event) (int, error)
 		encodedBuffers.Put(eb) // nothing points into it
 		return 0, nil
 	}
+
 	c.telemetry.ExporterMindlyticsEventsTranslated.Add(ctx, int64(len(encoded)))
 	if c.durable != nil {
 		err := c.durable.put(ctx, encoded) // copies the events
@@ -436,14 +479,48 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event) (int, error)
 		c.state.changed(ctx, events)
 		return len(encoded), err
 	}
-	err := c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{encoded, eb}), ptrace.NewTraces())
+	if slack := cap(buf) - len(buf); slack > maxEncodingSlack && slack > len(buf)/8 {
+		// The pooled buffer is much larger than this batch (a larger one
+		// grew it): the queued request gets a copy of its own size, so
+		// that what the queue holds per event is its encoded size.
+		encoded = exactCopy(encoded, len(buf))
+		encodedBuffers.Put(eb)
+		eb = nil
+	}
+	ee := encodedEvents{events: encoded, buf: eb}
+	if c.turns != nil {
+		ee.seq = c.turns.take() // in queue order: c.mu is held
+		// exporterhelper counts a request's items as sent (or failed)
+		// spans: with a pipelined queue they are the spans, not the events.
+		ee.spans = c.spans
+	}
+	err := c.queue.ConsumeTraces(withEvents(ctx, ee), ptrace.NewTraces())
 	if c.intake != nil && errors.Is(err, exporterhelper.ErrQueueIsFull) {
 		err = c.intake.untilRoom(ctx, func() error {
-			return c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{encoded, eb}), ptrace.NewTraces())
+			return c.queue.ConsumeTraces(withEvents(ctx, ee), ptrace.NewTraces())
 		})
+	}
+	if err != nil && c.turns != nil {
+		c.turns.skip(ee.seq) // never queued: the next requests do not wait for it
 	}
 	// Saved after the events are queued: a crash in between at worst sends
 	// a session's start twice, never forgets to start it.
 	c.state.changed(ctx, events)
 	return len(encoded), err
+}
+
+// maxEncodingSlack is the unused room of an encoding buffer a queued
+// request may keep (when it is also under an eighth of what is used).
+const maxEncodingSlack = 16 << 10
+
+// exactCopy copies events, whose lengths sum to at most size, into one
+// buffer of their size, each capped so that no append reaches the next.
+func exactCopy(events []json.RawMessage, size int) []json.RawMessage {
+	buf := make([]byte, 0, size)
+	for i, ev := range events {
+		start := len(buf)
+		buf = append(buf, ev...)
+		events[i] = buf[start:len(buf):len(buf)]
+	}
+	return events
 }

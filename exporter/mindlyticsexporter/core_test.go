@@ -228,3 +228,43 @@ func TestLogsAndTracesShareOneQueue(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"span-1", "from-log", "span-2"}, names(events))
 }
+
+// The counts a dashboard compares: spans in, spans that made no event,
+// events made, events the service accepted.
+func TestExporterCountsSpansAndEvents(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	c := newTestCore(t, testConfig(srv))
+
+	td := traces("s1", t0, "a", "b", "c")
+	td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(1).Attributes().PutBool("invalid", true)
+	require.NoError(t, c.consumeTraces(context.Background(), td))
+	_, err := srv.WaitForEvents(testkit.Context(t, testkit.Wait), 2)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		_, err := c.tel.GetMetric("otelcol_exporter_mindlytics_events_sent")
+		return err == nil
+	}, testkit.Wait, 5*time.Millisecond)
+	one := func(v int64) []metricdata.DataPoint[int64] { return []metricdata.DataPoint[int64]{{Value: v}} }
+	metadatatest.AssertEqualExporterMindlyticsSpansTranslated(t, c.tel, one(3), metricdatatest.IgnoreTimestamp())
+	metadatatest.AssertEqualExporterMindlyticsSpansDropped(t, c.tel, one(1), metricdatatest.IgnoreTimestamp())
+	metadatatest.AssertEqualExporterMindlyticsEventsTranslated(t, c.tel, one(2), metricdatatest.IgnoreTimestamp())
+	metadatatest.AssertEqualExporterMindlyticsEventsSent(t, c.tel, one(2), metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars())
+	// exporterhelper's sent_spans counts spans, as the receiver's accepted_spans does.
+	require.Eventually(t, func() bool { return sumOf(t, c.tel, "otelcol_exporter_sent_spans") == 3 }, testkit.Wait, 5*time.Millisecond,
+		"sent_spans: %d", sumOf(t, c.tel, "otelcol_exporter_sent_spans"))
+}
+
+// sumOf is the sum of a counter's points, 0 before it has any.
+func sumOf(t *testing.T, tel *componenttest.Telemetry, name string) int64 {
+	t.Helper()
+	m, err := tel.GetMetric(name)
+	if err != nil {
+		return 0
+	}
+	var n int64
+	for _, dp := range m.Data.(metricdata.Sum[int64]).DataPoints {
+		n += dp.Value
+	}
+	return n
+}

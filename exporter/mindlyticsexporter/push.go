@@ -34,6 +34,13 @@ func (c *core) push(ctx context.Context, req xexporterhelper.Request) error {
 	if sender == nil {
 		return errors.New("mindlytics exporter: not started")
 	}
+	if c.turns != nil && r.seq != 0 {
+		err := c.pushInTurn(ctx, sender, r)
+		if err == nil {
+			r.delivered()
+		}
+		return err
+	}
 	return c.pushWith(ctx, sender, r)
 }
 

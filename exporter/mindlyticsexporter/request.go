@@ -23,6 +23,16 @@ type eventsRequest struct {
 	events []json.RawMessage
 	bytes  int // sum of the events' lengths
 
+	// seq is the request's number in the order of a pipelined queue
+	// (turns.go); 0 otherwise.
+	seq uint64
+	// spans, in a pipelined queue (seq set), is how many spans the events
+	// were made from, and what ItemsCount says: exporterhelper reports a
+	// traces exporter's items as otelcol_exporter_sent_spans, and the
+	// pipelined queue sizes nothing by items (no batch; its sizer must be
+	// requests, see pipelined).
+	spans int
+
 	// settled counts the leading events delivered or refused for good by
 	// earlier attempts: a retry (OnError) resends only the rest. Attempts
 	// settle events strictly in order, so what is settled is a prefix.
@@ -63,8 +73,14 @@ func newEventsRequest(events []json.RawMessage) *eventsRequest {
 	return r
 }
 
-// ItemsCount is the number of events, the unit of the "items" sizer.
-func (r *eventsRequest) ItemsCount() int { return len(r.events) }
+// ItemsCount is the number of events, the unit of the "items" sizer; in a
+// pipelined queue, the spans the events were made from (see spans).
+func (r *eventsRequest) ItemsCount() int {
+	if r.seq != 0 {
+		return r.spans
+	}
+	return len(r.events)
+}
 
 // BytesSize is the encoded size of the events, the unit of the "bytes"
 // sizer.
@@ -195,6 +211,8 @@ type eventsKey struct{}
 type encodedEvents struct {
 	events []json.RawMessage
 	buf    *[]byte
+	seq    uint64 // see eventsRequest.seq
+	spans  int    // see eventsRequest.spans
 }
 
 func withEvents(ctx context.Context, events encodedEvents) context.Context {
@@ -207,6 +225,6 @@ func requestFromContext(ctx context.Context, _ ptrace.Traces) (xexporterhelper.R
 		return nil, errors.New("mindlytics exporter: no translated events in the request")
 	}
 	r := newEventsRequest(e.events)
-	r.buf = e.buf
+	r.buf, r.seq, r.spans = e.buf, e.seq, e.spans
 	return r, nil
 }

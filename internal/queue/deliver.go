@@ -33,31 +33,30 @@ func (f *failure) Unwrap() error { return f.err }
 
 // deliver sends one batch by the delivery rule, retrying each request, and
 // settles every event of it as sent, refused or failed.
-func (l *lane) deliver(batch []json.RawMessage) {
+func (q *Queue) deliver(batch []json.RawMessage) {
 	refused := 0
-	settled, err := delivery.Deliver(l.q.sendCtx, delivery.SendFunc(l.send), batch,
-		delivery.Limits{MaxEvents: l.q.cfg.maxBatchEvents, MaxBytes: l.q.cfg.maxBatchBytes},
+	settled, err := delivery.Deliver(q.sendCtx, delivery.SendFunc(q.send), batch,
+		delivery.Limits{MaxEvents: q.cfg.maxBatchEvents, MaxBytes: q.cfg.maxBatchBytes},
 		func(i int, err error) {
 			refused++
-			l.q.fail(batch[i:i+1], KindRejected, err)
+			q.fail(batch[i:i+1], KindRejected, err)
 		})
-	l.q.counters.sent.Add(int64(settled - refused))
+	q.counters.sent.Add(int64(settled - refused))
 	if err != nil {
 		kind, why := KindRejected, ""
 		var f *failure
 		if errors.As(err, &f) {
 			kind, err, why = f.kind, f.err, f.why
 		}
-		l.q.failWhy(batch[settled:], kind, err, why)
+		q.failWhy(batch[settled:], kind, err, why)
 	}
-	l.q.release(batch)
+	q.release(batch)
 }
 
 // send makes one request for raws, retrying retryable failures with
 // exponential backoff and jitter, and at least as late as Retry-After asks.
 // A final error is a *failure naming its Kind.
-func (l *lane) send(_ context.Context, raws []json.RawMessage) error {
-	q := l.q
+func (q *Queue) send(_ context.Context, raws []json.RawMessage) error {
 	var bo *backoff.ExponentialBackOff
 	start := time.Now()
 	for attempt := 1; ; attempt++ {
@@ -121,7 +120,7 @@ func (l *lane) send(_ context.Context, raws []json.RawMessage) error {
 		}
 		q.cfg.logger.LogAttrs(q.sendCtx, slog.LevelDebug, "mindlytics queue: retrying request",
 			slog.Int("events", len(raws)), slog.Duration("wait", wait), slog.String("error", err.Error()))
-		if !l.sleep(wait) {
+		if !q.sleep(wait) {
 			return &failure{kind: KindShutdown, err: fmt.Errorf("%w: %w", errShutdownDeadline, err)}
 		}
 		q.counters.retries.Add(1)
@@ -156,13 +155,13 @@ func jitter(d time.Duration) time.Duration {
 }
 
 // sleep waits d; false when Shutdown's deadline passed meanwhile.
-func (l *lane) sleep(d time.Duration) bool {
+func (q *Queue) sleep(d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 		return true
-	case <-l.q.sendCtx.Done():
+	case <-q.sendCtx.Done():
 		return false
 	}
 }

@@ -9,6 +9,10 @@
 // lanes send concurrently. A lane sends when it holds [WithMaxRequestEvents]
 // events or [WithMaxRequestBytes] bytes, when its oldest event has waited
 // [WithFlushInterval], or when asked by [Queue.Flush] or [Queue.Shutdown].
+// A Flush of a light queue (all it holds fits one request and no lane has
+// one in flight) sends one request for every lane, as a serverless handler
+// flushing at the end of each invocation wants; the lanes it took from
+// send nothing more until that request is settled, so order holds.
 //
 // Failed requests are retried with exponential backoff and jitter
 // ([WithRetry]) on transport errors, 408, 429 and 5xx; a Retry-After the

@@ -33,6 +33,10 @@ type lane struct {
 	progress chan struct{}
 	// closed refuses new events once the lane has drained for Shutdown.
 	closed bool
+	// lent is set while the lane's waiting events travel in a request
+	// shared with other lanes (Queue.flushTogether): the lane cuts no batch
+	// until that request is settled, so its sessions keep their order.
+	lent bool
 
 	wake   chan struct{}
 	exited chan struct{}
@@ -79,12 +83,16 @@ func (l *lane) push(data []byte, at int64) bool {
 }
 
 // next returns the next batch to deliver (l.batch, its events still in
-// the arena), or how long to wait for one (zero: until woken), or exit
-// once the queue is shutting down and the lane is empty.
+// the arena), or how long to wait for one (zero: until woken; negative:
+// until the events it lent are settled, which wakes it), or exit once the
+// queue is shutting down and the lane is empty.
 func (l *lane) next() (batch []json.RawMessage, wait time.Duration, exit bool) {
 	cfg := &l.q.cfg
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.lent {
+		return nil, -1, false
+	}
 	if l.n == 0 {
 		if l.q.closed.Load() {
 			l.closed = true
@@ -99,22 +107,30 @@ func (l *lane) next() (batch []json.RawMessage, wait time.Duration, exit bool) {
 	if !ready {
 		return nil, cfg.flushInterval - age, false
 	}
-	batch, size := l.batch[:0], 1
-	for len(batch) < l.n && len(batch) < cfg.maxBatchEvents {
+	l.batch = l.cutInto(l.batch[:0], cfg.maxBatchEvents, cfg.maxBatchBytes)
+	return l.batch, 0, false
+}
+
+// cutInto appends to batch, whose body is size bytes so far (1 when
+// empty), the waiting events that fit within maxEvents and maxBytes, and at
+// least one. The caller holds l.mu.
+func (l *lane) cutInto(batch []json.RawMessage, maxEvents, maxBytes int) []json.RawMessage {
+	start, size := len(batch), 1
+	for limit := min(l.n, maxEvents); len(batch)-start < limit; {
 		_, data, _ := l.waiting.front()
 		c := cost(len(data))
-		if len(batch) > 0 && size+c > cfg.maxBatchBytes {
+		if len(batch) > start && size+c > maxBytes {
 			break
 		}
 		l.waiting.pop(len(data))
 		batch = append(batch, data)
 		size += c
 	}
-	l.batch = batch
-	l.n -= len(batch)
+	k := len(batch) - start
+	l.n -= k
 	l.cost -= size - 1
-	l.cut += int64(len(batch))
-	return batch, 0, false
+	l.cut += int64(k)
+	return batch
 }
 
 // run is the lane's goroutine.
@@ -128,20 +144,24 @@ func (l *lane) run() {
 			return
 		}
 		if batch != nil {
-			l.deliver(batch)
+			l.q.deliver(batch)
 			clear(batch)
 			l.finish(len(batch)) // also recycles the chunks the batch read
 			continue
 		}
 		var fire <-chan time.Time
-		if wait > 0 {
+		draining := l.q.draining
+		switch {
+		case wait > 0:
 			timer.Reset(wait)
 			fire = timer.C
+		case wait < 0:
+			draining = nil // closed for good once Shutdown begins: only finish's signal matters
 		}
 		select {
 		case <-l.wake:
 		case <-fire:
-		case <-l.q.draining:
+		case <-draining:
 		}
 		timer.Stop()
 	}
@@ -157,7 +177,12 @@ func (l *lane) finish(n int) {
 		close(l.progress)
 		l.progress = nil
 	}
+	lent := l.lent
+	l.lent = false
 	l.mu.Unlock()
+	if lent {
+		l.signal() // it may hold events that came meanwhile
+	}
 }
 
 // requestFlush asks the lane to send what it holds now, and returns the

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,6 +38,11 @@ type Queue struct {
 	// retrying is set once a retrying service has been reported, and
 	// cleared by the next request it accepts: one report per outage.
 	retrying atomic.Bool
+
+	// together is set while a request of Flush's carries the events of
+	// several lanes (flushTogether); togetherBatch is its batch, reused.
+	together      atomic.Bool
+	togetherBatch []json.RawMessage
 
 	closed   atomic.Bool   // set when Shutdown begins: Enqueue refuses
 	draining chan struct{} // closed when Shutdown begins: lanes drain
@@ -194,8 +200,10 @@ func (q *Queue) record(e Error) {
 // delivered. Either way the losses are already in [Stats] and reported.
 func (q *Queue) Flush(ctx context.Context) error {
 	targets := make([]int64, len(q.lanes))
-	for i, l := range q.lanes {
-		targets[i] = l.requestFlush()
+	if !q.flushTogether(targets) {
+		for i, l := range q.lanes {
+			targets[i] = l.requestFlush()
+		}
 	}
 	for i, l := range q.lanes {
 		if err := l.waitDone(ctx, targets[i]); err != nil {

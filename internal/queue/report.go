@@ -47,6 +47,9 @@ type dropReporter struct {
 	mu      sync.Mutex
 	pending [numDropReasons]Error // Events counts the refusals not yet reported
 	stopped bool
+	// noted counts the refusals noted, reported those handed on so far:
+	// a flush with nothing in between has nothing to wait for.
+	noted, reported int64
 
 	wake     chan struct{}
 	flushReq chan chan struct{}
@@ -80,6 +83,7 @@ func (r *dropReporter) note(reason dropReason, describe func() Error) {
 		*p = describe()
 	}
 	p.Events++
+	r.noted++
 	r.mu.Unlock()
 	select {
 	case r.wake <- struct{}{}:
@@ -87,8 +91,9 @@ func (r *dropReporter) note(reason dropReason, describe func() Error) {
 	}
 }
 
-// take returns the pending reports and clears them.
-func (r *dropReporter) take() []Error {
+// take returns the pending reports and clears them, and how many
+// refusals were noted by then.
+func (r *dropReporter) take() ([]Error, int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []Error
@@ -98,15 +103,18 @@ func (r *dropReporter) take() []Error {
 			r.pending[i] = Error{}
 		}
 	}
-	return out
+	return out, r.noted
 }
 
 // emit reports what is pending and says whether there was anything.
 func (r *dropReporter) emit() bool {
-	errs := r.take()
+	errs, noted := r.take()
 	for _, e := range errs {
 		r.record(e)
 	}
+	r.mu.Lock()
+	r.reported = noted
+	r.mu.Unlock()
 	return len(errs) > 0
 }
 
@@ -147,8 +155,16 @@ func (r *dropReporter) run() {
 	}
 }
 
-// flush reports what is pending now, for Queue.Flush.
+// flush reports what is pending now, for Queue.Flush; with nothing noted
+// since the last report it returns at once (the flush of a serverless
+// handler, after every invocation, waits for no goroutine).
 func (r *dropReporter) flush(ctx context.Context) error {
+	r.mu.Lock()
+	idle := r.noted == r.reported
+	r.mu.Unlock()
+	if idle {
+		return nil
+	}
 	ack := make(chan struct{})
 	select {
 	case r.flushReq <- ack:

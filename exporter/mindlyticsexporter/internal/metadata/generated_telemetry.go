@@ -31,9 +31,12 @@ type TelemetryBuilder struct {
 	ExporterMindlyticsConversationsOpen metric.Int64ObservableGauge
 	ExporterMindlyticsEventsDropped     metric.Int64Counter
 	ExporterMindlyticsEventsRejected    metric.Int64Counter
+	ExporterMindlyticsEventsSent        metric.Int64Counter
 	ExporterMindlyticsEventsTranslated  metric.Int64Counter
 	ExporterMindlyticsRedactions        metric.Int64ObservableCounter
 	ExporterMindlyticsSessionsOpen      metric.Int64ObservableGauge
+	ExporterMindlyticsSpansDropped      metric.Int64Counter
+	ExporterMindlyticsSpansTranslated   metric.Int64Counter
 	ExporterMindlyticsSpansWaiting      metric.Int64ObservableGauge
 	ExporterMindlyticsTranslationErrors metric.Int64Counter
 }
@@ -145,13 +148,19 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ExporterMindlyticsEventsDropped, err = builder.meter.Int64Counter(
 		"otelcol_exporter_mindlytics_events_dropped",
-		metric.WithDescription("Events dropped after the exporter had accepted their spans or log records (the in-memory sending queue), because the queue refused them: shut down, or still full when Shutdown's deadline ended. [Alpha]"),
+		metric.WithDescription("Events dropped after the exporter had accepted their spans or log records: the in-memory sending queue refused them (shut down, or still full when Shutdown's deadline ended), or the service did not take them before the retries gave up. [Alpha]"),
 		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ExporterMindlyticsEventsRejected, err = builder.meter.Int64Counter(
 		"otelcol_exporter_mindlytics_events_rejected",
 		metric.WithDescription("Events the service refused with a permanent error (a 400 batch is split until the refused events are isolated). [Alpha]"),
+		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterMindlyticsEventsSent, err = builder.meter.Int64Counter(
+		"otelcol_exporter_mindlytics_events_sent",
+		metric.WithDescription("Events the service accepted; compare it with events_translated. exporterhelper's otelcol_exporter_sent_spans counts the spans whose events were sent (with the default in-memory queue; with sending_queue::batch, a sizer other than requests, or storage, its items are events). [Alpha]"),
 		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)
@@ -171,6 +180,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_exporter_mindlytics_sessions_open",
 		metric.WithDescription("Sessions the translation has open (started and not yet ended). [Alpha]"),
 		metric.WithUnit("{session}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterMindlyticsSpansDropped, err = builder.meter.Int64Counter(
+		"otelcol_exporter_mindlytics_spans_dropped",
+		metric.WithDescription("Spans that made no event because the translation could not use them (each logged with the reason at debug level); spans waiting for an ancestor are exporter_mindlytics_spans_waiting. [Alpha]"),
+		metric.WithUnit("{span}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterMindlyticsSpansTranslated, err = builder.meter.Int64Counter(
+		"otelcol_exporter_mindlytics_spans_translated",
+		metric.WithDescription("Spans the exporter took from a traces pipeline and translated; compare it with the receiver's otelcol_receiver_accepted_spans. [Alpha]"),
+		metric.WithUnit("{span}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ExporterMindlyticsSpansWaiting, err = builder.meter.Int64ObservableGauge(

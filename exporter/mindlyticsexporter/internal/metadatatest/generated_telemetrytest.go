@@ -38,7 +38,7 @@ func AssertEqualExporterMindlyticsConversationsOpen(t *testing.T, tt *componentt
 func AssertEqualExporterMindlyticsEventsDropped(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_exporter_mindlytics_events_dropped",
-		Description: "Events dropped after the exporter had accepted their spans or log records (the in-memory sending queue), because the queue refused them: shut down, or still full when Shutdown's deadline ended. [Alpha]",
+		Description: "Events dropped after the exporter had accepted their spans or log records: the in-memory sending queue refused them (shut down, or still full when Shutdown's deadline ended), or the service did not take them before the retries gave up. [Alpha]",
 		Unit:        "{event}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
@@ -63,6 +63,22 @@ func AssertEqualExporterMindlyticsEventsRejected(t *testing.T, tt *componenttest
 		},
 	}
 	got, err := tt.GetMetric("otelcol_exporter_mindlytics_events_rejected")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
+func AssertEqualExporterMindlyticsEventsSent(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_exporter_mindlytics_events_sent",
+		Description: "Events the service accepted; compare it with events_translated. exporterhelper's otelcol_exporter_sent_spans counts the spans whose events were sent (with the default in-memory queue; with sending_queue::batch, a sizer other than requests, or storage, its items are events). [Alpha]",
+		Unit:        "{event}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_exporter_mindlytics_events_sent")
 	require.NoError(t, err)
 	metricdatatest.AssertEqual(t, want, got, opts...)
 }
@@ -109,6 +125,38 @@ func AssertEqualExporterMindlyticsSessionsOpen(t *testing.T, tt *componenttest.T
 		},
 	}
 	got, err := tt.GetMetric("otelcol_exporter_mindlytics_sessions_open")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
+func AssertEqualExporterMindlyticsSpansDropped(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_exporter_mindlytics_spans_dropped",
+		Description: "Spans that made no event because the translation could not use them (each logged with the reason at debug level); spans waiting for an ancestor are exporter_mindlytics_spans_waiting. [Alpha]",
+		Unit:        "{span}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_exporter_mindlytics_spans_dropped")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
+func AssertEqualExporterMindlyticsSpansTranslated(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_exporter_mindlytics_spans_translated",
+		Description: "Spans the exporter took from a traces pipeline and translated; compare it with the receiver's otelcol_receiver_accepted_spans. [Alpha]",
+		Unit:        "{span}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_exporter_mindlytics_spans_translated")
 	require.NoError(t, err)
 	metricdatatest.AssertEqual(t, want, got, opts...)
 }

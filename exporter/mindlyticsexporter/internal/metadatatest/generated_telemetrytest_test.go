@@ -38,7 +38,10 @@ func TestSetupTelemetry(t *testing.T) {
 	}))
 	tb.ExporterMindlyticsEventsDropped.Add(context.Background(), 1)
 	tb.ExporterMindlyticsEventsRejected.Add(context.Background(), 1)
+	tb.ExporterMindlyticsEventsSent.Add(context.Background(), 1)
 	tb.ExporterMindlyticsEventsTranslated.Add(context.Background(), 1)
+	tb.ExporterMindlyticsSpansDropped.Add(context.Background(), 1)
+	tb.ExporterMindlyticsSpansTranslated.Add(context.Background(), 1)
 	tb.ExporterMindlyticsTranslationErrors.Add(context.Background(), 1)
 	AssertEqualExporterMindlyticsConversationsOpen(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
@@ -49,6 +52,9 @@ func TestSetupTelemetry(t *testing.T) {
 	AssertEqualExporterMindlyticsEventsRejected(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
+	AssertEqualExporterMindlyticsEventsSent(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
 	AssertEqualExporterMindlyticsEventsTranslated(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
@@ -56,6 +62,12 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualExporterMindlyticsSessionsOpen(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualExporterMindlyticsSpansDropped(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualExporterMindlyticsSpansTranslated(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualExporterMindlyticsSpansWaiting(t, testTel,
