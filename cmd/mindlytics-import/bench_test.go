@@ -5,8 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,7 +23,8 @@ import (
 // BenchmarkImport replays a file of benchLines lines of benchSpans turn
 // spans each (one session per span, as a busy collector's batches hold)
 // into the loopback Mindlytics: the whole program, from reading the file to
-// the last session's end delivered.
+// the last session's end delivered; one record at a time (batch=1) and in
+// batches of the default size.
 func BenchmarkImport(b *testing.B) {
 	const benchLines, benchSpans = 50, 100
 	var file bytes.Buffer
@@ -52,14 +56,51 @@ func BenchmarkImport(b *testing.B) {
 	}
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
-	env := map[string]string{"MLSDK_API_KEY": srv.APIKey, "MLSDK_PROJECT_ID": srv.ProjectID, "MLSDK_SERVER_BASE": srv.URL}
-	b.SetBytes(int64(file.Len()))
-	b.ResetTimer()
-	for b.Loop() {
-		srv.Reset()
-		if code := run(context.Background(), []string{"--quiet", path}, func(k string) string { return env[k] }, io.Discard, io.Discard, false); code != exitOK {
-			b.Fatalf("exit %d", code)
+	var sunk atomic.Int64
+	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		// Every event the exporter encodes starts so; a JSON string cannot
+		// hold it unescaped.
+		sunk.Add(int64(bytes.Count(body, []byte(`{"type":`))))
+		_, _ = io.WriteString(w, `{"status":"queued"}`)
+	}))
+	defer sink.Close()
+	const events = benchLines * benchSpans * 5
+	for _, svc := range []struct {
+		name    string
+		url     string
+		latency time.Duration
+		reset   func()
+		got     func() int
+	}{
+		// The loopback Mindlytics checks every request against the
+		// contract and keeps every event: most of the run's CPU.
+		{"loopback", srv.URL, 0, srv.Reset, func() int { return len(srv.Events()) }},
+		// The same, each request answered after 20 ms, as a distant service.
+		{"loopback+20ms", srv.URL, 20 * time.Millisecond, srv.Reset, func() int { return len(srv.Events()) }},
+		// A sink that only counts the events: the import's own cost.
+		{"sink", sink.URL, 0, func() { sunk.Store(0) }, func() int { return int(sunk.Load()) }},
+	} {
+		env := map[string]string{"MLSDK_API_KEY": srv.APIKey, "MLSDK_PROJECT_ID": srv.ProjectID, "MLSDK_SERVER_BASE": svc.url}
+		// batch=1 hands the exporter one record at a time, as the import
+		// did before batches (the records are still read ahead).
+		for _, batch := range []int{1, defaultBatch} {
+			b.Run(fmt.Sprintf("service=%s/batch=%d", svc.name, batch), func(b *testing.B) {
+				b.SetBytes(int64(file.Len()))
+				for b.Loop() {
+					svc.reset()
+					srv.SetLatency(svc.latency)
+					args := []string{"--quiet", "--batch", fmt.Sprint(batch), path}
+					if code := run(context.Background(), args, func(k string) string { return env[k] }, io.Discard, io.Discard, false); code != exitOK {
+						b.Fatalf("exit %d", code)
+					}
+				}
+				b.StopTimer()
+				if got := svc.got(); got != events {
+					b.Fatalf("%d events at the service, want %d", got, events)
+				}
+				b.ReportMetric(float64(b.N*benchLines*benchSpans)/b.Elapsed().Seconds(), "spans/s")
+			})
 		}
 	}
-	b.ReportMetric(float64(b.N*benchLines*benchSpans)/b.Elapsed().Seconds(), "spans/s")
 }
