@@ -57,49 +57,73 @@ func BenchmarkImport(b *testing.B) {
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
 	var sunk atomic.Int64
+	var sinkLatency atomic.Int64 // time.Duration
 	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		select { // a distant service's round trip
+		case <-time.After(time.Duration(sinkLatency.Load())):
+		case <-r.Context().Done():
+			return
+		}
 		// Every event the exporter encodes starts so; a JSON string cannot
 		// hold it unescaped.
 		sunk.Add(int64(bytes.Count(body, []byte(`{"type":`))))
 		_, _ = io.WriteString(w, `{"status":"queued"}`)
 	}))
 	defer sink.Close()
+	loopbackEvents := func() int { return len(srv.Events()) }
+	sinkEvents := func() int { return int(sunk.Load()) }
 	const events = benchLines * benchSpans * 5
 	for _, svc := range []struct {
 		name    string
 		url     string
 		latency time.Duration
-		reset   func()
 		got     func() int
 	}{
 		// The loopback Mindlytics checks every request against the
 		// contract and keeps every event: most of the run's CPU.
-		{"loopback", srv.URL, 0, srv.Reset, func() int { return len(srv.Events()) }},
-		// The same, each request answered after 20 ms, as a distant service.
-		{"loopback+20ms", srv.URL, 20 * time.Millisecond, srv.Reset, func() int { return len(srv.Events()) }},
+		{"loopback", srv.URL, 0, loopbackEvents},
 		// A sink that only counts the events: the import's own cost.
-		{"sink", sink.URL, 0, func() { sunk.Store(0) }, func() int { return int(sunk.Load()) }},
+		{"sink", sink.URL, 0, sinkEvents},
+		// The sink answering each request after 20 ms, as a distant
+		// service does.
+		{"sink+20ms", sink.URL, 20 * time.Millisecond, sinkEvents},
 	} {
 		env := map[string]string{"MLSDK_API_KEY": srv.APIKey, "MLSDK_PROJECT_ID": srv.ProjectID, "MLSDK_SERVER_BASE": svc.url}
 		// batch=1 hands the exporter one record at a time, as the import
-		// did before batches (the records are still read ahead).
-		for _, batch := range []int{1, defaultBatch} {
-			b.Run(fmt.Sprintf("service=%s/batch=%d", svc.name, batch), func(b *testing.B) {
+		// did before batches (the records are still read ahead); in-flight
+		// is the exporter's requests_in_flight (4 by default).
+		for _, c := range []struct{ batch, inFlight int }{{1, 4}, {defaultBatch, 4}, {1, 16}, {defaultBatch, 16}} {
+			if c.inFlight != 4 && svc.latency == 0 {
+				continue // more requests side by side matter only for a distant service
+			}
+			cfg := filepath.Join(b.TempDir(), "mindlytics.yaml")
+			if err := os.WriteFile(cfg, fmt.Appendf(nil, "requests_in_flight: %d\n", c.inFlight), 0o600); err != nil {
+				b.Fatal(err)
+			}
+			batch := c.batch
+			b.Run(fmt.Sprintf("service=%s/batch=%d/in-flight=%d", svc.name, batch, c.inFlight), func(b *testing.B) {
+				sinkLatency.Store(int64(svc.latency))
 				b.SetBytes(int64(file.Len()))
+				cpu := processCPU()
 				for b.Loop() {
-					svc.reset()
-					srv.SetLatency(svc.latency)
-					args := []string{"--quiet", "--batch", fmt.Sprint(batch), path}
+					srv.Reset()
+					sunk.Store(0)
+					args := []string{"--quiet", "--batch", fmt.Sprint(batch), "--config", cfg, path}
 					if code := run(context.Background(), args, func(k string) string { return env[k] }, io.Discard, io.Discard, false); code != exitOK {
 						b.Fatalf("exit %d", code)
 					}
 				}
+				cpu = processCPU() - cpu
 				b.StopTimer()
 				if got := svc.got(); got != events {
 					b.Fatalf("%d events at the service, want %d", got, events)
 				}
 				b.ReportMetric(float64(b.N*benchLines*benchSpans)/b.Elapsed().Seconds(), "spans/s")
+				// CPU of the whole process (the service's included), which
+				// the machine's other load does not inflate as it does the
+				// time.
+				b.ReportMetric(cpu.Seconds()*1e3/float64(b.N), "cpu-ms/op")
 			})
 		}
 	}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
+)
+
+// TestAFailedBatchIsNamedWithItsRecords: the service fails every request
+// holding an event of s5 (line 5, in the third batch: lines 4-7). The
+// message names that batch; everything before it was delivered, nothing
+// after it was sent. With --batch 1 the record alone is named.
+func TestAFailedBatchIsNamedWithItsRecords(t *testing.T) {
+	var ls [][]byte
+	for i := 1; i <= 10; i++ {
+		ls = append(ls, turnLine(t, fmt.Sprintf("s%d", i), time.Duration(i)*time.Minute))
+	}
+	for _, tc := range []struct {
+		batch                    string
+		named                    string
+		deliveredUpTo, sentUpTo int // sessions 1..deliveredUpTo have all their events, none after sentUpTo has any
+	}{
+		{"2048", ":4-7: not delivered: ", 3, 7},
+		{"1", ":5: not delivered: ", 4, 5},
+	} {
+		t.Run("batch="+tc.batch, func(t *testing.T) {
+			srv := mindlyticstest.NewServer()
+			defer srv.Close()
+			srv.AnswerEvents(func(ev mindlytics.Event) int {
+				if ev.SessionID == "s5" {
+					return 403
+				}
+				return 0
+			})
+			path := writeFile(t, "traces.json", lines(ls...))
+
+			r := runImport(t, srv, "--batch", tc.batch, path)
+
+			assert.Equal(t, exitIncomplete, r.code)
+			assert.Contains(t, r.stderr, path+tc.named)
+			if tc.batch == "1" {
+				assert.Contains(t, r.stderr, "nothing after it was imported")
+			} else {
+				assert.Contains(t, r.stderr, "these 4 records went to the exporter together: those before "+path+":4 were delivered in full, some events of these may have been, and nothing after them was imported")
+			}
+			assert.Contains(t, r.stdout, "NOT everything was delivered")
+			for i := 1; i <= 10; i++ {
+				s := fmt.Sprintf("s%d", i)
+				got := srv.SessionEvents(s)
+				switch {
+				case i <= tc.deliveredUpTo:
+					// The start and the turn; the ends come at the close.
+					assert.GreaterOrEqual(t, len(got), 3, s)
+					assert.Equal(t, "Conversation Turn", got[2].Event, s)
+				case i > tc.sentUpTo:
+					assert.Empty(t, got, s)
+				}
+			}
+		})
+	}
+}
