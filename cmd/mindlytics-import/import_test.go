@@ -21,8 +21,8 @@ func TestAFailedBatchIsNamedWithItsRecords(t *testing.T) {
 		ls = append(ls, turnLine(t, fmt.Sprintf("s%d", i), time.Duration(i)*time.Minute))
 	}
 	for _, tc := range []struct {
-		batch                    string
-		named                    string
+		batch                   string
+		named                   string
 		deliveredUpTo, sentUpTo int // sessions 1..deliveredUpTo have all their events, none after sentUpTo has any
 	}{
 		{"2048", ":4-7: not delivered: ", 3, 7},

@@ -23,7 +23,7 @@ const (
 	exitUsage      = 2 // bad flags or settings: nothing was sent
 )
 
-// endTimeout bounds the shutdown after the import stopped early (a record
+// endTimeout bounds the shutdown after the import stopped early (a batch
 // not delivered, an interrupt): the ends of the open sessions get that long.
 const endTimeout = 10 * time.Second
 
@@ -138,7 +138,7 @@ func isTerminal(f *os.File) bool {
 
 // withoutRejections leaves out exporterhelper's log of a request it gives
 // up on ("Exporting failed. Rejecting data. Try enabling sending_queue…"):
-// the import reports the same error with the record it belongs to, and the
+// the import reports the same error with the records it belongs to, and the
 // advice does not apply here.
 type withoutRejections struct{ zapcore.Core }
 
