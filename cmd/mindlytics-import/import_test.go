@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -63,4 +65,25 @@ func TestAFailedBatchIsNamedWithItsRecords(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestInterruptSendsNothingMore: an import whose context has ended hands
+// the exporter nothing more and says so; the reader goroutine stops
+// (goleak, TestMain).
+func TestInterruptSendsNothingMore(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	path := writeFile(t, "traces.json", lines(turnLine(t, "s1", 0), turnLine(t, "s2", time.Minute)))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	env := map[string]string{"MLSDK_API_KEY": srv.APIKey, "MLSDK_PROJECT_ID": srv.ProjectID, "MLSDK_SERVER_BASE": srv.URL}
+	var stdout, stderr bytes.Buffer
+
+	code := run(ctx, []string{path}, func(k string) string { return env[k] }, &stdout, &stderr, false)
+
+	t.Logf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	assert.Equal(t, exitIncomplete, code)
+	assert.Contains(t, stderr.String(), "interrupted: nothing was imported")
+	assert.Contains(t, stderr.String(), "not imported: "+path)
+	assert.Empty(t, srv.Events())
 }
