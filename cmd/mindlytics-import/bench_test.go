@@ -56,7 +56,7 @@ func BenchmarkImport(b *testing.B) {
 	}
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
-	var sunk atomic.Int64
+	var sunk, sinkRequests atomic.Int64
 	var sinkLatency atomic.Int64 // time.Duration
 	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -68,17 +68,18 @@ func BenchmarkImport(b *testing.B) {
 		// Every event the exporter encodes starts so; a JSON string cannot
 		// hold it unescaped.
 		sunk.Add(int64(bytes.Count(body, []byte(`{"type":`))))
+		sinkRequests.Add(1)
 		_, _ = io.WriteString(w, `{"status":"queued"}`)
 	}))
 	defer sink.Close()
-	loopbackEvents := func() int { return len(srv.Events()) }
-	sinkEvents := func() int { return int(sunk.Load()) }
+	loopbackEvents := func() (int, int) { return len(srv.Events()), len(srv.Requests()) }
+	sinkEvents := func() (int, int) { return int(sunk.Load()), int(sinkRequests.Load()) }
 	const events = benchLines * benchSpans * 5
 	for _, svc := range []struct {
 		name    string
 		url     string
 		latency time.Duration
-		got     func() int
+		got     func() (events, requests int) // of the last import
 	}{
 		// The loopback Mindlytics checks every request against the
 		// contract and keeps every event: most of the run's CPU.
@@ -109,6 +110,7 @@ func BenchmarkImport(b *testing.B) {
 				for b.Loop() {
 					srv.Reset()
 					sunk.Store(0)
+					sinkRequests.Store(0)
 					args := []string{"--quiet", "--batch", fmt.Sprint(batch), "--config", cfg, path}
 					if code := run(context.Background(), args, func(k string) string { return env[k] }, io.Discard, io.Discard, false); code != exitOK {
 						b.Fatalf("exit %d", code)
@@ -116,9 +118,11 @@ func BenchmarkImport(b *testing.B) {
 				}
 				cpu = processCPU() - cpu
 				b.StopTimer()
-				if got := svc.got(); got != events {
+				got, requests := svc.got()
+				if got != events {
 					b.Fatalf("%d events at the service, want %d", got, events)
 				}
+				b.ReportMetric(float64(requests), "requests/op")
 				b.ReportMetric(float64(b.N*benchLines*benchSpans)/b.Elapsed().Seconds(), "spans/s")
 				// CPU of the whole process (the service's included), which
 				// the machine's other load does not inflate as it does the
