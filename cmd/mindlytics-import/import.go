@@ -46,7 +46,10 @@ func (im *importer) importFiles(ctx context.Context, files []string) bool {
 		case b, ok = <-batches:
 		case <-ctx.Done():
 		}
-		if ctx.Err() != nil || (!ok && !r.complete) {
+		if !ok && r.complete {
+			return false // every file read, every batch delivered
+		}
+		if ctx.Err() != nil || !ok { // the reader stops early only when ctx ends
 			if lastRecord == "" {
 				im.problem("interrupted: nothing was imported")
 			} else {
@@ -54,9 +57,6 @@ func (im *importer) importFiles(ctx context.Context, files []string) bool {
 			}
 			im.notImported(files[lastFile+1:])
 			return true
-		}
-		if !ok {
-			return false
 		}
 		if err := im.take(ctx, b); err != nil {
 			im.problem("%v", err)
