@@ -87,3 +87,34 @@ func TestInterruptSendsNothingMore(t *testing.T) {
 	assert.Contains(t, stderr.String(), "not imported: "+path)
 	assert.Empty(t, srv.Events())
 }
+
+// TestRefusedEventsAreNamedWithTheirBatch: the service refuses s5's turn
+// (line 5, in the batch of lines 4-7) for good; the rest lands, and the
+// batch's records and the event's session are named.
+func TestRefusedEventsAreNamedWithTheirBatch(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	srv.AnswerEvents(func(ev mindlytics.Event) int {
+		if ev.SessionID == "s5" && ev.Event == "Conversation Turn" {
+			return 400
+		}
+		return 0
+	})
+	var ls [][]byte
+	for i := 1; i <= 10; i++ {
+		ls = append(ls, turnLine(t, fmt.Sprintf("s%d", i), time.Duration(i)*time.Minute))
+	}
+	path := writeFile(t, "traces.json", lines(ls...))
+
+	r := runImport(t, srv, path)
+
+	assert.Equal(t, exitIncomplete, r.code)
+	assert.Contains(t, r.stderr, path+":4-7: the service refused 1 event of them")
+	assert.Contains(t, r.stderr, `"session_id": "s5"`)
+	assert.Len(t, srv.SessionEvents("s5"), 4, "all but the refused turn")
+	for i := 1; i <= 10; i++ {
+		if i != 5 {
+			requireEvents(t, wantTurnSession(t, fmt.Sprintf("s%d", i), time.Duration(i)*time.Minute), srv.SessionEvents(fmt.Sprintf("s%d", i)))
+		}
+	}
+}
