@@ -5,8 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,7 +23,8 @@ import (
 // BenchmarkImport replays a file of benchLines lines of benchSpans turn
 // spans each (one session per span, as a busy collector's batches hold)
 // into the loopback Mindlytics: the whole program, from reading the file to
-// the last session's end delivered.
+// the last session's end delivered; one record at a time (batch=1) and in
+// batches of the default size.
 func BenchmarkImport(b *testing.B) {
 	const benchLines, benchSpans = 50, 100
 	var file bytes.Buffer
@@ -52,14 +56,79 @@ func BenchmarkImport(b *testing.B) {
 	}
 	srv := mindlyticstest.NewServer()
 	defer srv.Close()
-	env := map[string]string{"MLSDK_API_KEY": srv.APIKey, "MLSDK_PROJECT_ID": srv.ProjectID, "MLSDK_SERVER_BASE": srv.URL}
-	b.SetBytes(int64(file.Len()))
-	b.ResetTimer()
-	for b.Loop() {
-		srv.Reset()
-		if code := run(context.Background(), []string{"--quiet", path}, func(k string) string { return env[k] }, io.Discard, io.Discard, false); code != exitOK {
-			b.Fatalf("exit %d", code)
+	var sunk, sinkRequests atomic.Int64
+	var sinkLatency atomic.Int64 // time.Duration
+	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		select { // a distant service's round trip
+		case <-time.After(time.Duration(sinkLatency.Load())):
+		case <-r.Context().Done():
+			return
+		}
+		// Every event the exporter encodes starts so; a JSON string cannot
+		// hold it unescaped.
+		sunk.Add(int64(bytes.Count(body, []byte(`{"type":`))))
+		sinkRequests.Add(1)
+		_, _ = io.WriteString(w, `{"status":"queued"}`)
+	}))
+	defer sink.Close()
+	loopbackEvents := func() (int, int) { return len(srv.Events()), len(srv.Requests()) }
+	sinkEvents := func() (int, int) { return int(sunk.Load()), int(sinkRequests.Load()) }
+	const events = benchLines * benchSpans * 5
+	for _, svc := range []struct {
+		name    string
+		url     string
+		latency time.Duration
+		got     func() (events, requests int) // of the last import
+	}{
+		// The loopback Mindlytics checks every request against the
+		// contract and keeps every event: most of the run's CPU.
+		{"loopback", srv.URL, 0, loopbackEvents},
+		// A sink that only counts the events: the import's own cost.
+		{"sink", sink.URL, 0, sinkEvents},
+		// The sink answering each request after 20 ms, as a distant
+		// service does.
+		{"sink+20ms", sink.URL, 20 * time.Millisecond, sinkEvents},
+	} {
+		env := map[string]string{"MLSDK_API_KEY": srv.APIKey, "MLSDK_PROJECT_ID": srv.ProjectID, "MLSDK_SERVER_BASE": svc.url}
+		// batch=1 hands the exporter one record at a time, as the import
+		// did before batches (the records are still read ahead); in-flight
+		// is the exporter's requests_in_flight (4 by default).
+		for _, c := range []struct{ batch, inFlight int }{{1, 4}, {defaultBatch, 4}, {1, 16}, {defaultBatch, 16}} {
+			if c.inFlight != 4 && svc.latency == 0 {
+				continue // more requests side by side matter only for a distant service
+			}
+			cfg := filepath.Join(b.TempDir(), "mindlytics.yaml")
+			if err := os.WriteFile(cfg, fmt.Appendf(nil, "requests_in_flight: %d\n", c.inFlight), 0o600); err != nil {
+				b.Fatal(err)
+			}
+			batch := c.batch
+			b.Run(fmt.Sprintf("service=%s/batch=%d/in-flight=%d", svc.name, batch, c.inFlight), func(b *testing.B) {
+				sinkLatency.Store(int64(svc.latency))
+				b.SetBytes(int64(file.Len()))
+				cpu := processCPU()
+				for b.Loop() {
+					srv.Reset()
+					sunk.Store(0)
+					sinkRequests.Store(0)
+					args := []string{"--quiet", "--batch", fmt.Sprint(batch), "--config", cfg, path}
+					if code := run(context.Background(), args, func(k string) string { return env[k] }, io.Discard, io.Discard, false); code != exitOK {
+						b.Fatalf("exit %d", code)
+					}
+				}
+				cpu = processCPU() - cpu
+				b.StopTimer()
+				got, requests := svc.got()
+				if got != events {
+					b.Fatalf("%d events at the service, want %d", got, events)
+				}
+				b.ReportMetric(float64(requests), "requests/op")
+				b.ReportMetric(float64(b.N*benchLines*benchSpans)/b.Elapsed().Seconds(), "spans/s")
+				// CPU of the whole process (the service's included), which
+				// the machine's other load does not inflate as it does the
+				// time.
+				b.ReportMetric(cpu.Seconds()*1e3/float64(b.N), "cpu-ms/op")
+			})
 		}
 	}
-	b.ReportMetric(float64(b.N*benchLines*benchSpans)/b.Elapsed().Seconds(), "spans/s")
 }

@@ -2,19 +2,20 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 )
 
-// importer reads the files record by record and hands each to the sink,
-// keeping the tally the summary reports.
+// importer hands the batches the reader makes to the sink, one at a time
+// and in order, keeping the tally the summary reports. A batch goes to
+// the exporter only once the one before it was delivered: everything
+// before a batch that fails was delivered, nothing after it was sent.
 type importer struct {
 	sink     *sink
 	progress *progress
-	out      io.Writer // problems, on stderr
 	strict   bool
+	batch    int // --batch: spans and log records handed to the exporter at once
 
 	files, records     int
 	spans, logRecords  int
@@ -24,102 +25,107 @@ type importer struct {
 }
 
 // importFiles imports files in order. It returns true when it stopped
-// early: a record was not delivered, --strict met a bad record, or ctx
+// early: a batch was not delivered, --strict met a bad record, or ctx
 // ended; what was not imported is reported.
 func (im *importer) importFiles(ctx context.Context, files []string) bool {
-	for i, path := range files {
-		err := im.importFile(ctx, path)
-		if err == nil {
-			continue
+	readCtx, stopReading := context.WithCancel(ctx)
+	batches := make(chan *batch, 1) // one batch read ahead, besides the one being built
+	r := &reader{files: files, strict: im.strict, max: im.batch, out: batches}
+	go r.run(readCtx)
+	defer func() {
+		stopReading()
+		for range batches { // until the reader has stopped
 		}
-		im.problem("%v", err)
-		if rest := files[i+1:]; len(rest) > 0 {
-			im.problem("not imported: %s", strings.Join(rest, ", "))
+	}()
+
+	lastFile, lastRecord := -1, "" // the last batch and record imported, for an interrupt
+	for {
+		var b *batch
+		ok := true
+		select {
+		case b, ok = <-batches:
+		case <-ctx.Done():
 		}
-		return true
+		if !ok && r.complete {
+			return false // every file read, every batch delivered
+		}
+		if ctx.Err() != nil || !ok { // the reader stops early only when ctx ends
+			if lastRecord == "" {
+				im.problem("interrupted: nothing was imported")
+			} else {
+				im.problem("interrupted: nothing after %s was imported", lastRecord)
+			}
+			im.notImported(files[lastFile+1:])
+			return true
+		}
+		if err := im.take(ctx, b); err != nil {
+			im.problem("%v", err)
+			im.notImported(files[b.file+1:])
+			return true
+		}
+		lastFile = b.file
+		if b.last > 0 {
+			lastRecord = b.at(b.last)
+		}
 	}
-	return false
 }
 
-// importFile imports one file. A record that cannot be read is reported
-// and skipped (an error with --strict); an error stops the import.
-func (im *importer) importFile(ctx context.Context, path string) error {
-	src, err := openSource(path)
-	if err != nil {
-		if im.strict {
-			return fmt.Errorf("%w (--strict)", err)
-		}
-		im.problem("%v: skipped", err)
-		return nil
+// notImported names the files not read at all after the import stopped.
+func (im *importer) notImported(rest []string) {
+	if len(rest) > 0 {
+		im.problem("not imported: %s", strings.Join(rest, ", "))
 	}
-	defer func() { _ = src.Close() }()
-	im.files++
-	for {
-		if ctx.Err() != nil {
-			return fmt.Errorf("interrupted: %s and everything after it not imported", next(src))
-		}
-		b, err := src.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			err = fmt.Errorf("%s: %w; the rest of the file was not read", path, err)
-			if im.strict {
-				return fmt.Errorf("%w (--strict)", err)
-			}
-			im.problem("%v", err)
-			break
-		}
-		im.records++
-		rec, err := decodeRecord(b)
-		if err != nil {
-			if im.strict {
-				return fmt.Errorf("%s: %w (--strict: stopped; nothing after it imported)", src.At(), err)
-			}
-			im.problem("%s: %v: skipped", src.At(), err)
-			continue
-		}
-		if err := im.deliver(ctx, src, rec); err != nil {
+}
+
+// take reports b's bad records, delivers its data and shows the progress;
+// an error stops the import.
+func (im *importer) take(ctx context.Context, b *batch) error {
+	if b.opened {
+		im.files++
+	}
+	for _, p := range b.problems {
+		im.problem("%s", p)
+	}
+	im.records += b.records
+	im.spans += b.spans
+	im.logRecords += b.logRecords
+	im.other += b.other
+	im.empty += b.empty
+	if b.dataRecords > 0 {
+		if err := im.deliver(ctx, b); err != nil {
 			return err
 		}
-		im.progress.update(path, src.Read(), src.size, src.Pos(), src.Unit(), false)
 	}
-	im.progress.update(path, src.Read(), src.size, src.Pos(), src.Unit(), true)
-	return nil
+	if !b.unreadable {
+		im.progress.update(b.path, b.read, b.size, b.last, b.unit(), b.end)
+	}
+	return b.stop
 }
 
-// deliver hands rec to the exporter and notes what the service refused of it.
-func (im *importer) deliver(ctx context.Context, src *source, rec record) error {
-	switch rec.kind {
-	case kindTraces:
-		im.spans += rec.traces.SpanCount()
-	case kindLogs:
-		im.logRecords += rec.logs.LogRecordCount()
-	case kindOther:
-		im.other++
-		return nil
-	case kindEmpty:
-		im.empty++
-		return nil
-	}
-	if err := im.sink.consume(ctx, rec); err != nil {
-		return fmt.Errorf("%s: not delivered: %w; nothing after it was imported", src.At(), err)
+// deliver hands b's data to the exporter and notes what the service
+// refused of it.
+func (im *importer) deliver(ctx context.Context, b *batch) error {
+	if err := im.sink.consume(ctx, b.data); err != nil {
+		if b.dataRecords == 1 {
+			return fmt.Errorf("%s: not delivered: %w; nothing after it was imported", b.dataName(), err)
+		}
+		// The exporter may have delivered some of the batch's events before
+		// it gave up (it sends in several requests); which, it does not say.
+		return fmt.Errorf("%s: not delivered: %w; these %d records went to the exporter together: "+
+			"those before %s were delivered in full, some events of these may have been, and nothing after them was imported",
+			b.dataName(), err, b.dataRecords, b.at(b.firstData))
 	}
 	c, err := im.sink.counters(ctx)
 	if err == nil && c.rejected > im.rejectedBeforeLast {
-		im.problem("%s: the service refused %d %s of it (logged above with their sessions)",
-			src.At(), c.rejected-im.rejectedBeforeLast, plural(int(c.rejected-im.rejectedBeforeLast), "event"))
+		n := int(c.rejected - im.rejectedBeforeLast)
+		of := "it"
+		if b.dataRecords > 1 {
+			of = "them"
+		}
+		im.problem("%s: the service refused %d %s of %s (logged above with their sessions)", b.dataName(), n, plural(n, "event"), of)
 		im.rejectedBeforeLast = c.rejected
 	}
 	return nil
-}
-
-// next names the record after the one src returned last.
-func next(src *source) string {
-	if src.layout == layoutZstdFrames {
-		return fmt.Sprintf("%s: record %d", src.path, src.pos+1)
-	}
-	return fmt.Sprintf("%s:%d", src.path, src.pos+1)
 }
 
 // problem reports one thing that was not imported or delivered.

@@ -23,7 +23,7 @@ const (
 	exitUsage      = 2 // bad flags or settings: nothing was sent
 )
 
-// endTimeout bounds the shutdown after the import stopped early (a record
+// endTimeout bounds the shutdown after the import stopped early (a batch
 // not delivered, an interrupt): the ends of the open sessions get that long.
 const endTimeout = 10 * time.Second
 
@@ -45,6 +45,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	serverBase := fs.String("server-base", "", "service base URL (default $MLSDK_SERVER_BASE, else https://app.mindlytics.ai)")
 	configFile := fs.String("config", "", "YAML `file` of the exporter's other settings: the keys of the collector's mindlytics exporter (identity, lifecycle, …)")
 	strict := fs.Bool("strict", false, "stop at the first record that cannot be read, instead of reporting it and going on")
+	batchSize := fs.Int("batch", defaultBatch, "the most spans and log records handed to the exporter at once (whole records, of one file; 1: each record alone). A failure names the records of its batch")
 	quiet := fs.Bool("quiet", false, "show no progress")
 	verbose := fs.Bool("verbose", false, "show the exporter's debug log too: each span dropped and each value ignored, with the reason")
 	fs.Usage = func() {
@@ -62,6 +63,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
+		return exitUsage
+	}
+	if *batchSize < 1 {
+		fmt.Fprintf(stderr, "mindlytics-import: --batch is %d; it must be at least 1\n", *batchSize)
 		return exitUsage
 	}
 	cfg, err := exporterConfig(settings{
@@ -90,7 +95,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "mindlytics-import: %v\n", err)
 		return exitUsage
 	}
-	im := &importer{sink: s, progress: prog, out: stderr, strict: *strict}
+	im := &importer{sink: s, progress: prog, strict: *strict, batch: *batchSize}
 	stopped := im.importFiles(ctx, fs.Args())
 
 	// Ends the open sessions (end_on_shutdown) and delivers what still
@@ -133,7 +138,7 @@ func isTerminal(f *os.File) bool {
 
 // withoutRejections leaves out exporterhelper's log of a request it gives
 // up on ("Exporting failed. Rejecting data. Try enabling sending_queue…"):
-// the import reports the same error with the record it belongs to, and the
+// the import reports the same error with the records it belongs to, and the
 // advice does not apply here.
 type withoutRejections struct{ zapcore.Core }
 

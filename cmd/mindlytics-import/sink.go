@@ -32,8 +32,9 @@ type settings struct {
 
 // exporterConfig is the mindlytics exporter's configuration for a replay:
 // its defaults, then the --config file, then the key, project and server
-// base. It has no sending queue: a record's Consume returns once its events
-// are delivered, so a failure is the record's.
+// base. It has no sending queue: a batch's Consume returns once its events
+// are delivered, so a failure is the batch's, and the next batch goes out
+// only after it.
 func exporterConfig(s settings) (*mindlyticsexporter.Config, error) {
 	cfg := mindlyticsexporter.NewFactory().CreateDefaultConfig().(*mindlyticsexporter.Config)
 	if s.configFile != "" {
@@ -50,7 +51,7 @@ func exporterConfig(s settings) (*mindlyticsexporter.Config, error) {
 			return nil, fmt.Errorf("--config %s: %w", s.configFile, err)
 		}
 		if conf.IsSet("sending_queue") {
-			return nil, fmt.Errorf("--config %s: sending_queue: not used by an import, which delivers each record before it reads the next", s.configFile)
+			return nil, fmt.Errorf("--config %s: sending_queue: not used by an import, which delivers each batch of records before it hands over the next", s.configFile)
 		}
 		if err := conf.Unmarshal(cfg); err != nil {
 			return nil, fmt.Errorf("--config %s: %w", s.configFile, err)
@@ -114,8 +115,9 @@ func startSink(ctx context.Context, cfg *mindlyticsexporter.Config, logger *zap.
 	return s, nil
 }
 
-// consume hands one record to the exporter; it returns once the record's
-// events are delivered, or with the error that stopped them.
+// consume hands one record (a batch's merged records) to the exporter; it
+// returns once its events are delivered, or with the error that stopped
+// them.
 func (s *sink) consume(ctx context.Context, r record) error {
 	switch r.kind {
 	case kindTraces:

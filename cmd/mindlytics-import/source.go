@@ -196,14 +196,6 @@ func (s *source) At() string {
 	return fmt.Sprintf("%s:%d", s.path, s.pos)
 }
 
-// Unit is what Pos counts: "line", or "record" in a length-prefixed file.
-func (s *source) Unit() string {
-	if s.layout == layoutZstdFrames {
-		return "record"
-	}
-	return "line"
-}
-
 // Read is how many bytes of the file were read so far: those the
 // records read so far took, or, in a compressed file, about that (the
 // decompressor reads ahead).
