@@ -2,6 +2,11 @@ package conventions
 
 import "go.opentelemetry.io/otel/attribute"
 
+// HelperScopePrefix begins the instrumentation scope of every helper of
+// this repository (instrument/openaihelper, …): their spans carry what
+// the application chose to capture.
+const HelperScopePrefix = "github.com/mindlytics/mindlytics-otel/instrument/"
+
 // Keys that package instrument's span processor stamps and the translation
 // reads: plumbing between the two, not for applications, which say the
 // same with instrument's API (a turn span, JoinSession, W3C baggage).

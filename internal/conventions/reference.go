@@ -18,6 +18,7 @@ type keyDoc struct {
 var instrumentKeys = []keyDoc{
 	{string(SessionJoinedKey), "bool, on spans whose session came from another service (baggage) or JoinSession", "no start_session, Conversation Started or end events from this process: the service that started the session ends it"},
 	{string(InTurnKey), "bool, on spans started inside a turn span", "a model call there is usage, not a turn"},
+	{"scope " + HelperScopePrefix + "…", "the instrumentation scope of this repository's helpers", "a helper's model-call or tool span directly under another instrumentation's span of the same call (genkithelper's under Genkit's) is that call: the helper's wins and borrows no texts (it captured what the app chose)"},
 }
 
 // genAIKeys lists the OTel GenAI keys, beyond those of package semconv,

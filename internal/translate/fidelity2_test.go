@@ -201,3 +201,19 @@ func TestNewestGenAIUsageKeys(t *testing.T) {
 	assert.Equal(t, int64(3), p["text_cache_read_input_tokens"])
 	assert.NotContains(t, p, "other_input_tokens")
 }
+
+func TestHelperSpanOfACallWinsAndBorrowsNoTexts(t *testing.T) {
+	// genkithelper makes its GenAI span of each of Genkit's model spans as
+	// its child; with content capture off it has no texts, and Genkit's
+	// span does: the call counts once, and no text leaves.
+	helper := conventions.HelperScopePrefix + "genkithelper"
+	evs, errs := translateSpans(t, nil, recordSpans(t, nil,
+		root("genkit model", 0, time.Second, withTexts(chatAttrs(82, 12))...).inScope("genkit-tracer"),
+		child(0, "chat m", 0, time.Second, chatAttrs(82, 17)...).inScope(helper)))
+	require.Empty(t, errs)
+	m := modelEvents(evs)
+	require.Len(t, m, 1)
+	assert.Equal(t, mindlytics.EventConversationUsage, m[0].Event)
+	assert.Equal(t, int64(17), m[0].Properties["completion_tokens"], "the helper's count")
+	assert.NotContains(t, m[0].Properties, "user")
+}

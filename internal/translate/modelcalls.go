@@ -1,8 +1,11 @@
 package translate
 
 import (
+	"strings"
+
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -82,6 +85,12 @@ func mergeCalls(spans []spanview.Span, recs []record, m *mergeScratch) []record 
 					} else if !r.explicit {
 						drop[i] = !asUsage(r)
 					}
+				case direct && !outer.explicit && madeFrom(&spans[j], &spans[r.span]):
+					// Our helper's span of the call under the call's own span:
+					// the helper's wins, and it lends nothing of the other's,
+					// since the helper captured what the app chose.
+					absorb(r, outer) // model and token details, never texts
+					drop[o] = true
 				case sameCall(outer, r, direct) && !outer.explicit:
 					absorb(r, outer)
 					lendTexts(r, outer)
@@ -220,4 +229,56 @@ func asUsage(r *record) bool {
 	}
 	r.kind, r.turn = sc.EventUsage, mindlytics.Turn{}
 	return true
+}
+
+// dropSourcesOfHelperTools leaves out a tool span's function when one of
+// this repository's helpers made its own span of the same run directly
+// under it (genkithelper makes an execute_tool span of each of Genkit's
+// tool spans): the helper's carries what the app chose to capture.
+func dropSourcesOfHelperTools(spans []spanview.Span, ids *batchIdentities, recs []record) []record {
+	var fns map[int]int // span → its function record
+	for i := range recs {
+		if recs[i].kind == sc.EventFunction && !recs[i].fromHistory {
+			if fns == nil {
+				fns = make(map[int]int)
+			}
+			fns[recs[i].span] = i
+		}
+	}
+	if len(fns) < 2 {
+		return recs
+	}
+	var drop map[int]bool
+	for span := range fns {
+		p := ids.parentOf(spans, span)
+		if p < 0 {
+			continue
+		}
+		if o, ok := fns[int(p)]; ok && madeFrom(&spans[p], &spans[span]) {
+			if drop == nil {
+				drop = make(map[int]bool)
+			}
+			drop[o] = true
+		}
+	}
+	if drop == nil {
+		return recs
+	}
+	kept := recs[:0]
+	for i := range recs {
+		if !drop[i] {
+			kept = append(kept, recs[i])
+		}
+	}
+	return kept
+}
+
+// madeFrom says whether inner is one of this repository's helpers' spans
+// directly under another instrumentation's model-call span outer: the
+// helper recorded that call (genkithelper makes its GenAI span of each of
+// Genkit's model spans, as its child), whatever each counted.
+func madeFrom(outer, inner *spanview.Span) bool {
+	in, _ := inner.Scope()
+	out, _ := outer.Scope()
+	return strings.HasPrefix(in, conventions.HelperScopePrefix) && !strings.HasPrefix(out, conventions.HelperScopePrefix)
 }

@@ -163,6 +163,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 	recs = mergeCalls(spans, recs, &bt.merge)
 	recs = mergeTwins(spans, recs, ids, &bt.merge)
 	recs = dropTracedRuns(spans, ids, recs)
+	recs = dropSourcesOfHelperTools(spans, ids, recs)
 	tr.noteMerged(recs)
 	bt.recs = recs // if it grew, release clears the new array
 
