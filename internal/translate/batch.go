@@ -13,6 +13,10 @@ import (
 type batch struct {
 	views []attrView
 	recs  []record
+	// used is the most records the call had in recs at once (they only
+	// shrink after extraction), -1 until known: release clears no more,
+	// as the array beyond was cleared before.
+	used  int
 	ids   batchIdentities
 	merge mergeScratch
 }
@@ -27,7 +31,7 @@ const maxPooledSpans = 8192
 func getBatch(n int) *batch {
 	b := batchPool.Get().(*batch)
 	b.views = grow(b.views, n)
-	b.recs = b.recs[:0]
+	b.recs, b.used = b.recs[:0], -1
 	if cap(b.recs) < n {
 		b.recs = make([]record, 0, n)
 	}
@@ -41,7 +45,10 @@ func (b *batch) release() {
 	if cap(b.recs) > maxPooledSpans || cap(b.views) > maxPooledSpans {
 		return
 	}
-	clear(b.recs[:cap(b.recs)])
+	if b.used < 0 || b.used > cap(b.recs) {
+		b.used = cap(b.recs)
+	}
+	clear(b.recs[:b.used])
 	clear(b.views)
 	b.ids.clear()
 	batchPool.Put(b)

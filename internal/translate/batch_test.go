@@ -2,6 +2,7 @@ package translate
 
 import (
 	"encoding/json"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -72,4 +73,24 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestReleaseClearsEveryRecordUsed: release clears the records up to the
+// most the call held (used), though merges left fewer in recs, and the
+// array recs grew into; what lies beyond was never written.
+func TestReleaseClearsEveryRecordUsed(t *testing.T) {
+	for _, n := range []int{5, 12} { // within the array, and grown past it
+		b := getBatch(8)
+		recs := b.recs
+		for range n {
+			recs = append(recs, record{call: mindlytics.FunctionCall{Name: "lookup"}, toolCallID: "call-1"})
+		}
+		b.used = len(recs)
+		recs = recs[:1] // as the merges leave records out
+		b.recs = recs
+		b.release()
+		for i, r := range b.recs[:cap(b.recs)] {
+			require.Truef(t, reflect.ValueOf(r).IsZero(), "n=%d: record %d of %d still held after release", n, i, cap(b.recs))
+		}
+	}
 }

@@ -60,24 +60,16 @@ func (t *Translator) appendHistoryRuns(s *spanview.Span, view *attrView, r *reco
 // dropTracedRuns leaves out the runs read from inputs that a tool span of
 // the batch recorded, or that an earlier input of the batch answered.
 func dropTracedRuns(spans []spanview.Span, ids *batchIdentities, recs []record) []record {
-	var traced map[runKey]bool
-	fromHistory := false
+	// Most batches read no run from inputs: they build no map (which was
+	// a fifth of a batch's bytes when every tool span went into it).
+	if !anyFromHistory(recs) {
+		return recs
+	}
+	traced := make(map[runKey]bool)
 	for i := range recs {
-		r := &recs[i]
-		if r.kind != sc.EventFunction {
-			continue
-		}
-		if traced == nil {
-			traced = make(map[runKey]bool)
-		}
-		if r.fromHistory {
-			fromHistory = true
-		} else {
+		if r := &recs[i]; r.kind == sc.EventFunction && !r.fromHistory {
 			traced[runKeyOf(spans, ids, r)] = true
 		}
-	}
-	if !fromHistory {
-		return recs
 	}
 	kept := recs[:0]
 	for i := range recs {
@@ -91,6 +83,16 @@ func dropTracedRuns(spans []spanview.Span, ids *batchIdentities, recs []record) 
 		kept = append(kept, *r)
 	}
 	return kept
+}
+
+// anyFromHistory says whether a function of recs was read from an input.
+func anyFromHistory(recs []record) bool {
+	for i := range recs {
+		if r := &recs[i]; r.fromHistory && r.kind == sc.EventFunction {
+			return true
+		}
+	}
+	return false
 }
 
 // runKey names a tool run: by its call id, or, for a tool span that

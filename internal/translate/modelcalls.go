@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"slices"
 	"strings"
 
 	"go.opentelemetry.io/otel/trace"
@@ -101,8 +102,13 @@ func mergeCalls(spans []spanview.Span, recs []record, m *mergeScratch) []record 
 			parent, direct = spans[j].ParentSpanID(), false
 		}
 	}
-	kept := recs[:0]
-	for i := range recs {
+	// Records are large: those before the first dropped stay where they are.
+	first := slices.Index(drop, true)
+	if first < 0 {
+		return recs
+	}
+	kept := recs[:first]
+	for i := first + 1; i < len(recs); i++ {
 		if !drop[i] {
 			kept = append(kept, recs[i])
 		}

@@ -156,6 +156,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 			recs = append(recs, t.evaluations(&spans[i], i)...)
 		}
 	}
+	bt.used = len(recs) // the most: the merges below only leave records out
 	t.fillToolArgs(spans, recs)
 	ids := &bt.ids
 	t.collectIdentities(spans, views, ids)

@@ -117,7 +117,9 @@ func (v *viewer) keyValues(m pcommon.Map) []attribute.KeyValue {
 // release forgets the batch: the views no longer hold on to its pdata.
 func (v *viewer) release() {
 	clear(v.spans)
-	clear(v.kvs[:cap(v.kvs)])
+	// Beyond len, the array was never written since it was made or last
+	// cleared (a batch that outgrows it starts a new one).
+	clear(v.kvs)
 	v.spans, v.kvs = v.spans[:0], v.kvs[:0]
 	if cap(v.spans) > maxViewerKeep {
 		v.spans = nil

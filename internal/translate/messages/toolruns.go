@@ -61,8 +61,18 @@ func ToolRuns(t string) []ToolRun {
 // HasToolResult says cheaply whether message JSON may hold a tool result,
 // in any of the shapes ToolRuns reads.
 func HasToolResult(t string) bool {
-	return strings.Contains(t, `"tool_call_response"`) || strings.Contains(t, `"tool_call_id"`) ||
-		strings.Contains(t, `"tool_result"`)
+	// One pass for the three names, which share their start: every model
+	// call's input is read so, and most hold none of them.
+	for {
+		i := strings.Index(t, `"tool_`)
+		if i < 0 {
+			return false
+		}
+		t = t[i+len(`"tool_`):]
+		if strings.HasPrefix(t, `call_response"`) || strings.HasPrefix(t, `call_id"`) || strings.HasPrefix(t, `result"`) {
+			return true
+		}
+	}
 }
 
 // toolMessage is a chat message as ToolRuns reads it.
