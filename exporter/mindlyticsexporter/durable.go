@@ -71,6 +71,10 @@ type durableQueue struct {
 	// groups holds a token per group being sent (2×requests_in_flight).
 	groups  chan struct{}
 	sending sync.WaitGroup
+	// carried are the events of entry carriedAt, read but left for the
+	// next group; only run uses them.
+	carried   []json.RawMessage
+	carriedAt uint64
 
 	mu   sync.Mutex
 	meta durableMeta
@@ -323,19 +327,23 @@ func (q *durableQueue) waitForBatch() {
 
 // read returns the events of the entries from head on, up to maxEvents
 // (at least the head's), and how many entries they are. An entry that
-// cannot be read is logged and skipped.
+// cannot be read is logged and skipped. The entry read that did not fit
+// is kept for the next read (only run reads).
 func (q *durableQueue) read(head, tail uint64) ([]json.RawMessage, uint64) {
 	var events []json.RawMessage
 	var n uint64
 	for i := head; i < tail; i++ {
-		data, err := q.client.Get(q.ctx, durableEntryKey(i))
-		var req *eventsRequest
-		if err == nil {
-			var r any
-			_, r, err = eventsEncoding{}.Unmarshal(data)
-			req, _ = r.(*eventsRequest)
+		var evs []json.RawMessage
+		var err error
+		if q.carried != nil && q.carriedAt == i {
+			evs, q.carried = q.carried, nil
+		} else {
+			var data []byte
+			if data, err = q.client.Get(q.ctx, durableEntryKey(i)); err == nil {
+				evs, err = decodeStored(data)
+			}
 		}
-		if err != nil || req == nil {
+		if err != nil {
 			if q.ctx.Err() != nil {
 				return events, n
 			}
@@ -343,10 +351,11 @@ func (q *durableQueue) read(head, tail uint64) ([]json.RawMessage, uint64) {
 			n++
 			continue
 		}
-		if n > 0 && len(events)+len(req.events) > q.maxEvents {
+		if n > 0 && len(events)+len(evs) > q.maxEvents {
+			q.carried, q.carriedAt = evs, i
 			break
 		}
-		events = append(events, req.events...)
+		events = append(events, evs...)
 		n++
 	}
 	return events, n
