@@ -216,10 +216,7 @@ func (q *durableQueue) hasRoom(ctx context.Context) error {
 // account (see hasRoom).
 func (q *durableQueue) put(ctx context.Context, events []json.RawMessage) error {
 	r := newEventsRequest(events)
-	data, err := eventsEncoding{}.Marshal(ctx, r)
-	if err != nil {
-		return err
-	}
+	data := encodeStored(events)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	meta := q.meta

@@ -1,6 +1,7 @@
 package mindlyticsexporter
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"testing"
@@ -24,6 +25,32 @@ func marshalStored(t testing.TB, events []json.RawMessage) []byte {
 	return b
 }
 
+func TestDecodeStoredReadsWhatPutWrote(t *testing.T) {
+	data := encodeStored(storedEvents)
+	got, err := decodeStored(data)
+	require.NoError(t, err)
+	require.Len(t, got, len(storedEvents))
+	for i := range storedEvents {
+		assert.Equal(t, string(storedEvents[i]), string(got[i]))
+		assert.Equal(t, len(got[i]), cap(got[i]), "event %d is capped: an append never writes into the next", i)
+	}
+	// An earlier version reads it as a stored request (a downgrade).
+	_, r, err := eventsEncoding{}.Unmarshal(data)
+	require.NoError(t, err)
+	assert.Equal(t, storedEvents, r.(*eventsRequest).events)
+}
+
+func TestDecodeStoredRefusesAnEntryTheStorageChanged(t *testing.T) {
+	data := encodeStored(storedEvents)
+	i := bytes.Index(data, []byte(`"event":"b"`))
+	require.Positive(t, i)
+	data[i+len(`"event":"`)] = 'c' // still valid JSON, not what was written
+	events, err := decodeStored(data)
+	require.ErrorIs(t, err, errEntrySum)
+	assert.Nil(t, events)
+}
+
+// Entries of earlier versions have no sum: eventsEncoding.Marshal's layout.
 func TestDecodeStoredReadsWhatMarshalWrote(t *testing.T) {
 	data := marshalStored(t, storedEvents)
 	got, err := decodeStored(data)
@@ -60,14 +87,18 @@ func TestDecodeStoredRefusesBadEntries(t *testing.T) {
 	}
 }
 
-// FuzzDecodeStored: whatever the bytes, decodeStored agrees with
+// FuzzDecodeStored: whatever the bytes without a sum, decodeStored agrees with
 // eventsEncoding.Unmarshal (json.Unmarshal) on whether they are an entry
 // and on its events.
 func FuzzDecodeStored(f *testing.F) {
 	f.Add(marshalStored(f, storedEvents))
 	f.Add([]byte(`{"events":[{"a":"}"},{"b":[{}]}]}`))
 	f.Add([]byte(`{"events":[{}]}`))
+	f.Add(encodeStored(storedEvents))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if _, summed, _ := summedBody(data); summed {
+			return // a matching sum vouches for bytes put wrote (TestDecodeStoredReadsWhatPutWrote)
+		}
 		got, err := decodeStored(data)
 		_, r, wantErr := eventsEncoding{}.Unmarshal(data)
 		if wantErr != nil {
