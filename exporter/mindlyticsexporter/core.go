@@ -93,7 +93,8 @@ type core struct {
 	intake *intake
 
 	// turns orders the pushes of a pipelined sending queue (pipeline.go,
-	// turns.go); nil otherwise.
+	// turns.go), or the groups of the durable queue (set in start); nil
+	// otherwise.
 	turns *turns
 	// spans is how many spans the batch being enqueued was made from
 	// (0 for log records and lifecycle events); guarded by mu.
@@ -230,6 +231,8 @@ func (c *core) doStart(ctx context.Context, host component.Host) error {
 			c.mu.Unlock()
 			return err
 		}
+		c.turns = c.durable.turns // push sends its groups in turn
+		go c.durable.run()
 	}
 	c.started = true
 	if usesIntake(c.cfg) {

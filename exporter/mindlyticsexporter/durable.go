@@ -37,12 +37,22 @@ import (
 // translation's state untouched, so the sender's retry makes the same
 // events.
 //
-// One goroutine sends: it takes the head and the entries after it, up to
-// maxEvents events, as one request to exporterhelper (retries, timeout;
-// no queue of its own) and deletes them once it returns. That is the
-// batching of the sending queue: sending_queue::batch (sizer items) sets
-// the most events a send takes (max_size) and how long it waits for
-// min_size (flush_timeout).
+// One goroutine reads the entries in order, from the head on: each read
+// takes the next entries, up to maxEvents events, as one group, numbers it
+// (turns.take) and hands it to exporterhelper (which counts it; no retries
+// or queue of its own there) on a goroutine of its own, up to
+// 2×requests_in_flight groups at once. The push sends the group through
+// the slots of turns.go, as the in-memory queue's pipelined push does: its
+// events split by session over requests_in_flight slots, each slot in the
+// order of the groups, so that a session's events still reach the service
+// in the order made while the next groups are read and sent side by side.
+// Retries happen in the slots (deliverRetrying) and end only with Shutdown,
+// which leaves the group's entries in storage. A group's entries are
+// deleted once it is settled (delivered, refused or dropped after the
+// retries) and every earlier group is too: the entries stay a FIFO whose
+// head is the oldest request not yet settled. sending_queue::batch (sizer
+// items) sets the most events a group takes (max_size) and how long a
+// read waits for min_size (flush_timeout).
 type durableQueue struct {
 	client    storage.Client
 	logger    *zap.Logger
@@ -55,13 +65,24 @@ type durableQueue struct {
 	// flushTimeout for more (they are in storage meanwhile).
 	minEvents    int64
 	flushTimeout time.Duration
-	send         func(ctx context.Context, events []json.RawMessage) error
-	dropped      func(events int, err error)
+	// send pushes a group through exporterhelper to the slots of turns.
+	send  func(ctx context.Context, seq uint64, events []json.RawMessage) error
+	turns *turns
+	// groups holds a token per group being sent (2×requests_in_flight).
+	groups  chan struct{}
+	sending sync.WaitGroup
+	// carried are the events of entry carriedAt, read but left for the
+	// next group; only run uses them.
+	carried   []json.RawMessage
+	carriedAt uint64
 
 	mu   sync.Mutex
 	meta durableMeta
-	more chan struct{} // a token when an entry was added
-	room chan struct{} // a token when entries were removed
+	// settled are the groups settled before an earlier one, by their first
+	// entry, to delete once the head reaches them.
+	settled map[uint64]settledGroup
+	more    chan struct{} // a token when an entry was added
+	room    chan struct{} // a token when entries were removed
 
 	ctx    context.Context // ends the sending (shutdown)
 	cancel context.CancelFunc
@@ -115,13 +136,11 @@ func openDurableQueue(ctx context.Context, c *core, host component.Host) (*durab
 		block:     qc.BlockOnOverflow,
 		maxEvents: max(1, c.cfg.MaxRequestEvents*max(1, c.cfg.RequestsInFlight)),
 		send:      c.sendEvents,
-		dropped: func(n int, err error) {
-			c.telemetry.ExporterMindlyticsEventsDropped.Add(context.Background(), int64(n))
-			c.logger.Error("Dropped events the service did not take (the retries gave up or it refused them for good)", zap.Int("events", n), zap.Error(err))
-		},
-		more: make(chan struct{}, 1),
-		room: make(chan struct{}, 1),
-		done: make(chan struct{}),
+		groups:    make(chan struct{}, pipelineConsumers(c.cfg)),
+		settled:   map[uint64]settledGroup{},
+		more:      make(chan struct{}, 1),
+		room:      make(chan struct{}, 1),
+		done:      make(chan struct{}),
 	}
 	data, err := client.Get(ctx, durableMetaKey)
 	if err == nil && len(data) > 0 {
@@ -141,7 +160,11 @@ func openDurableQueue(ctx context.Context, c *core, host component.Host) (*durab
 		q.minEvents, q.flushTimeout = b.MinSize, b.FlushTimeout
 	}
 	q.ctx, q.cancel = context.WithCancel(context.Background())
-	go q.run()
+	// The slots' retries end with the queue's sending (Shutdown), not
+	// with c.stop: what is not delivered by then stays in storage.
+	q.turns = newTurns(c.cfg.RequestsInFlight, c.cfg.Limits(), func(events []json.RawMessage) error {
+		return c.deliverRetrying(q.ctx, c.sender(), events, c.cfg.Limits())
+	})
 	return q, nil
 }
 
@@ -193,10 +216,7 @@ func (q *durableQueue) hasRoom(ctx context.Context) error {
 // account (see hasRoom).
 func (q *durableQueue) put(ctx context.Context, events []json.RawMessage) error {
 	r := newEventsRequest(events)
-	data, err := eventsEncoding{}.Marshal(ctx, r)
-	if err != nil {
-		return err
-	}
+	data := encodeStored(events)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	meta := q.meta
@@ -222,14 +242,20 @@ func signal(ch chan struct{}) {
 	}
 }
 
-// run sends the queue's entries, oldest first, until shutdown.
+// run reads the queue's entries, oldest first, and sends them in groups,
+// several at once, until shutdown; it returns once every group it started
+// is back.
 func (q *durableQueue) run() {
 	defer close(q.done)
+	defer q.sending.Wait()
+	q.mu.Lock()
+	next := q.meta.Head // the first entry not yet read
+	q.mu.Unlock()
 	for {
 		q.mu.Lock()
-		head, tail := q.meta.Head, q.meta.Tail
+		tail := q.meta.Tail
 		q.mu.Unlock()
-		if head == tail {
+		if next == tail {
 			select {
 			case <-q.more:
 				continue
@@ -238,20 +264,36 @@ func (q *durableQueue) run() {
 			}
 		}
 		q.waitForBatch()
+		select {
+		case q.groups <- struct{}{}:
+		case <-q.ctx.Done():
+			return
+		}
 		q.mu.Lock()
 		tail = q.meta.Tail
 		q.mu.Unlock()
-		events, entries := q.read(head, tail)
-		if len(events) > 0 {
-			err := q.send(q.ctx, events)
-			if err != nil && q.ctx.Err() != nil {
+		events, entries := q.read(next, tail)
+		if entries == 0 { // shutting down
+			<-q.groups
+			return
+		}
+		from := next
+		next += entries
+		if len(events) == 0 { // only entries that could not be read
+			<-q.groups
+			q.settle(from, entries, nil)
+			continue
+		}
+		seq := q.turns.take() // in the order of the entries: only run takes
+		q.sending.Go(func() {
+			defer func() { <-q.groups }()
+			if err := q.send(q.ctx, seq, events); err != nil && q.ctx.Err() != nil {
 				return // shutting down: the entries stay for the next start
 			}
-			if err != nil {
-				q.dropped(len(events), err)
-			}
-		}
-		q.remove(head, entries, events)
+			// Delivered, or refused or dropped for good (counted where
+			// that happened).
+			q.settle(from, entries, events)
+		})
 	}
 }
 
@@ -282,19 +324,23 @@ func (q *durableQueue) waitForBatch() {
 
 // read returns the events of the entries from head on, up to maxEvents
 // (at least the head's), and how many entries they are. An entry that
-// cannot be read is logged and skipped.
+// cannot be read is logged and skipped. The entry read that did not fit
+// is kept for the next read (only run reads).
 func (q *durableQueue) read(head, tail uint64) ([]json.RawMessage, uint64) {
 	var events []json.RawMessage
 	var n uint64
 	for i := head; i < tail; i++ {
-		data, err := q.client.Get(q.ctx, durableEntryKey(i))
-		var req *eventsRequest
-		if err == nil {
-			var r any
-			_, r, err = eventsEncoding{}.Unmarshal(data)
-			req, _ = r.(*eventsRequest)
+		var evs []json.RawMessage
+		var err error
+		if q.carried != nil && q.carriedAt == i {
+			evs, q.carried = q.carried, nil
+		} else {
+			var data []byte
+			if data, err = q.client.Get(q.ctx, durableEntryKey(i)); err == nil {
+				evs, err = decodeStored(data)
+			}
 		}
-		if err != nil || req == nil {
+		if err != nil {
 			if q.ctx.Err() != nil {
 				return events, n
 			}
@@ -302,36 +348,54 @@ func (q *durableQueue) read(head, tail uint64) ([]json.RawMessage, uint64) {
 			n++
 			continue
 		}
-		if n > 0 && len(events)+len(req.events) > q.maxEvents {
+		if n > 0 && len(events)+len(evs) > q.maxEvents {
+			q.carried, q.carriedAt = evs, i
 			break
 		}
-		events = append(events, req.events...)
+		events = append(events, evs...)
 		n++
 	}
 	return events, n
 }
 
-// remove deletes n entries from head on, which held events.
-func (q *durableQueue) remove(head, n uint64, events []json.RawMessage) {
-	if n == 0 {
-		return
-	}
-	var bytes int64
+// settledGroup is a settled group of entries: how many, and the events
+// they held.
+type settledGroup struct {
+	entries uint64
+	events  int64
+	bytes   int64
+}
+
+// settle notes that the n entries from from on, which held events, are
+// settled, and deletes the entries from the head on that are, in order.
+func (q *durableQueue) settle(from, n uint64, events []json.RawMessage) {
+	g := settledGroup{entries: n, events: int64(len(events))}
 	for _, ev := range events {
-		bytes += int64(len(ev))
+		g.bytes += int64(len(ev))
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	q.settled[from] = g
 	meta := q.meta
-	meta.Head = head + n
-	meta.Items = max(0, meta.Items-int64(len(events)))
-	meta.Bytes = max(0, meta.Bytes-bytes)
+	var ops []*storage.Operation
+	for {
+		g, ok := q.settled[meta.Head]
+		if !ok {
+			break
+		}
+		delete(q.settled, meta.Head)
+		for i := meta.Head; i < meta.Head+g.entries; i++ {
+			ops = append(ops, storage.DeleteOperation(durableEntryKey(i)))
+		}
+		meta.Head += g.entries
+		meta.Items = max(0, meta.Items-g.events)
+		meta.Bytes = max(0, meta.Bytes-g.bytes)
+	}
+	if len(ops) == 0 {
+		return // an earlier group is still being sent
+	}
 	if meta.Head == meta.Tail {
 		meta.Items, meta.Bytes = 0, 0
-	}
-	ops := make([]*storage.Operation, 0, n+1)
-	for i := head; i < head+n; i++ {
-		ops = append(ops, storage.DeleteOperation(durableEntryKey(i)))
 	}
 	mb, err := json.Marshal(meta)
 	if err == nil {
@@ -379,10 +443,11 @@ func (q *durableQueue) shutdown(ctx context.Context) error {
 	return errors.Join(q.client.Close(ctx))
 }
 
-// sendEvents delivers events through exporterhelper (retry_on_failure,
-// timeout), the durable queue's one sender.
-func (c *core) sendEvents(ctx context.Context, events []json.RawMessage) error {
-	return c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{events: events}), ptrace.NewTraces())
+// sendEvents hands a group of the durable queue, numbered seq, to
+// exporterhelper, whose push sends it in turn (pushInTurn). Its items are
+// the events, as the durable queue counts them.
+func (c *core) sendEvents(ctx context.Context, seq uint64, events []json.RawMessage) error {
+	return c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{events: events, seq: seq, spans: len(events)}), ptrace.NewTraces())
 }
 
 // usesDurableQueue says whether cfg's sending queue is the durable one:

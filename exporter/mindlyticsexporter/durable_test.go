@@ -2,15 +2,18 @@ package mindlyticsexporter
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.uber.org/zap"
 
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
@@ -102,4 +105,36 @@ func TestDurableQueueFullRefusesBeforeTheTranslation(t *testing.T) {
 	require.NotEmpty(t, evs)
 	assert.Equal(t, mindlytics.TypeStartSession, evs[0].Type, "the retried batch starts its session")
 	assert.Empty(t, srv.Violations())
+}
+
+// TestDurableQueueDeletesSettledGroupsInOrder: groups are sent side by
+// side and may settle out of order; an entry is deleted only once every
+// entry before it is settled, so that after a crash the oldest unsettled
+// request still goes first.
+func TestDurableQueueDeletesSettledGroupsInOrder(t *testing.T) {
+	st := newMemStorage()
+	client, err := st.GetClient(context.Background(), component.KindExporter, component.MustNewID("mindlytics"), durableClientName)
+	require.NoError(t, err)
+	q := &durableQueue{client: client, logger: zap.NewNop(), settled: map[uint64]settledGroup{},
+		more: make(chan struct{}, 1), room: make(chan struct{}, 1)}
+	ev := []json.RawMessage{json.RawMessage(`{"type":"track"}`)}
+	for range 4 {
+		require.NoError(t, q.put(context.Background(), ev))
+	}
+	stored := func() []uint64 {
+		var at []uint64
+		for i := range uint64(4) {
+			if data, err := client.Get(context.Background(), durableEntryKey(i)); err == nil && data != nil {
+				at = append(at, i)
+			}
+		}
+		return at
+	}
+	q.settle(1, 2, append(ev, ev...)) // entries 1 and 2, before entry 0
+	assert.Equal(t, []uint64{0, 1, 2, 3}, stored(), "nothing deleted while entry 0 is unsettled")
+	assert.Equal(t, uint64(0), q.meta.Head)
+	q.settle(0, 1, ev)
+	assert.Equal(t, []uint64{3}, stored(), "0, then the groups settled after it")
+	assert.Equal(t, durableMeta{Head: 3, Tail: 4, Items: 1, Bytes: int64(len(ev[0]))}, q.meta)
+	assert.Empty(t, q.settled)
 }

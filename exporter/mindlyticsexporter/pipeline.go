@@ -38,6 +38,11 @@ func pipelineConsumers(cfg *Config) int { return 2 * cfg.RequestsInFlight }
 
 // helperSettings are the sending queue and retries exporterhelper runs.
 func helperSettings(cfg *Config) (configoptional.Optional[exporterhelper.QueueBatchConfig], configretry.BackOffConfig) {
+	if usesDurableQueue(cfg) {
+		// The durable queue's groups are pushed in turn too, and retried
+		// in their slots.
+		return helperQueueConfig(cfg), configretry.BackOffConfig{Enabled: false}
+	}
 	if !pipelined(cfg) {
 		return helperQueueConfig(cfg), cfg.RetryConfig
 	}
@@ -57,7 +62,7 @@ func (c *core) pushInTurn(ctx context.Context, sender delivery.Sender, r *events
 	if partitions(events, lim, slots) <= 1 {
 		if err := c.turns.wait(ctx, r.seq, nil); err != nil {
 			c.turns.done(r.seq, nil)
-			return c.dropUnsent(ctx, len(events), err)
+			return c.unsent(ctx, len(events), err)
 		}
 		defer c.turns.done(r.seq, nil)
 		return c.deliverRetrying(ctx, sender, events, lim)
@@ -94,6 +99,10 @@ func (c *core) deliverRetrying(ctx context.Context, sender delivery.Sender, even
 	}
 	bo.Reset()
 	start := time.Now()
+	stop := c.stop
+	if c.durable != nil {
+		stop = nil // the durable queue's sending ends with ctx: what is left stays in storage
+	}
 	for {
 		settled, err := delivery.Deliver(ctx, sender, events, lim,
 			func(i int, err error) { c.refused(ctx, events[i], err) })
@@ -102,6 +111,9 @@ func (c *core) deliverRetrying(ctx context.Context, sender delivery.Sender, even
 			return nil
 		}
 		cerr := c.collectorError(err)
+		if ctx.Err() != nil {
+			return c.unsent(ctx, len(events), cerr)
+		}
 		if !rc.Enabled || consumererror.IsPermanent(cerr) {
 			return c.dropUnsent(ctx, len(events), cerr)
 		}
@@ -119,8 +131,8 @@ func (c *core) deliverRetrying(ctx context.Context, sender delivery.Sender, even
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return c.dropUnsent(ctx, len(events), fmt.Errorf("%w (last error: %w)", ctx.Err(), err))
-		case <-c.stop:
+			return c.unsent(ctx, len(events), fmt.Errorf("%w (last error: %w)", ctx.Err(), err))
+		case <-stop:
 			t.Stop()
 			return c.dropUnsent(ctx, len(events), fmt.Errorf("interrupted by shutdown while retrying: %w", err))
 		}
@@ -135,6 +147,16 @@ func (c *core) dropUnsent(ctx context.Context, n int, err error) error {
 		c.logger.Error("Dropped events the service did not take", zap.Int("events", n), zap.Error(err))
 	}
 	return consumererror.NewPermanent(err)
+}
+
+// unsent is dropUnsent for events whose sending ctx ended; with the
+// durable queue they are not dropped but kept in storage for the next
+// start (the queue's Shutdown ended ctx), and err is returned as it is.
+func (c *core) unsent(ctx context.Context, n int, err error) error {
+	if c.durable != nil && ctx.Err() != nil {
+		return err
+	}
+	return c.dropUnsent(ctx, n, err)
 }
 
 // sendShares delivers the events of a slot's shares taken together
