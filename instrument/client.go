@@ -39,6 +39,7 @@ type Client struct {
 
 	shutdownOnce sync.Once
 	shutdownErr  error
+	fallback     fallback // fallback.go
 }
 
 // The batch processor's bounds: spans held before the exporter takes them,
@@ -138,6 +139,7 @@ func (c *Client) Shutdown(ctx context.Context) error {
 			err = c.batcher.Shutdown(ctx) // the exporter's too
 			c.tp.UnregisterSpanProcessor(c.batcher)
 			c.tp.UnregisterSpanProcessor(c.stamp)
+			err = errors.Join(err, c.fallback.shutdown(ctx)) // its processors are down already
 		}
 		c.wire.CloseIdleConnections()
 		if err != nil {

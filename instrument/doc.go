@@ -38,7 +38,11 @@
 //	client, err := instrument.New(ctx, instrument.WithTracerProvider(tp))
 //
 // The provider New builds itself samples with Sampler(ParentBased(AlwaysSample())),
-// so a caller's not-sampled traceparent loses nothing either.
+// so a caller's not-sampled traceparent loses nothing either. A span of
+// the hand API that an unwrapped sampler drops is recorded on the client's
+// own provider instead, and [ErrSpanSampledOut] says so once: the hand
+// API's spans are never lost to sampling, but spans other libraries start
+// under them still follow the unwrapped sampler.
 //
 // # Sessions and calls
 //

@@ -104,7 +104,7 @@ func (s *Session) StartFunction(ctx context.Context, name, args string, opts ...
 		startOpts = append(startOpts, trace.WithTimestamp(o.at))
 	}
 	fn := &StartedFunction{}
-	ctx, fn.span = s.c.tracer.Start(ctx, sc.ExecuteToolSpanName(name), startOpts...)
+	ctx, fn.span = s.c.startSpan(ctx, sc.ExecuteToolSpanName(name), startOpts...)
 	return ctx, fn, nil
 }
 

@@ -74,7 +74,8 @@ func WithExporterOptions(opts ...exporter.Option) Option {
 // removes them again (the provider itself stays the application's to shut
 // down). The client exports every span the provider records, sampled or
 // not; build the provider with [Sampler] around its own sampler so that
-// sampling for the other exporters never drops a conversation's spans.
+// sampling for the other exporters never drops a conversation's spans
+// (without it, the hand API's own spans are still kept: [ErrSpanSampledOut]).
 func WithTracerProvider(tp *sdktrace.TracerProvider) Option {
 	return optionFunc(func(c *config) { c.tp = tp })
 }

@@ -284,3 +284,35 @@ func BenchmarkSampler(b *testing.B) {
 		}
 	}
 }
+
+// An application whose sampler is not wrapped with Sampler still loses no
+// span of the hand API: each is recorded on the client's own provider, the
+// application's other exporters see none, and the fix is said once.
+func TestUnwrappedSamplerLosesNoHandAPISpan(t *testing.T) {
+	other := tracetest.NewInMemoryExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.NeverSample()), sdktrace.WithSyncer(other))
+	defer func() { require.NoError(t, tp.Shutdown(bg())) }()
+	var said []error
+	srv, c := setup(t, instrument.WithTracerProvider(tp), instrument.WithErrorHandler(func(err error) { said = append(said, err) }))
+	for _, id := range []string{"s-1", "s-2"} {
+		ctx, s, err := c.StartSession(bg(), instrument.SessionConfig{ID: id, UserID: "u-" + id})
+		require.NoError(t, err)
+		tctx, turn, err := s.StartTurn(ctx, "Where is my order?")
+		require.NoError(t, err)
+		_, fn, err := s.StartFunction(tctx, "order_status", `{"order":1}`)
+		require.NoError(t, err)
+		require.NoError(t, fn.End("shipped", nil))
+		require.NoError(t, turn.End(instrument.Turn{Assistant: "It ships tomorrow."}))
+		require.NoError(t, s.End(ctx))
+	}
+	evs := flushed(t, c, srv)
+	names := map[string]int{}
+	for _, ev := range evs {
+		names[ev.Event+string(ev.Type)]++
+	}
+	assert.Equal(t, 2, names[mindlytics.EventConversationTurn+"track"], "%v", names)
+	assert.Equal(t, 2, names[mindlytics.EventConversationFunction+"track"], "%v", names)
+	assert.Empty(t, other.GetSpans(), "the application's sample stays its own")
+	require.Len(t, said, 1, "said once")
+	assert.ErrorIs(t, said[0], instrument.ErrSpanSampledOut)
+}

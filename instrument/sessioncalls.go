@@ -112,9 +112,9 @@ func appendGroup(a []attribute.KeyValue, key func(string, any) attribute.KeyValu
 func (c *Client) emit(ctx context.Context, name string, start, end time.Time, attrs []attribute.KeyValue) {
 	var span trace.Span
 	if start.IsZero() {
-		_, span = c.tracer.Start(ctx, name, trace.WithAttributes(attrs...))
+		_, span = c.startSpan(ctx, name, trace.WithAttributes(attrs...))
 	} else {
-		_, span = c.tracer.Start(ctx, name, trace.WithAttributes(attrs...), trace.WithTimestamp(start))
+		_, span = c.startSpan(ctx, name, trace.WithAttributes(attrs...), trace.WithTimestamp(start))
 	}
 	if end.IsZero() {
 		span.End()

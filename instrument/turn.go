@@ -188,7 +188,7 @@ func (s *Session) StartTurn(ctx context.Context, user string, opts ...CallOption
 	if conv != "" {
 		ctx = ContextWithConversation(ctx, conv)
 	}
-	ctx, t.span = s.c.tracer.Start(ctx, spanNameTurn, startOpts...)
+	ctx, t.span = s.c.startSpan(ctx, spanNameTurn, startOpts...)
 	return ctx, t, nil
 }
 
