@@ -10,10 +10,8 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/extension/xextension/storage"
-	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 )
 
@@ -441,27 +439,4 @@ func (q *durableQueue) shutdown(ctx context.Context) error {
 		q.logger.Info("Left events in the sending queue for the next start", zap.Uint64("requests", left))
 	}
 	return errors.Join(q.client.Close(ctx))
-}
-
-// sendEvents hands a group of the durable queue, numbered seq, to
-// exporterhelper, whose push sends it in turn (pushInTurn). Its items are
-// the events, as the durable queue counts them.
-func (c *core) sendEvents(ctx context.Context, seq uint64, events []json.RawMessage) error {
-	return c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{events: events, seq: seq, spans: len(events)}), ptrace.NewTraces())
-}
-
-// usesDurableQueue says whether cfg's sending queue is the durable one:
-// sending_queue::storage set.
-func usesDurableQueue(cfg *Config) bool {
-	q := cfg.QueueConfig.Get()
-	return q != nil && q.StorageID != nil
-}
-
-// helperQueueConfig is the sending queue exporterhelper runs: none when
-// the durable queue is the sending queue.
-func helperQueueConfig(cfg *Config) configoptional.Optional[exporterhelper.QueueBatchConfig] {
-	if usesDurableQueue(cfg) {
-		return configoptional.None[exporterhelper.QueueBatchConfig]()
-	}
-	return cfg.QueueConfig
 }

@@ -4,11 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"go.opentelemetry.io/otel/attribute"
 	"strings"
 	"time"
 
-	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
@@ -367,68 +366,6 @@ func ioMessages(a *attrView, mimeKey viewKey, v spanview.Value) (messages.Summar
 		return messages.Summary{}, v.Str()
 	}
 	return messages.SummaryOf(v)
-}
-
-// traceloopArgs reads OpenLLMetry's entity input: {"args": [...], "kwargs":
-// {...}} of a Python or JS function, whose keyword arguments are the tool's
-// arguments when there are no positional ones.
-func traceloopArgs(in string) string {
-	var call struct {
-		Args   []json.RawMessage `json:"args"`
-		Kwargs json.RawMessage   `json:"kwargs"`
-	}
-	if json.Unmarshal([]byte(in), &call) != nil || len(call.Args) > 0 || len(call.Kwargs) < 2 || call.Kwargs[0] != '{' {
-		return in
-	}
-	return string(call.Kwargs)
-}
-
-// extractFunction reads a tool call: GenAI keys, then OpenInference's, then
-// OpenLLMetry's, the Vercel AI SDK's, the Anthropic SDK's and Genkit's; the
-// runtime is the span's duration.
-func (t *Translator) extractFunction(s *spanview.Span, r record, a *spanView) (record, bool, error) {
-	r.kind = sc.EventFunction
-	name := a.firstStr(toolNameVKs)
-	if name == "" {
-		name = genkitToolName(a.attrView)
-	}
-	if name == "" {
-		name = strings.TrimPrefix(s.Name(), sc.GenAIOperationExecuteTool+" ")
-	}
-	if name == "" {
-		return r, false, errors.New("function call needs a tool name")
-	}
-	scan := t.scanAttrs(s.Attributes())
-	call := mindlytics.FunctionCall{Name: truncate(name, MaxNameLength), Extra: scan.props}
-	if v, ok := a.firstValue(toolArgsVKs); ok {
-		call.Args = t.cut(v.AsString())
-	} else if v, ok := a.get(toolInputVK); ok {
-		call.Args = t.cut(traceloopArgs(v.AsString()))
-	} else if v, ok := genkitToolArgs(a.attrView); ok {
-		call.Args = t.cut(v)
-	}
-	if v, ok := a.firstValue(toolResultVKs); ok {
-		call.Result = t.cut(unwrapToolOutput(v.AsString()))
-	} else if v, ok := a.get(anthropicToolResultVK); ok {
-		call.Result = t.cut(messages.UnwrapTextBlocks(v.AsString()))
-	} else if res, ok := genkitToolResult(a.attrView); ok {
-		call.Result = t.cut(res)
-	}
-	r.toolCallID = a.firstStr(toolCallIDVKs)
-	if !s.EndTime().IsZero() && s.EndTime().After(s.StartTime()) {
-		call.Runtime = s.EndTime().Sub(s.StartTime())
-	}
-	if code, msg := s.Status(); code == codes.Error {
-		if call.Extra == nil {
-			call.Extra = make(mindlytics.Properties, 1)
-		}
-		if msg == "" {
-			msg = "error"
-		}
-		call.Extra["error"] = t.cut(msg)
-	}
-	r.call = call
-	return r, true, nil
 }
 
 // analysesOf reads the analyses of a conversation end span: each is made
