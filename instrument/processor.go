@@ -3,11 +3,12 @@ package instrument
 import (
 	"context"
 
-	"github.com/mindlytics/mindlytics-otel/internal/conventions"
-	sc "github.com/mindlytics/mindlytics-otel/semconv"
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/instrument/internal/genai"
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // scopeName is the instrumentation scope of the spans this package makes.
@@ -49,7 +50,7 @@ func (p *stamper) OnStart(ctx context.Context, s sdktrace.ReadWriteSpan) {
 			p.scope.add(s.SpanContext().SpanID(), t)
 		}
 	}
-	if inTurn(ctx) {
+	if genai.InTurn(ctx) { // the rule the helpers stamp with too
 		s.SetAttributes(conventions.InTurn())
 	}
 	id := identityOf(ctx)
@@ -72,25 +73,6 @@ func (p *stamper) OnStart(ctx context.Context, s sdktrace.ReadWriteSpan) {
 	if len(a) > 0 {
 		s.SetAttributes(a...)
 	}
-}
-
-// inTurn says whether the span ctx holds, in this process, is a turn span
-// (mindlytics.event=turn, or a GenAI handle_conversation_turn) or runs
-// inside one: the model calls started under it are the turn's usage.
-func inTurn(ctx context.Context) bool {
-	parent, ok := trace.SpanFromContext(ctx).(sdktrace.ReadOnlySpan)
-	if !ok {
-		return false
-	}
-	for _, kv := range parent.Attributes() {
-		switch {
-		case kv.Key == conventions.InTurnKey && kv.Value.AsBool(),
-			kv.Key == sc.MindlyticsEventKey && kv.Value.AsString() == string(sc.EventTurn),
-			kv.Key == sc.OperationNameKey && kv.Value.AsString() == conventions.GenAIOperationHandleConversationTurn:
-			return true
-		}
-	}
-	return false
 }
 
 // joinedIn says whether the session of ctx is owned by a calling service:

@@ -39,7 +39,7 @@ func (t *Translator) borrowUserTexts(spans []spanview.Span, views []attrView, id
 		user := t.ancestorUserText(spans, views, ids, r.span)
 		if user == "" {
 			var from int
-			if user, from = t.threadQuestion(spans, views, recs, i, asked); user != "" {
+			if user, from = threadQuestion(spans, recs, i, asked); user != "" {
 				if asked == nil {
 					asked = map[int]bool{}
 				}
@@ -76,26 +76,26 @@ func (t *Translator) ancestorUserText(spans []spanview.Span, views []attrView, i
 // before recs[i]'s, beside it (same trace, same parent), made no turn and
 // has them, with that call's index in recs; asked are the calls whose
 // question was taken already.
-func (t *Translator) threadQuestion(spans []spanview.Span, views []attrView, recs []record, i int, asked map[int]bool) (string, int) {
+func threadQuestion(spans []spanview.Span, recs []record, i int, asked map[int]bool) (string, int) {
 	s := &spans[recs[i].span]
-	best, user := -1, ""
+	best := -1
 	for j := range recs {
 		c := &recs[j]
-		if j == i || c.kind != sc.EventUsage || asked[j] {
+		if j == i || c.kind != sc.EventUsage || c.question == "" || asked[j] {
 			continue
 		}
 		o := &spans[c.span]
 		if o.TraceID() != s.TraceID() || o.ParentSpanID() != s.ParentSpanID() || !o.StartTime().Before(s.StartTime()) {
 			continue
 		}
-		if best >= 0 && !o.StartTime().After(spans[recs[best].span].StartTime()) {
-			continue
-		}
-		if u := t.userTextOf(o, &views[c.span]); u != "" {
-			best, user = j, u
+		if best < 0 || o.StartTime().After(spans[recs[best].span].StartTime()) {
+			best = j
 		}
 	}
-	return user, best
+	if best < 0 {
+		return "", -1
+	}
+	return recs[best].question, best
 }
 
 // userTextOf reads the user's words a span holds: its input messages under

@@ -56,6 +56,9 @@ type record struct {
 	// that holds the user's words makes it a turn (ancestortext.go).
 	answer      string
 	answerExtra mindlytics.Properties
+	// question is the user's words of a model call that made no turn
+	// (a tool-calling step): a call continuing its thread takes them.
+	question string
 	// Of functions: the id of the tool call run, and whether the run was
 	// read from a model call's input rather than traced (historytools.go).
 	toolCallID  string
@@ -194,6 +197,7 @@ func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.Ev
 		return r, true, nil
 	}
 	r.kind = sc.EventUsage
+	r.question = ex.User // a later call of its thread may answer it (ancestortext.go)
 	if explicit == "" && ex.User == "" && ex.Assistant != "" && !ex.ToolCalls && !failed && !inTurn {
 		r.answer, r.answerExtra = t.cut(ex.Assistant), withDetails(scan.props, u)
 	}

@@ -102,8 +102,13 @@ func mergeCalls(spans []spanview.Span, recs []record, m *mergeScratch) []record 
 			parent, direct = spans[j].ParentSpanID(), false
 		}
 	}
-	// Records are large: those before the first dropped stay where they are.
-	first := slices.Index(drop, true)
+	return keepUndropped(recs, drop)
+}
+
+// keepUndropped returns recs without those drop marks, in place. Records
+// are large: those before the first dropped stay where they are.
+func keepUndropped(recs []record, drop []bool) []record {
+	first := slices.Index(drop[:len(recs)], true)
 	if first < 0 {
 		return recs
 	}
@@ -151,16 +156,20 @@ func oneCallTwice(sa, sb *spanview.Span, a, b *record) bool {
 	if sa.TraceID() != sb.TraceID() {
 		return false
 	}
-	na, _ := sa.Scope()
-	nb, _ := sb.Scope()
-	if na == nb {
-		return false // one library, two calls
-	}
-	if sa.StartTime().After(sb.EndOrStart()) || sb.StartTime().After(sa.EndOrStart()) {
-		return false // one ended before the other began
+	if !sideBySide(sa, sb) {
+		return false
 	}
 	pa, pb := printOf(a), printOf(b)
 	return !(pa.hasTokens && pb.hasTokens) || (pa.in == pb.in && pa.out == pb.out)
+}
+
+// sideBySide says whether two spans could be one call recorded by two
+// instrumentations: their scopes differ (one library makes two calls) and
+// their times overlap (one did not end before the other began).
+func sideBySide(sa, sb *spanview.Span) bool {
+	na, _ := sa.Scope()
+	nb, _ := sb.Scope()
+	return na != nb && !sa.StartTime().After(sb.EndOrStart()) && !sb.StartTime().After(sa.EndOrStart())
 }
 
 func isModelCall(r *record) bool { return r.kind == sc.EventTurn || r.kind == sc.EventUsage }
@@ -254,7 +263,7 @@ func dropSourcesOfHelperTools(spans []spanview.Span, ids *batchIdentities, recs 
 	if len(fns) < 2 {
 		return recs
 	}
-	var drop map[int]bool
+	var drop []bool
 	for span := range fns {
 		p := ids.parentOf(spans, span)
 		if p < 0 {
@@ -262,7 +271,7 @@ func dropSourcesOfHelperTools(spans []spanview.Span, ids *batchIdentities, recs 
 		}
 		if o, ok := fns[int(p)]; ok && madeFrom(&spans[p], &spans[span]) {
 			if drop == nil {
-				drop = make(map[int]bool)
+				drop = make([]bool, len(recs))
 			}
 			drop[o] = true
 		}
@@ -270,13 +279,7 @@ func dropSourcesOfHelperTools(spans []spanview.Span, ids *batchIdentities, recs 
 	if drop == nil {
 		return recs
 	}
-	kept := recs[:0]
-	for i := range recs {
-		if !drop[i] {
-			kept = append(kept, recs[i])
-		}
-	}
-	return kept
+	return keepUndropped(recs, drop)
 }
 
 // madeFrom says whether inner is one of this repository's helpers' spans

@@ -62,13 +62,7 @@ func mergeTwins(spans []spanview.Span, recs []record, ids *batchIdentities, m *m
 	if !merged {
 		return recs
 	}
-	kept := recs[:0]
-	for i := range recs {
-		if !drop[i] {
-			kept = append(kept, recs[i])
-		}
-	}
-	return kept
+	return keepUndropped(recs, drop)
 }
 
 // twins says whether two model-call records with the same model and
@@ -78,12 +72,7 @@ func twins(spans []spanview.Span, ids *batchIdentities, a, b *record) bool {
 	if sa.TraceID() == sb.TraceID() {
 		return false // one trace: mergeCalls's rules decide
 	}
-	na, _ := sa.Scope()
-	nb, _ := sb.Scope()
-	if na == nb {
-		return false
-	}
-	if sa.StartTime().After(sb.EndOrStart()) || sb.StartTime().After(sa.EndOrStart()) {
+	if !sideBySide(sa, sb) {
 		return false
 	}
 	session := sessionHint(ids, a.span)

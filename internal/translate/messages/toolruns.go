@@ -58,9 +58,15 @@ func ToolRuns(t string) []ToolRun {
 	return runs
 }
 
-// HasToolResult says cheaply whether message JSON may hold a tool result,
-// in any of the shapes ToolRuns reads.
+// HasToolResult says cheaply whether message JSON may end with a tool
+// result, in any of the shapes ToolRuns reads: it looks only after the last
+// assistant (or model) role, since ToolRuns reads only the results that
+// follow it, so the calls of an agent loop whose history holds earlier
+// results are not decoded for nothing.
 func HasToolResult(t string) bool {
+	if i := max(strings.LastIndex(t, `"assistant"`), strings.LastIndex(t, `"model"`)); i > 0 {
+		t = t[i:]
+	}
 	// One pass for the three names, which share their start: every model
 	// call's input is read so, and most hold none of them.
 	for {

@@ -19,6 +19,10 @@ func TestHasToolResult(t *testing.T) {
 		{`"tool_call_id`, false},
 		{`"tool_`, false},
 		{``, false},
+		// Only what follows the last assistant message counts: a history's
+		// earlier results were sent by earlier calls.
+		{`[{"role":"tool","tool_call_id":"c1","content":"ok"},{"role":"assistant","content":"done"},{"role":"user","content":"thanks"}]`, false},
+		{`[{"role":"assistant","tool_calls":[]},{"role":"tool","tool_call_id":"c2","content":"ok"}]`, true},
 	} {
 		if got := HasToolResult(c.in); got != c.want {
 			t.Errorf("HasToolResult(%s) = %v, want %v", c.in, got, c.want)
