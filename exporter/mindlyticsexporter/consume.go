@@ -50,9 +50,7 @@ func (c *core) translateTraces(ctx context.Context, td ptrace.Traces) (int, erro
 	events, errs := c.tr.Traces(c.events[:0], td)
 	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "span", errs)
-	c.spans = spans
-	defer func() { c.spans = 0 }()
-	return c.enqueue(ctx, events)
+	return c.enqueue(ctx, events, spans)
 }
 
 // translateLogs is translateTraces for log records.
@@ -60,7 +58,7 @@ func (c *core) translateLogs(ctx context.Context, ld plog.Logs) (int, error) {
 	events, errs := c.tr.Logs(c.events[:0], ld)
 	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "log record", errs)
-	return c.enqueue(ctx, events)
+	return c.enqueue(ctx, events, 0)
 }
 
 // wrapAll makes the events of Expire, Release and EndAll (with their
@@ -111,7 +109,7 @@ func (c *core) translationErrors(ctx context.Context, what string, errs []error)
 // here); one that cannot be encoded is dropped and counted, not sent. With
 // the intake, no caller waits for the answer: a full queue is offered the
 // events again until it has room or ctx ends (intake.untilRoom).
-func (c *core) enqueue(ctx context.Context, events []compact.Event) (int, error) {
+func (c *core) enqueue(ctx context.Context, events []compact.Event, spans int) (int, error) {
 	if len(events) == 0 {
 		return 0, nil
 	}
@@ -159,7 +157,7 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event) (int, error)
 		ee.seq = c.turns.take() // in queue order: c.mu is held
 		// exporterhelper counts a request's items as sent (or failed)
 		// spans: with a pipelined queue they are the spans, not the events.
-		ee.spans = c.spans
+		ee.spans = spans
 	}
 	err := c.queue.ConsumeTraces(withEvents(ctx, ee), ptrace.NewTraces())
 	if c.intake != nil && errors.Is(err, exporterhelper.ErrQueueIsFull) {

@@ -93,9 +93,6 @@ type core struct {
 	// turns.go), or the groups of the durable queue (set in start); nil
 	// otherwise.
 	turns *turns
-	// spans is how many spans the batch being enqueued was made from
-	// (0 for log records and lifecycle events); guarded by mu.
-	spans int
 
 	refs int // guarded by the registry's lock
 	// logs is set once a logs pipeline uses the core; guarded by mu.
@@ -254,9 +251,9 @@ func (c *core) shutdown(ctx context.Context) error {
 		c.mu.Lock()
 		var err error
 		if c.cfg.Lifecycle.EndOnShutdown {
-			_, err = c.enqueue(ctx, wrapAll(c.tr.EndAll()))
+			_, err = c.enqueue(ctx, wrapAll(c.tr.EndAll()), 0)
 		} else {
-			_, err = c.enqueue(ctx, wrapAll(c.tr.Release()))
+			_, err = c.enqueue(ctx, wrapAll(c.tr.Release()), 0)
 		}
 		c.translationErrors(ctx, "span or log record that waited", c.tr.LateErrors())
 		c.mu.Unlock()
@@ -295,7 +292,7 @@ func (c *core) expireIdle() {
 			return
 		case <-t.C:
 			c.mu.Lock()
-			_, err := c.enqueue(ctx, wrapAll(c.tr.Expire()))
+			_, err := c.enqueue(ctx, wrapAll(c.tr.Expire()), 0)
 			c.translationErrors(context.Background(), "span or log record that waited", c.tr.LateErrors())
 			c.state.tick(context.Background())
 			c.mu.Unlock()

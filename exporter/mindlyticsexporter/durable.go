@@ -3,7 +3,6 @@ package mindlyticsexporter
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -213,14 +212,13 @@ func (q *durableQueue) hasRoom(ctx context.Context) error {
 // crash. It is called with core.mu held and takes no capacity into
 // account (see hasRoom).
 func (q *durableQueue) put(ctx context.Context, events []json.RawMessage) error {
-	r := newEventsRequest(events)
 	data := encodeStored(events)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	meta := q.meta
 	meta.Tail++
 	meta.Items += int64(len(events))
-	meta.Bytes += int64(r.bytes)
+	meta.Bytes += int64(encodedSize(events))
 	mb, err := json.Marshal(meta)
 	if err != nil {
 		return err
@@ -367,10 +365,7 @@ type settledGroup struct {
 // settle notes that the n entries from from on, which held events, are
 // settled, and deletes the entries from the head on that are, in order.
 func (q *durableQueue) settle(from, n uint64, events []json.RawMessage) {
-	g := settledGroup{entries: n, events: int64(len(events))}
-	for _, ev := range events {
-		g.bytes += int64(len(ev))
-	}
+	g := settledGroup{entries: n, events: int64(len(events)), bytes: int64(encodedSize(events))}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.settled[from] = g
@@ -438,5 +433,5 @@ func (q *durableQueue) shutdown(ctx context.Context) error {
 	if left > 0 {
 		q.logger.Info("Left events in the sending queue for the next start", zap.Uint64("requests", left))
 	}
-	return errors.Join(q.client.Close(ctx))
+	return q.client.Close(ctx)
 }

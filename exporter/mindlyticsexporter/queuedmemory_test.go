@@ -58,7 +58,7 @@ func TestQueuedRequestHoldsItsEncodedSize(t *testing.T) {
 		size += len(b)
 	}
 	c.mu.Lock()
-	n, err := c.enqueue(context.Background(), events)
+	n, err := c.enqueue(context.Background(), events, 0)
 	c.mu.Unlock()
 	require.NoError(t, err)
 	require.Equal(t, 3, n)

@@ -66,11 +66,16 @@ var (
 )
 
 func newEventsRequest(events []json.RawMessage) *eventsRequest {
-	r := &eventsRequest{events: events}
+	return &eventsRequest{events: events, bytes: encodedSize(events)}
+}
+
+// encodedSize is the bytes of events' JSON: the "bytes" sizer's unit.
+func encodedSize(events []json.RawMessage) int {
+	n := 0
 	for _, ev := range events {
-		r.bytes += len(ev)
+		n += len(ev)
 	}
-	return r
+	return n
 }
 
 // ItemsCount is the number of events, the unit of the "items" sizer; in a

@@ -91,14 +91,17 @@ func (t *turns) lead(p int) {
 		size := 1
 		for seq := t.turn[p]; ; seq++ {
 			sh := t.shares[p][seq]
-			if sh == nil || (len(batch) > 0 && (len(events)+len(sh.events) > t.lim.MaxEvents ||
-				size+delivery.RequestSize(sh.events) > t.lim.MaxBytes)) {
+			if sh == nil {
+				break
+			}
+			n := delivery.RequestSize(sh.events)
+			if len(batch) > 0 && (len(events)+len(sh.events) > t.lim.MaxEvents || size+n > t.lim.MaxBytes) {
 				break
 			}
 			delete(t.shares[p], seq)
 			batch = append(batch, sh)
 			events = append(events, sh.events...)
-			size += delivery.RequestSize(sh.events)
+			size += n
 		}
 		if len(batch) == 0 {
 			t.leading[p] = false

@@ -112,6 +112,9 @@ func newSpanHold(now func() time.Time) *spanHold {
 // service's gate; spans (not content records: calls false) may start one.
 // owned says td is the caller's to move from.
 func (h *spanHold) admit(td ptrace.Traces, calls, owned bool) ptrace.Traces {
+	if len(h.gates) == 0 && !h.gatesAny(td, calls) {
+		return td // nothing waits (units wait in gates), and td starts no wait: the common case, with no allocation
+	}
 	now := h.now()
 	out := h.release(now, false)
 	if !h.gatesAny(td, calls) {
@@ -227,13 +230,14 @@ func (h *spanHold) takeContent(derived ptrace.Traces) {
 				mergeContent(hs.span, sp)
 				hs.content = true
 				h.noContent.remove(hs.scope)
-				if !hs.waiting && !hasOutput(hs.span) {
-					hs.waiting = true // the output is on its way
-					hs.unit.open++
-				}
-				if hs.waiting && hasOutput(hs.span) {
-					hs.waiting = false
-					hs.unit.open--
+				// It waits while its output is still on its way.
+				if want := !hasOutput(hs.span); want != hs.waiting {
+					hs.waiting = want
+					if want {
+						hs.unit.open++
+					} else {
+						hs.unit.open--
+					}
 				}
 				return true
 			})
