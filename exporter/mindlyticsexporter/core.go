@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
@@ -93,6 +94,9 @@ type core struct {
 	// turns.go), or the groups of the durable queue (set in start); nil
 	// otherwise.
 	turns *turns
+	// retrying is set while the service refuses for the time being: its
+	// outage is logged once (deliverRetrying).
+	retrying atomic.Bool
 
 	refs int // guarded by the registry's lock
 	// logs is set once a logs pipeline uses the core; guarded by mu.

@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/mindlytics/mindlytics-otel/exporter/mindlyticsexporter/internal/metadatatest"
 	"github.com/mindlytics/mindlytics-otel/internal/testkit"
@@ -86,6 +87,11 @@ func TestExporterRetriesTransientFailures(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a", "b"}, names(events))
 	require.Eventually(t, func() bool { return len(srv.Requests()) == 3 }, 10*time.Second, 5*time.Millisecond)
+	// The outage is said once, at warn level, and its end too.
+	require.Eventually(t, func() bool {
+		return c.logs.FilterMessage("The service accepts events again").Len() == 1
+	}, 10*time.Second, 5*time.Millisecond)
+	assert.Equal(t, 1, c.logs.FilterMessageSnippet("not accepting events").FilterLevelExact(zapcore.WarnLevel).Len())
 }
 
 func TestExporterDropsPermanentFailuresAndGoesOn(t *testing.T) {

@@ -108,6 +108,9 @@ func (c *core) deliverRetrying(ctx context.Context, sender delivery.Sender, even
 			func(i int, err error) { c.refused(ctx, events[i], err) })
 		events = events[settled:]
 		if err == nil {
+			if c.retrying.Load() && c.retrying.CompareAndSwap(true, false) {
+				c.logger.Info("The service accepts events again")
+			}
 			return nil
 		}
 		cerr := c.collectorError(err)
@@ -125,7 +128,13 @@ func (c *core) deliverRetrying(ctx context.Context, sender delivery.Sender, even
 		if rc.MaxElapsedTime > 0 && time.Since(start)+wait > rc.MaxElapsedTime {
 			return c.dropUnsent(ctx, len(events), fmt.Errorf("no more retries left (retry_on_failure::max_elapsed_time %v): %w", rc.MaxElapsedTime, err))
 		}
-		c.logger.Debug("Retrying a request to the service", zap.Duration("wait", wait), zap.Error(err))
+		if c.retrying.CompareAndSwap(false, true) {
+			// Once per outage, as exporterhelper's retries say each: the
+			// events wait in the queue meanwhile.
+			c.logger.Warn("The service is not accepting events; retrying, the events wait in the queue", zap.Error(err))
+		} else {
+			c.logger.Debug("Retrying a request to the service", zap.Duration("wait", wait), zap.Error(err))
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
