@@ -48,6 +48,12 @@ func (c *Client) startSpan(ctx context.Context, name string, opts ...trace.SpanS
 	if span.IsRecording() || c.ownTP {
 		return spanCtx, span
 	}
+	c.mu.Lock()
+	down := c.shutdown
+	c.mu.Unlock()
+	if down {
+		return spanCtx, span // its processors are shut down: nothing would take it
+	}
 	c.fallback.once.Do(func() {
 		tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(recordOnly{}),
 			sdktrace.WithSpanProcessor(c.stamp), sdktrace.WithSpanProcessor(c.batcher))

@@ -29,11 +29,7 @@ func acquireCore(ctx context.Context, cfg *Config, set exporter.Settings) (*core
 		c.refs++
 		return c, nil
 	}
-	tr, err := newTranslation(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("mindlytics exporter: %w", err)
-	}
-	c, err := newCore(ctx, cfg, set, tr)
+	c, err := buildCore(ctx, cfg, set)
 	if err != nil {
 		return nil, err
 	}
@@ -94,4 +90,14 @@ var _ exporter.Logs = (*logsExporter)(nil)
 
 func (e *logsExporter) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
 	return e.core.consumeLogs(ctx, ld)
+}
+
+// buildCore builds a core of cfg, with its own translation: one per
+// exporter (acquireCore) or per tenant (tenants.go).
+func buildCore(ctx context.Context, cfg *Config, set exporter.Settings) (*core, error) {
+	tr, err := newTranslation(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("mindlytics exporter: %w", err)
+	}
+	return newCore(ctx, cfg, set, tr)
 }

@@ -77,7 +77,7 @@ func newRouter(ctx context.Context, cfg *Config, set exporter.Settings) (*router
 	slices.Sort(names)
 	for _, name := range names {
 		p := r.tenants.Projects[name]
-		c, err := newTenantCore(ctx, tenantConfig(cfg, p.APIKey, p.ProjectID), tenantSettings(set, name))
+		c, err := buildCore(ctx, tenantConfig(cfg, p.APIKey, p.ProjectID), tenantSettings(set, name))
 		if err != nil {
 			r.discard(ctx)
 			return nil, fmt.Errorf("mindlytics exporter: tenant %s: %w", name, err)
@@ -88,7 +88,7 @@ func newRouter(ctx context.Context, cfg *Config, set exporter.Settings) (*router
 	if r.tenants.Unknown == UnknownDefault {
 		// The exporter's own id: its storage and metrics are those it had
 		// without tenants.
-		c, err := newTenantCore(ctx, tenantConfig(cfg, cfg.APIKey, cfg.ProjectID), set)
+		c, err := buildCore(ctx, tenantConfig(cfg, cfg.APIKey, cfg.ProjectID), set)
 		if err != nil {
 			r.discard(ctx)
 			return nil, fmt.Errorf("mindlytics exporter: default project: %w", err)
@@ -97,14 +97,6 @@ func newRouter(ctx context.Context, cfg *Config, set exporter.Settings) (*router
 		r.all = append(r.all, c)
 	}
 	return r, nil
-}
-
-func newTenantCore(ctx context.Context, cfg *Config, set exporter.Settings) (*core, error) {
-	tr, err := newTranslation(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return newCore(ctx, cfg, set, tr)
 }
 
 // discard releases the cores built so far; none was started.

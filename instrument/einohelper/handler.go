@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/cloudwego/eino/callbacks"
 	"github.com/cloudwego/eino/components"
@@ -141,7 +142,7 @@ func isComponent(info *callbacks.RunInfo, c components.Component) bool {
 
 func readModelStream(ctx context.Context, call *genai.Call, output *schema.StreamReader[callbacks.CallbackOutput]) {
 	defer output.Close()
-	stop := context.AfterFunc(ctx, func() { call.EndFailure("cancelled", context.Cause(ctx).Error()) })
+	stop := context.AfterFunc(ctx, func() { call.EndError(context.Cause(ctx), time.Time{}) }) // cancelled or timeout, as genai tells them
 	defer stop()
 	var chunks []*schema.Message
 	var usage *model.TokenUsage
