@@ -134,9 +134,12 @@ func (s *stacks) push(ctx context.Context, f *frame, start func(parent context.C
 			break
 		}
 	}
-	for _, g := range st.frames {
+	// The innermost frame holds what all below it say (each took it at its
+	// push).
+	if n := len(st.frames); n > 0 {
+		g := st.frames[n-1]
 		f.inTurn = f.inTurn || g.turn || g.inTurn
-		f.nested = f.nested || g.kind == kindChain
+		f.nested = f.nested || g.nested || g.kind == kindChain
 	}
 	if start != nil {
 		f.span = start(parent)

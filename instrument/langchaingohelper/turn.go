@@ -39,8 +39,8 @@ func (h *Handler) turnAttrs(question string, outputs map[string]any) []attribute
 	if user == "" || assistant == "" {
 		return nil
 	}
-	in := []genai.Message{{Role: conventions.GenAIRoleUser, Parts: []genai.Part{{Type: conventions.GenAIPartText, Content: user}}}}
-	out := []genai.Message{{Role: conventions.GenAIRoleAssistant, Parts: []genai.Part{{Type: conventions.GenAIPartText, Content: assistant}}}}
+	in := []genai.Message{{Role: conventions.GenAIRoleUser, Parts: []genai.Part{genai.TextPart(user)}}}
+	out := []genai.Message{{Role: conventions.GenAIRoleAssistant, Parts: []genai.Part{genai.TextPart(assistant)}}}
 	return []attribute.KeyValue{sc.MindlyticsEvent(sc.EventTurn),
 		conventions.GenAIInputMessagesKey.String(marshal(in)), conventions.GenAIOutputMessagesKey.String(marshal(out))}
 }

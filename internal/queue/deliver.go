@@ -71,7 +71,9 @@ func (q *Queue) send(_ context.Context, raws []json.RawMessage) error {
 		if err == nil {
 			q.inst.request(len(raws), took, outcomeSuccess)
 			q.counters.batches.Add(1)
-			q.retrying.Store(false)
+			if q.retrying.Load() { // a shared line written only after an outage
+				q.retrying.Store(false)
+			}
 			return nil
 		}
 		if q.sendCtx.Err() != nil {

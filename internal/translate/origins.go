@@ -74,12 +74,15 @@ func (tr *tracing) noteExtracted(i int, ok bool, err error, view *attrView) {
 	case tr == nil || err != nil: // errors are reported as SpanErrors
 	case ok:
 		tr.records = append(tr.records, i)
-	case classify(view) == classNone:
-		tr.why[i] = whyNotOurs
-	case classify(view) == classWrapper:
-		tr.why[i] = whyWrapper
 	default:
-		tr.why[i] = whyNoContent
+		switch classify(view) {
+		case classNone:
+			tr.why[i] = whyNotOurs
+		case classWrapper:
+			tr.why[i] = whyWrapper
+		default:
+			tr.why[i] = whyNoContent
+		}
 	}
 }
 
