@@ -115,3 +115,18 @@ func BenchmarkTranslatorLoad(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*loadRuns*3), "ns/span")
 }
+
+// BenchmarkTranslatorLoadBatches builds BenchmarkTranslatorLoad's batches
+// and nothing else: an instruction count of the translation alone is the
+// difference of the two.
+func BenchmarkTranslatorLoadBatches(b *testing.B) {
+	n := loadSessions
+	batches := make([]ptrace.Traces, b.N)
+	for i := range batches {
+		batches[i] = loadBatch(n)
+		n += loadRuns
+	}
+	if batches[b.N-1].SpanCount() != loadRuns*3 {
+		b.Fatal("a batch short of spans")
+	}
+}
