@@ -139,7 +139,7 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event, spans int) (
 
 	c.telemetry.ExporterMindlyticsEventsTranslated.Add(ctx, int64(len(encoded)))
 	if c.durable != nil {
-		err := c.durable.put(ctx, encoded) // copies the events
+		err := c.durable.put(ctx, encoded, spans) // copies the events
 		encodedBuffers.Put(eb)
 		c.state.changed(ctx, events)
 		return len(encoded), err

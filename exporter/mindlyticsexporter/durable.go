@@ -63,15 +63,17 @@ type durableQueue struct {
 	minEvents    int64
 	flushTimeout time.Duration
 	// send pushes a group through exporterhelper to the slots of turns.
-	send  func(ctx context.Context, seq uint64, events []json.RawMessage) error
+	// spans is how many spans the events were made from.
+	send  func(ctx context.Context, seq uint64, events []json.RawMessage, spans int) error
 	turns *turns
 	// groups holds a token per group being sent (2×requests_in_flight).
 	groups  chan struct{}
 	sending sync.WaitGroup
-	// carried are the events of entry carriedAt, read but left for the
-	// next group; only run uses them.
-	carried   []json.RawMessage
-	carriedAt uint64
+	// carried are the events of entry carriedAt (made from carriedSpans
+	// spans), read but left for the next group; only run uses them.
+	carried      []json.RawMessage
+	carriedSpans int
+	carriedAt    uint64
 
 	mu   sync.Mutex
 	meta durableMeta
@@ -208,11 +210,11 @@ func (q *durableQueue) hasRoom(ctx context.Context) error {
 	}
 }
 
-// put stores events as the tail entry; once it returns nil they survive a
-// crash. It is called with core.mu held and takes no capacity into
-// account (see hasRoom).
-func (q *durableQueue) put(ctx context.Context, events []json.RawMessage) error {
-	data := encodeStored(events)
+// put stores events, made from spans spans, as the tail entry; once it
+// returns nil they survive a crash. It is called with core.mu held and
+// takes no capacity into account (see hasRoom).
+func (q *durableQueue) put(ctx context.Context, events []json.RawMessage, spans int) error {
+	data := encodeStored(events, spans)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	meta := q.meta
@@ -268,7 +270,7 @@ func (q *durableQueue) run() {
 		q.mu.Lock()
 		tail = q.meta.Tail
 		q.mu.Unlock()
-		events, entries := q.read(next, tail)
+		events, spans, entries := q.read(next, tail)
 		if entries == 0 { // shutting down
 			<-q.groups
 			return
@@ -283,7 +285,7 @@ func (q *durableQueue) run() {
 		seq := q.turns.take() // in the order of the entries: only run takes
 		q.sending.Go(func() {
 			defer func() { <-q.groups }()
-			if err := q.send(q.ctx, seq, events); err != nil && q.ctx.Err() != nil {
+			if err := q.send(q.ctx, seq, events, spans); err != nil && q.ctx.Err() != nil {
 				return // shutting down: the entries stay for the next start
 			}
 			// Delivered, or refused or dropped for good (counted where
@@ -319,39 +321,43 @@ func (q *durableQueue) waitForBatch() {
 }
 
 // read returns the events of the entries from head on, up to maxEvents
-// (at least the head's), and how many entries they are. An entry that
-// cannot be read is logged and skipped. The entry read that did not fit
-// is kept for the next read (only run reads).
-func (q *durableQueue) read(head, tail uint64) ([]json.RawMessage, uint64) {
+// (at least the head's), the spans they were made from, and how many
+// entries they are. An entry that cannot be read is logged and skipped.
+// The entry read that did not fit is kept for the next read (only run
+// reads).
+func (q *durableQueue) read(head, tail uint64) ([]json.RawMessage, int, uint64) {
 	var events []json.RawMessage
+	var spans int
 	var n uint64
 	for i := head; i < tail; i++ {
 		var evs []json.RawMessage
+		var evSpans int
 		var err error
 		if q.carried != nil && q.carriedAt == i {
-			evs, q.carried = q.carried, nil
+			evs, evSpans, q.carried = q.carried, q.carriedSpans, nil
 		} else {
 			var data []byte
 			if data, err = q.client.Get(q.ctx, durableEntryKey(i)); err == nil {
-				evs, err = decodeStored(data)
+				evs, evSpans, err = decodeStored(data)
 			}
 		}
 		if err != nil {
 			if q.ctx.Err() != nil {
-				return events, n
+				return events, spans, n
 			}
 			q.logger.Error("Skipped an entry of the sending queue that could not be read", zap.Uint64("entry", i), zap.Error(err))
 			n++
 			continue
 		}
 		if n > 0 && len(events)+len(evs) > q.maxEvents {
-			q.carried, q.carriedAt = evs, i
+			q.carried, q.carriedSpans, q.carriedAt = evs, evSpans, i
 			break
 		}
 		events = append(events, evs...)
+		spans += evSpans
 		n++
 	}
-	return events, n
+	return events, spans, n
 }
 
 // settledGroup is a settled group of entries: how many, and the events

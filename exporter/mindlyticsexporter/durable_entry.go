@@ -9,48 +9,102 @@ import (
 )
 
 // An entry of the durable queue is a request as eventsEncoding.Marshal
-// stores it, {"events":[…]}, with one more member, the CRC-32C of the
-// events' bytes: {"events":[…],"crc32c":N}. Any version reads it as a
-// stored request (the member is ignored); this one checks the sum instead
-// of the JSON. The bytes were written valid (each event made by
-// Event.AppendJSON), so a matching sum means they still are, and the
+// stores it, {"events":[…]}, with two more members: the number of spans
+// the events were made from, which exporterhelper reports as sent spans,
+// and the CRC-32C of the bytes between the opening brace and the end of
+// the events: {"spans":N,"events":[…],"crc32c":S}. Any version reads it as
+// a stored request (the other members are ignored); this one checks the
+// sum instead of the JSON. The bytes were written valid (each event made
+// by Event.AppendJSON), so a matching sum means they still are, and the
 // events are cut at their top-level commas without decoding them:
 // json.Unmarshal into RawMessages checks the bytes twice and copies every
 // event, and json.Valid alone is a scan as slow; they were most of the
-// sender's CPU.
+// sender's CPU. Entries of the version before have no span count
+// ({"events":[…],"crc32c":S}, the sum of the events alone); their events
+// count as their spans.
 const (
-	entryHead = `{"events":[`
-	entrySum  = `],"crc32c":`
+	entryHead       = `{"events":[`
+	entrySum        = `],"crc32c":`
+	entrySpansHead  = `{"spans":`
+	entryEventsHead = `,"events":[`
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// encodeStored makes the entry of events.
-func encodeStored(events []json.RawMessage) []byte {
-	size := len(entryHead) + len(entrySum) + 11 + len(events)
+// encodeStored makes the entry of events, made from spans spans.
+func encodeStored(events []json.RawMessage, spans int) []byte {
+	size := len(entrySpansHead) + 20 + len(entryEventsHead) + len(entrySum) + 11 + len(events)
 	for _, ev := range events {
 		size += len(ev)
 	}
 	b := make([]byte, 0, size)
-	b = append(b, entryHead...)
+	b = append(b, entrySpansHead...)
+	b = strconv.AppendInt(b, int64(spans), 10)
+	b = append(b, entryEventsHead...)
 	for i, ev := range events {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, ev...)
 	}
-	sum := crc32.Checksum(b[len(entryHead):], castagnoli)
+	sum := crc32.Checksum(b[1:], castagnoli)
 	b = append(b, entrySum...)
 	b = strconv.AppendUint(b, uint64(sum), 10)
 	return append(b, '}')
 }
 
-// decodeStored reads an entry: the events are slices of data, not
-// copies. An entry whose sum does not match is refused: the storage
-// changed it. One without a sum (written by an earlier version) or in
-// another layout is checked as JSON, and read by eventsEncoding.Unmarshal
-// unless it is in Marshal's layout.
-func decodeStored(data []byte) ([]json.RawMessage, error) {
+// decodeStored reads an entry: its events, slices of data, not copies,
+// and the spans they were made from. An entry whose sum does not match is
+// refused: the storage changed it. One of an earlier version counts its
+// events as its spans.
+func decodeStored(data []byte) ([]json.RawMessage, int, error) {
+	spans, body, counted, err := countedBody(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	if counted {
+		if events := splitObjects(body); len(events) > 0 {
+			return events, spans, nil
+		}
+	}
+	events, err := decodeEarlierStored(data)
+	return events, len(events), err
+}
+
+// countedBody returns the span count and the events' bytes of an entry of
+// encodeStored's layout, and whether data is one; errEntrySum when its sum
+// does not match.
+func countedBody(data []byte) (int, []byte, bool, error) {
+	rest, ok := bytes.CutPrefix(data, []byte(entrySpansHead))
+	comma := bytes.IndexByte(rest, ',')
+	if !ok || comma < 0 || len(data) == 0 || data[len(data)-1] != '}' {
+		return 0, nil, false, nil
+	}
+	spans, err := strconv.Atoi(string(rest[:comma]))
+	if err != nil || spans < 0 {
+		return 0, nil, false, nil
+	}
+	body, ok := bytes.CutPrefix(rest[comma:], []byte(entryEventsHead))
+	end := bytes.LastIndex(body, []byte(entrySum))
+	if !ok || end < 0 {
+		return 0, nil, false, nil
+	}
+	sum, err := strconv.ParseUint(string(body[end+len(entrySum):len(body)-1]), 10, 32)
+	if err != nil {
+		return 0, nil, false, nil
+	}
+	covered := len(data) - len(body) + end // from the opening brace to the events' end
+	if uint32(sum) != crc32.Checksum(data[1:covered], castagnoli) {
+		return 0, nil, true, errEntrySum
+	}
+	return spans, body[:end], true, nil
+}
+
+// decodeEarlierStored reads an entry of an earlier version: one with the
+// events' sum alone, or without a sum (eventsEncoding.Marshal's layout),
+// checked as JSON, and read by eventsEncoding.Unmarshal unless it is in
+// Marshal's layout.
+func decodeEarlierStored(data []byte) ([]json.RawMessage, error) {
 	body, summed, err := summedBody(data)
 	if err != nil {
 		return nil, err
@@ -77,8 +131,8 @@ func decodeStored(data []byte) ([]json.RawMessage, error) {
 
 var errEntrySum = errors.New("mindlytics exporter: stored request: its checksum does not match its events (the storage changed them)")
 
-// summedBody returns the events' bytes of an entry of encodeStored's
-// layout, and whether data is one; errEntrySum when its sum does not match.
+// summedBody returns the events' bytes of an entry of the layout before
+// the span count, and whether data is one; errEntrySum when its sum does not match.
 func summedBody(data []byte) ([]byte, bool, error) {
 	rest, ok := bytes.CutPrefix(data, []byte(entryHead))
 	if !ok || len(rest) == 0 || rest[len(rest)-1] != '}' {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"hash/crc32"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,9 +28,10 @@ func marshalStored(t testing.TB, events []json.RawMessage) []byte {
 }
 
 func TestDecodeStoredReadsWhatPutWrote(t *testing.T) {
-	data := encodeStored(storedEvents)
-	got, err := decodeStored(data)
+	data := encodeStored(storedEvents, 7)
+	got, spans, err := decodeStored(data)
 	require.NoError(t, err)
+	assert.Equal(t, 7, spans, "the spans the events were made from")
 	require.Len(t, got, len(storedEvents))
 	for i := range storedEvents {
 		assert.Equal(t, string(storedEvents[i]), string(got[i]))
@@ -41,20 +44,55 @@ func TestDecodeStoredReadsWhatPutWrote(t *testing.T) {
 }
 
 func TestDecodeStoredRefusesAnEntryTheStorageChanged(t *testing.T) {
-	data := encodeStored(storedEvents)
-	i := bytes.Index(data, []byte(`"event":"b"`))
-	require.Positive(t, i)
-	data[i+len(`"event":"`)] = 'c' // still valid JSON, not what was written
-	events, err := decodeStored(data)
+	for name, change := range map[string]func([]byte){
+		"an event": func(data []byte) {
+			i := bytes.Index(data, []byte(`"event":"b"`))
+			require.Positive(t, i)
+			data[i+len(`"event":"`)] = 'c' // still valid JSON, not what was written
+		},
+		"the span count": func(data []byte) {
+			require.True(t, bytes.HasPrefix(data, []byte(`{"spans":7,`)))
+			data[len(`{"spans":`)] = '8'
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			data := encodeStored(storedEvents, 7)
+			change(data)
+			events, _, err := decodeStored(data)
+			require.ErrorIs(t, err, errEntrySum)
+			assert.Nil(t, events)
+		})
+	}
+}
+
+// The version before the span count summed the events alone; its entries
+// count their events as their spans.
+func TestDecodeStoredReadsTheEntriesOfTheVersionBefore(t *testing.T) {
+	body := bytes.Join(func() [][]byte {
+		var b [][]byte
+		for _, ev := range storedEvents {
+			b = append(b, ev)
+		}
+		return b
+	}(), []byte(","))
+	data := []byte(entryHead + string(body) + entrySum + strconv.FormatUint(uint64(crc32.Checksum(body, castagnoli)), 10) + "}")
+	got, spans, err := decodeStored(data)
+	require.NoError(t, err)
+	assert.Equal(t, len(storedEvents), spans)
+	require.Len(t, got, len(storedEvents))
+	assert.Equal(t, string(storedEvents[2]), string(got[2]))
+
+	data[len(entryHead)+len(`{"type":"`)] = 'x'
+	_, _, err = decodeStored(data)
 	require.ErrorIs(t, err, errEntrySum)
-	assert.Nil(t, events)
 }
 
 // Entries of earlier versions have no sum: eventsEncoding.Marshal's layout.
 func TestDecodeStoredReadsWhatMarshalWrote(t *testing.T) {
 	data := marshalStored(t, storedEvents)
-	got, err := decodeStored(data)
+	got, spans, err := decodeStored(data)
 	require.NoError(t, err)
+	assert.Equal(t, len(storedEvents), spans)
 	require.Len(t, got, len(storedEvents))
 	for i := range storedEvents {
 		assert.JSONEq(t, string(storedEvents[i]), string(got[i]))
@@ -64,7 +102,7 @@ func TestDecodeStoredReadsWhatMarshalWrote(t *testing.T) {
 
 func TestDecodeStoredReadsOtherLayouts(t *testing.T) {
 	// Valid, with spaces: not Marshal's layout, read by the general decoder.
-	got, err := decodeStored([]byte(`{ "events": [ {"type":"track"} , {"type":"identify"} ] }`))
+	got, _, err := decodeStored([]byte(`{ "events": [ {"type":"track"} , {"type":"identify"} ] }`))
 	require.NoError(t, err)
 	require.Len(t, got, 2)
 	assert.JSONEq(t, `{"type":"identify"}`, string(got[1]))
@@ -80,7 +118,7 @@ func TestDecodeStoredRefusesBadEntries(t *testing.T) {
 		"not JSON":       []byte("\x00\x01garbage"),
 	} {
 		t.Run(name, func(t *testing.T) {
-			events, err := decodeStored(data)
+			events, _, err := decodeStored(data)
 			assert.Error(t, err)
 			assert.Nil(t, events)
 		})
@@ -94,12 +132,15 @@ func FuzzDecodeStored(f *testing.F) {
 	f.Add(marshalStored(f, storedEvents))
 	f.Add([]byte(`{"events":[{"a":"}"},{"b":[{}]}]}`))
 	f.Add([]byte(`{"events":[{}]}`))
-	f.Add(encodeStored(storedEvents))
+	f.Add(encodeStored(storedEvents, 5))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if _, summed, _ := summedBody(data); summed {
 			return // a matching sum vouches for bytes put wrote (TestDecodeStoredReadsWhatPutWrote)
 		}
-		got, err := decodeStored(data)
+		if _, _, counted, _ := countedBody(data); counted {
+			return // the same
+		}
+		got, _, err := decodeStored(data)
 		_, r, wantErr := eventsEncoding{}.Unmarshal(data)
 		if wantErr != nil {
 			require.Error(t, err)

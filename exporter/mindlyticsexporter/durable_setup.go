@@ -11,9 +11,10 @@ import (
 
 // sendEvents hands a group of the durable queue, numbered seq, to
 // exporterhelper, whose push sends it in turn (pushInTurn). Its items are
-// the events, as the durable queue counts them.
-func (c *core) sendEvents(ctx context.Context, seq uint64, events []json.RawMessage) error {
-	return c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{events: events, seq: seq, spans: len(events)}), ptrace.NewTraces())
+// the spans the events were made from, which exporterhelper reports as
+// sent (or failed) spans.
+func (c *core) sendEvents(ctx context.Context, seq uint64, events []json.RawMessage, spans int) error {
+	return c.queue.ConsumeTraces(withEvents(ctx, encodedEvents{events: events, seq: seq, spans: spans}), ptrace.NewTraces())
 }
 
 // usesDurableQueue says whether cfg's sending queue is the durable one:

@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.uber.org/zap"
 
+	"github.com/mindlytics/mindlytics-otel/internal/testkit"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	"github.com/mindlytics/mindlytics-otel/mindlytics/mindlyticstest"
 )
@@ -119,7 +120,7 @@ func TestDurableQueueDeletesSettledGroupsInOrder(t *testing.T) {
 		more: make(chan struct{}, 1), room: make(chan struct{}, 1)}
 	ev := []json.RawMessage{json.RawMessage(`{"type":"track"}`)}
 	for range 4 {
-		require.NoError(t, q.put(context.Background(), ev))
+		require.NoError(t, q.put(context.Background(), ev, 3))
 	}
 	stored := func() []uint64 {
 		var at []uint64
@@ -137,4 +138,28 @@ func TestDurableQueueDeletesSettledGroupsInOrder(t *testing.T) {
 	assert.Equal(t, []uint64{3}, stored(), "0, then the groups settled after it")
 	assert.Equal(t, durableMeta{Head: 3, Tail: 4, Items: 1, Bytes: int64(len(ev[0]))}, q.meta)
 	assert.Empty(t, q.settled)
+}
+
+// TestDurableQueueCountsSentSpans: exporterhelper reports a group's items
+// as otelcol_exporter_sent_spans; the durable queue's groups carry the
+// spans their events were made from, so sent spans equal the spans
+// consumed, not the events (here 3 spans make 5 events: a session's and a
+// conversation's starts, two model calls, and nothing for a plain span).
+func TestDurableQueueCountsSentSpans(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	set, tel := settings(t)
+	te, err := NewFactory().CreateTraces(context.Background(), set, persistentConfig(srv))
+	require.NoError(t, err)
+	require.NoError(t, te.Start(context.Background(), storageHost{storageID, newMemStorage()}))
+	defer func() { require.NoError(t, te.Shutdown(context.Background())) }()
+
+	plain := pdataSpec{9, 0, "GET /health", 0, time.Second, map[string]any{"session.id": "s1"}}
+	require.NoError(t, te.ConsumeTraces(context.Background(), spansOf(pcommon.TraceID{1},
+		sessionSpan("s1", 1, 0), sessionSpan("s1", 2, time.Second), plain)))
+	_, err = srv.WaitForEvents(testkit.Context(t, testkit.Wait), 4)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return sumOf(t, tel, "otelcol_exporter_sent_spans") == 3 }, testkit.Wait, 5*time.Millisecond,
+		"sent_spans %d, want the 3 spans consumed (%d events arrived)", sumOf(t, tel, "otelcol_exporter_sent_spans"), len(srv.Events()))
+	assert.NotEqual(t, 3, len(srv.Events()), "the test needs events and spans to differ")
 }

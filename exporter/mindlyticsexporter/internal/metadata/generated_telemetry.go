@@ -160,7 +160,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ExporterMindlyticsEventsSent, err = builder.meter.Int64Counter(
 		"otelcol_exporter_mindlytics_events_sent",
-		metric.WithDescription("Events the service accepted; compare it with events_translated. exporterhelper's otelcol_exporter_sent_spans counts the spans whose events were sent (with the default in-memory queue; with sending_queue::batch, a sizer other than requests, or storage, its items are events). [Alpha]"),
+		metric.WithDescription("Events the service accepted; compare it with events_translated. exporterhelper's otelcol_exporter_sent_spans counts the spans whose events were sent (with the default in-memory queue and with storage; with sending_queue::batch or a sizer other than requests in memory, its items are events). [Alpha]"),
 		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)

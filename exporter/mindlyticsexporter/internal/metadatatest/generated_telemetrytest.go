@@ -70,7 +70,7 @@ func AssertEqualExporterMindlyticsEventsRejected(t *testing.T, tt *componenttest
 func AssertEqualExporterMindlyticsEventsSent(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_exporter_mindlytics_events_sent",
-		Description: "Events the service accepted; compare it with events_translated. exporterhelper's otelcol_exporter_sent_spans counts the spans whose events were sent (with the default in-memory queue; with sending_queue::batch, a sizer other than requests, or storage, its items are events). [Alpha]",
+		Description: "Events the service accepted; compare it with events_translated. exporterhelper's otelcol_exporter_sent_spans counts the spans whose events were sent (with the default in-memory queue and with storage; with sending_queue::batch or a sizer other than requests in memory, its items are events). [Alpha]",
 		Unit:        "{event}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
