@@ -54,6 +54,15 @@ func (b *batch) release() {
 	batchPool.Put(b)
 }
 
+// resize returns s with length n, its elements as they were: for arrays
+// the caller sets in full before reading.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
 // grow returns s with length n, its elements zero.
 func grow[T any](s []T, n int) []T {
 	if cap(s) < n {

@@ -251,6 +251,39 @@ func asUsage(r *record) bool {
 // under it (genkithelper makes an execute_tool span of each of Genkit's
 // tool spans): the helper's carries what the app chose to capture.
 func dropSourcesOfHelperTools(spans []spanview.Span, ids *batchIdentities, recs []record) []record {
+	// Only a helper's span can make another one's function go: a batch
+	// with none is left as it is, without the map below. Its spans are
+	// linked all the same when it has two spans' functions, as the full
+	// pass links them: what sentCalls remembers depends on whether they
+	// were (stacked.go).
+	first, several, helper := -1, false, false
+	for i := range recs {
+		if r := &recs[i]; r.kind == sc.EventFunction && !r.fromHistory {
+			switch {
+			case first < 0:
+				first = r.span
+			case r.span != first:
+				several = true
+			}
+			if !helper {
+				name, _ := spans[r.span].Scope()
+				helper = strings.HasPrefix(name, conventions.HelperScopePrefix)
+			}
+		}
+	}
+	if !several {
+		return recs
+	}
+	if !helper {
+		ids.parentOf(spans, first)
+		return recs
+	}
+	return dropSourcesOfHelperToolsByMap(spans, ids, recs)
+}
+
+// dropSourcesOfHelperToolsByMap is dropSourcesOfHelperTools for a batch
+// with a helper's function.
+func dropSourcesOfHelperToolsByMap(spans []spanview.Span, ids *batchIdentities, recs []record) []record {
 	var fns map[int]int // span → its function record
 	for i := range recs {
 		if recs[i].kind == sc.EventFunction && !recs[i].fromHistory {
