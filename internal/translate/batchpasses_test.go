@@ -2,6 +2,7 @@ package translate
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -176,6 +177,30 @@ func TestSpanIndexAsMap(t *testing.T) {
 			if ok {
 				require.Equal(t, w, got, "id %x", id)
 			}
+		}
+	}
+}
+
+// TestPooledBatchIsZero: getBatch does not clear a pooled batch's views and
+// own identities; release must have, through their capacity, whatever
+// sizes the calls before had.
+func TestPooledBatchIsZero(t *testing.T) {
+	tr := newTranslator(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 50 {
+		n := 1 + rng.IntN(40)
+		b := getBatch(n)
+		spans := randomBatch(rng, n)
+		for i := range spans {
+			b.views[i] = newAttrView(spans[i].Attributes())
+		}
+		tr.collectIdentities(spans, b.views, &b.ids)
+		b.release()
+		for i, v := range b.views[:cap(b.views)] {
+			require.Truef(t, reflect.ValueOf(v).IsZero(), "view %d of %d still set after release", i, cap(b.views))
+		}
+		for i, id := range b.ids.own[:cap(b.ids.own)] {
+			require.Truef(t, id.empty(), "identity %d of %d still set after release", i, cap(b.ids.own))
 		}
 	}
 }

@@ -133,9 +133,10 @@ type traceGroup struct {
 	firstAt    [nFields]time.Time
 	remembered bool
 	// cached is the trace cache's identity of the trace, read once for
-	// the group when first needed (cachedIdentity, cacheRead).
-	cached    identity
-	cacheRead bool
+	// the group when first needed (cachedIdentity, cacheRead); cacheHit:
+	// the cache had an entry.
+	cached              identity
+	cacheRead, cacheHit bool
 	// For waiting for ancestors (held.go): whether spans of the trace make
 	// events, one has a local parent not in the batch, one's resource
 	// names a session; whether the trace waits, once decided.
@@ -378,7 +379,7 @@ func (b *batchIdentities) defaultDevice(setting, sessionID string) string {
 // resolved (remember). Callers hold t.mu.
 func (t *Translator) cachedIdentity(g *traceGroup, traceID trace.TraceID, now time.Time) identity {
 	if !g.cacheRead {
-		g.cached, _ = t.traces.get(traceID, now)
+		g.cached, g.cacheHit = t.traces.get(traceID, now)
 		g.cacheRead = true
 	}
 	return g.cached
@@ -389,7 +390,12 @@ func (t *Translator) cachedIdentity(g *traceGroup, traceID trace.TraceID, now ti
 func (t *Translator) remember(spans []spanview.Span, b *batchIdentities, now time.Time) {
 	for i := range spans { // in batch order, so that eviction is deterministic
 		g := b.group(i)
-		if !g.remembered && !g.first.empty() {
+		switch {
+		case g.remembered || g.first.empty():
+		case g.cacheRead && !g.cacheHit:
+			// Known to have no entry: only remember puts one, once a trace.
+			t.traces.add(spans[i].TraceID(), g.first, now)
+		default:
 			t.traces.put(spans[i].TraceID(), g.first, now)
 		}
 		g.remembered = true
