@@ -27,10 +27,12 @@ var batchPool = sync.Pool{New: func() any { return new(batch) }}
 // rare huge batch is left to the garbage collector.
 const maxPooledSpans = 8192
 
-// getBatch returns scratch space for n spans, empty.
+// getBatch returns scratch space for n spans, empty. A pooled batch's
+// views and own identities are zero through their capacity (release
+// clears every one a call used): they are not cleared again.
 func getBatch(n int) *batch {
 	b := batchPool.Get().(*batch)
-	b.views = grow(b.views, n)
+	b.views = resize(b.views, n)
 	b.recs, b.used = b.recs[:0], -1
 	if cap(b.recs) < n {
 		b.recs = make([]record, 0, n)
@@ -54,6 +56,15 @@ func (b *batch) release() {
 	batchPool.Put(b)
 }
 
+// resize returns s with length n, its elements as they were: for arrays
+// the caller sets in full before reading.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
 // grow returns s with length n, its elements zero.
 func grow[T any](s []T, n int) []T {
 	if cap(s) < n {
@@ -65,8 +76,8 @@ func grow[T any](s []T, n int) []T {
 }
 
 func (b *batchIdentities) reset(n int) {
-	b.own = grow(b.own, n)
-	b.groupOf = grow(b.groupOf, n)
+	b.own = resize(b.own, n)         // zero: see getBatch
+	b.groupOf = resize(b.groupOf, n) // set for every span by collectIdentities
 	b.groups = b.groups[:0]
 	if b.traces == nil {
 		b.traces = make(map[trace.TraceID]int)

@@ -133,9 +133,10 @@ type traceGroup struct {
 	firstAt    [nFields]time.Time
 	remembered bool
 	// cached is the trace cache's identity of the trace, read once for
-	// the group when first needed (cachedIdentity, cacheRead).
-	cached    identity
-	cacheRead bool
+	// the group when first needed (cachedIdentity, cacheRead); cacheHit:
+	// the cache had an entry.
+	cached              identity
+	cacheRead, cacheHit bool
 	// For waiting for ancestors (held.go): whether spans of the trace make
 	// events, one has a local parent not in the batch, one's resource
 	// names a session; whether the trace waits, once decided.
@@ -151,15 +152,18 @@ type batchIdentities struct {
 	own     []identity
 	traces  map[trace.TraceID]int // index in groups
 	groups  []traceGroup
-	groupOf []int32         // each span's index in groups: one map lookup per span, not one per use
-	byID    map[spanKey]int // span (of its trace) → index in the batch
+	groupOf []int32 // each span's index in groups: found once per span, not at each use
 	// parent holds each span's parent's index in the batch, -1 when it is
-	// not in the batch; built, with byID, when a span first needs its
-	// ancestors (byIDBuilt).
+	// not in the batch; built when a span first needs its ancestors
+	// (byIDBuilt), through members and groupEnds, and byID for the spans
+	// of large traces (linkParents).
 	parent    []int32
 	byIDBuilt bool
-	res       resourceFields // the memo of the last resource read (resourceField)
-	checked   identity       // the last identity resolve found valid
+	members   []int32
+	groupEnds []int32
+	byID      map[spanKey]int // span (of its trace) → index in the batch
+	res       resourceFields  // the memo of the last resource read (resourceField)
+	checked   identity        // the last identity resolve found valid
 	// anonSession and anonDevice are the last anonymous session's id and
 	// its derived device id (defaultDevice).
 	anonSession, anonDevice string
@@ -174,13 +178,13 @@ func (t *Translator) collectIdentities(spans []spanview.Span, views []attrView, 
 	for i := range spans {
 		s := &spans[i]
 		b.own[i] = t.ownIdentity(&views[i])
-		gi, ok := b.traces[s.TraceID()]
-		if !ok {
-			gi = len(b.groups)
-			b.groups = append(b.groups, traceGroup{})
-			b.traces[s.TraceID()] = gi
+		var gi int32
+		if i > 0 && s.TraceID() == spans[i-1].TraceID() {
+			gi = b.groupOf[i-1] // the spans of a trace mostly come together
+		} else {
+			gi = b.groupOfTrace(s.TraceID())
 		}
-		b.groupOf[i] = int32(gi)
+		b.groupOf[i] = gi
 		g := &b.groups[gi]
 		g.n++
 		for f, v := range b.own[i] {
@@ -189,6 +193,17 @@ func (t *Translator) collectIdentities(spans []spanview.Span, views []attrView, 
 			}
 		}
 	}
+}
+
+// groupOfTrace returns the index of the trace's group, added when new.
+func (b *batchIdentities) groupOfTrace(id trace.TraceID) int32 {
+	gi, ok := b.traces[id]
+	if !ok {
+		gi = len(b.groups)
+		b.groups = append(b.groups, traceGroup{})
+		b.traces[id] = gi
+	}
+	return int32(gi)
 }
 
 // maxAncestry bounds the walk up a trace, against cycles in broken input.
@@ -224,22 +239,68 @@ func (b *batchIdentities) parentOf(spans []spanview.Span, i int) int32 {
 
 // linkParents finds each span's parent in the batch: the span of the same
 // trace with the parent's id (the last of repeated ids), none for an
-// invalid parent id.
+// invalid parent id. A trace's spans are looked through in a list of them
+// (a trace has few spans in a batch); a trace with many goes through the
+// map byID.
 func (b *batchIdentities) linkParents(spans []spanview.Span) {
 	b.byIDBuilt = true
-	if b.byID == nil {
-		b.byID = make(map[spanKey]int, len(spans))
+	b.parent = resize(b.parent, len(spans))
+	// The spans of each trace group in batch order, one group after the
+	// other; ends[g] is where group g's list ends, once filled.
+	ends := resize(b.groupEnds, len(b.groups))
+	b.groupEnds = ends
+	at := int32(0)
+	for gi := range b.groups {
+		ends[gi] = at
+		at += int32(b.groups[gi].n)
 	}
-	for j := range spans { // in batch order: the last of repeated ids wins
-		b.byID[spanKey{spans[j].TraceID(), spans[j].SpanID()}] = j
+	members := resize(b.members, len(spans))
+	b.members = members
+	for j := range spans {
+		gi := b.groupOf[j]
+		members[ends[gi]] = int32(j)
+		ends[gi]++
 	}
-	b.parent = grow(b.parent, len(spans))
+	mapped := false // byID holds the spans of the large groups
 	for j := range spans {
 		b.parent[j] = -1
-		if p := spans[j].ParentSpanID(); p.IsValid() {
-			if k, ok := b.byID[spanKey{spans[j].TraceID(), p}]; ok {
-				b.parent[j] = int32(k)
+		p := spans[j].ParentSpanID()
+		if !p.IsValid() {
+			continue
+		}
+		gi := b.groupOf[j]
+		if n := int32(b.groups[gi].n); n <= maxScannedGroup {
+			for k := ends[gi] - 1; k >= ends[gi]-n; k-- { // the last of repeated ids wins
+				if m := members[k]; spans[m].SpanID() == p {
+					b.parent[j] = m
+					break
+				}
 			}
+			continue
+		}
+		if !mapped {
+			b.mapLargeGroups(spans)
+			mapped = true
+		}
+		if k, ok := b.byID[spanKey{spans[j].TraceID(), p}]; ok {
+			b.parent[j] = int32(k)
+		}
+	}
+}
+
+// maxScannedGroup is the most spans of a trace in a batch that linkParents
+// looks through for a parent; a larger trace's spans go into a map.
+const maxScannedGroup = 16
+
+// mapLargeGroups puts the spans of the traces of more than maxScannedGroup
+// spans into byID, in batch order: the last of repeated ids wins.
+func (b *batchIdentities) mapLargeGroups(spans []spanview.Span) {
+	if b.byID == nil {
+		b.byID = make(map[spanKey]int)
+	}
+	for j := range spans {
+		if b.group(j).n > maxScannedGroup {
+			b.byID[spanKey{spans[j].TraceID(), spans[j].SpanID()}] = j
 		}
 	}
 }
@@ -318,7 +379,7 @@ func (b *batchIdentities) defaultDevice(setting, sessionID string) string {
 // resolved (remember). Callers hold t.mu.
 func (t *Translator) cachedIdentity(g *traceGroup, traceID trace.TraceID, now time.Time) identity {
 	if !g.cacheRead {
-		g.cached, _ = t.traces.get(traceID, now)
+		g.cached, g.cacheHit = t.traces.get(traceID, now)
 		g.cacheRead = true
 	}
 	return g.cached
@@ -329,7 +390,12 @@ func (t *Translator) cachedIdentity(g *traceGroup, traceID trace.TraceID, now ti
 func (t *Translator) remember(spans []spanview.Span, b *batchIdentities, now time.Time) {
 	for i := range spans { // in batch order, so that eviction is deterministic
 		g := b.group(i)
-		if !g.remembered && !g.first.empty() {
+		switch {
+		case g.remembered || g.first.empty():
+		case g.cacheRead && !g.cacheHit:
+			// Known to have no entry: only remember puts one, once a trace.
+			t.traces.add(spans[i].TraceID(), g.first, now)
+		default:
 			t.traces.put(spans[i].TraceID(), g.first, now)
 		}
 		g.remembered = true

@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"go.opentelemetry.io/otel/trace"
-
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
@@ -38,18 +36,20 @@ func mergeCalls(spans []spanview.Span, recs []record, m *mergeScratch) []record 
 		return recs
 	}
 	defer m.clear()
-	model := ready(&m.models, len(recs)) // span id → index in recs
+	model := &m.models // span id → index in recs
+	model.reset(len(recs))
 	for i := range recs {
 		if isModelCall(&recs[i]) {
-			model[spans[recs[i].span].SpanID()] = i
+			model.put(spans[recs[i].span].SpanID(), i)
 		}
 	}
-	if len(model) < 2 {
+	if model.n < 2 {
 		return recs
 	}
-	spanIndex := ready(&m.spans, len(spans))
+	spanIndex := &m.spans
+	spanIndex.reset(len(spans))
 	for i := range spans {
-		spanIndex[spans[i].SpanID()] = i
+		spanIndex.put(spans[i].SpanID(), i)
 	}
 	m.drop = grow(m.drop, len(recs))
 	drop := m.drop
@@ -73,11 +73,11 @@ func mergeCalls(spans []spanview.Span, recs []record, m *mergeScratch) []record 
 		parent := spans[r.span].ParentSpanID()
 		direct := true
 		for range maxAncestry {
-			j, ok := spanIndex[parent]
+			j, ok := spanIndex.get(parent)
 			if !ok || !parent.IsValid() {
 				break
 			}
-			if o, ok := model[parent]; ok && !drop[o] {
+			if o, ok := model.get(parent); ok && !drop[o] {
 				outer := &recs[o]
 				switch {
 				case (outer.explicit && outer.kind == sc.EventTurn) || outer.turnScope:
@@ -124,7 +124,7 @@ func keepUndropped(recs []record, drop []bool) []record {
 // mergeScratch is mergeCalls' memory, kept with a batch's scratch space:
 // maps cleared after each batch keep their room for the next.
 type mergeScratch struct {
-	models, spans map[trace.SpanID]int
+	models, spans spanIndex
 	responses     map[string]int
 	twins         map[twinKey]int // mergeTwins
 	drop          []bool
@@ -138,11 +138,9 @@ func ready[K comparable, V any](m *map[K]V, n int) map[K]V {
 	return *m
 }
 
-// clear empties the maps (the response ids are strings of the batch, which
-// a pooled scratch must not keep alive).
+// clear empties the map of response ids (strings of the batch, which a
+// pooled scratch must not keep alive); the span indexes hold none.
 func (m *mergeScratch) clear() {
-	clear(m.models)
-	clear(m.spans)
 	clear(m.responses)
 }
 
@@ -251,6 +249,39 @@ func asUsage(r *record) bool {
 // under it (genkithelper makes an execute_tool span of each of Genkit's
 // tool spans): the helper's carries what the app chose to capture.
 func dropSourcesOfHelperTools(spans []spanview.Span, ids *batchIdentities, recs []record) []record {
+	// Only a helper's span can make another one's function go: a batch
+	// with none is left as it is, without the map below. Its spans are
+	// linked all the same when it has two spans' functions, as the full
+	// pass links them: what sentCalls remembers depends on whether they
+	// were (stacked.go).
+	first, several, helper := -1, false, false
+	for i := range recs {
+		if r := &recs[i]; r.kind == sc.EventFunction && !r.fromHistory {
+			switch {
+			case first < 0:
+				first = r.span
+			case r.span != first:
+				several = true
+			}
+			if !helper {
+				name, _ := spans[r.span].Scope()
+				helper = strings.HasPrefix(name, conventions.HelperScopePrefix)
+			}
+		}
+	}
+	if !several {
+		return recs
+	}
+	if !helper {
+		ids.parentOf(spans, first)
+		return recs
+	}
+	return dropSourcesOfHelperToolsByMap(spans, ids, recs)
+}
+
+// dropSourcesOfHelperToolsByMap is dropSourcesOfHelperTools for a batch
+// with a helper's function.
+func dropSourcesOfHelperToolsByMap(spans []spanview.Span, ids *batchIdentities, recs []record) []record {
 	var fns map[int]int // span → its function record
 	for i := range recs {
 		if recs[i].kind == sc.EventFunction && !recs[i].fromHistory {

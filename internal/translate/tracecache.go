@@ -63,6 +63,11 @@ func (c *traceCache) put(traceID trace.TraceID, id identity, now time.Time) {
 		c.recs.MoveToBack(&c.order, h)
 		return
 	}
+	c.add(traceID, id, now)
+}
+
+// add is put for a trace known to have no entry (get said so since).
+func (c *traceCache) add(traceID trace.TraceID, id identity, now time.Time) {
 	for len(c.entries) >= c.max {
 		c.remove(c.order.Head)
 	}

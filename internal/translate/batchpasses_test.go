@@ -1,0 +1,206 @@
+package translate
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+// The batch passes' shortcuts (grouping spans that come together, linking a
+// trace's few spans without a map, leaving a batch with no helper span
+// alone) must answer as the plain ways do, on batches made to hit their
+// edges: ids repeated within a trace and across traces, a trace's spans
+// scattered, traces larger than maxScannedGroup.
+
+// randomBatch returns n spans of a few traces with span and parent ids
+// drawn from a small pool, some under a helper's scope.
+func randomBatch(rng *rand.Rand, n int) []spanview.Span {
+	traces := 1 + rng.IntN(6)
+	ids := 2 + rng.IntN(40)
+	spans := make([]spanview.Span, n)
+	tr := rng.IntN(traces)
+	for i := range spans {
+		if rng.IntN(4) == 0 { // mostly a trace's spans come together
+			tr = rng.IntN(traces)
+		}
+		p := spanview.SpanParts{
+			Name:       "s",
+			TraceID:    trace.TraceID{byte(tr + 1)},
+			SpanID:     trace.SpanID{byte(1 + rng.IntN(ids))},
+			Attributes: []attribute.KeyValue{sc.SessionIDKey.String("sess")},
+			ScopeName:  "lib",
+		}
+		if rng.IntN(5) > 0 {
+			p.ParentSpanID = trace.SpanID{byte(1 + rng.IntN(ids))}
+		}
+		if rng.IntN(3) == 0 {
+			p.ScopeName = conventions.HelperScopePrefix + "x"
+		}
+		spans[i] = spanview.NewSpan(p)
+	}
+	return spans
+}
+
+// identitiesOf groups and identifies spans as translate does.
+func identitiesOf(t *testing.T, tr *Translator, spans []spanview.Span) *batchIdentities {
+	var b batchIdentities
+	b.reset(len(spans))
+	views := make([]attrView, len(spans))
+	for i := range spans {
+		views[i] = newAttrView(spans[i].Attributes())
+	}
+	tr.collectIdentities(spans, views, &b)
+	return &b
+}
+
+func TestBatchGroupingAndLinksAsByMap(t *testing.T) {
+	tr := newTranslator(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		spans := randomBatch(rng, 1+rng.IntN(60))
+		b := identitiesOf(t, tr, spans)
+
+		// Groups: by trace, numbered as the traces first come.
+		first := map[trace.TraceID]int32{}
+		count := map[trace.TraceID]int{}
+		for i := range spans {
+			id := spans[i].TraceID()
+			if _, ok := first[id]; !ok {
+				first[id] = int32(len(first))
+			}
+			count[id]++
+			require.Equal(t, first[id], b.groupOf[i], "group of span %d", i)
+		}
+		require.Len(t, b.groups, len(first))
+		for id, gi := range first {
+			require.Equal(t, count[id], b.groups[gi].n)
+		}
+
+		// Parents: the last span of the same trace with the parent's id.
+		byID := map[spanKey]int32{}
+		for j := range spans {
+			byID[spanKey{spans[j].TraceID(), spans[j].SpanID()}] = int32(j)
+		}
+		b.linkParents(spans)
+		for j := range spans {
+			want := int32(-1)
+			if p := spans[j].ParentSpanID(); p.IsValid() {
+				if k, ok := byID[spanKey{spans[j].TraceID(), p}]; ok {
+					want = k
+				}
+			}
+			require.Equal(t, want, b.parent[j], "parent of span %d", j)
+		}
+		b.clear()
+	}
+}
+
+func TestDropSourcesOfHelperToolsShortcut(t *testing.T) {
+	tr := newTranslator(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 3000 {
+		spans := randomBatch(rng, 1+rng.IntN(40))
+		var recs []record
+		for i := range spans {
+			if rng.IntN(3) == 0 {
+				continue
+			}
+			r := record{span: i, kind: sc.EventFunction, fromHistory: rng.IntN(6) == 0}
+			if rng.IntN(5) == 0 {
+				r.kind = sc.EventTurn
+			}
+			recs = append(recs, r)
+		}
+		fast, slow := identitiesOf(t, tr, spans), identitiesOf(t, tr, spans)
+		got := dropSourcesOfHelperTools(spans, fast, slices.Clone(recs))
+		want := referenceDropSources(spans, slow, slices.Clone(recs))
+		require.Equal(t, spansOf(want), spansOf(got))
+		require.Equal(t, slow.byIDBuilt, fast.byIDBuilt, "whether the spans were linked")
+	}
+}
+
+// referenceDropSources is dropSourcesOfHelperTools without its shortcut.
+func referenceDropSources(spans []spanview.Span, ids *batchIdentities, recs []record) []record {
+	fns := map[int]int{}
+	for i := range recs {
+		if recs[i].kind == sc.EventFunction && !recs[i].fromHistory {
+			fns[recs[i].span] = i
+		}
+	}
+	if len(fns) < 2 {
+		return recs
+	}
+	return dropSourcesOfHelperToolsByMap(spans, ids, recs)
+}
+
+func spansOf(recs []record) []int {
+	out := make([]int, len(recs))
+	for i := range recs {
+		out[i] = recs[i].span
+	}
+	return out
+}
+
+func TestSpanIndexAsMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var x spanIndex
+	for range 2000 {
+		n := rng.IntN(300)
+		x.reset(n)
+		want := map[trace.SpanID]int{}
+		pool := 1 + rng.IntN(2*n+1) // repeats, and ids that differ in one byte
+		for i := range n {
+			var id trace.SpanID
+			v := rng.IntN(pool)
+			id[rng.IntN(2)*7] = byte(v)
+			id[3] = byte(v >> 8)
+			x.put(id, i)
+			want[id] = i
+		}
+		require.Equal(t, len(want), x.n)
+		for v := range 2*pool + 2 {
+			var id trace.SpanID
+			id[v%2*7] = byte(v / 2)
+			id[3] = byte(v >> 9)
+			got, ok := x.get(id)
+			w, wok := want[id]
+			require.Equal(t, wok, ok, "id %x", id)
+			if ok {
+				require.Equal(t, w, got, "id %x", id)
+			}
+		}
+	}
+}
+
+// TestPooledBatchIsZero: getBatch does not clear a pooled batch's views and
+// own identities; release must have, through their capacity, whatever
+// sizes the calls before had.
+func TestPooledBatchIsZero(t *testing.T) {
+	tr := newTranslator(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 50 {
+		n := 1 + rng.IntN(40)
+		b := getBatch(n)
+		spans := randomBatch(rng, n)
+		for i := range spans {
+			b.views[i] = newAttrView(spans[i].Attributes())
+		}
+		tr.collectIdentities(spans, b.views, &b.ids)
+		b.release()
+		for i, v := range b.views[:cap(b.views)] {
+			require.Truef(t, reflect.ValueOf(v).IsZero(), "view %d of %d still set after release", i, cap(b.views))
+		}
+		for i, id := range b.ids.own[:cap(b.ids.own)] {
+			require.Truef(t, id.empty(), "identity %d of %d still set after release", i, cap(b.ids.own))
+		}
+	}
+}
