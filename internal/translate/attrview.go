@@ -16,11 +16,15 @@ import (
 // most of them absent). Keys it does not know are read through Attrs.
 type attrView struct {
 	spanview.Attrs
-	pos [maxViewKeys]uint8 // 1 + the index of the key's first attribute; 0: absent
-	// linear: the view could not index these attributes (not a slice, or
-	// more than it can count); lookups scan them as Attrs does.
-	linear bool
+	// pos is 1 + the index of the key's first attribute; 0: absent. All
+	// are linearPos when the view could not index these attributes (not a
+	// slice, or more than it can count): lookups scan them as Attrs does.
+	pos [maxViewKeys]uint8
 }
+
+// linearPos marks every key of an attrView that scans its attributes; an
+// indexed one has fewer attributes.
+const linearPos = 1<<8 - 1
 
 // spanView is a span's attribute view while its record is extracted, with
 // each message attribute's reading (messageKeys order), made on first use:
@@ -149,42 +153,68 @@ func newAttrView(a spanview.Attrs) attrView {
 
 func (v *attrView) index() {
 	kvs, ok := v.KeyValues()
-	if !ok || len(kvs) >= 1<<8 {
-		v.linear = true
+	if !ok || len(kvs) >= linearPos {
+		for i := range v.pos {
+			v.pos[i] = linearPos
+		}
 		return
 	}
 	for i := range kvs {
-		if id, ok := viewKeySlots.get(string(kvs[i].Key)); ok && v.pos[id] == 0 {
-			v.pos[id] = uint8(i + 1) // the first wins, as in Attrs.Get
+		// keySlots.get, written out: a call per attribute costs a fifth
+		// of the lookup.
+		k := string(kvs[i].Key)
+		if k == "" {
+			continue
+		}
+		for j := keySlot(k); ; j = (j + 1) % uint(len(viewKeySlots)) {
+			e := &viewKeySlots[j]
+			if !e.used {
+				break
+			}
+			if e.name == k {
+				if v.pos[e.id] == 0 {
+					v.pos[e.id] = uint8(i + 1) // the first wins, as in Attrs.Get
+				}
+				break
+			}
 		}
 	}
 }
 
-// get returns the value of key k, as Attrs.Get does.
+// get returns the value of key k, as Attrs.Get does. Most keys a rule
+// asks for are absent: that answer is inlined in the rule.
 func (v *attrView) get(k viewKey) (spanview.Value, bool) {
-	if p := v.pos[k]; p != 0 {
+	if v.pos[k] == 0 {
+		return spanview.Value{}, false
+	}
+	return v.getSlow(k)
+}
+
+func (v *attrView) getSlow(k viewKey) (spanview.Value, bool) {
+	switch p := v.pos[k]; p {
+	case 0:
+		return spanview.Value{}, false
+	case linearPos:
+		return v.Get(viewKeyNames[k])
+	default:
 		kvs, _ := v.KeyValues()
 		return spanview.ValueOf(kvs[p-1].Value), true
 	}
-	if v.linear { // then pos is all zero
-		return v.Get(viewKeyNames[k])
-	}
-	return spanview.Value{}, false
 }
 
 // str returns the value of key k as Attrs.Str does. Most keys a rule asks
 // for are absent: that answer is inlined.
 func (v *attrView) str(k viewKey) string {
-	if v.pos[k] == 0 && !v.linear {
+	if v.pos[k] == 0 {
 		return ""
 	}
 	return v.strSlow(k)
 }
 
 func (v *attrView) strSlow(k viewKey) string {
-	if p := v.pos[k]; p != 0 {
+	if p := v.pos[k]; p != 0 && p != linearPos {
 		kvs, _ := v.KeyValues()
-		if a := kvs[p-1].Value; a.Type() == attribute.STRING { // the common case, without Kind's switches
+		if a := &kvs[p-1].Value; a.Type() == attribute.STRING { // the common case, without Kind's switches
 			return a.AsString()
 		}
 	}

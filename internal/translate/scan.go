@@ -29,42 +29,79 @@ type scan struct {
 // scanAttrs walks the span's attributes once.
 func (t *Translator) scanAttrs(a spanview.Attrs) scan {
 	var s scan
-	a.Range(func(key string, v spanview.Value) bool {
-		if key == "" {
-			return true
+	if kvs, ok := a.KeyValues(); ok {
+		// A slice (every span's): most keys are ruled out by their first
+		// bytes before their value is viewed.
+		for i := range kvs {
+			if key := string(kvs[i].Key); mayScan(key) {
+				t.scanAttr(&s, key, spanview.ValueOf(kvs[i].Value))
+			}
 		}
-		// By first byte: most keys (session.id, the gen_ai keys the view
-		// knows) are done at it or after two prefixes, not seven.
-		switch key[0] {
-		case 'm':
-			switch {
-			case strings.HasPrefix(key, sc.PropertiesPrefix):
-				s.props = t.putScalar(s.props, key[len(sc.PropertiesPrefix):], v)
-			case strings.HasPrefix(key, sc.AttributesPrefix):
-				s.attrs = t.putScalar(s.attrs, key[len(sc.AttributesPrefix):], v)
-			case strings.HasPrefix(key, sc.TraitsPrefix):
-				s.traits = t.putScalar(s.traits, key[len(sc.TraitsPrefix):], v)
-			}
-		case 'g':
-			switch {
-			case strings.HasPrefix(key, conventions.OpenLLMetryPromptPrefix):
-				s.olIn.addOpenLLMetry(key[len(conventions.OpenLLMetryPromptPrefix):], v)
-			case strings.HasPrefix(key, conventions.OpenLLMetryCompletionPrefix):
-				s.olOut.addOpenLLMetry(key[len(conventions.OpenLLMetryCompletionPrefix):], v)
-			case strings.HasPrefix(key, conventions.GenAIUsagePrefix):
-				s.modal = modalTokens(s.modal, key[len(conventions.GenAIUsagePrefix):], v)
-			}
-		case 'l':
-			switch {
-			case strings.HasPrefix(key, conventions.OpenInferenceInputMessagesPrefix):
-				s.oiIn.addOpenInference(key[len(conventions.OpenInferenceInputMessagesPrefix):], v)
-			case strings.HasPrefix(key, conventions.OpenInferenceOutputMessagesPrefix):
-				s.oiOut.addOpenInference(key[len(conventions.OpenInferenceOutputMessagesPrefix):], v)
-			}
+		return s
+	}
+	a.Range(func(key string, v spanview.Value) bool {
+		if mayScan(key) {
+			t.scanAttr(&s, key, v)
 		}
 		return true
 	})
 	return s
+}
+
+// mayScan reports whether scanAttr may collect key: it starts as one of
+// its prefixes does ("mindlytics.", "gen_ai.", "llm.").
+func mayScan(key string) bool {
+	if key == "" {
+		return false
+	}
+	switch key[0] {
+	case 'm', 'l':
+		return true
+	case 'g':
+		// gen_ai.prompt., gen_ai.completion., gen_ai.usage.: the byte after
+		// "gen_ai." rules out the other gen_ai keys.
+		if len(key) <= len("gen_ai.") {
+			return false
+		}
+		switch key[len("gen_ai.")] {
+		case 'p', 'c', 'u':
+			return true
+		}
+	}
+	return false
+}
+
+// scanAttr collects one attribute, by its key's prefix.
+func (t *Translator) scanAttr(s *scan, key string, v spanview.Value) {
+	// By first byte: most keys (session.id, the gen_ai keys the view
+	// knows) are done at it or after two prefixes, not seven.
+	switch key[0] {
+	case 'm':
+		switch {
+		case strings.HasPrefix(key, sc.PropertiesPrefix):
+			s.props = t.putScalar(s.props, key[len(sc.PropertiesPrefix):], v)
+		case strings.HasPrefix(key, sc.AttributesPrefix):
+			s.attrs = t.putScalar(s.attrs, key[len(sc.AttributesPrefix):], v)
+		case strings.HasPrefix(key, sc.TraitsPrefix):
+			s.traits = t.putScalar(s.traits, key[len(sc.TraitsPrefix):], v)
+		}
+	case 'g':
+		switch {
+		case strings.HasPrefix(key, conventions.OpenLLMetryPromptPrefix):
+			s.olIn.addOpenLLMetry(key[len(conventions.OpenLLMetryPromptPrefix):], v)
+		case strings.HasPrefix(key, conventions.OpenLLMetryCompletionPrefix):
+			s.olOut.addOpenLLMetry(key[len(conventions.OpenLLMetryCompletionPrefix):], v)
+		case strings.HasPrefix(key, conventions.GenAIUsagePrefix):
+			s.modal = modalTokens(s.modal, key[len(conventions.GenAIUsagePrefix):], v)
+		}
+	case 'l':
+		switch {
+		case strings.HasPrefix(key, conventions.OpenInferenceInputMessagesPrefix):
+			s.oiIn.addOpenInference(key[len(conventions.OpenInferenceInputMessagesPrefix):], v)
+		case strings.HasPrefix(key, conventions.OpenInferenceOutputMessagesPrefix):
+			s.oiOut.addOpenInference(key[len(conventions.OpenInferenceOutputMessagesPrefix):], v)
+		}
+	}
 }
 
 // putScalar adds a property: scalars as they are, other values JSON-encoded,

@@ -42,8 +42,15 @@ const otlpParentIsRemote = 0x100 | 0x200
 
 // viewSpan views one pdata span with its (converted) resource attributes.
 func viewSpan(s ptrace.Span, attrs []attribute.KeyValue, res *attribute.Set, scope pcommon.InstrumentationScope) spanview.Span {
+	var v spanview.Span
+	setSpan(&v, s, attrs, res, scope)
+	return v
+}
+
+// setSpan is viewSpan into *dst.
+func setSpan(dst *spanview.Span, s ptrace.Span, attrs []attribute.KeyValue, res *attribute.Set, scope pcommon.InstrumentationScope) {
 	status := s.Status()
-	return spanview.NewSpan(spanview.SpanParts{
+	spanview.SetSpan(dst, &spanview.SpanParts{
 		Name:         s.Name(),
 		Kind:         trace.SpanKind(s.Kind()), // same numbering as OTLP
 		Start:        asTime(s.StartTimestamp()),
@@ -90,7 +97,8 @@ func (v *viewer) traces(td ptrace.Traces) []spanview.Span {
 			spans := ss.Spans()
 			for k := 0; k < spans.Len(); k++ {
 				s := spans.At(k)
-				v.spans = append(v.spans, viewSpan(s, v.keyValues(s.Attributes()), &res, ss.Scope()))
+				v.spans = append(v.spans, spanview.Span{})
+				setSpan(&v.spans[len(v.spans)-1], s, v.keyValues(s.Attributes()), &res, ss.Scope())
 			}
 		}
 	}
@@ -108,10 +116,21 @@ func (v *viewer) keyValues(m pcommon.Map) []attribute.KeyValue {
 		v.kvs = make([]attribute.KeyValue, 0, max(2*cap(v.kvs), 1024, m.Len()))
 		start = 0
 	}
+	end := start + m.Len()
+	kvs := v.kvs[start:end:end]
+	v.kvs = v.kvs[:end]
+	i := 0
 	for k, val := range m.All() {
-		v.kvs = append(v.kvs, attribute.KeyValue{Key: attribute.Key(k), Value: toValue(val)})
+		kv := &kvs[i]
+		kv.Key = attribute.Key(k)
+		if val.Type() == pcommon.ValueTypeStr { // most are: spare toValue's call
+			kv.Value = attribute.StringValue(val.Str())
+		} else {
+			kv.Value = toValue(val)
+		}
+		i++
 	}
-	return v.kvs[start:len(v.kvs):len(v.kvs)]
+	return kvs
 }
 
 // release forgets the batch: the views no longer hold on to its pdata.

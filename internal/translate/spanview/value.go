@@ -64,18 +64,22 @@ func (v Value) Kind() ValueKind {
 
 // Str returns the string of a string value, "" for other kinds.
 func (v Value) Str() string {
-	if v.Kind() != KindString {
+	if !v.isString() {
 		return ""
 	}
 	return v.a.AsString()
 }
 
+// isString is Kind() == KindString, without Kind's switch.
+func (v Value) isString() bool { return v.exists && v.a.Type() == attribute.STRING }
+
 // AsString returns a string value as it is, a number or boolean in its JSON
 // form, bytes in base64 and slices and maps as JSON.
 func (v Value) AsString() string {
+	if v.isString() { // most are
+		return v.a.AsString()
+	}
 	switch v.Kind() {
-	case KindString:
-		return v.Str()
 	case KindBool:
 		b, _ := v.Bool()
 		return strconv.FormatBool(b)

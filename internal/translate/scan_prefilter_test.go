@@ -1,0 +1,49 @@
+package translate
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
+)
+
+// TestScanAttrsSkipsOnlyWhatItWouldNotCollect: scanAttrs' first-bytes
+// filter (mayScan) leaves out only keys that scanAttr collects nothing of.
+func TestScanAttrsSkipsOnlyWhatItWouldNotCollect(t *testing.T) {
+	tr, err := New(DefaultSettings())
+	require.NoError(t, err)
+	var keys []string
+	for _, p := range []string{
+		sc.PropertiesPrefix, sc.AttributesPrefix, sc.TraitsPrefix,
+		conventions.OpenLLMetryPromptPrefix, conventions.OpenLLMetryCompletionPrefix, conventions.GenAIUsagePrefix,
+		conventions.OpenInferenceInputMessagesPrefix, conventions.OpenInferenceOutputMessagesPrefix,
+	} {
+		for _, rest := range []string{"", "plan", "0.role", "0.content", "1.tool_calls.0.id", "image.input_tokens",
+			"0.message.role", "0.message.content", "0.message.contents.0.message_content.text", "0.message.tool_call_id"} {
+			keys = append(keys, p+rest)
+		}
+		for n := range len(p) {
+			keys = append(keys, p[:n])
+		}
+	}
+	keys = append(keys, "gen_ai.operation.name", "gen_ai.usage.input_tokens", "session.id", "mindlytics.event", "llm.model_name")
+	values := []attribute.Value{attribute.StringValue("user"), attribute.IntValue(12), attribute.StringSliceValue([]string{"a"})}
+	for _, key := range keys {
+		for _, val := range values {
+			got := tr.scanAttrs(spanview.AttrsOf([]attribute.KeyValue{{Key: attribute.Key(key), Value: val}}))
+			var want scan
+			if key != "" {
+				tr.scanAttr(&want, key, spanview.ValueOf(val))
+			}
+			assert.Equal(t, want, got, "%q = %s", key, val.String())
+			if !mayScan(key) {
+				assert.Equal(t, scan{}, want, "%q is skipped but collected", key)
+			}
+		}
+	}
+}
