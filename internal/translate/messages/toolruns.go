@@ -63,22 +63,29 @@ func ToolRuns(t string) []ToolRun {
 // assistant (or model) role, since ToolRuns reads only the results that
 // follow it, so the calls of an agent loop whose history holds earlier
 // results are not decoded for nothing.
+//
+// It searches forward only (strings.Index is vectorized, LastIndex is not):
+// most inputs hold no "tool_ at all and end there; else the last result
+// name counts when no role name starts after it, which is the same as the
+// result being after the last role name.
 func HasToolResult(t string) bool {
-	if i := max(strings.LastIndex(t, `"assistant"`), strings.LastIndex(t, `"model"`)); i > 0 {
-		t = t[i:]
-	}
-	// One pass for the three names, which share their start: every model
-	// call's input is read so, and most hold none of them.
-	for {
-		i := strings.Index(t, `"tool_`)
+	last := -1
+	for off := 0; ; {
+		i := strings.Index(t[off:], `"tool_`)
 		if i < 0 {
-			return false
+			break
 		}
-		t = t[i+len(`"tool_`):]
-		if strings.HasPrefix(t, `call_response"`) || strings.HasPrefix(t, `call_id"`) || strings.HasPrefix(t, `result"`) {
-			return true
+		at := off + i
+		off = at + len(`"tool_`)
+		if rest := t[off:]; strings.HasPrefix(rest, `call_response"`) || strings.HasPrefix(rest, `call_id"`) || strings.HasPrefix(rest, `result"`) {
+			last = at
 		}
 	}
+	if last < 0 {
+		return false
+	}
+	after := t[last+1:]
+	return !strings.Contains(after, `"assistant"`) && !strings.Contains(after, `"model"`)
 }
 
 // toolMessage is a chat message as ToolRuns reads it.
