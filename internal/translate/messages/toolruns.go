@@ -64,21 +64,25 @@ func ToolRuns(t string) []ToolRun {
 // follow it, so the calls of an agent loop whose history holds earlier
 // results are not decoded for nothing.
 //
-// It searches forward only (strings.Index is vectorized, LastIndex is not):
-// most inputs hold no "tool_ at all and end there; else the last result
-// name counts when no role name starts after it, which is the same as the
-// result being after the last role name.
+// It searches forward only (LastIndex is not vectorized), by the names'
+// underscore: message JSON has few (strings.Index of "tool_ stops at
+// every quote), and the common input, without any, is passed in one
+// IndexByte. The last result name counts when no role name starts after
+// it, which is the same as the result being after the last role name.
 func HasToolResult(t string) bool {
 	last := -1
 	for off := 0; ; {
-		i := strings.Index(t[off:], `"tool_`)
+		i := strings.IndexByte(t[off:], '_')
 		if i < 0 {
 			break
 		}
-		at := off + i
-		off = at + len(`"tool_`)
+		u := off + i // the underscore of a "tool_ that starts at u-5
+		off = u + 1
+		if u < len(`"tool`) || t[u-len(`"tool`):u] != `"tool` {
+			continue
+		}
 		if rest := t[off:]; strings.HasPrefix(rest, `call_response"`) || strings.HasPrefix(rest, `call_id"`) || strings.HasPrefix(rest, `result"`) {
-			last = at
+			last = u - len(`"tool`)
 		}
 	}
 	if last < 0 {

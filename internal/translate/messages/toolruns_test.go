@@ -61,7 +61,8 @@ func TestHasToolResultMatchesBackwardSearch(t *testing.T) {
 		`"assistant"`, `"model"`, `"assistant`, `model"`, `"tool_`, `"tool_result"`, `"tool_call_id"`,
 		`"tool_call_response"`, `tool_result"`, `call_id"`, `"tool_call"`, `"`, `\"`, `"user"`, `role`, `:`, `,`,
 		`{"role":"tool","tool_call_id":"c1","content":"ok"}`, `{"role":"assistant","content":"the \"assistant\" said"}`,
-		`x`, `"tool_"tool_result"`, `"model"tool_result"`, `"assistant"tool_call_id"`,
+		`x`, `"tool_"tool_result"`, `"model"tool_result"`, `"assistant"tool_call_id"`, `_`, `"tool`, `tool_`, `result"`,
+		`"finish_reason":"stop"`,
 	}
 	check := func(s string) {
 		t.Helper()
