@@ -69,7 +69,9 @@ type record struct {
 // spans that make no event.
 // a is the view of the span's attributes.
 func (t *Translator) extract(s *spanview.Span, i int, view *attrView) (r record, ok bool, err error) {
-	r = record{span: i, at: s.EndOrStart(), begin: s.StartTime()}
+	// r starts zero (a named result): set fields, not a literal, which the
+	// compiler builds aside and copies whole.
+	r.span, r.at, r.begin = i, s.EndOrStart(), s.StartTime()
 	a := &spanView{attrView: view}
 	if v, ok := a.get(sessionJoinedVK); ok {
 		r.joined, _ = v.Bool()
