@@ -286,9 +286,17 @@ func brokenMessages(a *spanView) []ignoredValue {
 	return out
 }
 
-// toolFinishReasons are the finish reasons of a response that asks for
+// isToolFinishReason tells the finish reasons of a response that asks for
 // tools (OpenAI, the GenAI conventions, Anthropic, the Vercel AI SDK).
-var toolFinishReasons = map[string]bool{"tool_calls": true, "tool_call": true, "function_call": true, "tool_use": true, "tool-calls": true}
+// A switch, not a map: every model call asks, mostly of "" (no Vercel
+// finish reason), and a map lookup hashes the key.
+func isToolFinishReason(r string) bool {
+	switch r {
+	case "tool_calls", "tool_call", "function_call", "tool_use", "tool-calls":
+		return true
+	}
+	return false
+}
 
 // finishedForTools reads gen_ai.response.finish_reasons (a list, or its
 // JSON) and the Vercel AI SDK's ai.response.finishReason: a call that
@@ -310,12 +318,12 @@ func finishedForTools(a *attrView) bool {
 			}
 		}
 		for _, r := range reasons {
-			if toolFinishReasons[r] {
+			if isToolFinishReason(r) {
 				return true
 			}
 		}
 	}
-	return toolFinishReasons[a.str(vercelFinishVK)]
+	return isToolFinishReason(a.str(vercelFinishVK))
 }
 
 // vercelExchange reads the Vercel AI SDK's step attributes: ai.prompt.messages
