@@ -78,3 +78,39 @@ func TestScanStrMatchesBytewise(t *testing.T) {
 		check(b.String())
 	}
 }
+
+// TestKnownKeyMatchesScannedKey: where knownKey takes a key, reading it
+// with str and comparing finds the same field and ends at the same byte;
+// where it leaves a key, no name is the key as it is.
+func TestKnownKeyMatchesScannedKey(t *testing.T) {
+	var keys []string
+	for _, names := range [][]string{messageFields, partFields} {
+		for _, n := range names {
+			keys = append(keys, n, n[:len(n)-1], n+"s", strings.ToUpper(n[:1])+n[1:], `\u0072`+n[1:], n+`\"`, n+`\\`)
+		}
+	}
+	keys = append(keys, "", "finish_reason", "x", "é")
+	for _, names := range [][]string{messageFields, partFields, nil} {
+		for _, k := range keys {
+			for _, after := range []string{`":1}`, `"`, ``} {
+				s := `"` + k + after
+				p := msgScanner{s: s}
+				f := p.knownKey(names)
+				q := msgScanner{s: s}
+				raw, kind, ok := q.str()
+				want := -1
+				if ok && kind == 0 {
+					for j, n := range names {
+						if raw == n {
+							want = j
+							break
+						}
+					}
+				}
+				if f != want || (f >= 0 && p.i != q.i) || (f < 0 && p.i != 0) {
+					t.Fatalf("%q: knownKey %d at %d, scanned %d at %d", s, f, p.i, want, q.i)
+				}
+			}
+		}
+	}
+}
