@@ -69,7 +69,9 @@ type record struct {
 // spans that make no event.
 // a is the view of the span's attributes.
 func (t *Translator) extract(s *spanview.Span, i int, view *attrView) (r record, ok bool, err error) {
-	r = record{span: i, at: s.EndOrStart(), begin: s.StartTime()}
+	// r starts zero (a named result): set fields, not a literal, which the
+	// compiler builds aside and copies whole.
+	r.span, r.at, r.begin = i, s.EndOrStart(), s.StartTime()
 	a := &spanView{attrView: view}
 	if v, ok := a.get(sessionJoinedVK); ok {
 		r.joined, _ = v.Bool()
@@ -79,18 +81,21 @@ func (t *Translator) extract(s *spanview.Span, i int, view *attrView) (r record,
 		if !r.kind.Valid() {
 			return r, false, fmt.Errorf("unknown %s value %q", sc.MindlyticsEventKey, truncate(string(r.kind), 100))
 		}
-		return t.extractExplicit(s, r, a)
+		ok, err = t.extractExplicit(s, &r, a)
+		return r, ok, err
 	}
+	// The readers fill r in place: a record is some hundreds of bytes, and
+	// passing it in and out by value copied it twice a span.
 	switch classify(a.attrView) {
 	case classTool:
 		r.kind = sc.EventFunction
-		return t.extractFunction(s, r, a)
+		ok, err = t.extractFunction(s, &r, a)
 	case classModel:
-		return t.extractModelCall(s, r, "", a)
+		ok, err = t.extractModelCall(s, &r, "", a)
 	case classTurn:
-		return t.extractTurnScope(s, r, a)
+		ok, err = t.extractTurnScope(s, &r, a)
 	}
-	return r, false, nil
+	return r, ok, err
 }
 
 // The keys extract reads, in the attribute view.
@@ -119,18 +124,18 @@ var (
 // extractTurnScope reads a conversation turn span around model calls
 // (handle_conversation_turn): a turn from its messages, without usage of
 // its own, since the model calls under it carry the usage.
-func (t *Translator) extractTurnScope(s *spanview.Span, r record, a *spanView) (record, bool, error) {
+func (t *Translator) extractTurnScope(s *spanview.Span, r *record, a *spanView) (bool, error) {
 	scan := t.scanAttrs(s.Attributes())
 	ex := t.exchangeOf(s, &scan, a)
 	if !ex.Complete() {
-		return r, false, nil
+		return false, nil
 	}
 	r.kind, r.turnScope = sc.EventTurn, true
 	r.turn = mindlytics.Turn{User: t.cut(ex.User), Assistant: t.cut(ex.Assistant), Extra: scan.props}
-	return r, true, nil
+	return true, nil
 }
 
-func (t *Translator) extractExplicit(s *spanview.Span, r record, a *spanView) (record, bool, error) {
+func (t *Translator) extractExplicit(s *spanview.Span, r *record, a *spanView) (bool, error) {
 	r.explicit = true
 	switch r.kind {
 	case sc.EventTurn, sc.EventUsage:
@@ -153,10 +158,10 @@ func (t *Translator) extractExplicit(s *spanview.Span, r record, a *spanView) (r
 	case sc.EventAlias:
 		r.previousID = s.Attributes().Str(string(sc.PreviousIDKey))
 		if r.previousID == "" {
-			return r, false, fmt.Errorf("alias needs %s", sc.PreviousIDKey)
+			return false, fmt.Errorf("alias needs %s", sc.PreviousIDKey)
 		}
 	}
-	return r, true, nil
+	return true, nil
 }
 
 // extractModelCall makes a turn when the call has user and assistant text,
@@ -164,7 +169,7 @@ func (t *Translator) extractExplicit(s *spanview.Span, r record, a *spanView) (r
 // count: tokens of a known model, or a cost. explicit is the kind
 // mindlytics.event asked for, if any. Cache and reasoning token counts go
 // along as extra properties.
-func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.EventKind, a *spanView) (record, bool, error) {
+func (t *Translator) extractModelCall(s *spanview.Span, r *record, explicit sc.EventKind, a *spanView) (bool, error) {
 	u := usageOf(a.attrView)
 	scope, _ := s.Scope()
 	u.wholeInput(scope)
@@ -182,7 +187,7 @@ func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.Ev
 	switch explicit {
 	case sc.EventTurn:
 		if !ex.Complete() {
-			return r, false, errors.New("turn needs user and assistant text")
+			return false, errors.New("turn needs user and assistant text")
 		}
 		isTurn = true
 	case sc.EventUsage:
@@ -194,7 +199,7 @@ func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.Ev
 			User: t.cut(ex.User), Assistant: t.cut(ex.Assistant), Model: u.model,
 			PromptTokens: u.in, CompletionTokens: u.out, TokensUnknown: !u.hasTokens, Cost: u.cost, Extra: withDetails(scan.props, u),
 		}
-		return r, true, nil
+		return true, nil
 	}
 	r.kind = sc.EventUsage
 	r.question = ex.User // a later call of its thread may answer it (ancestortext.go)
@@ -209,13 +214,13 @@ func (t *Translator) extractModelCall(s *spanview.Span, r record, explicit sc.Ev
 	case explicit == sc.EventUsage && u.zeroCost:
 		r.usage = mindlytics.Usage{Cost: 0, Extra: u.details()} // asked for, and the service takes it
 	case explicit == sc.EventUsage:
-		return r, false, errors.New("usage needs a model or a cost")
+		return false, errors.New("usage needs a model or a cost")
 	default:
 		// Nothing to count: no tokens (a failed call, a stream that reported
 		// none) or no model to price them by.
-		return r, false, nil
+		return false, nil
 	}
-	return r, true, nil
+	return true, nil
 }
 
 // withDetails adds the token details to a turn's extra properties; the
@@ -281,9 +286,17 @@ func brokenMessages(a *spanView) []ignoredValue {
 	return out
 }
 
-// toolFinishReasons are the finish reasons of a response that asks for
+// isToolFinishReason tells the finish reasons of a response that asks for
 // tools (OpenAI, the GenAI conventions, Anthropic, the Vercel AI SDK).
-var toolFinishReasons = map[string]bool{"tool_calls": true, "tool_call": true, "function_call": true, "tool_use": true, "tool-calls": true}
+// A switch, not a map: every model call asks, mostly of "" (no Vercel
+// finish reason), and a map lookup hashes the key.
+func isToolFinishReason(r string) bool {
+	switch r {
+	case "tool_calls", "tool_call", "function_call", "tool_use", "tool-calls":
+		return true
+	}
+	return false
+}
 
 // finishedForTools reads gen_ai.response.finish_reasons (a list, or its
 // JSON) and the Vercel AI SDK's ai.response.finishReason: a call that
@@ -305,12 +318,12 @@ func finishedForTools(a *attrView) bool {
 			}
 		}
 		for _, r := range reasons {
-			if toolFinishReasons[r] {
+			if isToolFinishReason(r) {
 				return true
 			}
 		}
 	}
-	return toolFinishReasons[a.str(vercelFinishVK)]
+	return isToolFinishReason(a.str(vercelFinishVK))
 }
 
 // vercelExchange reads the Vercel AI SDK's step attributes: ai.prompt.messages

@@ -30,7 +30,7 @@ func traceloopArgs(in string) string {
 // extractFunction reads a tool call: GenAI keys, then OpenInference's, then
 // OpenLLMetry's, the Vercel AI SDK's, the Anthropic SDK's and Genkit's; the
 // runtime is the span's duration.
-func (t *Translator) extractFunction(s *spanview.Span, r record, a *spanView) (record, bool, error) {
+func (t *Translator) extractFunction(s *spanview.Span, r *record, a *spanView) (bool, error) {
 	r.kind = sc.EventFunction
 	name := a.firstStr(toolNameVKs)
 	if name == "" {
@@ -40,7 +40,7 @@ func (t *Translator) extractFunction(s *spanview.Span, r record, a *spanView) (r
 		name = strings.TrimPrefix(s.Name(), sc.GenAIOperationExecuteTool+" ")
 	}
 	if name == "" {
-		return r, false, errors.New("function call needs a tool name")
+		return false, errors.New("function call needs a tool name")
 	}
 	scan := t.scanAttrs(s.Attributes())
 	call := mindlytics.FunctionCall{Name: truncate(name, MaxNameLength), Extra: scan.props}
@@ -72,5 +72,5 @@ func (t *Translator) extractFunction(s *spanview.Span, r record, a *spanView) (r
 		call.Extra["error"] = t.cut(msg)
 	}
 	r.call = call
-	return r, true, nil
+	return true, nil
 }

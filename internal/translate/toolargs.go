@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
+	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -53,10 +54,12 @@ func (t *Translator) fillToolArgs(spans []spanview.Span, recs []record) {
 	}
 }
 
-// isJSONContainer says whether s is a JSON object or array.
+// isJSONContainer says whether s is a JSON object or array. It asks of
+// every tool span's args: messages.Valid answers as json.Valid, in a
+// fraction of its instructions and without copying s.
 func isJSONContainer(s string) bool {
 	s = strings.TrimSpace(s)
-	return s != "" && (s[0] == '{' || s[0] == '[') && json.Valid([]byte(s))
+	return s != "" && (s[0] == '{' || s[0] == '[') && messages.Valid(s)
 }
 
 // modelArgsFor finds the arguments of a tool run among the model's calls

@@ -109,6 +109,9 @@ func usageOf(a *attrView) usageInfo {
 	u.responseID = a.str(responseIDVK)
 	genkitUsage(a, &u)
 	for _, id := range costVKs {
+		if !mayHave(a, id) {
+			continue
+		}
 		v, ok := a.get(id)
 		if !ok {
 			continue
@@ -154,6 +157,9 @@ func (u *usageInfo) wholeInput(scope string) {
 // Other values are ignored, and said so.
 func (u *usageInfo) tokens(a *attrView, keys []viewKey) (int64, bool) {
 	for _, id := range keys {
+		if !mayHave(a, id) {
+			continue
+		}
 		v, ok := a.get(id)
 		if !ok {
 			continue
@@ -166,6 +172,11 @@ func (u *usageInfo) tokens(a *attrView, keys []viewKey) (int64, bool) {
 	}
 	return 0, false
 }
+
+// mayHave says whether the view may hold key k, as attrView.str tells an
+// absent key inline: a model call asks for some twenty usage keys, most of
+// them absent, and attrView.get is a call.
+func mayHave(a *attrView, k viewKey) bool { return a.pos[k] != 0 || a.linear }
 
 func (u *usageInfo) tokensOr(a *attrView, keys []viewKey) int64 {
 	if n, ok := u.tokens(a, keys); ok {

@@ -97,30 +97,34 @@ func (p *msgScanner) object(depth int, names []string, field func(f int) bool) b
 		if p.peek() != '"' {
 			return false
 		}
-		key, kind, ok := p.str()
-		if !ok {
-			return false
-		}
-		if p.peek() != ':' {
-			return false
-		}
-		p.i++
-		f := -1
-		if kind != 0 {
-			p.bail = true
-			return false
-		}
-		for j, n := range names {
-			if key == n {
-				f = j
-				break
+		f := p.knownKey(names)
+		if f < 0 {
+			key, kind, ok := p.str()
+			if !ok || p.peek() != ':' {
+				return false
 			}
-			// The key is ASCII here (no escapes, no other bytes), and
-			// ASCII folds only to ASCII of the same length.
-			if len(key) == len(n) && strings.EqualFold(key, n) {
+			p.i++
+			if kind != 0 {
 				p.bail = true
 				return false
 			}
+			for j, n := range names {
+				if key == n {
+					f = j
+					break
+				}
+				// The key is ASCII here (no escapes, no other bytes), and
+				// ASCII folds only to ASCII of the same length.
+				if len(key) == len(n) && strings.EqualFold(key, n) {
+					p.bail = true
+					return false
+				}
+			}
+		} else {
+			if p.peek() != ':' {
+				return false
+			}
+			p.i++
 		}
 		if f >= 0 {
 			if seen&(1<<f) != 0 {
@@ -144,6 +148,22 @@ func (p *msgScanner) object(depth int, names []string, field func(f int) bool) b
 			return false
 		}
 	}
+}
+
+// knownKey passes over a key (p at its '"') that is one of names as it
+// is, and returns its index; else -1, p unmoved, for str to read the key.
+// Most keys are: their string is then compared once, not scanned and then
+// compared. A name holds no quote nor backslash, so the key's body is the
+// name exactly when the quote follows it.
+func (p *msgScanner) knownKey(names []string) int {
+	rest := p.s[p.i+1:]
+	for j, n := range names {
+		if len(rest) > len(n) && rest[len(n)] == '"' && rest[:len(n)] == n {
+			p.i += len(n) + 2
+			return j
+		}
+	}
+	return -1
 }
 
 // message reads one message object (p at '{') and reduces it as

@@ -1,6 +1,7 @@
 package messages
 
 import (
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -64,35 +65,40 @@ const (
 // str passes over a string (p at '"') and returns its raw content, the
 // body between the quotes; kind says whether it has escapes or bytes that
 // are not ASCII, so that its value must be decoded (decodeBody).
-func (p *msgScanner) str() (raw string, kind strKind, ok bool) { return p.scanStr(false) }
+func (p *msgScanner) str() (raw string, kind strKind, ok bool) { return p.scanStr() }
 
-// text is str for a message's text, which is mostly long: it reads its runs
-// eight bytes a step, where str (keys, roles, types: a few bytes) reads
-// byte by byte.
-func (p *msgScanner) text() (raw string, kind strKind, ok bool) { return p.scanStr(true) }
+// text is str for a message's text.
+func (p *msgScanner) text() (raw string, kind strKind, ok bool) { return p.scanStr() }
 
-func (p *msgScanner) scanStr(long bool) (raw string, kind strKind, ok bool) {
+func (p *msgScanner) scanStr() (raw string, kind strKind, ok bool) {
 	s := p.s
 	start := p.i + 1
-	for i := start; i < len(s); i++ {
-		// The run of bytes that need nothing: for a long string eight a
-		// step while none of them needs a look (a quote, a backslash, a
-		// control byte, non-ASCII; after "Bit Twiddling Hacks": haszero,
-		// hasless), then byte by byte.
-		for ; long && i+8 <= len(s); i += 8 {
+	// watch holds the high bits of non-ASCII bytes: they need a look until
+	// the first one has set kind, then no more.
+	watch := uint64(highBits)
+	for i := start; ; i++ {
+		// Go to the next byte that needs a look (a quote, a backslash, a
+		// control byte, non-ASCII while watched), eight bytes a step: the
+		// lowest flagged byte of the word is the first such byte (after
+		// "Bit Twiddling Hacks": haszero, hasless, whose false positives
+		// are only above a true one); near the input's end, byte by byte.
+		for ; i+8 <= len(s); i += 8 {
 			w := s[i : i+8]
 			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 			q, b := x^'"'*lowBits, x^'\\'*lowBits
-			if (x|(x-0x20*lowBits)&^x|(q-lowBits)&^q|(b-lowBits)&^b)&highBits != 0 {
+			if m := (x&watch | (x-0x20*lowBits)&^x | (q-lowBits)&^q | (b-lowBits)&^b) & highBits; m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
 				break
 			}
 		}
-		for i < len(s) && plainByte[s[i]] {
-			i++
-		}
-		if i == len(s) {
-			break
+		if i+8 > len(s) {
+			for i < len(s) && (plainByte[s[i]] || s[i] >= utf8.RuneSelf && watch == 0) {
+				i++
+			}
+			if i == len(s) {
+				return "", 0, false
+			}
 		}
 		switch c := s[i]; {
 		case c == '"':
@@ -118,12 +124,12 @@ func (p *msgScanner) scanStr(long bool) (raw string, kind strKind, ok bool) {
 			}
 		case c >= utf8.RuneSelf:
 			kind |= hasNonASCII
+			watch = 0
 		}
 	}
-	return "", 0, false
 }
 
-// Eight bytes a step (msgScanner.text).
+// Eight bytes a step (msgScanner.scanStr).
 const (
 	lowBits  = 0x0101010101010101
 	highBits = 0x8080808080808080

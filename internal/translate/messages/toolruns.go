@@ -63,22 +63,33 @@ func ToolRuns(t string) []ToolRun {
 // assistant (or model) role, since ToolRuns reads only the results that
 // follow it, so the calls of an agent loop whose history holds earlier
 // results are not decoded for nothing.
+//
+// It searches forward only (LastIndex is not vectorized), by the names'
+// underscore: message JSON has few (strings.Index of "tool_ stops at
+// every quote), and the common input, without any, is passed in one
+// IndexByte. The last result name counts when no role name starts after
+// it, which is the same as the result being after the last role name.
 func HasToolResult(t string) bool {
-	if i := max(strings.LastIndex(t, `"assistant"`), strings.LastIndex(t, `"model"`)); i > 0 {
-		t = t[i:]
-	}
-	// One pass for the three names, which share their start: every model
-	// call's input is read so, and most hold none of them.
-	for {
-		i := strings.Index(t, `"tool_`)
+	last := -1
+	for off := 0; ; {
+		i := strings.IndexByte(t[off:], '_')
 		if i < 0 {
-			return false
+			break
 		}
-		t = t[i+len(`"tool_`):]
-		if strings.HasPrefix(t, `call_response"`) || strings.HasPrefix(t, `call_id"`) || strings.HasPrefix(t, `result"`) {
-			return true
+		u := off + i // the underscore of a "tool_ that starts at u-5
+		off = u + 1
+		if u < len(`"tool`) || t[u-len(`"tool`):u] != `"tool` {
+			continue
+		}
+		if rest := t[off:]; strings.HasPrefix(rest, `call_response"`) || strings.HasPrefix(rest, `call_id"`) || strings.HasPrefix(rest, `result"`) {
+			last = u - len(`"tool`)
 		}
 	}
+	if last < 0 {
+		return false
+	}
+	after := t[last+1:]
+	return !strings.Contains(after, `"assistant"`) && !strings.Contains(after, `"model"`)
 }
 
 // toolMessage is a chat message as ToolRuns reads it.
