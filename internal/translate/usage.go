@@ -173,10 +173,11 @@ func (u *usageInfo) tokens(a *attrView, keys []viewKey) (int64, bool) {
 	return 0, false
 }
 
-// mayHave says whether the view may hold key k, as attrView.str tells an
+// mayHave says whether the view may hold key k, as attrView.get tells an
 // absent key inline: a model call asks for some twenty usage keys, most of
-// them absent, and attrView.get is a call.
-func mayHave(a *attrView, k viewKey) bool { return a.pos[k] != 0 || a.linear }
+// them absent (a view that scans its attributes marks every key, see
+// linearPos).
+func mayHave(a *attrView, k viewKey) bool { return a.pos[k] != 0 }
 
 func (u *usageInfo) tokensOr(a *attrView, keys []viewKey) int64 {
 	if n, ok := u.tokens(a, keys); ok {
