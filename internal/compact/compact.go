@@ -56,11 +56,30 @@ func Usage(id mindlytics.Identity, conversationID string, usage mindlytics.Usage
 
 // header is the event named name with no properties, its identity and
 // conversation id checked as any track event's (mindlytics.Track, under a
-// name with no rules of its own: the name's rules are check's).
+// name with no rules of its own: the name's rules are check's). It builds
+// the event itself, as Track does; only an identity that may fail Track's
+// checks goes through Track, for its verdict and its words.
 func header(id mindlytics.Identity, conversationID, name string) (Event, error) {
-	ev, err := mindlytics.Track(id, conversationID, "compact", nil)
-	ev.Event = name
-	return Event{Event: ev}, err
+	ev := Event{Event: mindlytics.Event{Type: mindlytics.TypeTrack, Event: name, SessionID: id.SessionID,
+		UserID: id.UserID, DeviceID: id.DeviceID, ConversationID: conversationID}}
+	if !id.Time.IsZero() {
+		ev.Timestamp = wire.FormatTimestamp(id.Time)
+	}
+	if trackCannotFail(&ev.Event) {
+		return ev, nil
+	}
+	_, err := mindlytics.Track(id, conversationID, "compact", nil)
+	return ev, err
+}
+
+// trackCannotFail says whether mindlytics.Track accepts a header's
+// identity for sure: of what it checks of an event with no properties
+// under a plain name, the timestamp written in TimestampLayout (not a
+// year beyond it), the session id, and a device id no longer than the cap
+// even in bytes. Other identities (rare) are left to Track.
+func trackCannotFail(ev *mindlytics.Event) bool {
+	return (ev.Timestamp == "" || len(ev.Timestamp) == len(wire.TimestampLayout)) &&
+		ev.SessionID != "" && len(ev.DeviceID) <= wire.MaxIDLength
 }
 
 func invalid(field, reason string) *mindlytics.ValidationError {
