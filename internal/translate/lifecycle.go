@@ -76,11 +76,12 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 			pending = append(pending, compact.Of(ev))
 		}
 	}
-	own, hasOwn, err := t.ownEvent(r, convID, sh)
+	starts := len(pending)
+	pending, err := t.appendOwnEvent(r, convID, sh, pending)
+	t.pending = pending[:0] // keep the grown scratch space
 	if err != nil {
 		return out, fmt.Errorf("%s: %w", r.kind, err)
 	}
-	t.pending = pending[:0] // keep the grown scratch space
 
 	// Commit.
 	if sh == 0 {
@@ -98,34 +99,35 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 		c.LastSeen = seen
 		o.Convs.MoveToBack(&o.ConvOrder, ch)
 	}
-	out = append(out, pending...)
+	if r.kind != sc.EventSessionEnd {
+		out = append(out, pending...) // the starts, then the own event if any
+	} else {
+		out = append(out, pending[:starts]...)
+		out = t.endConversations(sh, r.at, time.Time{}, out)
+		out = append(out, pending[starts])
+	}
 	switch r.kind {
 	case sc.EventSessionEnd:
-		out = t.endConversations(sh, r.at, time.Time{}, out)
-		out = append(out, own)
 		o.CloseSession(sh)
 	case sc.EventConversationEnd:
-		out = append(out, own)
 		o.CloseConv(ch)
-	default:
-		if hasOwn {
-			out = append(out, own)
-		}
 	}
 	o.Tidy()
 	return out, nil
 }
 
-// ownEvent builds the record's own event; explicit starts have none beyond
-// the start apply makes when the session or conversation is new. sh is the
-// record's open session, 0 when it opens now.
-func (t *Translator) ownEvent(r *record, convID string, sh openstate.Handle) (compact.Event, bool, error) {
+// appendOwnEvent appends the record's own event to dst; explicit starts
+// have none beyond the start apply makes when the session or conversation
+// is new. sh is the record's open session, 0 when it opens now. The event
+// goes straight into dst, not through a result: an event is 200 bytes
+// to copy.
+func (t *Translator) appendOwnEvent(r *record, convID string, sh openstate.Handle, dst []compact.Event) ([]compact.Event, error) {
 	id := identityAt(r, r.at)
 	var ev compact.Event
 	var err error
 	switch r.kind {
 	case sc.EventSessionStart, sc.EventConversationStart:
-		return ev, false, nil
+		return dst, nil
 	case sc.EventSessionEnd:
 		ev, err = wrap(mindlytics.EndSession(id, r.attrs))
 	case sc.EventConversationEnd:
@@ -147,20 +149,23 @@ func (t *Translator) ownEvent(r *record, convID string, sh openstate.Handle) (co
 		ev, err = wrap(mindlytics.Track(id, convID, r.name, r.props))
 	case sc.EventIdentify:
 		if r.id[fUser] == "" {
-			return ev, false, errors.New("identify needs a user id")
+			return dst, errors.New("identify needs a user id")
 		}
 		id.UserID = t.userBefore(r, sh)
 		ev, err = wrap(mindlytics.Identify(id, r.id[fUser], r.id[fDevice], r.traits))
 	case sc.EventAlias:
 		if r.id[fUser] == "" {
-			return ev, false, errors.New("alias needs a user id")
+			return dst, errors.New("alias needs a user id")
 		}
 		id.UserID = t.userBefore(r, sh)
 		ev, err = wrap(mindlytics.Alias(id, r.id[fUser], r.previousID))
 	default:
-		return ev, false, fmt.Errorf("unknown kind %q", r.kind)
+		return dst, fmt.Errorf("unknown kind %q", r.kind)
 	}
-	return ev, err == nil, err
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, ev), nil
 }
 
 // userBefore is the user_id of an identify or alias event, as the Python
