@@ -9,6 +9,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/openstate"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -45,6 +46,7 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 	if sh != 0 {
 		joined = o.Session(sh).Joined && r.joined
 	}
+	var beginStamp string // r.begin's timestamp, once the session's start has written it
 	if (sh == 0 || o.Session(sh).Joined) && !joined {
 		var attrs mindlytics.Properties
 		if r.kind == sc.EventSessionStart {
@@ -54,6 +56,7 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 		if err != nil {
 			return out, fmt.Errorf("start_session: %w", err)
 		}
+		beginStamp = ev.Timestamp
 		pending = append(pending, compact.Of(ev))
 	}
 	var convID string
@@ -69,7 +72,7 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 			if r.kind == sc.EventConversationStart {
 				props, attrs = r.props, r.attrs
 			}
-			ev, err := mindlytics.ConversationStarted(identityAt(r, r.begin), convID, props, attrs)
+			ev, err := conversationStarted(identityAt(r, r.begin), beginStamp, convID, props, attrs)
 			if err != nil {
 				return out, fmt.Errorf("%s: %w", mindlytics.EventConversationStarted, err)
 			}
@@ -114,6 +117,22 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 	}
 	o.Tidy()
 	return out, nil
+}
+
+// conversationStarted is mindlytics.ConversationStarted, given stamp, the
+// timestamp of id.Time when the session's start has just written it: the
+// event is built without a time, and stamp put in after, rather than
+// writing it a second time. Only a stamp in the layout's width is taken:
+// validation accepts those as they are (it parses only the others), so
+// the event and its verdict are the constructor's own.
+func conversationStarted(id mindlytics.Identity, stamp, convID string, props, attrs mindlytics.Properties) (mindlytics.Event, error) {
+	if len(stamp) != len(wire.TimestampLayout) {
+		return mindlytics.ConversationStarted(id, convID, props, attrs)
+	}
+	id.Time = time.Time{}
+	ev, err := mindlytics.ConversationStarted(id, convID, props, attrs)
+	ev.Timestamp = stamp
+	return ev, err
 }
 
 // appendOwnEvent appends the record's own event to dst; explicit starts
