@@ -1,6 +1,7 @@
 package compact
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,8 @@ func TestHeaderAsTrack(t *testing.T) {
 				for _, tm := range times {
 					for _, conv := range []string{"", "c"} {
 						id := mindlytics.Identity{SessionID: session, UserID: user, DeviceID: device, Time: tm}
-						got, err := header(id, conv, mindlytics.EventConversationTurn)
+						var got Event
+						err := got.setHeader(id, conv, mindlytics.EventConversationTurn)
 						want, wantErr := mindlytics.Track(id, conv, "compact", nil)
 						want.Event = mindlytics.EventConversationTurn
 						require.Equal(t, errText(wantErr), errText(err), "%+v, %q", id, conv)
@@ -42,4 +44,45 @@ func TestHeaderAsTrack(t *testing.T) {
 		}
 	}
 	require.Positive(t, fastPaths)
+}
+
+// TestAppendAsConstructors: AppendTurn, AppendFunction and AppendUsage
+// append the event Turn, Function and Usage return, or leave dst as it
+// was with the same error.
+func TestAppendAsConstructors(t *testing.T) {
+	at := time.Unix(1_700_000_000, 0)
+	ids := []mindlytics.Identity{{SessionID: "s", UserID: "u", Time: at}, {UserID: "u", Time: at},
+		{SessionID: "s", DeviceID: strings.Repeat("d", 101)}}
+	first := Of(mindlytics.Event{Type: mindlytics.TypeTrack, Event: "x", SessionID: "s"})
+	check := func(name string, got []Event, err error, want Event, wantErr error) {
+		t.Helper()
+		require.Equal(t, errText(wantErr), errText(err), name)
+		require.Equal(t, first, got[0], name)
+		if wantErr != nil {
+			require.Len(t, got, 1, name)
+			return
+		}
+		require.Len(t, got, 2, name)
+		require.Equal(t, want, got[1], name)
+	}
+	for _, id := range ids {
+		for _, conv := range []string{"", "c"} {
+			for _, turn := range []mindlytics.Turn{{User: "u", Assistant: "a", Model: "m"}, {Cost: math.NaN()},
+				{Extra: mindlytics.Properties{"x": []int{}}}} {
+				want, wantErr := Turn(id, conv, turn)
+				got, err := AppendTurn([]Event{first}, id, conv, turn)
+				check("turn", got, err, want, wantErr)
+			}
+			for _, call := range []mindlytics.FunctionCall{{Name: "f", Args: "{}"}, {Extra: mindlytics.Properties{"": 1}}} {
+				want, wantErr := Function(id, conv, call)
+				got, err := AppendFunction([]Event{first}, id, conv, call)
+				check("function", got, err, want, wantErr)
+			}
+			for _, usage := range []mindlytics.Usage{{Model: "m", PromptTokens: 3}, {Cost: math.Inf(1)}, {Model: strings.Repeat("m", 101)}} {
+				want, wantErr := Usage(id, conv, usage)
+				got, err := AppendUsage([]Event{first}, id, conv, usage)
+				check("usage", got, err, want, wantErr)
+			}
+		}
+	}
 }

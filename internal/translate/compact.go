@@ -12,18 +12,10 @@ import (
 // Release) gives mindlytics.Events with their maps, as the public
 // constructors make them.
 //
-// They are plain functions, not variables holding compact's: a call
-// through a variable is not inlined and passes the event through memory.
+// compactTurn is compact.Turn, for tests; apply appends its compact events
+// with compact.AppendTurn, AppendUsage and AppendFunction.
 func compactTurn(id mindlytics.Identity, conversationID string, turn mindlytics.Turn) (compact.Event, error) {
 	return compact.Turn(id, conversationID, turn)
-}
-
-func compactCall(id mindlytics.Identity, conversationID string, call mindlytics.FunctionCall) (compact.Event, error) {
-	return compact.Function(id, conversationID, call)
-}
-
-func compactUsage(id mindlytics.Identity, conversationID string, usage mindlytics.Usage) (compact.Event, error) {
-	return compact.Usage(id, conversationID, usage)
 }
 
 // wrap is a public constructor's result as a compact.Event.

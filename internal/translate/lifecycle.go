@@ -159,11 +159,11 @@ func (t *Translator) appendOwnEvent(r *record, convID string, sh openstate.Handl
 	case sc.EventTurn:
 		turn := r.turn
 		turn.AssistantID = r.id[fAgent]
-		ev, err = compactTurn(id, convID, turn)
+		return compact.AppendTurn(dst, id, convID, turn)
 	case sc.EventUsage:
-		ev, err = compactUsage(id, convID, r.usage)
+		return compact.AppendUsage(dst, id, convID, r.usage)
 	case sc.EventFunction:
-		ev, err = compactCall(id, convID, r.call)
+		return compact.AppendFunction(dst, id, convID, r.call)
 	case sc.EventTrack:
 		ev, err = wrap(mindlytics.Track(id, convID, r.name, r.props))
 	case sc.EventIdentify:
