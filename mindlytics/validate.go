@@ -33,7 +33,7 @@ func (e Event) Validate() error {
 			return err
 		}
 	}
-	return e.validate(e.Properties)
+	return (&e).validate(e.Properties)
 }
 
 // validate is Validate for the constructors: their timestamp is
@@ -41,7 +41,7 @@ func (e Event) Validate() error {
 // checked again), and it checks only props for values that are not scalars
 // (the caller's properties; a turn's, usage's or call's Extra values go
 // through checkExtra); the rest is checked once, here.
-func (e Event) validate(props Properties) error {
+func (e *Event) validate(props Properties) error {
 	if e.Timestamp != "" && len(e.Timestamp) != len(wire.TimestampLayout) {
 		// Not a year 0–9999: FormatTimestamp fell back to time.Format,
 		// whose text is not RFC 3339.
@@ -56,12 +56,14 @@ func (e Event) validate(props Properties) error {
 	if e.SessionID == "" {
 		return fieldError("session_id", "required")
 	}
-	for _, f := range []struct{ name, value string }{
-		{"device_id", e.DeviceID}, {"id", e.ID}, {"previous_id", e.PreviousID},
-	} {
-		if err := checkID(f.name, f.value, false); err != nil {
-			return err
-		}
+	if err := checkID("device_id", e.DeviceID, false); err != nil {
+		return err
+	}
+	if err := checkID("id", e.ID, false); err != nil {
+		return err
+	}
+	if err := checkID("previous_id", e.PreviousID, false); err != nil {
+		return err
 	}
 	if e.Type != TypeTrack && e.Event != "" {
 		return fieldError("event", fmt.Sprintf("only track events have a name, not %q events", e.Type))
@@ -94,18 +96,16 @@ func (e Event) validate(props Properties) error {
 	if err := e.validateAnalyses(); err != nil {
 		return err
 	}
-	for _, group := range []struct {
-		name  string
-		props Properties
-	}{{"properties", props}, {"attributes", e.Attributes}, {"traits", e.Traits}} {
-		if err := checkScalars(group.name, group.props); err != nil {
-			return err
-		}
+	if err := checkScalars("properties", props); err != nil {
+		return err
 	}
-	return nil
+	if err := checkScalars("attributes", e.Attributes); err != nil {
+		return err
+	}
+	return checkScalars("traits", e.Traits)
 }
 
-func (e Event) validateConversationEvent() error {
+func (e *Event) validateConversationEvent() error {
 	switch e.Event {
 	case EventConversationStarted, EventConversationEnded:
 	case EventConversationTurn:
@@ -144,7 +144,7 @@ func (e Event) validateConversationEvent() error {
 // validateAnalyses checks the analyses of a "Conversation Ended" event
 // against the published spec: only that event has them, the sentiment and
 // intent_fulfilled are of their enums, the cost is a finite number.
-func (e Event) validateAnalyses() error {
+func (e *Event) validateAnalyses() error {
 	if e.ConversationAnalysis == nil && e.IntentAnalysis == nil {
 		return nil
 	}
@@ -185,16 +185,23 @@ func (e Event) validateAnalyses() error {
 }
 
 func checkID(field, value string, required bool) error {
+	// Small enough to inline: the usual id, 1 to MaxIDLength bytes (a
+	// string is no longer in runes than in bytes), or absent and optional.
+	if uint(len(value)-1) < wire.MaxIDLength || value == "" && !required {
+		return nil
+	}
+	return checkLongOrMissingID(field, value, required)
+}
+
+func checkLongOrMissingID(field, value string, required bool) error {
 	if value == "" {
 		if required {
 			return fieldError(field, "required")
 		}
 		return nil
 	}
-	if len(value) > wire.MaxIDLength { // a string is no longer in runes than in bytes
-		if n := utf8.RuneCountInString(value); n > wire.MaxIDLength {
-			return fieldError(field, fmt.Sprintf("%d characters, at most %d allowed", n, wire.MaxIDLength))
-		}
+	if n := utf8.RuneCountInString(value); n > wire.MaxIDLength {
+		return fieldError(field, fmt.Sprintf("%d characters, at most %d allowed", n, wire.MaxIDLength))
 	}
 	return nil
 }
@@ -211,6 +218,9 @@ func checkTimestamp(ts string) error {
 }
 
 func checkScalars(group string, props Properties) error {
+	if len(props) == 0 { // most groups are absent: skip starting a map iteration
+		return nil
+	}
 	for k, v := range props {
 		if k == "" {
 			return fieldError(group, "empty key")

@@ -32,35 +32,101 @@ func Of(ev mindlytics.Event) Event { return Event{Event: ev} }
 // same validation, the same bytes once encoded. The turn's Extra map is
 // kept, not copied: the caller must not change it after.
 func Turn(id mindlytics.Identity, conversationID string, turn mindlytics.Turn) (Event, error) {
-	ev, err := header(id, conversationID, mindlytics.EventConversationTurn)
-	ev.turn = &turn
-	return ev, ev.check(err)
+	var ev Event
+	return ev, ev.setTurn(id, conversationID, turn)
 }
 
 // Function is mindlytics.ConversationFunction without the Properties map;
 // the call's Extra map is kept, not copied.
 func Function(id mindlytics.Identity, conversationID string, call mindlytics.FunctionCall) (Event, error) {
-	ev, err := header(id, conversationID, mindlytics.EventConversationFunction)
-	ev.call = &call
-	return ev, ev.check(err)
+	var ev Event
+	return ev, ev.setFunction(id, conversationID, call)
 }
 
 // Usage is mindlytics.ConversationUsage without the Properties map; the
 // usage's Extra map is kept, not copied. Without a model it is the cost
 // form, zero included.
 func Usage(id mindlytics.Identity, conversationID string, usage mindlytics.Usage) (Event, error) {
-	ev, err := header(id, conversationID, mindlytics.EventConversationUsage)
-	ev.usage = &usage
-	return ev, ev.check(err)
+	var ev Event
+	return ev, ev.setUsage(id, conversationID, usage)
 }
 
-// header is the event named name with no properties, its identity and
-// conversation id checked as any track event's (mindlytics.Track, under a
-// name with no rules of its own: the name's rules are check's).
-func header(id mindlytics.Identity, conversationID, name string) (Event, error) {
-	ev, err := mindlytics.Track(id, conversationID, "compact", nil)
-	ev.Event = name
-	return Event{Event: ev}, err
+// AppendTurn, AppendFunction and AppendUsage append the event Turn,
+// Function or Usage makes to dst, or give its error and dst as it was.
+// They build it in its place in dst: an event is 200 bytes, which a
+// result would copy at each call it goes through.
+func AppendTurn(dst []Event, id mindlytics.Identity, conversationID string, turn mindlytics.Turn) ([]Event, error) {
+	dst = append(dst, Event{})
+	return keepIfValid(dst, dst[len(dst)-1].setTurn(id, conversationID, turn))
+}
+
+// AppendFunction: see [AppendTurn].
+func AppendFunction(dst []Event, id mindlytics.Identity, conversationID string, call mindlytics.FunctionCall) ([]Event, error) {
+	dst = append(dst, Event{})
+	return keepIfValid(dst, dst[len(dst)-1].setFunction(id, conversationID, call))
+}
+
+// AppendUsage: see [AppendTurn].
+func AppendUsage(dst []Event, id mindlytics.Identity, conversationID string, usage mindlytics.Usage) ([]Event, error) {
+	dst = append(dst, Event{})
+	return keepIfValid(dst, dst[len(dst)-1].setUsage(id, conversationID, usage))
+}
+
+// keepIfValid drops dst's last event when it failed validation.
+func keepIfValid(dst []Event, err error) ([]Event, error) {
+	if err != nil {
+		dst[len(dst)-1] = Event{} // hold on to nothing of it
+		return dst[:len(dst)-1], err
+	}
+	return dst, nil
+}
+
+func (e *Event) setTurn(id mindlytics.Identity, conversationID string, turn mindlytics.Turn) error {
+	err := e.setHeader(id, conversationID, mindlytics.EventConversationTurn)
+	e.turn = &turn
+	return e.check(err)
+}
+
+func (e *Event) setFunction(id mindlytics.Identity, conversationID string, call mindlytics.FunctionCall) error {
+	err := e.setHeader(id, conversationID, mindlytics.EventConversationFunction)
+	e.call = &call
+	return e.check(err)
+}
+
+func (e *Event) setUsage(id mindlytics.Identity, conversationID string, usage mindlytics.Usage) error {
+	err := e.setHeader(id, conversationID, mindlytics.EventConversationUsage)
+	e.usage = &usage
+	return e.check(err)
+}
+
+// setHeader makes e, a zero Event, the event named name with no
+// properties, its identity and conversation id checked as any track
+// event's (mindlytics.Track, under a name with no rules of its own: the
+// name's rules are check's). It builds the event itself, as Track does;
+// only an identity that may fail Track's checks goes through Track, for
+// its verdict and its words.
+func (e *Event) setHeader(id mindlytics.Identity, conversationID, name string) error {
+	ev := &e.Event
+	ev.Type, ev.Event, ev.SessionID, ev.ConversationID = mindlytics.TypeTrack, name, id.SessionID, conversationID
+	ev.UserID, ev.DeviceID = id.UserID, id.DeviceID
+	if !id.Time.IsZero() {
+		ev.Timestamp = wire.FormatTimestamp(id.Time)
+	}
+	if trackCannotFail(ev) {
+		return nil
+	}
+	_, err := mindlytics.Track(id, conversationID, "compact", nil)
+	return err
+}
+
+// trackCannotFail says whether mindlytics.Track accepts a header's
+// identity for sure: of what it checks of an event with no properties
+// under a plain name, the timestamp written in TimestampLayout (not a
+// year beyond it), the session id, and a device id no longer than the cap
+// even in bytes. Other identities (rare) are left to Track.
+func trackCannotFail(ev *mindlytics.Event) bool {
+	return (ev.Timestamp == "" || len(ev.Timestamp) == len(wire.TimestampLayout)) &&
+		ev.SessionID != "" && len(ev.DeviceID) <= wire.MaxIDLength
 }
 
 func invalid(field, reason string) *mindlytics.ValidationError {

@@ -11,11 +11,12 @@ import (
 // out of the translator (Translate, TranslateWithOrigins, Expire, EndAll,
 // Release) gives mindlytics.Events with their maps, as the public
 // constructors make them.
-var (
-	compactTurn  = compact.Turn
-	compactCall  = compact.Function
-	compactUsage = compact.Usage
-)
+//
+// compactTurn is compact.Turn, for tests; apply appends its compact events
+// with compact.AppendTurn, AppendUsage and AppendFunction.
+func compactTurn(id mindlytics.Identity, conversationID string, turn mindlytics.Turn) (compact.Event, error) {
+	return compact.Turn(id, conversationID, turn)
+}
 
 // wrap is a public constructor's result as a compact.Event.
 func wrap(ev mindlytics.Event, err error) (compact.Event, error) { return compact.Of(ev), err }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/openstate"
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
@@ -45,6 +46,7 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 	if sh != 0 {
 		joined = o.Session(sh).Joined && r.joined
 	}
+	var beginStamp string // r.begin's timestamp, once the session's start has written it
 	if (sh == 0 || o.Session(sh).Joined) && !joined {
 		var attrs mindlytics.Properties
 		if r.kind == sc.EventSessionStart {
@@ -54,6 +56,7 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 		if err != nil {
 			return out, fmt.Errorf("start_session: %w", err)
 		}
+		beginStamp = ev.Timestamp
 		pending = append(pending, compact.Of(ev))
 	}
 	var convID string
@@ -69,18 +72,19 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 			if r.kind == sc.EventConversationStart {
 				props, attrs = r.props, r.attrs
 			}
-			ev, err := mindlytics.ConversationStarted(identityAt(r, r.begin), convID, props, attrs)
+			ev, err := conversationStarted(identityAt(r, r.begin), beginStamp, convID, props, attrs)
 			if err != nil {
 				return out, fmt.Errorf("%s: %w", mindlytics.EventConversationStarted, err)
 			}
 			pending = append(pending, compact.Of(ev))
 		}
 	}
-	own, hasOwn, err := t.ownEvent(r, convID, sh)
+	starts := len(pending)
+	pending, err := t.appendOwnEvent(r, convID, sh, pending)
+	t.pending = pending[:0] // keep the grown scratch space
 	if err != nil {
 		return out, fmt.Errorf("%s: %w", r.kind, err)
 	}
-	t.pending = pending[:0] // keep the grown scratch space
 
 	// Commit.
 	if sh == 0 {
@@ -98,34 +102,51 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 		c.LastSeen = seen
 		o.Convs.MoveToBack(&o.ConvOrder, ch)
 	}
-	out = append(out, pending...)
+	if r.kind != sc.EventSessionEnd {
+		out = append(out, pending...) // the starts, then the own event if any
+	} else {
+		out = append(out, pending[:starts]...)
+		out = t.endConversations(sh, r.at, time.Time{}, out)
+		out = append(out, pending[starts])
+	}
 	switch r.kind {
 	case sc.EventSessionEnd:
-		out = t.endConversations(sh, r.at, time.Time{}, out)
-		out = append(out, own)
 		o.CloseSession(sh)
 	case sc.EventConversationEnd:
-		out = append(out, own)
 		o.CloseConv(ch)
-	default:
-		if hasOwn {
-			out = append(out, own)
-		}
 	}
 	o.Tidy()
 	return out, nil
 }
 
-// ownEvent builds the record's own event; explicit starts have none beyond
-// the start apply makes when the session or conversation is new. sh is the
-// record's open session, 0 when it opens now.
-func (t *Translator) ownEvent(r *record, convID string, sh openstate.Handle) (compact.Event, bool, error) {
+// conversationStarted is mindlytics.ConversationStarted, given stamp, the
+// timestamp of id.Time when the session's start has just written it: the
+// event is built without a time, and stamp put in after, rather than
+// writing it a second time. Only a stamp in the layout's width is taken:
+// validation accepts those as they are (it parses only the others), so
+// the event and its verdict are the constructor's own.
+func conversationStarted(id mindlytics.Identity, stamp, convID string, props, attrs mindlytics.Properties) (mindlytics.Event, error) {
+	if len(stamp) != len(wire.TimestampLayout) {
+		return mindlytics.ConversationStarted(id, convID, props, attrs)
+	}
+	id.Time = time.Time{}
+	ev, err := mindlytics.ConversationStarted(id, convID, props, attrs)
+	ev.Timestamp = stamp
+	return ev, err
+}
+
+// appendOwnEvent appends the record's own event to dst; explicit starts
+// have none beyond the start apply makes when the session or conversation
+// is new. sh is the record's open session, 0 when it opens now. The event
+// goes straight into dst, not through a result: an event is 200 bytes
+// to copy.
+func (t *Translator) appendOwnEvent(r *record, convID string, sh openstate.Handle, dst []compact.Event) ([]compact.Event, error) {
 	id := identityAt(r, r.at)
 	var ev compact.Event
 	var err error
 	switch r.kind {
 	case sc.EventSessionStart, sc.EventConversationStart:
-		return ev, false, nil
+		return dst, nil
 	case sc.EventSessionEnd:
 		ev, err = wrap(mindlytics.EndSession(id, r.attrs))
 	case sc.EventConversationEnd:
@@ -138,29 +159,32 @@ func (t *Translator) ownEvent(r *record, convID string, sh openstate.Handle) (co
 	case sc.EventTurn:
 		turn := r.turn
 		turn.AssistantID = r.id[fAgent]
-		ev, err = compactTurn(id, convID, turn)
+		return compact.AppendTurn(dst, id, convID, turn)
 	case sc.EventUsage:
-		ev, err = compactUsage(id, convID, r.usage)
+		return compact.AppendUsage(dst, id, convID, r.usage)
 	case sc.EventFunction:
-		ev, err = compactCall(id, convID, r.call)
+		return compact.AppendFunction(dst, id, convID, r.call)
 	case sc.EventTrack:
 		ev, err = wrap(mindlytics.Track(id, convID, r.name, r.props))
 	case sc.EventIdentify:
 		if r.id[fUser] == "" {
-			return ev, false, errors.New("identify needs a user id")
+			return dst, errors.New("identify needs a user id")
 		}
 		id.UserID = t.userBefore(r, sh)
 		ev, err = wrap(mindlytics.Identify(id, r.id[fUser], r.id[fDevice], r.traits))
 	case sc.EventAlias:
 		if r.id[fUser] == "" {
-			return ev, false, errors.New("alias needs a user id")
+			return dst, errors.New("alias needs a user id")
 		}
 		id.UserID = t.userBefore(r, sh)
 		ev, err = wrap(mindlytics.Alias(id, r.id[fUser], r.previousID))
 	default:
-		return ev, false, fmt.Errorf("unknown kind %q", r.kind)
+		return dst, fmt.Errorf("unknown kind %q", r.kind)
 	}
-	return ev, err == nil, err
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, ev), nil
 }
 
 // userBefore is the user_id of an identify or alias event, as the Python

@@ -1,7 +1,7 @@
 package wire
 
 import (
-	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -12,27 +12,38 @@ const TimestampLayout = "2006-01-02T15:04:05.000000Z"
 
 // FormatTimestamp formats t as the service expects it: RFC 3339, UTC.
 func FormatTimestamp(t time.Time) string {
-	var buf [len(TimestampLayout)]byte
-	return string(AppendTimestamp(buf[:0], t))
+	var d [len(TimestampLayout)]byte
+	if !putTimestamp(&d, t) {
+		return t.UTC().Format(TimestampLayout)
+	}
+	return string(d[:])
 }
 
-// AppendTimestamp appends t in TimestampLayout. It writes the digits
-// itself, from t's Unix seconds, where time.Format parses its layout and
-// time.Date and Clock each redo the calendar: a tenth of the cost.
+// AppendTimestamp appends t in TimestampLayout.
 func AppendTimestamp(b []byte, t time.Time) []byte {
+	var d [len(TimestampLayout)]byte
+	if !putTimestamp(&d, t) {
+		return t.UTC().AppendFormat(b, TimestampLayout)
+	}
+	return append(b, d[:]...)
+}
+
+// putTimestamp writes t in TimestampLayout to d, and says false (d
+// unwritten) for a year the layout cannot hold. It writes the digits
+// itself, from t's Unix seconds, where time.Format parses its layout and
+// time.Date and Clock each redo the calendar: a tenth of the cost. Into a
+// fixed array, every index is a constant and needs no bounds check.
+func putTimestamp(d *[len(TimestampLayout)]byte, t time.Time) bool {
 	secs := t.Unix()
 	days := secs / secondsPerDay
 	if secs%secondsPerDay < 0 {
 		days-- // the day starts before the epoch: round down
 	}
-	year, month, day := civilDate(days)
+	year, month, day := sameDayDate(days)
 	if year < 0 || year > 9999 {
-		return t.UTC().AppendFormat(b, TimestampLayout)
+		return false
 	}
-	clock := int(secs - days*secondsPerDay)
-	n := len(b)
-	b = slices.Grow(b, len(TimestampLayout))[:n+len(TimestampLayout)]
-	d := b[n : n+len(TimestampLayout)]
+	clock := uint(secs - days*secondsPerDay)
 	// Two digits a step, from a table: no division by ten per digit.
 	put2 := func(at int, v uint) { d[at], d[at+1] = twoDigits[2*v], twoDigits[2*v+1] }
 	put2(0, uint(year)/100)
@@ -42,18 +53,18 @@ func AppendTimestamp(b []byte, t time.Time) []byte {
 	d[7] = '-'
 	put2(8, uint(day))
 	d[10] = 'T'
-	put2(11, uint(clock)/3600)
+	put2(11, clock/3600)
 	d[13] = ':'
-	put2(14, uint(clock)/60%60)
+	put2(14, clock/60%60)
 	d[16] = ':'
-	put2(17, uint(clock)%60)
+	put2(17, clock%60)
 	d[19] = '.'
 	micro := uint(t.Nanosecond()) / 1000
 	put2(20, micro/10000)
 	put2(22, micro/100%100)
 	put2(24, micro%100)
 	d[26] = 'Z'
-	return b
+	return true
 }
 
 // twoDigits holds 00 to 99.
@@ -62,6 +73,24 @@ const twoDigits = "0001020304050607080910111213141516171819202122232425262728293
 	"8081828384858687888990919293949596979899"
 
 const secondsPerDay = 24 * 60 * 60
+
+// lastDay holds civilDate's answer for the day of the last timestamp
+// written (days since the epoch in the high 32 bits, then the year, month
+// and day in 16, 8 and 8), 0 for none: timestamps come by the thousand
+// from one day, and the calendar is a third of the cost of one.
+var lastDay atomic.Uint64
+
+// sameDayDate is civilDate, from lastDay when days is its day.
+func sameDayDate(days int64) (year, month, day int) {
+	if c := lastDay.Load(); c != 0 && int64(c>>32) == days {
+		return int(c >> 16 & 0xffff), int(c >> 8 & 0xff), int(c & 0xff)
+	}
+	year, month, day = civilDate(days)
+	if days >= 0 && days < 1<<32 && year <= 9999 { // 1970-01-01 on: never 0
+		lastDay.Store(uint64(days)<<32 | uint64(year)<<16 | uint64(month)<<8 | uint64(day))
+	}
+	return year, month, day
+}
 
 // civilDate is the proleptic Gregorian date of the day days after
 // 1970-01-01 (Howard Hinnant's days_from_civil inverted: eras of 400
