@@ -50,6 +50,7 @@ func (c *core) translateTraces(ctx context.Context, td ptrace.Traces) (int, erro
 	events, errs := c.tr.Traces(c.events[:0], td)
 	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "span", errs)
+	c.countSpansWithoutEvent(ctx)
 	return c.enqueue(ctx, events, spans)
 }
 
@@ -58,6 +59,7 @@ func (c *core) translateLogs(ctx context.Context, ld plog.Logs) (int, error) {
 	events, errs := c.tr.Logs(c.events[:0], ld)
 	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "log record", errs)
+	c.countSpansWithoutEvent(ctx) // spans that waited for their log records
 	return c.enqueue(ctx, events, 0)
 }
 

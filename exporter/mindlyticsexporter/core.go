@@ -45,6 +45,9 @@ type translation interface {
 	// LateErrors returns, and forgets, the errors of what Expire, Release
 	// and EndAll translated.
 	LateErrors() []error
+	// NoEventCounts returns, and forgets, the spans that made no event,
+	// by reason.
+	NoEventCounts() translate.NoEventCounts
 	// Stats is the size of the translation's state, for the gauges; safe
 	// to call without core.mu.
 	Stats() translate.Stats
@@ -260,6 +263,7 @@ func (c *core) shutdown(ctx context.Context) error {
 			_, err = c.enqueue(ctx, wrapAll(c.tr.Release()), 0)
 		}
 		c.translationErrors(ctx, "span or log record that waited", c.tr.LateErrors())
+		c.countSpansWithoutEvent(ctx)
 		c.mu.Unlock()
 		if err != nil {
 			errs = append(errs, fmt.Errorf("mindlytics exporter: ending open sessions: %w", err))
@@ -298,6 +302,7 @@ func (c *core) expireIdle() {
 			c.mu.Lock()
 			_, err := c.enqueue(ctx, wrapAll(c.tr.Expire()), 0)
 			c.translationErrors(context.Background(), "span or log record that waited", c.tr.LateErrors())
+			c.countSpansWithoutEvent(context.Background())
 			c.state.tick(context.Background())
 			c.mu.Unlock()
 			if err != nil {

@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 	"go.uber.org/zap/zapcore"
@@ -273,4 +274,34 @@ func sumOf(t *testing.T, tel *componenttest.Telemetry, name string) int64 {
 		n += dp.Value
 	}
 	return n
+}
+
+// Each span that made no event is counted once by reason, so that a
+// dashboard can add spans that made an event, spans without one and spans
+// dropped up to the spans translated.
+func TestExporterCountsSpansWithoutEventByReason(t *testing.T) {
+	srv := mindlyticstest.NewServer()
+	defer srv.Close()
+	set, tel := settings(t)
+	te, err := NewFactory().CreateTraces(context.Background(), set, testConfig(srv))
+	require.NoError(t, err)
+	require.NoError(t, te.Start(context.Background(), componenttest.NewNopHost()))
+	defer func() { require.NoError(t, te.Shutdown(context.Background())) }()
+
+	agent := pdataSpec{1, 0, "invoke_agent bot", 0, 5 * time.Second, map[string]any{
+		"session.id": "s1", "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "bot",
+	}}
+	http := pdataSpec{2, 1, "GET /orders", time.Second, 2 * time.Second, map[string]any{"http.request.method": "GET"}}
+	db := pdataSpec{3, 1, "SELECT orders", time.Second, 2 * time.Second, map[string]any{"db.system.name": "postgresql"}}
+	chat := sessionSpan("s1", 4, 2*time.Second)
+	chat.parent = 1
+	require.NoError(t, te.ConsumeTraces(context.Background(), spansOf(pcommon.TraceID{1}, agent, http, db, chat)))
+	_, err = srv.WaitForEvents(testkit.Context(t, testkit.Wait), 1)
+	require.NoError(t, err)
+	reason := func(r string, n int64) metricdata.DataPoint[int64] {
+		return metricdata.DataPoint[int64]{Value: n, Attributes: attribute.NewSet(attribute.String("reason", r))}
+	}
+	metadatatest.AssertEqualExporterMindlyticsSpansWithoutEvent(t, tel,
+		[]metricdata.DataPoint[int64]{reason("not_genai", 2), reason("wrapper", 1)},
+		metricdatatest.IgnoreTimestamp())
 }

@@ -144,6 +144,10 @@ func (s *scriptedTranslation) Release() []mindlytics.Event { return nil }
 
 func (s *scriptedTranslation) LateErrors() []error { return nil }
 
+func (s *scriptedTranslation) NoEventCounts() translate.NoEventCounts {
+	return translate.NoEventCounts{}
+}
+
 func (s *scriptedTranslation) Stats() translate.Stats { return translate.Stats{} }
 
 func (s *scriptedTranslation) EndAll() []mindlytics.Event {

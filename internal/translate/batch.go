@@ -16,9 +16,10 @@ type batch struct {
 	// used is the most records the call had in recs at once (they only
 	// shrink after extraction), -1 until known: release clears no more,
 	// as the array beyond was cleared before.
-	used  int
-	ids   batchIdentities
-	merge mergeScratch
+	used    int
+	ids     batchIdentities
+	merge   mergeScratch
+	tracing tracing // what became of each span, when no one else traces (origins.go)
 }
 
 var batchPool = sync.Pool{New: func() any { return new(batch) }}

@@ -106,9 +106,47 @@ func TestTranslateWithOriginsSaysWhyNoEvent(t *testing.T) {
 	}
 	assert.Equal(t, map[string]bool{"inner chat": true}, made)
 	assert.Equal(t, map[string]string{
-		"invoke_agent bot": whyWrapper,
-		"GET /orders":      whyNotOurs,
-		"failed chat":      whyNoContent,
-		"outer chat":       whyMerged,
+		"invoke_agent bot": NoEventWrapper.Text(),
+		"GET /orders":      NoEventNotOurs.Text(),
+		"failed chat":      NoEventNoContent.Text(),
+		"outer chat":       NoEventSameCall.Text(),
 	}, why)
+}
+
+// The counts of spans that made no event are the reasons
+// TranslateWithOrigins gives, by reason, once: a second take is empty.
+func TestTakeNoEventCountsCountsEachReason(t *testing.T) {
+	chat := func(parent int, name string, start time.Duration, tokens bool) spanSpec {
+		attrs := []attribute.KeyValue{sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o")}
+		if tokens {
+			attrs = append(attrs, sc.InputTokens(10), sc.OutputTokens(2), sc.TurnUser("hi"), sc.TurnAssistant("hello"))
+		}
+		return child(parent, name, start, start+time.Second, attrs...)
+	}
+	spans := spanview.FromReadOnlySpans(recordSpans(t, nil,
+		root("invoke_agent bot", 0, 10*time.Second, sc.SessionID("s1"), sc.UserID("u"), sc.OperationName(sc.GenAIOperationInvokeAgent)),
+		child(0, "GET /orders", time.Second, 2*time.Second),
+		child(0, "GET /stock", time.Second, 2*time.Second),
+		chat(0, "failed chat", 2*time.Second, false),
+		chat(0, "outer chat", 3*time.Second, true),
+		chat(4, "inner chat", 3*time.Second, true),
+	))
+	traced := newTranslator(t).TranslateWithOrigins(spans)
+	var want NoEventCounts
+	for _, why := range traced.NoEvent {
+		for r := range numNoEventReasons {
+			if r.Text() == why {
+				want[r]++
+			}
+		}
+	}
+
+	tr := newTranslator(t)
+	_, errs := tr.Translate(spans)
+	require.Empty(t, errs)
+	got := tr.TakeNoEventCounts()
+	assert.Equal(t, want, got, "the same reasons as TranslateWithOrigins")
+	assert.Equal(t, NoEventCounts{NoEventNotOurs: 2, NoEventWrapper: 1, NoEventNoContent: 1, NoEventSameCall: 1}, got)
+	assert.Equal(t, NoEventCounts{}, tr.TakeNoEventCounts(), "taken once")
+
 }

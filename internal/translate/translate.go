@@ -34,6 +34,7 @@ type Translator struct {
 	held     map[trace.TraceID]*heldTrace // held.go
 	nHeld    int
 	lateErrs []error         // of spans translated by Expire, Release or EndAll, for TakeLateErrors
+	noEvents NoEventCounts   // spans that made no event, for TakeNoEventCounts (origins.go)
 	pending  []compact.Event // scratch space of apply
 	// convScratch is the scratch space of endConversations.
 	convScratch []openstate.Handle
@@ -131,6 +132,10 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 	}
 	bt := getBatch(len(spans))
 	defer bt.release()
+	if tr == nil {
+		tr = &bt.tracing // outcomes only, to count the spans that made no event
+	}
+	tr.start(len(spans), len(dst))
 	recs, views := bt.recs, bt.views // views: each span's attributes, read once
 	for i := range spans {
 		views[i] = newAttrView(spans[i].Attributes())
@@ -170,6 +175,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	defer tr.count(&t.noEvents) // before the unlock
 	now := t.now()
 	if wait {
 		t.hold(spans, recs, ids, now, heldSince)
@@ -183,7 +189,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 			continue // waits for an ancestor (held.go)
 		}
 		if !t.sent.keep(spans, ids, r) {
-			tr.noteWhy(r.span, whySentEarlier)
+			tr.noteWhy(r.span, NoEventSentEarlier)
 			continue // the other span of its call was sent in an earlier batch
 		}
 		if !t.runs.fresh(spans, ids, r) {
@@ -192,6 +198,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 		id, fellBack, err := t.resolve(spans, ids, r.span, now)
 		if err != nil {
 			errs = append(errs, newSpanError(&spans[r.span], err))
+			tr.noteError(r.span)
 			continue
 		}
 		if fellBack && !t.fallbackNoticed {
@@ -217,6 +224,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 		var err error
 		if events, err = t.apply(r, seen, events); err != nil {
 			errs = append(errs, newSpanError(&spans[r.span], err))
+			tr.noteError(r.span)
 		} else {
 			if r.kind == sc.EventTurn {
 				s := &spans[r.span]

@@ -125,6 +125,12 @@ func (tr *Translator) LateErrors() []error {
 	return errs
 }
 
+// NoEventCounts returns, and forgets, the spans that made no event, by
+// reason (each counted once, when its translation is final).
+func (tr *Translator) NoEventCounts() translate.NoEventCounts {
+	return tr.t.TakeNoEventCounts()
+}
+
 // Origins is what [Translator.TracesWithOrigins] and
 // [Translator.LogsWithOrigins] say of where each event came from: the
 // spans translated and, for each event, the index of its span in Spans

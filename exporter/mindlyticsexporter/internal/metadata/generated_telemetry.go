@@ -38,6 +38,7 @@ type TelemetryBuilder struct {
 	ExporterMindlyticsSpansDropped      metric.Int64Counter
 	ExporterMindlyticsSpansTranslated   metric.Int64Counter
 	ExporterMindlyticsSpansWaiting      metric.Int64ObservableGauge
+	ExporterMindlyticsSpansWithoutEvent metric.Int64Counter
 	ExporterMindlyticsTranslationErrors metric.Int64Counter
 }
 
@@ -197,6 +198,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	builder.ExporterMindlyticsSpansWaiting, err = builder.meter.Int64ObservableGauge(
 		"otelcol_exporter_mindlytics_spans_waiting",
 		metric.WithDescription("Spans waiting for an ancestor span that may carry their session id (identity::ancestor_wait). [Alpha]"),
+		metric.WithUnit("{span}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterMindlyticsSpansWithoutEvent, err = builder.meter.Int64Counter(
+		"otelcol_exporter_mindlytics_spans_without_event",
+		metric.WithDescription("Spans translated that made no event, by reason; each is counted once, when its translation is final. Spans translated = spans that made an event + spans_without_event + spans_dropped (+ spans_waiting, until they are translated). [Alpha]"),
 		metric.WithUnit("{span}"),
 	)
 	errs = errors.Join(errs, err)

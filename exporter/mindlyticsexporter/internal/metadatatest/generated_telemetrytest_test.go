@@ -42,6 +42,7 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ExporterMindlyticsEventsTranslated.Add(context.Background(), 1)
 	tb.ExporterMindlyticsSpansDropped.Add(context.Background(), 1)
 	tb.ExporterMindlyticsSpansTranslated.Add(context.Background(), 1)
+	tb.ExporterMindlyticsSpansWithoutEvent.Add(context.Background(), 1)
 	tb.ExporterMindlyticsTranslationErrors.Add(context.Background(), 1)
 	AssertEqualExporterMindlyticsConversationsOpen(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
@@ -71,6 +72,9 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualExporterMindlyticsSpansWaiting(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualExporterMindlyticsSpansWithoutEvent(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualExporterMindlyticsTranslationErrors(t, testTel,
