@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"slices"
 	"sync"
 
 	"go.opentelemetry.io/otel/trace"
@@ -55,6 +56,16 @@ func (b *batch) release() {
 	clear(b.views)
 	b.ids.clear()
 	batchPool.Put(b)
+}
+
+// nextRecord returns the record after the last of *recs, zero, for
+// extract to fill in place: the caller keeps it by extending *recs, or
+// clears it. The array beyond a batch's records is zero (getBatch, release).
+func nextRecord(recs *[]record) *record {
+	if len(*recs) == cap(*recs) {
+		*recs = slices.Grow(*recs, 1)
+	}
+	return &(*recs)[:len(*recs)+1][len(*recs)]
 }
 
 // resize returns s with length n, its elements as they were: for arrays

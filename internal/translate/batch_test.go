@@ -2,15 +2,20 @@ package translate
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 
+	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
+	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
 // TestPooledBatchesDoNotLeak translates batches of different sizes on
@@ -93,4 +98,45 @@ func TestReleaseClearsEveryRecordUsed(t *testing.T) {
 			require.Truef(t, reflect.ValueOf(r).IsZero(), "n=%d: record %d of %d still held after release", n, i, cap(b.recs))
 		}
 	}
+}
+
+// TestSpansWithoutRecordLeaveNoTrace: extract fills the batch's next
+// record in place, and a span that makes no record (an error, or no
+// event) must leave that slot as zero as it found it. The tool spans, each
+// in a trace and session of its own, are translated alone and in a batch
+// with such spans: a field one of those left behind (its joined mark, its
+// kind) would change the events of the tool span after it.
+func TestSpansWithoutRecordLeaveNoTrace(t *testing.T) {
+	joined := conventions.SessionJoinedKey.Bool(true)
+	tool := func(n int, start time.Duration) spanSpec {
+		return root("execute_tool lookup", start, start+time.Second, sc.SessionID(fmt.Sprintf("s-%d", n)),
+			sc.OperationName(sc.GenAIOperationExecuteTool), sc.ToolName("lookup"), sc.ToolCallResult("found"))
+	}
+	specs := []spanSpec{
+		root("bogus", 0, time.Second, sc.SessionID("s-bogus"), joined, sc.MindlyticsEvent("bogus")),
+		tool(1, 2*time.Second),
+		root("GET /orders", 4*time.Second, 5*time.Second, sc.SessionID("s-http"), joined,
+			attribute.String("http.request.method", "GET")),
+		tool(2, 6*time.Second),
+		root("bad turn", 8*time.Second, 9*time.Second, sc.SessionID("s-turn"), joined, sc.MindlyticsEvent("turn")),
+		tool(3, 10*time.Second),
+	}
+	spans := spanview.FromReadOnlySpans(recordSpans(t, nil, specs...))
+	// The tool spans alone, first: a slot left dirty would reach them
+	// through the pool. The others make no event, alone or not.
+	var want []mindlytics.Event
+	for i := range spans {
+		if spans[i].Name() != "execute_tool lookup" {
+			continue
+		}
+		evs, errs := newTranslator(t).Translate(spans[i : i+1])
+		require.Empty(t, errs)
+		want = append(want, evs...)
+	}
+	got, _ := newTranslator(t).Translate(spans)
+	gotJSON, wantJSON := eventJSON(t, got), eventJSON(t, want)
+	slices.Sort(gotJSON)
+	slices.Sort(wantJSON)
+	require.Equal(t, wantJSON, gotJSON)
+	require.NotEmpty(t, gotJSON)
 }

@@ -65,12 +65,12 @@ type record struct {
 	fromHistory bool
 }
 
-// extract classifies a span and reads what its event needs. ok is false for
-// spans that make no event.
-// a is the view of the span's attributes.
-func (t *Translator) extract(s *spanview.Span, i int, view *attrView) (r record, ok bool, err error) {
-	// r starts zero (a named result): set fields, not a literal, which the
-	// compiler builds aside and copies whole.
+// extract classifies a span and reads what its event needs into r, which
+// is zero: the batch's next record, in place (returning a record of some
+// hundreds of bytes copied it twice a span). ok is false for spans that
+// make no event; r is then left as it is, for the caller to clear.
+// view is the view of the span's attributes.
+func (t *Translator) extract(s *spanview.Span, i int, view *attrView, r *record) (ok bool, err error) {
 	r.span, r.at, r.begin = i, s.EndOrStart(), s.StartTime()
 	a := &spanView{attrView: view}
 	if v, ok := a.get(sessionJoinedVK); ok {
@@ -79,23 +79,20 @@ func (t *Translator) extract(s *spanview.Span, i int, view *attrView) (r record,
 	if v, found := a.get(mindlyticsEventVK); found {
 		r.kind = sc.EventKind(v.AsString())
 		if !r.kind.Valid() {
-			return r, false, fmt.Errorf("unknown %s value %q", sc.MindlyticsEventKey, truncate(string(r.kind), 100))
+			return false, fmt.Errorf("unknown %s value %q", sc.MindlyticsEventKey, truncate(string(r.kind), 100))
 		}
-		ok, err = t.extractExplicit(s, &r, a)
-		return r, ok, err
+		return t.extractExplicit(s, r, a)
 	}
-	// The readers fill r in place: a record is some hundreds of bytes, and
-	// passing it in and out by value copied it twice a span.
 	switch classify(a.attrView) {
 	case classTool:
 		r.kind = sc.EventFunction
-		ok, err = t.extractFunction(s, &r, a)
+		return t.extractFunction(s, r, a)
 	case classModel:
-		ok, err = t.extractModelCall(s, &r, "", a)
+		return t.extractModelCall(s, r, "", a)
 	case classTurn:
-		ok, err = t.extractTurnScope(s, &r, a)
+		return t.extractTurnScope(s, r, a)
 	}
-	return r, ok, err
+	return false, nil
 }
 
 // The keys extract reads, in the attribute view.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 
 	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
@@ -44,15 +45,15 @@ func (t *Translator) extractFunction(s *spanview.Span, r *record, a *spanView) (
 	}
 	scan := t.scanAttrs(s.Attributes())
 	call := mindlytics.FunctionCall{Name: truncate(name, MaxNameLength), Extra: scan.props}
-	if v, ok := a.firstValue(toolArgsVKs); ok {
-		call.Args = t.cut(v.AsString())
+	if v, ok := firstValueString(a.attrView, toolArgsVKs); ok {
+		call.Args = t.cut(v)
 	} else if v, ok := a.get(toolInputVK); ok {
 		call.Args = t.cut(traceloopArgs(v.AsString()))
 	} else if v, ok := genkitToolArgs(a.attrView); ok {
 		call.Args = t.cut(v)
 	}
-	if v, ok := a.firstValue(toolResultVKs); ok {
-		call.Result = t.cut(unwrapToolOutput(v.AsString()))
+	if v, ok := firstValueString(a.attrView, toolResultVKs); ok {
+		call.Result = t.cut(unwrapToolOutput(v))
 	} else if v, ok := a.get(anthropicToolResultVK); ok {
 		call.Result = t.cut(messages.UnwrapTextBlocks(v.AsString()))
 	} else if res, ok := genkitToolResult(a.attrView); ok {
@@ -73,4 +74,30 @@ func (t *Translator) extractFunction(s *spanview.Span, r *record, a *spanView) (
 	}
 	r.call = call
 	return true, nil
+}
+
+// firstValueString is firstValue(keys) as AsString. A string attribute, as
+// a tool's arguments and result nearly always are, is read in the span's
+// attributes as it is: firstValue's Value, its Kind and AsString cost a tool
+// span some hundreds of instructions.
+func firstValueString(v *attrView, keys []viewKey) (string, bool) {
+	for i, k := range keys {
+		p := v.pos[k]
+		if p == 0 {
+			continue
+		}
+		if p != linearPos {
+			kvs, _ := v.KeyValues()
+			if a := &kvs[p-1].Value; a.Type() == attribute.STRING {
+				if s := a.AsString(); s != "" {
+					return s, true
+				}
+				continue // empty: firstValue passes it over too
+			}
+		}
+		if val, ok := v.firstValue(keys[i : i+1]); ok { // the other kinds, as firstValue reads them
+			return val.AsString(), true
+		}
+	}
+	return "", false
 }

@@ -33,7 +33,8 @@ var (
 const maxToolRuns = 10_000
 
 // appendHistoryRuns appends to recs a function record for each tool run
-// the model call of record r answers in its input.
+// the model call of record r answers in its input. r may be in recs' array,
+// which the appends may move: only its span is read, first.
 func (t *Translator) appendHistoryRuns(s *spanview.Span, view *attrView, r *record, recs []record) []record {
 	var text string
 	for _, k := range [...]viewKey{inputMessagesVK, promptMessagesVK} {
@@ -45,9 +46,10 @@ func (t *Translator) appendHistoryRuns(s *spanview.Span, view *attrView, r *reco
 	if text == "" || !messages.HasToolResult(text) {
 		return recs
 	}
+	span := r.span
 	for _, run := range messages.ToolRuns(text) {
 		recs = append(recs, record{
-			span: r.span, kind: sc.EventFunction, at: s.StartTime(), begin: s.StartTime(),
+			span: span, kind: sc.EventFunction, at: s.StartTime(), begin: s.StartTime(),
 			call: mindlytics.FunctionCall{
 				Name: truncate(run.Name, MaxNameLength), Args: t.cut(run.Args), Result: t.cut(run.Result),
 			},

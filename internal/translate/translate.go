@@ -139,7 +139,8 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 	recs, views := bt.recs, bt.views // views: each span's attributes, read once
 	for i := range spans {
 		views[i] = newAttrView(spans[i].Attributes())
-		r, ok, err := t.extract(&spans[i], i, &views[i])
+		r := nextRecord(&recs)
+		ok, err := t.extract(&spans[i], i, &views[i], r)
 		if i >= reported {
 			for _, iv := range r.ignored {
 				errs = append(errs, newIgnoredValue(&spans[i], iv))
@@ -147,14 +148,17 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 		}
 		switch {
 		case err != nil:
+			*r = record{} // the slot stays free, zero for the next span
 			if i >= reported {
 				errs = append(errs, newSpanError(&spans[i], err))
 			}
 		case ok:
-			recs = append(recs, r)
-			if isModelCall(&r) {
-				recs = t.appendHistoryRuns(&spans[i], &views[i], &r, recs)
+			recs = recs[:len(recs)+1]
+			if isModelCall(r) {
+				recs = t.appendHistoryRuns(&spans[i], &views[i], r, recs)
 			}
+		default:
+			*r = record{}
 		}
 		tr.noteExtracted(i, ok, err, &views[i])
 		if t.settings.Evaluations {
