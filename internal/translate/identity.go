@@ -37,19 +37,19 @@ var (
 	agentVKs         = registerKeys(agentKeys...)
 )
 
-// ownIdentity reads the ids on the span's own attributes.
+// ownIdentity reads the ids on the span's own attributes into *id, every
+// field written: in place in the batch's array, an identity is not built
+// aside and copied (80 bytes a span).
 // a is the view of the span's attributes.
-func (t *Translator) ownIdentity(a *attrView) identity {
-	var id identity
+func (t *Translator) ownIdentity(a *attrView, id *identity) {
 	id[fSession] = a.firstStrRef(t.sessionKeys)
 	id[fUser] = a.firstStrRef(t.userKeys)
 	id[fDevice] = a.firstStrRef(t.deviceKeys)
 	id[fConversation] = a.firstStr(conversationVKs)
 	id[fAgent] = a.firstStr(agentVKs)
 	if id[fSession] == "" || id[fUser] == "" {
-		metadataIDs(a, &id)
+		metadataIDs(a, id)
 	}
-	return id
 }
 
 var metadataVK = registerKey(string(conventions.OpenInferenceMetadataKey))
@@ -177,7 +177,8 @@ func (b *batchIdentities) group(i int) *traceGroup { return &b.groups[b.groupOf[
 func (t *Translator) collectIdentities(spans []spanview.Span, views []attrView, b *batchIdentities) {
 	for i := range spans {
 		s := &spans[i]
-		b.own[i] = t.ownIdentity(&views[i])
+		own := &b.own[i]
+		t.ownIdentity(&views[i], own)
 		var gi int32
 		if i > 0 && s.TraceID() == spans[i-1].TraceID() {
 			gi = b.groupOf[i-1] // the spans of a trace mostly come together
@@ -187,9 +188,10 @@ func (t *Translator) collectIdentities(spans []spanview.Span, views []attrView, 
 		b.groupOf[i] = gi
 		g := &b.groups[gi]
 		g.n++
-		for f, v := range b.own[i] {
-			if v != "" && (g.first[f] == "" || s.StartTime().Before(g.firstAt[f])) {
-				g.first[f], g.firstAt[f] = v, s.StartTime()
+		start := s.StartTime()
+		for f := range own { // by index: a range over the values copies the array
+			if v := own[f]; v != "" && (g.first[f] == "" || start.Before(g.firstAt[f])) {
+				g.first[f], g.firstAt[f] = v, start
 			}
 		}
 	}
