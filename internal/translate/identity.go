@@ -37,19 +37,19 @@ var (
 	agentVKs         = registerKeys(agentKeys...)
 )
 
-// ownIdentity reads the ids on the span's own attributes.
+// ownIdentity reads the ids on the span's own attributes into *id, every
+// field written: in place in the batch's array, an identity is not built
+// aside and copied (80 bytes a span).
 // a is the view of the span's attributes.
-func (t *Translator) ownIdentity(a *attrView) identity {
-	var id identity
+func (t *Translator) ownIdentity(a *attrView, id *identity) {
 	id[fSession] = a.firstStrRef(t.sessionKeys)
 	id[fUser] = a.firstStrRef(t.userKeys)
 	id[fDevice] = a.firstStrRef(t.deviceKeys)
 	id[fConversation] = a.firstStr(conversationVKs)
 	id[fAgent] = a.firstStr(agentVKs)
 	if id[fSession] == "" || id[fUser] == "" {
-		metadataIDs(a, &id)
+		metadataIDs(a, id)
 	}
-	return id
 }
 
 var metadataVK = registerKey(string(conventions.OpenInferenceMetadataKey))
@@ -177,7 +177,8 @@ func (b *batchIdentities) group(i int) *traceGroup { return &b.groups[b.groupOf[
 func (t *Translator) collectIdentities(spans []spanview.Span, views []attrView, b *batchIdentities) {
 	for i := range spans {
 		s := &spans[i]
-		b.own[i] = t.ownIdentity(&views[i])
+		own := &b.own[i]
+		t.ownIdentity(&views[i], own)
 		var gi int32
 		if i > 0 && s.TraceID() == spans[i-1].TraceID() {
 			gi = b.groupOf[i-1] // the spans of a trace mostly come together
@@ -187,9 +188,10 @@ func (t *Translator) collectIdentities(spans []spanview.Span, views []attrView, 
 		b.groupOf[i] = gi
 		g := &b.groups[gi]
 		g.n++
-		for f, v := range b.own[i] {
-			if v != "" && (g.first[f] == "" || s.StartTime().Before(g.firstAt[f])) {
-				g.first[f], g.firstAt[f] = v, s.StartTime()
+		start := s.StartTime()
+		for f := range own { // by index: a range over the values copies the array
+			if v := own[f]; v != "" && (g.first[f] == "" || start.Before(g.firstAt[f])) {
+				g.first[f], g.firstAt[f] = v, start
 			}
 		}
 	}
@@ -420,11 +422,49 @@ func (id *identity) check() error {
 			limit, whose = MaxIDLength, "Mindlytics accepts"
 		}
 		switch {
-		case !utf8.ValidString(v):
+		case !isASCII(v) && !utf8.ValidString(v): // ids are mostly ASCII: 8 bytes a step, no tail walked byte by byte
 			return fmt.Errorf("%s %q is not valid UTF-8", idNames[f], truncate(strings.ToValidUTF8(v, "\uFFFD"), 40))
 		case len(v) > limit && utf8.RuneCountInString(v) > limit: // a string is no longer in runes than in bytes
 			return fmt.Errorf("%s is %d characters, more than the %d %s", idNames[f], utf8.RuneCountInString(v), limit, whose)
 		}
 	}
 	return nil
+}
+
+// isASCII reports whether s has no byte of 0x80 or more (so it is valid
+// UTF-8, a character a byte). It reads s in words of eight bytes, the last
+// overlapping the one before, where utf8.ValidString walks the tail byte by
+// byte; an id is some ten or twenty bytes.
+func isASCII(s string) bool {
+	const high = 0x8080808080808080
+	n := len(s)
+	switch {
+	case n >= 8:
+		var acc uint64
+		for i := 0; i+8 <= n; i += 8 {
+			acc |= word8(s[i:])
+		}
+		return (acc|word8(s[n-8:]))&high == 0
+	case n >= 4:
+		return (word4(s)|word4(s[n-4:]))&high == 0
+	}
+	for i := range n {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// word8 is s's first eight bytes as a little-endian word (one load).
+func word8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// word4 is s's first four bytes as a little-endian word (one load).
+func word4(s string) uint64 {
+	_ = s[3]
+	return uint64(uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24)
 }

@@ -64,8 +64,14 @@ func mayScan(key string) bool {
 			return false
 		}
 		switch key[len("gen_ai.")] {
-		case 'p', 'c', 'u':
+		case 'p', 'c':
 			return true
+		case 'u':
+			// A model call's own counts (gen_ai.usage.input_tokens) name
+			// no modality: modalTokens takes only usage keys with a dot
+			// after the prefix.
+			rest, usage := strings.CutPrefix(key, conventions.GenAIUsagePrefix)
+			return !usage || strings.IndexByte(rest, '.') >= 0
 		}
 	}
 	return false

@@ -31,6 +31,8 @@ func TestScanAttrsSkipsOnlyWhatItWouldNotCollect(t *testing.T) {
 			keys = append(keys, p[:n])
 		}
 	}
+	keys = append(keys, "gen_ai.usage.output_tokens", "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.audio.",
+		"gen_ai.usage.image.output_tokens", "gen_ai.usage..", "gen_ai.user.id", "gen_ai.u")
 	keys = append(keys, "gen_ai.operation.name", "gen_ai.usage.input_tokens", "session.id", "mindlytics.event", "llm.model_name")
 	values := []attribute.Value{attribute.StringValue("user"), attribute.IntValue(12), attribute.StringSliceValue([]string{"a"})}
 	for _, key := range keys {

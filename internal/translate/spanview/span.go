@@ -140,21 +140,21 @@ func NewSpan(p SpanParts) Span {
 // SetSpan makes *dst the view of *p, as NewSpan does, in place: an adapter
 // that views a batch into one array spares copying each view twice.
 func SetSpan(dst *Span, p *SpanParts) {
-	*dst = Span{
-		name:         p.Name,
-		kind:         p.Kind,
-		start:        p.Start,
-		end:          p.End,
-		traceID:      p.TraceID,
-		spanID:       p.SpanID,
-		parentID:     p.ParentSpanID,
-		parentRemote: p.ParentIsRemote,
-		attrs:        AttrsOf(p.Attributes),
-		resource:     sdkSet(p.Resource),
-		events:       Events{sdk: p.Events},
-		statusCode:   p.StatusCode,
-		statusMsg:    p.StatusMessage,
-		scopeName:    p.ScopeName,
-		scopeVersion: p.ScopeVersion,
-	}
+	// Field by field, every field: a literal is built aside and then
+	// copied whole into *dst, which is in the heap (a batch's array).
+	dst.name = p.Name
+	dst.kind = p.Kind
+	dst.start = p.Start
+	dst.end = p.End
+	dst.traceID = p.TraceID
+	dst.spanID = p.SpanID
+	dst.parentID = p.ParentSpanID
+	dst.parentRemote = p.ParentIsRemote
+	dst.attrs = AttrsOf(p.Attributes)
+	dst.resource = sdkSet(p.Resource)
+	dst.events = Events{sdk: p.Events}
+	dst.statusCode = p.StatusCode
+	dst.statusMsg = p.StatusMessage
+	dst.scopeName = p.ScopeName
+	dst.scopeVersion = p.ScopeVersion
 }
