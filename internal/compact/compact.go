@@ -22,10 +22,15 @@ type Event struct {
 	// properties; the embedded Event's Properties is then nil. They are
 	// held in the event, not behind a pointer: one allocation less per
 	// event, and a copy of an event shares none of them.
-	form  form
-	turn  mindlytics.Turn
-	call  mindlytics.FunctionCall
-	usage mindlytics.Usage
+	form form
+	// stamp is a compact event's timestamp when stamped, the embedded
+	// Event's Timestamp then empty (Expand writes it there): one string
+	// allocation less per event.
+	stamp   wire.Stamp
+	stamped bool
+	turn    mindlytics.Turn
+	call    mindlytics.FunctionCall
+	usage   mindlytics.Usage
 }
 
 // form is where an event keeps its properties.
@@ -146,7 +151,11 @@ func (e *Event) setHeader(id mindlytics.Identity, conversationID, name string) e
 	ev.Type, ev.Event, ev.SessionID, ev.ConversationID = mindlytics.TypeTrack, name, id.SessionID, conversationID
 	ev.UserID, ev.DeviceID = id.UserID, id.DeviceID
 	if !id.Time.IsZero() {
-		ev.Timestamp = wire.FormatTimestamp(id.Time)
+		// A stamp in the layout stands for a Timestamp of the layout's
+		// width, which trackCannotFail below accepts as it would.
+		if e.stamped = wire.PutStamp(&e.stamp, id.Time); !e.stamped {
+			ev.Timestamp = wire.FormatTimestamp(id.Time)
+		}
 	}
 	if trackCannotFail(ev) {
 		return nil
@@ -219,11 +228,13 @@ func (e *Event) compact() bool { return e.form != formMap }
 // Expand returns e as a mindlytics.Event, with its properties in the
 // Properties map as the public constructor makes them.
 func (e Event) Expand() mindlytics.Event {
-	if !e.compact() {
-		return e.Event
-	}
 	ev := e.Event
-	ev.Properties = e.properties()
+	if e.stamped {
+		ev.Timestamp = string(e.stamp[:])
+	}
+	if e.compact() {
+		ev.Properties = e.properties()
+	}
 	return ev
 }
 
