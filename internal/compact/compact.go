@@ -18,11 +18,52 @@ import (
 type Event struct {
 	mindlytics.Event
 
-	// turn, call or usage holds a compact event's properties; the
-	// embedded Event's Properties is then nil.
-	turn  *mindlytics.Turn
-	call  *mindlytics.FunctionCall
-	usage *mindlytics.Usage
+	// form says which of turn, call or usage holds a compact event's
+	// properties; the embedded Event's Properties is then nil. They are
+	// held in the event, not behind a pointer: one allocation less per
+	// event, and a copy of an event shares none of them.
+	form form
+	// stamp is a compact event's timestamp when stamped, the embedded
+	// Event's Timestamp then empty (Expand writes it there): one string
+	// allocation less per event.
+	stamp   wire.Stamp
+	stamped bool
+	turn    mindlytics.Turn
+	call    mindlytics.FunctionCall
+	usage   mindlytics.Usage
+}
+
+// form is where an event keeps its properties.
+type form uint8
+
+const (
+	formMap form = iota // the embedded Event's Properties
+	formTurn
+	formCall
+	formUsage
+)
+
+// typedTurn, typedCall and typedUsage are the event's turn, call or
+// usage when its form is that one, else nil.
+func (e *Event) typedTurn() *mindlytics.Turn {
+	if e.form == formTurn {
+		return &e.turn
+	}
+	return nil
+}
+
+func (e *Event) typedCall() *mindlytics.FunctionCall {
+	if e.form == formCall {
+		return &e.call
+	}
+	return nil
+}
+
+func (e *Event) typedUsage() *mindlytics.Usage {
+	if e.form == formUsage {
+		return &e.usage
+	}
+	return nil
 }
 
 // Of wraps an event that has its Properties map.
@@ -83,19 +124,19 @@ func keepIfValid(dst []Event, err error) ([]Event, error) {
 
 func (e *Event) setTurn(id mindlytics.Identity, conversationID string, turn mindlytics.Turn) error {
 	err := e.setHeader(id, conversationID, mindlytics.EventConversationTurn)
-	e.turn = &turn
+	e.form, e.turn = formTurn, turn
 	return e.check(err)
 }
 
 func (e *Event) setFunction(id mindlytics.Identity, conversationID string, call mindlytics.FunctionCall) error {
 	err := e.setHeader(id, conversationID, mindlytics.EventConversationFunction)
-	e.call = &call
+	e.form, e.call = formCall, call
 	return e.check(err)
 }
 
 func (e *Event) setUsage(id mindlytics.Identity, conversationID string, usage mindlytics.Usage) error {
 	err := e.setHeader(id, conversationID, mindlytics.EventConversationUsage)
-	e.usage = &usage
+	e.form, e.usage = formUsage, usage
 	return e.check(err)
 }
 
@@ -110,7 +151,11 @@ func (e *Event) setHeader(id mindlytics.Identity, conversationID, name string) e
 	ev.Type, ev.Event, ev.SessionID, ev.ConversationID = mindlytics.TypeTrack, name, id.SessionID, conversationID
 	ev.UserID, ev.DeviceID = id.UserID, id.DeviceID
 	if !id.Time.IsZero() {
-		ev.Timestamp = wire.FormatTimestamp(id.Time)
+		// A stamp in the layout stands for a Timestamp of the layout's
+		// width, which trackCannotFail below accepts as it would.
+		if e.stamped = wire.PutStamp(&e.stamp, id.Time); !e.stamped {
+			ev.Timestamp = wire.FormatTimestamp(id.Time)
+		}
 	}
 	if trackCannotFail(ev) {
 		return nil
@@ -143,7 +188,7 @@ func (e *Event) check(headerErr error) error {
 	if e.ConversationID == "" {
 		return invalid("conversation_id", "required")
 	}
-	if _, extraCost := e.usageExtraCost(); e.usage != nil && !extraCost && len(e.usage.Model) > wire.MaxIDLength {
+	if _, extraCost := e.usageExtraCost(); e.form == formUsage && !extraCost && len(e.usage.Model) > wire.MaxIDLength {
 		if n := utf8.RuneCountInString(e.usage.Model); n > wire.MaxIDLength {
 			return invalid("properties.model", fmt.Sprintf("%d characters, at most %d allowed", n, wire.MaxIDLength))
 		}
@@ -152,9 +197,9 @@ func (e *Event) check(headerErr error) error {
 		return err
 	}
 	switch {
-	case e.turn != nil:
+	case e.form == formTurn:
 		return checkCost(e.turn.Cost)
-	case e.usage != nil && e.usage.Model == "":
+	case e.form == formUsage && e.usage.Model == "":
 		return checkCost(e.usage.Cost)
 	}
 	return nil
@@ -163,7 +208,7 @@ func (e *Event) check(headerErr error) error {
 // usageExtraCost says whether a usage's Extra holds a cost, which
 // mindlytics.Event.Validate reads as the cost form (the model unchecked).
 func (e *Event) usageExtraCost() (any, bool) {
-	if e.usage == nil {
+	if e.form != formUsage {
 		return nil, false
 	}
 	v, ok := e.usage.Extra["cost"]
@@ -178,16 +223,18 @@ func checkCost(cost float64) error {
 }
 
 // compact says whether e keeps its properties in a compact form.
-func (e *Event) compact() bool { return e.turn != nil || e.call != nil || e.usage != nil }
+func (e *Event) compact() bool { return e.form != formMap }
 
 // Expand returns e as a mindlytics.Event, with its properties in the
 // Properties map as the public constructor makes them.
 func (e Event) Expand() mindlytics.Event {
-	if !e.compact() {
-		return e.Event
-	}
 	ev := e.Event
-	ev.Properties = e.properties()
+	if e.stamped {
+		ev.Timestamp = string(e.stamp[:])
+	}
+	if e.compact() {
+		ev.Properties = e.properties()
+	}
 	return ev
 }
 
@@ -217,12 +264,12 @@ func turnHasTokens(turn *mindlytics.Turn) bool {
 
 // compactExtra is the Extra map of a compact event, nil for others.
 func (e *Event) compactExtra() mindlytics.Properties {
-	switch {
-	case e.turn != nil:
+	switch e.form {
+	case formTurn:
 		return e.turn.Extra
-	case e.call != nil:
+	case formCall:
 		return e.call.Extra
-	case e.usage != nil:
+	case formUsage:
 		return e.usage.Extra
 	}
 	return nil
@@ -278,7 +325,7 @@ func (f *compactField) value() any {
 // compactFields appends a compact event's own properties to dst, in key
 // order (the order encoding/json writes a map's keys in).
 func (e *Event) compactFields(dst []compactField) []compactField {
-	if t := e.turn; t != nil {
+	if t := e.typedTurn(); t != nil {
 		dst = append(dst, compactField{key: "assistant", kind: 's', s: t.Assistant})
 		if t.AssistantID != "" {
 			dst = append(dst, compactField{key: "assistant_id", kind: 's', s: t.AssistantID})
@@ -298,7 +345,7 @@ func (e *Event) compactFields(dst []compactField) []compactField {
 		}
 		return append(dst, compactField{key: "user", kind: 's', s: t.User})
 	}
-	if c := e.call; c != nil {
+	if c := e.typedCall(); c != nil {
 		if c.Args != "" {
 			dst = append(dst, compactField{key: "args", kind: 's', s: c.Args})
 		}
@@ -308,7 +355,7 @@ func (e *Event) compactFields(dst []compactField) []compactField {
 		}
 		return append(dst, compactField{key: "runtime", kind: 'i', i: c.Runtime.Milliseconds()})
 	}
-	if u := e.usage; u != nil {
+	if u := e.typedUsage(); u != nil {
 		if u.Model == "" {
 			return append(dst, compactField{key: "cost", kind: 'f', f: u.Cost})
 		}

@@ -13,6 +13,9 @@ func (e *Event) AppendJSON(dst []byte) ([]byte, error) {
 		UserID: e.UserID, DeviceID: e.DeviceID, ConversationID: e.ConversationID, ID: e.ID,
 		PreviousID: e.PreviousID, Properties: e.Properties, Attributes: e.Attributes, Traits: e.Traits,
 	}
+	if e.stamped {
+		w.Stamp = &e.stamp
+	}
 	if a := e.ConversationAnalysis; a != nil {
 		w.ConversationAnalysis = &wire.Analysis{Summary: a.Summary, Sentiment: a.Sentiment, Cost: a.Cost}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 )
 
@@ -33,7 +34,15 @@ func TestHeaderAsTrack(t *testing.T) {
 						want, wantErr := mindlytics.Track(id, conv, "compact", nil)
 						want.Event = mindlytics.EventConversationTurn
 						require.Equal(t, errText(wantErr), errText(err), "%+v, %q", id, conv)
-						require.Equal(t, Event{Event: want}, got, "%+v, %q", id, conv)
+						// A timestamp in the layout is held as a stamp,
+						// the Timestamp field then empty; Expand writes it.
+						header := got.Event
+						if got.stamped {
+							header.Timestamp = string(got.stamp[:])
+						}
+						require.Equal(t, want, header, "%+v, %q", id, conv)
+						require.Equal(t, len(want.Timestamp) == len(wire.TimestampLayout), got.stamped, "%+v", id)
+						require.Equal(t, want, got.Expand(), "%+v, %q", id, conv)
 						if trackCannotFail(&got.Event) {
 							fastPaths++
 							require.NoError(t, wantErr, "the fast path took an identity Track refuses: %+v", id)

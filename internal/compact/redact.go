@@ -42,16 +42,16 @@ func (e *Event) Redact(r Redactor) {
 	}
 	// turn, call and usage are the event's own copies (Turn, Function,
 	// Usage); their Extra maps are not.
-	switch {
-	case e.turn != nil:
+	switch e.form {
+	case formTurn:
 		e.turn.User = r.Text(e.turn.User)
 		e.turn.Assistant = r.Text(e.turn.Assistant)
 		e.turn.Extra = redactMap(e.turn.Extra, r)
-	case e.call != nil:
+	case formCall:
 		e.call.Args = r.Text(e.call.Args)
 		e.call.Result = r.Text(e.call.Result)
 		e.call.Extra = redactMap(e.call.Extra, r)
-	case e.usage != nil:
+	case formUsage:
 		e.usage.Extra = redactMap(e.usage.Extra, r)
 	}
 }

@@ -80,7 +80,16 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 		}
 	}
 	starts := len(pending)
-	pending, err := t.appendOwnEvent(r, convID, sh, pending)
+	// With nothing to start, open or end first, the commit puts no event
+	// before the own event: it goes straight into out (an event is 400
+	// bytes to copy). appendOwnEvent leaves out as it was on error.
+	direct := starts == 0 && sh != 0 && (convID == "" || ch != 0) && r.kind != sc.EventSessionEnd
+	var err error
+	if direct {
+		out, err = t.appendOwnEvent(r, convID, sh, out)
+	} else {
+		pending, err = t.appendOwnEvent(r, convID, sh, pending)
+	}
 	t.pending = pending[:0] // keep the grown scratch space
 	if err != nil {
 		return out, fmt.Errorf("%s: %w", r.kind, err)
@@ -102,9 +111,11 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 		c.LastSeen = seen
 		o.Convs.MoveToBack(&o.ConvOrder, ch)
 	}
-	if r.kind != sc.EventSessionEnd {
+	switch {
+	case direct: // out has it already
+	case r.kind != sc.EventSessionEnd:
 		out = append(out, pending...) // the starts, then the own event if any
-	} else {
+	default:
 		out = append(out, pending[:starts]...)
 		out = t.endConversations(sh, r.at, time.Time{}, out)
 		out = append(out, pending[starts])

@@ -12,6 +12,8 @@ type Event struct {
 	// ConversationAnalysis and IntentAnalysis are the analyses a
 	// "Conversation Ended" event may carry; nil when it has none.
 	ConversationAnalysis, IntentAnalysis *Analysis
+	// Stamp, when not nil, is the timestamp (Timestamp is then empty).
+	Stamp *Stamp
 }
 
 // Analysis is what the encoder reads of a conversation or intent analysis:
@@ -67,7 +69,13 @@ func (e *Event) AppendHead(dst []byte) []byte {
 	dst = appendOptional(dst, `,"event":`, e.Name)
 	dst = append(dst, `,"session_id":`...)
 	dst = AppendString(dst, e.SessionID)
-	dst = appendOptional(dst, `,"timestamp":`, e.Timestamp)
+	if e.Stamp != nil { // the layout's characters: nothing to escape
+		dst = append(dst, `,"timestamp":"`...)
+		dst = append(dst, e.Stamp[:]...)
+		dst = append(dst, '"')
+	} else {
+		dst = appendOptional(dst, `,"timestamp":`, e.Timestamp)
+	}
 	dst = appendOptional(dst, `,"user_id":`, e.UserID)
 	dst = appendOptional(dst, `,"device_id":`, e.DeviceID)
 	dst = appendOptional(dst, `,"conversation_id":`, e.ConversationID)

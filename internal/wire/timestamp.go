@@ -19,6 +19,17 @@ func FormatTimestamp(t time.Time) string {
 	return string(d[:])
 }
 
+// Stamp is a timestamp written in TimestampLayout, held by value: an
+// event that keeps one needs no string of its own for it.
+type Stamp [len(TimestampLayout)]byte
+
+// PutStamp writes t to d in TimestampLayout, and says false (d unwritten)
+// when FormatTimestamp would not write it in that layout (a year the
+// layout cannot hold).
+func PutStamp(d *Stamp, t time.Time) bool {
+	return putTimestamp((*[len(TimestampLayout)]byte)(d), t)
+}
+
 // AppendTimestamp appends t in TimestampLayout.
 func AppendTimestamp(b []byte, t time.Time) []byte {
 	var d [len(TimestampLayout)]byte
