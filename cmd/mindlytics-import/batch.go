@@ -3,8 +3,8 @@ package main
 import "fmt"
 
 // defaultBatch is --batch's default: the most spans and log records handed
-// to the exporter at once. Large enough that the exporter's
-// requests_in_flight lanes (4 × max_request_events 500 by default) are
+// to the exporter at once. Large enough that several of the exporter's
+// requests_in_flight lanes (16 × max_request_events 500 by default) are
 // kept busy; small enough that a failure names a short run of records (see
 // BENCHMARKS.md, replay).
 const defaultBatch = 2048

@@ -93,7 +93,7 @@ func BenchmarkImport(b *testing.B) {
 		env := map[string]string{"MLSDK_API_KEY": srv.APIKey, "MLSDK_PROJECT_ID": srv.ProjectID, "MLSDK_SERVER_BASE": svc.url}
 		// batch=1 hands the exporter one record at a time, as the import
 		// did before batches (the records are still read ahead); in-flight
-		// is the exporter's requests_in_flight (4 by default).
+		// is the exporter's requests_in_flight (16 by default, 4 in process).
 		for _, c := range []struct{ batch, inFlight int }{{1, 4}, {defaultBatch, 4}, {1, 16}, {defaultBatch, 16}} {
 			if c.inFlight != 4 && svc.latency == 0 {
 				continue // more requests side by side matter only for a distant service

@@ -50,9 +50,11 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, 5*time.Minute, cfg.RetryConfig.MaxElapsedTime)
 	assert.True(t, cfg.RetryConfig.Enabled)
 	assert.Equal(t, 500, cfg.MaxRequestEvents)
-	assert.Equal(t, 4, cfg.RequestsInFlight)
+	assert.Equal(t, 16, cfg.RequestsInFlight, "a collector's: many apps' spans (collectorRequestsInFlight)")
 	assert.Equal(t, 512<<10, cfg.MaxRequestBytes)
-	assert.Equal(t, delivery.DefaultRequestSettings(), cfg.RequestSettings, "the in-process exporter's defaults")
+	inProcess := delivery.DefaultRequestSettings()
+	inProcess.RequestsInFlight = cfg.RequestsInFlight
+	assert.Equal(t, inProcess, cfg.RequestSettings, "the in-process exporter's defaults but requests_in_flight")
 	assert.Equal(t, translate.DefaultSettings(), cfg.Settings, "the in-process exporter's defaults")
 	assert.True(t, cfg.Lifecycle.EndOnShutdown)
 	assert.Zero(t, cfg.Lifecycle.IdleCheckInterval, "automatic")
