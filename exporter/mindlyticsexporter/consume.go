@@ -59,7 +59,7 @@ func (c *core) translateLogs(ctx context.Context, ld plog.Logs) (int, error) {
 	events, errs := c.tr.Logs(c.events[:0], ld)
 	defer c.reuseEvents(events)
 	c.translationErrors(ctx, "log record", errs)
-	c.countSpansWithoutEvent(ctx) // spans that waited for their log records
+	c.countSpansWithoutEvent(ctx) // the records read as spans, and the spans that waited for them
 	return c.enqueue(ctx, events, 0)
 }
 

@@ -203,7 +203,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ExporterMindlyticsSpansWithoutEvent, err = builder.meter.Int64Counter(
 		"otelcol_exporter_mindlytics_spans_without_event",
-		metric.WithDescription("Spans translated that made no event, by reason; each is counted once, when its translation is final. Spans translated = spans that made an event + spans_without_event + spans_dropped (+ spans_waiting, until they are translated). [Alpha]"),
+		metric.WithDescription("Spans translated that made no event, by reason; each is counted once, when its translation is final (GenAI log records the translation reads as spans count too). For a traces pipeline, spans translated = spans that made an event + spans_without_event + spans_dropped (+ spans_waiting, until they are translated). [Alpha]"),
 		metric.WithUnit("{span}"),
 	)
 	errs = errors.Join(errs, err)

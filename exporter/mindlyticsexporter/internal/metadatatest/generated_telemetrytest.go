@@ -178,7 +178,7 @@ func AssertEqualExporterMindlyticsSpansWaiting(t *testing.T, tt *componenttest.T
 func AssertEqualExporterMindlyticsSpansWithoutEvent(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_exporter_mindlytics_spans_without_event",
-		Description: "Spans translated that made no event, by reason; each is counted once, when its translation is final. Spans translated = spans that made an event + spans_without_event + spans_dropped (+ spans_waiting, until they are translated). [Alpha]",
+		Description: "Spans translated that made no event, by reason; each is counted once, when its translation is final (GenAI log records the translation reads as spans count too). For a traces pipeline, spans translated = spans that made an event + spans_without_event + spans_dropped (+ spans_waiting, until they are translated). [Alpha]",
 		Unit:        "{span}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
