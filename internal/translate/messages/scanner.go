@@ -44,9 +44,22 @@ func (p *msgScanner) wsRun() {
 	}
 }
 
-// peek returns the next non-space byte, 0 at the end.
+// peek returns the next non-space byte, 0 at the end. The byte at p is
+// loaded once when it is not a space, as it mostly is: peek is the
+// scanner's most frequent step (some forty a message list).
 func (p *msgScanner) peek() byte {
-	p.ws()
+	if p.i < len(p.s) {
+		if c := p.s[p.i]; c > ' ' {
+			return c
+		}
+		return p.peekAfterSpace()
+	}
+	return 0
+}
+
+// peekAfterSpace is peek where p may be at white space.
+func (p *msgScanner) peekAfterSpace() byte {
+	p.wsRun()
 	if p.i < len(p.s) {
 		return p.s[p.i]
 	}

@@ -123,3 +123,23 @@ func TestKnownKeyMatchesScannedKey(t *testing.T) {
 		}
 	}
 }
+
+// TestPeekMatchesSkippingSpace: peek's one-load path gives what skipping
+// the white space and then looking does, at every position of inputs with
+// and without space, and leaves p at the same byte.
+func TestPeekMatchesSkippingSpace(t *testing.T) {
+	for _, s := range []string{"", " ", "\t\n\r ", `[{"a" : 1 }]`, " x", "x ", "\x00\x1f !", " \n\"a\"\r\t,"} {
+		for i := 0; i <= len(s); i++ {
+			p, q := msgScanner{s: s, i: i}, msgScanner{s: s, i: i}
+			got := p.peek()
+			q.wsRun()
+			var want byte
+			if q.i < len(q.s) {
+				want = q.s[q.i]
+			}
+			if got != want || p.i != q.i {
+				t.Fatalf("%q at %d: peek %q at %d, want %q at %d", s, i, got, p.i, want, q.i)
+			}
+		}
+	}
+}
