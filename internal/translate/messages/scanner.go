@@ -1,7 +1,7 @@
 package messages
 
 import (
-	"strings"
+	"math/bits"
 	"unicode/utf8"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
@@ -44,19 +44,35 @@ func (p *msgScanner) wsRun() {
 	}
 }
 
-// peek returns the next non-space byte, 0 at the end.
+// peek returns the next non-space byte, 0 at the end. The byte at p is
+// loaded once when it is not a space, as it mostly is: peek is the
+// scanner's most frequent step (some forty a message list).
 func (p *msgScanner) peek() byte {
-	p.ws()
+	if p.i < len(p.s) {
+		if c := p.s[p.i]; c > ' ' {
+			return c
+		}
+		return p.peekAfterSpace()
+	}
+	return 0
+}
+
+// peekAfterSpace is peek where p may be at white space.
+func (p *msgScanner) peekAfterSpace() byte {
+	p.wsRun()
 	if p.i < len(p.s) {
 		return p.s[p.i]
 	}
 	return 0
 }
 
-// The fields of the two object shapes, in the order of their bits.
+// The fields of the two object shapes, in the order of their bits, and
+// of objects that are only skipped (none).
 var (
 	messageFields = []string{"role", "parts", "content", "tool_calls", "function_call", "message", "messages", "choices"}
 	partFields    = []string{"type", "content", "text", "toolRequest"}
+
+	messageKeys, partKeys, noKeys = newFieldSet(messageFields), newFieldSet(partFields), newFieldSet(nil)
 )
 
 const (
@@ -77,12 +93,12 @@ const (
 	pToolRequest // Genkit's tool call part: {toolRequest: {name, ref, input}}
 )
 
-// object reads an object whose fields are names (messageFields or
-// partFields), calling field with each known field's index and skipping
-// the others. It bails on what encoding/json would match in another way:
-// a key with escapes, a key that matches a field only case-insensitively,
-// or a field given twice (the last one wins there, partly merged).
-func (p *msgScanner) object(depth int, names []string, field func(f int) bool) bool {
+// object reads an object whose fields are fields.names (messageKeys or
+// partKeys), calling field with each known field's index and skipping the
+// others. It bails on what encoding/json would match in another way: a key
+// with escapes, a key that matches a field only case-insensitively, or a
+// field given twice (the last one wins there, partly merged).
+func (p *msgScanner) object(depth int, fields *fieldSet, field func(f int) bool) bool {
 	if depth > maxScanDepth {
 		p.bail = true
 		return false
@@ -97,28 +113,19 @@ func (p *msgScanner) object(depth int, names []string, field func(f int) bool) b
 		if p.peek() != '"' {
 			return false
 		}
-		f := p.knownKey(names)
+		f := p.knownKey(fields)
 		if f < 0 {
 			key, kind, ok := p.str()
 			if !ok || p.peek() != ':' {
 				return false
 			}
 			p.i++
-			if kind != 0 {
+			// knownKey took every key that is a name as it is; another
+			// key with escapes or non-ASCII bytes, or one that folds to a
+			// name, is matched by encoding/json in ways left to it.
+			if kind != 0 || fields.foldsToName(key) {
 				p.bail = true
 				return false
-			}
-			for j, n := range names {
-				if key == n {
-					f = j
-					break
-				}
-				// The key is ASCII here (no escapes, no other bytes), and
-				// ASCII folds only to ASCII of the same length.
-				if len(key) == len(n) && strings.EqualFold(key, n) {
-					p.bail = true
-					return false
-				}
 			}
 		} else {
 			if p.peek() != ':' {
@@ -150,14 +157,20 @@ func (p *msgScanner) object(depth int, names []string, field func(f int) bool) b
 	}
 }
 
-// knownKey passes over a key (p at its '"') that is one of names as it
-// is, and returns its index; else -1, p unmoved, for str to read the key.
-// Most keys are: their string is then compared once, not scanned and then
-// compared. A name holds no quote nor backslash, so the key's body is the
-// name exactly when the quote follows it.
-func (p *msgScanner) knownKey(names []string) int {
+// knownKey passes over a key (p at its '"') that is one of fields' names
+// as it is, and returns its index; else -1, p unmoved, for str to read the
+// key. Most keys are: their string is then compared once, not scanned and
+// then compared, and only with the names that start with its first byte.
+// A name holds no quote nor backslash, so the key's body is the name
+// exactly when the quote follows it.
+func (p *msgScanner) knownKey(fields *fieldSet) int {
 	rest := p.s[p.i+1:]
-	for j, n := range names {
+	if rest == "" {
+		return -1
+	}
+	for c := fields.byFirst[rest[0]]; c != 0; c &= c - 1 {
+		j := bits.TrailingZeros8(c)
+		n := fields.names[j]
 		if len(rest) > len(n) && rest[len(n)] == '"' && rest[:len(n)] == n {
 			p.i += len(n) + 2
 			return j
@@ -180,7 +193,7 @@ func (p *msgScanner) message(depth int, top *topLists) (Message, bool) {
 		inner                  *Message
 		innerMsg               Message
 	)
-	ok := p.object(depth, messageFields, func(f int) bool {
+	ok := p.object(depth, messageKeys, func(f int) bool {
 		switch f {
 		case mRole:
 			if p.peek() == '"' {
@@ -305,7 +318,7 @@ func (p *msgScanner) parts(depth int) (text string, kind strKind, tools, ok bool
 		}
 		var typ, content, txt string // content and txt: JSON string bodies
 		var contentKind, txtKind strKind
-		ok := p.object(depth+1, partFields, func(f int) bool {
+		ok := p.object(depth+1, partKeys, func(f int) bool {
 			if f == pToolRequest {
 				if p.peek() != 'n' { // anything but null makes the pointer
 					tools = true
@@ -383,7 +396,7 @@ func (p *msgScanner) elements(depth int, el func() bool) bool {
 func (p *msgScanner) skip(depth int) bool {
 	switch c := p.peek(); {
 	case c == '{':
-		return p.object(depth, nil, nil)
+		return p.object(depth, noKeys, nil)
 	case c == '[':
 		return p.elements(depth, func() bool { return p.skip(depth + 1) })
 	case c == '"':

@@ -86,16 +86,17 @@ func TestKnownKeyMatchesScannedKey(t *testing.T) {
 	var keys []string
 	for _, names := range [][]string{messageFields, partFields} {
 		for _, n := range names {
-			keys = append(keys, n, n[:len(n)-1], n+"s", strings.ToUpper(n[:1])+n[1:], `\u0072`+n[1:], n+`\"`, n+`\\`)
+			keys = append(keys, n, n[:len(n)-1], n+"s", strings.ToUpper(n[:1])+n[1:], strings.ToUpper(n), `\u0072`+n[1:], n+`\"`, n+`\\`)
 		}
 	}
-	keys = append(keys, "", "finish_reason", "x", "é")
-	for _, names := range [][]string{messageFields, partFields, nil} {
+	keys = append(keys, "", "finish_reason", "x", "é", "_ole", "\x7fole", "@arts", "`arts")
+	for _, fields := range []*fieldSet{messageKeys, partKeys, noKeys} {
+		names := fields.names
 		for _, k := range keys {
 			for _, after := range []string{`":1}`, `"`, ``} {
 				s := `"` + k + after
 				p := msgScanner{s: s}
-				f := p.knownKey(names)
+				f := p.knownKey(fields)
 				q := msgScanner{s: s}
 				raw, kind, ok := q.str()
 				want := -1
@@ -110,6 +111,34 @@ func TestKnownKeyMatchesScannedKey(t *testing.T) {
 				if f != want || (f >= 0 && p.i != q.i) || (f < 0 && p.i != 0) {
 					t.Fatalf("%q: knownKey %d at %d, scanned %d at %d", s, f, p.i, want, q.i)
 				}
+			}
+			// The look-up by first byte folds as comparing with every name.
+			folds := false
+			for _, n := range names {
+				folds = folds || strings.EqualFold(k, n)
+			}
+			if fields.foldsToName(k) != folds {
+				t.Fatalf("%q: foldsToName %v, EqualFold with a name %v", k, !folds, folds)
+			}
+		}
+	}
+}
+
+// TestPeekMatchesSkippingSpace: peek's one-load path gives what skipping
+// the white space and then looking does, at every position of inputs with
+// and without space, and leaves p at the same byte.
+func TestPeekMatchesSkippingSpace(t *testing.T) {
+	for _, s := range []string{"", " ", "\t\n\r ", `[{"a" : 1 }]`, " x", "x ", "\x00\x1f !", " \n\"a\"\r\t,"} {
+		for i := 0; i <= len(s); i++ {
+			p, q := msgScanner{s: s, i: i}, msgScanner{s: s, i: i}
+			got := p.peek()
+			q.wsRun()
+			var want byte
+			if q.i < len(q.s) {
+				want = q.s[q.i]
+			}
+			if got != want || p.i != q.i {
+				t.Fatalf("%q at %d: peek %q at %d, want %q at %d", s, i, got, p.i, want, q.i)
 			}
 		}
 	}
