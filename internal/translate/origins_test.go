@@ -79,19 +79,12 @@ func TestTranslateWithOriginsSaysWhatWaits(t *testing.T) {
 // Every span that makes no event says why: a wrapper, other work, a model
 // call with nothing to count, the outer span of a stacked pair.
 func TestTranslateWithOriginsSaysWhyNoEvent(t *testing.T) {
-	chat := func(parent int, name string, start time.Duration, tokens bool) spanSpec {
-		attrs := []attribute.KeyValue{sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o")}
-		if tokens {
-			attrs = append(attrs, sc.InputTokens(10), sc.OutputTokens(2), sc.TurnUser("hi"), sc.TurnAssistant("hello"))
-		}
-		return child(parent, name, start, start+time.Second, attrs...)
-	}
 	spans := spanview.FromReadOnlySpans(recordSpans(t, nil,
 		root("invoke_agent bot", 0, 10*time.Second, sc.SessionID("s1"), sc.UserID("u"), sc.OperationName(sc.GenAIOperationInvokeAgent)),
 		child(0, "GET /orders", time.Second, 2*time.Second),
-		chat(0, "failed chat", 2*time.Second, false),
-		chat(0, "outer chat", 3*time.Second, true),
-		chat(3, "inner chat", 3*time.Second, true),
+		chatSpec(0, "failed chat", 2*time.Second, false),
+		chatSpec(0, "outer chat", 3*time.Second, true),
+		chatSpec(3, "inner chat", 3*time.Second, true),
 	))
 	got := newTranslator(t).TranslateWithOrigins(spans)
 	require.NotEmpty(t, got.Events)
@@ -116,20 +109,13 @@ func TestTranslateWithOriginsSaysWhyNoEvent(t *testing.T) {
 // The counts of spans that made no event are the reasons
 // TranslateWithOrigins gives, by reason, once: a second take is empty.
 func TestTakeNoEventCountsCountsEachReason(t *testing.T) {
-	chat := func(parent int, name string, start time.Duration, tokens bool) spanSpec {
-		attrs := []attribute.KeyValue{sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o")}
-		if tokens {
-			attrs = append(attrs, sc.InputTokens(10), sc.OutputTokens(2), sc.TurnUser("hi"), sc.TurnAssistant("hello"))
-		}
-		return child(parent, name, start, start+time.Second, attrs...)
-	}
 	spans := spanview.FromReadOnlySpans(recordSpans(t, nil,
 		root("invoke_agent bot", 0, 10*time.Second, sc.SessionID("s1"), sc.UserID("u"), sc.OperationName(sc.GenAIOperationInvokeAgent)),
 		child(0, "GET /orders", time.Second, 2*time.Second),
 		child(0, "GET /stock", time.Second, 2*time.Second),
-		chat(0, "failed chat", 2*time.Second, false),
-		chat(0, "outer chat", 3*time.Second, true),
-		chat(4, "inner chat", 3*time.Second, true),
+		chatSpec(0, "failed chat", 2*time.Second, false),
+		chatSpec(0, "outer chat", 3*time.Second, true),
+		chatSpec(4, "inner chat", 3*time.Second, true),
 	))
 	traced := newTranslator(t).TranslateWithOrigins(spans)
 	var want NoEventCounts
@@ -149,4 +135,14 @@ func TestTakeNoEventCountsCountsEachReason(t *testing.T) {
 	assert.Equal(t, NoEventCounts{NoEventNotOurs: 2, NoEventWrapper: 1, NoEventNoContent: 1, NoEventSameCall: 1}, got)
 	assert.Equal(t, NoEventCounts{}, tr.TakeNoEventCounts(), "taken once")
 
+}
+
+// chatSpec is a chat span under parent: with tokens and texts, or with
+// nothing to count.
+func chatSpec(parent int, name string, start time.Duration, tokens bool) spanSpec {
+	attrs := []attribute.KeyValue{sc.OperationName(sc.GenAIOperationChat), sc.RequestModel("gpt-4o")}
+	if tokens {
+		attrs = append(attrs, sc.InputTokens(10), sc.OutputTokens(2), sc.TurnUser("hi"), sc.TurnAssistant("hello"))
+	}
+	return child(parent, name, start, start+time.Second, attrs...)
 }
