@@ -146,9 +146,18 @@ var _ = registerKeys(append(append(conventions.DefaultSessionKeys(), conventions
 
 // newAttrView indexes a's attributes in one pass.
 func newAttrView(a spanview.Attrs) attrView {
-	v := attrView{Attrs: a}
-	v.index()
+	var v attrView
+	v.reset(a)
 	return v
+}
+
+// reset makes *v the view of a, in place: a batch's views are in the heap,
+// where a view made aside would be zeroed and then copied whole (136 bytes,
+// its pointers through write barriers while the GC marks).
+func (v *attrView) reset(a spanview.Attrs) {
+	v.Attrs = a
+	v.pos = [maxViewKeys]uint8{}
+	v.index()
 }
 
 func (v *attrView) index() {

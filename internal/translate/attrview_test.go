@@ -98,3 +98,15 @@ func TestKeySlotsHoldEveryViewKey(t *testing.T) {
 	}
 	assert.LessOrEqual(t, longest, 6, "the longest run of used slots")
 }
+
+// TestAttrViewResetForgetsTheSpanBefore: a view reset in place (a batch's
+// array) over another span's view is the view made afresh.
+func TestAttrViewResetForgetsTheSpanBefore(t *testing.T) {
+	before := spanview.AttrsOf([]attribute.KeyValue{
+		attribute.String(viewKeyNames[0], "a"), attribute.String(viewKeyNames[1], "b"), attribute.Int(viewKeyNames[2], 3),
+	})
+	after := spanview.AttrsOf([]attribute.KeyValue{attribute.String(viewKeyNames[1], "c")})
+	v := newAttrView(before)
+	v.reset(after)
+	require.Equal(t, newAttrView(after), v)
+}

@@ -138,7 +138,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 	tr.start(len(spans), len(dst))
 	recs, views := bt.recs, bt.views // views: each span's attributes, read once
 	for i := range spans {
-		views[i] = newAttrView(spans[i].Attributes())
+		views[i].reset(spans[i].Attributes())
 		r := nextRecord(&recs)
 		ok, err := t.extract(&spans[i], i, &views[i], r)
 		if i >= reported {
