@@ -128,8 +128,11 @@ func (v *viewer) keyValues(m pcommon.Map) []attribute.KeyValue {
 	for k, val := range m.All() {
 		kv := &kvs[i]
 		kv.Key = attribute.Key(k)
-		if val.Type() == pcommon.ValueTypeStr { // most are: spare toValue's call
-			kv.Value = attribute.StringValue(val.Str())
+		// Most values are non-empty strings: Str's one type assertion tells
+		// them, without Type's switch or toValue's call (an empty string
+		// goes there too).
+		if str := val.Str(); str != "" {
+			kv.Value = attribute.StringValue(str)
 		} else {
 			kv.Value = toValue(val)
 		}
