@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -305,4 +306,47 @@ func TestSpansOfARemoteParentDoNotWait(t *testing.T) {
 		assert.Equal(t, tc.waiting, tr.Stats().WaitingSpans, "flags %#x", tc.flags)
 		assert.Equal(t, tc.waiting == 0, len(evs) > 0, "flags %#x: events at once", tc.flags)
 	}
+}
+
+// pdataSpanNamed is a pdata span with every field the view reads set,
+// each from tag, with its scope.
+func pdataSpanNamed(tag byte) (ptrace.Span, pcommon.InstrumentationScope) {
+	s := ptrace.NewSpan()
+	s.SetName("span " + string(tag))
+	s.SetKind(ptrace.SpanKind(1 + tag%5))
+	s.SetStartTimestamp(pcommon.NewTimestampFromTime(t0.Add(time.Duration(tag) * time.Second)))
+	s.SetEndTimestamp(pcommon.NewTimestampFromTime(t0.Add(time.Duration(tag+1) * time.Second)))
+	s.SetTraceID(pcommon.TraceID{tag})
+	s.SetSpanID(pcommon.SpanID{tag})
+	s.SetParentSpanID(pcommon.SpanID{tag, 1})
+	s.SetFlags(otlpParentIsRemote)
+	ev := s.Events().AppendEmpty()
+	ev.SetName("event " + string(tag))
+	s.Status().SetCode(ptrace.StatusCodeError)
+	s.Status().SetMessage("status " + string(tag))
+	scope := pcommon.NewInstrumentationScope()
+	scope.SetName("scope " + string(tag))
+	scope.SetVersion("v" + string(tag))
+	return s, scope
+}
+
+// TestSetSpanWritesEveryField: setSpan writes the view in place, over a
+// batch's array; over another span's view, it leaves what a view made
+// afresh holds (a field it forgot would keep the other span's).
+func TestSetSpanWritesEveryField(t *testing.T) {
+	resA := attribute.NewSet(attribute.String("service.name", "a"))
+	resB := attribute.NewSet(attribute.String("service.name", "b"))
+	sa, scopeA := pdataSpanNamed('a')
+	sb, scopeB := pdataSpanNamed('b')
+	attrsB := []attribute.KeyValue{attribute.String("k", "b")}
+	want := viewSpan(sb, attrsB, &resB, scopeB)
+	fields := reflect.ValueOf(*spanview.Parts(&want))
+	for i := range fields.NumField() {
+		if fields.Field(i).IsZero() {
+			t.Fatalf("field %s of the expected view is zero: the test does not cover it", fields.Type().Field(i).Name)
+		}
+	}
+	got := viewSpan(sa, []attribute.KeyValue{attribute.String("k", "a")}, &resA, scopeA)
+	setSpan(&got, sb, attrsB, &resB, scopeB)
+	require.Equal(t, want, got)
 }

@@ -33,23 +33,23 @@ func fillFromReadOnly(v *Span, s sdktrace.ReadOnlySpan) {
 	sc := s.SpanContext()
 	status := s.Status()
 	scope := s.InstrumentationScope()
-	*v = Span{
-		name:         s.Name(),
-		kind:         s.SpanKind(),
-		start:        s.StartTime().Round(0), // wall clock only, as pdata has it
-		end:          s.EndTime().Round(0),
-		traceID:      sc.TraceID(),
-		spanID:       sc.SpanID(),
-		parentID:     s.Parent().SpanID(),
-		parentRemote: s.Parent().IsRemote(),
-		attrs:        AttrsOf(s.Attributes()),
-		events:       Events{sdk: s.Events()},
-		statusCode:   status.Code,
-		statusMsg:    status.Description,
-		scopeName:    scope.Name,
-		scopeVersion: scope.Version,
-	}
+	*v = Span{p: SpanParts{
+		Name:           s.Name(),
+		Kind:           s.SpanKind(),
+		Start:          s.StartTime().Round(0), // wall clock only, as pdata has it
+		End:            s.EndTime().Round(0),
+		TraceID:        sc.TraceID(),
+		SpanID:         sc.SpanID(),
+		ParentSpanID:   s.Parent().SpanID(),
+		ParentIsRemote: s.Parent().IsRemote(),
+		Attributes:     s.Attributes(),
+		Events:         s.Events(),
+		StatusCode:     status.Code,
+		StatusMessage:  status.Description,
+		ScopeName:      scope.Name,
+		ScopeVersion:   scope.Version,
+	}}
 	if res := s.Resource(); res != nil {
-		v.resource = sdkSet(res.Set())
+		v.p.Resource = res.Set()
 	}
 }

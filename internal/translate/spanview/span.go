@@ -15,78 +15,67 @@ import (
 // refers to the source span's data without copying it, so the source must
 // stay unchanged while it is used.
 type Span struct {
-	name         string
-	kind         trace.SpanKind
-	start, end   time.Time
-	traceID      trace.TraceID
-	spanID       trace.SpanID
-	parentID     trace.SpanID
-	parentRemote bool // the parent is another process's: it never comes here
-	attrs        Attrs
-	resource     Attrs
-	events       Events
-	statusCode   codes.Code
-	statusMsg    string
-	scopeName    string
-	scopeVersion string
+	// p is the span in the SDK's terms, as an adapter gives it (SetSpan,
+	// Parts): one struct, copied or written in place whole.
+	p SpanParts
 }
 
 // Name returns the span's name.
-func (s *Span) Name() string { return s.name }
+func (s *Span) Name() string { return s.p.Name }
 
 // Kind returns the span's kind.
-func (s *Span) Kind() trace.SpanKind { return s.kind }
+func (s *Span) Kind() trace.SpanKind { return s.p.Kind }
 
 // StartTime returns when the span started.
-func (s *Span) StartTime() time.Time { return s.start }
+func (s *Span) StartTime() time.Time { return s.p.Start }
 
 // EndTime returns when the span ended (zero if it has not).
-func (s *Span) EndTime() time.Time { return s.end }
+func (s *Span) EndTime() time.Time { return s.p.End }
 
 // TraceID returns the span's trace id.
-func (s *Span) TraceID() trace.TraceID { return s.traceID }
+func (s *Span) TraceID() trace.TraceID { return s.p.TraceID }
 
 // SpanID returns the span's id.
-func (s *Span) SpanID() trace.SpanID { return s.spanID }
+func (s *Span) SpanID() trace.SpanID { return s.p.SpanID }
 
 // ParentSpanID returns the parent's span id, invalid for a root span.
-func (s *Span) ParentSpanID() trace.SpanID { return s.parentID }
+func (s *Span) ParentSpanID() trace.SpanID { return s.p.ParentSpanID }
 
 // ParentIsRemote reports whether the parent span is another process's.
-func (s *Span) ParentIsRemote() bool { return s.parentRemote }
+func (s *Span) ParentIsRemote() bool { return s.p.ParentIsRemote }
 
 // Attributes returns the span's attributes.
-func (s *Span) Attributes() Attrs { return s.attrs }
+func (s *Span) Attributes() Attrs { return AttrsOf(s.p.Attributes) }
 
 // Resource returns the attributes of the span's resource.
-func (s *Span) Resource() Attrs { return s.resource }
+func (s *Span) Resource() Attrs { return sdkSet(s.p.Resource) }
 
 // Events returns the span's events.
-func (s *Span) Events() Events { return s.events }
+func (s *Span) Events() Events { return Events{sdk: s.p.Events} }
 
 // Status returns the span's status code and description.
-func (s *Span) Status() (codes.Code, string) { return s.statusCode, s.statusMsg }
+func (s *Span) Status() (codes.Code, string) { return s.p.StatusCode, s.p.StatusMessage }
 
 // Failed reports whether the span's status is Error.
-func (s *Span) Failed() bool { return s.statusCode == codes.Error }
+func (s *Span) Failed() bool { return s.p.StatusCode == codes.Error }
 
 // Scope returns the name and version of the instrumentation scope.
-func (s *Span) Scope() (name, version string) { return s.scopeName, s.scopeVersion }
+func (s *Span) Scope() (name, version string) { return s.p.ScopeName, s.p.ScopeVersion }
 
 // Detached returns s with its own copy of its attributes: the span views
 // of a batch may share memory that is reused for the next one (the
 // collector's). Its resource and events are not reused.
 func (s Span) Detached() Span {
-	s.attrs.kvs = slices.Clone(s.attrs.kvs)
+	s.p.Attributes = slices.Clone(s.p.Attributes)
 	return s
 }
 
 // EndOrStart is the span's end time, or its start when it has not ended.
 func (s *Span) EndOrStart() time.Time {
-	if s.end.IsZero() {
-		return s.start
+	if s.p.End.IsZero() {
+		return s.p.Start
 	}
-	return s.end
+	return s.p.End
 }
 
 // Events is the read-only list of a span's events.
@@ -139,22 +128,10 @@ func NewSpan(p SpanParts) Span {
 
 // SetSpan makes *dst the view of *p, as NewSpan does, in place: an adapter
 // that views a batch into one array spares copying each view twice.
-func SetSpan(dst *Span, p *SpanParts) {
-	// Field by field, every field: a literal is built aside and then
-	// copied whole into *dst, which is in the heap (a batch's array).
-	dst.name = p.Name
-	dst.kind = p.Kind
-	dst.start = p.Start
-	dst.end = p.End
-	dst.traceID = p.TraceID
-	dst.spanID = p.SpanID
-	dst.parentID = p.ParentSpanID
-	dst.parentRemote = p.ParentIsRemote
-	dst.attrs = AttrsOf(p.Attributes)
-	dst.resource = sdkSet(p.Resource)
-	dst.events = Events{sdk: p.Events}
-	dst.statusCode = p.StatusCode
-	dst.statusMsg = p.StatusMessage
-	dst.scopeName = p.ScopeName
-	dst.scopeVersion = p.ScopeVersion
-}
+func SetSpan(dst *Span, p *SpanParts) { dst.p = *p }
+
+// Parts returns the parts of *dst, for an adapter to write the view in
+// place, field by field: it spares building the parts aside and copying
+// them. The adapter writes every field (a field it leaves keeps what the
+// view held before).
+func Parts(dst *Span) *SpanParts { return &dst.p }
