@@ -168,7 +168,10 @@ func (v *attrView) index() {
 		}
 		return
 	}
-	for i := range kvs {
+	// From the last attribute to the first, each found key's position
+	// written over what a later one wrote: the first wins, as in
+	// Attrs.Get, without a test of the position before.
+	for i := len(kvs) - 1; i >= 0; i-- {
 		// keySlots.get, written out: a call per attribute costs a fifth
 		// of the lookup.
 		k := string(kvs[i].Key)
@@ -181,9 +184,7 @@ func (v *attrView) index() {
 				break
 			}
 			if e.name == k {
-				if v.pos[e.id] == 0 {
-					v.pos[e.id] = uint8(i + 1) // the first wins, as in Attrs.Get
-				}
+				v.pos[e.id] = uint8(i + 1)
 				break
 			}
 		}

@@ -110,3 +110,22 @@ func TestAttrViewResetForgetsTheSpanBefore(t *testing.T) {
 	v.reset(after)
 	require.Equal(t, newAttrView(after), v)
 }
+
+// TestAttrViewFirstOfRepeatedKeysWins: a key set twice or more reads as
+// its first attribute, as Attrs.Get reads it, in a view that indexes.
+func TestAttrViewFirstOfRepeatedKeysWins(t *testing.T) {
+	var kvs []attribute.KeyValue
+	for i := range 3 * 7 {
+		kvs = append(kvs, attribute.Int(viewKeyNames[i%7], i)) // each of 7 keys three times
+	}
+	a := spanview.AttrsOf(kvs)
+	v := newAttrView(a)
+	require.NotEqual(t, uint8(linearPos), v.pos[0], "the view indexes")
+	for id, name := range viewKeyNames[:7] {
+		got, ok := v.get(viewKey(id))
+		require.True(t, ok, name)
+		want, _ := a.Get(name)
+		require.Equal(t, want.AsString(), got.AsString(), name)
+		require.Equal(t, fmt.Sprint(id), got.AsString(), name)
+	}
+}
