@@ -178,8 +178,8 @@ func (v *attrView) index() {
 		if k == "" {
 			continue
 		}
-		for j := keySlot(k); ; j = (j + 1) % uint(len(viewKeySlots)) {
-			e := &viewKeySlots[j]
+		for j := keySlot(k); ; j++ {
+			e := &viewKeySlots[j%uint(len(viewKeySlots))] // a mask, no bounds check
 			if !e.used {
 				break
 			}

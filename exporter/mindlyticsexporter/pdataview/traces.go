@@ -134,6 +134,8 @@ func (v *viewer) keyValues(m pcommon.Map) []attribute.KeyValue {
 		// goes there too).
 		if str := val.Str(); str != "" {
 			kv.Value = attribute.StringValue(str)
+		} else if val.Type() == pcommon.ValueTypeInt { // token counts: spare the call
+			kv.Value = attribute.Int64Value(val.Int())
 		} else {
 			kv.Value = toValue(val)
 		}
