@@ -160,10 +160,38 @@ func (p *msgScanner) object(depth int, fields *fieldSet, field func(f int) bool)
 // knownKey passes over a key (p at its '"') that is one of fields' names
 // as it is, and returns its index; else -1, p unmoved, for str to read the
 // key. Most keys are: their string is then compared once, not scanned and
-// then compared, and only with the names that start with its first byte.
-// A name holds no quote nor backslash, so the key's body is the name
-// exactly when the quote follows it.
+// then compared, and only with the names that start with its first byte,
+// eight bytes at once. A name holds no quote nor backslash, so the key's
+// body is the name exactly when the quote follows it.
 func (p *msgScanner) knownKey(fields *fieldSet) int {
+	s, i := p.s, p.i+1
+	if i+8 > len(s) {
+		return p.knownKeyNearEnd(fields)
+	}
+	x := load64(s[i : i+8])
+	for c := fields.byFirst[byte(x)]; c != 0; c &= c - 1 {
+		j := bits.TrailingZeros8(c) & 7
+		if x&fields.mask[j] != fields.word[j] {
+			continue
+		}
+		n := int(fields.size[j])
+		if n > 8 {
+			if i+16 > len(s) {
+				return p.knownKeyNearEnd(fields)
+			}
+			if load64(s[i+8:i+16])&fields.mask2[j] != fields.word2[j] {
+				continue
+			}
+		}
+		p.i = i + n
+		return j
+	}
+	return -1
+}
+
+// knownKeyNearEnd is knownKey where fewer than eight bytes follow the
+// key's quote, comparing strings.
+func (p *msgScanner) knownKeyNearEnd(fields *fieldSet) int {
 	rest := p.s[p.i+1:]
 	if rest == "" {
 		return -1
@@ -177,6 +205,13 @@ func (p *msgScanner) knownKey(fields *fieldSet) int {
 		}
 	}
 	return -1
+}
+
+// load64 is the eight bytes of w, little-endian: one load.
+func load64(w string) uint64 {
+	_ = w[7]
+	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 }
 
 // message reads one message object (p at '{') and reduces it as

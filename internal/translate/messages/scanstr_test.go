@@ -93,7 +93,11 @@ func TestKnownKeyMatchesScannedKey(t *testing.T) {
 	for _, fields := range []*fieldSet{messageKeys, partKeys, noKeys} {
 		names := fields.names
 		for _, k := range keys {
-			for _, after := range []string{`":1}`, `"`, ``} {
+			// Keys followed by nothing up to more than eight bytes: the
+			// word compare and the compare near the input's end, with a
+			// name's word reaching past the key's end or not.
+			for _, after := range []string{`":1}`, `"`, ``, `":1,"x":[1,2,3]}`, `x":1,"y":[1,2,3]}`, `\":1,"y":[1,2,3]}`,
+				`":`, `":1`, `":12`, `":123`, `":1234`, `":12345`, `":123456`, `":1234567`, `":12345678`} {
 				s := `"` + k + after
 				p := msgScanner{s: s}
 				f := p.knownKey(fields)

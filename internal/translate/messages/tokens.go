@@ -82,14 +82,15 @@ func (p *msgScanner) scanStr() (raw string, kind strKind, ok bool) {
 		// lowest flagged byte of the word is the first such byte (after
 		// "Bit Twiddling Hacks": haszero, hasless, whose false positives
 		// are only above a true one); near the input's end, byte by byte.
+		// A byte's high bit in x^'"' and x^'\' is its own, so one &^x
+		// keeps the three tests to the bytes below 0x80.
+	words:
 		for ; i+8 <= len(s); i += 8 {
-			w := s[i : i+8]
-			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			x := load64(s[i : i+8])
 			q, b := x^'"'*lowBits, x^'\\'*lowBits
-			if m := (x&watch | (x-0x20*lowBits)&^x | (q-lowBits)&^q | (b-lowBits)&^b) & highBits; m != 0 {
+			if m := (((x-0x20*lowBits)|(q-lowBits)|(b-lowBits))&^x | x&watch) & highBits; m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
-				break
+				break words
 			}
 		}
 		if i+8 > len(s) {
