@@ -19,6 +19,21 @@ type fieldSet struct {
 	// mask2[j] is.
 	word, mask, word2, mask2 [8]uint64
 	size                     [8]uint8
+	// others are common keys of the shape that are none of names, not
+	// even case-insensitively (an output message's finish_reason): their
+	// values are skipped without a scan of the key and a fold check.
+	others *fieldSet
+}
+
+// withOthers sets fs.others to the names others.
+func (fs *fieldSet) withOthers(others ...string) *fieldSet {
+	for _, o := range others {
+		if fs.foldsToName(o) {
+			panic("messages: " + o + " folds to a field name")
+		}
+	}
+	fs.others = newFieldSet(others)
+	return fs
 }
 
 func newFieldSet(names []string) *fieldSet {

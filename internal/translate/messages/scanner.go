@@ -72,8 +72,26 @@ var (
 	messageFields = []string{"role", "parts", "content", "tool_calls", "function_call", "message", "messages", "choices"}
 	partFields    = []string{"type", "content", "text", "toolRequest"}
 
-	messageKeys, partKeys, noKeys = newFieldSet(messageFields), newFieldSet(partFields), newFieldSet(nil)
+	messageKeys = newFieldSet(messageFields).withOthers("finish_reason", "index", "name", "tool_call_id", "id")
+	partKeys    = newFieldSet(partFields).withOthers("id", "name", "arguments", "response", "result", "mime_type")
+	noKeys      = newFieldSet(nil)
+
+	// The common values of a role and of a part's type, read as knownKey
+	// reads keys (stringValue): compared, not scanned and then decoded.
+	roleValues = newFieldSet([]string{conventions.GenAIRoleUser, conventions.GenAIRoleAssistant, conventions.GenAIRoleSystem,
+		conventions.GenAIRoleTool, "model"})
+	typeValues = newFieldSet([]string{conventions.GenAIPartText, conventions.GenAIPartToolCall, "tool_use", "function_call",
+		"input_text", "output_text"})
 )
+
+// stringValue is strValue (p at '"') for a value that is mostly one of
+// common's names: that name, when the string is it as it is.
+func (p *msgScanner) stringValue(common *fieldSet) (string, bool) {
+	if j := p.knownKey(common); j >= 0 {
+		return common.names[j], true
+	}
+	return p.strValue()
+}
 
 const (
 	mRole = iota
@@ -108,13 +126,20 @@ func (p *msgScanner) object(depth int, fields *fieldSet, field func(f int) bool)
 		p.i++
 		return true
 	}
-	var seen uint
+	var seen uint8 // the fields read: one given twice bails
 	for {
 		if p.peek() != '"' {
 			return false
 		}
 		f := p.knownKey(fields)
-		if f < 0 {
+		switch {
+		case f >= 0, fields.others != nil && p.knownKey(fields.others) >= 0:
+			// A field, or a key known to match none (skipped below).
+			if p.peek() != ':' {
+				return false
+			}
+			p.i++
+		default:
 			key, kind, ok := p.str()
 			if !ok || p.peek() != ':' {
 				return false
@@ -127,18 +152,14 @@ func (p *msgScanner) object(depth int, fields *fieldSet, field func(f int) bool)
 				p.bail = true
 				return false
 			}
-		} else {
-			if p.peek() != ':' {
-				return false
-			}
-			p.i++
 		}
 		if f >= 0 {
-			if seen&(1<<f) != 0 {
+			bit := uint8(1) << (uint(f) & 7) // f < 8: no shift of 8 or more to test for
+			if seen&bit != 0 {
 				p.bail = true
 				return false
 			}
-			seen |= 1 << f
+			seen |= bit
 			if !field(f) {
 				return false
 			}
@@ -232,7 +253,7 @@ func (p *msgScanner) message(depth int, top *topLists) (Message, bool) {
 		switch f {
 		case mRole:
 			if p.peek() == '"' {
-				s, ok := p.strValue()
+				s, ok := p.stringValue(roleValues)
 				role = s
 				return ok
 			}
@@ -362,7 +383,7 @@ func (p *msgScanner) parts(depth int) (text string, kind strKind, tools, ok bool
 			}
 			if p.peek() == '"' {
 				if f == pType {
-					s, ok := p.strValue()
+					s, ok := p.stringValue(typeValues)
 					typ = s
 					return ok
 				}

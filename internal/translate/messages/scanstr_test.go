@@ -84,13 +84,13 @@ func TestScanStrMatchesBytewise(t *testing.T) {
 // where it leaves a key, no name is the key as it is.
 func TestKnownKeyMatchesScannedKey(t *testing.T) {
 	var keys []string
-	for _, names := range [][]string{messageFields, partFields} {
+	for _, names := range [][]string{messageFields, partFields, roleValues.names, typeValues.names, messageKeys.others.names, partKeys.others.names} {
 		for _, n := range names {
 			keys = append(keys, n, n[:len(n)-1], n+"s", strings.ToUpper(n[:1])+n[1:], strings.ToUpper(n), `\u0072`+n[1:], n+`\"`, n+`\\`)
 		}
 	}
 	keys = append(keys, "", "finish_reason", "x", "é", "_ole", "\x7fole", "@arts", "`arts")
-	for _, fields := range []*fieldSet{messageKeys, partKeys, noKeys} {
+	for _, fields := range []*fieldSet{messageKeys, partKeys, noKeys, roleValues, typeValues, messageKeys.others, partKeys.others} {
 		names := fields.names
 		for _, k := range keys {
 			// Keys followed by nothing up to more than eight bytes: the
