@@ -22,3 +22,17 @@ func BenchmarkSummarizeLoad(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkValidToolArgs is isJSONContainer's question of the load's
+// tool span: are its arguments JSON?
+func BenchmarkValidToolArgs(b *testing.B) {
+	args := make([]string, 64)
+	for i := range args {
+		args[i] = `{"order":` + strconv.Itoa(10000+i) + `}`
+	}
+	for i := 0; i < b.N; i++ {
+		if s := TrimSpace(args[i%len(args)]); !Valid(s) {
+			b.Fatal("not valid")
+		}
+	}
+}

@@ -67,14 +67,13 @@ func (p *msgScanner) peekAfterSpace() byte {
 }
 
 // The fields of the two object shapes, in the order of their bits, and
-// of objects that are only skipped (none).
+// keys of them that are no field (see fieldSet.others).
 var (
 	messageFields = []string{"role", "parts", "content", "tool_calls", "function_call", "message", "messages", "choices"}
 	partFields    = []string{"type", "content", "text", "toolRequest"}
 
 	messageKeys = newFieldSet(messageFields).withOthers("finish_reason", "index", "name", "tool_call_id", "id")
 	partKeys    = newFieldSet(partFields).withOthers("id", "name", "arguments", "response", "result", "mime_type")
-	noKeys      = newFieldSet(nil)
 
 	// The common values of a role and of a part's type, read as knownKey
 	// reads keys (stringValue): compared, not scanned and then decoded.
@@ -452,7 +451,7 @@ func (p *msgScanner) elements(depth int, el func() bool) bool {
 func (p *msgScanner) skip(depth int) bool {
 	switch c := p.peek(); {
 	case c == '{':
-		return p.object(depth, noKeys, nil)
+		return p.skipObject(depth)
 	case c == '[':
 		return p.elements(depth, func() bool { return p.skip(depth + 1) })
 	case c == '"':
@@ -468,4 +467,41 @@ func (p *msgScanner) skip(depth int) bool {
 		return p.number()
 	}
 	return false
+}
+
+// skipObject validates and passes over an object (p at '{') whose fields
+// are all skipped: object without the look-ups of keys, and without its
+// bail on keys with escapes, which mean nothing to a value encoding/json
+// only validates.
+func (p *msgScanner) skipObject(depth int) bool {
+	if depth > maxScanDepth {
+		p.bail = true
+		return false
+	}
+	p.i++ // '{'
+	if p.peek() == '}' {
+		p.i++
+		return true
+	}
+	for {
+		if p.peek() != '"' {
+			return false
+		}
+		if _, _, ok := p.str(); !ok || p.peek() != ':' {
+			return false
+		}
+		p.i++
+		if !p.skip(depth + 1) {
+			return false
+		}
+		switch p.peek() {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			return true
+		default:
+			return false
+		}
+	}
 }

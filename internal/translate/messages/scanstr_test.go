@@ -90,7 +90,7 @@ func TestKnownKeyMatchesScannedKey(t *testing.T) {
 		}
 	}
 	keys = append(keys, "", "finish_reason", "x", "é", "_ole", "\x7fole", "@arts", "`arts")
-	for _, fields := range []*fieldSet{messageKeys, partKeys, noKeys, roleValues, typeValues, messageKeys.others, partKeys.others} {
+	for _, fields := range []*fieldSet{messageKeys, partKeys, newFieldSet(nil), roleValues, typeValues, messageKeys.others, partKeys.others} {
 		names := fields.names
 		for _, k := range keys {
 			// Keys followed by nothing up to more than eight bytes: the

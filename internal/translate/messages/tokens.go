@@ -22,37 +22,45 @@ func (p *msgScanner) number() bool {
 	if s[i] == '-' {
 		i++
 	}
-	digits := func() int {
-		j := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		return i - j
-	}
 	switch {
 	case i < len(s) && s[i] == '0':
 		i++
-	case digits() == 0:
+	case i < len(s) && isDigit(s[i]):
+		i = digits(s, i+1)
+	default:
 		return false
 	}
 	if i < len(s) && s[i] == '.' {
-		i++
-		if digits() == 0 {
+		j := digits(s, i+1)
+		if j == i+1 {
 			return false
 		}
+		i = j
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
 		i++
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		if digits() == 0 {
+		j := digits(s, i)
+		if j == i {
 			return false
 		}
+		i = j
 	}
 	p.i = i
 	return true
 }
+
+// digits returns the end of the run of digits of s from i.
+func digits(s string, i int) int {
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // strKind says what a string's body holds besides plain ASCII.
 type strKind uint8
