@@ -86,6 +86,22 @@ func scanMessages(t string) (sum Summary, ok, bail bool) {
 	if t == "" || (t[0] != '[' && t[0] != '{') {
 		return sum, false, false
 	}
+	if t[0] == '[' {
+		p := msgScanner{s: t}
+		if p.fastList(&sum) {
+			if p.ws(); p.i == len(t) {
+				sum.decode()
+				return sum, true, false
+			}
+		}
+		sum = Summary{}
+	}
+	return walkMessages(t)
+}
+
+// walkMessages is scanMessages by the scanner's walk alone, without the
+// fast path.
+func walkMessages(t string) (sum Summary, ok, bail bool) {
 	p := msgScanner{s: t}
 	if t[0] == '[' {
 		ok = p.messageList(0, &sum)
