@@ -33,23 +33,33 @@ func (p *msgScanner) fastList(sum *Summary) bool {
 // fastMessage reads a message of the fast path's shape, as message does.
 func (p *msgScanner) fastMessage() (m Message, ok bool) {
 	s := p.s
-	if p.i = after(s, p.i, `{`); p.i < 0 {
-		return m, false
-	}
-	if p.i = after(s, p.i, `"role":`); p.i >= 0 {
-		p.i = stringAt(s, p.i)
-	}
-	if p.i < 0 {
-		return m, false
+	if i := either(s, space(s, p.i), `{"role":"`, `{"role": "`); i >= 0 {
+		p.i = i - 1
+	} else {
+		if p.i = after(s, p.i, `{`); p.i >= 0 {
+			p.i = after(s, p.i, `"role":`)
+		}
+		if p.i >= 0 {
+			p.i = stringAt(s, p.i)
+		}
+		if p.i < 0 {
+			return m, false
+		}
 	}
 	if m.Role, ok = p.stringValue(roleValues); !ok {
 		return m, false
 	}
-	if p.i = after(s, p.i, ","); p.i < 0 {
-		return m, false
+	parts := either(s, p.i, `,"parts":[`, `, "parts": [`)
+	if parts < 0 {
+		if p.i = after(s, p.i, ","); p.i < 0 {
+			return m, false
+		}
+		if parts = after(s, p.i, `"parts":`); parts >= 0 {
+			parts = after(s, parts, "[")
+		}
 	}
-	if i := after(s, p.i, `"parts":`); i >= 0 {
-		p.i = i
+	if parts >= 0 {
+		p.i = parts
 		if m.Text, m.textKind, ok = p.fastTextParts(); !ok {
 			return m, false
 		}
@@ -80,29 +90,11 @@ func (p *msgScanner) fastMessage() (m Message, ok bool) {
 // colon, which no instrumentation writes, is left to the scanner.
 
 // fastTextParts reads a list of one or more text parts, {"type": "text",
-// "content": "…"}, into their joined text, as parts does.
+// "content": "…"} (p past its '['), into their joined text, as parts does.
 func (p *msgScanner) fastTextParts() (text string, kind strKind, ok bool) {
 	s := p.s
-	if p.i = after(s, p.i, "["); p.i < 0 {
-		return "", 0, false
-	}
 	for {
-		i := after(s, p.i, "{")
-		if i >= 0 {
-			i = after(s, i, `"type":`)
-		}
-		if i >= 0 {
-			i = after(s, i, `"text"`)
-		}
-		if i >= 0 {
-			i = after(s, i, `,`)
-		}
-		if i >= 0 {
-			i = after(s, i, `"content":`)
-		}
-		if i >= 0 {
-			i = stringAt(s, i)
-		}
+		i := partHead(s, p.i)
 		if i < 0 {
 			return "", 0, false
 		}
@@ -126,12 +118,50 @@ func (p *msgScanner) fastTextParts() (text string, kind strKind, ok bool) {
 	}
 }
 
+// partHead is the index of the quote of a text part's content after
+// {"type": "text", "content": at s[i:], -1 when the part starts otherwise:
+// as instrumentations write it, compact or spaced, in one compare, else
+// token by token.
+func partHead(s string, i int) int {
+	if j := either(s, i, `{"type":"text","content":"`, `{"type": "text", "content": "`); j >= 0 {
+		return j - 1
+	}
+	if i = after(s, i, "{"); i >= 0 {
+		i = after(s, i, `"type":`)
+	}
+	if i >= 0 {
+		i = after(s, i, `"text"`)
+	}
+	if i >= 0 {
+		i = after(s, i, `,`)
+	}
+	if i >= 0 {
+		i = after(s, i, `"content":`)
+	}
+	if i >= 0 {
+		i = stringAt(s, i)
+	}
+	return i
+}
+
 // after is the index past lit at s[i:] after JSON white space, -1 when lit
 // is not there. Inlined, lit a constant, the compare is a few loads.
 func after(s string, i int, lit string) int {
 	i = space(s, i)
 	if i+len(lit) <= len(s) && s[i:i+len(lit)] == lit {
 		return i + len(lit)
+	}
+	return -1
+}
+
+// either is the index past compact or spaced at s[i:], -1 when neither is
+// there.
+func either(s string, i int, compact, spaced string) int {
+	if i+len(compact) <= len(s) && s[i:i+len(compact)] == compact {
+		return i + len(compact)
+	}
+	if i+len(spaced) <= len(s) && s[i:i+len(spaced)] == spaced {
+		return i + len(spaced)
 	}
 	return -1
 }
