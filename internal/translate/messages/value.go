@@ -11,7 +11,7 @@ func SummaryOf(v spanview.Value) (sum Summary, text string) {
 	if v.Kind() == spanview.KindString {
 		s := v.Str()
 		if t := TrimSpace(s); t != "" && (t[0] == '[' || t[0] == '{') {
-			if sum, ok := Summarize(t); ok {
+			if summarizeInto(&sum, t) {
 				return sum, ""
 			}
 		}
