@@ -25,26 +25,18 @@ const (
 // and token counts, and counting them again would double the cost.
 func classify(a *attrView) class {
 	op := a.str(operationNameVK)
-	oi := a.str(oiSpanKindVK)
-	tl := a.str(tlSpanKindVK)
-	vc := a.str(vercelOperationVK)
-	switch {
-	case op == sc.GenAIOperationExecuteTool,
-		strings.EqualFold(oi, conventions.OpenInferenceKindTool),
-		tl == conventions.TraceloopKindTool,
-		vc == conventions.VercelToolOperation:
+	// Each convention's kind of span names a class; the first of tool,
+	// turn, wrapper and model that any of them names wins (a switch each,
+	// not a test of every name in turn: every span is classified).
+	switch min(operationRank(op), openInferenceRank(a.str(oiSpanKindVK)), traceloopRank(a.str(tlSpanKindVK)),
+		vercelRank(a.str(vercelOperationVK))) {
+	case rankTool:
 		return classTool
-	case op == conventions.GenAIOperationHandleConversationTurn:
+	case rankTurn:
 		return classTurn
-	case op == sc.GenAIOperationInvokeAgent, op == conventions.GenAIOperationCreateAgent, op == conventions.GenAIOperationInvokeWorkflow,
-		op == conventions.GenAIOperationAgentStep, op == conventions.GenAIOperationInvocationInternal,
-		strings.EqualFold(oi, conventions.OpenInferenceKindAgent), strings.EqualFold(oi, conventions.OpenInferenceKindChain),
-		tl == conventions.TraceloopKindWorkflow, tl == conventions.TraceloopKindTask, tl == conventions.TraceloopKindAgent,
-		slices.Contains(conventions.VercelWrapperOperations, vc):
+	case rankWrapper:
 		return classWrapper
-	case op == sc.GenAIOperationChat, op == conventions.GenAIOperationTextCompletion, op == conventions.GenAIOperationGenerateContent,
-		strings.EqualFold(oi, conventions.OpenInferenceKindLLM),
-		slices.Contains(conventions.VercelModelOperations, vc):
+	case rankModel:
 		return classModel
 	}
 	if c, ok := genkitClass(a); ok {
@@ -62,6 +54,67 @@ func classify(a *attrView) class {
 		return classModel
 	}
 	return classNone
+}
+
+// The ranks of what a convention's kind of span says, first first.
+const (
+	rankTool = iota
+	rankTurn
+	rankWrapper
+	rankModel
+	rankNone
+)
+
+func operationRank(op string) int {
+	switch op {
+	case sc.GenAIOperationExecuteTool:
+		return rankTool
+	case conventions.GenAIOperationHandleConversationTurn:
+		return rankTurn
+	case sc.GenAIOperationInvokeAgent, conventions.GenAIOperationCreateAgent, conventions.GenAIOperationInvokeWorkflow,
+		conventions.GenAIOperationAgentStep, conventions.GenAIOperationInvocationInternal:
+		return rankWrapper
+	case sc.GenAIOperationChat, conventions.GenAIOperationTextCompletion, conventions.GenAIOperationGenerateContent:
+		return rankModel
+	}
+	return rankNone
+}
+
+// openInferenceRank reads openinference.span.kind in any case.
+func openInferenceRank(kind string) int {
+	switch {
+	case kind == "":
+	case strings.EqualFold(kind, conventions.OpenInferenceKindTool):
+		return rankTool
+	case strings.EqualFold(kind, conventions.OpenInferenceKindAgent), strings.EqualFold(kind, conventions.OpenInferenceKindChain):
+		return rankWrapper
+	case strings.EqualFold(kind, conventions.OpenInferenceKindLLM):
+		return rankModel
+	}
+	return rankNone
+}
+
+func traceloopRank(kind string) int {
+	switch kind {
+	case conventions.TraceloopKindTool:
+		return rankTool
+	case conventions.TraceloopKindWorkflow, conventions.TraceloopKindTask, conventions.TraceloopKindAgent:
+		return rankWrapper
+	}
+	return rankNone
+}
+
+func vercelRank(op string) int {
+	switch {
+	case op == "":
+	case op == conventions.VercelToolOperation:
+		return rankTool
+	case slices.Contains(conventions.VercelWrapperOperations, op):
+		return rankWrapper
+	case slices.Contains(conventions.VercelModelOperations, op):
+		return rankModel
+	}
+	return rankNone
 }
 
 func provider(a *attrView) string { return a.firstStr(providerVKs) }

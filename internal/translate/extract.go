@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -332,7 +331,7 @@ func vercelExchange(a *spanView) messages.Exchange {
 	}
 	ex.Assistant = a.str(vercelTextVK)
 	if v, ok := a.get(vercelToolCallsVK); ok {
-		s := strings.TrimSpace(v.AsString())
+		s := messages.TrimSpace(v.AsString())
 		ex.ToolCalls = s != "" && s != "[]" && s != "null"
 	}
 	return ex
@@ -343,7 +342,7 @@ func vercelExchange(a *spanView) messages.Exchange {
 // one text part): the last user message of the list, else the text as it
 // is.
 func unwrapMessagesText(text string) string {
-	t := strings.TrimSpace(text)
+	t := messages.TrimSpace(text)
 	if t == "" || (t[0] != '[' && t[0] != '{') {
 		return text
 	}

@@ -33,7 +33,16 @@ func (t *Translator) scanAttrs(a spanview.Attrs) scan {
 		// A slice (every span's): most keys are ruled out by their first
 		// bytes before their value is viewed.
 		for i := range kvs {
-			if key := string(kvs[i].Key); mayScan(key) {
+			key := string(kvs[i].Key)
+			if len(key) > len("gen_ai.") {
+				// What mayScan tells by the bytes it looks at first, here
+				// without a call: most keys of every span, the gen_ai
+				// keys of the view among them, go no further.
+				if c := key[0]; c != 'm' && c != 'l' && (c != 'g' || !afterGenAI[key[len("gen_ai.")]]) {
+					continue
+				}
+			}
+			if mayScan(key) {
 				t.scanAttr(&s, key, spanview.ValueOf(kvs[i].Value))
 			}
 		}
@@ -63,7 +72,7 @@ func mayScan(key string) bool {
 		if len(key) <= len("gen_ai.") {
 			return false
 		}
-		switch key[len("gen_ai.")] {
+		switch key[len("gen_ai.")] { // the bytes afterGenAI marks
 		case 'p', 'c':
 			return true
 		case 'u':
@@ -76,6 +85,10 @@ func mayScan(key string) bool {
 	}
 	return false
 }
+
+// afterGenAI marks the bytes after "gen_ai." of the gen_ai keys mayScan
+// takes.
+var afterGenAI = [256]bool{'p': true, 'c': true, 'u': true}
 
 // scanAttr collects one attribute, by its key's prefix.
 func (t *Translator) scanAttr(s *scan, key string, v spanview.Value) {

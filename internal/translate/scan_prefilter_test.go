@@ -33,7 +33,14 @@ func TestScanAttrsSkipsOnlyWhatItWouldNotCollect(t *testing.T) {
 	}
 	keys = append(keys, "gen_ai.usage.output_tokens", "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.audio.",
 		"gen_ai.usage.image.output_tokens", "gen_ai.usage..", "gen_ai.user.id", "gen_ai.u")
-	keys = append(keys, "gen_ai.operation.name", "gen_ai.usage.input_tokens", "session.id", "mindlytics.event", "llm.model_name")
+	keys = append(keys, "gen_ai.operation.name", "gen_ai.usage.input_tokens", "session.id", "mindlytics.event", "llm.model_name",
+		"gen_ai.p", "gen_ai.c", "gen_ai.x", "genXaiYprompt.0.role", "mindlyticX", "llmXinput_messages.0.message.role", "m", "l", "g")
+	// Every byte after "gen_ai.", and first, of keys with each prefix.
+	for c := range 256 {
+		for _, p := range []string{sc.PropertiesPrefix, conventions.OpenLLMetryPromptPrefix, conventions.OpenInferenceInputMessagesPrefix} {
+			keys = append(keys, string(rune(c))+p[1:]+"0.content", p[:7]+string(rune(c))+p[8:]+"0.content")
+		}
+	}
 	values := []attribute.Value{attribute.StringValue("user"), attribute.IntValue(12), attribute.StringSliceValue([]string{"a"})}
 	for _, key := range keys {
 		for _, val := range values {

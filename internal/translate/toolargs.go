@@ -58,7 +58,7 @@ func (t *Translator) fillToolArgs(spans []spanview.Span, recs []record) {
 // every tool span's args: messages.Valid answers as json.Valid, in a
 // fraction of its instructions and without copying s.
 func isJSONContainer(s string) bool {
-	s = strings.TrimSpace(s)
+	s = messages.TrimSpace(s)
 	return s != "" && (s[0] == '{' || s[0] == '[') && messages.Valid(s)
 }
 
@@ -135,7 +135,7 @@ func appendOutputToolCalls(calls []modelToolCall, s *spanview.Span) []modelToolC
 		if !ok {
 			continue
 		}
-		text := strings.TrimSpace(v.AsString())
+		text := messages.TrimSpace(v.AsString())
 		if text == "" || (text[0] != '{' && text[0] != '[') || !strings.Contains(text, "tool_call") {
 			continue // the common case, without parsing
 		}

@@ -164,11 +164,10 @@ func (u *usageInfo) tokens(a *attrView, keys []viewKey) (int64, bool) {
 		if !ok {
 			continue
 		}
-		k := viewKeyNames[id]
 		if n, ok := v.Int(); ok && n >= 0 && n <= maxTokens {
 			return n, true
 		}
-		u.ignored = append(u.ignored, ignoredValue{k, fmt.Sprintf("%s is not a token count (0 to %d)", truncate(v.AsString(), 40), maxTokens)})
+		u.ignored = append(u.ignored, ignoredValue{viewKeyNames[id], fmt.Sprintf("%s is not a token count (0 to %d)", truncate(v.AsString(), 40), maxTokens)})
 	}
 	return 0, false
 }

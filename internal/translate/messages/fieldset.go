@@ -13,6 +13,27 @@ type fieldSet struct {
 	// byFirst has bit j set at names[j]'s first byte; foldFirst also at
 	// that byte's other ASCII case, for the case-insensitive look-up.
 	byFirst, foldFirst [256]uint8
+	// A key compared a word at a time (msgScanner.knownKey): names[j] and
+	// its closing quote are size[j] bytes, the first eight of them word[j]
+	// (little-endian) where mask[j] is set, the next eight word2[j] where
+	// mask2[j] is.
+	word, mask, word2, mask2 [8]uint64
+	size                     [8]uint8
+	// others are common keys of the shape that are none of names, not
+	// even case-insensitively (an output message's finish_reason): their
+	// values are skipped without a scan of the key and a fold check.
+	others *fieldSet
+}
+
+// withOthers sets fs.others to the names others.
+func (fs *fieldSet) withOthers(others ...string) *fieldSet {
+	for _, o := range others {
+		if fs.foldsToName(o) {
+			panic("messages: " + o + " folds to a field name")
+		}
+	}
+	fs.others = newFieldSet(others)
+	return fs
 }
 
 func newFieldSet(names []string) *fieldSet {
@@ -21,6 +42,20 @@ func newFieldSet(names []string) *fieldSet {
 	}
 	fs := &fieldSet{names: names}
 	for j, n := range names {
+		if len(n) > 15 {
+			panic("messages: a field name longer than 15 bytes")
+		}
+		key := n + `"`
+		fs.size[j] = uint8(len(key))
+		for k := range len(key) {
+			if k < 8 {
+				fs.word[j] |= uint64(key[k]) << (8 * k)
+				fs.mask[j] |= 0xff << (8 * k)
+			} else {
+				fs.word2[j] |= uint64(key[k]) << (8 * (k - 8))
+				fs.mask2[j] |= 0xff << (8 * (k - 8))
+			}
+		}
 		c := n[0]
 		fs.byFirst[c] |= 1 << j
 		fs.foldFirst[c] |= 1 << j

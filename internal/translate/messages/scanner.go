@@ -67,13 +67,30 @@ func (p *msgScanner) peekAfterSpace() byte {
 }
 
 // The fields of the two object shapes, in the order of their bits, and
-// of objects that are only skipped (none).
+// keys of them that are no field (see fieldSet.others).
 var (
 	messageFields = []string{"role", "parts", "content", "tool_calls", "function_call", "message", "messages", "choices"}
 	partFields    = []string{"type", "content", "text", "toolRequest"}
 
-	messageKeys, partKeys, noKeys = newFieldSet(messageFields), newFieldSet(partFields), newFieldSet(nil)
+	messageKeys = newFieldSet(messageFields).withOthers("finish_reason", "index", "name", "tool_call_id", "id")
+	partKeys    = newFieldSet(partFields).withOthers("id", "name", "arguments", "response", "result", "mime_type")
+
+	// The common values of a role and of a part's type, read as knownKey
+	// reads keys (stringValue): compared, not scanned and then decoded.
+	roleValues = newFieldSet([]string{conventions.GenAIRoleUser, conventions.GenAIRoleAssistant, conventions.GenAIRoleSystem,
+		conventions.GenAIRoleTool, "model"})
+	typeValues = newFieldSet([]string{conventions.GenAIPartText, conventions.GenAIPartToolCall, "tool_use", "function_call",
+		"input_text", "output_text"})
 )
+
+// stringValue is strValue (p at '"') for a value that is mostly one of
+// common's names: that name, when the string is it as it is.
+func (p *msgScanner) stringValue(common *fieldSet) (string, bool) {
+	if j := p.knownKey(common); j >= 0 {
+		return common.names[j], true
+	}
+	return p.strValue()
+}
 
 const (
 	mRole = iota
@@ -108,13 +125,20 @@ func (p *msgScanner) object(depth int, fields *fieldSet, field func(f int) bool)
 		p.i++
 		return true
 	}
-	var seen uint
+	var seen uint8 // the fields read: one given twice bails
 	for {
 		if p.peek() != '"' {
 			return false
 		}
 		f := p.knownKey(fields)
-		if f < 0 {
+		switch {
+		case f >= 0, fields.others != nil && p.knownKey(fields.others) >= 0:
+			// A field, or a key known to match none (skipped below).
+			if p.peek() != ':' {
+				return false
+			}
+			p.i++
+		default:
 			key, kind, ok := p.str()
 			if !ok || p.peek() != ':' {
 				return false
@@ -127,18 +151,14 @@ func (p *msgScanner) object(depth int, fields *fieldSet, field func(f int) bool)
 				p.bail = true
 				return false
 			}
-		} else {
-			if p.peek() != ':' {
-				return false
-			}
-			p.i++
 		}
 		if f >= 0 {
-			if seen&(1<<f) != 0 {
+			bit := uint8(1) << (uint(f) & 7) // f < 8: no shift of 8 or more to test for
+			if seen&bit != 0 {
 				p.bail = true
 				return false
 			}
-			seen |= 1 << f
+			seen |= bit
 			if !field(f) {
 				return false
 			}
@@ -160,10 +180,38 @@ func (p *msgScanner) object(depth int, fields *fieldSet, field func(f int) bool)
 // knownKey passes over a key (p at its '"') that is one of fields' names
 // as it is, and returns its index; else -1, p unmoved, for str to read the
 // key. Most keys are: their string is then compared once, not scanned and
-// then compared, and only with the names that start with its first byte.
-// A name holds no quote nor backslash, so the key's body is the name
-// exactly when the quote follows it.
+// then compared, and only with the names that start with its first byte,
+// eight bytes at once. A name holds no quote nor backslash, so the key's
+// body is the name exactly when the quote follows it.
 func (p *msgScanner) knownKey(fields *fieldSet) int {
+	s, i := p.s, p.i+1
+	if i+8 > len(s) {
+		return p.knownKeyNearEnd(fields)
+	}
+	x := load64(s[i : i+8])
+	for c := fields.byFirst[byte(x)]; c != 0; c &= c - 1 {
+		j := bits.TrailingZeros8(c) & 7
+		if x&fields.mask[j] != fields.word[j] {
+			continue
+		}
+		n := int(fields.size[j])
+		if n > 8 {
+			if i+16 > len(s) {
+				return p.knownKeyNearEnd(fields)
+			}
+			if load64(s[i+8:i+16])&fields.mask2[j] != fields.word2[j] {
+				continue
+			}
+		}
+		p.i = i + n
+		return j
+	}
+	return -1
+}
+
+// knownKeyNearEnd is knownKey where fewer than eight bytes follow the
+// key's quote, comparing strings.
+func (p *msgScanner) knownKeyNearEnd(fields *fieldSet) int {
 	rest := p.s[p.i+1:]
 	if rest == "" {
 		return -1
@@ -177,6 +225,13 @@ func (p *msgScanner) knownKey(fields *fieldSet) int {
 		}
 	}
 	return -1
+}
+
+// load64 is the eight bytes of w, little-endian: one load.
+func load64(w string) uint64 {
+	_ = w[7]
+	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 }
 
 // message reads one message object (p at '{') and reduces it as
@@ -197,7 +252,7 @@ func (p *msgScanner) message(depth int, top *topLists) (Message, bool) {
 		switch f {
 		case mRole:
 			if p.peek() == '"' {
-				s, ok := p.strValue()
+				s, ok := p.stringValue(roleValues)
 				role = s
 				return ok
 			}
@@ -327,7 +382,7 @@ func (p *msgScanner) parts(depth int) (text string, kind strKind, tools, ok bool
 			}
 			if p.peek() == '"' {
 				if f == pType {
-					s, ok := p.strValue()
+					s, ok := p.stringValue(typeValues)
 					typ = s
 					return ok
 				}
@@ -396,7 +451,7 @@ func (p *msgScanner) elements(depth int, el func() bool) bool {
 func (p *msgScanner) skip(depth int) bool {
 	switch c := p.peek(); {
 	case c == '{':
-		return p.object(depth, noKeys, nil)
+		return p.skipObject(depth)
 	case c == '[':
 		return p.elements(depth, func() bool { return p.skip(depth + 1) })
 	case c == '"':
@@ -412,4 +467,41 @@ func (p *msgScanner) skip(depth int) bool {
 		return p.number()
 	}
 	return false
+}
+
+// skipObject validates and passes over an object (p at '{') whose fields
+// are all skipped: object without the look-ups of keys, and without its
+// bail on keys with escapes, which mean nothing to a value encoding/json
+// only validates.
+func (p *msgScanner) skipObject(depth int) bool {
+	if depth > maxScanDepth {
+		p.bail = true
+		return false
+	}
+	p.i++ // '{'
+	if p.peek() == '}' {
+		p.i++
+		return true
+	}
+	for {
+		if p.peek() != '"' {
+			return false
+		}
+		if _, _, ok := p.str(); !ok || p.peek() != ':' {
+			return false
+		}
+		p.i++
+		if !p.skip(depth + 1) {
+			return false
+		}
+		switch p.peek() {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			return true
+		default:
+			return false
+		}
+	}
 }

@@ -47,6 +47,8 @@ var scanSeeds = []string{
 	`[{"role":"user","parts":[{"type":"text","content":{"a":1},"text":"t"},{"type":"image","content":"no"}]}]`,
 	`[{"role":"user","content":"a"},{"role":"user","content":""}]`, `{"choices":[]}`, `[]`, `{}`, `[{"role":"user","content":"\x01"}]`,
 	`[{"role":"user","content":"\q"}]`, `[{"role":"user","content":"\u12"}]`, `[{"role":"model","content":"m"},{"role":"tool","content":"t"}]`,
+	`[{"role":"user","content":"x","extra":{"k\u0041":1,"é":[{"\"":{}}],"role":2}}]`, `[{"role":"user","name":"n","Name":"N","name":1,"content":"x"}]`,
+	`[{"role":"user","parts":[{"type":"text","content":"x","arguments":{"\u0063ity":"P"},"ID":1,"id":2,"id":3}]}]`,
 	`[{"role":"user","content":"x"},]`, `{"role":"user","content":"x",}`, `[{"ſ":"x","K":1}]`, `[{"rolE":"x"}]`,
 }
 

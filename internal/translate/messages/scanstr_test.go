@@ -84,16 +84,20 @@ func TestScanStrMatchesBytewise(t *testing.T) {
 // where it leaves a key, no name is the key as it is.
 func TestKnownKeyMatchesScannedKey(t *testing.T) {
 	var keys []string
-	for _, names := range [][]string{messageFields, partFields} {
+	for _, names := range [][]string{messageFields, partFields, roleValues.names, typeValues.names, messageKeys.others.names, partKeys.others.names} {
 		for _, n := range names {
 			keys = append(keys, n, n[:len(n)-1], n+"s", strings.ToUpper(n[:1])+n[1:], strings.ToUpper(n), `\u0072`+n[1:], n+`\"`, n+`\\`)
 		}
 	}
 	keys = append(keys, "", "finish_reason", "x", "é", "_ole", "\x7fole", "@arts", "`arts")
-	for _, fields := range []*fieldSet{messageKeys, partKeys, noKeys} {
+	for _, fields := range []*fieldSet{messageKeys, partKeys, newFieldSet(nil), roleValues, typeValues, messageKeys.others, partKeys.others} {
 		names := fields.names
 		for _, k := range keys {
-			for _, after := range []string{`":1}`, `"`, ``} {
+			// Keys followed by nothing up to more than eight bytes: the
+			// word compare and the compare near the input's end, with a
+			// name's word reaching past the key's end or not.
+			for _, after := range []string{`":1}`, `"`, ``, `":1,"x":[1,2,3]}`, `x":1,"y":[1,2,3]}`, `\":1,"y":[1,2,3]}`,
+				`":`, `":1`, `":12`, `":123`, `":1234`, `":12345`, `":123456`, `":1234567`, `":12345678`} {
 				s := `"` + k + after
 				p := msgScanner{s: s}
 				f := p.knownKey(fields)

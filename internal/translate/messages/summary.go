@@ -72,17 +72,55 @@ func summarize(msgs []Message) Summary {
 // encoding/json (duplicate or case-folded keys, escaped keys, deep nesting)
 // the full decode reads it. FuzzMessageScan compares the two.
 func Summarize(t string) (Summary, bool) {
-	sum, ok, bail := scanMessages(t)
-	if !bail {
-		return sum, ok
+	var sum Summary
+	ok := summarizeInto(&sum, t)
+	return sum, ok
+}
+
+// summarizeInto is Summarize into *sum (zero), without copies of the
+// summary on the way out of each step.
+func summarizeInto(sum *Summary, t string) bool {
+	if fastSummary(sum, t) {
+		return true
+	}
+	var ok, bail bool
+	if *sum, ok, bail = walkMessages(t); !bail {
+		return ok
 	}
 	msgs, ok := parseMessages([]byte(t))
-	return summarize(msgs), ok
+	*sum = summarize(msgs)
+	return ok
 }
 
 // scanMessages is the scanner alone; bail says it left the input to the
 // full decode, and sum and ok mean nothing then.
 func scanMessages(t string) (sum Summary, ok, bail bool) {
+	if fastSummary(&sum, t) {
+		return sum, true, false
+	}
+	return walkMessages(t)
+}
+
+// fastSummary reads t into *sum (zero) by the fast path, when it can;
+// *sum is zero again when it cannot.
+func fastSummary(sum *Summary, t string) bool {
+	if t == "" || t[0] != '[' {
+		return false
+	}
+	p := msgScanner{s: t}
+	if p.fastList(sum) {
+		if p.ws(); p.i == len(t) {
+			sum.decode()
+			return true
+		}
+	}
+	*sum = Summary{}
+	return false
+}
+
+// walkMessages is scanMessages by the scanner's walk alone, without the
+// fast path.
+func walkMessages(t string) (sum Summary, ok, bail bool) {
 	if t == "" || (t[0] != '[' && t[0] != '{') {
 		return sum, false, false
 	}

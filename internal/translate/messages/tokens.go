@@ -22,37 +22,45 @@ func (p *msgScanner) number() bool {
 	if s[i] == '-' {
 		i++
 	}
-	digits := func() int {
-		j := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		return i - j
-	}
 	switch {
 	case i < len(s) && s[i] == '0':
 		i++
-	case digits() == 0:
+	case i < len(s) && isDigit(s[i]):
+		i = digits(s, i+1)
+	default:
 		return false
 	}
 	if i < len(s) && s[i] == '.' {
-		i++
-		if digits() == 0 {
+		j := digits(s, i+1)
+		if j == i+1 {
 			return false
 		}
+		i = j
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
 		i++
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		if digits() == 0 {
+		j := digits(s, i)
+		if j == i {
 			return false
 		}
+		i = j
 	}
 	p.i = i
 	return true
 }
+
+// digits returns the end of the run of digits of s from i.
+func digits(s string, i int) int {
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // strKind says what a string's body holds besides plain ASCII.
 type strKind uint8
@@ -82,14 +90,15 @@ func (p *msgScanner) scanStr() (raw string, kind strKind, ok bool) {
 		// lowest flagged byte of the word is the first such byte (after
 		// "Bit Twiddling Hacks": haszero, hasless, whose false positives
 		// are only above a true one); near the input's end, byte by byte.
+		// A byte's high bit in x^'"' and x^'\' is its own, so one &^x
+		// keeps the three tests to the bytes below 0x80.
+	words:
 		for ; i+8 <= len(s); i += 8 {
-			w := s[i : i+8]
-			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			x := load64(s[i : i+8])
 			q, b := x^'"'*lowBits, x^'\\'*lowBits
-			if m := (x&watch | (x-0x20*lowBits)&^x | (q-lowBits)&^q | (b-lowBits)&^b) & highBits; m != 0 {
+			if m := (((x-0x20*lowBits)|(q-lowBits)|(b-lowBits))&^x | x&watch) & highBits; m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
-				break
+				break words
 			}
 		}
 		if i+8 > len(s) {

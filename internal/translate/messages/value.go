@@ -1,8 +1,6 @@
 package messages
 
 import (
-	"strings"
-
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
 )
 
@@ -12,8 +10,8 @@ import (
 func SummaryOf(v spanview.Value) (sum Summary, text string) {
 	if v.Kind() == spanview.KindString {
 		s := v.Str()
-		if t := strings.TrimSpace(s); t != "" && (t[0] == '[' || t[0] == '{') {
-			if sum, ok := Summarize(t); ok {
+		if t := TrimSpace(s); t != "" && (t[0] == '[' || t[0] == '{') {
+			if summarizeInto(&sum, t) {
 				return sum, ""
 			}
 		}
@@ -31,7 +29,7 @@ func messagesFromValue(v spanview.Value) (msgs []Message, text string) {
 	switch v.Kind() {
 	case spanview.KindString:
 		s := v.Str()
-		if t := strings.TrimSpace(s); t != "" && (t[0] == '[' || t[0] == '{') {
+		if t := TrimSpace(s); t != "" && (t[0] == '[' || t[0] == '{') {
 			if msgs, ok := parseMessages([]byte(t)); ok {
 				return msgs, ""
 			}
