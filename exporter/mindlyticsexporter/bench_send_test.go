@@ -52,7 +52,7 @@ func BenchmarkEncodeLoad(b *testing.B) {
 }
 
 // BenchmarkSendLoad is the sending of the load's encoded events: push's
-// delivery (partitions, requests) through the exporter's HTTP client
+// delivery (slots or partitions, requests) through the exporter's HTTP client
 // (confighttp's) to a sink. The sink is the server at
 // MINDLYTICS_BENCH_SINK when set (another process, so that an instruction
 // count of the benchmark holds only the client), else a loopback server in
@@ -90,10 +90,15 @@ func BenchmarkSendLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer func() { _ = c.shutdown(context.Background()) }()
-	sender := c.sender()
 	b.ResetTimer()
 	for b.Loop() {
-		if err := c.pushWith(context.Background(), sender, newEventsRequest(encoded)); err != nil {
+		// As the queue's consumers push: in turn when the queue is
+		// pipelined (the default), else directly.
+		r := newEventsRequest(encoded)
+		if c.turns != nil {
+			r.seq = c.turns.take()
+		}
+		if err := c.push(context.Background(), r); err != nil {
 			b.Fatal(err)
 		}
 	}

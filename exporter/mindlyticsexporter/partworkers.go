@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// The partitions of a push (deliverAll) each go out on a goroutine of
-// their own. A new goroutine starts with a small stack, and the request
+// The partitions of a push (deliverAll), and the slots of a pipelined
+// queue (turns.lead), each go out on a goroutine of their own. A new goroutine starts with a small stack, and the request
 // through net/http (and confighttp's otelhttp) grows it several times, each
 // growth copying the stack: under the load that cost more instructions
 // than the rest of the sending. So a goroutine is kept once its partition
