@@ -38,6 +38,7 @@ func partWorker(f func()) {
 	defer idle.Stop()
 	for {
 		f()
+		f = nil // holds nothing of the push while it waits
 		idle.Reset(partWorkerIdle)
 		select {
 		case f = <-partJobs:
