@@ -42,6 +42,9 @@ func (b *sharedBody) reader() (io.ReadCloser, error) {
 	return &sharedReader{body: b, data: *b.buf}, nil
 }
 
+// len is the body's size; the owner holds it.
+func (b *sharedBody) len() int { return len(*b.buf) }
+
 // release gives up the owner's hold on the body.
 func (b *sharedBody) release() {
 	b.mu.Lock()

@@ -97,9 +97,9 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	return c.send(ctx, method, path, query, body, nil, out)
 }
 
-// send is call with the body optionally in a shared buffer (sb, holding
-// body), which the request then reads through sb's readers.
-func (c *Client) send(ctx context.Context, method, path string, query url.Values, body []byte, sb *sharedBody, out any) error {
+// send is call with the body optionally read through src's readers
+// instead (a sharedBody holding body, or an arrayBody with body nil).
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, body []byte, src bodySource, out any) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("mindlytics: %s %s: %w", method, path, err)
 	}
@@ -108,7 +108,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.timeout)
 		defer cancel()
 	}
-	req, err := c.newRequest(ctx, method, path, query, body, sb)
+	req, err := c.newRequest(ctx, method, path, query, body, src)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		return c.transportError(method, path, fmt.Errorf("reading the answer: %w", err))
 	}
 	c.log.DebugContext(ctx, "mindlytics request", "method", method, "path", path,
-		"status", resp.StatusCode, "duration", time.Since(start), "request_bytes", len(body))
+		"status", resp.StatusCode, "duration", time.Since(start), "request_bytes", requestBytes(body, src))
 	if out == nil || len(bytes.TrimSpace(answer)) == 0 {
 		return nil
 	}
@@ -145,7 +145,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	return nil
 }
 
-func (c *Client) newRequest(ctx context.Context, method, path string, query url.Values, body []byte, sb *sharedBody) (*http.Request, error) {
+func (c *Client) newRequest(ctx context.Context, method, path string, query url.Values, body []byte, src bodySource) (*http.Request, error) {
 	target := c.base + path
 	if len(query) > 0 {
 		target += "?" + query.Encode()
@@ -157,9 +157,9 @@ func (c *Client) newRequest(ctx context.Context, method, path string, query url.
 			if body, err = gzipBytes(body); err != nil {
 				return nil, fmt.Errorf("mindlytics: %s %s: compressing the body: %w", method, path, err)
 			}
-			sb = nil // the request reads the compressed copy
+			src = nil // the request reads the compressed copy
 		}
-		if sb == nil {
+		if src == nil {
 			rd = bytes.NewReader(body)
 		}
 	}
@@ -167,10 +167,10 @@ func (c *Client) newRequest(ctx context.Context, method, path string, query url.
 	if err != nil {
 		return nil, c.redactErr(fmt.Errorf("mindlytics: %s %s: %w", method, path, err))
 	}
-	if sb != nil {
-		// The caller holds sb until the request is done: this reader exists.
-		req.Body, _ = sb.reader()
-		req.ContentLength, req.GetBody = int64(len(body)), sb.reader
+	if src != nil {
+		// The caller holds src until the request is done: this reader exists.
+		req.Body, _ = src.reader()
+		req.ContentLength, req.GetBody = int64(src.len()), src.reader
 	}
 	h := req.Header
 	h.Set("Authorization", "Bearer "+c.cfg.apiKey)
@@ -182,6 +182,21 @@ func (c *Client) newRequest(ctx context.Context, method, path string, query url.
 		h.Set("Content-Encoding", "gzip")
 	}
 	return req, nil
+}
+
+// bodySource is a request body the transport reads through readers of
+// its own (body.go, arraybody.go).
+type bodySource interface {
+	reader() (io.ReadCloser, error)
+	len() int // while the caller holds it
+}
+
+// requestBytes is the size of a request's body, for the log.
+func requestBytes(body []byte, src bodySource) int {
+	if body == nil && src != nil {
+		return src.len()
+	}
+	return len(body)
 }
 
 // transportError wraps a failure to get an answer with the method and path.

@@ -96,6 +96,13 @@ const (
 // sendBody posts one body to the batch endpoint: the JSON array of events
 // when array is true, else the bare object one.
 func (c *Client) sendBody(ctx context.Context, one json.RawMessage, array bool, events ...json.RawMessage) error {
+	if array && !c.cfg.gzip {
+		// The transport reads the array straight from the events
+		// (arraybody.go).
+		ab := newArrayBody(events)
+		defer ab.release()
+		return c.send(ctx, http.MethodPost, wire.PathEventsQueue, nil, nil, ab, nil)
+	}
 	size := len(one)
 	if array {
 		size = len(events) + 1 // brackets and commas
@@ -109,14 +116,7 @@ func (c *Client) sendBody(ctx context.Context, one json.RawMessage, array bool, 
 	defer sb.release()
 	body := (*sb.buf)[:0]
 	if array {
-		body = append(body, '[')
-		for i, ev := range events {
-			if i > 0 {
-				body = append(body, ',')
-			}
-			body = append(body, ev...)
-		}
-		body = append(body, ']')
+		body = appendArray(body, events)
 	} else {
 		body = append(body, one...)
 	}

@@ -87,7 +87,9 @@ func (c *core) deliverAll(ctx context.Context, sender delivery.Sender, r *events
 		if len(evs) == 0 {
 			continue
 		}
-		wg.Go(func() {
+		wg.Add(1)
+		goPartition(func() { // a goroutine whose stack grew already (partworkers.go)
+			defer wg.Done()
 			settled[p], errs[p] = delivery.Deliver(ctx, sender, evs, lim,
 				func(k int, err error) { c.refused(ctx, evs[k], err) })
 		})

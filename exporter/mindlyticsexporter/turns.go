@@ -75,7 +75,7 @@ func (t *turns) submit(seq uint64, p int, events []json.RawMessage) error {
 func (t *turns) kick(p int) {
 	if !t.leading[p] && t.shares[p][t.turn[p]] != nil {
 		t.leading[p] = true
-		go t.lead(p)
+		goPartition(func() { t.lead(p) }) // on a goroutine whose stack grew already (partworkers.go)
 	}
 }
 

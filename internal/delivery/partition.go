@@ -1,7 +1,6 @@
 package delivery
 
 import (
-	"bytes"
 	"encoding/json"
 
 	"github.com/mindlytics/mindlytics-otel/internal/wire"
@@ -24,12 +23,12 @@ func SessionKey[ID string | []byte](sessionID ID) uint32 {
 // (wire.SessionID reads it without decoding the event); 0 for an event
 // with none.
 func EncodedSessionKey(event json.RawMessage) uint32 {
-	raw := wire.SessionID(event)
+	raw, escaped := wire.SessionIDText(event)
 	if raw == nil {
 		return 0
 	}
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return SessionKey(raw) // as it is: nothing escaped
+	if !escaped {
+		return SessionKey(raw) // as it is
 	}
 	var id string // escaped: rare, decoded
 	if err := json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &id); err != nil {

@@ -1,6 +1,10 @@
 package wire
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+)
 
 // Event is what the encoder reads of a mindlytics.Event: its fields, in
 // the order the JSON object has them. Package mindlytics and package
@@ -125,20 +129,97 @@ func appendOptional(dst []byte, key, value string) []byte {
 // decoding: the encoder writes "session_id" before any object, and a
 // string's quotes are escaped, so the first `"session_id":"` is the field.
 func SessionID(encoded []byte) []byte {
-	i := bytes.Index(encoded, sessionIDField)
+	id, _ := SessionIDText(encoded)
+	return id
+}
+
+// SessionIDText is [SessionID], and whether the id's text holds an escape
+// (it then differs from the id).
+func SessionIDText(encoded []byte) (id []byte, escaped bool) {
+	i := sessionIDValue(encoded)
 	if i < 0 {
-		return nil
+		return nil, false
 	}
-	rest := encoded[i+len(sessionIDField):]
-	for j := 0; j < len(rest); j++ {
-		switch rest[j] {
-		case '\\':
-			j++ // the escaped byte is part of the id
-		case '"':
-			return rest[:j]
+	return stringText(encoded[i:])
+}
+
+// sessionIDValue returns where the session id's text starts in encoded,
+// or -1. An event of this encoder starts with its type and maybe its name
+// before the session id (AppendHead): stepping over those two strings
+// finds the field in a few instructions, where a search for the key tries
+// every quote on the way. Neither string can hold the key's text
+// unescaped, so the field found so is also the first match of the search,
+// which anything else falls back to.
+func sessionIDValue(encoded []byte) int {
+	const typeKey, eventKey, sessionIDKey = `{"type":"`, `,"event":"`, `,"session_id":"`
+	if hasAt(encoded, 0, typeKey) {
+		i := afterString(encoded, len(typeKey))
+		if hasAt(encoded, i, eventKey) {
+			i = afterString(encoded, i+len(eventKey))
+		}
+		if hasAt(encoded, i, sessionIDKey) {
+			return i + len(sessionIDKey)
 		}
 	}
-	return rest
+	i := bytes.Index(encoded, sessionIDField)
+	if i < 0 {
+		return -1
+	}
+	return i + len(sessionIDField)
+}
+
+// hasAt reports whether b holds key at i (i >= 0; none past b's end).
+func hasAt(b []byte, i int, key string) bool {
+	return len(b)-i >= len(key) && string(b[i:i+len(key)]) == key
+}
+
+// afterString returns the index after the string whose text starts at
+// start in encoded, its closing quote included: len(encoded)+1 when the
+// quote is missing.
+func afterString(encoded []byte, start int) int {
+	text, _ := stringText(encoded[start:])
+	return start + len(text) + 1
+}
+
+// stringText returns the start of s up to its first unescaped quote: the
+// text of a JSON string that starts s, escapes kept (all of s when the
+// quote is missing), and whether it holds an escape. It looks at eight
+// bytes a step (see plainPrefix); the texts read here (types, names, ids)
+// are short, and calls of IndexByte cost more than they save.
+func stringText(s []byte) ([]byte, bool) {
+	j := 0
+	for ; j+8 <= len(s); j += 8 {
+		x := binary.LittleEndian.Uint64(s[j:])
+		q, b := x^'"'*lowBits, x^'\\'*lowBits
+		// The lowest byte flagged is the first quote or backslash (a
+		// false flag of haszero comes only above a true one).
+		if m := ((q-lowBits)&^q | (b-lowBits)&^b) & highBits; m != 0 {
+			j += bits.TrailingZeros64(m) / 8
+			break
+		}
+	}
+	for ; j < len(s); j++ {
+		switch s[j] {
+		case '"':
+			return s[:j], false
+		case '\\':
+			return escapedText(s, j), true
+		}
+	}
+	return s, false
+}
+
+// escapedText is stringText from s's first escape, at j.
+func escapedText(s []byte, j int) []byte {
+	for ; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++ // the escaped byte is part of the text
+		case '"':
+			return s[:j]
+		}
+	}
+	return s
 }
 
 var sessionIDField = []byte(`"session_id":"`)

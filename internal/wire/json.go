@@ -164,28 +164,29 @@ func AppendString(dst []byte, s string) []byte {
 }
 
 // Word-at-a-time tests of eight bytes (after "Bit Twiddling Hacks",
-// haszero and hasless).
+// haszero and hasless), for stringText.
 const (
 	lowBits  = 0x0101010101010101
 	highBits = 0x8080808080808080
 )
 
 // plainPrefix returns the length of the start of s that AppendString
-// copies as it is (htmlSafe): eight bytes a step, then byte by byte.
+// copies as it is (htmlSafe): eight bytes a step, then four, then byte by
+// byte. A table lookup a byte takes fewer instructions than the tests of
+// a word by bit twiddling did (five haszero-like terms, each with its
+// 64-bit constants), and no more time.
 func plainPrefix(s string) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := s[i : i+8]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		// Each term sets a byte's high bit where the byte may need a look:
-		// not ASCII, a control byte, " or & (0x22, 0x26: one bit apart),
-		// < or > (0x3c, 0x3e), \.
-		qa := (x ^ '"'*lowBits) &^ (0x04 * lowBits)
-		lg := (x ^ '<'*lowBits) &^ (0x02 * lowBits)
-		bs := x ^ '\\'*lowBits
-		if (x|(x-0x20*lowBits)&^x|(qa-lowBits)&^qa|(lg-lowBits)&^lg|(bs-lowBits)&^bs)&highBits != 0 {
+		if plainByte[w[0]]&plainByte[w[1]]&plainByte[w[2]]&plainByte[w[3]]&
+			plainByte[w[4]]&plainByte[w[5]]&plainByte[w[6]]&plainByte[w[7]] == 0 {
 			break
+		}
+	}
+	if i+4 <= len(s) {
+		if w := s[i : i+4]; plainByte[w[0]]&plainByte[w[1]]&plainByte[w[2]]&plainByte[w[3]] != 0 {
+			i += 4
 		}
 	}
 	for i < len(s) && htmlSafe[s[i]] {
@@ -193,6 +194,16 @@ func plainPrefix(s string) int {
 	}
 	return i
 }
+
+// plainByte is htmlSafe as 1 and 0, for eight of them at once.
+var plainByte = func() (t [256]uint8) {
+	for b, safe := range htmlSafe {
+		if safe {
+			t[b] = 1
+		}
+	}
+	return t
+}()
 
 // appendEscaped is AppendString for s whose bytes from i on need a look.
 func appendEscaped(dst []byte, s string, i int) []byte {

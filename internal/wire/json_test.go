@@ -46,3 +46,40 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 		check(string(b))
 	}
 }
+
+// safeRun is plainPrefix's straightforward form: the run of htmlSafe
+// bytes that starts s.
+func safeRun(s string) int {
+	i := 0
+	for i < len(s) && htmlSafe[s[i]] {
+		i++
+	}
+	return i
+}
+
+// TestPlainPrefixIsTheSafeRun compares plainPrefix's words with the byte
+// loop they stand for: every byte at every place of strings of every
+// length up to 40, alone and after another special byte.
+func TestPlainPrefixIsTheSafeRun(t *testing.T) {
+	background := "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+	for n := 0; n <= len(background); n++ {
+		s := background[:n]
+		if got := plainPrefix(s); got != n {
+			t.Fatalf("plainPrefix(%q) = %d, want %d", s, got, n)
+		}
+		for at := range n {
+			for b := range 256 {
+				for _, second := range []int{-1, at + 1, n - 1} {
+					buf := []byte(s)
+					if second > at && second < n {
+						buf[second] = '<'
+					}
+					buf[at] = byte(b)
+					if got, want := plainPrefix(string(buf)), safeRun(string(buf)); got != want {
+						t.Fatalf("plainPrefix(%q) = %d, the byte loop %d", buf, got, want)
+					}
+				}
+			}
+		}
+	}
+}
