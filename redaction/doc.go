@@ -54,8 +54,10 @@
 // they are, but an integer that is a valid payment card number becomes
 // "[card]".
 //
-// Redaction runs on the translation's output, after strings were cut to
-// max_string_length: a value the cut split in two may leave its head.
+// Redaction runs on the translation's output. A text longer than
+// max_string_length is redacted by the detectors and patterns before it is
+// cut, so that a value the cut would split goes whole, not as its head;
+// Config.Func still runs once per string, on what leaves.
 package redaction
 
 // The names of the built-in detectors, as [Config.Detectors] lists them

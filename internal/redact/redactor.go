@@ -149,6 +149,16 @@ func (r *Redactor) Counts() map[string]int64 {
 	return m
 }
 
+// WithoutFunc returns a Redactor of the same detectors and patterns,
+// counting into the same counts, that does not run Config.Func: for a text
+// about to be cut to a length, so that a secret the cut would split goes
+// whole, while the function still sees each string once, as it leaves.
+func (r *Redactor) WithoutFunc() *Redactor {
+	c := *r
+	c.fn = nil
+	return &c
+}
+
 // Text returns s with what the Redactor finds replaced by markers. When s
 // is a JSON object or array, only its string values are rewritten (and
 // numbers that are card numbers), so that it stays valid JSON.

@@ -69,3 +69,37 @@ func TestRedactionOnEveryWayOut(t *testing.T) {
 		assert.Nil(t, tr.Redactions())
 	})
 }
+
+// TestRedactionBeforeTheCut: a secret that max_string_length's cut would
+// split is redacted whole, not sent as its head; it counts once, and
+// Redaction.Func runs once, on the text that leaves.
+func TestRedactionBeforeTheCut(t *testing.T) {
+	const mail = "jane.doe@example.com"
+	user := strings.Repeat("a ", 5) + "write to " + mail + " please write back to all of us" // the cut at 28 characters (40, less the mark) splits the mail
+	calls := 0
+	redacted := func(s *Settings, _ *options) {
+		s.MaxStringLength = 40
+		s.Redaction = &redaction.Config{Func: func(s string) string {
+			if strings.HasPrefix(s, "a a ") {
+				calls++
+			}
+			return s
+		}}
+	}
+	spec := root("turn", 0, time.Second, sc.SessionID("s1"), sc.UserID("u1"),
+		sc.MindlyticsEvent(sc.EventTurn), sc.TurnUser(user), sc.TurnAssistant("ok"))
+	tr := newTranslator(t, redacted)
+	evs, errs := tr.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, spec)))
+	require.Empty(t, errs)
+	got := strings.Join(testkit.EncodeEach(t, evs), "\n")
+	assert.NotContains(t, got, "jane", "no head of the address is sent")
+	assert.Contains(t, got, "write to [email]")
+	assert.Contains(t, got, TruncationMark)
+	assert.Equal(t, int64(1), tr.Redactions()["email"])
+	assert.Equal(t, 1, calls, "the function sees the user's text once")
+
+	// Without redaction the cut keeps the head: what the test guards against.
+	plain := newTranslator(t, func(s *Settings, _ *options) { s.MaxStringLength = 40 })
+	evs, _ = plain.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, spec)))
+	assert.Contains(t, strings.Join(testkit.EncodeEach(t, evs), "\n"), "write to jane")
+}

@@ -165,7 +165,17 @@ func (t *Translator) scalar(v spanview.Value) (any, bool) {
 
 // cut shortens s to the configured number of characters, ending it with
 // TruncationMark so the reader knows.
-func (t *Translator) cut(s string) string { return truncate(s, t.settings.MaxStringLength) }
+// When redaction is on, a text longer than the limit is redacted before
+// it is cut, so that a secret the cut would split is not sent as its head;
+// the redaction of the events that leave (redact.go) then finds nothing new
+// in it but runs Redaction.Func, once, on what is sent.
+func (t *Translator) cut(s string) string {
+	limit := t.settings.MaxStringLength
+	if t.redactorBeforeCut != nil && limit > 0 && len(s) > limit && utf8.RuneCountInString(s) > limit {
+		s = t.redactorBeforeCut.Text(s)
+	}
+	return truncate(s, limit)
+}
 
 // truncate cuts s to at most limit characters (runes, never splitting one),
 // the cut marked by TruncationMark.

@@ -48,6 +48,9 @@ type Translator struct {
 	// translator is enough to say what to fix.
 	fallbackNoticed bool
 	redactor        *redact.Redactor // Settings.Redaction's; nil: none (redact.go)
+	// redactorBeforeCut is redactor without its function, for texts cut
+	// to MaxStringLength (cut).
+	redactorBeforeCut *redact.Redactor
 }
 
 // New returns a Translator of the settings s, which must be valid
@@ -82,6 +85,7 @@ func New(s Settings, opts ...Option) (*Translator, error) {
 	t.deviceKeys = keyRefs(t.deviceKeyNames)
 	if s.Redaction != nil {
 		t.redactor, _ = redact.New(*s.Redaction) // valid: Validate built it
+		t.redactorBeforeCut = t.redactor.WithoutFunc()
 	}
 	return t, nil
 }
