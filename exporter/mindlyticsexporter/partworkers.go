@@ -6,13 +6,14 @@ import (
 )
 
 // The partitions of a push (deliverAll), and the slots of a pipelined
-// queue (turns.lead), each go out on a goroutine of their own. A new goroutine starts with a small stack, and the request
-// through net/http (and confighttp's otelhttp) grows it several times, each
-// growth copying the stack: under the load that cost more instructions
-// than the rest of the sending. So a goroutine is kept once its partition
-// is sent, and takes the next partition handed out while it waits; one
-// idle for partWorkerIdle ends. Every partition still starts at once: on
-// an idle goroutine when there is one, else on a new one.
+// queue (turns.lead), each go out on a goroutine of their own. A new
+// goroutine starts with a small stack, and the request through net/http
+// (and confighttp's otelhttp) grows it several times, each growth copying
+// the stack: under the load that cost more instructions than the rest of
+// the sending. So a goroutine is kept once its partition is sent, and
+// takes the next partition handed out while it waits; one idle for
+// partWorkerIdle ends. Every partition still starts at once: on an idle
+// goroutine when there is one, else on a new one.
 
 // partWorkerIdle is how long a partition goroutine waits for more work.
 const partWorkerIdle = 100 * time.Millisecond
