@@ -41,7 +41,8 @@ func WithDefaultDeviceID(id string) Option {
 }
 
 // WithTraceCacheSize bounds how many traces' identities are remembered for
-// their later spans that carry none (default 10,000).
+// their later spans that carry none (default 10,000): at most n, and at
+// least the three quarters of n last written.
 func WithTraceCacheSize(n int) Option {
 	return withSettings(func(c *config) { c.translation.Identity.TraceCacheSize = n })
 }

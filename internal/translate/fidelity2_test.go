@@ -66,6 +66,16 @@ func TestCallTracedInTwoUnlinkedTracesCountsOnce(t *testing.T) {
 		evs, _ := translateSpans(t, nil, recordSpans(t, nil, specs...))
 		assert.Len(t, modelEvents(evs), 2, name+": two calls")
 	}
+	// Other calls of the SDK, before or after the pair in the batch: the
+	// second scope may come late (twoScopes looks at every call).
+	other := root("anthropic.messages.create", 0, time.Second, withTexts([]attribute.KeyValue{sc.ConversationID("s"),
+		sc.OperationName(sc.GenAIOperationChat), sc.ResponseModel("claude"), sc.InputTokens(7), sc.OutputTokens(5)})...).inScope("sdk")
+	pair := unlinkedPair(50, 50, true)
+	for _, specs := range [][]spanSpec{{other, other, pair[0], pair[1]}, {pair[0], pair[1], other, other}} {
+		evs, errs = translateSpans(t, nil, recordSpans(t, nil, specs...))
+		require.Empty(t, errs)
+		assert.Len(t, modelEvents(evs), 3, "the pair among other calls of one scope counts once")
+	}
 	same := unlinkedPair(50, 50, true)
 	same[1] = same[1].inScope("sdk")
 	evs, _ = translateSpans(t, nil, recordSpans(t, nil, same...))

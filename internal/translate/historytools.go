@@ -127,17 +127,9 @@ type toolRuns struct {
 
 var runSeed = maphash.MakeSeed()
 
-func (k runKey) hash() uint64 {
-	var h maphash.Hash
-	h.SetSeed(runSeed)
-	h.WriteString(k.id)
-	h.WriteByte(0)
-	h.WriteString(k.session)
-	h.WriteByte(0)
-	h.Write(k.trace[:])
-	h.WriteString(k.name)
-	return h.Sum64()
-}
+// hash is the key of k in toolRuns: the runtime's hash of the struct, as a
+// map of runKey would take (a string at a time, no byte stream to feed).
+func (k runKey) hash() uint64 { return maphash.Comparable(runSeed, k) }
 
 // fresh says whether a run read from an input was not sent before, by a
 // tool span or an earlier input. Callers hold t.mu.

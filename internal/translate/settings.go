@@ -95,7 +95,9 @@ type IdentitySettings struct {
 	DefaultDeviceID string `mapstructure:"default_device_id"`
 	// TraceCacheSize and TraceCacheTTL bound the memory of identities seen
 	// per trace, which later spans of the trace without ids of their own
-	// take (some pipelines put the session id on the root span only).
+	// take (some pipelines put the session id on the root span only): at
+	// most TraceCacheSize traces, and at least the last three quarters of
+	// it written (tracecache.go).
 	TraceCacheSize int           `mapstructure:"trace_cache_size"`
 	TraceCacheTTL  time.Duration `mapstructure:"trace_cache_ttl"`
 	// AncestorWait is how long the spans of a trace with no session id yet

@@ -35,11 +35,14 @@ const maxStackedCalls = 10_000
 
 // callPrint is what tells the spans of one model call from two calls
 // (samePrint), and how the call was sent.
+// Its flags come last, together: 40 bytes, not 48, and the entries of the
+// memories of sent calls (with their 24-byte keys) take a ninth less
+// memory to walk through.
 type callPrint struct {
 	responseID uint64 // a hash of gen_ai.response.id, 0 when none: no pointer for the GC to follow
-	hasTokens  bool
 	in, out    int64
 	cost       float64
+	hasTokens  bool
 	turn       bool // sent as a turn, not as usage
 	explicit   bool // mindlytics.event asked for it
 }

@@ -3,47 +3,59 @@ package translate
 import (
 	"time"
 
-	"github.com/mindlytics/mindlytics-otel/internal/translate/openstate"
 	"go.opentelemetry.io/otel/trace"
 )
 
 // traceCache remembers the identity of recently seen traces, for spans that
-// arrive in a later batch without one. It is bounded in entries (the least
-// recently written goes first) and in time (entries expire after ttl).
-// Its entries are in a slab: a trace costs no allocation of its own, though
-// the entries, which hold the ids, are for the garbage collector to mark.
+// arrive in a later batch without one. It is bounded in entries (at most
+// max) and in time (entries expire after ttl).
+//
+// Entries are written in turn into a ring of max slots, in generations of
+// a quarter of max writes (traceCacheGenerations); before a generation
+// writes over the slots of one before, one walk of the map forgets the
+// traces those held. So a trace written is kept while the next max-max/4
+// traces are written, at least (a renewal of a trace written in an earlier
+// generation writes it anew), not while the next max are: the least
+// recently written go first, a generation at a time. The eviction costs
+// no map delete per trace: under a steady flow of new traces the map
+// entries of the traces evicted are cold, and a delete each was a cache
+// miss each, as was the list of the eviction order.
 // It is not safe for concurrent use; the Translator guards it.
 type traceCache struct {
-	max     int
 	ttl     time.Duration
-	entries map[trace.TraceID]openstate.Handle
-	recs    openstate.Slab[cacheEntry, *cacheEntry]
-	order   openstate.Order // least recently written first
+	gen     uint64                   // writes of a generation
+	size    uint64                   // slots of the ring: max
+	entries map[trace.TraceID]uint64 // a trace's write number: its entry is at ring[n%size]
+	ring    []cacheEntry             // grown up to size as written
+	written uint64                   // the writes so far: the next one's number
 }
+
+// traceCacheGenerations is how many generations the ring holds: a trace
+// outlives at least (traceCacheGenerations-1)/traceCacheGenerations of max
+// later writes; more of them would walk the map more often.
+const traceCacheGenerations = 4
 
 type cacheEntry struct {
-	traceID trace.TraceID
 	id      identity
 	expires time.Time
-	links   openstate.Links
 }
 
-func (e *cacheEntry) Links() *openstate.Links { return &e.links }
-
 func newTraceCache(maxEntries int, ttl time.Duration) *traceCache {
-	return &traceCache{max: maxEntries, ttl: ttl, entries: make(map[trace.TraceID]openstate.Handle)}
+	return &traceCache{ttl: ttl, gen: max(uint64(maxEntries)/traceCacheGenerations, 1), size: uint64(maxEntries),
+		entries: make(map[trace.TraceID]uint64)}
 }
 
 func (c *traceCache) len() int { return len(c.entries) }
 
 func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) {
-	h, ok := c.entries[traceID]
+	n, ok := c.entries[traceID]
 	if !ok {
 		return identity{}, false
 	}
-	e := c.recs.At(h)
+	e := &c.ring[n%c.size]
 	if !now.Before(e.expires) {
-		c.remove(h)
+		delete(c.entries, traceID)
+		*e = cacheEntry{} // for the garbage collector
 		return identity{}, false
 	}
 	return e.id, true
@@ -52,46 +64,65 @@ func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) 
 // put merges id into the trace's entry (fields of id win when set) and
 // renews its lifetime.
 func (c *traceCache) put(traceID trace.TraceID, id identity, now time.Time) {
-	if h, ok := c.entries[traceID]; ok {
-		e := c.recs.At(h)
-		for f, v := range id {
-			if v != "" {
-				e.id[f] = v
-			}
-		}
-		e.expires = now.Add(c.ttl)
-		c.recs.MoveToBack(&c.order, h)
+	n, ok := c.entries[traceID]
+	if !ok {
+		c.add(traceID, id, now)
 		return
 	}
-	c.add(traceID, id, now)
+	e := &c.ring[n%c.size]
+	for f, v := range e.id {
+		if id[f] == "" {
+			id[f] = v
+		}
+	}
+	if n >= c.written-c.written%c.gen {
+		// In the generation being written: renewed in place.
+		*e = cacheEntry{id: id, expires: now.Add(c.ttl)}
+		return
+	}
+	*e = cacheEntry{}
+	c.write(traceID, id, now)
 }
 
 // add is put for a trace known to have no entry (get said so since).
 func (c *traceCache) add(traceID trace.TraceID, id identity, now time.Time) {
-	for len(c.entries) >= c.max {
-		c.remove(c.order.Head)
+	c.write(traceID, id, now)
+}
+
+// write writes the trace's entry into the next slot of the ring.
+func (c *traceCache) write(traceID trace.TraceID, id identity, now time.Time) {
+	n := c.written
+	if n%c.gen == 0 && n+c.gen > c.size {
+		// The writes of this generation take the slots of writes
+		// n-size to n+gen-size: their traces go.
+		c.forgetBefore(n + c.gen - c.size)
 	}
-	// A full cache's next entry takes the slot it let go: at a steady flow
-	// of traces, a put allocates nothing.
-	h := c.recs.Alloc()
-	*c.recs.At(h) = cacheEntry{traceID: traceID, id: id, expires: now.Add(c.ttl)}
-	c.recs.PushBack(&c.order, h)
-	c.entries[traceID] = h
+	e := cacheEntry{id: id, expires: now.Add(c.ttl)}
+	if i := n % c.size; i < uint64(len(c.ring)) {
+		c.ring[i] = e
+	} else {
+		c.ring = append(c.ring, e)
+	}
+	c.entries[traceID] = n
+	c.written++
+}
+
+// forgetBefore forgets the traces written before write number n: one walk
+// of the map, whose entries it reads in memory order.
+func (c *traceCache) forgetBefore(n uint64) {
+	for k, v := range c.entries {
+		if v < n {
+			delete(c.entries, k)
+		}
+	}
 }
 
 // purge drops expired entries.
 func (c *traceCache) purge(now time.Time) {
-	for h := c.order.Head; h != 0; {
-		next := c.recs.Next(h)
-		if !now.Before(c.recs.At(h).expires) {
-			c.remove(h)
+	for k, n := range c.entries {
+		if e := &c.ring[n%c.size]; !now.Before(e.expires) {
+			delete(c.entries, k)
+			*e = cacheEntry{}
 		}
-		h = next
 	}
-}
-
-func (c *traceCache) remove(h openstate.Handle) {
-	delete(c.entries, c.recs.At(h).traceID)
-	c.recs.Remove(&c.order, h)
-	c.recs.Release(h)
 }

@@ -34,6 +34,9 @@ func mergeTwins(spans []spanview.Span, recs []record, ids *batchIdentities, m *m
 	if len(recs) < 2 || len(ids.groups) < 2 {
 		return recs
 	}
+	if !twoScopes(spans, recs) {
+		return recs
+	}
 	byKey := ready(&m.twins, 0)
 	defer clear(m.twins)
 	m.drop = grow(m.drop, len(recs))
@@ -41,7 +44,7 @@ func mergeTwins(spans []spanview.Span, recs []record, ids *batchIdentities, m *m
 	merged := false
 	for i := range recs {
 		r := &recs[i]
-		if !isModelCall(r) || r.explicit || r.turnScope || !r.u.hasTokens || r.u.in+r.u.out == 0 || r.u.model == "" {
+		if !twinCandidate(r) {
 			continue
 		}
 		k := twinKey{r.u.model, r.u.in, r.u.out}
@@ -63,6 +66,35 @@ func mergeTwins(spans []spanview.Span, recs []record, ids *batchIdentities, m *m
 		return recs
 	}
 	return keepUndropped(recs, drop)
+}
+
+// twinCandidate says whether r may be one of twins: a model call, not
+// asked for nor a turn scope, with a model and tokens.
+func twinCandidate(r *record) bool {
+	return isModelCall(r) && !r.explicit && !r.turnScope && r.u.hasTokens && r.u.in+r.u.out != 0 && r.u.model != ""
+}
+
+// twoScopes says whether the candidates of recs come from two
+// instrumentation scopes or more. Twins never share one (sideBySide), and
+// the calls of a batch mostly do: then mergeTwins hashes no record into
+// its map (a string hash and a look-up a call).
+func twoScopes(spans []spanview.Span, recs []record) bool {
+	var first string
+	found := false
+	for i := range recs {
+		r := &recs[i]
+		if !twinCandidate(r) {
+			continue
+		}
+		name, _ := spans[r.span].Scope()
+		switch {
+		case !found:
+			first, found = name, true
+		case name != first:
+			return true
+		}
+	}
+	return false
 }
 
 // twins says whether two model-call records with the same model and

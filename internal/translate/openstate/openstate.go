@@ -24,6 +24,11 @@ type State struct {
 	sessByID                map[uint64]Handle
 	convByID                map[uint64]Handle // by session and id (convKey), see Conv.indexed
 	seed                    maphash.Seed
+	// found is the session FindSession or OpenSession returned last, 0
+	// for none (CloseSession forgets it): the records of a batch come in
+	// runs of one session, whose next ones then take no hash and no
+	// look-up in the index (a cache miss each under many sessions).
+	found Handle
 	// keyMask is applied to every index key: all ones, but for the tests
 	// that make keys collide.
 	keyMask uint64
@@ -117,8 +122,12 @@ func (o *State) IdentityAt(h Handle, at time.Time) mindlytics.Identity {
 
 // FindSession returns the handle of open session id, 0 if none.
 func (o *State) FindSession(id string) Handle {
+	if h := o.found; h != 0 && o.IDs.is(o.Session(h).ID, id) {
+		return h
+	}
 	for h := o.sessByID[o.sessKey(o.hash(id))]; h != 0; h = o.Session(h).sameKey {
 		if o.IDs.is(o.Session(h).ID, id) {
+			o.found = h
 			return h
 		}
 	}
@@ -154,6 +163,7 @@ func (o *State) OpenSession(id string) Handle {
 	*o.Session(h) = Session{ID: o.IDs.add(id), sameKey: o.sessByID[key]}
 	o.sessByID[key] = h
 	o.Sessions.PushBack(&o.SessionOrder, h)
+	o.found = h
 	return h
 }
 
@@ -231,6 +241,9 @@ func (o *State) CloseSession(h Handle) {
 	o.IDs.drop(s.User)
 	o.IDs.drop(s.Device)
 	o.Sessions.Release(h)
+	if o.found == h {
+		o.found = 0
+	}
 }
 
 // unindex takes h out of the chain of key in index, where it is: a record

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestOpenRecordsHoldNoPointers: the open sessions' and conversations'
@@ -95,6 +96,7 @@ func TestOpenStateAgainstAModel(t *testing.T) {
 				case op < 4 && i >= 0:
 					o.CloseSession(o.FindSession(id))
 					m.sessions = slices.Delete(m.sessions, i, i+1)
+					require.Zero(t, o.FindSession(id), "step %d: a closed session found", step)
 				case op < 7 && i >= 0:
 					s, sh := m.sessions[i], o.FindSession(id)
 					c := convID(id)
@@ -194,6 +196,25 @@ func requireOpenState(t *testing.T, o *State, m *openModel, step int) {
 	case o.FindSession("never") != 0:
 		fail("a session never opened found")
 	}
+}
+
+// TestFindSessionForgetsTheClosedOne: the session FindSession remembers
+// (found) is forgotten when it closes: its record, released, is zero, and
+// a released record taken again is another session's.
+func TestFindSessionForgetsTheClosedOne(t *testing.T) {
+	o := New()
+	a := o.OpenSession("a")
+	require.Equal(t, a, o.FindSession("a"))
+	o.CloseSession(a)
+	assert.Zero(t, o.FindSession("a"))
+	assert.Zero(t, o.FindSession(""), "the released record's empty id is no session's")
+	b := o.OpenSession("b")
+	require.Equal(t, a, b, "the record is taken again")
+	assert.Zero(t, o.FindSession("a"))
+	assert.Equal(t, b, o.FindSession("b"))
+	c := o.OpenSession("c")
+	assert.Equal(t, b, o.FindSession("b"), "found again through the index")
+	assert.Equal(t, c, o.FindSession("c"))
 }
 
 // TestWallTimeKeepsTheTime: a span's time survives the record, to the
