@@ -20,6 +20,10 @@ type attrView struct {
 	// are linearPos when the view could not index these attributes (not a
 	// slice, or more than it can count): lookups scan them as Attrs does.
 	pos [maxViewKeys]uint8
+	// scans: some key is one scanAttr collects (collects), or the view
+	// could not tell (linearPos); scanView passes over the attributes
+	// only then.
+	scans bool
 }
 
 // linearPos marks every key of an attrView that scans its attributes; an
@@ -130,6 +134,11 @@ func registerKeys(names ...string) []viewKey {
 			if n == "" {
 				panic("translate: an empty view key")
 			}
+			if collects(n) {
+				// index sets attrView.scans only for the keys it does
+				// not know.
+				panic("translate: a view key that scanAttr collects: " + n)
+			}
 			viewKeyNames = append(viewKeyNames, n)
 			viewKeySlots.put(n, id)
 		}
@@ -157,6 +166,7 @@ func newAttrView(a spanview.Attrs) attrView {
 func (v *attrView) reset(a spanview.Attrs) {
 	v.Attrs = a
 	v.pos = [maxViewKeys]uint8{}
+	v.scans = false
 	v.index()
 }
 
@@ -166,6 +176,7 @@ func (v *attrView) index() {
 		for i := range v.pos {
 			v.pos[i] = linearPos
 		}
+		v.scans = true
 		return
 	}
 	// From the last attribute to the first, each found key's position
@@ -181,10 +192,13 @@ func (v *attrView) index() {
 		for j := keySlot(k); ; j++ {
 			e := &viewKeySlots[j%uint(len(viewKeySlots))] // a mask, no bounds check
 			if !e.used {
+				if !v.scans && collects(k) {
+					v.scans = true
+				}
 				break
 			}
 			if e.name == k {
-				v.pos[e.id] = uint8(i + 1)
+				v.pos[e.id] = uint8(i + 1) // no view key is one scanAttr collects (registerKeys)
 				break
 			}
 		}

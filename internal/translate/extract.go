@@ -121,7 +121,7 @@ var (
 // (handle_conversation_turn): a turn from its messages, without usage of
 // its own, since the model calls under it carry the usage.
 func (t *Translator) extractTurnScope(s *spanview.Span, r *record, a *spanView) (bool, error) {
-	scan := t.scanAttrs(s.Attributes())
+	scan := t.scanView(a.attrView)
 	ex := t.exchangeOf(s, &scan, a)
 	if !ex.Complete() {
 		return false, nil
@@ -139,7 +139,7 @@ func (t *Translator) extractExplicit(s *spanview.Span, r *record, a *spanView) (
 	case sc.EventFunction:
 		return t.extractFunction(s, r, a)
 	}
-	scan := t.scanAttrs(s.Attributes())
+	scan := t.scanView(a.attrView)
 	r.props, r.attrs, r.traits = scan.props, scan.attrs, scan.traits
 	switch r.kind {
 	case sc.EventSessionStart, sc.EventConversationStart:
@@ -169,7 +169,7 @@ func (t *Translator) extractModelCall(s *spanview.Span, r *record, explicit sc.E
 	u := usageOf(a.attrView)
 	scope, _ := s.Scope()
 	u.wholeInput(scope)
-	scan := t.scanAttrs(s.Attributes())
+	scan := t.scanView(a.attrView)
 	u.modal = scan.modal
 	r.u = u
 	r.ignored = append(u.ignored, brokenMessages(a)...)

@@ -43,7 +43,7 @@ func (t *Translator) extractFunction(s *spanview.Span, r *record, a *spanView) (
 	if name == "" {
 		return false, errors.New("function call needs a tool name")
 	}
-	scan := t.scanAttrs(s.Attributes())
+	scan := t.scanView(a.attrView)
 	call := mindlytics.FunctionCall{Name: truncate(name, MaxNameLength), Extra: scan.props}
 	if v, ok := firstValueString(a.attrView, toolArgsVKs); ok {
 		call.Args = t.cut(v)

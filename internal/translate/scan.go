@@ -26,6 +26,16 @@ type scan struct {
 	modal mindlytics.Properties
 }
 
+// scanView is scanAttrs of a span's view: nothing, without a pass over the
+// attributes, when indexing them found no key that scanAttr collects (most
+// spans: their keys are the view's and our identity's).
+func (t *Translator) scanView(v *attrView) scan {
+	if !v.scans {
+		return scan{}
+	}
+	return t.scanAttrs(v.Attrs)
+}
+
 // scanAttrs walks the span's attributes once.
 func (t *Translator) scanAttrs(a spanview.Attrs) scan {
 	var s scan
@@ -82,6 +92,31 @@ func mayScan(key string) bool {
 			rest, usage := strings.CutPrefix(key, conventions.GenAIUsagePrefix)
 			return !usage || strings.IndexByte(rest, '.') >= 0
 		}
+	}
+	return false
+}
+
+// collects reports whether scanAttr collects anything of key, whatever
+// its value: mayScan, and then a prefix scanAttr dispatches on (for usage
+// keys, a per-modality count modalTokens takes). attrView.index asks it
+// of every key it does not know, and of each view key once.
+func collects(key string) bool {
+	if !mayScan(key) {
+		return false
+	}
+	switch key[0] {
+	case 'm':
+		return strings.HasPrefix(key, sc.PropertiesPrefix) || strings.HasPrefix(key, sc.AttributesPrefix) ||
+			strings.HasPrefix(key, sc.TraitsPrefix)
+	case 'g':
+		if rest, ok := strings.CutPrefix(key, conventions.GenAIUsagePrefix); ok {
+			_, _, ok := modalKey(rest)
+			return ok
+		}
+		return strings.HasPrefix(key, conventions.OpenLLMetryPromptPrefix) || strings.HasPrefix(key, conventions.OpenLLMetryCompletionPrefix)
+	case 'l':
+		return strings.HasPrefix(key, conventions.OpenInferenceInputMessagesPrefix) ||
+			strings.HasPrefix(key, conventions.OpenInferenceOutputMessagesPrefix)
 	}
 	return false
 }
@@ -315,8 +350,8 @@ func indexedExchange(in, out indexedMsgs) messages.Exchange {
 // gen_ai.usage. such as image.input_tokens, as image_input_tokens; other
 // keys and values that are not counts are left.
 func modalTokens(p mindlytics.Properties, rest string, v spanview.Value) mindlytics.Properties {
-	modality, count, ok := strings.Cut(rest, ".")
-	if !ok || !strings.HasSuffix(count, "_tokens") || !slices.Contains(conventions.GenAIUsageModalities, modality) {
+	modality, count, ok := modalKey(rest)
+	if !ok {
 		return p
 	}
 	n, ok := v.Int()
@@ -328,4 +363,14 @@ func modalTokens(p mindlytics.Properties, rest string, v spanview.Value) mindlyt
 	}
 	p[modality+"_"+strings.ReplaceAll(count, ".", "_")] = n
 	return p
+}
+
+// modalKey splits a usage key after gen_ai.usage. that names a
+// per-modality count (image.input_tokens); ok is false for any other.
+func modalKey(rest string) (modality, count string, ok bool) {
+	modality, count, ok = strings.Cut(rest, ".")
+	if !ok || !strings.HasSuffix(count, "_tokens") || !slices.Contains(conventions.GenAIUsageModalities, modality) {
+		return "", "", false
+	}
+	return modality, count, true
 }
