@@ -153,11 +153,28 @@ func conversationStarted(id mindlytics.Identity, stamp, convID string, props, at
 // to copy.
 func (t *Translator) appendOwnEvent(r *record, convID string, sh openstate.Handle, dst []compact.Event) ([]compact.Event, error) {
 	id := identityAt(r, r.at)
-	var ev compact.Event
-	var err error
 	switch r.kind {
 	case sc.EventSessionStart, sc.EventConversationStart:
 		return dst, nil
+	case sc.EventTurn:
+		turn := r.turn
+		turn.AssistantID = r.id[fAgent]
+		return compact.AppendTurn(dst, id, convID, turn)
+	case sc.EventUsage:
+		return compact.AppendUsage(dst, id, convID, r.usage)
+	case sc.EventFunction:
+		return compact.AppendFunction(dst, id, convID, r.call)
+	}
+	return t.appendFullEvent(r, convID, sh, id, dst)
+}
+
+// appendFullEvent is appendOwnEvent of the kinds that have no compact
+// form: apart, so that the common kinds' calls do not zero an event on
+// the stack that only these use.
+func (t *Translator) appendFullEvent(r *record, convID string, sh openstate.Handle, id mindlytics.Identity, dst []compact.Event) ([]compact.Event, error) {
+	var ev compact.Event
+	var err error
+	switch r.kind {
 	case sc.EventSessionEnd:
 		ev, err = wrap(mindlytics.EndSession(id, r.attrs))
 	case sc.EventConversationEnd:
@@ -167,14 +184,6 @@ func (t *Translator) appendOwnEvent(r *record, convID string, sh openstate.Handl
 			endErr = end.Validate()
 		}
 		ev, err = wrap(end, endErr)
-	case sc.EventTurn:
-		turn := r.turn
-		turn.AssistantID = r.id[fAgent]
-		return compact.AppendTurn(dst, id, convID, turn)
-	case sc.EventUsage:
-		return compact.AppendUsage(dst, id, convID, r.usage)
-	case sc.EventFunction:
-		return compact.AppendFunction(dst, id, convID, r.call)
 	case sc.EventTrack:
 		ev, err = wrap(mindlytics.Track(id, convID, r.name, r.props))
 	case sc.EventIdentify:

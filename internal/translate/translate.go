@@ -165,7 +165,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 			*r = record{}
 		}
 		tr.noteExtracted(i, ok, err, &views[i])
-		if t.settings.Evaluations {
+		if t.settings.Evaluations && spans[i].Events().Len() > 0 { // evaluations are span events: most spans have none
 			recs = append(recs, t.evaluations(&spans[i], i)...)
 		}
 	}
