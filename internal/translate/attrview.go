@@ -60,7 +60,7 @@ func (v *spanView) messages(i int) *msgReading {
 		return m
 	}
 	m.set = true
-	m.sum, m.text = messages.SummaryOf(val)
+	m.text = messages.SummaryInto(&m.sum, val) // m.sum is zero: read once
 	if val.Kind() == spanview.KindString && m.text != "" {
 		t := strings.TrimSpace(m.text)
 		m.broken = t != "" && (t[0] == '[' || t[0] == '{')

@@ -71,7 +71,7 @@ type record struct {
 // view is the view of the span's attributes.
 func (t *Translator) extract(s *spanview.Span, i int, view *attrView, r *record) (ok bool, err error) {
 	r.span, r.at, r.begin = i, s.EndOrStart(), s.StartTime()
-	a := &spanView{attrView: view}
+	a := view
 	if v, ok := a.get(sessionJoinedVK); ok {
 		r.joined, _ = v.Bool()
 	}
@@ -82,14 +82,16 @@ func (t *Translator) extract(s *spanview.Span, i int, view *attrView, r *record)
 		}
 		return t.extractExplicit(s, r, a)
 	}
-	switch classify(a.attrView) {
+	// Only model calls and turns read messages: the other spans make no
+	// spanView (its message readings, zeroed, are most of its size).
+	switch classify(a) {
 	case classTool:
 		r.kind = sc.EventFunction
 		return t.extractFunction(s, r, a)
 	case classModel:
-		return t.extractModelCall(s, r, "", a)
+		return t.extractModelCall(s, r, "", &spanView{attrView: a})
 	case classTurn:
-		return t.extractTurnScope(s, r, a)
+		return t.extractTurnScope(s, r, &spanView{attrView: a})
 	}
 	return false, nil
 }
@@ -131,15 +133,15 @@ func (t *Translator) extractTurnScope(s *spanview.Span, r *record, a *spanView) 
 	return true, nil
 }
 
-func (t *Translator) extractExplicit(s *spanview.Span, r *record, a *spanView) (bool, error) {
+func (t *Translator) extractExplicit(s *spanview.Span, r *record, a *attrView) (bool, error) {
 	r.explicit = true
 	switch r.kind {
 	case sc.EventTurn, sc.EventUsage:
-		return t.extractModelCall(s, r, r.kind, a)
+		return t.extractModelCall(s, r, r.kind, &spanView{attrView: a})
 	case sc.EventFunction:
 		return t.extractFunction(s, r, a)
 	}
-	scan := t.scanView(a.attrView)
+	scan := t.scanView(a)
 	r.props, r.attrs, r.traits = scan.props, scan.attrs, scan.traits
 	switch r.kind {
 	case sc.EventSessionStart, sc.EventConversationStart:

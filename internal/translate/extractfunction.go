@@ -31,11 +31,11 @@ func traceloopArgs(in string) string {
 // extractFunction reads a tool call: GenAI keys, then OpenInference's, then
 // OpenLLMetry's, the Vercel AI SDK's, the Anthropic SDK's and Genkit's; the
 // runtime is the span's duration.
-func (t *Translator) extractFunction(s *spanview.Span, r *record, a *spanView) (bool, error) {
+func (t *Translator) extractFunction(s *spanview.Span, r *record, a *attrView) (bool, error) {
 	r.kind = sc.EventFunction
 	name := a.firstStr(toolNameVKs)
 	if name == "" {
-		name = genkitToolName(a.attrView)
+		name = genkitToolName(a)
 	}
 	if name == "" {
 		name = strings.TrimPrefix(s.Name(), sc.GenAIOperationExecuteTool+" ")
@@ -43,20 +43,20 @@ func (t *Translator) extractFunction(s *spanview.Span, r *record, a *spanView) (
 	if name == "" {
 		return false, errors.New("function call needs a tool name")
 	}
-	scan := t.scanView(a.attrView)
+	scan := t.scanView(a)
 	call := mindlytics.FunctionCall{Name: truncate(name, MaxNameLength), Extra: scan.props}
-	if v, ok := firstValueString(a.attrView, toolArgsVKs); ok {
+	if v, ok := firstValueString(a, toolArgsVKs); ok {
 		call.Args = t.cut(v)
 	} else if v, ok := a.get(toolInputVK); ok {
 		call.Args = t.cut(traceloopArgs(v.AsString()))
-	} else if v, ok := genkitToolArgs(a.attrView); ok {
+	} else if v, ok := genkitToolArgs(a); ok {
 		call.Args = t.cut(v)
 	}
-	if v, ok := firstValueString(a.attrView, toolResultVKs); ok {
+	if v, ok := firstValueString(a, toolResultVKs); ok {
 		call.Result = t.cut(unwrapToolOutput(v))
 	} else if v, ok := a.get(anthropicToolResultVK); ok {
 		call.Result = t.cut(messages.UnwrapTextBlocks(v.AsString()))
-	} else if res, ok := genkitToolResult(a.attrView); ok {
+	} else if res, ok := genkitToolResult(a); ok {
 		call.Result = t.cut(res)
 	}
 	r.toolCallID = a.firstStr(toolCallIDVKs)

@@ -8,17 +8,26 @@ import (
 // common case, go through the scanner (summarizeMessages), structured
 // values through the full decode.
 func SummaryOf(v spanview.Value) (sum Summary, text string) {
+	text = SummaryInto(&sum, v)
+	return sum, text
+}
+
+// SummaryInto is SummaryOf into *sum, which must be zero: a caller that
+// keeps the summary in place saves a copy of it on the way out.
+func SummaryInto(sum *Summary, v spanview.Value) (text string) {
 	if v.Kind() == spanview.KindString {
 		s := v.Str()
 		if t := TrimSpace(s); t != "" && (t[0] == '[' || t[0] == '{') {
-			if summarizeInto(&sum, t) {
-				return sum, ""
+			if summarizeInto(sum, t) {
+				return ""
 			}
+			*sum = Summary{}
 		}
-		return Summary{}, s
+		return s
 	}
 	msgs, text := messagesFromValue(v)
-	return summarize(msgs), text
+	*sum = summarize(msgs)
+	return text
 }
 
 // messagesFromValue reads the messages a value holds: a JSON string, a
