@@ -120,6 +120,9 @@ func TestSpansWithoutRecordLeaveNoTrace(t *testing.T) {
 		tool(2, 6*time.Second),
 		root("bad turn", 8*time.Second, 9*time.Second, sc.SessionID("s-turn"), joined, sc.MindlyticsEvent("turn")),
 		tool(3, 10*time.Second),
+		// A model call with nothing to count: extracted, written, no event.
+		root("chat", 12*time.Second, 13*time.Second, sc.SessionID("s-chat"), joined, sc.OperationName(sc.GenAIOperationChat)),
+		tool(4, 14*time.Second),
 	}
 	spans := spanview.FromReadOnlySpans(recordSpans(t, nil, specs...))
 	// The tool spans alone, first: a slot left dirty would reach them
@@ -139,4 +142,38 @@ func TestSpansWithoutRecordLeaveNoTrace(t *testing.T) {
 	slices.Sort(wantJSON)
 	require.Equal(t, wantJSON, gotJSON)
 	require.NotEmpty(t, gotJSON)
+}
+
+// TestExtractWritesOnlyWhatItTranslates: a span of no class that makes
+// events (an HTTP call, an agent wrapper) leaves its record untouched,
+// zero, and says so (written false), so that translate need not clear
+// it; every other span says it wrote, whatever it made.
+func TestExtractWritesOnlyWhatItTranslates(t *testing.T) {
+	joined := conventions.SessionJoinedKey.Bool(true)
+	specs := []spanSpec{
+		root("GET /orders", 0, time.Second, sc.SessionID("s"), joined, attribute.String("http.request.method", "GET")),
+		root("invoke_agent support", 0, time.Second, sc.SessionID("s"), joined,
+			sc.OperationName(sc.GenAIOperationInvokeAgent), attribute.String("gen_ai.agent.name", "support")),
+		root("execute_tool lookup", 0, time.Second, sc.SessionID("s"), joined,
+			sc.OperationName(sc.GenAIOperationExecuteTool), sc.ToolName("lookup")),
+		root("chat", 0, time.Second, sc.SessionID("s"), joined, sc.OperationName(sc.GenAIOperationChat)),
+		root("bogus", 0, time.Second, sc.SessionID("s"), joined, sc.MindlyticsEvent("bogus")),
+		root("track", 0, time.Second, sc.SessionID("s"), joined, sc.MindlyticsEvent("track")),
+	}
+	tr := newTranslator(t)
+	spans := spanview.FromReadOnlySpans(recordSpans(t, nil, specs...))
+	wantWritten := map[string]bool{"GET /orders": false, "invoke_agent support": false}
+	for i := range spans {
+		v := newAttrView(spans[i].Attributes())
+		var r record
+		ok, written, _ := tr.extract(&spans[i], i+1, &v, &r)
+		want, listed := wantWritten[spans[i].Name()]
+		require.Equal(t, want || !listed, written, spans[i].Name())
+		if !written {
+			require.False(t, ok, spans[i].Name())
+			require.True(t, reflect.ValueOf(r).IsZero(), "%s: a record said unwritten is not zero", spans[i].Name())
+		} else {
+			require.False(t, reflect.ValueOf(r).IsZero(), spans[i].Name())
+		}
+	}
 }

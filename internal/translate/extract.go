@@ -67,33 +67,44 @@ type record struct {
 // extract classifies a span and reads what its event needs into r, which
 // is zero: the batch's next record, in place (returning a record of some
 // hundreds of bytes copied it twice a span). ok is false for spans that
-// make no event; r is then left as it is, for the caller to clear.
+// make no event; r is then left as it is, for the caller to clear, unless
+// written is false: a span of no class that makes events (a wrapper, an
+// HTTP call) leaves r untouched, zero, and clearing its some hundred bytes
+// again is the most of what such a span costs here.
 // view is the view of the span's attributes.
-func (t *Translator) extract(s *spanview.Span, i int, view *attrView, r *record) (ok bool, err error) {
-	r.span, r.at, r.begin = i, s.EndOrStart(), s.StartTime()
+func (t *Translator) extract(s *spanview.Span, i int, view *attrView, r *record) (ok, written bool, err error) {
 	a := view
+	kind, explicit := a.get(mindlyticsEventVK)
+	c := classNone
+	if !explicit {
+		if c = classify(a); c != classTool && c != classModel && c != classTurn {
+			return false, false, nil
+		}
+	}
+	r.span, r.at, r.begin = i, s.EndOrStart(), s.StartTime()
 	if v, ok := a.get(sessionJoinedVK); ok {
 		r.joined, _ = v.Bool()
 	}
-	if v, found := a.get(mindlyticsEventVK); found {
-		r.kind = sc.EventKind(v.AsString())
+	if explicit {
+		r.kind = sc.EventKind(kind.AsString())
 		if !r.kind.Valid() {
-			return false, fmt.Errorf("unknown %s value %q", sc.MindlyticsEventKey, truncate(string(r.kind), 100))
+			return false, true, fmt.Errorf("unknown %s value %q", sc.MindlyticsEventKey, truncate(string(r.kind), 100))
 		}
-		return t.extractExplicit(s, r, a)
+		ok, err = t.extractExplicit(s, r, a)
+		return ok, true, err
 	}
 	// Only model calls and turns read messages: the other spans make no
 	// spanView (its message readings, zeroed, are most of its size).
-	switch classify(a) {
+	switch c {
 	case classTool:
 		r.kind = sc.EventFunction
-		return t.extractFunction(s, r, a)
+		ok, err = t.extractFunction(s, r, a)
 	case classModel:
-		return t.extractModelCall(s, r, "", &spanView{attrView: a})
+		ok, err = t.extractModelCall(s, r, "", &spanView{attrView: a})
 	case classTurn:
-		return t.extractTurnScope(s, r, &spanView{attrView: a})
+		ok, err = t.extractTurnScope(s, r, &spanView{attrView: a})
 	}
-	return false, nil
+	return ok, true, err
 }
 
 // The keys extract reads, in the attribute view.

@@ -144,7 +144,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 	for i := range spans {
 		views[i].reset(spans[i].Attributes())
 		r := nextRecord(&recs)
-		ok, err := t.extract(&spans[i], i, &views[i], r)
+		ok, written, err := t.extract(&spans[i], i, &views[i], r)
 		if i >= reported {
 			for _, iv := range r.ignored {
 				errs = append(errs, newIgnoredValue(&spans[i], iv))
@@ -161,7 +161,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 			if isModelCall(r) {
 				recs = t.appendHistoryRuns(&spans[i], &views[i], r, recs)
 			}
-		default:
+		case written:
 			*r = record{}
 		}
 		tr.noteExtracted(i, ok, err, &views[i])
