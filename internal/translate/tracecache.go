@@ -13,14 +13,12 @@ import (
 //
 // Entries are written in turn into a ring of max slots, in generations of
 // a quarter of max writes (traceCacheGenerations); before a generation
-// writes over the slots of one before, one walk of the map forgets the
-// traces those held. So a trace written is kept while the next max-max/4
-// traces are written, at least (a renewal of a trace written in an earlier
-// generation writes it anew), not while the next max are: the least
-// recently written go first, a generation at a time. The eviction costs
-// no map delete per trace: under a steady flow of new traces the map
-// entries of the traces evicted are cold, and a delete each was a cache
-// miss each, as was the list of the eviction order.
+// writes over the slots of one before, the traces those hold are forgotten
+// (their slots name them). So a trace written is kept while the next
+// max-max/4 traces are written, at least (a renewal of a trace written in
+// an earlier generation writes it anew), not while the next max are: the
+// least recently written go first, a generation at a time.
+//
 // The map is keyed by a fold of the trace id to 64 bits (the ids are
 // random bytes): the runtime's 64-bit map paths are cheaper, and its slots
 // a third smaller, than with 16-byte keys. The ring entry holds the whole
@@ -34,16 +32,16 @@ type traceCache struct {
 	entries map[uint64]uint64        // a trace's fold → its write number: its entry is at ring[n%size]
 	others  map[trace.TraceID]uint64 // a trace → its write number, when its fold is another's
 	ring    []cacheEntry             // grown up to size as written
+	traces  []trace.TraceID          // the trace of each slot of ring, zero when forgotten
 	written uint64                   // the writes so far: the next one's number
 }
 
 // traceCacheGenerations is how many generations the ring holds: a trace
 // outlives at least (traceCacheGenerations-1)/traceCacheGenerations of max
-// later writes; more of them would walk the map more often.
+// later writes, as Settings documents (TraceCacheSize).
 const traceCacheGenerations = 4
 
 type cacheEntry struct {
-	trace   trace.TraceID
 	id      identity
 	expires time.Time
 }
@@ -62,7 +60,7 @@ func (c *traceCache) len() int { return len(c.entries) + len(c.others) }
 
 // find returns the trace's write number.
 func (c *traceCache) find(traceID trace.TraceID) (uint64, bool) {
-	if n, ok := c.entries[fold(traceID)]; ok && c.ring[n%c.size].trace == traceID {
+	if n, ok := c.entries[fold(traceID)]; ok && c.traces[n%c.size] == traceID {
 		return n, true
 	}
 	if len(c.others) == 0 {
@@ -90,7 +88,7 @@ func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) 
 	e := &c.ring[n%c.size]
 	if !now.Before(e.expires) {
 		c.forget(traceID, n)
-		*e = cacheEntry{} // for the garbage collector
+		c.clearSlot(n) // for the garbage collector
 		return identity{}, false
 	}
 	return e.id, true
@@ -112,11 +110,11 @@ func (c *traceCache) put(traceID trace.TraceID, id identity, now time.Time) {
 	}
 	if n >= c.written-c.written%c.gen {
 		// In the generation being written: renewed in place.
-		*e = cacheEntry{trace: traceID, id: id, expires: now.Add(c.ttl)}
+		*e = cacheEntry{id: id, expires: now.Add(c.ttl)}
 		return
 	}
 	c.forget(traceID, n) // each map entry names the slot of its own trace
-	*e = cacheEntry{}
+	c.clearSlot(n)
 	c.write(traceID, id, now)
 }
 
@@ -133,14 +131,14 @@ func (c *traceCache) write(traceID trace.TraceID, id identity, now time.Time) {
 		// n-size to n+gen-size: their traces go.
 		c.forgetBefore(n + c.gen - c.size)
 	}
-	e := cacheEntry{trace: traceID, id: id, expires: now.Add(c.ttl)}
+	e := cacheEntry{id: id, expires: now.Add(c.ttl)}
 	if i := n % c.size; i < uint64(len(c.ring)) {
-		c.ring[i] = e
+		c.ring[i], c.traces[i] = e, traceID
 	} else {
-		c.ring = append(c.ring, e)
+		c.ring, c.traces = append(c.ring, e), append(c.traces, traceID)
 	}
 	k := fold(traceID)
-	if m, ok := c.entries[k]; ok && m != n && c.ring[m%c.size].trace != traceID {
+	if m, ok := c.entries[k]; ok && m != n && c.traces[m%c.size] != traceID {
 		c.others[traceID] = n // the fold is another trace's
 	} else {
 		c.entries[k] = n
@@ -151,19 +149,29 @@ func (c *traceCache) write(traceID trace.TraceID, id identity, now time.Time) {
 	c.written++
 }
 
-// forgetBefore forgets the traces written before write number n: one walk
-// of the map, whose entries it reads in memory order.
+// forgetBefore forgets the traces written before write number n, those
+// written since the last call (n-gen on): it reads their ids in the ring's
+// slots, in memory order, and deletes their map entries, not the map's
+// other entries (a walk of the whole map cost more).
 func (c *traceCache) forgetBefore(n uint64) {
-	for k, v := range c.entries {
-		if v < n {
-			delete(c.entries, k)
+	for m := max(n, c.gen) - c.gen; m < n; m++ {
+		switch id := c.traces[m%c.size]; {
+		case id == trace.TraceID{}:
+			// Forgotten already (expired, or written anew), or the
+			// invalid id, which forget deletes.
+			c.forget(id, m)
+		case len(c.others) == 0:
+			// Its map entry names this slot, and no trace is in others.
+			delete(c.entries, fold(id))
+		default:
+			c.forget(id, m)
 		}
 	}
-	for k, v := range c.others {
-		if v < n {
-			delete(c.others, k)
-		}
-	}
+}
+
+// clearSlot empties the slot of write number n, whose map entry is gone.
+func (c *traceCache) clearSlot(n uint64) {
+	c.ring[n%c.size], c.traces[n%c.size] = cacheEntry{}, trace.TraceID{}
 }
 
 // purge drops expired entries.
@@ -171,13 +179,13 @@ func (c *traceCache) purge(now time.Time) {
 	for k, n := range c.entries {
 		if e := &c.ring[n%c.size]; !now.Before(e.expires) {
 			delete(c.entries, k)
-			*e = cacheEntry{}
+			c.clearSlot(n)
 		}
 	}
 	for k, n := range c.others {
 		if e := &c.ring[n%c.size]; !now.Before(e.expires) {
 			delete(c.others, k)
-			*e = cacheEntry{}
+			c.clearSlot(n)
 		}
 	}
 }
