@@ -21,7 +21,7 @@ import (
 //
 // The map is keyed by a fold of the trace id to 64 bits (the ids are
 // random bytes): the runtime's 64-bit map paths are cheaper, and its slots
-// a third smaller, than with 16-byte keys. The ring entry holds the whole
+// a third smaller, than with 16-byte keys. traces holds each slot's whole
 // id, which a look-up checks; a trace whose fold another trace in the map
 // has goes into others, keyed by its whole id (rare, or crafted ids).
 // It is not safe for concurrent use; the Translator guards it.
@@ -137,22 +137,27 @@ func (c *traceCache) write(traceID trace.TraceID, id identity, now time.Time) {
 	} else {
 		c.ring, c.traces = append(c.ring, e), append(c.traces, traceID)
 	}
-	k := fold(traceID)
-	if m, ok := c.entries[k]; ok && m != n && c.traces[m%c.size] != traceID {
-		c.others[traceID] = n // the fold is another trace's
+	// The trace has no map entry here (add: get found none; put forgot
+	// it), but another trace may have its fold.
+	if k := fold(traceID); c.hasKey(k) {
+		c.others[traceID] = n
 	} else {
 		c.entries[k] = n
-		if len(c.others) > 0 {
-			delete(c.others, traceID) // it may have been there when written before
-		}
 	}
 	c.written++
 }
 
+// hasKey says whether entries has key k.
+func (c *traceCache) hasKey(k uint64) bool {
+	_, ok := c.entries[k]
+	return ok
+}
+
 // forgetBefore forgets the traces written before write number n, those
-// written since the last call (n-gen on): it reads their ids in the ring's
-// slots, in memory order, and deletes their map entries, not the map's
-// other entries (a walk of the whole map cost more).
+// written since the last call (n-gen on): it reads their ids in traces, in
+// memory order, and deletes their map entries. A walk of the whole map
+// that deleted the old ones, as before, took about 300 instructions more
+// a write, and touched no fewer cache lines.
 func (c *traceCache) forgetBefore(n uint64) {
 	for m := max(n, c.gen) - c.gen; m < n; m++ {
 		switch id := c.traces[m%c.size]; {
