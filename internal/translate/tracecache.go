@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"encoding/binary"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
@@ -12,27 +13,32 @@ import (
 //
 // Entries are written in turn into a ring of max slots, in generations of
 // a quarter of max writes (traceCacheGenerations); before a generation
-// writes over the slots of one before, one walk of the map forgets the
-// traces those held. So a trace written is kept while the next max-max/4
-// traces are written, at least (a renewal of a trace written in an earlier
-// generation writes it anew), not while the next max are: the least
-// recently written go first, a generation at a time. The eviction costs
-// no map delete per trace: under a steady flow of new traces the map
-// entries of the traces evicted are cold, and a delete each was a cache
-// miss each, as was the list of the eviction order.
+// writes over the slots of one before, the traces those hold are forgotten
+// (their slots name them). So a trace written is kept while the next
+// max-max/4 traces are written, at least (a renewal of a trace written in
+// an earlier generation writes it anew), not while the next max are: the
+// least recently written go first, a generation at a time.
+//
+// The map is keyed by a fold of the trace id to 64 bits (the ids are
+// random bytes): the runtime's 64-bit map paths are cheaper, and its slots
+// a third smaller, than with 16-byte keys. traces holds each slot's whole
+// id, which a look-up checks; a trace whose fold another trace in the map
+// has goes into others, keyed by its whole id (rare, or crafted ids).
 // It is not safe for concurrent use; the Translator guards it.
 type traceCache struct {
 	ttl     time.Duration
 	gen     uint64                   // writes of a generation
 	size    uint64                   // slots of the ring: max
-	entries map[trace.TraceID]uint64 // a trace's write number: its entry is at ring[n%size]
+	entries map[uint64]uint64        // a trace's fold → its write number: its entry is at ring[n%size]
+	others  map[trace.TraceID]uint64 // a trace → its write number, when its fold is another's
 	ring    []cacheEntry             // grown up to size as written
+	traces  []trace.TraceID          // the trace of each slot of ring, zero when forgotten
 	written uint64                   // the writes so far: the next one's number
 }
 
 // traceCacheGenerations is how many generations the ring holds: a trace
 // outlives at least (traceCacheGenerations-1)/traceCacheGenerations of max
-// later writes; more of them would walk the map more often.
+// later writes, as Settings documents (TraceCacheSize).
 const traceCacheGenerations = 4
 
 type cacheEntry struct {
@@ -42,20 +48,47 @@ type cacheEntry struct {
 
 func newTraceCache(maxEntries int, ttl time.Duration) *traceCache {
 	return &traceCache{ttl: ttl, gen: max(uint64(maxEntries)/traceCacheGenerations, 1), size: uint64(maxEntries),
-		entries: make(map[trace.TraceID]uint64)}
+		entries: make(map[uint64]uint64), others: make(map[trace.TraceID]uint64)}
 }
 
-func (c *traceCache) len() int { return len(c.entries) }
+// fold is a trace's key in entries.
+func fold(id trace.TraceID) uint64 {
+	return binary.LittleEndian.Uint64(id[:8]) ^ binary.LittleEndian.Uint64(id[8:])
+}
+
+func (c *traceCache) len() int { return len(c.entries) + len(c.others) }
+
+// find returns the trace's write number.
+func (c *traceCache) find(traceID trace.TraceID) (uint64, bool) {
+	if n, ok := c.entries[fold(traceID)]; ok && c.traces[n%c.size] == traceID {
+		return n, true
+	}
+	if len(c.others) == 0 {
+		return 0, false
+	}
+	n, ok := c.others[traceID]
+	return n, ok
+}
+
+// forget deletes the trace's map entry when it is write number n.
+func (c *traceCache) forget(traceID trace.TraceID, n uint64) {
+	k := fold(traceID)
+	if m, ok := c.entries[k]; ok && m == n {
+		delete(c.entries, k)
+	} else if m, ok := c.others[traceID]; ok && m == n {
+		delete(c.others, traceID)
+	}
+}
 
 func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) {
-	n, ok := c.entries[traceID]
+	n, ok := c.find(traceID)
 	if !ok {
 		return identity{}, false
 	}
 	e := &c.ring[n%c.size]
 	if !now.Before(e.expires) {
-		delete(c.entries, traceID)
-		*e = cacheEntry{} // for the garbage collector
+		c.forget(traceID, n)
+		c.clearSlot(n) // for the garbage collector
 		return identity{}, false
 	}
 	return e.id, true
@@ -64,7 +97,7 @@ func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) 
 // put merges id into the trace's entry (fields of id win when set) and
 // renews its lifetime.
 func (c *traceCache) put(traceID trace.TraceID, id identity, now time.Time) {
-	n, ok := c.entries[traceID]
+	n, ok := c.find(traceID)
 	if !ok {
 		c.add(traceID, id, now)
 		return
@@ -80,7 +113,8 @@ func (c *traceCache) put(traceID trace.TraceID, id identity, now time.Time) {
 		*e = cacheEntry{id: id, expires: now.Add(c.ttl)}
 		return
 	}
-	*e = cacheEntry{}
+	c.forget(traceID, n) // each map entry names the slot of its own trace
+	c.clearSlot(n)
 	c.write(traceID, id, now)
 }
 
@@ -99,22 +133,50 @@ func (c *traceCache) write(traceID trace.TraceID, id identity, now time.Time) {
 	}
 	e := cacheEntry{id: id, expires: now.Add(c.ttl)}
 	if i := n % c.size; i < uint64(len(c.ring)) {
-		c.ring[i] = e
+		c.ring[i], c.traces[i] = e, traceID
 	} else {
-		c.ring = append(c.ring, e)
+		c.ring, c.traces = append(c.ring, e), append(c.traces, traceID)
 	}
-	c.entries[traceID] = n
+	// The trace has no map entry here (add: get found none; put forgot
+	// it), but another trace may have its fold.
+	if k := fold(traceID); c.hasKey(k) {
+		c.others[traceID] = n
+	} else {
+		c.entries[k] = n
+	}
 	c.written++
 }
 
-// forgetBefore forgets the traces written before write number n: one walk
-// of the map, whose entries it reads in memory order.
+// hasKey says whether entries has key k.
+func (c *traceCache) hasKey(k uint64) bool {
+	_, ok := c.entries[k]
+	return ok
+}
+
+// forgetBefore forgets the traces written before write number n, those
+// written since the last call (n-gen on): it reads their ids in traces, in
+// memory order, and deletes their map entries. A walk of the whole map
+// that deleted the old ones, as before, took about 300 instructions more
+// a write, and touched no fewer cache lines.
 func (c *traceCache) forgetBefore(n uint64) {
-	for k, v := range c.entries {
-		if v < n {
-			delete(c.entries, k)
+	for m := max(n, c.gen) - c.gen; m < n; m++ {
+		switch id := c.traces[m%c.size]; {
+		case id == trace.TraceID{}:
+			// Forgotten already (expired, or written anew), or the
+			// invalid id, which forget deletes.
+			c.forget(id, m)
+		case len(c.others) == 0:
+			// Its map entry names this slot, and no trace is in others.
+			delete(c.entries, fold(id))
+		default:
+			c.forget(id, m)
 		}
 	}
+}
+
+// clearSlot empties the slot of write number n, whose map entry is gone.
+func (c *traceCache) clearSlot(n uint64) {
+	c.ring[n%c.size], c.traces[n%c.size] = cacheEntry{}, trace.TraceID{}
 }
 
 // purge drops expired entries.
@@ -122,7 +184,13 @@ func (c *traceCache) purge(now time.Time) {
 	for k, n := range c.entries {
 		if e := &c.ring[n%c.size]; !now.Before(e.expires) {
 			delete(c.entries, k)
-			*e = cacheEntry{}
+			c.clearSlot(n)
+		}
+	}
+	for k, n := range c.others {
+		if e := &c.ring[n%c.size]; !now.Before(e.expires) {
+			delete(c.others, k)
+			c.clearSlot(n)
 		}
 	}
 }
