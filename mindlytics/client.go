@@ -29,6 +29,10 @@ type Client struct {
 	// (shapeUnknown, shapeArrays, shapeObjects); a pointer, so that the
 	// value receivers of String and LogValue copy no atomic.
 	shape *atomic.Int32
+	// header is every request's headers, canonical and built once: a
+	// request gets a copy (one map and one slice), not five Sets that
+	// canonicalize each key and allocate each value.
+	header http.Header
 }
 
 // Answers larger than these are cut: an error body only feeds a message,
@@ -62,6 +66,7 @@ func NewClient(opts ...ClientOption) (*Client, error) {
 	if c.liveURL == "" {
 		c.liveURL = deriveLiveURL(base)
 	}
+	c.header = requestHeader(cfg)
 	return c, nil
 }
 
@@ -172,16 +177,26 @@ func (c *Client) newRequest(ctx context.Context, method, path string, query url.
 		req.Body, _ = src.reader()
 		req.ContentLength, req.GetBody = int64(src.len()), src.reader
 	}
-	h := req.Header
-	h.Set("Authorization", "Bearer "+c.cfg.apiKey)
-	h.Set("X-App-ID", c.cfg.projectID)
-	h.Set("Content-Type", "application/json")
-	h.Set("Accept", "application/json")
-	h.Set("User-Agent", c.cfg.userAgent)
+	if c.header != nil {
+		req.Header = c.header.Clone()
+	} else { // a Client not made by NewClient
+		req.Header = requestHeader(c.cfg)
+	}
 	if body != nil && c.cfg.gzip {
-		h.Set("Content-Encoding", "gzip")
+		req.Header.Set("Content-Encoding", "gzip")
 	}
 	return req, nil
+}
+
+// requestHeader is the headers every request of cfg carries.
+func requestHeader(cfg config) http.Header {
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+cfg.apiKey)
+	h.Set("X-App-ID", cfg.projectID)
+	h.Set("Content-Type", "application/json")
+	h.Set("Accept", "application/json")
+	h.Set("User-Agent", cfg.userAgent)
+	return h
 }
 
 // bodySource is a request body the transport reads through readers of
