@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -108,6 +109,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("mindlytics: %s %s: %w", method, path, err)
 	}
+	outer := ctx
 	if c.cfg.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.timeout)
@@ -120,7 +122,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	start := time.Now()
 	resp, err := c.cfg.httpClient.Do(req)
 	if err != nil {
-		err = c.transportError(method, path, err)
+		err = c.transportError(method, path, c.timedOut(outer, err))
 		c.log.DebugContext(ctx, "mindlytics request failed", "method", method, "path", path,
 			"duration", time.Since(start), "error", err.Error())
 		return err
@@ -137,7 +139,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	}
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBody))
 	if err != nil {
-		return c.transportError(method, path, fmt.Errorf("reading the answer: %w", err))
+		return c.transportError(method, path, fmt.Errorf("reading the answer: %w", c.timedOut(outer, err)))
 	}
 	c.log.DebugContext(ctx, "mindlytics request", "method", method, "path", path,
 		"status", resp.StatusCode, "duration", time.Since(start), "request_bytes", requestBytes(body, src))
@@ -148,6 +150,16 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		return c.redactErr(fmt.Errorf("mindlytics: %s %s: decoding the answer: %w", method, path, err))
 	}
 	return nil
+}
+
+// timedOut says so in err when the client's timeout ended the request
+// (outer, the caller's context, is not done): the error then reads as
+// clearly as http.Client.Timeout's ("Client.Timeout exceeded ...").
+func (c *Client) timedOut(outer context.Context, err error) error {
+	if c.cfg.timeout > 0 && outer.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%w (the request's timeout of %v passed)", err, c.cfg.timeout)
+	}
+	return err
 }
 
 func (c *Client) newRequest(ctx context.Context, method, path string, query url.Values, body []byte, src bodySource) (*http.Request, error) {
