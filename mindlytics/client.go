@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -29,6 +30,10 @@ type Client struct {
 	// (shapeUnknown, shapeArrays, shapeObjects); a pointer, so that the
 	// value receivers of String and LogValue copy no atomic.
 	shape *atomic.Int32
+	// header is every request's headers, canonical and built once: a
+	// request gets a copy (one map and one slice), not five Sets that
+	// canonicalize each key and allocate each value.
+	header http.Header
 }
 
 // Answers larger than these are cut: an error body only feeds a message,
@@ -62,6 +67,7 @@ func NewClient(opts ...ClientOption) (*Client, error) {
 	if c.liveURL == "" {
 		c.liveURL = deriveLiveURL(base)
 	}
+	c.header = requestHeader(cfg)
 	return c, nil
 }
 
@@ -103,6 +109,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("mindlytics: %s %s: %w", method, path, err)
 	}
+	outer := ctx
 	if c.cfg.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.timeout)
@@ -115,7 +122,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	start := time.Now()
 	resp, err := c.cfg.httpClient.Do(req)
 	if err != nil {
-		err = c.transportError(method, path, err)
+		err = c.transportError(method, path, c.timedOut(outer, err))
 		c.log.DebugContext(ctx, "mindlytics request failed", "method", method, "path", path,
 			"duration", time.Since(start), "error", err.Error())
 		return err
@@ -132,7 +139,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	}
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBody))
 	if err != nil {
-		return c.transportError(method, path, fmt.Errorf("reading the answer: %w", err))
+		return c.transportError(method, path, fmt.Errorf("reading the answer: %w", c.timedOut(outer, err)))
 	}
 	c.log.DebugContext(ctx, "mindlytics request", "method", method, "path", path,
 		"status", resp.StatusCode, "duration", time.Since(start), "request_bytes", requestBytes(body, src))
@@ -143,6 +150,16 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		return c.redactErr(fmt.Errorf("mindlytics: %s %s: decoding the answer: %w", method, path, err))
 	}
 	return nil
+}
+
+// timedOut says so in err when the client's timeout ended the request
+// (outer, the caller's context, is not done): the error then reads as
+// clearly as http.Client.Timeout's ("Client.Timeout exceeded ...").
+func (c *Client) timedOut(outer context.Context, err error) error {
+	if c.cfg.timeout > 0 && outer.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%w (the request's timeout of %v passed)", err, c.cfg.timeout)
+	}
+	return err
 }
 
 func (c *Client) newRequest(ctx context.Context, method, path string, query url.Values, body []byte, src bodySource) (*http.Request, error) {
@@ -172,16 +189,26 @@ func (c *Client) newRequest(ctx context.Context, method, path string, query url.
 		req.Body, _ = src.reader()
 		req.ContentLength, req.GetBody = int64(src.len()), src.reader
 	}
-	h := req.Header
-	h.Set("Authorization", "Bearer "+c.cfg.apiKey)
-	h.Set("X-App-ID", c.cfg.projectID)
-	h.Set("Content-Type", "application/json")
-	h.Set("Accept", "application/json")
-	h.Set("User-Agent", c.cfg.userAgent)
+	if c.header != nil {
+		req.Header = c.header.Clone()
+	} else { // a Client not made by NewClient
+		req.Header = requestHeader(c.cfg)
+	}
 	if body != nil && c.cfg.gzip {
-		h.Set("Content-Encoding", "gzip")
+		req.Header.Set("Content-Encoding", "gzip")
 	}
 	return req, nil
+}
+
+// requestHeader is the headers every request of cfg carries.
+func requestHeader(cfg config) http.Header {
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+cfg.apiKey)
+	h.Set("X-App-ID", cfg.projectID)
+	h.Set("Content-Type", "application/json")
+	h.Set("Accept", "application/json")
+	h.Set("User-Agent", cfg.userAgent)
+	return h
 }
 
 // bodySource is a request body the transport reads through readers of

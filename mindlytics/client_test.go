@@ -284,6 +284,15 @@ func TestContextCancellation(t *testing.T) {
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.True(t, isRetryable(err), "a request timing out may succeed next time")
 		assert.GreaterOrEqual(t, time.Since(start), 100*time.Millisecond)
+		assert.Contains(t, err.Error(), "the request's timeout of 100ms passed")
+
+		// The caller's own deadline is not the client's timeout.
+		c = newTestClient(t, fs, WithTimeout(time.Minute))
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		err = c.AliasUser(ctx, "a", "b")
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.NotContains(t, err.Error(), "timeout of")
 	})
 }
 

@@ -38,14 +38,17 @@ func benchLoadEvents(b *testing.B) []compact.Event {
 func BenchmarkEncodeLoad(b *testing.B) {
 	events := benchLoadEvents(b)
 	buf := make([]byte, 0, len(events)*encodedSizeHint)
+	keys := make([]uint32, 0, len(events))
 	b.ResetTimer()
 	for b.Loop() {
-		buf = buf[:0]
+		buf, keys = buf[:0], keys[:0]
 		for i := range events {
+			start := len(buf)
 			var err error
 			if buf, err = events[i].AppendJSON(buf); err != nil {
 				b.Fatal(err)
 			}
+			keys = append(keys, encodedKey(&events[i], buf[start:])) // the session keys, as enqueue takes them
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(events)), "ns/event")
@@ -68,12 +71,15 @@ func BenchmarkSendLoad(b *testing.B) {
 		url = sink.URL
 	}
 	var encoded []json.RawMessage
-	for _, ev := range benchLoadEvents(b) {
-		raw, err := ev.AppendJSON(nil)
+	var keys []uint32
+	events := benchLoadEvents(b)
+	for i := range events {
+		raw, err := events[i].AppendJSON(nil)
 		if err != nil {
 			b.Fatal(err)
 		}
 		encoded = append(encoded, raw)
+		keys = append(keys, encodedKey(&events[i], raw)) // as enqueue does
 	}
 	cfg := createDefaultConfig().(*Config)
 	cfg.ClientConfig.Endpoint = url
@@ -95,6 +101,7 @@ func BenchmarkSendLoad(b *testing.B) {
 		// As the queue's consumers push: in turn when the queue is
 		// pipelined (the default), else directly.
 		r := newEventsRequest(encoded)
+		r.keys = keys
 		if c.turns != nil {
 			r.seq = c.turns.take()
 		}

@@ -116,6 +116,7 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event, spans int) (
 		return 0, nil
 	}
 	encoded := make([]json.RawMessage, 0, len(events))
+	keys := make([]uint32, 0, len(events))
 	// One buffer for the batch: each event is a capped slice of it (a later
 	// append never writes into an earlier event), so the batch costs a few
 	// allocations instead of one or more per event. It is reused once the
@@ -132,6 +133,7 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event, spans int) (
 			continue
 		}
 		encoded = append(encoded, json.RawMessage(buf[start:len(buf):len(buf)]))
+		keys = append(keys, encodedKey(ev, encoded[len(encoded)-1]))
 	}
 	c.translationErrors(ctx, "event", bad)
 	*eb = buf
@@ -155,7 +157,7 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event, spans int) (
 		encodedBuffers.Put(eb)
 		eb = nil
 	}
-	ee := encodedEvents{events: encoded, buf: eb}
+	ee := encodedEvents{events: encoded, keys: keys, buf: eb}
 	if c.turns != nil {
 		ee.seq = c.turns.take() // in queue order: c.mu is held
 		// exporterhelper counts a request's items as sent (or failed)

@@ -193,12 +193,18 @@ func (c *core) doStart(ctx context.Context, host component.Host) error {
 		return fmt.Errorf("mindlytics exporter: HTTP client: %w", err)
 	}
 	hc.CheckRedirect = mindlytics.CheckRedirect // the key never follows a redirect away (as in process)
+	// confighttp's timeout bounds each request as its context's deadline
+	// (mindlytics.WithTimeout), not as http.Client.Timeout: with a
+	// transport net/http does not know (confighttp wraps its own), that
+	// costs a goroutine and a timer per request.
+	timeout := hc.Timeout
+	hc.Timeout = 0
 	c.client, err = mindlytics.NewClient(
 		mindlytics.WithAPIKey(string(c.cfg.APIKey)),
 		mindlytics.WithProjectID(c.cfg.ProjectID),
 		mindlytics.WithServerBase(c.cfg.ClientConfig.Endpoint),
 		mindlytics.WithHTTPClient(hc),
-		mindlytics.WithTimeout(0), // confighttp's timeout applies
+		mindlytics.WithTimeout(timeout),
 		mindlytics.WithUserAgent(c.userAgent()),
 		mindlytics.WithLogger(newSlogLogger(c.logger)), // its one warning of the body shape (docs/CONTRACT.md)
 	)

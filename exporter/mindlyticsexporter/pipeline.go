@@ -69,7 +69,7 @@ func (c *core) pushInTurn(ctx context.Context, sender delivery.Sender, r *events
 	}
 	scratch := partScratches.Get().(*partScratch)
 	defer scratch.put()
-	parts := scratch.split(events, slots)
+	parts := scratch.split(events, r.unsettledKeys(), slots)
 	errs := make([]error, slots)
 	var wg sync.WaitGroup
 	for p, evs := range parts {

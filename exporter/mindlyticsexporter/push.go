@@ -79,7 +79,8 @@ func (c *core) deliverAll(ctx context.Context, sender delivery.Sender, r *events
 	// parts[p] holds partition p's events, in order.
 	scratch := partScratches.Get().(*partScratch)
 	defer scratch.put()
-	parts := scratch.split(rest, n)
+	keys := r.unsettledKeys()
+	parts := scratch.split(rest, keys, n)
 	settled := make([]int, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -113,8 +114,8 @@ func (c *core) deliverAll(ctx context.Context, sender delivery.Sender, r *events
 	// order (what a partition settled is a prefix of its events).
 	done := make([]bool, len(rest))
 	seen := make([]int, n)
-	for i, ev := range rest {
-		p := delivery.EncodedSessionKey(ev) % uint32(n)
+	for i := range rest {
+		p := eventKey(rest, keys, i) % uint32(n)
 		done[i] = seen[p] < settled[p]
 		seen[p]++
 	}
@@ -131,7 +132,7 @@ func (c *core) deliverAll(ctx context.Context, sender delivery.Sender, r *events
 			events = append(events, ev)
 		}
 	}
-	r.events, r.settled = events, nSettled
+	r.events, r.keys, r.settled = events, nil, nSettled // reordered: the keys are found again
 	return c.collectorError(first)
 }
 
@@ -163,8 +164,9 @@ type partScratch struct{ parts [][]json.RawMessage }
 var partScratches = sync.Pool{New: func() any { return new(partScratch) }}
 
 // split puts each event of events into partition
-// delivery.EncodedSessionKey % n, in order.
-func (s *partScratch) split(events []json.RawMessage, n int) [][]json.RawMessage {
+// delivery.EncodedSessionKey % n, in order; keys, when not nil, are the
+// events' keys (eventsRequest.keys).
+func (s *partScratch) split(events []json.RawMessage, keys []uint32, n int) [][]json.RawMessage {
 	for len(s.parts) < n {
 		s.parts = append(s.parts, nil)
 	}
@@ -174,8 +176,8 @@ func (s *partScratch) split(events []json.RawMessage, n int) [][]json.RawMessage
 			parts[p] = make([]json.RawMessage, 0, want) // room for a share and a quarter: one allocation, not doublings
 		}
 	}
-	for _, ev := range events {
-		p := delivery.EncodedSessionKey(ev) % uint32(n)
+	for i, ev := range events {
+		p := eventKey(events, keys, i) % uint32(n)
 		parts[p] = append(parts[p], ev)
 	}
 	return parts

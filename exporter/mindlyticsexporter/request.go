@@ -22,6 +22,10 @@ import (
 type eventsRequest struct {
 	events []json.RawMessage
 	bytes  int // sum of the events' lengths
+	// keys, when set, holds each event's session key
+	// (delivery.EncodedSessionKey), computed at enqueue (encodedKey);
+	// requests made otherwise find the keys in the events.
+	keys []uint32
 
 	// seq is the request's number in the order of a pipelined queue
 	// (turns.go); 0 otherwise.
@@ -97,7 +101,9 @@ func (r *eventsRequest) OnError(error) xexporterhelper.Request {
 	if r.settled == 0 {
 		return r
 	}
-	return newEventsRequest(r.events[r.settled:])
+	o := newEventsRequest(r.events[r.settled:])
+	o.keys = r.unsettledKeys()
+	return o
 }
 
 // MergeSplit appends other's events after r's (keeping their order) and cuts
@@ -215,6 +221,7 @@ type eventsKey struct{}
 // encodedEvents are the events of one enqueue and the memory they are in.
 type encodedEvents struct {
 	events []json.RawMessage
+	keys   []uint32 // see eventsRequest.keys
 	buf    *[]byte
 	seq    uint64 // see eventsRequest.seq
 	spans  int    // see eventsRequest.spans
@@ -230,6 +237,6 @@ func requestFromContext(ctx context.Context, _ ptrace.Traces) (xexporterhelper.R
 		return nil, errors.New("mindlytics exporter: no translated events in the request")
 	}
 	r := newEventsRequest(e.events)
-	r.buf, r.seq, r.spans = e.buf, e.seq, e.spans
+	r.keys, r.buf, r.seq, r.spans = e.keys, e.buf, e.seq, e.spans
 	return r, nil
 }

@@ -109,3 +109,15 @@ func TestDeliverStopsOnOtherErrors(t *testing.T) {
 	assert.Equal(t, 1, settled, "the first landed; the caller retries the rest")
 	assert.Len(t, f.requests, 2)
 }
+
+func TestSessionKeyASCII(t *testing.T) {
+	for _, id := range []string{"", "s-1", "caf\u00e9", "bad\xff", "\x7f"} {
+		key, ascii := SessionKeyASCII(id)
+		if key != SessionKey(id) {
+			t.Errorf("SessionKeyASCII(%q) = %d, SessionKey %d", id, key, SessionKey(id))
+		}
+		if want := strings.IndexFunc(id, func(r rune) bool { return r >= 0x80 }) < 0; ascii != want {
+			t.Errorf("SessionKeyASCII(%q): ascii %v, want %v", id, ascii, want)
+		}
+	}
+}

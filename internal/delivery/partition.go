@@ -36,3 +36,17 @@ func EncodedSessionKey(event json.RawMessage) uint32 {
 	}
 	return SessionKey(id)
 }
+
+// SessionKeyASCII is [SessionKey] of sessionID, and whether the id is all
+// ASCII, found in the same pass over it (enqueue's check that the id's
+// JSON text decodes back to the id costs no second pass so).
+func SessionKeyASCII(sessionID string) (key uint32, ascii bool) {
+	h, or := uint32(2166136261), byte(0)
+	for i := 0; i < len(sessionID); i++ {
+		c := sessionID[i]
+		or |= c
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	return h, or < 0x80
+}
