@@ -8,13 +8,14 @@
 # Callgrind counts whole runs of BenchmarkTranslatorLoad at 20 and 80 ops,
 # and of BenchmarkTranslatorLoadBatches (the batch building alone) the
 # same: the difference of the differences over 60 ops of 1,020 spans is
-# the translation's. Valgrind aborts some runs on rdtscp; a run that did
-# not print PASS is run again. Needs valgrind (Debian's package).
+# the translation's. cpu.rdtscp=off keeps Go from the RDTSCP instruction
+# valgrind aborts on; a run that still did not print PASS is run again.
+# Needs valgrind (Debian's package).
 set -euo pipefail
 bin=$1
 count() {
 	for _ in 1 2 3 4 5 6 7 8; do
-		out=$(GODEBUG=asyncpreemptoff=1 GOGC=off GOMAXPROCS=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+		out=$(GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off GOGC=off GOMAXPROCS=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 			"$bin" -test.run '^$' -test.bench "^$1\$" -test.benchtime "$2"x -test.cpu 1 2>&1 || true)
 		if grep -q '^PASS' <<<"$out" && ! grep -q 'vex amd64' <<<"$out"; then
 			sed -n 's/.*Collected : //p' <<<"$out"
