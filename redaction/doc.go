@@ -55,9 +55,11 @@
 // "[card]".
 //
 // Redaction runs on the translation's output. A text longer than
-// max_string_length is redacted by the detectors and patterns before it is
-// cut, so that a value the cut would split goes whole, not as its head;
-// Config.Func still runs once per string, on what leaves.
+// max_string_length is redacted whole by the detectors and patterns before
+// it is cut, so that a value the cut would split goes whole, not as its
+// head: the counts then include the values of the part the cut drops, and
+// such a text costs its whole length to scan. Config.Func still runs once
+// per string, on what leaves.
 package redaction
 
 // The names of the built-in detectors, as [Config.Detectors] lists them

@@ -98,6 +98,16 @@ func TestRedactionBeforeTheCut(t *testing.T) {
 	assert.Equal(t, int64(1), tr.Redactions()["email"])
 	assert.Equal(t, 1, calls, "the function sees the user's text once")
 
+	// A value wholly in the part the cut drops is redacted too, so counted
+	// (as the package redaction documents), and not sent.
+	far := newTranslator(t, redacted)
+	spec2 := root("turn", 0, time.Second, sc.SessionID("s2"), sc.UserID("u2"), sc.MindlyticsEvent(sc.EventTurn),
+		sc.TurnUser("hello "+strings.Repeat("x", 100)+" "+mail), sc.TurnAssistant("ok"))
+	evs, errs = far.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, spec2)))
+	require.Empty(t, errs)
+	assert.NotContains(t, strings.Join(testkit.EncodeEach(t, evs), "\n"), "jane")
+	assert.Equal(t, int64(1), far.Redactions()["email"])
+
 	// Without redaction the cut keeps the head: what the test guards against.
 	plain := newTranslator(t, func(s *Settings, _ *options) { s.MaxStringLength = 40 })
 	evs, _ = plain.Translate(spanview.FromReadOnlySpans(recordSpans(t, nil, spec)))

@@ -203,7 +203,10 @@ func (t *Translator) scalar(v spanview.Value) (any, bool) {
 // When redaction is on, a text longer than the limit is redacted before
 // it is cut, so that a secret the cut would split is not sent as its head;
 // the redaction of the events that leave (redact.go) then finds nothing new
-// in it but runs Redaction.Func, once, on what is sent.
+// in it but runs Redaction.Func, once, on what is sent. The whole text is
+// redacted, not only what is kept: a secret can be of any length, so no
+// window past the cut is sure to hold the end of one it splits; the counts
+// then include what the cut drops (package redaction says so).
 func (t *Translator) cut(s string) string {
 	limit := t.settings.MaxStringLength
 	if t.redactorBeforeCut != nil && limit > 0 && len(s) > limit && utf8.RuneCountInString(s) > limit {
