@@ -116,7 +116,10 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event, spans int) (
 		return 0, nil
 	}
 	encoded := make([]json.RawMessage, 0, len(events))
-	keys := make([]uint32, 0, len(events))
+	var keys []uint32 // nil: the sending finds the keys in the events
+	if c.keysAtEnqueue {
+		keys = make([]uint32, 0, len(events))
+	}
 	// One buffer for the batch: each event is a capped slice of it (a later
 	// append never writes into an earlier event), so the batch costs a few
 	// allocations instead of one or more per event. It is reused once the
@@ -133,7 +136,9 @@ func (c *core) enqueue(ctx context.Context, events []compact.Event, spans int) (
 			continue
 		}
 		encoded = append(encoded, json.RawMessage(buf[start:len(buf):len(buf)]))
-		keys = append(keys, encodedKey(ev, encoded[len(encoded)-1]))
+		if keys != nil {
+			keys = append(keys, encodedKey(ev, encoded[len(encoded)-1]))
+		}
 	}
 	c.translationErrors(ctx, "event", bad)
 	*eb = buf

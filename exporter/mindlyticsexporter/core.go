@@ -97,6 +97,8 @@ type core struct {
 	// turns.go), or the groups of the durable queue (set in start); nil
 	// otherwise.
 	turns *turns
+	// keysAtEnqueue: enqueue takes the events' session keys (sessionkeys.go).
+	keysAtEnqueue bool
 	// retrying is set while the service refuses for the time being: its
 	// outage is logged once (deliverRetrying).
 	retrying atomic.Bool
@@ -139,6 +141,7 @@ func newCore(ctx context.Context, cfg *Config, set exporter.Settings, tr transla
 		tb.Shutdown()
 		return nil, fmt.Errorf("mindlytics exporter: telemetry: %w", err)
 	}
+	c.keysAtEnqueue = keysAtEnqueue(cfg)
 	if pipelined(cfg) {
 		c.turns = newTurns(cfg.RequestsInFlight, cfg.Limits(), c.sendShares)
 	}

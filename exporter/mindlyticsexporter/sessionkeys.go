@@ -22,6 +22,15 @@ func encodedKey(ev *compact.Event, encoded json.RawMessage) uint32 {
 	return key
 }
 
+// keysAtEnqueue says whether enqueue takes each event's session key: only
+// when its request reaches the sending as it was queued. The durable queue
+// stores no keys, and a sending queue that batches merges and splits
+// requests (MergeSplit drops their keys): the keys would be thrown away.
+func keysAtEnqueue(cfg *Config) bool {
+	q := cfg.QueueConfig.Get()
+	return q == nil || q.StorageID == nil && !q.Batch.HasValue()
+}
+
 // unsettledKeys is the session keys of r's unsettled events, or nil when
 // r has none (the keys are found in the events then).
 func (r *eventsRequest) unsettledKeys() []uint32 {

@@ -6,6 +6,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
 
 	"github.com/mindlytics/mindlytics-otel/internal/compact"
 	"github.com/mindlytics/mindlytics-otel/internal/delivery"
@@ -57,4 +60,26 @@ func TestSplitWithKeys(t *testing.T) {
 	r := newEventsRequest(events)
 	r.keys, r.settled = keys, 3
 	assert.Equal(t, keys[3:], r.OnError(nil).(*eventsRequest).keys)
+}
+
+// TestKeysAtEnqueueOnlyWhereTheyReachTheSending: enqueue takes the session
+// keys for an in-memory queue that does not batch, and for none; the
+// durable queue stores no keys and a batching queue drops them.
+func TestKeysAtEnqueueOnlyWhereTheyReachTheSending(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	require.False(t, cfg.QueueConfig.Get().Batch.HasValue(), "the default queue does not batch")
+	assert.True(t, keysAtEnqueue(cfg), "the default in-memory queue")
+
+	batching := createDefaultConfig().(*Config)
+	batching.QueueConfig.Get().Batch = configoptional.Some(exporterhelper.BatchConfig{})
+	assert.False(t, keysAtEnqueue(batching), "a batching queue merges requests")
+
+	durable := createDefaultConfig().(*Config)
+	storage := component.MustNewID("file_storage")
+	durable.QueueConfig.Get().StorageID = &storage
+	assert.False(t, keysAtEnqueue(durable), "the durable queue stores no keys")
+
+	none := createDefaultConfig().(*Config)
+	none.QueueConfig = configoptional.None[exporterhelper.QueueBatchConfig]()
+	assert.True(t, keysAtEnqueue(none), "no queue: the request goes out as made")
 }
