@@ -11,12 +11,22 @@ import (
 // collector's partitions of a request) so that a session's events stay in
 // one place, in order.
 func SessionKey[ID string | []byte](sessionID ID) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(sessionID); i++ {
-		h ^= uint32(sessionID[i])
+	h, _ := fnv1a(sessionID)
+	return h
+}
+
+// fnv1a is the FNV-1a hash of id, and the OR of its bytes (below 0x80:
+// all ASCII), in one pass: the one definition of the key for SessionKey
+// and SessionKeyASCII.
+func fnv1a[ID string | []byte](id ID) (h uint32, or byte) {
+	h = 2166136261
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		or |= c
+		h ^= uint32(c)
 		h *= 16777619
 	}
-	return h
+	return h, or
 }
 
 // EncodedSessionKey is [SessionKey] of an encoded event's session id
@@ -41,12 +51,6 @@ func EncodedSessionKey(event json.RawMessage) uint32 {
 // ASCII, found in the same pass over it (enqueue's check that the id's
 // JSON text decodes back to the id costs no second pass so).
 func SessionKeyASCII(sessionID string) (key uint32, ascii bool) {
-	h, or := uint32(2166136261), byte(0)
-	for i := 0; i < len(sessionID); i++ {
-		c := sessionID[i]
-		or |= c
-		h ^= uint32(c)
-		h *= 16777619
-	}
+	h, or := fnv1a(sessionID)
 	return h, or < 0x80
 }
