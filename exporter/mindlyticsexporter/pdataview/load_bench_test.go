@@ -24,8 +24,23 @@ const (
 
 // loadBatch is runs first … first+loadRuns-1 of the load: an invoke_agent
 // span, a chat span with messages and usage, an execute_tool span each;
-// run n belongs to session n mod loadSessions.
+// run n belongs to session n mod loadSessions. The batch is decoded from
+// its protobuf encoding, as the OTLP receiver gives it: every key and value
+// a string of its own, not the constants it was built from (equal
+// pointers would spare the translation's key compares).
 func loadBatch(first int) ptrace.Traces {
+	built, err := (&ptrace.ProtoMarshaler{}).MarshalTraces(buildLoadBatch(first))
+	if err != nil {
+		panic(err)
+	}
+	td, err := (&ptrace.ProtoUnmarshaler{}).UnmarshalTraces(built)
+	if err != nil {
+		panic(err)
+	}
+	return td
+}
+
+func buildLoadBatch(first int) ptrace.Traces {
 	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	td := ptrace.NewTraces()
 	rs := td.ResourceSpans().AppendEmpty()
