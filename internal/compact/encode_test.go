@@ -81,6 +81,27 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 			ConversationID: s, ID: s, PreviousID: s, Properties: mindlytics.Properties{s: s}, Attributes: mindlytics.Properties{s + "k": s},
 			Traits: mindlytics.Properties{"t" + s: s}})
 	}
+	// Every set of what may follow the head (wire's AppendRest, whose
+	// event with none of them takes a shortcut).
+	for set := range 1 << 5 {
+		ev := mindlytics.Event{Type: mindlytics.TypeTrack, SessionID: "s"}
+		if set&1 != 0 {
+			ev.Properties = mindlytics.Properties{"p": 1}
+		}
+		if set&2 != 0 {
+			ev.Attributes = mindlytics.Properties{"a": "x"}
+		}
+		if set&4 != 0 {
+			ev.Traits = mindlytics.Properties{"t": true}
+		}
+		if set&8 != 0 {
+			ev.ConversationAnalysis = &mindlytics.ConversationAnalysis{Summary: "s", Sentiment: "positive", Cost: 0.5}
+		}
+		if set&16 != 0 {
+			ev.IntentAnalysis = &mindlytics.IntentAnalysis{Summary: "i", Sentiment: "neutral", IntentFulfilled: "yes"}
+		}
+		requireSameJSON(t, ev)
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 5000 {
 		requireSameJSON(t, randomEvent(rng))

@@ -90,6 +90,10 @@ func (e *Event) AppendHead(dst []byte) []byte {
 // AppendRest appends the end of e's JSON object after [Event.AppendHead]:
 // its non-empty property groups and the closing brace.
 func (e *Event) AppendRest(dst []byte) ([]byte, error) {
+	if len(e.Properties) == 0 && len(e.Attributes) == 0 && len(e.Traits) == 0 &&
+		e.ConversationAnalysis == nil && e.IntentAnalysis == nil {
+		return append(dst, '}'), nil // most events: nothing after the head
+	}
 	var err error
 	for _, g := range [...]struct {
 		key   string

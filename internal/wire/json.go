@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"math"
 	"slices"
@@ -132,6 +133,87 @@ func AppendFloat(dst []byte, f float64, bits int) []byte {
 	return dst
 }
 
+// AppendString appends s as a JSON string, escaped as encoding/json escapes
+// it: short escapes for \b \f \n \r \t, \u00XX for other control bytes and
+// for < > &, U+FFFD for invalid UTF-8, and U+2028 and U+2029 escaped. Most
+// strings (ids, names, plain text) need none: they are checked and copied
+// in one pass (copyPlain).
+func AppendString(dst []byte, s string) []byte {
+	n := len(dst)
+	dst = slices.Grow(dst, len(s)+2)[:n+len(s)+2]
+	dst[n] = '"'
+	if i := copyPlain(dst[n+1:n+1+len(s)], s); i < len(s) {
+		return appendEscaped(dst[:n], s, i)
+	}
+	dst[len(dst)-1] = '"'
+	return dst
+}
+
+// Word-at-a-time tests of eight bytes (after "Bit Twiddling Hacks",
+// haszero and hasless), for copyPlain and stringText.
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// copyPlain copies s to out (as long) eight bytes a step while they are
+// htmlSafe, and returns len(s) when all are, else an index i at or before
+// the first byte that is not: s[:i] is plain and copied. A word is tested
+// and stored from a register, where a table lookup a byte and a copy after
+// took three times the instructions. A tail shorter than a word is the
+// last eight bytes, stored over bytes already stored with the same values.
+func copyPlain(out []byte, s string) int {
+	out = out[:len(s)]
+	if len(s) < 8 {
+		for i := range len(s) {
+			if !htmlSafe[s[i]] {
+				return i
+			}
+			out[i] = s[i]
+		}
+		return len(s)
+	}
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := load64(s, i)
+		if unplainWord(w) {
+			return i
+		}
+		binary.LittleEndian.PutUint64(out[i:], w)
+	}
+	if i < len(s) {
+		last := len(s) - 8
+		w := load64(s, last)
+		if unplainWord(w) {
+			return i // the bytes before i are plain
+		}
+		binary.LittleEndian.PutUint64(out[last:], w)
+	}
+	return len(s)
+}
+
+// load64 is the eight bytes of s at i, little-endian: one load.
+func load64(s string, i int) uint64 {
+	b := s[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// unplainWord says whether a byte of w is not htmlSafe: below 0x20
+// (w-0x20 borrows), " or & (w|0x04 is 0x26), < or > (w|0x02 is 0x3e), \
+// (the xor leaves a zero byte, which -1 borrows from), or 0x80 and up (it
+// keeps its high bit through the backslash term, whose -1 clears it only
+// for 0xdc, which w-0x20 flags). The lowest such byte is flagged, no
+// borrow coming from the plain bytes below it, and a plain word borrows
+// nowhere: the test is exact.
+func unplainWord(w uint64) bool {
+	ctl := w - 0x20*lowBits
+	quoteAmp := (w | 0x04*lowBits) ^ 0x26*lowBits - lowBits
+	angle := (w | 0x02*lowBits) ^ 0x3e*lowBits - lowBits
+	backslash := w ^ 0x5c*lowBits - lowBits
+	return (ctl|quoteAmp|angle|backslash)&highBits != 0
+}
+
 // htmlSafe marks the bytes a JSON string holds as they are under
 // encoding/json's HTML-safe escaping: ASCII but for the bytes below 0x20
 // and " \ < > & (DEL, 0x7f, is kept, as encoding/json keeps it). Bytes
@@ -144,66 +226,6 @@ var htmlSafe = func() (t [256]bool) {
 }()
 
 const hexDigits = "0123456789abcdef"
-
-// AppendString appends s as a JSON string, escaped as encoding/json escapes
-// it: short escapes for \b \f \n \r \t, \u00XX for other control bytes and
-// for < > &, U+FFFD for invalid UTF-8, and U+2028 and U+2029 escaped. Most
-// strings (ids, names, plain text) need none: they are found so and copied
-// whole.
-func AppendString(dst []byte, s string) []byte {
-	i := plainPrefix(s)
-	if i < len(s) {
-		return appendEscaped(dst, s, i)
-	}
-	n := len(dst)
-	dst = slices.Grow(dst, len(s)+2)[:n+len(s)+2]
-	dst[n] = '"'
-	copy(dst[n+1:], s)
-	dst[len(dst)-1] = '"'
-	return dst
-}
-
-// Word-at-a-time tests of eight bytes (after "Bit Twiddling Hacks",
-// haszero and hasless), for stringText.
-const (
-	lowBits  = 0x0101010101010101
-	highBits = 0x8080808080808080
-)
-
-// plainPrefix returns the length of the start of s that AppendString
-// copies as it is (htmlSafe): eight bytes a step, then four, then byte by
-// byte. A table lookup a byte takes fewer instructions than the tests of
-// a word by bit twiddling did (five haszero-like terms, each with its
-// 64-bit constants), and no more time.
-func plainPrefix(s string) int {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := s[i : i+8]
-		if plainByte[w[0]]&plainByte[w[1]]&plainByte[w[2]]&plainByte[w[3]]&
-			plainByte[w[4]]&plainByte[w[5]]&plainByte[w[6]]&plainByte[w[7]] == 0 {
-			break
-		}
-	}
-	if i+4 <= len(s) {
-		if w := s[i : i+4]; plainByte[w[0]]&plainByte[w[1]]&plainByte[w[2]]&plainByte[w[3]] != 0 {
-			i += 4
-		}
-	}
-	for i < len(s) && htmlSafe[s[i]] {
-		i++
-	}
-	return i
-}
-
-// plainByte is htmlSafe as 1 and 0, for eight of them at once.
-var plainByte = func() (t [256]uint8) {
-	for b, safe := range htmlSafe {
-		if safe {
-			t[b] = 1
-		}
-	}
-	return t
-}()
 
 // appendEscaped is AppendString for s whose bytes from i on need a look.
 func appendEscaped(dst []byte, s string, i int) []byte {
