@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
@@ -70,17 +69,24 @@ func (c *core) pushInTurn(ctx context.Context, sender delivery.Sender, r *events
 	scratch := partScratches.Get().(*partScratch)
 	defer scratch.put()
 	parts := scratch.split(events, r.unsettledKeys(), slots)
-	errs := make([]error, slots)
-	var wg sync.WaitGroup
+	shares := scratch.sharesFor(slots)
 	for p, evs := range parts {
 		if len(evs) == 0 {
 			c.turns.done(r.seq, []int{p})
 			continue
 		}
-		wg.Go(func() { errs[p] = c.turns.submit(r.seq, p, evs) })
+		shares[p] = share{seq: r.seq, events: evs, sent: &scratch.sent}
+		scratch.sent.Add(1)
+		c.turns.handIn(p, &shares[p])
 	}
-	wg.Wait()
+	scratch.sent.Wait()
 	r.settled = len(r.events) // settled for good: delivered, refused or dropped
+	var errs []error
+	for p := range shares {
+		if shares[p].err != nil {
+			errs = append(errs, shares[p].err)
+		}
+	}
 	return errors.Join(errs...)
 }
 

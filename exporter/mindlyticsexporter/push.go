@@ -157,9 +157,24 @@ func partitions(events []json.RawMessage, lim delivery.Limits, inFlight int) int
 // minPartitionEvents is the fewest events worth a partition of their own.
 const minPartitionEvents = 100
 
-// partScratch is the memory deliverAll splits a request into partitions
-// with, reused from one request to the next.
-type partScratch struct{ parts [][]json.RawMessage }
+// partScratch is the memory deliverAll and pushInTurn split a request
+// into partitions with, reused from one request to the next; pushInTurn
+// hands the partitions in as shares, and waits on sent for them.
+type partScratch struct {
+	parts  [][]json.RawMessage
+	shares []share
+	sent   sync.WaitGroup
+}
+
+// sharesFor returns the scratch's shares for n slots, zero.
+func (s *partScratch) sharesFor(n int) []share {
+	if cap(s.shares) < n {
+		s.shares = make([]share, n)
+	}
+	s.shares = s.shares[:n]
+	clear(s.shares)
+	return s.shares
+}
 
 var partScratches = sync.Pool{New: func() any { return new(partScratch) }}
 
@@ -196,6 +211,7 @@ func (s *partScratch) put() {
 		clear(part)
 		s.parts[i] = part[:0]
 	}
+	clear(s.shares) // they point into a request's events
 	partScratches.Put(s)
 }
 

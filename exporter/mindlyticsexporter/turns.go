@@ -41,11 +41,16 @@ type turns struct {
 	lim  delivery.Limits
 }
 
-// share is one request's events in one slot.
+// share is one request's events in one slot. Its pusher adds one to
+// sent before handing it in (handIn); the leader sets err and calls
+// sent.Done once the events are sent. A push's shares wait on one
+// WaitGroup (the pushing goroutine's own, no channel or goroutine a
+// share).
 type share struct {
 	seq    uint64
 	events []json.RawMessage
-	done   chan error // gets the share's result once it is sent
+	err    error
+	sent   *sync.WaitGroup
 }
 
 func newTurns(slots int, lim delivery.Limits, send func([]json.RawMessage) error) *turns {
@@ -62,12 +67,21 @@ func newTurns(slots int, lim delivery.Limits, send func([]json.RawMessage) error
 // submit hands in request seq's events of slot p and returns once they
 // are sent, with what the sending returned.
 func (t *turns) submit(seq uint64, p int, events []json.RawMessage) error {
-	sh := &share{seq: seq, events: events, done: make(chan error, 1)}
+	var sent sync.WaitGroup
+	sh := share{seq: seq, events: events, sent: &sent}
+	sent.Add(1)
+	t.handIn(p, &sh)
+	sent.Wait()
+	return sh.err
+}
+
+// handIn hands in sh, its request's events of slot p, to be sent in
+// turn; sh.sent is Done when they are (sh.err set).
+func (t *turns) handIn(p int, sh *share) {
 	t.mu.Lock()
-	t.shares[p][seq] = sh
+	t.shares[p][sh.seq] = sh
 	t.kick(p)
 	t.mu.Unlock()
-	return <-sh.done
 }
 
 // kick starts a leader for slot p when the share whose turn it is waits
@@ -114,7 +128,8 @@ func (t *turns) lead(p int) {
 		t.mu.Lock()
 		for _, sh := range batch {
 			t.pass(p, sh.seq)
-			sh.done <- err
+			sh.err = err
+			sh.sent.Done() // sh may be reused from here on
 		}
 		t.wake()
 	}
