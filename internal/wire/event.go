@@ -68,11 +68,15 @@ func (e *Event) AppendJSON(dst []byte) ([]byte, error) {
 // with no Properties map. (A function or an interface to write them would
 // make the event escape to the heap: one allocation per event.)
 func (e *Event) AppendHead(dst []byte) []byte {
-	dst = append(dst, `{"type":`...)
-	dst = AppendString(dst, e.Type)
-	dst = appendOptional(dst, `,"event":`, e.Name)
+	if head := knownHead(e.Type, e.Name); head != "" {
+		dst = append(dst, head...)
+	} else {
+		dst = appendTypeAndName(dst, e.Type, e.Name)
+	}
 	dst = append(dst, `,"session_id":`...)
+	sessionID := len(dst)
 	dst = AppendString(dst, e.SessionID)
+	sessionIDEnd := len(dst)
 	if e.Stamp != nil { // the layout's characters: nothing to escape
 		dst = append(dst, `,"timestamp":"`...)
 		dst = append(dst, e.Stamp[:]...)
@@ -82,10 +86,82 @@ func (e *Event) AppendHead(dst []byte) []byte {
 	}
 	dst = appendOptional(dst, `,"user_id":`, e.UserID)
 	dst = appendOptional(dst, `,"device_id":`, e.DeviceID)
-	dst = appendOptional(dst, `,"conversation_id":`, e.ConversationID)
+	if e.ConversationID != "" && e.ConversationID == e.SessionID {
+		// A conversation named after its session (most are): its text is
+		// written already.
+		dst = append(dst, `,"conversation_id":`...)
+		dst = append(dst, dst[sessionID:sessionIDEnd]...)
+	} else {
+		dst = appendOptional(dst, `,"conversation_id":`, e.ConversationID)
+	}
 	dst = appendOptional(dst, `,"id":`, e.ID)
 	return appendOptional(dst, `,"previous_id":`, e.PreviousID)
 }
+
+// appendTypeAndName appends the object's opening brace and its type and
+// event fields.
+func appendTypeAndName(dst []byte, typ, name string) []byte {
+	dst = append(dst, `{"type":`...)
+	dst = AppendString(dst, typ)
+	return appendOptional(dst, `,"event":`, name)
+}
+
+// knownHead is appendTypeAndName's bytes for the contract's own types and
+// track events (KindPath's), "" for others: a few comparisons find them,
+// where AppendString looks at every byte.
+func knownHead(typ, name string) string {
+	switch typ {
+	case "track":
+		switch name {
+		case "Conversation Turn":
+			return knownHeads[headTurn]
+		case "Conversation Function":
+			return knownHeads[headFunction]
+		case "Conversation Usage":
+			return knownHeads[headUsage]
+		case "Conversation Started":
+			return knownHeads[headConversationStarted]
+		case "Conversation Ended":
+			return knownHeads[headConversationEnded]
+		}
+	case "start_session":
+		if name == "" {
+			return knownHeads[headStartSession]
+		}
+	case "end_session":
+		if name == "" {
+			return knownHeads[headEndSession]
+		}
+	}
+	return ""
+}
+
+const (
+	headTurn = iota
+	headFunction
+	headUsage
+	headConversationStarted
+	headConversationEnded
+	headStartSession
+	headEndSession
+)
+
+// knownHeads are knownHead's answers, written by appendTypeAndName.
+var knownHeads = func() (written [headEndSession + 1]string) {
+	heads := []struct{ typ, name string }{
+		headTurn:                {"track", "Conversation Turn"},
+		headFunction:            {"track", "Conversation Function"},
+		headUsage:               {"track", "Conversation Usage"},
+		headConversationStarted: {"track", "Conversation Started"},
+		headConversationEnded:   {"track", "Conversation Ended"},
+		headStartSession:        {"start_session", ""},
+		headEndSession:          {"end_session", ""},
+	}
+	for i, h := range heads {
+		written[i] = string(appendTypeAndName(nil, h.typ, h.name))
+	}
+	return written
+}()
 
 // AppendRest appends the end of e's JSON object after [Event.AppendHead]:
 // its non-empty property groups and the closing brace.
