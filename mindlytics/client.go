@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/mindlytics/mindlytics-otel/internal/wire"
 )
 
 // Client talks to the Mindlytics service: one method per raw endpoint, and
@@ -34,6 +36,10 @@ type Client struct {
 	// request gets a copy (one map and one slice), not five Sets that
 	// canonicalize each key and allocate each value.
 	header http.Header
+	// queueRequest is a POST to the batch endpoint with no body, built
+	// once: a batch's request is a copy of it (queueRequestTo), not a
+	// parse of its URL. Nil when the base does not make one.
+	queueRequest *http.Request
 }
 
 // Answers larger than these are cut: an error body only feeds a message,
@@ -68,6 +74,7 @@ func NewClient(opts ...ClientOption) (*Client, error) {
 		c.liveURL = deriveLiveURL(base)
 	}
 	c.header = requestHeader(cfg)
+	c.queueRequest, _ = http.NewRequest(http.MethodPost, c.base+wire.PathEventsQueue, nil)
 	return c, nil
 }
 
@@ -141,8 +148,10 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if err != nil {
 		return c.transportError(method, path, fmt.Errorf("reading the answer: %w", c.timedOut(outer, err)))
 	}
-	c.log.DebugContext(ctx, "mindlytics request", "method", method, "path", path,
-		"status", resp.StatusCode, "duration", time.Since(start), "request_bytes", requestBytes(body, src))
+	if c.log.Enabled(ctx, slog.LevelDebug) { // its arguments cost allocations even when not logged
+		c.log.DebugContext(ctx, "mindlytics request", "method", method, "path", path,
+			"status", resp.StatusCode, "duration", time.Since(start), "request_bytes", requestBytes(body, src))
+	}
 	if out == nil || len(bytes.TrimSpace(answer)) == 0 {
 		return nil
 	}
@@ -163,10 +172,6 @@ func (c *Client) timedOut(outer context.Context, err error) error {
 }
 
 func (c *Client) newRequest(ctx context.Context, method, path string, query url.Values, body []byte, src bodySource) (*http.Request, error) {
-	target := c.base + path
-	if len(query) > 0 {
-		target += "?" + query.Encode()
-	}
 	var rd io.Reader
 	if body != nil {
 		if c.cfg.gzip {
@@ -180,9 +185,16 @@ func (c *Client) newRequest(ctx context.Context, method, path string, query url.
 			rd = bytes.NewReader(body)
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, method, target, rd)
-	if err != nil {
-		return nil, c.redactErr(fmt.Errorf("mindlytics: %s %s: %w", method, path, err))
+	req := c.queueRequestTo(ctx, method, path, query, rd)
+	if req == nil {
+		target := c.base + path
+		if len(query) > 0 {
+			target += "?" + query.Encode()
+		}
+		var err error
+		if req, err = http.NewRequestWithContext(ctx, method, target, rd); err != nil {
+			return nil, c.redactErr(fmt.Errorf("mindlytics: %s %s: %w", method, path, err))
+		}
 	}
 	if src != nil {
 		// The caller holds src until the request is done: this reader exists.
@@ -198,6 +210,21 @@ func (c *Client) newRequest(ctx context.Context, method, path string, query url.
 		req.Header.Set("Content-Encoding", "gzip")
 	}
 	return req, nil
+}
+
+// queueRequestTo is the request http.NewRequestWithContext makes for a
+// POST to the batch endpoint with no body, copied from c.queueRequest
+// with a URL of its own and no headers (newRequest sets them: the
+// template's own map is never shared); nil for other requests.
+func (c *Client) queueRequestTo(ctx context.Context, method, path string, query url.Values, body io.Reader) *http.Request {
+	t := c.queueRequest
+	if t == nil || body != nil || len(query) > 0 || method != t.Method || path != wire.PathEventsQueue {
+		return nil
+	}
+	req := t.WithContext(ctx)
+	u := *t.URL
+	req.URL, req.Header = &u, nil
+	return req
 }
 
 // requestHeader is the headers every request of cfg carries.
