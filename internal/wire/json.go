@@ -160,43 +160,57 @@ const (
 // htmlSafe, and returns len(s) when all are, else an index i at or before
 // the first byte that is not: s[:i] is plain and copied. A word is tested
 // and stored from a register, where a table lookup a byte and a copy after
-// took three times the instructions. A tail shorter than a word is the
-// last eight bytes, stored over bytes already stored with the same values.
+// took three times the instructions. The last word is the last eight
+// bytes, stored over bytes already stored with the same values; a string
+// of four to seven bytes is two such halves, tested as one word.
 func copyPlain(out []byte, s string) int {
-	out = out[:len(s)]
-	if len(s) < 8 {
-		for i := range len(s) {
-			if !htmlSafe[s[i]] {
-				return i
+	n := len(s)
+	out = out[:n]
+	if n < 8 {
+		if n < 4 {
+			for i := range n {
+				if !htmlSafe[s[i]] {
+					return i
+				}
+				out[i] = s[i]
 			}
-			out[i] = s[i]
+			return n
 		}
-		return len(s)
+		head, tail := load32(s, 0), load32(s, n-4)
+		if unplainWord(uint64(head) | uint64(tail)<<32) {
+			return 0
+		}
+		binary.LittleEndian.PutUint32(out, head)
+		binary.LittleEndian.PutUint32(out[n-4:], tail)
+		return n
 	}
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
+	for ; i < n-8; i += 8 {
 		w := load64(s, i)
 		if unplainWord(w) {
 			return i
 		}
 		binary.LittleEndian.PutUint64(out[i:], w)
 	}
-	if i < len(s) {
-		last := len(s) - 8
-		w := load64(s, last)
-		if unplainWord(w) {
-			return i // the bytes before i are plain
-		}
-		binary.LittleEndian.PutUint64(out[last:], w)
+	w := load64(s, n-8)
+	if unplainWord(w) {
+		return i // the bytes before i are plain
 	}
-	return len(s)
+	binary.LittleEndian.PutUint64(out[n-8:], w)
+	return n
 }
 
-// load64 is the eight bytes of s at i, little-endian: one load.
+// load64 and load32 are the eight or four bytes of s at i, little-endian:
+// one load.
 func load64(s string, i int) uint64 {
 	b := s[i : i+8]
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+func load32(s string, i int) uint32 {
+	b := s[i : i+4]
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
 }
 
 // unplainWord says whether a byte of w is not htmlSafe: below 0x20
