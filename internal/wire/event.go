@@ -264,7 +264,7 @@ func afterString(encoded []byte, start int) int {
 // stringText returns the start of s up to its first unescaped quote: the
 // text of a JSON string that starts s, escapes kept (all of s when the
 // quote is missing), and whether it holds an escape. It looks at eight
-// bytes a step (see plainPrefix); the texts read here (types, names, ids)
+// bytes a step (as copyPlain does); the texts read here (types, names, ids)
 // are short, and calls of IndexByte cost more than they save.
 func stringText(s []byte) ([]byte, bool) {
 	j := 0
