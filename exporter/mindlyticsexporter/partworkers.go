@@ -6,7 +6,7 @@ import (
 )
 
 // The partitions of a push (deliverAll), and the slots of a pipelined
-// queue (turns.lead), each go out on a goroutine of their own. A new
+// queue (turns.run), each go out on a goroutine of their own. A new
 // goroutine starts with a small stack, and the request through net/http
 // (and confighttp's otelhttp) grows it several times, each growth copying
 // the stack: under the load that cost more instructions than the rest of

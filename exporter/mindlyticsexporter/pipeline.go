@@ -52,7 +52,8 @@ func helperSettings(cfg *Config) (configoptional.Optional[exporterhelper.QueueBa
 
 // pushInTurn delivers a request of the pipelined queue: its events split
 // by session over the slots (or, when they fit one request, together, in
-// every slot's turn), each slot in its turn, side by side. It returns
+// every slot's turn), each slot in its turn; the slots whose turn it is
+// go out together, in as few requests as fit (turns.dispatch). It returns
 // once every event is delivered, refused, or dropped after the retries.
 func (c *core) pushInTurn(ctx context.Context, sender delivery.Sender, r *eventsRequest) error {
 	events := r.events[r.settled:]
@@ -71,14 +72,12 @@ func (c *core) pushInTurn(ctx context.Context, sender delivery.Sender, r *events
 	parts := scratch.split(events, r.unsettledKeys(), slots)
 	shares := scratch.sharesFor(slots)
 	for p, evs := range parts {
-		if len(evs) == 0 {
-			c.turns.done(r.seq, []int{p})
-			continue
+		if len(evs) > 0 {
+			shares[p] = share{seq: r.seq, events: evs, sent: &scratch.sent}
+			scratch.sent.Add(1)
 		}
-		shares[p] = share{seq: r.seq, events: evs, sent: &scratch.sent}
-		scratch.sent.Add(1)
-		c.turns.handIn(p, &shares[p])
 	}
+	c.turns.handIn(r.seq, shares) // together: dispatch groups them into as few requests as fit
 	scratch.sent.Wait()
 	r.settled = len(r.events) // settled for good: delivered, refused or dropped
 	var errs []error
@@ -174,8 +173,8 @@ func (c *core) unsent(ctx context.Context, n int, err error) error {
 	return c.dropUnsent(ctx, n, err)
 }
 
-// sendShares delivers the events of a slot's shares taken together
-// (turns.lead), for every share the same result.
+// sendShares delivers the events of shares taken together (turns.run),
+// for every share the same result.
 func (c *core) sendShares(events []json.RawMessage) error {
 	return c.deliverRetrying(context.Background(), c.sender(), events, c.cfg.Limits())
 }

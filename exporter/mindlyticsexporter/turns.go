@@ -15,26 +15,27 @@ import (
 // order: enqueue holds core.mu); its events are split over slots by
 // session (delivery.EncodedSessionKey mod the number of slots), and a slot
 // of a request is sent only once every earlier request has finished that
-// slot. The slots of different requests go out side by side: a slow
-// request holds back only the sessions of its slow slot, not every slot of
-// the next request, as the one consumer did. A request the queue never
-// takes (refused when full) is skipped.
+// slot. A request the queue never takes (refused when full) is skipped.
 //
-// A slot's share of a request is handed in (submit) and sent by whichever
-// goroutine leads the slot at the time, together with the shares of the
-// requests after it that are already waiting (up to the request bounds):
-// under load each slot sends full requests back to back rather than one
-// small request per share.
+// The shares of a push are handed in together (handIn) and sent by
+// dispatch: the shares whose turn it is, in every slot, go out in as few
+// requests to the service as the request bounds allow, each slot's
+// waiting shares of later requests taken along. A slot is in one request
+// at a time, so its shares leave in order. When the service keeps up, a
+// push goes out as one or two full requests rather than a small one per
+// slot (each request costs the client about as much as the translation
+// of a hundred spans); when it lags, the slots whose requests are still
+// out wait while the others go on, and the requests grow with what waits.
 type turns struct {
 	mu    sync.Mutex
 	next  uint64            // the number of the next request; the first is 1
 	turn  []uint64          // per slot: the request whose turn it is
 	ahead []map[uint64]bool // per slot: requests done out of turn (skipped), to pass when their turn comes
 	moved chan struct{}     // closed, and replaced, when a turn moves
-	// shares are the submitted shares waiting for their turn, per slot;
-	// leading is set while a goroutine sends a slot's shares.
-	shares  []map[uint64]*share
-	leading []bool
+	// shares are the handed-in shares not yet sent, per slot. The share
+	// whose turn it is leaves the map when it goes out, and the turn
+	// moves when it is sent: a slot is in one request at a time.
+	shares []map[uint64]*share
 	// send delivers the events of shares taken together, and returns
 	// what each of them gets.
 	send func(events []json.RawMessage) error
@@ -42,10 +43,10 @@ type turns struct {
 }
 
 // share is one request's events in one slot. Its pusher adds one to
-// sent before handing it in (handIn); the leader sets err and calls
-// sent.Done once the events are sent. A push's shares wait on one
-// WaitGroup (the pushing goroutine's own, no channel or goroutine a
-// share).
+// sent before handing it in (handIn); the request that carries it sets
+// err and calls sent.Done once the events are sent. A push's shares wait
+// on one WaitGroup (the pushing goroutine's own, no channel or goroutine
+// a share).
 type share struct {
 	seq    uint64
 	events []json.RawMessage
@@ -53,9 +54,20 @@ type share struct {
 	sent   *sync.WaitGroup
 }
 
+// outgoing is one request to the service that dispatch made: shares of
+// one or more slots, each slot's in request order.
+type outgoing struct {
+	shares []*share
+	slots  []int // the slot of each share
+	events []json.RawMessage
+	size   int // delivery.RequestSize of events
+}
+
+var outgoings = sync.Pool{New: func() any { return new(outgoing) }}
+
 func newTurns(slots int, lim delivery.Limits, send func([]json.RawMessage) error) *turns {
 	t := &turns{next: 1, turn: make([]uint64, slots), ahead: make([]map[uint64]bool, slots), moved: make(chan struct{}),
-		shares: make([]map[uint64]*share, slots), leading: make([]bool, slots), send: send, lim: lim}
+		shares: make([]map[uint64]*share, slots), send: send, lim: lim}
 	for p := range t.turn {
 		t.turn[p] = 1
 		t.ahead[p] = map[uint64]bool{}
@@ -64,75 +76,107 @@ func newTurns(slots int, lim delivery.Limits, send func([]json.RawMessage) error
 	return t
 }
 
-// submit hands in request seq's events of slot p and returns once they
-// are sent, with what the sending returned.
-func (t *turns) submit(seq uint64, p int, events []json.RawMessage) error {
-	var sent sync.WaitGroup
-	sh := share{seq: seq, events: events, sent: &sent}
-	sent.Add(1)
-	t.handIn(p, &sh)
-	sent.Wait()
-	return sh.err
-}
-
-// handIn hands in sh, its request's events of slot p, to be sent in
-// turn; sh.sent is Done when they are (sh.err set).
-func (t *turns) handIn(p int, sh *share) {
+// handIn hands in request seq's shares, one per slot (shares[p] is slot
+// p's): a share with events is sent in turn, its sent Done once it is
+// (err set); a slot without events is finished at once.
+func (t *turns) handIn(seq uint64, shares []share) {
 	t.mu.Lock()
-	t.shares[p][sh.seq] = sh
-	t.kick(p)
+	moved := false
+	for p := range shares {
+		if sh := &shares[p]; len(sh.events) > 0 {
+			t.shares[p][seq] = sh
+		} else if t.pass(p, seq) {
+			moved = true
+		}
+	}
+	if moved {
+		t.wake()
+	}
+	t.start(t.dispatch(nil))
 	t.mu.Unlock()
 }
 
-// kick starts a leader for slot p when the share whose turn it is waits
-// and none leads; t.mu is held.
-func (t *turns) kick(p int) {
-	if !t.leading[p] && t.shares[p][t.turn[p]] != nil {
-		t.leading[p] = true
-		goPartition(func() { t.lead(p) }) // on a goroutine whose stack grew already (partworkers.go)
+// dispatch takes the shares whose turn it is, with the waiting shares
+// after them in their slots, into requests up to the request bounds, and
+// appends them to out; t.mu is held. A slot's shares go into one request;
+// a share alone beyond the bounds is a request of its own, which the
+// delivery splits.
+func (t *turns) dispatch(out []*outgoing) []*outgoing {
+	var o *outgoing
+	for p := range t.turn {
+		seq := t.turn[p]
+		sh := t.shares[p][seq]
+		if sh == nil {
+			continue // not handed in yet, or out in a request
+		}
+		if o != nil && !t.fits(o, sh) {
+			out, o = append(out, o), nil
+		}
+		if o == nil {
+			o = outgoings.Get().(*outgoing)
+		}
+		for ; sh != nil && (len(o.shares) == 0 || t.fits(o, sh)); sh = t.shares[p][seq] {
+			delete(t.shares[p], seq)
+			o.shares = append(o.shares, sh)
+			o.slots = append(o.slots, p)
+			o.events = append(o.events, sh.events...)
+			o.size += delivery.RequestSize(sh.events)
+			seq++
+		}
+	}
+	if o != nil {
+		out = append(out, o)
+	}
+	return out
+}
+
+// fits says whether sh can join o within the request bounds.
+func (t *turns) fits(o *outgoing, sh *share) bool {
+	if len(o.events)+len(sh.events) > t.lim.MaxEvents {
+		return false
+	}
+	return t.lim.MaxBytes <= 0 || o.size+delivery.RequestSize(sh.events) <= t.lim.MaxBytes
+}
+
+// start sends each of outs on a partition goroutine (kept from one
+// request to the next: partworkers.go); t.mu is held.
+func (t *turns) start(outs []*outgoing) {
+	for _, o := range outs {
+		goPartition(func() { t.run(o) })
 	}
 }
 
-// lead sends slot p's waiting shares in turn, each request taking as many
-// consecutive shares as fit, until the share whose turn it is has not
-// been submitted yet.
-func (t *turns) lead(p int) {
-	var batch []*share
-	var events []json.RawMessage
-	t.mu.Lock()
-	for {
-		batch, events = batch[:0], events[:0]
-		size := 1
-		for seq := t.turn[p]; ; seq++ {
-			sh := t.shares[p][seq]
-			if sh == nil {
-				break
-			}
-			n := delivery.RequestSize(sh.events)
-			if len(batch) > 0 && (len(events)+len(sh.events) > t.lim.MaxEvents || size+n > t.lim.MaxBytes) {
-				break
-			}
-			delete(t.shares[p], seq)
-			batch = append(batch, sh)
-			events = append(events, sh.events...)
-			size += n
-		}
-		if len(batch) == 0 {
-			t.leading[p] = false
-			t.mu.Unlock()
-			return
-		}
-		t.mu.Unlock()
-		err := t.send(events)
-		clear(events)
+// run sends o, settles its shares, and goes on with a request that the
+// turns it moved made ready, starting the others beside it.
+func (t *turns) run(o *outgoing) {
+	var next []*outgoing
+	for o != nil {
+		err := t.send(o.events)
 		t.mu.Lock()
-		for _, sh := range batch {
-			t.pass(p, sh.seq)
+		for i, sh := range o.shares {
+			t.pass(o.slots[i], sh.seq)
 			sh.err = err
 			sh.sent.Done() // sh may be reused from here on
 		}
 		t.wake()
+		o.release()
+		next = t.dispatch(next[:0])
+		o = nil
+		if len(next) > 0 {
+			o = next[0]
+			t.start(next[1:])
+		}
+		t.mu.Unlock()
+		clear(next)
 	}
+}
+
+// release returns o, emptied, to the pool.
+func (o *outgoing) release() {
+	clear(o.shares)
+	clear(o.events)
+	o.shares, o.slots, o.events, o.size = o.shares[:0], o.slots[:0], o.events[:0], 0
+	outgoings.Put(o)
 }
 
 // slots is how many slots the sessions are spread over.
@@ -177,12 +221,9 @@ func (t *turns) wait(ctx context.Context, seq uint64, slots []int) error {
 // next request, or, when seq finished out of turn, once its turn comes.
 func (t *turns) done(seq uint64, slots []int) {
 	t.mu.Lock()
-	t.each(slots, func(p int) {
-		if t.pass(p, seq) {
-			t.kick(p)
-		}
-	})
+	t.each(slots, func(p int) { t.pass(p, seq) })
 	t.wake()
+	t.start(t.dispatch(nil))
 	t.mu.Unlock()
 }
 

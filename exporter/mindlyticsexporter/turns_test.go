@@ -15,8 +15,8 @@ import (
 )
 
 // Shares handed in out of order, from many goroutines, go out in each
-// slot in request order, several requests' shares in one send when they
-// wait together; a skipped request holds nothing back.
+// slot in request order, several requests' and slots' shares in one send
+// when they wait together; a skipped request holds nothing back.
 func TestTurnsSendEachSlotInRequestOrder(t *testing.T) {
 	const slots, requests = 3, 60
 	var mu sync.Mutex
@@ -27,10 +27,10 @@ func TestTurnsSendEachSlotInRequestOrder(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		sends++
-		var p int
-		_, err := fmt.Sscanf(string(events[0]), `"p%d`, &p)
-		require.NoError(t, err)
 		for _, ev := range events {
+			var p int
+			_, err := fmt.Sscanf(string(ev), `"p%d`, &p)
+			require.NoError(t, err)
 			sent[p] = append(sent[p], string(ev))
 		}
 		return nil
@@ -50,7 +50,7 @@ func TestTurnsSendEachSlotInRequestOrder(t *testing.T) {
 				events := []json.RawMessage{
 					json.RawMessage(fmt.Sprintf(`"p%d r%03d a"`, p, i)), json.RawMessage(fmt.Sprintf(`"p%d r%03d b"`, p, i)),
 				}
-				assert.NoError(t, tr.submit(seqs[i], p, events))
+				assert.NoError(t, submitOne(tr, seqs[i], p, events))
 			})
 		}
 	}
@@ -84,7 +84,7 @@ func TestTurnsWholeRequestWaitsForEverySlot(t *testing.T) {
 	})
 	first, second := tr.take(), tr.take()
 	firstDone := make(chan error, 1)
-	go func() { firstDone <- tr.submit(first, 1, []json.RawMessage{json.RawMessage(`"first"`)}) }()
+	go func() { firstDone <- submitOne(tr, first, 1, []json.RawMessage{json.RawMessage(`"first"`)}) }()
 	tr.done(first, []int{0}) // the first request had nothing in slot 0
 	waited := make(chan error, 1)
 	go func() {
@@ -104,4 +104,100 @@ func TestTurnsWholeRequestWaitsForEverySlot(t *testing.T) {
 	require.NoError(t, <-waited)
 	tr.done(second, nil)
 	assert.Equal(t, []string{`"first"`, "second"}, order)
+}
+
+// A push whose slots are all free goes out as one request when it fits
+// the bounds, and as few as the bounds allow when it does not, each slot
+// whole in one of them.
+func TestTurnsPushGoesOutInFewRequests(t *testing.T) {
+	const slots = 16
+	var mu sync.Mutex
+	var sizes []int
+	tr := newTurns(slots, delivery.Limits{MaxEvents: 20, MaxBytes: 1 << 20}, func(events []json.RawMessage) error {
+		mu.Lock()
+		sizes = append(sizes, len(events))
+		mu.Unlock()
+		return nil
+	})
+	push := func(perSlot int) {
+		var sent sync.WaitGroup
+		seq := tr.take()
+		shares := make([]share, slots)
+		for p := range shares {
+			if p%4 == 3 {
+				continue // no session of the push in this slot
+			}
+			for i := range perSlot {
+				shares[p].events = append(shares[p].events, json.RawMessage(fmt.Sprintf(`"p%d e%d"`, p, i)))
+			}
+			shares[p].seq, shares[p].sent = seq, &sent
+			sent.Add(1)
+		}
+		tr.handIn(seq, shares)
+		sent.Wait()
+	}
+	push(1) // 12 events
+	push(3) // 36 events: 6 slots of 3 a request
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []int{12, 18, 18}, sizes)
+}
+
+// While a slot's request is out, the other slots' later shares go out
+// beside it, and the slot's own wait for it.
+func TestTurnsSlowSlotHoldsBackOnlyItsSessions(t *testing.T) {
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var order []string
+	tr := newTurns(2, delivery.Limits{MaxEvents: 10, MaxBytes: 1 << 20}, func(events []json.RawMessage) error {
+		if string(events[0]) == `"slow"` {
+			<-release
+		}
+		mu.Lock()
+		for _, ev := range events {
+			order = append(order, string(ev))
+		}
+		mu.Unlock()
+		return nil
+	})
+	first, second := tr.take(), tr.take()
+	firstDone := make(chan error, 1)
+	go func() { firstDone <- submitOne(tr, first, 0, []json.RawMessage{json.RawMessage(`"slow"`)}) }()
+	require.Eventually(t, func() bool {
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
+		return len(tr.shares[0]) == 0 // out in a request
+	}, time.Second, time.Millisecond)
+	tr.done(first, []int{1})
+	var sent sync.WaitGroup
+	shares := []share{
+		{seq: second, events: []json.RawMessage{json.RawMessage(`"after slow"`)}, sent: &sent},
+		{seq: second, events: []json.RawMessage{json.RawMessage(`"other"`)}, sent: &sent},
+	}
+	sent.Add(2)
+	tr.handIn(second, shares)
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(order) == 1
+	}, time.Second, time.Millisecond, "slot 1 went while slot 0 was out")
+	close(release)
+	sent.Wait()
+	require.NoError(t, <-firstDone)
+	assert.Equal(t, []string{`"other"`, `"slow"`, `"after slow"`}, order)
+}
+
+// submitOne hands in request seq's events of slot p alone (the other
+// slots of seq handed in, or finished, apart) and returns once they are
+// sent, with what the sending returned.
+func submitOne(t *turns, seq uint64, p int, events []json.RawMessage) error {
+	var sent sync.WaitGroup
+	sh := share{seq: seq, events: events, sent: &sent}
+	sent.Add(1)
+	t.mu.Lock()
+	t.shares[p][seq] = &sh
+	t.start(t.dispatch(nil))
+	t.mu.Unlock()
+	sent.Wait()
+	return sh.err
 }
