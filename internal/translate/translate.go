@@ -144,7 +144,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 	for i := range spans {
 		views[i].reset(spans[i].Attributes())
 		r := nextRecord(&recs)
-		ok, written, err := t.extract(&spans[i], i, &views[i], r)
+		c, ok, written, err := t.extract(&spans[i], i, &views[i], r)
 		if i >= reported {
 			for _, iv := range r.ignored {
 				errs = append(errs, newIgnoredValue(&spans[i], iv))
@@ -164,7 +164,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 		case written:
 			*r = record{}
 		}
-		tr.noteExtracted(i, ok, err, &views[i])
+		tr.noteExtracted(i, c, ok, err, &views[i])
 		if t.settings.Evaluations && spans[i].Events().Len() > 0 { // evaluations are span events: most spans have none
 			recs = append(recs, t.evaluations(&spans[i], i)...)
 		}
@@ -264,22 +264,32 @@ func rank(k sc.EventKind) int {
 // sortRecords appends to order the indexes of recs in the order of their
 // events: by event time, then rank, then span start; the sort is stable, so
 // ties keep the batch's order. The records stay where they are: they are
-// large, and moving them cost more than the rest of the sort.
+// large, and moving them cost more than the rest of the sort. A batch's
+// records mostly come in that order already (each run's spans in turn):
+// one pass tells, and the sort is left out.
 func sortRecords(recs []record, order []int32) []int32 {
+	sorted := true
 	for i := range recs {
 		order = append(order, int32(i))
+		if i > 0 && sorted && eventOrder(&recs[i-1], &recs[i]) > 0 {
+			sorted = false
+		}
 	}
-	slices.SortStableFunc(order, func(i, j int32) int {
-		a, b := &recs[i], &recs[j]
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		if c := rank(a.kind) - rank(b.kind); c != 0 {
-			return c
-		}
-		return a.begin.Compare(b.begin)
-	})
+	if !sorted {
+		slices.SortStableFunc(order, func(i, j int32) int { return eventOrder(&recs[i], &recs[j]) })
+	}
 	return order
+}
+
+// eventOrder compares the records' events as sortRecords orders them.
+func eventOrder(a, b *record) int {
+	if c := a.at.Compare(b.at); c != 0 {
+		return c
+	}
+	if c := rank(a.kind) - rank(b.kind); c != 0 {
+		return c
+	}
+	return a.begin.Compare(b.begin)
 }
 
 // Expire ends the conversations and sessions that have seen no span for
