@@ -2,14 +2,18 @@ package translate
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/spanview"
+	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
 )
 
@@ -84,4 +88,153 @@ func TestExtractGivesTheClass(t *testing.T) {
 			t.Fatalf("%v: class %d, want %d", kvs, c, want)
 		}
 	}
+}
+
+// mergeCallsByMaps is mergeCalls as it was, with the batch's spans and
+// model calls found by span id in maps of the whole batch.
+func mergeCallsByMaps(spans []spanview.Span, recs []record) []record {
+	if len(recs) < 2 {
+		return recs
+	}
+	model := map[trace.SpanID]int{}
+	for i := range recs {
+		if isModelCall(&recs[i]) {
+			model[spans[recs[i].span].SpanID()] = i
+		}
+	}
+	if len(model) < 2 {
+		return recs
+	}
+	spanIndex := map[trace.SpanID]int{}
+	for i := range spans {
+		spanIndex[spans[i].SpanID()] = i
+	}
+	drop := make([]bool, len(recs))
+	byResponse := map[string]int{}
+	for i := range recs {
+		r := &recs[i]
+		if !isModelCall(r) || drop[i] {
+			continue
+		}
+		if id := r.u.responseID; id != "" {
+			first, seen := byResponse[id]
+			if seen && !r.explicit && oneCallTwice(&spans[recs[first].span], &spans[r.span], &recs[first], r) {
+				lendTexts(&recs[first], r)
+				drop[i] = true
+				continue
+			}
+			if !seen {
+				byResponse[id] = i
+			}
+		}
+		parent := spans[r.span].ParentSpanID()
+		direct := true
+		for range maxAncestry {
+			j, ok := spanIndex[parent]
+			if !ok || !parent.IsValid() {
+				break
+			}
+			if o, ok := model[parent]; ok && !drop[o] {
+				outer := &recs[o]
+				switch {
+				case (outer.explicit && outer.kind == sc.EventTurn) || outer.turnScope:
+					if !r.explicit && !outer.turnScope && outer.u.hasTokens && sameCall(outer, r, direct) {
+						drop[i] = true
+					} else if !r.explicit {
+						drop[i] = !asUsage(r)
+					}
+				case direct && !outer.explicit && madeFrom(&spans[j], &spans[r.span]):
+					absorb(r, outer)
+					drop[o] = true
+				case sameCall(outer, r, direct) && !outer.explicit:
+					absorb(r, outer)
+					lendTexts(r, outer)
+					drop[o] = true
+				}
+				break
+			}
+			parent, direct = spans[j].ParentSpanID(), false
+		}
+	}
+	return keepUndropped(recs, drop)
+}
+
+// mergeCalls walks up a span's trace through the batch's links: on batches
+// whose span ids are unique, as the maps of span ids found them, with
+// stacked calls, turns above calls, helpers' spans, response ids twice.
+func TestMergeCallsAsByMaps(t *testing.T) {
+	tr := newTranslator(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	kinds := []sc.EventKind{sc.EventTurn, sc.EventUsage, sc.EventUsage, sc.EventFunction}
+	merged := 0
+	for range 4000 {
+		n := 1 + rng.IntN(30)
+		traces := 1 + rng.IntN(4)
+		spans := make([]spanview.Span, n)
+		for i := range spans {
+			tid := trace.TraceID{byte(1 + rng.IntN(traces))}
+			p := spanview.SpanParts{Name: "s", TraceID: tid, SpanID: trace.SpanID{byte(i + 1), 7}, ScopeName: "lib",
+				Start: base.Add(time.Duration(rng.IntN(4)) * time.Second)}
+			p.End = p.Start.Add(time.Duration(rng.IntN(3)) * time.Second)
+			if i > 0 && rng.IntN(6) > 0 { // a parent of its trace, mostly
+				for range 4 {
+					if j := rng.IntN(i); spans[j].TraceID() == tid {
+						p.ParentSpanID = spans[j].SpanID()
+						break
+					}
+				}
+				if !p.ParentSpanID.IsValid() && rng.IntN(2) == 0 {
+					p.ParentSpanID = trace.SpanID{byte(200 + rng.IntN(50)), 7} // not in the batch
+				}
+			}
+			if rng.IntN(3) == 0 {
+				p.ScopeName = conventions.HelperScopePrefix + "x"
+			} else if rng.IntN(3) == 0 {
+				p.ScopeName = "other"
+			}
+			spans[i] = spanview.NewSpan(p)
+		}
+		var recs []record
+		for i := range spans {
+			if rng.IntN(4) == 0 {
+				continue
+			}
+			r := record{span: i, kind: kinds[rng.IntN(len(kinds))], explicit: rng.IntN(6) == 0, turnScope: rng.IntN(8) == 0}
+			r.u = usageInfo{model: []string{"", "m"}[rng.IntN(2)], hasTokens: rng.IntN(3) > 0, in: int64(rng.IntN(3)), out: int64(rng.IntN(2)),
+				responseID: []string{"", "", "r1", "r2"}[rng.IntN(4)], cached: -1, cacheWrite: -1, reasoning: -1}
+			if r.kind == sc.EventTurn {
+				r.turn = mindlytics.Turn{User: "u", Assistant: "a", Model: r.u.model}
+			}
+			recs = append(recs, r)
+		}
+		want := mergeCallsByMaps(spans, slices.Clone(recs))
+		b := identitiesOf(t, tr, spans)
+		var m mergeScratch
+		got := mergeCalls(spans, b, slices.Clone(recs), &m)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("merged records %v, by maps %v", spansOf(got), spansOf(want))
+		}
+		if len(got) < len(recs) {
+			merged++
+		}
+	}
+	if merged < 500 {
+		t.Fatalf("only %d batches merged calls", merged)
+	}
+}
+
+// A span's parent is of its trace: a model call is not merged with one of
+// another trace whose span has its parent's id.
+func TestMergeCallsWithinTrace(t *testing.T) {
+	tr := newTranslator(t)
+	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	spans := []spanview.Span{
+		spanview.NewSpan(spanview.SpanParts{TraceID: trace.TraceID{1}, SpanID: trace.SpanID{1}, Start: at, End: at}),
+		spanview.NewSpan(spanview.SpanParts{TraceID: trace.TraceID{2}, SpanID: trace.SpanID{2}, ParentSpanID: trace.SpanID{1}, Start: at, End: at}),
+	}
+	u := usageInfo{model: "m", hasTokens: true, in: 3, out: 2, cached: -1, cacheWrite: -1, reasoning: -1}
+	recs := []record{{span: 0, kind: sc.EventUsage, u: u}, {span: 1, kind: sc.EventUsage, u: u}}
+	var m mergeScratch
+	require.Len(t, mergeCalls(spans, identitiesOf(t, tr, spans), recs, &m), 2)
 }

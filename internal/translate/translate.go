@@ -174,7 +174,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 	ids := &bt.ids
 	t.collectIdentities(spans, views, ids)
 	t.borrowUserTexts(spans, views, ids, recs)
-	recs = mergeCalls(spans, recs, &bt.merge)
+	recs = mergeCalls(spans, ids, recs, &bt.merge)
 	recs = mergeTwins(spans, recs, ids, &bt.merge)
 	recs = dropTracedRuns(spans, ids, recs)
 	recs = dropSourcesOfHelperTools(spans, ids, recs)
