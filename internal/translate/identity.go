@@ -211,11 +211,12 @@ func (b *batchIdentities) groupOfTrace(id trace.TraceID) int32 {
 // resolve finds a span's identity: each field from the span, its ancestors in the
 // batch, the rest of its trace in the batch, the trace cache, then the
 // span's resource; then the session fallback and the default device id:
-// fellBack says the trace became the session. Callers hold t.mu (the
-// cache).
-func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, now time.Time) (id identity, fellBack bool, err error) {
+// fellBack says the trace became the session. It is written into *id, in
+// place in the span's record (80 bytes not returned and copied), whatever
+// the error. Callers hold t.mu (the cache).
+func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, now time.Time, id *identity) (fellBack bool, err error) {
 	s := &spans[i]
-	id = b.own[i]
+	*id = b.own[i]
 	g := b.group(i)
 	for f := range nFields {
 		if id[f] != "" {
@@ -244,24 +245,24 @@ func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, n
 	}
 	if id[fSession] == "" {
 		if t.settings.Identity.SessionFallback == SessionFallbackNone {
-			return id, false, ErrNoSession
+			return false, ErrNoSession
 		}
 		id[fSession], fellBack = s.TraceID().String(), true // the trace is the session
 	}
 	if id[fUser] == "" && id[fDevice] == "" {
 		if t.settings.Identity.DefaultDeviceID == "" {
-			return id, fellBack, ErrNoUserOrDevice
+			return fellBack, ErrNoUserOrDevice
 		}
 		id[fDevice] = b.defaultDevice(t.settings.Identity.DefaultDeviceID, id[fSession])
 	}
-	if id == b.checked {
-		return id, fellBack, nil // the spans of a trace mostly share their identity
+	if *id == b.checked {
+		return fellBack, nil // the spans of a trace mostly share their identity
 	}
 	if err := id.check(); err != nil {
-		return id, fellBack, err
+		return fellBack, err
 	}
-	b.checked = id
-	return id, fellBack, nil
+	b.checked = *id
+	return fellBack, nil
 }
 
 // defaultDevice is the device id of an anonymous session: setting, or
@@ -280,12 +281,12 @@ func (b *batchIdentities) defaultDevice(setting, sessionID string) string {
 // cachedIdentity is the trace cache's identity of the trace of group g,
 // read once for the batch: the cache changes only after the batch is
 // resolved (remember). Callers hold t.mu.
-func (t *Translator) cachedIdentity(g *traceGroup, traceID trace.TraceID, now time.Time) identity {
+func (t *Translator) cachedIdentity(g *traceGroup, traceID trace.TraceID, now time.Time) *identity {
 	if !g.cacheRead {
 		g.cached, g.cacheHit = t.traces.get(traceID, now)
 		g.cacheRead = true
 	}
-	return g.cached
+	return &g.cached
 }
 
 // remember puts each trace's identity of this batch into the cache, for its

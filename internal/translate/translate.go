@@ -203,7 +203,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 		if !t.runs.fresh(spans, ids, r) {
 			continue // a tool span or an earlier call's input sent the run
 		}
-		id, fellBack, err := t.resolve(spans, ids, r.span, now)
+		fellBack, err := t.resolve(spans, ids, r.span, now, &r.id)
 		if err != nil {
 			errs = append(errs, newSpanError(&spans[r.span], err))
 			tr.noteError(r.span)
@@ -213,7 +213,6 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 			t.fallbackNoticed = true
 			errs = append(errs, newSessionFallbackNotice(&spans[r.span]))
 		}
-		r.id = id
 		if len(kept) < i {
 			kept = append(kept, *r) // a record was left out before: move this one down
 		} else {
