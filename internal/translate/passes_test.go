@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -237,4 +238,52 @@ func TestMergeCallsWithinTrace(t *testing.T) {
 	recs := []record{{span: 0, kind: sc.EventUsage, u: u}, {span: 1, kind: sc.EventUsage, u: u}}
 	var m mergeScratch
 	require.Len(t, mergeCalls(spans, identitiesOf(t, tr, spans), recs, &m), 2)
+}
+
+// tokensByValues is usageInfo.tokens as it was: every count read as a
+// Value.
+func (u *usageInfo) tokensByValues(a *attrView, keys []viewKey) (int64, bool) {
+	for _, id := range keys {
+		v, ok := a.get(id)
+		if !ok {
+			continue
+		}
+		if n, ok := v.Int(); ok && n >= 0 && n <= maxTokens {
+			return n, true
+		}
+		u.ignored = append(u.ignored, ignoredValue{viewKeyNames[id], fmt.Sprintf("%s is not a token count (0 to %d)", truncate(v.AsString(), 40), maxTokens)})
+	}
+	return 0, false
+}
+
+// tokens reads indexed integer counts in the attributes as they are: it
+// answers, and reports what it ignores, as reading every count as a Value
+// does, for counts of every kind, in and out of range, in indexed and
+// scanned views.
+func TestTokensAsByValues(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	values := []attribute.Value{attribute.IntValue(0), attribute.IntValue(12), attribute.IntValue(-1), attribute.IntValue(maxTokens),
+		attribute.IntValue(maxTokens + 1), attribute.StringValue("7"), attribute.StringValue(" 8 "), attribute.StringValue("x"),
+		attribute.Float64Value(3), attribute.Float64Value(3.5), attribute.BoolValue(true), attribute.StringValue("")}
+	for range 5000 {
+		var kvs []attribute.KeyValue
+		for _, k := range inputTokenKeys {
+			if rng.IntN(3) == 0 {
+				kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(k), Value: values[rng.IntN(len(values))]})
+			}
+		}
+		if rng.IntN(4) == 0 { // more attributes than a view indexes: it scans them
+			for i := range linearPos {
+				kvs = append(kvs, attribute.Int(fmt.Sprintf("pad.%d", i), i))
+			}
+		}
+		rng.Shuffle(len(kvs), func(i, j int) { kvs[i], kvs[j] = kvs[j], kvs[i] })
+		v := newAttrView(spanview.AttrsOf(kvs))
+		var got, want usageInfo
+		n, ok := got.tokens(&v, inputTokenVKs)
+		wn, wok := want.tokensByValues(&v, inputTokenVKs)
+		if n != wn || ok != wok || !reflect.DeepEqual(got.ignored, want.ignored) {
+			t.Fatalf("%v: %d %v %v, by values %d %v %v", kvs[:min(len(kvs), 5)], n, ok, got.ignored, wn, wok, want.ignored)
+		}
+	}
 }

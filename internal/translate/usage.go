@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"go.opentelemetry.io/otel/attribute"
+
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -160,6 +162,9 @@ func (u *usageInfo) tokens(a *attrView, keys []viewKey) (int64, bool) {
 		if !mayHave(a, id) {
 			continue
 		}
+		if n, ok := indexedCount(a, id); ok {
+			return n, true
+		}
 		v, ok := a.get(id)
 		if !ok {
 			continue
@@ -168,6 +173,26 @@ func (u *usageInfo) tokens(a *attrView, keys []viewKey) (int64, bool) {
 			return n, true
 		}
 		u.ignored = append(u.ignored, ignoredValue{viewKeyNames[id], fmt.Sprintf("%s is not a token count (0 to %d)", truncate(v.AsString(), 40), maxTokens)})
+	}
+	return 0, false
+}
+
+// indexedCount is the count an indexed integer attribute of key k holds,
+// as tokens reads it, in the span's attributes as they are: a model call's
+// counts nearly always are integers, and the Value that get makes, its
+// Kind and Int cost each count some tens of instructions. ok is false for
+// anything else (a string, a count out of range, a scanned view): tokens
+// reads those as Values.
+func indexedCount(a *attrView, k viewKey) (int64, bool) {
+	p := a.pos[k]
+	if p == 0 || p == linearPos {
+		return 0, false
+	}
+	kvs, _ := a.KeyValues()
+	if v := &kvs[p-1].Value; v.Type() == attribute.INT64 {
+		if n := v.AsInt64(); n >= 0 && n <= maxTokens {
+			return n, true
+		}
 	}
 	return 0, false
 }
