@@ -287,3 +287,92 @@ func TestTokensAsByValues(t *testing.T) {
 		}
 	}
 }
+
+// fillToolArgsAlways is fillToolArgs without mayGiveToolArgs: every
+// function's args are asked whether they are JSON.
+func (t *Translator) fillToolArgsAlways(spans []spanview.Span, recs []record) {
+	var calls []modelToolCall
+	read := false
+	for i := range recs {
+		r := &recs[i]
+		if r.kind != sc.EventFunction || r.fromHistory || isJSONContainer(r.call.Args) {
+			continue
+		}
+		if !read {
+			read = true
+			for j := range recs {
+				if isModelCall(&recs[j]) {
+					calls = appendOutputToolCalls(calls, &spans[recs[j].span])
+				}
+			}
+		}
+		if args, ok := modelArgsFor(calls, spans[r.span].TraceID(), r.toolCallID, r.call.Name); ok {
+			r.call.Args = t.cut(args)
+		}
+	}
+}
+
+// fillToolArgs leaves alone a batch whose model calls can give no tool
+// call's arguments: it fills what asking of every function does, on
+// batches with tool calls in GenAI output messages, OpenAI's output.value,
+// OpenInference's flattened messages, or none.
+func TestFillToolArgsAsAlways(t *testing.T) {
+	tr := newTranslator(t)
+	rng := rand.New(rand.NewPCG(11, 12))
+	pick := func(vals ...string) string { return vals[rng.IntN(len(vals))] }
+	oi := conventions.OpenInferenceOutputMessagesPrefix + "0." + conventions.OpenInferenceToolCallsPrefix + "0."
+	filled := 0
+	for range 3000 {
+		n := 1 + rng.IntN(8)
+		spans := make([]spanview.Span, n)
+		var recs []record
+		for i := range spans {
+			var kvs []attribute.KeyValue
+			add := func(k, v string) {
+				if v != "" {
+					kvs = append(kvs, attribute.String(k, v))
+				}
+			}
+			model := rng.IntN(2) == 0
+			if model {
+				add(string(conventions.GenAIOutputMessagesKey), pick("", `[{"role":"assistant","parts":[{"type":"text","content":"hi"}]}]`,
+					`[{"role":"assistant","parts":[{"type":"tool_call","id":"c1","name":"lookup","arguments":{"city":"Paris"}}]}]`,
+					`[{"role":"assistant","parts":[{"type":"tool_call","name":"lookup","arguments":{"city":"Rome"}}]}]`))
+				add(string(conventions.OutputValueKey), pick("", "", "plain", `{"tool_calls":[{"id":"c2","function":{"name":"other","arguments":"{\"q\":1}"}}]}`))
+				if rng.IntN(4) == 0 {
+					add(oi+conventions.OpenInferenceToolCallIDField, pick("", "c3"))
+					add(oi+conventions.OpenInferenceToolCallNameField, "lookup")
+					add(oi+conventions.OpenInferenceToolCallArgumentsField, `{"city":"Oslo"}`)
+				}
+				if rng.IntN(6) == 0 {
+					add(sc.PropertiesPrefix+"x", "y") // a key the scan collects, with no tool call
+				}
+			}
+			spans[i] = spanview.NewSpan(spanview.SpanParts{Name: "s", TraceID: trace.TraceID{byte(1 + rng.IntN(2))}, SpanID: trace.SpanID{byte(i + 1)},
+				Attributes: kvs})
+			r := record{span: i, kind: sc.EventFunction}
+			if model {
+				r.kind = sc.EventUsage
+			} else {
+				r.call = mindlytics.FunctionCall{Name: pick("lookup", "other"), Args: pick("", "Paris", `{"a":1}`, "[1]", "{broken")}
+				r.toolCallID = pick("", "c1", "c2", "c3")
+				r.fromHistory = rng.IntN(8) == 0
+			}
+			recs = append(recs, r)
+		}
+		views := make([]attrView, n)
+		for i := range spans {
+			views[i] = newAttrView(spans[i].Attributes())
+		}
+		got, want := slices.Clone(recs), slices.Clone(recs)
+		tr.fillToolArgs(spans, views, got)
+		tr.fillToolArgsAlways(spans, want)
+		require.Equal(t, want, got)
+		if !reflect.DeepEqual(recs, want) {
+			filled++
+		}
+	}
+	if filled < 300 {
+		t.Fatalf("only %d batches had args filled", filled)
+	}
+}

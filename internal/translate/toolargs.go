@@ -31,13 +31,25 @@ type modelToolCall struct {
 	args     string
 }
 
-// fillToolArgs applies the rule to the function records of recs.
-func (t *Translator) fillToolArgs(spans []spanview.Span, recs []record) {
+// fillToolArgs applies the rule to the function records of recs; views
+// are the views of the spans' attributes. A batch whose model calls can
+// give no tool call's arguments (mayGiveToolArgs) is left as it is, without
+// asking of each function's args whether they are JSON.
+func (t *Translator) fillToolArgs(spans []spanview.Span, views []attrView, recs []record) {
 	var calls []modelToolCall
-	read := false
+	read, asked := false, false
 	for i := range recs {
 		r := &recs[i]
-		if r.kind != sc.EventFunction || r.fromHistory || isJSONContainer(r.call.Args) {
+		if r.kind != sc.EventFunction || r.fromHistory {
+			continue
+		}
+		if !asked {
+			asked = true
+			if !mayGiveToolArgs(views, recs) {
+				return
+			}
+		}
+		if isJSONContainer(r.call.Args) {
 			continue
 		}
 		if !read {
@@ -53,6 +65,30 @@ func (t *Translator) fillToolArgs(spans []spanview.Span, recs []record) {
 		}
 	}
 }
+
+// mayGiveToolArgs says whether a model call of recs may give tool calls
+// that appendOutputToolCalls reads: one whose span has a key its scan
+// collects (OpenInference's output messages among them), or an output
+// (gen_ai.output.messages, output.value) that names a tool_call.
+func mayGiveToolArgs(views []attrView, recs []record) bool {
+	for i := range recs {
+		if !isModelCall(&recs[i]) {
+			continue
+		}
+		v := &views[recs[i].span]
+		if v.scans {
+			return true
+		}
+		for _, k := range [...]viewKey{outputMessagesVK, outputValueVK} {
+			if val, ok := v.get(k); ok && strings.Contains(val.AsString(), "tool_call") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var outputMessagesVK = registerKey(string(conventions.GenAIOutputMessagesKey))
 
 // isJSONContainer says whether s is a JSON object or array. It asks of
 // every tool span's args: messages.Valid answers as json.Valid, in a

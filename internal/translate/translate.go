@@ -170,7 +170,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 		}
 	}
 	bt.used = len(recs) // the most: the merges below only leave records out
-	t.fillToolArgs(spans, recs)
+	t.fillToolArgs(spans, views, recs)
 	ids := &bt.ids
 	t.collectIdentities(spans, views, ids)
 	t.borrowUserTexts(spans, views, ids, recs)
