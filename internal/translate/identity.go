@@ -150,7 +150,7 @@ type traceGroup struct {
 // first needs its ancestors: a few allocations per batch, not per trace.
 type batchIdentities struct {
 	own     []identity
-	traces  map[trace.TraceID]int // index in groups
+	traces  traceIndex // index in groups
 	groups  []traceGroup
 	groupOf []int32 // each span's index in groups: found once per span, not at each use
 	// parent holds each span's parent's index in the batch, -1 when it is
@@ -199,13 +199,12 @@ func (t *Translator) collectIdentities(spans []spanview.Span, views []attrView, 
 
 // groupOfTrace returns the index of the trace's group, added when new.
 func (b *batchIdentities) groupOfTrace(id trace.TraceID) int32 {
-	gi, ok := b.traces[id]
-	if !ok {
-		gi = len(b.groups)
+	slot := b.traces.slot(id)
+	if slot.at == 0 {
 		b.groups = append(b.groups, traceGroup{})
-		b.traces[id] = gi
+		slot.id, slot.at = id, int32(len(b.groups))
 	}
-	return int32(gi)
+	return slot.at - 1
 }
 
 // resolve finds a span's identity: each field from the span, its ancestors in the

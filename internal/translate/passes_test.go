@@ -376,3 +376,28 @@ func TestFillToolArgsAsAlways(t *testing.T) {
 		t.Fatalf("only %d batches had args filled", filled)
 	}
 }
+
+// traceIndex finds each trace id's slot as a map would, with ids that
+// differ in one byte of either half and tables near half full.
+func TestTraceIndexAsMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	var x traceIndex
+	for range 2000 {
+		n := rng.IntN(300)
+		x.reset(n)
+		want := map[trace.TraceID]int32{}
+		for range n {
+			var id trace.TraceID
+			id[rng.IntN(2)*15] = byte(rng.IntN(n + 1))
+			id[7] = byte(rng.IntN(3))
+			s := x.slot(id)
+			if w, ok := want[id]; ok {
+				require.Equal(t, w, s.at, "id %x", id)
+				continue
+			}
+			require.Zero(t, s.at, "id %x", id)
+			want[id] = int32(len(want) + 1)
+			s.id, s.at = id, want[id]
+		}
+	}
+}
