@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -398,6 +399,23 @@ func TestTraceIndexAsMap(t *testing.T) {
 			require.Zero(t, s.at, "id %x", id)
 			want[id] = int32(len(want) + 1)
 			s.id, s.at = id, want[id]
+		}
+	}
+}
+
+func TestMentionsToolCallAsContains(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	const alphabet = "tool_ca_x"
+	for range 200_000 {
+		b := make([]byte, rng.IntN(24))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if rng.IntN(8) == 0 && len(b) >= 9 {
+			copy(b[rng.IntN(len(b)-8):], "tool_call")
+		}
+		if s := string(b); mentionsToolCall(s) != strings.Contains(s, "tool_call") {
+			t.Fatalf("%q: %v", s, mentionsToolCall(s))
 		}
 	}
 }

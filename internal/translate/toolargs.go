@@ -80,7 +80,7 @@ func mayGiveToolArgs(views []attrView, recs []record) bool {
 			return true
 		}
 		for _, k := range [...]viewKey{outputMessagesVK, outputValueVK} {
-			if val, ok := v.get(k); ok && strings.Contains(val.AsString(), "tool_call") {
+			if val, ok := v.get(k); ok && mentionsToolCall(val.AsString()) {
 				return true
 			}
 		}
@@ -89,6 +89,23 @@ func mayGiveToolArgs(views []attrView, recs []record) bool {
 }
 
 var outputMessagesVK = registerKey(string(conventions.GenAIOutputMessagesKey))
+
+// mentionsToolCall is strings.Contains(s, "tool_call"), which in message
+// JSON stops at every t (of text, type, content, …): it looks at the
+// underscores only, of which a model's output has few.
+func mentionsToolCall(s string) bool {
+	for off := 0; ; {
+		i := strings.IndexByte(s[off:], '_')
+		if i < 0 {
+			return false
+		}
+		u := off + i
+		if u >= len("tool") && s[u-len("tool"):u] == "tool" && strings.HasPrefix(s[u+1:], "call") {
+			return true
+		}
+		off = u + 1
+	}
+}
 
 // isJSONContainer says whether s is a JSON object or array. It asks of
 // every tool span's args: messages.Valid answers as json.Valid, in a
