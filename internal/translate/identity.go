@@ -126,12 +126,12 @@ func (t *Translator) resourceField(s *spanview.Span, f int) string {
 
 // traceGroup is the spans of one trace within a batch.
 type traceGroup struct {
-	n int // the trace's spans in the batch
+	trace trace.TraceID
+	n     int // the trace's spans in the batch
 	// first holds each field from the earliest-starting span of the trace
 	// that carries it on its own attributes: the trace's identity.
-	first      identity
-	firstAt    [nFields]time.Time
-	remembered bool
+	first   identity
+	firstAt [nFields]time.Time
 	// cached is the trace cache's identity of the trace, read once for
 	// the group when first needed (cachedIdentity, cacheRead); cacheHit:
 	// the cache had an entry.
@@ -201,7 +201,7 @@ func (t *Translator) collectIdentities(spans []spanview.Span, views []attrView, 
 func (b *batchIdentities) groupOfTrace(id trace.TraceID) int32 {
 	slot := b.traces.slot(id)
 	if slot.at == 0 {
-		b.groups = append(b.groups, traceGroup{})
+		b.groups = append(b.groups, traceGroup{trace: id})
 		slot.id, slot.at = id, int32(len(b.groups))
 	}
 	return slot.at - 1
@@ -235,7 +235,9 @@ func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, n
 			id[f] = v
 			continue
 		}
-		id[f] = b.resourceField(t, s, f)
+		if f <= fDevice { // the fields resources name
+			id[f] = b.resourceField(t, s, f)
+		}
 	}
 	if id[fSession] == "" && id[fConversation] != "" {
 		// A conversation id with no session: the conversation is the
@@ -290,18 +292,18 @@ func (t *Translator) cachedIdentity(g *traceGroup, traceID trace.TraceID, now ti
 
 // remember puts each trace's identity of this batch into the cache, for its
 // spans still to come. Callers hold t.mu.
-func (t *Translator) remember(spans []spanview.Span, b *batchIdentities, now time.Time) {
-	for i := range spans { // in batch order, so that eviction is deterministic
-		g := b.group(i)
-		switch {
-		case g.remembered || g.first.empty():
+func (t *Translator) remember(b *batchIdentities, now time.Time) {
+	// In the order the traces first come in the batch (the groups'), so
+	// that eviction is deterministic.
+	for gi := range b.groups {
+		switch g := &b.groups[gi]; {
+		case g.first.empty():
 		case g.cacheRead && !g.cacheHit:
 			// Known to have no entry: only remember puts one, once a trace.
-			t.traces.add(spans[i].TraceID(), g.first, now)
+			t.traces.add(g.trace, g.first, now)
 		default:
-			t.traces.put(spans[i].TraceID(), g.first, now)
+			t.traces.put(g.trace, g.first, now)
 		}
-		g.remembered = true
 	}
 }
 

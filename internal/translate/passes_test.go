@@ -419,3 +419,53 @@ func TestMentionsToolCallAsContains(t *testing.T) {
 		}
 	}
 }
+
+// rememberBySpans is remember as it was: each trace put at its first span
+// in the batch.
+func (t *Translator) rememberBySpans(spans []spanview.Span, b *batchIdentities, now time.Time) {
+	done := map[*traceGroup]bool{}
+	for i := range spans {
+		g := b.group(i)
+		switch {
+		case done[g] || g.first.empty():
+		case g.cacheRead && !g.cacheHit:
+			t.traces.add(spans[i].TraceID(), g.first, now)
+		default:
+			t.traces.put(spans[i].TraceID(), g.first, now)
+		}
+		done[g] = true
+	}
+}
+
+// remember puts the traces in the cache in the order their groups were
+// made: as putting each at its first span did, evictions of a small cache
+// and entries read before included.
+func TestRememberAsBySpans(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	got, want := newTranslator(t, withTraceCache(5, time.Hour)), newTranslator(t, withTraceCache(5, time.Hour))
+	for iter := range 2000 {
+		spans := randomBatch(rng, 1+rng.IntN(30))
+		for i := range spans { // traces of their own, some coming again; sessions of their own, some spans with none
+			p := spanview.Parts(&spans[i])
+			p.TraceID[1] = byte(iter % 7)
+			if rng.IntN(4) == 0 {
+				p.Attributes = []attribute.KeyValue{sc.SessionIDKey.String(fmt.Sprint("s", rng.IntN(9)))}
+				if rng.IntN(3) == 0 {
+					p.Attributes = nil
+				}
+			}
+		}
+		bg, bw := identitiesOf(t, got, spans), identitiesOf(t, want, spans)
+		for i := range spans {
+			if rng.IntN(3) == 0 { // read the cache first, as resolve does
+				got.cachedIdentity(bg.group(i), spans[i].TraceID(), now)
+				want.cachedIdentity(bw.group(i), spans[i].TraceID(), now)
+			}
+		}
+		got.remember(bg, now)
+		want.rememberBySpans(spans, bw, now)
+		require.Equal(t, want.traces, got.traces)
+		now = now.Add(time.Second)
+	}
+}

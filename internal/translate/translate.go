@@ -219,7 +219,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 			kept = kept[:i+1] // in place: records are large
 		}
 	}
-	t.remember(spans, ids, now)
+	t.remember(ids, now)
 	if len(kept) == 0 {
 		return dst, spans, errs
 	}
