@@ -340,6 +340,10 @@ func TestFillToolArgsAsAlways(t *testing.T) {
 					`[{"role":"assistant","parts":[{"type":"tool_call","id":"c1","name":"lookup","arguments":{"city":"Paris"}}]}]`,
 					`[{"role":"assistant","parts":[{"type":"tool_call","name":"lookup","arguments":{"city":"Rome"}}]}]`))
 				add(string(conventions.OutputValueKey), pick("", "", "plain", `{"tool_calls":[{"id":"c2","function":{"name":"other","arguments":"{\"q\":1}"}}]}`))
+				if rng.IntN(5) == 0 { // not a string: read as its JSON
+					kvs = append(kvs, attribute.Map(string(conventions.OutputValueKey), attribute.String("type", "tool_call"),
+						attribute.String("id", "c4"), attribute.String("name", "lookup"), attribute.String("arguments", `{"city":"Lima"}`)))
+				}
 				if rng.IntN(4) == 0 {
 					add(oi+conventions.OpenInferenceToolCallIDField, pick("", "c3"))
 					add(oi+conventions.OpenInferenceToolCallNameField, "lookup")
@@ -356,7 +360,7 @@ func TestFillToolArgsAsAlways(t *testing.T) {
 				r.kind = sc.EventUsage
 			} else {
 				r.call = mindlytics.FunctionCall{Name: pick("lookup", "other"), Args: pick("", "Paris", `{"a":1}`, "[1]", "{broken")}
-				r.toolCallID = pick("", "c1", "c2", "c3")
+				r.toolCallID = pick("", "c1", "c2", "c3", "c4")
 				r.fromHistory = rng.IntN(8) == 0
 			}
 			recs = append(recs, r)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
@@ -80,7 +81,7 @@ func mayGiveToolArgs(views []attrView, recs []record) bool {
 			return true
 		}
 		for _, k := range [...]viewKey{outputMessagesVK, outputValueVK} {
-			if val, ok := v.get(k); ok && mentionsToolCall(val.AsString()) {
+			if text, ok := valueText(v, k); ok && mentionsToolCall(text) {
 				return true
 			}
 		}
@@ -89,6 +90,25 @@ func mayGiveToolArgs(views []attrView, recs []record) bool {
 }
 
 var outputMessagesVK = registerKey(string(conventions.GenAIOutputMessagesKey))
+
+// valueText is the value of key k as AsString gives it, as
+// appendOutputToolCalls reads outputs; a string attribute, as outputs
+// nearly always are, read in the span's attributes as it is (see
+// firstValueString).
+func valueText(v *attrView, k viewKey) (string, bool) {
+	p := v.pos[k]
+	if p == 0 {
+		return "", false
+	}
+	if p != linearPos {
+		kvs, _ := v.KeyValues()
+		if a := &kvs[p-1].Value; a.Type() == attribute.STRING {
+			return a.AsString(), true
+		}
+	}
+	val, ok := v.get(k)
+	return val.AsString(), ok
+}
 
 // mentionsToolCall is strings.Contains(s, "tool_call"), which in message
 // JSON stops at every t (of text, type, content, …): it looks at the
