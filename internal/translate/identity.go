@@ -256,13 +256,16 @@ func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, n
 		}
 		id[fDevice] = b.defaultDevice(t.settings.Identity.DefaultDeviceID, id[fSession])
 	}
-	if *id == b.checked {
-		return fellBack, nil // the spans of a trace mostly share their identity
-	}
-	if err := id.check(); err != nil {
+	// The spans of a trace mostly share their identity, and the traces of
+	// a batch their user: only the ids the last identity found valid did
+	// not have are checked.
+	changed, err := id.checkBeyond(&b.checked)
+	if err != nil {
 		return fellBack, err
 	}
-	b.checked = *id
+	if changed {
+		b.checked = *id
+	}
 	return fellBack, nil
 }
 
@@ -319,19 +322,32 @@ var idNames = [nFields]string{fSession: "session id", fUser: "user id", fDevice:
 // (which a JSON encoder would turn into U+FFFD, making sess-\xff and
 // sess-\xfe one session). Ids are never repaired.
 func (id *identity) check() error {
-	for f, v := range id {
+	_, err := id.checkBeyond(&identity{})
+	return err
+}
+
+// checkBeyond is check of the ids that differ from valid's, an identity
+// check passed (its ids, or the empty ones, pass again); changed says
+// whether any differed.
+func (id *identity) checkBeyond(valid *identity) (changed bool, err error) {
+	for f := range id {
+		v := id[f]
+		if v == valid[f] {
+			continue
+		}
+		changed = true
 		limit, whose := MaxKeptIDLength, "this translation keeps"
 		if f == fDevice {
 			limit, whose = MaxIDLength, "Mindlytics accepts"
 		}
 		switch {
 		case !isASCII(v) && !utf8.ValidString(v): // ids are mostly ASCII: 8 bytes a step, no tail walked byte by byte
-			return fmt.Errorf("%s %q is not valid UTF-8", idNames[f], truncate(strings.ToValidUTF8(v, "\uFFFD"), 40))
+			return changed, fmt.Errorf("%s %q is not valid UTF-8", idNames[f], truncate(strings.ToValidUTF8(v, "\uFFFD"), 40))
 		case len(v) > limit && utf8.RuneCountInString(v) > limit: // a string is no longer in runes than in bytes
-			return fmt.Errorf("%s is %d characters, more than the %d %s", idNames[f], utf8.RuneCountInString(v), limit, whose)
+			return changed, fmt.Errorf("%s is %d characters, more than the %d %s", idNames[f], utf8.RuneCountInString(v), limit, whose)
 		}
 	}
-	return nil
+	return changed, nil
 }
 
 // isASCII reports whether s has no byte of 0x80 or more (so it is valid

@@ -473,3 +473,34 @@ func TestRememberAsBySpans(t *testing.T) {
 		now = now.Add(time.Second)
 	}
 }
+
+// checkBeyond an identity found valid refuses what check refuses, with its
+// error, on sequences of identities that share some ids and change others,
+// valid and not.
+func TestCheckBeyondAsCheck(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	pool := []string{"", "", "s1", "s2", "u-1", "dev", "sess-\xff", strings.Repeat("d", MaxIDLength+1),
+		strings.Repeat("k", MaxKeptIDLength+1), strings.Repeat("é", MaxIDLength), "日本"}
+	var valid identity
+	for range 100_000 {
+		var id identity
+		for f := range id {
+			if rng.IntN(2) == 0 {
+				id[f] = valid[f]
+			} else {
+				id[f] = pool[rng.IntN(len(pool))]
+			}
+		}
+		changed, err := id.checkBeyond(&valid)
+		want := id.check()
+		if fmt.Sprint(err) != fmt.Sprint(want) {
+			t.Fatalf("%q beyond %q: %v, check %v", id, valid, err, want)
+		}
+		if changed != (id != valid) {
+			t.Fatalf("%q beyond %q: changed %v", id, valid, changed)
+		}
+		if err == nil {
+			valid = id
+		}
+	}
+}
