@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -502,5 +503,87 @@ func TestCheckBeyondAsCheck(t *testing.T) {
 		if err == nil {
 			valid = id
 		}
+	}
+}
+
+// between answers as Sub: times with and without a monotonic reading, near
+// and far apart, at the ends of what a Time holds, in other zones.
+func TestBetweenAsSub(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	now := time.Now() // a monotonic reading
+	zone := time.FixedZone("x", 3600)
+	for range 200_000 {
+		start := time.Unix(rng.Int64N(1<<34)-1<<33, rng.Int64N(2e9))
+		switch rng.IntN(6) {
+		case 0:
+			start = now.Add(time.Duration(rng.Int64N(1e12)))
+		case 1:
+			start = time.Date(1+rng.IntN(3), 1, 1, 0, 0, 0, rng.IntN(1e9), time.UTC)
+		case 2:
+			start = start.In(zone)
+		}
+		end := start.Add(time.Duration(rng.Int64N(1 << 62)))
+		switch rng.IntN(5) {
+		case 0:
+			end = time.Unix(rng.Int64N(1<<40), rng.Int64N(1e9))
+		case 1:
+			end = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+		case 2:
+			end = start.Add(time.Duration(rng.Int64N(1e10))).Round(0)
+		}
+		if got, want := between(start, end), end.Sub(start); got != want {
+			t.Fatalf("between(%v, %v) = %v, Sub %v", start, end, got, want)
+		}
+	}
+}
+
+// unwrapToolOutputBySearch is unwrapToolOutput without its look at the
+// first byte.
+func unwrapToolOutputBySearch(out string) string {
+	if !strings.Contains(out, `"lc"`) || !strings.Contains(out, `"kwargs"`) {
+		return out
+	}
+	var wrapped struct {
+		serialized
+		Output *serialized `json:"output"`
+	}
+	if json.Unmarshal([]byte(out), &wrapped) != nil {
+		return out
+	}
+	msg := &wrapped.serialized
+	if wrapped.Output != nil {
+		msg = wrapped.Output
+	}
+	if msg.LC == 0 || msg.Kwargs == nil || len(msg.Kwargs.Content) == 0 {
+		return out
+	}
+	var text string
+	if json.Unmarshal(msg.Kwargs.Content, &text) == nil {
+		return text
+	}
+	return string(msg.Kwargs.Content)
+}
+
+// unwrapToolOutput tells most outputs by their first byte: it answers as
+// the search of the keys does, with white space of JSON's and not before
+// the object, arrays, nulls and text around it.
+func TestUnwrapToolOutputAsBySearch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	bodies := []string{`{"lc":1,"type":"constructor","kwargs":{"content":"ok"}}`, `{"output":{"lc":1,"kwargs":{"content":{"a":1}}}}`,
+		`[{"lc":1,"kwargs":{"content":"x"}}]`, `null`, `"lc" "kwargs"`, `{"lc":0,"kwargs":{}}`, "shipping", `{"lc":1}`, ``}
+	spaces := []string{"", " ", "\t", "\n", "\r", "\u00a0", "\u2003", "\v", "\f", "x"}
+	n := 0
+	for range 20_000 {
+		out := spaces[rng.IntN(len(spaces))] + bodies[rng.IntN(len(bodies))] + spaces[rng.IntN(len(spaces))]
+		got, want := unwrapToolOutput(out), unwrapToolOutputBySearch(out)
+		if got != want {
+			t.Fatalf("%q: %q, by search %q", out, got, want)
+		}
+		if got != out {
+			n++
+		}
+	}
+	if n < 1000 {
+		t.Fatalf("only %d outputs unwrapped", n)
 	}
 }
