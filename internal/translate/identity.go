@@ -201,7 +201,14 @@ func (t *Translator) collectIdentities(spans []spanview.Span, views []attrView, 
 func (b *batchIdentities) groupOfTrace(id trace.TraceID) int32 {
 	slot := b.traces.slot(id)
 	if slot.at == 0 {
-		b.groups = append(b.groups, traceGroup{trace: id})
+		if n := len(b.groups); n < cap(b.groups) {
+			// Zero already (release clears every group): extended, not
+			// built aside and copied in (over 300 bytes).
+			b.groups = b.groups[:n+1]
+			b.groups[n].trace = id
+		} else {
+			b.groups = append(b.groups, traceGroup{trace: id})
+		}
 		slot.id, slot.at = id, int32(len(b.groups))
 	}
 	return slot.at - 1

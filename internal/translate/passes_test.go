@@ -587,3 +587,46 @@ func TestUnwrapToolOutputAsBySearch(t *testing.T) {
 		t.Fatalf("only %d outputs unwrapped", n)
 	}
 }
+
+// usageOf reads the token details only when a key of theirs is there: what
+// it reads, and ignores, is what reading each detail reads.
+func TestTokenDetailsAsEachRead(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	values := []attribute.Value{attribute.IntValue(4), attribute.IntValue(-2), attribute.StringValue("5"), attribute.StringValue("x")}
+	details := slices.Concat(cachedTokenKeys, cacheWriteTokenKeys, reasoningTokenKeys)
+	for range 5000 {
+		kvs := []attribute.KeyValue{attribute.Int(string(sc.InputTokensKey), 10)}
+		for _, k := range details {
+			if rng.IntN(8) == 0 {
+				kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(k), Value: values[rng.IntN(len(values))]})
+			}
+		}
+		v := newAttrView(spanview.AttrsOf(kvs))
+		u := usageOf(&v)
+		var want usageInfo
+		want.tokens(&v, inputTokenVKs)
+		c, w, r := want.tokensOr(&v, cachedTokenVKs), want.tokensOr(&v, cacheWriteTokenVK), want.tokensOr(&v, reasoningTokenVKs)
+		if u.cached != c || u.cacheWrite != w || u.reasoning != r || !reflect.DeepEqual(u.ignored, want.ignored) {
+			t.Fatalf("%v: %d %d %d %v, each read %d %d %d %v", kvs, u.cached, u.cacheWrite, u.reasoning, u.ignored, c, w, r, want.ignored)
+		}
+	}
+}
+
+// A pooled batch's groups are extended in place, zero: a batch translated
+// after others groups its spans as a new one does.
+func TestPooledGroupsAsNew(t *testing.T) {
+	tr := newTranslator(t)
+	rng := rand.New(rand.NewPCG(27, 28))
+	for range 300 {
+		n := 1 + rng.IntN(40)
+		spans := randomBatch(rng, n)
+		b := getBatch(n)
+		for i := range spans {
+			b.views[i] = newAttrView(spans[i].Attributes())
+		}
+		tr.collectIdentities(spans, b.views, &b.ids)
+		require.Equal(t, identitiesOf(t, tr, spans).groups, b.ids.groups)
+		b.ids.groups[0].cacheRead = true // as resolve marks it
+		b.release()
+	}
+}

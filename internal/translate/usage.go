@@ -87,6 +87,7 @@ var (
 	cacheWriteTokenVK = registerKeys(cacheWriteTokenKeys...)
 	reasoningTokenVKs = registerKeys(reasoningTokenKeys...)
 	costVKs           = registerKeys(costKeys...)
+	tokenDetailVKs    = slices.Concat(cachedTokenVKs, cacheWriteTokenVK, reasoningTokenVKs)
 	responseIDVK      = registerKey(string(conventions.GenAIResponseIDKey))
 	costCurrencyVK    = registerKey(string(conventions.GenAIUsageCostCurrencyKey))
 	costSourceVK      = registerKey(string(conventions.GenAIUsageCostSourceKey))
@@ -105,9 +106,12 @@ func usageOf(a *attrView) usageInfo {
 	u.in, okIn = u.tokens(a, inputTokenVKs)
 	u.out, okOut = u.tokens(a, outputTokenVKs)
 	u.hasTokens = okIn || okOut
-	u.cached = u.tokensOr(a, cachedTokenVKs)
-	u.cacheWrite = u.tokensOr(a, cacheWriteTokenVK)
-	u.reasoning = u.tokensOr(a, reasoningTokenVKs)
+	u.cached, u.cacheWrite, u.reasoning = -1, -1, -1
+	if mayHaveAny(a, tokenDetailVKs) { // most calls report none of the details
+		u.cached = u.tokensOr(a, cachedTokenVKs)
+		u.cacheWrite = u.tokensOr(a, cacheWriteTokenVK)
+		u.reasoning = u.tokensOr(a, reasoningTokenVKs)
+	}
 	u.responseID = a.str(responseIDVK)
 	genkitUsage(a, &u)
 	for _, id := range costVKs {
@@ -202,6 +206,16 @@ func indexedCount(a *attrView, k viewKey) (int64, bool) {
 // them absent (a view that scans its attributes marks every key, see
 // linearPos).
 func mayHave(a *attrView, k viewKey) bool { return a.pos[k] != 0 }
+
+// mayHaveAny says whether the view may hold any of keys.
+func mayHaveAny(a *attrView, keys []viewKey) bool {
+	for _, k := range keys {
+		if a.pos[k] != 0 {
+			return true
+		}
+	}
+	return false
+}
 
 func (u *usageInfo) tokensOr(a *attrView, keys []viewKey) int64 {
 	if n, ok := u.tokens(a, keys); ok {
