@@ -91,12 +91,12 @@ func (b *batchIdentities) reset(n int) {
 	b.groups = b.groups[:0]
 	b.traces.reset(n)
 	b.byIDBuilt = false
-	b.res, b.checked, b.anonSession, b.anonDevice = resourceFields{}, identity{}, "", ""
+	b.res, b.anonSession, b.anonDevice = resourceFields{}, "", ""
 }
 
 func (b *batchIdentities) clear() {
 	clear(b.own)
 	clear(b.groups[:cap(b.groups)])
 	clear(b.byID)
-	b.res, b.checked, b.anonSession, b.anonDevice = resourceFields{}, identity{}, "", ""
+	b.res, b.anonSession, b.anonDevice = resourceFields{}, "", ""
 }

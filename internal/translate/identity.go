@@ -163,7 +163,6 @@ type batchIdentities struct {
 	groupEnds []int32
 	byID      map[spanKey]int // span (of its trace) → index in the batch
 	res       resourceFields  // the memo of the last resource read (resourceField)
-	checked   identity        // the last identity resolve found valid
 	// anonSession and anonDevice are the last anonymous session's id and
 	// its derived device id (defaultDevice).
 	anonSession, anonDevice string
@@ -263,15 +262,8 @@ func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, n
 		}
 		id[fDevice] = b.defaultDevice(t.settings.Identity.DefaultDeviceID, id[fSession])
 	}
-	// The spans of a trace mostly share their identity, and the traces of
-	// a batch their user: only the ids the last identity found valid did
-	// not have are checked.
-	changed, err := id.checkBeyond(&b.checked)
-	if err != nil {
+	if err := id.check(); err != nil {
 		return fellBack, err
-	}
-	if changed {
-		b.checked = *id
 	}
 	return fellBack, nil
 }
@@ -329,32 +321,29 @@ var idNames = [nFields]string{fSession: "session id", fUser: "user id", fDevice:
 // (which a JSON encoder would turn into U+FFFD, making sess-\xff and
 // sess-\xfe one session). Ids are never repaired.
 func (id *identity) check() error {
-	_, err := id.checkBeyond(&identity{})
-	return err
-}
-
-// checkBeyond is check of the ids that differ from valid's, an identity
-// check passed (its ids, or the empty ones, pass again); changed says
-// whether any differed.
-func (id *identity) checkBeyond(valid *identity) (changed bool, err error) {
-	for f := range id {
-		v := id[f]
-		if v == valid[f] {
+	for f, v := range id {
+		if v == "" {
 			continue
 		}
-		changed = true
-		limit, whose := MaxKeptIDLength, "this translation keeps"
+		limit := MaxKeptIDLength
 		if f == fDevice {
-			limit, whose = MaxIDLength, "Mindlytics accepts"
+			limit = MaxIDLength
+		}
+		if len(v) <= limit && isASCII(v) {
+			continue // ids are mostly short and ASCII: valid, a character a byte
+		}
+		whose := "this translation keeps"
+		if f == fDevice {
+			whose = "Mindlytics accepts"
 		}
 		switch {
 		case !isASCII(v) && !utf8.ValidString(v): // ids are mostly ASCII: 8 bytes a step, no tail walked byte by byte
-			return changed, fmt.Errorf("%s %q is not valid UTF-8", idNames[f], truncate(strings.ToValidUTF8(v, "\uFFFD"), 40))
+			return fmt.Errorf("%s %q is not valid UTF-8", idNames[f], truncate(strings.ToValidUTF8(v, "\uFFFD"), 40))
 		case len(v) > limit && utf8.RuneCountInString(v) > limit: // a string is no longer in runes than in bytes
-			return changed, fmt.Errorf("%s is %d characters, more than the %d %s", idNames[f], utf8.RuneCountInString(v), limit, whose)
+			return fmt.Errorf("%s is %d characters, more than the %d %s", idNames[f], utf8.RuneCountInString(v), limit, whose)
 		}
 	}
-	return changed, nil
+	return nil
 }
 
 // isASCII reports whether s has no byte of 0x80 or more (so it is valid

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
@@ -475,33 +476,39 @@ func TestRememberAsBySpans(t *testing.T) {
 	}
 }
 
-// checkBeyond an identity found valid refuses what check refuses, with its
-// error, on sequences of identities that share some ids and change others,
-// valid and not.
-func TestCheckBeyondAsCheck(t *testing.T) {
+// checkByRunes is identity.check as it was: every id, empty or not,
+// checked for UTF-8 and counted in runes when longer than its limit.
+func (id *identity) checkByRunes() error {
+	for f, v := range id {
+		limit, whose := MaxKeptIDLength, "this translation keeps"
+		if f == fDevice {
+			limit, whose = MaxIDLength, "Mindlytics accepts"
+		}
+		switch {
+		case !utf8.ValidString(v):
+			return fmt.Errorf("%s %q is not valid UTF-8", idNames[f], truncate(strings.ToValidUTF8(v, "\uFFFD"), 40))
+		case utf8.RuneCountInString(v) > limit:
+			return fmt.Errorf("%s is %d characters, more than the %d %s", idNames[f], utf8.RuneCountInString(v), limit, whose)
+		}
+	}
+	return nil
+}
+
+// check passes short ASCII ids at once: it refuses what checking each id
+// in full refuses, with its error, ids at and around the limits included.
+func TestCheckAsByRunes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 20))
-	pool := []string{"", "", "s1", "s2", "u-1", "dev", "sess-\xff", strings.Repeat("d", MaxIDLength+1),
-		strings.Repeat("k", MaxKeptIDLength+1), strings.Repeat("é", MaxIDLength), "日本"}
-	var valid identity
+	pool := []string{"", "", "s1", "u-1", "sess-\xff", "日本", "é"}
+	for _, n := range []int{MaxIDLength - 1, MaxIDLength, MaxIDLength + 1, MaxKeptIDLength - 1, MaxKeptIDLength, MaxKeptIDLength + 1} {
+		pool = append(pool, strings.Repeat("d", n), strings.Repeat("é", n), strings.Repeat("d", n-1)+"\x80")
+	}
 	for range 100_000 {
 		var id identity
 		for f := range id {
-			if rng.IntN(2) == 0 {
-				id[f] = valid[f]
-			} else {
-				id[f] = pool[rng.IntN(len(pool))]
-			}
+			id[f] = pool[rng.IntN(len(pool))]
 		}
-		changed, err := id.checkBeyond(&valid)
-		want := id.check()
-		if fmt.Sprint(err) != fmt.Sprint(want) {
-			t.Fatalf("%q beyond %q: %v, check %v", id, valid, err, want)
-		}
-		if changed != (id != valid) {
-			t.Fatalf("%q beyond %q: changed %v", id, valid, changed)
-		}
-		if err == nil {
-			valid = id
+		if got, want := id.check(), id.checkByRunes(); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%q: %v, by runes %v", id, got, want)
 		}
 	}
 }
