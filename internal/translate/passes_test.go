@@ -637,3 +637,44 @@ func TestPooledGroupsAsNew(t *testing.T) {
 		b.release()
 	}
 }
+
+// Each trace's identity is each field of its earliest-starting span that
+// carries it, the first in the batch of those that start together.
+func TestTraceFirstFieldsAsPlainRule(t *testing.T) {
+	tr := newTranslator(t)
+	rng := rand.New(rand.NewPCG(29, 30))
+	base := time.Now() // a monotonic reading, and without (Round)
+	keys := []attribute.Key{sc.SessionIDKey, sc.UserIDKey, attribute.Key(conventions.GenAIAgentNameKey), sc.ConversationIDKey}
+	for range 3000 {
+		spans := randomBatch(rng, 1+rng.IntN(30))
+		for i := range spans {
+			p := spanview.Parts(&spans[i])
+			p.Start = base.Add(time.Duration(rng.IntN(4)) * time.Second)
+			if rng.IntN(2) == 0 {
+				p.Start = p.Start.Round(0)
+			}
+			p.Attributes = nil
+			for _, k := range keys {
+				if rng.IntN(2) == 0 {
+					p.Attributes = append(p.Attributes, k.String(fmt.Sprint(k, rng.IntN(3))))
+				}
+			}
+		}
+		b := identitiesOf(t, tr, spans)
+		for i := range spans {
+			g := b.group(i)
+			for f := range nFields {
+				want, wantAt := "", time.Time{}
+				for j := range spans {
+					if v := b.own[j][f]; v != "" && spans[j].TraceID() == spans[i].TraceID() && (want == "" || spans[j].StartTime().Before(wantAt)) {
+						want, wantAt = v, spans[j].StartTime()
+					}
+				}
+				require.Equal(t, want, g.first[f], "field %d of span %d", f, i)
+				if want != "" {
+					require.True(t, wantAt.Equal(g.firstAt[f]), "field %d of span %d", f, i)
+				}
+			}
+		}
+	}
+}
