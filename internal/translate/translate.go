@@ -270,7 +270,9 @@ func sortRecords(recs []record, order []int32) []int32 {
 	sorted := true
 	for i := range recs {
 		order = append(order, int32(i))
-		if i > 0 && sorted && eventOrder(&recs[i-1], &recs[i]) > 0 {
+		// Before first: events mostly come at later times, told without a
+		// call of Compare.
+		if i > 0 && sorted && !recs[i-1].at.Before(recs[i].at) && eventOrder(&recs[i-1], &recs[i]) > 0 {
 			sorted = false
 		}
 	}
