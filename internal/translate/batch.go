@@ -3,8 +3,6 @@ package translate
 import (
 	"slices"
 	"sync"
-
-	"go.opentelemetry.io/otel/trace"
 )
 
 // batch is the scratch space of one Translate call: the views of the
@@ -91,17 +89,14 @@ func (b *batchIdentities) reset(n int) {
 	b.own = resize(b.own, n)         // zero: see getBatch
 	b.groupOf = resize(b.groupOf, n) // set for every span by collectIdentities
 	b.groups = b.groups[:0]
-	if b.traces == nil {
-		b.traces = make(map[trace.TraceID]int)
-	}
+	b.traces.reset(n)
 	b.byIDBuilt = false
-	b.res, b.checked, b.anonSession, b.anonDevice = resourceFields{}, identity{}, "", ""
+	b.res, b.anonSession, b.anonDevice = resourceFields{}, "", ""
 }
 
 func (b *batchIdentities) clear() {
 	clear(b.own)
 	clear(b.groups[:cap(b.groups)])
-	clear(b.traces)
 	clear(b.byID)
-	b.res, b.checked, b.anonSession, b.anonDevice = resourceFields{}, identity{}, "", ""
+	b.res, b.anonSession, b.anonDevice = resourceFields{}, "", ""
 }

@@ -166,7 +166,7 @@ func TestExtractWritesOnlyWhatItTranslates(t *testing.T) {
 	for i := range spans {
 		v := newAttrView(spans[i].Attributes())
 		var r record
-		ok, written, _ := tr.extract(&spans[i], i+1, &v, &r)
+		_, ok, written, _ := tr.extract(&spans[i], i+1, &v, &r)
 		want, listed := wantWritten[spans[i].Name()]
 		require.Equal(t, want || !listed, written, spans[i].Name())
 		if !written {

@@ -150,37 +150,6 @@ func spansOf(recs []record) []int {
 	return out
 }
 
-func TestSpanIndexAsMap(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	var x spanIndex
-	for range 2000 {
-		n := rng.IntN(300)
-		x.reset(n)
-		want := map[trace.SpanID]int{}
-		pool := 1 + rng.IntN(2*n+1) // repeats, and ids that differ in one byte
-		for i := range n {
-			var id trace.SpanID
-			v := rng.IntN(pool)
-			id[rng.IntN(2)*7] = byte(v)
-			id[3] = byte(v >> 8)
-			x.put(id, i)
-			want[id] = i
-		}
-		require.Equal(t, len(want), x.n)
-		for v := range 2*pool + 2 {
-			var id trace.SpanID
-			id[v%2*7] = byte(v / 2)
-			id[3] = byte(v >> 9)
-			got, ok := x.get(id)
-			w, wok := want[id]
-			require.Equal(t, wok, ok, "id %x", id)
-			if ok {
-				require.Equal(t, w, got, "id %x", id)
-			}
-		}
-	}
-}
-
 // TestPooledBatchIsZero: getBatch does not clear a pooled batch's views and
 // own identities; release must have, through their capacity, whatever
 // sizes the calls before had.

@@ -18,6 +18,10 @@ const (
 	classTool                 // a tool call: a function event
 	classWrapper              // an agent or workflow around other spans: no event, no usage
 	classTurn                 // a conversation turn around model calls: a turn, its usage under it
+
+	// classUnread: not classified (a span whose mindlytics.event names its
+	// kind); classify never returns it.
+	classUnread class = 255
 )
 
 // classify applies the classification rule (Classification in docs/CONVENTIONS.md). Tools and wrappers are decided
@@ -27,9 +31,14 @@ func classify(a *attrView) class {
 	op := a.str(operationNameVK)
 	// Each convention's kind of span names a class; the first of tool,
 	// turn, wrapper and model that any of them names wins (a switch each,
-	// not a test of every name in turn: every span is classified).
-	switch min(operationRank(op), openInferenceRank(a.str(oiSpanKindVK)), traceloopRank(a.str(tlSpanKindVK)),
-		vercelRank(a.str(vercelOperationVK))) {
+	// not a test of every name in turn: every span is classified). Most
+	// spans name their kind by gen_ai.operation.name alone: the other
+	// conventions' ranks are read only when one of their keys is there.
+	rank := operationRank(op)
+	if rank != rankTool && (mayHave(a, oiSpanKindVK) || mayHave(a, tlSpanKindVK) || mayHave(a, vercelOperationVK)) {
+		rank = min(rank, openInferenceRank(a.str(oiSpanKindVK)), traceloopRank(a.str(tlSpanKindVK)), vercelRank(a.str(vercelOperationVK)))
+	}
+	switch rank {
 	case rankTool:
 		return classTool
 	case rankTurn:

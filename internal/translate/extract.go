@@ -71,14 +71,17 @@ type record struct {
 // written is false: a span of no class that makes events (a wrapper, an
 // HTTP call) leaves r untouched, zero, and clearing its some hundred bytes
 // again is the most of what such a span costs here.
-// view is the view of the span's attributes.
-func (t *Translator) extract(s *spanview.Span, i int, view *attrView, r *record) (ok, written bool, err error) {
+// view is the view of the span's attributes. c is the span's class, as
+// classify says, for the outcome of a span that made no record
+// (noteExtracted); classUnread for a span whose mindlytics.event named its
+// kind, which is not classified.
+func (t *Translator) extract(s *spanview.Span, i int, view *attrView, r *record) (c class, ok, written bool, err error) {
 	a := view
 	kind, explicit := a.get(mindlyticsEventVK)
-	c := classNone
+	c = classUnread
 	if !explicit {
 		if c = classify(a); c != classTool && c != classModel && c != classTurn {
-			return false, false, nil
+			return c, false, false, nil
 		}
 	}
 	r.span, r.at, r.begin = i, s.EndOrStart(), s.StartTime()
@@ -88,10 +91,10 @@ func (t *Translator) extract(s *spanview.Span, i int, view *attrView, r *record)
 	if explicit {
 		r.kind = sc.EventKind(kind.AsString())
 		if !r.kind.Valid() {
-			return false, true, fmt.Errorf("unknown %s value %q", sc.MindlyticsEventKey, truncate(string(r.kind), 100))
+			return c, false, true, fmt.Errorf("unknown %s value %q", sc.MindlyticsEventKey, truncate(string(r.kind), 100))
 		}
 		ok, err = t.extractExplicit(s, r, a)
-		return ok, true, err
+		return c, ok, true, err
 	}
 	// Only model calls and turns read messages: the other spans make no
 	// spanView (its message readings, zeroed, are most of its size).
@@ -104,7 +107,7 @@ func (t *Translator) extract(s *spanview.Span, i int, view *attrView, r *record)
 	case classTurn:
 		ok, err = t.extractTurnScope(s, r, &spanView{attrView: a})
 	}
-	return ok, true, err
+	return c, ok, true, err
 }
 
 // The keys extract reads, in the attribute view.

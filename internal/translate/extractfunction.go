@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -61,7 +62,7 @@ func (t *Translator) extractFunction(s *spanview.Span, r *record, a *attrView) (
 	}
 	r.toolCallID = a.firstStr(toolCallIDVKs)
 	if !s.EndTime().IsZero() && s.EndTime().After(s.StartTime()) {
-		call.Runtime = s.EndTime().Sub(s.StartTime())
+		call.Runtime = between(s.StartTime(), s.EndTime())
 	}
 	if code, msg := s.Status(); code == codes.Error {
 		if call.Extra == nil {
@@ -74,6 +75,21 @@ func (t *Translator) extractFunction(s *spanview.Span, r *record, a *attrView) (
 	}
 	r.call = call
 	return true, nil
+}
+
+// between is end.Sub(start). Span times decoded from OTLP carry no
+// monotonic reading, and their difference is a few seconds: it is then
+// told from their seconds and nanoseconds, without Sub's check of the
+// sum (an Add and an Equal, a hundred instructions a tool span).
+func between(start, end time.Time) time.Duration {
+	const maxSeconds = 1 << 32 // well within a Duration, nanoseconds included
+	if end != end.Round(0) || start != start.Round(0) {
+		return end.Sub(start) // a monotonic reading: Sub's own
+	}
+	if d := end.Unix() - start.Unix(); d > -maxSeconds && d < maxSeconds {
+		return time.Duration(d)*time.Second + time.Duration(end.Nanosecond()-start.Nanosecond())
+	}
+	return end.Sub(start)
 }
 
 // firstValueString is firstValue(keys) as AsString. A string attribute, as

@@ -38,8 +38,8 @@ const maxToolRuns = 10_000
 func (t *Translator) appendHistoryRuns(s *spanview.Span, view *attrView, r *record, recs []record) []record {
 	var text string
 	for _, k := range [...]viewKey{inputMessagesVK, promptMessagesVK} {
-		if v, ok := view.get(k); ok {
-			text = v.AsString()
+		if v, ok := valueText(view, k); ok {
+			text = v
 			break
 		}
 	}

@@ -126,12 +126,12 @@ func (t *Translator) resourceField(s *spanview.Span, f int) string {
 
 // traceGroup is the spans of one trace within a batch.
 type traceGroup struct {
-	n int // the trace's spans in the batch
+	trace trace.TraceID
+	n     int // the trace's spans in the batch
 	// first holds each field from the earliest-starting span of the trace
 	// that carries it on its own attributes: the trace's identity.
-	first      identity
-	firstAt    [nFields]time.Time
-	remembered bool
+	first   identity
+	firstAt [nFields]time.Time
 	// cached is the trace cache's identity of the trace, read once for
 	// the group when first needed (cachedIdentity, cacheRead); cacheHit:
 	// the cache had an entry.
@@ -150,7 +150,7 @@ type traceGroup struct {
 // first needs its ancestors: a few allocations per batch, not per trace.
 type batchIdentities struct {
 	own     []identity
-	traces  map[trace.TraceID]int // index in groups
+	traces  traceIndex // index in groups
 	groups  []traceGroup
 	groupOf []int32 // each span's index in groups: found once per span, not at each use
 	// parent holds each span's parent's index in the batch, -1 when it is
@@ -163,7 +163,6 @@ type batchIdentities struct {
 	groupEnds []int32
 	byID      map[spanKey]int // span (of its trace) → index in the batch
 	res       resourceFields  // the memo of the last resource read (resourceField)
-	checked   identity        // the last identity resolve found valid
 	// anonSession and anonDevice are the last anonymous session's id and
 	// its derived device id (defaultDevice).
 	anonSession, anonDevice string
@@ -199,23 +198,30 @@ func (t *Translator) collectIdentities(spans []spanview.Span, views []attrView, 
 
 // groupOfTrace returns the index of the trace's group, added when new.
 func (b *batchIdentities) groupOfTrace(id trace.TraceID) int32 {
-	gi, ok := b.traces[id]
-	if !ok {
-		gi = len(b.groups)
-		b.groups = append(b.groups, traceGroup{})
-		b.traces[id] = gi
+	slot := b.traces.slot(id)
+	if slot.at == 0 {
+		if n := len(b.groups); n < cap(b.groups) {
+			// Zero already (release clears every group): extended, not
+			// built aside and copied in (over 300 bytes).
+			b.groups = b.groups[:n+1]
+			b.groups[n].trace = id
+		} else {
+			b.groups = append(b.groups, traceGroup{trace: id})
+		}
+		slot.id, slot.at = id, int32(len(b.groups))
 	}
-	return int32(gi)
+	return slot.at - 1
 }
 
 // resolve finds a span's identity: each field from the span, its ancestors in the
 // batch, the rest of its trace in the batch, the trace cache, then the
 // span's resource; then the session fallback and the default device id:
-// fellBack says the trace became the session. Callers hold t.mu (the
-// cache).
-func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, now time.Time) (id identity, fellBack bool, err error) {
+// fellBack says the trace became the session. It is written into *id, in
+// place in the span's record (80 bytes not returned and copied), whatever
+// the error. Callers hold t.mu (the cache).
+func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, now time.Time, id *identity) (fellBack bool, err error) {
 	s := &spans[i]
-	id = b.own[i]
+	*id = b.own[i]
 	g := b.group(i)
 	for f := range nFields {
 		if id[f] != "" {
@@ -235,7 +241,9 @@ func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, n
 			id[f] = v
 			continue
 		}
-		id[f] = b.resourceField(t, s, f)
+		if f <= fDevice { // the fields resources name
+			id[f] = b.resourceField(t, s, f)
+		}
 	}
 	if id[fSession] == "" && id[fConversation] != "" {
 		// A conversation id with no session: the conversation is the
@@ -244,24 +252,20 @@ func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, n
 	}
 	if id[fSession] == "" {
 		if t.settings.Identity.SessionFallback == SessionFallbackNone {
-			return id, false, ErrNoSession
+			return false, ErrNoSession
 		}
 		id[fSession], fellBack = s.TraceID().String(), true // the trace is the session
 	}
 	if id[fUser] == "" && id[fDevice] == "" {
 		if t.settings.Identity.DefaultDeviceID == "" {
-			return id, fellBack, ErrNoUserOrDevice
+			return fellBack, ErrNoUserOrDevice
 		}
 		id[fDevice] = b.defaultDevice(t.settings.Identity.DefaultDeviceID, id[fSession])
 	}
-	if id == b.checked {
-		return id, fellBack, nil // the spans of a trace mostly share their identity
-	}
 	if err := id.check(); err != nil {
-		return id, fellBack, err
+		return fellBack, err
 	}
-	b.checked = id
-	return id, fellBack, nil
+	return fellBack, nil
 }
 
 // defaultDevice is the device id of an anonymous session: setting, or
@@ -280,28 +284,28 @@ func (b *batchIdentities) defaultDevice(setting, sessionID string) string {
 // cachedIdentity is the trace cache's identity of the trace of group g,
 // read once for the batch: the cache changes only after the batch is
 // resolved (remember). Callers hold t.mu.
-func (t *Translator) cachedIdentity(g *traceGroup, traceID trace.TraceID, now time.Time) identity {
+func (t *Translator) cachedIdentity(g *traceGroup, traceID trace.TraceID, now time.Time) *identity {
 	if !g.cacheRead {
 		g.cached, g.cacheHit = t.traces.get(traceID, now)
 		g.cacheRead = true
 	}
-	return g.cached
+	return &g.cached
 }
 
 // remember puts each trace's identity of this batch into the cache, for its
 // spans still to come. Callers hold t.mu.
-func (t *Translator) remember(spans []spanview.Span, b *batchIdentities, now time.Time) {
-	for i := range spans { // in batch order, so that eviction is deterministic
-		g := b.group(i)
-		switch {
-		case g.remembered || g.first.empty():
+func (t *Translator) remember(b *batchIdentities, now time.Time) {
+	// In the order the traces first come in the batch (the groups'), so
+	// that eviction is deterministic.
+	for gi := range b.groups {
+		switch g := &b.groups[gi]; {
+		case g.first.empty():
 		case g.cacheRead && !g.cacheHit:
 			// Known to have no entry: only remember puts one, once a trace.
-			t.traces.add(spans[i].TraceID(), g.first, now)
+			t.traces.add(g.trace, g.first, now)
 		default:
-			t.traces.put(spans[i].TraceID(), g.first, now)
+			t.traces.put(g.trace, g.first, now)
 		}
-		g.remembered = true
 	}
 }
 
@@ -318,9 +322,19 @@ var idNames = [nFields]string{fSession: "session id", fUser: "user id", fDevice:
 // sess-\xfe one session). Ids are never repaired.
 func (id *identity) check() error {
 	for f, v := range id {
-		limit, whose := MaxKeptIDLength, "this translation keeps"
+		if v == "" {
+			continue
+		}
+		limit := MaxKeptIDLength
 		if f == fDevice {
-			limit, whose = MaxIDLength, "Mindlytics accepts"
+			limit = MaxIDLength
+		}
+		if len(v) <= limit && isASCII(v) {
+			continue // ids are mostly short and ASCII: valid, a character a byte
+		}
+		whose := "this translation keeps"
+		if f == fDevice {
+			whose = "Mindlytics accepts"
 		}
 		switch {
 		case !isASCII(v) && !utf8.ValidString(v): // ids are mostly ASCII: 8 bytes a step, no tail walked byte by byte

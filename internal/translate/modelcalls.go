@@ -29,27 +29,29 @@ import (
 //     turn's usage, or nothing when it has nothing to count.
 //
 // Records that mindlytics.event asked for are never dropped. Spans of one
-// batch are compared here; a stacked pair that a batch boundary splits is
-// handled by the translator's memory of the calls it sent (stacked.go).
-func mergeCalls(spans []spanview.Span, recs []record, m *mergeScratch) []record {
+// batch are compared here, a span's ancestors found through the batch's
+// links (parents.go): within its trace, as span ids are; a stacked pair
+// that a batch boundary splits is handled by the translator's memory of
+// the calls it sent (stacked.go).
+func mergeCalls(spans []spanview.Span, ids *batchIdentities, recs []record, m *mergeScratch) []record {
 	if len(recs) < 2 {
 		return recs
 	}
 	defer m.clear()
-	model := &m.models // span id → index in recs
-	model.reset(len(recs))
+	// modelOf: each span's model-call record + 1 (the last, as a span has
+	// one), 0 for none.
+	m.modelOf = grow(m.modelOf, len(spans))
+	modelOf, calls := m.modelOf, 0
 	for i := range recs {
-		if isModelCall(&recs[i]) {
-			model.put(spans[recs[i].span].SpanID(), i)
+		if r := &recs[i]; isModelCall(r) {
+			if modelOf[r.span] == 0 {
+				calls++
+			}
+			modelOf[r.span] = int32(i) + 1
 		}
 	}
-	if model.n < 2 {
+	if calls < 2 {
 		return recs
-	}
-	spanIndex := &m.spans
-	spanIndex.reset(len(spans))
-	for i := range spans {
-		spanIndex.put(spans[i].SpanID(), i)
 	}
 	m.drop = grow(m.drop, len(recs))
 	drop := m.drop
@@ -70,14 +72,12 @@ func mergeCalls(spans []spanview.Span, recs []record, m *mergeScratch) []record 
 				byResponse[id] = i
 			}
 		}
-		parent := spans[r.span].ParentSpanID()
-		direct := true
+		j, direct := ids.parentOf(spans, r.span), true
 		for range maxAncestry {
-			j, ok := spanIndex.get(parent)
-			if !ok || !parent.IsValid() {
+			if j < 0 {
 				break
 			}
-			if o, ok := model.get(parent); ok && !drop[o] {
+			if o := int(modelOf[j]) - 1; o >= 0 && !drop[o] {
 				outer := &recs[o]
 				switch {
 				case (outer.explicit && outer.kind == sc.EventTurn) || outer.turnScope:
@@ -99,7 +99,7 @@ func mergeCalls(spans []spanview.Span, recs []record, m *mergeScratch) []record 
 				}
 				break
 			}
-			parent, direct = spans[j].ParentSpanID(), false
+			j, direct = ids.parent[j], false
 		}
 	}
 	return keepUndropped(recs, drop)
@@ -124,10 +124,10 @@ func keepUndropped(recs []record, drop []bool) []record {
 // mergeScratch is mergeCalls' memory, kept with a batch's scratch space:
 // maps cleared after each batch keep their room for the next.
 type mergeScratch struct {
-	models, spans spanIndex
-	responses     map[string]int
-	twins         map[twinKey]int // mergeTwins
-	drop          []bool
+	modelOf   []int32 // by span
+	responses map[string]int
+	twins     map[twinKey]int // mergeTwins
+	drop      []bool
 }
 
 // ready returns *m, made with room for n the first time.
@@ -139,7 +139,7 @@ func ready[K comparable, V any](m *map[K]V, n int) map[K]V {
 }
 
 // clear empties the map of response ids (strings of the batch, which a
-// pooled scratch must not keep alive); the span indexes hold none.
+// pooled scratch must not keep alive); modelOf holds none.
 func (m *mergeScratch) clear() {
 	clear(m.responses)
 }

@@ -146,15 +146,19 @@ func (tr *tracing) count(c *NoEventCounts) {
 }
 
 // noteExtracted notes a span extract gave no record, with why, and one it
-// gave a record.
-func (tr *tracing) noteExtracted(i int, ok bool, err error, view *attrView) {
+// gave a record. c is the class extract found, classUnread when it did
+// not classify the span.
+func (tr *tracing) noteExtracted(i int, c class, ok bool, err error, view *attrView) {
 	switch {
 	case err != nil:
 		tr.outcomes[i] = outcomeError // reported as a SpanError
 	case ok:
 		tr.records = append(tr.records, i)
 	default:
-		switch classify(view) {
+		if c == classUnread {
+			c = classify(view)
+		}
+		switch c {
 		case classNone:
 			tr.outcomes[i] = noEvent(NoEventNotOurs)
 		case classWrapper:

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
@@ -31,13 +32,25 @@ type modelToolCall struct {
 	args     string
 }
 
-// fillToolArgs applies the rule to the function records of recs.
-func (t *Translator) fillToolArgs(spans []spanview.Span, recs []record) {
+// fillToolArgs applies the rule to the function records of recs; views
+// are the views of the spans' attributes. A batch whose model calls can
+// give no tool call's arguments (mayGiveToolArgs) is left as it is, without
+// asking of each function's args whether they are JSON.
+func (t *Translator) fillToolArgs(spans []spanview.Span, views []attrView, recs []record) {
 	var calls []modelToolCall
-	read := false
+	read, asked := false, false
 	for i := range recs {
 		r := &recs[i]
-		if r.kind != sc.EventFunction || r.fromHistory || isJSONContainer(r.call.Args) {
+		if r.kind != sc.EventFunction || r.fromHistory {
+			continue
+		}
+		if !asked {
+			asked = true
+			if !mayGiveToolArgs(views, recs) {
+				return
+			}
+		}
+		if isJSONContainer(r.call.Args) {
 			continue
 		}
 		if !read {
@@ -51,6 +64,66 @@ func (t *Translator) fillToolArgs(spans []spanview.Span, recs []record) {
 		if args, ok := modelArgsFor(calls, spans[r.span].TraceID(), r.toolCallID, r.call.Name); ok {
 			r.call.Args = t.cut(args)
 		}
+	}
+}
+
+// mayGiveToolArgs says whether a model call of recs may give tool calls
+// that appendOutputToolCalls reads: one whose span has a key its scan
+// collects (OpenInference's output messages among them), or an output
+// (gen_ai.output.messages, output.value) that names a tool_call.
+func mayGiveToolArgs(views []attrView, recs []record) bool {
+	for i := range recs {
+		if !isModelCall(&recs[i]) {
+			continue
+		}
+		v := &views[recs[i].span]
+		if v.scans {
+			return true
+		}
+		for _, k := range [...]viewKey{outputMessagesVK, outputValueVK} {
+			if text, ok := valueText(v, k); ok && mentionsToolCall(text) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var outputMessagesVK = registerKey(string(conventions.GenAIOutputMessagesKey))
+
+// valueText is the value of key k as AsString gives it, as
+// appendOutputToolCalls reads outputs; a string attribute, as outputs
+// nearly always are, read in the span's attributes as it is (see
+// firstValueString).
+func valueText(v *attrView, k viewKey) (string, bool) {
+	p := v.pos[k]
+	if p == 0 {
+		return "", false
+	}
+	if p != linearPos {
+		kvs, _ := v.KeyValues()
+		if a := &kvs[p-1].Value; a.Type() == attribute.STRING {
+			return a.AsString(), true
+		}
+	}
+	val, ok := v.get(k)
+	return val.AsString(), ok
+}
+
+// mentionsToolCall is strings.Contains(s, "tool_call"), which in message
+// JSON stops at every t (of text, type, content, …): it looks at the
+// underscores only, of which a model's output has few.
+func mentionsToolCall(s string) bool {
+	for off := 0; ; {
+		i := strings.IndexByte(s[off:], '_')
+		if i < 0 {
+			return false
+		}
+		u := off + i
+		if u >= len("tool") && s[u-len("tool"):u] == "tool" && strings.HasPrefix(s[u+1:], "call") {
+			return true
+		}
+		off = u + 1
 	}
 }
 

@@ -3,6 +3,8 @@ package translate
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
 )
 
 // unwrapToolOutput returns the tool's own result from an output a framework
@@ -13,6 +15,12 @@ import (
 // else as its JSON. Any other output is returned unchanged: a tool may well
 // return an object with an "output" key of its own.
 func unwrapToolOutput(out string) string {
+	// Only a JSON object is one (after white space, of which JSON's is
+	// some of TrimSpace's): most outputs are told by their first byte,
+	// without a search for its keys.
+	if t := messages.TrimSpace(out); t == "" || t[0] != '{' {
+		return out
+	}
 	if !strings.Contains(out, `"lc"`) || !strings.Contains(out, `"kwargs"`) {
 		return out // the common case, without parsing
 	}

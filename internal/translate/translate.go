@@ -144,7 +144,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 	for i := range spans {
 		views[i].reset(spans[i].Attributes())
 		r := nextRecord(&recs)
-		ok, written, err := t.extract(&spans[i], i, &views[i], r)
+		c, ok, written, err := t.extract(&spans[i], i, &views[i], r)
 		if i >= reported {
 			for _, iv := range r.ignored {
 				errs = append(errs, newIgnoredValue(&spans[i], iv))
@@ -164,17 +164,17 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 		case written:
 			*r = record{}
 		}
-		tr.noteExtracted(i, ok, err, &views[i])
+		tr.noteExtracted(i, c, ok, err, &views[i])
 		if t.settings.Evaluations && spans[i].Events().Len() > 0 { // evaluations are span events: most spans have none
 			recs = append(recs, t.evaluations(&spans[i], i)...)
 		}
 	}
 	bt.used = len(recs) // the most: the merges below only leave records out
-	t.fillToolArgs(spans, recs)
+	t.fillToolArgs(spans, views, recs)
 	ids := &bt.ids
 	t.collectIdentities(spans, views, ids)
 	t.borrowUserTexts(spans, views, ids, recs)
-	recs = mergeCalls(spans, recs, &bt.merge)
+	recs = mergeCalls(spans, ids, recs, &bt.merge)
 	recs = mergeTwins(spans, recs, ids, &bt.merge)
 	recs = dropTracedRuns(spans, ids, recs)
 	recs = dropSourcesOfHelperTools(spans, ids, recs)
@@ -203,7 +203,7 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 		if !t.runs.fresh(spans, ids, r) {
 			continue // a tool span or an earlier call's input sent the run
 		}
-		id, fellBack, err := t.resolve(spans, ids, r.span, now)
+		fellBack, err := t.resolve(spans, ids, r.span, now, &r.id)
 		if err != nil {
 			errs = append(errs, newSpanError(&spans[r.span], err))
 			tr.noteError(r.span)
@@ -213,14 +213,13 @@ func (t *Translator) translate(dst []compact.Event, spans []spanview.Span, tr *t
 			t.fallbackNoticed = true
 			errs = append(errs, newSessionFallbackNotice(&spans[r.span]))
 		}
-		r.id = id
 		if len(kept) < i {
 			kept = append(kept, *r) // a record was left out before: move this one down
 		} else {
 			kept = kept[:i+1] // in place: records are large
 		}
 	}
-	t.remember(spans, ids, now)
+	t.remember(ids, now)
 	if len(kept) == 0 {
 		return dst, spans, errs
 	}
@@ -264,22 +263,34 @@ func rank(k sc.EventKind) int {
 // sortRecords appends to order the indexes of recs in the order of their
 // events: by event time, then rank, then span start; the sort is stable, so
 // ties keep the batch's order. The records stay where they are: they are
-// large, and moving them cost more than the rest of the sort.
+// large, and moving them cost more than the rest of the sort. A batch's
+// records mostly come in that order already (each run's spans in turn):
+// one pass tells, and the sort is left out.
 func sortRecords(recs []record, order []int32) []int32 {
+	sorted := true
 	for i := range recs {
 		order = append(order, int32(i))
+		// Before first: events mostly come at later times, told without a
+		// call of Compare.
+		if i > 0 && sorted && !recs[i-1].at.Before(recs[i].at) && eventOrder(&recs[i-1], &recs[i]) > 0 {
+			sorted = false
+		}
 	}
-	slices.SortStableFunc(order, func(i, j int32) int {
-		a, b := &recs[i], &recs[j]
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		if c := rank(a.kind) - rank(b.kind); c != 0 {
-			return c
-		}
-		return a.begin.Compare(b.begin)
-	})
+	if !sorted {
+		slices.SortStableFunc(order, func(i, j int32) int { return eventOrder(&recs[i], &recs[j]) })
+	}
 	return order
+}
+
+// eventOrder compares the records' events as sortRecords orders them.
+func eventOrder(a, b *record) int {
+	if c := a.at.Compare(b.at); c != 0 {
+		return c
+	}
+	if c := rank(a.kind) - rank(b.kind); c != 0 {
+		return c
+	}
+	return a.begin.Compare(b.begin)
 }
 
 // Expire ends the conversations and sessions that have seen no span for

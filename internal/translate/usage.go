@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"go.opentelemetry.io/otel/attribute"
+
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/mindlytics"
 	sc "github.com/mindlytics/mindlytics-otel/semconv"
@@ -85,6 +87,7 @@ var (
 	cacheWriteTokenVK = registerKeys(cacheWriteTokenKeys...)
 	reasoningTokenVKs = registerKeys(reasoningTokenKeys...)
 	costVKs           = registerKeys(costKeys...)
+	tokenDetailVKs    = slices.Concat(cachedTokenVKs, cacheWriteTokenVK, reasoningTokenVKs)
 	responseIDVK      = registerKey(string(conventions.GenAIResponseIDKey))
 	costCurrencyVK    = registerKey(string(conventions.GenAIUsageCostCurrencyKey))
 	costSourceVK      = registerKey(string(conventions.GenAIUsageCostSourceKey))
@@ -103,9 +106,12 @@ func usageOf(a *attrView) usageInfo {
 	u.in, okIn = u.tokens(a, inputTokenVKs)
 	u.out, okOut = u.tokens(a, outputTokenVKs)
 	u.hasTokens = okIn || okOut
-	u.cached = u.tokensOr(a, cachedTokenVKs)
-	u.cacheWrite = u.tokensOr(a, cacheWriteTokenVK)
-	u.reasoning = u.tokensOr(a, reasoningTokenVKs)
+	u.cached, u.cacheWrite, u.reasoning = -1, -1, -1
+	if mayHaveAny(a, tokenDetailVKs) { // most calls report none of the details
+		u.cached = u.tokensOr(a, cachedTokenVKs)
+		u.cacheWrite = u.tokensOr(a, cacheWriteTokenVK)
+		u.reasoning = u.tokensOr(a, reasoningTokenVKs)
+	}
 	u.responseID = a.str(responseIDVK)
 	genkitUsage(a, &u)
 	for _, id := range costVKs {
@@ -160,6 +166,9 @@ func (u *usageInfo) tokens(a *attrView, keys []viewKey) (int64, bool) {
 		if !mayHave(a, id) {
 			continue
 		}
+		if n, ok := indexedCount(a, id); ok {
+			return n, true
+		}
 		v, ok := a.get(id)
 		if !ok {
 			continue
@@ -172,11 +181,41 @@ func (u *usageInfo) tokens(a *attrView, keys []viewKey) (int64, bool) {
 	return 0, false
 }
 
+// indexedCount is the count an indexed integer attribute of key k holds,
+// as tokens reads it, in the span's attributes as they are: a model call's
+// counts nearly always are integers, and the Value that get makes, its
+// Kind and Int cost each count some tens of instructions. ok is false for
+// anything else (a string, a count out of range, a scanned view): tokens
+// reads those as Values.
+func indexedCount(a *attrView, k viewKey) (int64, bool) {
+	p := a.pos[k]
+	if p == 0 || p == linearPos {
+		return 0, false
+	}
+	kvs, _ := a.KeyValues()
+	if v := &kvs[p-1].Value; v.Type() == attribute.INT64 {
+		if n := v.AsInt64(); n >= 0 && n <= maxTokens {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
 // mayHave says whether the view may hold key k, as attrView.get tells an
 // absent key inline: a model call asks for some twenty usage keys, most of
 // them absent (a view that scans its attributes marks every key, see
 // linearPos).
 func mayHave(a *attrView, k viewKey) bool { return a.pos[k] != 0 }
+
+// mayHaveAny says whether the view may hold any of keys.
+func mayHaveAny(a *attrView, keys []viewKey) bool {
+	for _, k := range keys {
+		if a.pos[k] != 0 {
+			return true
+		}
+	}
+	return false
+}
 
 func (u *usageInfo) tokensOr(a *attrView, keys []viewKey) int64 {
 	if n, ok := u.tokens(a, keys); ok {
