@@ -148,7 +148,7 @@ func (m *toolRuns) note(spans []spanview.Span, ids *batchIdentities, r *record) 
 		return
 	}
 	if m.sent.max == 0 {
-		m.sent = newRecentMap[uint64, struct{}](maxToolRuns)
+		m.sent = newRecentMap[uint64, struct{}](maxToolRuns, hashed)
 	}
 	m.sent.put(runKeyOf(spans, ids, r).hash(), struct{}{})
 }

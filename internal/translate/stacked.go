@@ -72,10 +72,10 @@ func (m *sentCalls) note(spans []spanview.Span, ids *batchIdentities, r *record)
 		return
 	}
 	if m.bySpan.max == 0 {
-		m.underParent = newRecentMap[spanKey, callPrint](maxStackedCalls)
-		m.bySpan = newRecentMap[spanKey, callPrint](maxStackedCalls)
-		m.turnBelow = newRecentMap[spanKey, struct{}](maxStackedCalls)
-		m.awaiting = newRecentMap[trace.TraceID, struct{}](maxStackedCalls)
+		m.underParent = newRecentMap[spanKey, callPrint](maxStackedCalls, spanKey.hash)
+		m.bySpan = newRecentMap[spanKey, callPrint](maxStackedCalls, spanKey.hash)
+		m.turnBelow = newRecentMap[spanKey, struct{}](maxStackedCalls, spanKey.hash)
+		m.awaiting = newRecentMap[trace.TraceID, struct{}](maxStackedCalls, traceHash)
 	}
 	s := &spans[r.span]
 	p := printOf(r)
