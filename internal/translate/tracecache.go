@@ -1,7 +1,7 @@
 package translate
 
 import (
-	"encoding/binary"
+	"math/bits"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
@@ -19,21 +19,29 @@ import (
 // an earlier generation writes it anew), not while the next max are: the
 // least recently written go first, a generation at a time.
 //
-// The map is keyed by a fold of the trace id to 64 bits (the ids are
-// random bytes): the runtime's 64-bit map paths are cheaper, and its slots
-// a third smaller, than with 16-byte keys. traces holds each slot's whole
-// id, which a look-up checks; a trace whose fold another trace in the map
-// has goes into others, keyed by its whole id (rare, or crafted ids).
+// The index is a flat open-addressing table of the live writes (a
+// trace's hash and write number a slot, linear-probed, at most half full),
+// not a Go map: the cache holds thousands of sessions' traces and is cold
+// between batches, and a look-up that finds no trace, as most do, reads
+// one line of it. A slot whose hash matches is checked against the
+// trace's whole id in traces: no two traces are taken for one.
 // It is not safe for concurrent use; the Translator guards it.
 type traceCache struct {
 	ttl     time.Duration
-	gen     uint64                   // writes of a generation
-	size    uint64                   // slots of the ring: max
-	entries map[uint64]uint64        // a trace's fold → its write number: its entry is at ring[n%size]
-	others  map[trace.TraceID]uint64 // a trace → its write number, when its fold is another's
-	ring    []cacheEntry             // grown up to size as written
-	traces  []trace.TraceID          // the trace of each slot of ring, zero when forgotten
-	written uint64                   // the writes so far: the next one's number
+	gen     uint64          // writes of a generation
+	size    uint64          // slots of the ring: max
+	index   []traceSlot     // the live writes; its length is a power of two
+	shift   uint8           // 64 - log2 of len(index): a hash's top bits are its home
+	indexed int             // the slots of index taken
+	ring    []cacheEntry    // grown up to size as written
+	traces  []trace.TraceID // the trace of each slot of ring, zero when forgotten
+	written uint64          // the writes so far: the next one's number
+}
+
+// traceSlot is a live write in the index: its trace's hash (traceHash)
+// and its number plus one; 0 is an empty slot.
+type traceSlot struct {
+	hash, n uint64
 }
 
 // traceCacheGenerations is how many generations the ring holds: a trace
@@ -47,37 +55,60 @@ type cacheEntry struct {
 }
 
 func newTraceCache(maxEntries int, ttl time.Duration) *traceCache {
+	size := uint64(max(maxEntries, 1))
+	shift := uint8(64 - bits.Len64(2*size-1)) // at least twice the slots of the ring
 	return &traceCache{ttl: ttl, gen: max(uint64(maxEntries)/traceCacheGenerations, 1), size: uint64(maxEntries),
-		entries: make(map[uint64]uint64), others: make(map[trace.TraceID]uint64)}
+		index: make([]traceSlot, 1<<(64-shift)), shift: shift}
 }
 
-// fold is a trace's key in entries.
-func fold(id trace.TraceID) uint64 {
-	return binary.LittleEndian.Uint64(id[:8]) ^ binary.LittleEndian.Uint64(id[8:])
-}
+func (c *traceCache) len() int { return c.indexed }
 
-func (c *traceCache) len() int { return len(c.entries) + len(c.others) }
+// slot returns the index slot of the trace's live write (when n is
+// nil, any; else write *n only), or the empty slot where a write of it goes.
+func (c *traceCache) slot(traceID trace.TraceID, h uint64, n *uint64) (int, bool) {
+	mask := len(c.index) - 1
+	for i := int(h >> c.shift); ; i = (i + 1) & mask {
+		s := &c.index[i]
+		switch {
+		case s.n == 0:
+			return i, false
+		case s.hash != h:
+		case n != nil && s.n-1 == *n, n == nil && c.traces[(s.n-1)%c.size] == traceID:
+			return i, true
+		}
+	}
+}
 
 // find returns the trace's write number.
 func (c *traceCache) find(traceID trace.TraceID) (uint64, bool) {
-	if n, ok := c.entries[fold(traceID)]; ok && c.traces[n%c.size] == traceID {
-		return n, true
-	}
-	if len(c.others) == 0 {
+	if c.indexed == 0 {
 		return 0, false
 	}
-	n, ok := c.others[traceID]
-	return n, ok
+	i, ok := c.slot(traceID, traceHash(traceID), nil)
+	return c.index[i].n - 1, ok
 }
 
-// forget deletes the trace's map entry when it is write number n.
+// forget deletes the trace's index slot when it is write number n.
 func (c *traceCache) forget(traceID trace.TraceID, n uint64) {
-	k := fold(traceID)
-	if m, ok := c.entries[k]; ok && m == n {
-		delete(c.entries, k)
-	} else if m, ok := c.others[traceID]; ok && m == n {
-		delete(c.others, traceID)
+	if i, ok := c.slot(traceID, traceHash(traceID), &n); ok {
+		c.unindex(i)
 	}
+}
+
+// unindex empties slot i. The slots after it in its run move back where
+// their probes would otherwise stop short (linear probing keeps no
+// tombstones).
+func (c *traceCache) unindex(i int) {
+	mask := len(c.index) - 1
+	for j := (i + 1) & mask; c.index[j].n != 0; j = (j + 1) & mask {
+		// Slot j moves to i when its home is not in (i, j], cyclically.
+		if home := int(c.index[j].hash >> c.shift); (j-home)&mask >= (j-i)&mask {
+			c.index[i] = c.index[j]
+			i = j
+		}
+	}
+	c.index[i] = traceSlot{}
+	c.indexed--
 }
 
 func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) {
@@ -137,40 +168,22 @@ func (c *traceCache) write(traceID trace.TraceID, id identity, now time.Time) {
 	} else {
 		c.ring, c.traces = append(c.ring, e), append(c.traces, traceID)
 	}
-	// The trace has no map entry here (add: get found none; put forgot
-	// it), but another trace may have its fold.
-	if k := fold(traceID); c.hasKey(k) {
-		c.others[traceID] = n
-	} else {
-		c.entries[k] = n
-	}
+	// The trace has no slot here (add: get found none; put forgot it).
+	h := traceHash(traceID)
+	i, _ := c.slot(traceID, h, &n) // no write is numbered n yet: the empty slot
+	c.index[i] = traceSlot{hash: h, n: n + 1}
+	c.indexed++
 	c.written++
-}
-
-// hasKey says whether entries has key k.
-func (c *traceCache) hasKey(k uint64) bool {
-	_, ok := c.entries[k]
-	return ok
 }
 
 // forgetBefore forgets the traces written before write number n, those
 // written since the last call (n-gen on): it reads their ids in traces, in
-// memory order, and deletes their map entries. A walk of the whole map
-// that deleted the old ones, as before, took about 300 instructions more
-// a write, and touched no fewer cache lines.
+// memory order, and deletes their index slots (none when forgotten
+// already, expired or written anew). A walk of the whole index that
+// deleted the old ones would touch every line of it.
 func (c *traceCache) forgetBefore(n uint64) {
 	for m := max(n, c.gen) - c.gen; m < n; m++ {
-		switch id := c.traces[m%c.size]; {
-		case id == trace.TraceID{}:
-			// Forgotten already (expired, or written anew), or the
-			// invalid id, which forget deletes.
-			c.forget(id, m)
-		case len(c.others) == 0:
-			// Its map entry names this slot, and no trace is in others.
-			delete(c.entries, fold(id))
-		default:
-			c.forget(id, m)
-		}
+		c.forget(c.traces[m%c.size], m)
 	}
 }
 
@@ -179,18 +192,16 @@ func (c *traceCache) clearSlot(n uint64) {
 	c.ring[n%c.size], c.traces[n%c.size] = cacheEntry{}, trace.TraceID{}
 }
 
-// purge drops expired entries.
+// purge drops expired entries: the live writes are the last size ones at
+// most, in the ring's order.
 func (c *traceCache) purge(now time.Time) {
-	for k, n := range c.entries {
+	for n := max(c.written, c.size) - c.size; n < c.written; n++ {
 		if e := &c.ring[n%c.size]; !now.Before(e.expires) {
-			delete(c.entries, k)
-			c.clearSlot(n)
-		}
-	}
-	for k, n := range c.others {
-		if e := &c.ring[n%c.size]; !now.Before(e.expires) {
-			delete(c.others, k)
-			c.clearSlot(n)
+			traceID := c.traces[n%c.size]
+			if i, ok := c.slot(traceID, traceHash(traceID), &n); ok {
+				c.unindex(i)
+				c.clearSlot(n)
+			}
 		}
 	}
 }

@@ -36,7 +36,7 @@ func TestTraceCacheAgainstAMap(t *testing.T) {
 				now = now.Add(time.Duration(rng.IntN(300)) * time.Millisecond)
 				n := rng.IntN(traces)
 				k := trace.TraceID{byte(n), byte(n >> 8)}
-				k[8] = byte(n % 3) // folds collide: traces go to others too
+				k[8] = byte(n % 3)
 				id := identity{}
 				for f := range id {
 					if rng.IntN(3) == 0 {
