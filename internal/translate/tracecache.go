@@ -36,6 +36,11 @@ type traceCache struct {
 	ring    []cacheEntry    // grown up to size as written
 	traces  []trace.TraceID // the trace of each slot of ring, zero when forgotten
 	written uint64          // the writes so far: the next one's number
+	// expiresFrom is the now of the last expiry computed (when
+	// expirySet), expires it: the writes of a batch share their now, and
+	// the time's Add is some 70 instructions.
+	expiresFrom, expires time.Time
+	expirySet            bool
 }
 
 // traceSlot is a live write in the index: its trace's hash (traceHash)
@@ -141,7 +146,7 @@ func (c *traceCache) put(traceID trace.TraceID, id identity, now time.Time) {
 	}
 	if n >= c.written-c.written%c.gen {
 		// In the generation being written: renewed in place.
-		*e = cacheEntry{id: id, expires: now.Add(c.ttl)}
+		*e = cacheEntry{id: id, expires: c.expiry(now)}
 		return
 	}
 	c.forget(traceID, n) // each map entry names the slot of its own trace
@@ -162,7 +167,7 @@ func (c *traceCache) write(traceID trace.TraceID, id identity, now time.Time) {
 		// n-size to n+gen-size: their traces go.
 		c.forgetBefore(n + c.gen - c.size)
 	}
-	e := cacheEntry{id: id, expires: now.Add(c.ttl)}
+	e := cacheEntry{id: id, expires: c.expiry(now)}
 	if i := n % c.size; i < uint64(len(c.ring)) {
 		c.ring[i], c.traces[i] = e, traceID
 	} else {
@@ -185,6 +190,14 @@ func (c *traceCache) forgetBefore(n uint64) {
 	for m := max(n, c.gen) - c.gen; m < n; m++ {
 		c.forget(c.traces[m%c.size], m)
 	}
+}
+
+// expiry is when an entry written at now expires.
+func (c *traceCache) expiry(now time.Time) time.Time {
+	if !c.expirySet || now != c.expiresFrom { // the same time value (its monotonic reading too), the same sum
+		c.expiresFrom, c.expires, c.expirySet = now, now.Add(c.ttl), true
+	}
+	return c.expires
 }
 
 // clearSlot empties the slot of write number n, whose map entry is gone.

@@ -101,3 +101,15 @@ func merge(id, old identity) identity {
 	}
 	return id
 }
+
+// TestTraceCacheExpiryIsNowPlusTTL: the expiry kept for the last now is
+// the sum, for times again, apart, with and without a monotonic reading,
+// and the zero time.
+func TestTraceCacheExpiryIsNowPlusTTL(t *testing.T) {
+	c := newTraceCache(10, time.Minute)
+	wall := time.Now().Round(0)
+	for _, now := range []time.Time{{}, {}, t0, t0, t0.Add(time.Nanosecond), wall, wall, time.Now(), {}, wall.In(time.UTC)} {
+		require.True(t, now.Add(time.Minute).Equal(c.expiry(now)), "%v", now)
+		require.Equal(t, now.Add(time.Minute), c.expiry(now), "%v", now)
+	}
+}
