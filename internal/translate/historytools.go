@@ -2,7 +2,6 @@ package translate
 
 import (
 	"encoding/binary"
-	"hash/maphash"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
@@ -126,23 +125,13 @@ type toolRuns struct {
 	sent recentMap[uint64, struct{}]
 }
 
-var runSeed = maphash.MakeSeed()
-
-// hash is the key of k in toolRuns: the runtime's hash of each string
-// (none for an empty one: a run's key has two fields of four), mixed with
-// the trace's words, each field in a place of its own.
+// hash is the key of k in toolRuns: the hash of each string
+// (stringHash), mixed with the trace's words, each field in a place of
+// its own.
 func (k runKey) hash() uint64 {
 	h := mix(stringHash(k.id)^recentSeeds[0], stringHash(k.session)^recentSeeds[1])
 	h = mix(h^binary.LittleEndian.Uint64(k.trace[:8]), binary.LittleEndian.Uint64(k.trace[8:])^recentSeeds[2])
 	return mix(h^stringHash(k.name), recentSeeds[0]^recentSeeds[2])
-}
-
-// stringHash is s's hash in a runKey's, 0 for the empty string.
-func stringHash(s string) uint64 {
-	if s == "" {
-		return 0
-	}
-	return maphash.String(runSeed, s)
 }
 
 // fresh says whether a run read from an input was not sent before, by a

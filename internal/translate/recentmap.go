@@ -167,13 +167,36 @@ func (g *recentGen[K, V]) remove(i int, hash func(K) uint64, shift uint8) {
 // recentSeeds key the hashes of ids in recentMaps: the ids come from
 // outside, and a hash they could not aim keeps crafted ids from making
 // long probes. Per process, as the memories are.
-var recentSeeds = [3]uint64{rand.Uint64(), rand.Uint64(), rand.Uint64()}
+var recentSeeds = [4]uint64{rand.Uint64(), rand.Uint64(), rand.Uint64(), rand.Uint64()}
 
 // mix folds two words into one, every bit of each reaching every bit of
 // the result (the 128-bit product's halves, as wyhash does).
 func mix(a, b uint64) uint64 {
 	hi, lo := bits.Mul64(a, b)
 	return hi ^ lo
+}
+
+// stringHash is a keyed hash of s for the memories' keys: its words, read
+// 16 bytes a step (the last step overlapping the one before), mixed with
+// its length, as wyhash does; an id is some ten or twenty bytes, which
+// the runtime's maphash.String took some 65 instructions for.
+func stringHash(s string) uint64 {
+	n := len(s)
+	h := mix(uint64(n)^recentSeeds[0], recentSeeds[1])
+	switch {
+	case n > 16:
+		for i := 0; n-i > 16; i += 16 {
+			h = mix(word8(s[i:])^h^recentSeeds[2], word8(s[i+8:])^recentSeeds[3])
+		}
+		return mix(word8(s[n-16:])^h^recentSeeds[2], word8(s[n-8:])^recentSeeds[3])
+	case n >= 8:
+		return mix(word8(s)^h^recentSeeds[2], word8(s[n-8:])^recentSeeds[3])
+	case n >= 4:
+		return mix(word4(s)^h^recentSeeds[2], word4(s[n-4:])^recentSeeds[3])
+	case n > 0:
+		return mix(uint64(s[0])<<16|uint64(s[n/2])<<8|uint64(s[n-1])^h^recentSeeds[2], recentSeeds[3])
+	}
+	return h
 }
 
 // traceHash is a trace id's hash in a recentMap.

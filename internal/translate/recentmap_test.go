@@ -3,6 +3,7 @@ package translate
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -130,4 +131,30 @@ func TestRecentMapHashesTellKeysApart(t *testing.T) {
 		}
 	}
 	assert.Greater(t, len(homes), 3000, "the top bits spread (of 4,096 homes, %d taken)", len(homes))
+}
+
+// TestStringHashTellsStringsApart: strings of every length to 40 that
+// differ in one byte, anywhere, or only in length hash apart; a copy
+// hashes alike.
+func TestStringHashTellsStringsApart(t *testing.T) {
+	seen := map[uint64]string{}
+	for n := range 41 {
+		base := []byte(strings.Repeat("x", n))
+		for i := -1; i < n; i++ {
+			for _, c := range []byte{'y', 0, 0xff} {
+				s := append([]byte(nil), base...)
+				if i >= 0 {
+					s[i] = c
+				} else if c != 'y' {
+					continue // the base string, once
+				}
+				h := stringHash(string(s))
+				if other, ok := seen[h]; ok {
+					t.Fatalf("%q and %q hash alike", s, other)
+				}
+				seen[h] = string(s)
+				require.Equal(t, h, stringHash(string(append([]byte(nil), s...))), "a copy of %q", s)
+			}
+		}
+	}
 }
