@@ -80,12 +80,18 @@ func (m *recentMap[K, V]) rotate() {
 	m.prev, m.cur = m.cur, next
 }
 
-// get returns k's value.
+// get returns k's value. Most look-ups find the memory empty: that
+// takes no call.
 func (m *recentMap[K, V]) get(k K) (V, bool) {
 	if m.empty() {
 		var zero V
 		return zero, false
 	}
+	return m.lookup(k)
+}
+
+// lookup is get for a memory not empty.
+func (m *recentMap[K, V]) lookup(k K) (V, bool) {
 	h := m.hash(k)
 	for _, g := range [...]*recentGen[K, V]{&m.cur, &m.prev} {
 		if len(g.entries) == 0 {
