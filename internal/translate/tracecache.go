@@ -20,8 +20,8 @@ import (
 // least recently written go first, a generation at a time.
 //
 // The index is a flat open-addressing table of the live writes (a
-// trace's hash and write number a slot, linear-probed, at most half full),
-// not a Go map: the cache holds thousands of sessions' traces and is cold
+// trace's hash and write number a slot, linear-probed, at most half full,
+// grown with the writes), not a Go map: the cache holds thousands of sessions' traces and is cold
 // between batches, and a look-up that finds no trace, as most do, reads
 // one line of it. A slot whose hash matches is checked against the
 // trace's whole id in traces: no two traces are taken for one.
@@ -60,10 +60,27 @@ type cacheEntry struct {
 }
 
 func newTraceCache(maxEntries int, ttl time.Duration) *traceCache {
-	size := uint64(max(maxEntries, 1))
-	shift := uint8(64 - bits.Len64(2*size-1)) // at least twice the slots of the ring
-	return &traceCache{ttl: ttl, gen: max(uint64(maxEntries)/traceCacheGenerations, 1), size: uint64(maxEntries),
-		index: make([]traceSlot, 1<<(64-shift)), shift: shift}
+	c := &traceCache{ttl: ttl, gen: max(uint64(maxEntries)/traceCacheGenerations, 1), size: uint64(maxEntries)}
+	c.grow()
+	return c
+}
+
+// minTraceIndex is the first size of the index, which grows with the
+// traces written up to twice the slots of the ring, as the ring does to
+// them: a small translator's memory stays small.
+const minTraceIndex = 16
+
+// grow doubles the index (the first time, makes it) and puts the live
+// writes back.
+func (c *traceCache) grow() {
+	old := c.index
+	size := max(2*len(old), minTraceIndex)
+	c.index, c.shift = make([]traceSlot, size), uint8(64-bits.Len(uint(size-1)))
+	for _, s := range old {
+		if s.n != 0 {
+			c.index[c.free(s.hash)] = s
+		}
+	}
 }
 
 func (c *traceCache) len() int { return c.indexed }
@@ -82,6 +99,16 @@ func (c *traceCache) slot(traceID trace.TraceID, h uint64, n *uint64) (int, bool
 			return i, true
 		}
 	}
+}
+
+// free returns the first empty slot of the run of hash h.
+func (c *traceCache) free(h uint64) int {
+	mask := len(c.index) - 1
+	i := int(h >> c.shift)
+	for c.index[i].n != 0 {
+		i = (i + 1) & mask
+	}
+	return i
 }
 
 // find returns the trace's write number.
@@ -174,9 +201,11 @@ func (c *traceCache) write(traceID trace.TraceID, id identity, now time.Time) {
 		c.ring, c.traces = append(c.ring, e), append(c.traces, traceID)
 	}
 	// The trace has no slot here (add: get found none; put forgot it).
+	if 2*(c.indexed+1) > len(c.index) {
+		c.grow()
+	}
 	h := traceHash(traceID)
-	i, _ := c.slot(traceID, h, &n) // no write is numbered n yet: the empty slot
-	c.index[i] = traceSlot{hash: h, n: n + 1}
+	c.index[c.free(h)] = traceSlot{hash: h, n: n + 1}
 	c.indexed++
 	c.written++
 }
