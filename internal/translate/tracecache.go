@@ -19,9 +19,9 @@ import (
 // an earlier generation writes it anew), not while the next max are: the
 // least recently written go first, a generation at a time.
 //
-// The index is a flat open-addressing table of the live writes (a
-// trace's hash and write number a slot, linear-probed, at most half full,
-// grown with the writes), not a Go map: the cache holds thousands of sessions' traces and is cold
+// The index is a flat open-addressing table of the live writes (8 bytes
+// a slot: the top half of the trace's hash and its place in the ring;
+// linear-probed, at most half full, grown with the writes), not a Go map: the cache holds thousands of sessions' traces and is cold
 // between batches, and a look-up that finds no trace, as most do, reads
 // one line of it. A slot whose hash matches is checked against the
 // trace's whole id in traces: no two traces are taken for one.
@@ -43,11 +43,20 @@ type traceCache struct {
 	expirySet            bool
 }
 
-// traceSlot is a live write in the index: its trace's hash (traceHash)
-// and its number plus one; 0 is an empty slot.
-type traceSlot struct {
-	hash, n uint64
-}
+// traceSlot is a live write in the index: the top 32 bits of its trace's
+// hash (traceHash; the slot's home is their top bits), and its place in
+// the ring plus one; 0 is an empty slot. A place names one write: the
+// ring holds the last size writes at most, and a generation forgets the
+// writes of the places it takes before it writes them.
+type traceSlot uint64
+
+func slotOf(h, place uint64) traceSlot { return traceSlot(h>>32<<32 | (place + 1)) }
+
+func (s traceSlot) place() uint64 { return uint64(uint32(s)) - 1 }
+
+// maxTraceCache bounds the ring's slots, so that a place fits in a
+// slot's 32 bits: a ring of more would take some 400 GB.
+const maxTraceCache = 1<<32 - 2
 
 // traceCacheGenerations is how many generations the ring holds: a trace
 // outlives at least (traceCacheGenerations-1)/traceCacheGenerations of max
@@ -60,6 +69,7 @@ type cacheEntry struct {
 }
 
 func newTraceCache(maxEntries int, ttl time.Duration) *traceCache {
+	maxEntries = min(maxEntries, maxTraceCache)
 	c := &traceCache{ttl: ttl, gen: max(uint64(maxEntries)/traceCacheGenerations, 1), size: uint64(maxEntries)}
 	c.grow()
 	return c
@@ -77,25 +87,25 @@ func (c *traceCache) grow() {
 	size := max(2*len(old), minTraceIndex)
 	c.index, c.shift = make([]traceSlot, size), uint8(64-bits.Len(uint(size-1)))
 	for _, s := range old {
-		if s.n != 0 {
-			c.index[c.free(s.hash)] = s
+		if s != 0 {
+			c.index[c.free(uint64(s))] = s
 		}
 	}
 }
 
 func (c *traceCache) len() int { return c.indexed }
 
-// slot returns the index slot of the trace's live write (when n is
-// nil, any; else write *n only), or the empty slot where a write of it goes.
-func (c *traceCache) slot(traceID trace.TraceID, h uint64, n *uint64) (int, bool) {
+// slot returns the index slot of the trace's live write (when place is
+// nil, any; else the write at *place only), or the empty slot where a
+// write of it goes.
+func (c *traceCache) slot(traceID trace.TraceID, h uint64, place *uint64) (int, bool) {
 	mask := len(c.index) - 1
 	for i := int(h >> c.shift); ; i = (i + 1) & mask {
-		s := &c.index[i]
-		switch {
-		case s.n == 0:
+		switch s := c.index[i]; {
+		case s == 0:
 			return i, false
-		case s.hash != h:
-		case n != nil && s.n-1 == *n, n == nil && c.traces[(s.n-1)%c.size] == traceID:
+		case uint64(s)>>32 != h>>32:
+		case place != nil && s.place() == *place, place == nil && c.traces[s.place()] == traceID:
 			return i, true
 		}
 	}
@@ -105,26 +115,33 @@ func (c *traceCache) slot(traceID trace.TraceID, h uint64, n *uint64) (int, bool
 func (c *traceCache) free(h uint64) int {
 	mask := len(c.index) - 1
 	i := int(h >> c.shift)
-	for c.index[i].n != 0 {
+	for c.index[i] != 0 {
 		i = (i + 1) & mask
 	}
 	return i
 }
 
-// find returns the trace's write number.
+// find returns the place of the trace's write in the ring.
 func (c *traceCache) find(traceID trace.TraceID) (uint64, bool) {
 	if c.indexed == 0 {
 		return 0, false
 	}
 	i, ok := c.slot(traceID, traceHash(traceID), nil)
-	return c.index[i].n - 1, ok
+	return c.index[i].place(), ok
 }
 
-// forget deletes the trace's index slot when it is write number n.
-func (c *traceCache) forget(traceID trace.TraceID, n uint64) {
-	if i, ok := c.slot(traceID, traceHash(traceID), &n); ok {
+// forget deletes the trace's index slot when its write is at place.
+func (c *traceCache) forget(traceID trace.TraceID, place uint64) {
+	if i, ok := c.slot(traceID, traceHash(traceID), &place); ok {
 		c.unindex(i)
 	}
+}
+
+// writeAt is the number of the live write at place: of the last size
+// writes, the one there.
+func (c *traceCache) writeAt(place uint64) uint64 {
+	last := c.written - 1
+	return last - (last%c.size+c.size-place)%c.size
 }
 
 // unindex empties slot i. The slots after it in its run move back where
@@ -132,26 +149,26 @@ func (c *traceCache) forget(traceID trace.TraceID, n uint64) {
 // tombstones).
 func (c *traceCache) unindex(i int) {
 	mask := len(c.index) - 1
-	for j := (i + 1) & mask; c.index[j].n != 0; j = (j + 1) & mask {
+	for j := (i + 1) & mask; c.index[j] != 0; j = (j + 1) & mask {
 		// Slot j moves to i when its home is not in (i, j], cyclically.
-		if home := int(c.index[j].hash >> c.shift); (j-home)&mask >= (j-i)&mask {
+		if home := int(uint64(c.index[j]) >> c.shift); (j-home)&mask >= (j-i)&mask {
 			c.index[i] = c.index[j]
 			i = j
 		}
 	}
-	c.index[i] = traceSlot{}
+	c.index[i] = 0
 	c.indexed--
 }
 
 func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) {
-	n, ok := c.find(traceID)
+	place, ok := c.find(traceID)
 	if !ok {
 		return identity{}, false
 	}
-	e := &c.ring[n%c.size]
+	e := &c.ring[place]
 	if !now.Before(e.expires) {
-		c.forget(traceID, n)
-		c.clearSlot(n) // for the garbage collector
+		c.forget(traceID, place)
+		c.clearSlot(place) // for the garbage collector
 		return identity{}, false
 	}
 	return e.id, true
@@ -160,24 +177,24 @@ func (c *traceCache) get(traceID trace.TraceID, now time.Time) (identity, bool) 
 // put merges id into the trace's entry (fields of id win when set) and
 // renews its lifetime.
 func (c *traceCache) put(traceID trace.TraceID, id identity, now time.Time) {
-	n, ok := c.find(traceID)
+	place, ok := c.find(traceID)
 	if !ok {
 		c.add(traceID, id, now)
 		return
 	}
-	e := &c.ring[n%c.size]
+	e := &c.ring[place]
 	for f, v := range e.id {
 		if id[f] == "" {
 			id[f] = v
 		}
 	}
-	if n >= c.written-c.written%c.gen {
+	if c.writeAt(place) >= c.written-c.written%c.gen {
 		// In the generation being written: renewed in place.
 		*e = cacheEntry{id: id, expires: c.expiry(now)}
 		return
 	}
-	c.forget(traceID, n) // each map entry names the slot of its own trace
-	c.clearSlot(n)
+	c.forget(traceID, place) // each index slot names the place of its own trace
+	c.clearSlot(place)
 	c.write(traceID, id, now)
 }
 
@@ -195,8 +212,9 @@ func (c *traceCache) write(traceID trace.TraceID, id identity, now time.Time) {
 		c.forgetBefore(n + c.gen - c.size)
 	}
 	e := cacheEntry{id: id, expires: c.expiry(now)}
-	if i := n % c.size; i < uint64(len(c.ring)) {
-		c.ring[i], c.traces[i] = e, traceID
+	place := n % c.size
+	if place < uint64(len(c.ring)) {
+		c.ring[place], c.traces[place] = e, traceID
 	} else {
 		c.ring, c.traces = append(c.ring, e), append(c.traces, traceID)
 	}
@@ -205,7 +223,7 @@ func (c *traceCache) write(traceID trace.TraceID, id identity, now time.Time) {
 		c.grow()
 	}
 	h := traceHash(traceID)
-	c.index[c.free(h)] = traceSlot{hash: h, n: n + 1}
+	c.index[c.free(h)] = slotOf(h, place)
 	c.indexed++
 	c.written++
 }
@@ -217,7 +235,7 @@ func (c *traceCache) write(traceID trace.TraceID, id identity, now time.Time) {
 // deleted the old ones would touch every line of it.
 func (c *traceCache) forgetBefore(n uint64) {
 	for m := max(n, c.gen) - c.gen; m < n; m++ {
-		c.forget(c.traces[m%c.size], m)
+		c.forget(c.traces[m%c.size], m%c.size)
 	}
 }
 
@@ -229,20 +247,20 @@ func (c *traceCache) expiry(now time.Time) time.Time {
 	return c.expires
 }
 
-// clearSlot empties the slot of write number n, whose map entry is gone.
-func (c *traceCache) clearSlot(n uint64) {
-	c.ring[n%c.size], c.traces[n%c.size] = cacheEntry{}, trace.TraceID{}
+// clearSlot empties the ring at place, whose index slot is gone.
+func (c *traceCache) clearSlot(place uint64) {
+	c.ring[place], c.traces[place] = cacheEntry{}, trace.TraceID{}
 }
 
 // purge drops expired entries: the live writes are the last size ones at
 // most, in the ring's order.
 func (c *traceCache) purge(now time.Time) {
 	for n := max(c.written, c.size) - c.size; n < c.written; n++ {
-		if e := &c.ring[n%c.size]; !now.Before(e.expires) {
-			traceID := c.traces[n%c.size]
-			if i, ok := c.slot(traceID, traceHash(traceID), &n); ok {
+		if place := n % c.size; !now.Before(c.ring[place].expires) {
+			traceID := c.traces[place]
+			if i, ok := c.slot(traceID, traceHash(traceID), &place); ok {
 				c.unindex(i)
-				c.clearSlot(n)
+				c.clearSlot(place)
 			}
 		}
 	}
