@@ -1,7 +1,7 @@
 package translate
 
 import (
-	"hash/maphash"
+	"encoding/binary"
 
 	"github.com/mindlytics/mindlytics-otel/internal/conventions"
 	"github.com/mindlytics/mindlytics-otel/internal/translate/messages"
@@ -125,11 +125,14 @@ type toolRuns struct {
 	sent recentMap[uint64, struct{}]
 }
 
-var runSeed = maphash.MakeSeed()
-
-// hash is the key of k in toolRuns: the runtime's hash of the struct, as a
-// map of runKey would take (a string at a time, no byte stream to feed).
-func (k runKey) hash() uint64 { return maphash.Comparable(runSeed, k) }
+// hash is the key of k in toolRuns: the hash of each string
+// (stringHash), mixed with the trace's words, each field in a place of
+// its own.
+func (k runKey) hash() uint64 {
+	h := mix(stringHash(k.id)^recentSeeds[0], stringHash(k.session)^recentSeeds[1])
+	h = mix(h^binary.LittleEndian.Uint64(k.trace[:8]), binary.LittleEndian.Uint64(k.trace[8:])^recentSeeds[2])
+	return mix(h^stringHash(k.name), recentSeeds[0]^recentSeeds[2])
+}
 
 // fresh says whether a run read from an input was not sent before, by a
 // tool span or an earlier input. Callers hold t.mu.
@@ -148,7 +151,7 @@ func (m *toolRuns) note(spans []spanview.Span, ids *batchIdentities, r *record) 
 		return
 	}
 	if m.sent.max == 0 {
-		m.sent = newRecentMap[uint64, struct{}](maxToolRuns)
+		m.sent = newRecentMap[uint64, struct{}](maxToolRuns, hashed)
 	}
 	m.sent.put(runKeyOf(spans, ids, r).hash(), struct{}{})
 }

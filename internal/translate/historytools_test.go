@@ -27,3 +27,25 @@ func TestRunKeyHashTellsKeysApart(t *testing.T) {
 		assert.Equal(t, h, copied.hash(), "an equal key hashes alike: %+v", k)
 	}
 }
+
+// TestRunKeyHashTellsCombinationsApart: every combination of a few ids,
+// sessions, traces and names (empty ones too, and strings that are
+// another's prefix) hashes apart.
+func TestRunKeyHashTellsCombinationsApart(t *testing.T) {
+	strs := []string{"", "a", "ab", "b", "call_1", "get_weather"}
+	traces := [][16]byte{{}, {1}, {15: 1}, {1, 15: 1}}
+	seen := map[uint64]runKey{}
+	for _, id := range strs {
+		for _, session := range strs {
+			for _, tr := range traces {
+				for _, name := range strs {
+					k := runKey{id: id, session: session, trace: tr, name: name}
+					if other, ok := seen[k.hash()]; ok {
+						t.Fatalf("%+v and %+v hash alike", k, other)
+					}
+					seen[k.hash()] = k
+				}
+			}
+		}
+	}
+}

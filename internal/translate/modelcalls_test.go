@@ -454,7 +454,7 @@ func TestSentCallsRememberOnlyParentsStillToCome(t *testing.T) {
 	tr := newTranslator(t)
 	_, errs := tr.Translate(spanview.FromReadOnlySpans(spans))
 	require.Empty(t, errs)
-	assert.Equal(t, 1, len(tr.sent.bySpan.cur), "the call itself is remembered")
+	assert.Equal(t, 1, tr.sent.bySpan.len(), "the call itself is remembered")
 	assert.True(t, tr.sent.underParent.empty(), "its parent came with it")
 
 	stacked := recordSpans(t, nil, root("framework", 0, 2*time.Second, withTexts(chatAttrs(100, 10))...),

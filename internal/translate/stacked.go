@@ -72,10 +72,10 @@ func (m *sentCalls) note(spans []spanview.Span, ids *batchIdentities, r *record)
 		return
 	}
 	if m.bySpan.max == 0 {
-		m.underParent = newRecentMap[spanKey, callPrint](maxStackedCalls)
-		m.bySpan = newRecentMap[spanKey, callPrint](maxStackedCalls)
-		m.turnBelow = newRecentMap[spanKey, struct{}](maxStackedCalls)
-		m.awaiting = newRecentMap[trace.TraceID, struct{}](maxStackedCalls)
+		m.underParent = newRecentMap[spanKey, callPrint](maxStackedCalls, spanKey.hash)
+		m.bySpan = newRecentMap[spanKey, callPrint](maxStackedCalls, spanKey.hash)
+		m.turnBelow = newRecentMap[spanKey, struct{}](maxStackedCalls, spanKey.hash)
+		m.awaiting = newRecentMap[trace.TraceID, struct{}](maxStackedCalls, traceHash)
 	}
 	s := &spans[r.span]
 	p := printOf(r)
@@ -163,10 +163,10 @@ func (m *sentCalls) keep(spans []spanview.Span, ids *batchIdentities, r *record)
 		_, below := m.turnBelow.get(spanKey{s.TraceID(), s.SpanID()})
 		return !below
 	}
-	me := printOf(r)
-	// r is the outer span of a call whose inner span was sent.
+	// r is the outer span of a call whose inner span was sent. (Its print
+	// is taken only for a call found: most are not.)
 	if k := (spanKey{s.TraceID(), s.SpanID()}); true {
-		if inner, ok := m.underParent.get(k); ok && samePrint(me, inner, true) {
+		if inner, ok := m.underParent.get(k); ok && samePrint(printOf(r), inner, true) {
 			m.underParent.delete(k)
 			if r.explicit && r.kind == sc.EventUsage {
 				return true // never merged, in one batch either
@@ -181,7 +181,7 @@ func (m *sentCalls) keep(spans []spanview.Span, ids *batchIdentities, r *record)
 	}
 	k := spanKey{s.TraceID(), s.ParentSpanID()}
 	outer, ok := m.bySpan.get(k)
-	if !ok || !samePrint(outer, me, true) {
+	if !ok || !samePrint(outer, printOf(r), true) {
 		return true
 	}
 	m.bySpan.delete(k)

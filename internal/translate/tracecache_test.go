@@ -36,7 +36,7 @@ func TestTraceCacheAgainstAMap(t *testing.T) {
 				now = now.Add(time.Duration(rng.IntN(300)) * time.Millisecond)
 				n := rng.IntN(traces)
 				k := trace.TraceID{byte(n), byte(n >> 8)}
-				k[8] = byte(n % 3) // folds collide: traces go to others too
+				k[8] = byte(n % 3)
 				id := identity{}
 				for f := range id {
 					if rng.IntN(3) == 0 {
@@ -100,4 +100,16 @@ func merge(id, old identity) identity {
 		}
 	}
 	return id
+}
+
+// TestTraceCacheExpiryIsNowPlusTTL: the expiry kept for the last now is
+// the sum, for times again, apart, with and without a monotonic reading,
+// and the zero time.
+func TestTraceCacheExpiryIsNowPlusTTL(t *testing.T) {
+	c := newTraceCache(10, time.Minute)
+	wall := time.Now().Round(0)
+	for _, now := range []time.Time{{}, {}, t0, t0, t0.Add(time.Nanosecond), wall, wall, time.Now(), {}, wall.In(time.UTC)} {
+		require.True(t, now.Add(time.Minute).Equal(c.expiry(now)), "%v", now)
+		require.Equal(t, now.Add(time.Minute), c.expiry(now), "%v", now)
+	}
 }

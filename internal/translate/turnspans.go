@@ -23,7 +23,7 @@ func (t *turnSpans) add(k spanKey) {
 		return
 	}
 	if t.made.max == 0 {
-		t.made = newRecentMap[spanKey, struct{}](maxTurnSpans)
+		t.made = newRecentMap[spanKey, struct{}](maxTurnSpans, spanKey.hash)
 	}
 	t.made.put(k, struct{}{})
 }

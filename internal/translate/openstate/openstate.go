@@ -14,15 +14,15 @@ import (
 // cycle was a fifth of the collector's CPU.
 //
 // Records are in two slabs, named by handle (slab.go). Their ids are in a
-// byte arena, their times are integers, and the indexes map a hash of the
+// byte arena, their times are integers, and the indexes (keyIndex, flat tables) map a hash of the
 // id to the first record of that hash, the others chained behind it. The rules of
 // lifecycle.go use it through handles.
 type State struct {
 	Sessions                Slab[Session, *Session]
 	Convs                   Slab[Conv, *Conv]
 	SessionOrder, ConvOrder Order // least recently active first
-	sessByID                map[uint64]Handle
-	convByID                map[uint64]Handle // by session and id (convKey), see Conv.indexed
+	sessByID                keyIndex
+	convByID                keyIndex // by session and id (convKey), see Conv.indexed
 	seed                    maphash.Seed
 	// found is the session FindSession or OpenSession returned last, 0
 	// for none (CloseSession forgets it): the records of a batch come in
@@ -81,11 +81,9 @@ func (r *Conv) Links() *Links { return &r.order }
 // New returns an empty State.
 func New() State {
 	return State{
-		keyMask:  ^uint64(0),
-		sessByID: make(map[uint64]Handle),
-		convByID: make(map[uint64]Handle),
-		seed:     maphash.MakeSeed(),
-		epoch:    time.Now(),
+		keyMask: ^uint64(0),
+		seed:    maphash.MakeSeed(),
+		epoch:   time.Now(),
 	}
 }
 
@@ -125,7 +123,7 @@ func (o *State) FindSession(id string) Handle {
 	if h := o.found; h != 0 && o.IDs.is(o.Session(h).ID, id) {
 		return h
 	}
-	for h := o.sessByID[o.sessKey(o.hash(id))]; h != 0; h = o.Session(h).sameKey {
+	for h := o.sessByID.get(o.sessKey(o.hash(id))); h != 0; h = o.Session(h).sameKey {
 		if o.IDs.is(o.Session(h).ID, id) {
 			o.found = h
 			return h
@@ -147,7 +145,7 @@ func (o *State) FindConv(sh Handle, id string) Handle {
 		}
 		return 0
 	}
-	for h := o.convByID[o.convKey(sh, o.hash(id))]; h != 0; h = o.Conv(h).sameKey {
+	for h := o.convByID.get(o.convKey(sh, o.hash(id))); h != 0; h = o.Conv(h).sameKey {
 		if c := o.Conv(h); c.Session == sh && o.IDs.is(c.ID, id) {
 			return h
 		}
@@ -160,8 +158,8 @@ func (o *State) FindConv(sh Handle, id string) Handle {
 func (o *State) OpenSession(id string) Handle {
 	h := o.Sessions.Alloc()
 	key := o.sessKey(o.hash(id))
-	*o.Session(h) = Session{ID: o.IDs.add(id), sameKey: o.sessByID[key]}
-	o.sessByID[key] = h
+	*o.Session(h) = Session{ID: o.IDs.add(id), sameKey: o.sessByID.get(key)}
+	o.sessByID.set(key, h)
 	o.Sessions.PushBack(&o.SessionOrder, h)
 	o.found = h
 	return h
@@ -198,8 +196,8 @@ func (o *State) index(h Handle) {
 		return
 	}
 	key := o.convKey(c.Session, o.hashRef(c.ID))
-	c.sameKey, c.indexed = o.convByID[key], true
-	o.convByID[key] = h
+	c.sameKey, c.indexed = o.convByID.get(key), true
+	o.convByID.set(key, h)
 }
 
 // SetUser and setDevice keep the session's latest user and device.
@@ -220,7 +218,7 @@ func (o *State) CloseConv(h Handle) {
 		o.Conv(c.NextInSession).prevInSess = c.prevInSess
 	}
 	if c.indexed {
-		unindex(o.convByID, o.convKey(c.Session, o.hashRef(c.ID)), h, func(h Handle) *Handle { return &o.Conv(h).sameKey })
+		unindex(&o.convByID, o.convKey(c.Session, o.hashRef(c.ID)), h, func(h Handle) *Handle { return &o.Conv(h).sameKey })
 	}
 	o.Convs.Remove(&o.ConvOrder, h)
 	if !c.sessionsID {
@@ -235,7 +233,7 @@ func (o *State) CloseSession(h Handle) {
 		o.CloseConv(o.Session(h).LatestConv)
 	}
 	s := o.Session(h)
-	unindex(o.sessByID, o.sessKey(o.hashRef(s.ID)), h, func(h Handle) *Handle { return &o.Session(h).sameKey })
+	unindex(&o.sessByID, o.sessKey(o.hashRef(s.ID)), h, func(h Handle) *Handle { return &o.Session(h).sameKey })
 	o.Sessions.Remove(&o.SessionOrder, h)
 	o.IDs.drop(s.ID)
 	o.IDs.drop(s.User)
@@ -248,13 +246,13 @@ func (o *State) CloseSession(h Handle) {
 
 // unindex takes h out of the chain of key in index, where it is: a record
 // is indexed once, and taken out once, under the key it went in with.
-func unindex(index map[uint64]Handle, key uint64, h Handle, sameKey func(Handle) *Handle) {
-	at := index[key]
+func unindex(index *keyIndex, key uint64, h Handle, sameKey func(Handle) *Handle) {
+	at := index.get(key)
 	if at == h {
 		if next := *sameKey(h); next != 0 {
-			index[key] = next
+			index.set(key, next)
 		} else {
-			delete(index, key)
+			index.delete(key)
 		}
 		return
 	}
