@@ -3,6 +3,7 @@ package translate
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -61,42 +62,58 @@ func TestScannedPrefixesStartAsScanAttrsDispatches(t *testing.T) {
 	}
 }
 
-// TestKeySlotsHoldEveryViewKey: index finds each registered key in the
-// table under its id, and no other key.
-func TestKeySlotsHoldEveryViewKey(t *testing.T) {
+// TestKeyTableFindsEveryViewKey: the table finds each registered key
+// under its id, and no other key: keys that differ from one in a byte
+// anywhere, or in length, or that hash to its slot.
+func TestKeyTableFindsEveryViewKey(t *testing.T) {
 	for id, name := range viewKeyNames {
-		got, ok := viewKeySlots.get(name)
+		got, ok := viewKeyTable.get(name)
 		require.True(t, ok, "%q", name)
 		assert.Equal(t, viewKey(id), got, "%q", name)
-		for _, other := range []string{name + "x", name[:len(name)-1], "x" + name} {
+		assert.Zero(t, viewKeyTable.keys[id].next, "%q shares its slot", name)
+		others := []string{name + "x", name[:len(name)-1], "x" + name, name[1:], strings.Repeat(name, 2)}
+		for i := range len(name) {
+			b := []byte(name)
+			b[i] ^= 0x20
+			others = append(others, string(b))
+		}
+		for _, other := range others {
 			if !slices.Contains(viewKeyNames, other) {
-				_, ok := viewKeySlots.get(other)
+				_, ok := viewKeyTable.get(other)
 				assert.False(t, ok, "%q is no view key", other)
 			}
 		}
 	}
-	_, ok := viewKeySlots.get("")
-	assert.False(t, ok)
+	for _, k := range []string{"", "a", "ab", "abc", "abcd", "user.i", "user.idx"} {
+		_, ok := viewKeyTable.get(k)
+		assert.Equal(t, slices.Contains(viewKeyNames, k), ok, "%q", k)
+	}
+}
 
-	// The bounds keySlots' doc gives: probes to find a key, and the longest
-	// run of used slots, which bounds the keys a miss compares.
-	for _, name := range viewKeyNames {
-		probes := 1
-		for i := keySlot(name); viewKeySlots[i].name != name; i = (i + 1) % uint(len(viewKeySlots)) {
-			probes++
-		}
-		assert.LessOrEqual(t, probes, 3, "%q", name)
+// TestKeyTableTellsKeysOfEveryLength: keys of every length a view key
+// may have to 40 bytes, that differ in one byte or in length, as a table
+// of their own: each found, none mistaken for another, no shorter key
+// found.
+func TestKeyTableTellsKeysOfEveryLength(t *testing.T) {
+	var names []string
+	for n := minViewKeyLen; n <= 40; n++ {
+		base := strings.Repeat("k", n)
+		names = append(names, base, base[:n/2]+"q"+base[n/2+1:]) // the middle byte
 	}
-	run, longest := 0, 0
-	for i := range 2 * len(viewKeySlots) { // around the end of the table too
-		if viewKeySlots[i%len(viewKeySlots)].used {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
+	names = names[:min(len(names), maxViewKeys)]
+	var tb keyTable
+	tb.build(names)
+	for id, name := range names {
+		got, ok := tb.get(name)
+		require.True(t, ok, "%q", name)
+		require.Equal(t, viewKey(id), got, "%q", name)
+	}
+	for n := range 48 {
+		for _, k := range []string{strings.Repeat("z", n), strings.Repeat("k", max(n-1, 0)) + "z", strings.Repeat("k", min(n, minViewKeyLen-1))} {
+			_, ok := tb.get(k)
+			require.False(t, ok, "%q", k)
 		}
 	}
-	assert.LessOrEqual(t, longest, 6, "the longest run of used slots")
 }
 
 // TestAttrViewResetForgetsTheSpanBefore: a view reset in place (a batch's
