@@ -70,7 +70,7 @@ func TestKeyTableFindsEveryViewKey(t *testing.T) {
 		got, ok := viewKeyTable.get(name)
 		require.True(t, ok, "%q", name)
 		assert.Equal(t, viewKey(id), got, "%q", name)
-		assert.Zero(t, viewKeyTable.keys[id].next, "%q shares its slot", name)
+		assert.Zero(t, viewKeyTable.keys[id+1].next, "%q shares its slot", name)
 		others := []string{name + "x", name[:len(name)-1], "x" + name, name[1:], strings.Repeat(name, 2)}
 		for i := range len(name) {
 			b := []byte(name)

@@ -19,9 +19,15 @@ import (
 // share a slot (none of the registered ones).
 type keyTable struct {
 	mul   uint64                 // the hash's multiplier, chosen by build
-	slots [keyTableSlots]viewKey // 1 + the id of the key hashed to the slot; 0: none
-	keys  [maxViewKeys]tableKey  // by id
+	slots [keyTableSlots]viewKey // the entry of the key hashed to the slot; 0: none
+	// keys by entry, 1 + id: entry 0, which no key matches, ends each
+	// slot's list, and a byte indexes the array without a bounds check.
+	keys [1 << 8]tableKey
 }
+
+// noKey is entry 0 of keyTable.keys: of length 0, it has words no key of
+// length 0 has (keyWords).
+var noKey = tableKey{first: 1}
 
 // keyTableSlots is the number of slots, a power of two: with 96 keys, one
 // multiplier in ten or so hashes them to distinct slots.
@@ -32,7 +38,7 @@ const keyTableBits = 11
 type tableKey struct {
 	first, second, last uint64 // keyWords of name
 	name                string
-	next                viewKey // 1 + the id of the next key of this slot; 0: none
+	next                viewKey // the entry of the next key of this slot; 0: none
 }
 
 // keyWords returns k's first eight bytes, its eight after those when it is
@@ -91,18 +97,19 @@ func (t *keyTable) index(kvs []attribute.KeyValue, pos *[maxViewKeys]uint8) (sca
 	for i := len(kvs) - 1; i >= 0; i-- {
 		k := string(kvs[i].Key)
 		first, second, last := keyWords(k)
-		s := t.slots[t.slot(first, second, last, len(k))]
-		for s != 0 {
-			e := &t.keys[s-1]
+		for s := t.slots[t.slot(first, second, last, len(k))]; ; {
+			e := &t.keys[s]
 			if len(e.name) == len(k) && e.first == first && e.second == second && e.last == last &&
 				(len(k) <= 24 || restEqual(k, e.name)) {
 				pos[s-1] = uint8(i + 1)
 				break
 			}
-			s = e.next
-		}
-		if s == 0 && !scans && collects(k) { // no view key is one scanAttr collects (registerKeys)
-			scans = true
+			if s = e.next; s == 0 {
+				if !scans && collects(k) { // no view key is one scanAttr collects (registerKeys)
+					scans = true
+				}
+				break
+			}
 		}
 	}
 	return scans
@@ -122,9 +129,10 @@ func (t *keyTable) get(k string) (viewKey, bool) {
 // distinct slots. Names alike in those share a slot, one after the other.
 func (t *keyTable) build(names []string) {
 	*t = keyTable{}
+	t.keys[0] = noKey
 	for i, n := range names {
 		first, second, last := keyWords(n)
-		t.keys[i] = tableKey{first: first, second: second, last: last, name: n}
+		t.keys[i+1] = tableKey{first: first, second: second, last: last, name: n}
 	}
 	for seed := uint64(1); seed < 1<<20; seed++ {
 		t.mul = seed*0x9e3779b97f4a7c15 | 1
@@ -139,18 +147,18 @@ func (t *keyTable) build(names []string) {
 // not alike hash to one slot.
 func (t *keyTable) place(n int) bool {
 	t.slots = [keyTableSlots]viewKey{}
-	for i := range n {
+	for i := 1; i <= n; i++ {
 		e := &t.keys[i]
 		e.next = 0
 		s := &t.slots[t.slot(e.first, e.second, e.last, len(e.name))]
 		for *s != 0 {
-			o := &t.keys[*s-1]
+			o := &t.keys[*s]
 			if o.first != e.first || o.second != e.second || o.last != e.last || len(o.name) != len(e.name) {
 				return false
 			}
 			s = &o.next
 		}
-		*s = viewKey(i + 1)
+		*s = viewKey(i)
 	}
 	return true
 }
