@@ -46,17 +46,21 @@ type tableKey struct {
 // shorter than eight bytes, its first and last four bytes. Together with
 // its length they tell a key of 4 to 24 bytes from any other; a shorter
 // key has zero words, and is no view key (minViewKeyLen).
+//
+// The loads are of unsafe pointers into k, not of word8's bytes
+// (identity.go) or of a slice: those cost the inliner or bounds checks
+// too much for keyWords to be inlined in index's loop.
 func keyWords(k string) (first, second, last uint64) {
-	b := unsafe.Slice(unsafe.StringData(k), len(k)) // read only
-	n := len(b)
+	p := unsafe.Pointer(unsafe.StringData(k))
+	n := len(k)
 	if n >= 8 {
 		if n > 16 {
-			second = binary.LittleEndian.Uint64(b[8:])
+			second = binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, 8))[:])
 		}
-		return binary.LittleEndian.Uint64(b), second, binary.LittleEndian.Uint64(b[n-8:])
+		return binary.LittleEndian.Uint64((*[8]byte)(p)[:]), second, binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, n-8))[:])
 	}
 	if n >= minViewKeyLen {
-		return uint64(binary.LittleEndian.Uint32(b)), 0, uint64(binary.LittleEndian.Uint32(b[n-4:]))
+		return uint64(binary.LittleEndian.Uint32((*[4]byte)(p)[:])), 0, uint64(binary.LittleEndian.Uint32((*[4]byte)(unsafe.Add(p, n-4))[:]))
 	}
 	return 0, 0, 0
 }
@@ -75,10 +79,9 @@ func (t *keyTable) slot(first, second, last uint64, n int) uint {
 // and before the last eight are equal; a and b are of one length, over
 // 24 bytes, with equal keyWords.
 func restEqual(a, b string) bool {
-	pa := unsafe.Slice(unsafe.StringData(a), len(a))
-	pb := unsafe.Slice(unsafe.StringData(b), len(a))
+	pa, pb := unsafe.Pointer(unsafe.StringData(a)), unsafe.Pointer(unsafe.StringData(b))
 	for i := 16; i < len(a)-8; i += 8 { // the last word may overlap keyWords' last
-		if binary.LittleEndian.Uint64(pa[i:]) != binary.LittleEndian.Uint64(pb[i:]) {
+		if binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(pa, i))[:]) != binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(pb, i))[:]) {
 			return false
 		}
 	}
