@@ -146,3 +146,36 @@ func TestAttrViewFirstOfRepeatedKeysWins(t *testing.T) {
 		require.Equal(t, fmt.Sprint(id), got.AsString(), name)
 	}
 }
+
+// TestKeyTableComparesAllOfAKey: a key that hashes to a view key's slot
+// is that key only when every part index compares is equal: its length,
+// its first, second and last words and the bytes between. Each variant
+// differs from the name in one part; the slot it hashes to is made the
+// name's, as if the hash had not told them.
+func TestKeyTableComparesAllOfAKey(t *testing.T) {
+	long := "gen_ai.usage.cache_read.input_tokens"
+	flip := func(s string, i int) string {
+		b := []byte(s)
+		b[i] ^= 0x01
+		return string(b)
+	}
+	for _, c := range []struct{ name, variant string }{
+		{long, flip(long, 0)},             // the first word
+		{long, flip(long, 12)},            // the second
+		{long, flip(long, 20)},            // between the second and the last
+		{long, flip(long, len(long)-1)},   // the last
+		{"aaaaaaaaa", "aaaaaaaaaa"},       // the length alone: equal words
+		{"abcdxyz", flip("abcdxyz", 5)},   // a short key's last four bytes
+		{"abcdxyz", flip("abcdxyz", 0)},   // its first four
+		{"abcd", "abcdabcd"[:4] + "\x00"}, // longer, the same first four
+	} {
+		var tb keyTable
+		tb.build([]string{c.name})
+		_, ok := tb.get(c.name)
+		require.True(t, ok, c.name)
+		first, second, last := keyWords(c.variant)
+		tb.slots[tb.slot(first, second, last, len(c.variant))] = 1
+		_, ok = tb.get(c.variant)
+		require.False(t, ok, "%q found as %q", c.variant, c.name)
+	}
+}
