@@ -160,8 +160,7 @@ func (v *attrView) getSlow(k viewKey) (spanview.Value, bool) {
 	case linearPos:
 		return v.Get(viewKeyNames[k])
 	default:
-		kvs, _ := v.KeyValues()
-		return spanview.ValueOf(kvs[p-1].Value), true
+		return spanview.ValueOf(*v.ValueAt(int(p - 1))), true
 	}
 }
 
@@ -176,8 +175,7 @@ func (v *attrView) str(k viewKey) string {
 
 func (v *attrView) strSlow(k viewKey) string {
 	if p := v.pos[k]; p != 0 && p != linearPos {
-		kvs, _ := v.KeyValues()
-		if a := &kvs[p-1].Value; a.Type() == attribute.STRING { // the common case, without Kind's switches
+		if a := v.ValueAt(int(p - 1)); a.Type() == attribute.STRING { // the common case, without Kind's switches
 			return a.AsString()
 		}
 	}
