@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"slices"
 	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -77,62 +78,24 @@ const maxViewKeys = 96
 
 var (
 	viewKeyNames []string
-	viewKeySlots keySlots // each key's id, by name
+	viewKeyTable keyTable // each key's id, by name: built once all are registered
 )
 
-// keySlots is an open-addressing table of the view keys. Against a map,
-// index's lookup of each attribute's key hashes three bytes and its length,
-// not the whole key: the table is a sixth full, a registered key is found
-// in three probes at most, and a miss ends at the first empty slot, after
-// six keys compared at most (TestKeySlotsHoldEveryViewKey).
-type keySlots [512]struct {
-	name string
-	id   viewKey
-	used bool
-}
-
-func keySlot(k string) uint {
-	n := len(k)
-	return (uint(n)*31 + uint(k[n-1])*11 + uint(k[n/2])*131 + uint(k[n/3])) % uint(len(keySlots{}))
-}
-
-func (t *keySlots) put(k string, id viewKey) {
-	for i := keySlot(k); ; i = (i + 1) % uint(len(t)) {
-		if e := &t[i]; !e.used {
-			e.name, e.id, e.used = k, id, true
-			return
-		}
-	}
-}
-
-func (t *keySlots) get(k string) (viewKey, bool) {
-	if k == "" {
-		return 0, false
-	}
-	for i := keySlot(k); ; i = (i + 1) % uint(len(t)) {
-		e := &t[i]
-		if !e.used {
-			return 0, false
-		}
-		if e.name == k {
-			return e.id, true
-		}
-	}
-}
+func init() { viewKeyTable.build(viewKeyNames) }
 
 // registerKeys returns the view keys of names, registering the new ones.
 // Only package-level variable initializers call it.
 func registerKeys(names ...string) []viewKey {
 	out := make([]viewKey, len(names))
 	for i, n := range names {
-		id, ok := viewKeySlots.get(n)
-		if !ok {
+		at := slices.Index(viewKeyNames, n)
+		if at < 0 {
 			if len(viewKeyNames) == maxViewKeys {
 				panic("translate: too many view keys")
 			}
-			id = viewKey(len(viewKeyNames))
-			if n == "" {
-				panic("translate: an empty view key")
+			at = len(viewKeyNames)
+			if len(n) < minViewKeyLen {
+				panic("translate: a view key shorter than minViewKeyLen: " + n)
 			}
 			if collects(n) {
 				// index sets attrView.scans only for the keys it does
@@ -140,9 +103,8 @@ func registerKeys(names ...string) []viewKey {
 				panic("translate: a view key that scanAttr collects: " + n)
 			}
 			viewKeyNames = append(viewKeyNames, n)
-			viewKeySlots.put(n, id)
 		}
-		out[i] = id
+		out[i] = viewKey(at)
 	}
 	return out
 }
@@ -179,30 +141,7 @@ func (v *attrView) index() {
 		v.scans = true
 		return
 	}
-	// From the last attribute to the first, each found key's position
-	// written over what a later one wrote: the first wins, as in
-	// Attrs.Get, without a test of the position before.
-	for i := len(kvs) - 1; i >= 0; i-- {
-		// keySlots.get, written out: a call per attribute costs a fifth
-		// of the lookup.
-		k := string(kvs[i].Key)
-		if k == "" {
-			continue
-		}
-		for j := keySlot(k); ; j++ {
-			e := &viewKeySlots[j%uint(len(viewKeySlots))] // a mask, no bounds check
-			if !e.used {
-				if !v.scans && collects(k) {
-					v.scans = true
-				}
-				break
-			}
-			if e.name == k {
-				v.pos[e.id] = uint8(i + 1) // no view key is one scanAttr collects (registerKeys)
-				break
-			}
-		}
-	}
+	v.scans = viewKeyTable.index(kvs, &v.pos)
 }
 
 // get returns the value of key k, as Attrs.Get does. Most keys a rule
@@ -221,8 +160,7 @@ func (v *attrView) getSlow(k viewKey) (spanview.Value, bool) {
 	case linearPos:
 		return v.Get(viewKeyNames[k])
 	default:
-		kvs, _ := v.KeyValues()
-		return spanview.ValueOf(kvs[p-1].Value), true
+		return spanview.ValueOf(*v.ValueAt(int(p - 1))), true
 	}
 }
 
@@ -237,8 +175,7 @@ func (v *attrView) str(k viewKey) string {
 
 func (v *attrView) strSlow(k viewKey) string {
 	if p := v.pos[k]; p != 0 && p != linearPos {
-		kvs, _ := v.KeyValues()
-		if a := &kvs[p-1].Value; a.Type() == attribute.STRING { // the common case, without Kind's switches
+		if a := v.ValueAt(int(p - 1)); a.Type() == attribute.STRING { // the common case, without Kind's switches
 			return a.AsString()
 		}
 	}
@@ -289,7 +226,7 @@ type keyRef struct {
 func keyRefs(names []string) []keyRef {
 	out := make([]keyRef, len(names))
 	for i, n := range names {
-		id, ok := viewKeySlots.get(n)
+		id, ok := viewKeyTable.get(n)
 		out[i] = keyRef{name: n, id: id, known: ok}
 	}
 	return out

@@ -3,6 +3,7 @@ package translate
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -61,42 +62,58 @@ func TestScannedPrefixesStartAsScanAttrsDispatches(t *testing.T) {
 	}
 }
 
-// TestKeySlotsHoldEveryViewKey: index finds each registered key in the
-// table under its id, and no other key.
-func TestKeySlotsHoldEveryViewKey(t *testing.T) {
+// TestKeyTableFindsEveryViewKey: the table finds each registered key
+// under its id, and no other key: keys that differ from one in a byte
+// anywhere, or in length, or that hash to its slot.
+func TestKeyTableFindsEveryViewKey(t *testing.T) {
 	for id, name := range viewKeyNames {
-		got, ok := viewKeySlots.get(name)
+		got, ok := viewKeyTable.get(name)
 		require.True(t, ok, "%q", name)
 		assert.Equal(t, viewKey(id), got, "%q", name)
-		for _, other := range []string{name + "x", name[:len(name)-1], "x" + name} {
+		assert.Zero(t, viewKeyTable.keys[id+1].next, "%q shares its slot", name)
+		others := []string{name + "x", name[:len(name)-1], "x" + name, name[1:], strings.Repeat(name, 2)}
+		for i := range len(name) {
+			b := []byte(name)
+			b[i] ^= 0x20
+			others = append(others, string(b))
+		}
+		for _, other := range others {
 			if !slices.Contains(viewKeyNames, other) {
-				_, ok := viewKeySlots.get(other)
+				_, ok := viewKeyTable.get(other)
 				assert.False(t, ok, "%q is no view key", other)
 			}
 		}
 	}
-	_, ok := viewKeySlots.get("")
-	assert.False(t, ok)
+	for _, k := range []string{"", "a", "ab", "abc", "abcd", "user.i", "user.idx"} {
+		_, ok := viewKeyTable.get(k)
+		assert.Equal(t, slices.Contains(viewKeyNames, k), ok, "%q", k)
+	}
+}
 
-	// The bounds keySlots' doc gives: probes to find a key, and the longest
-	// run of used slots, which bounds the keys a miss compares.
-	for _, name := range viewKeyNames {
-		probes := 1
-		for i := keySlot(name); viewKeySlots[i].name != name; i = (i + 1) % uint(len(viewKeySlots)) {
-			probes++
-		}
-		assert.LessOrEqual(t, probes, 3, "%q", name)
+// TestKeyTableTellsKeysOfEveryLength: keys of every length a view key
+// may have to 40 bytes, that differ in one byte or in length, as a table
+// of their own: each found, none mistaken for another, no shorter key
+// found.
+func TestKeyTableTellsKeysOfEveryLength(t *testing.T) {
+	var names []string
+	for n := minViewKeyLen; n <= 40; n++ {
+		base := strings.Repeat("k", n)
+		names = append(names, base, base[:n/2]+"q"+base[n/2+1:]) // the middle byte
 	}
-	run, longest := 0, 0
-	for i := range 2 * len(viewKeySlots) { // around the end of the table too
-		if viewKeySlots[i%len(viewKeySlots)].used {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
+	names = names[:min(len(names), maxViewKeys)]
+	var tb keyTable
+	tb.build(names)
+	for id, name := range names {
+		got, ok := tb.get(name)
+		require.True(t, ok, "%q", name)
+		require.Equal(t, viewKey(id), got, "%q", name)
+	}
+	for n := range 48 {
+		for _, k := range []string{strings.Repeat("z", n), strings.Repeat("k", max(n-1, 0)) + "z", strings.Repeat("k", min(n, minViewKeyLen-1))} {
+			_, ok := tb.get(k)
+			require.False(t, ok, "%q", k)
 		}
 	}
-	assert.LessOrEqual(t, longest, 6, "the longest run of used slots")
 }
 
 // TestAttrViewResetForgetsTheSpanBefore: a view reset in place (a batch's
@@ -127,5 +144,38 @@ func TestAttrViewFirstOfRepeatedKeysWins(t *testing.T) {
 		want, _ := a.Get(name)
 		require.Equal(t, want.AsString(), got.AsString(), name)
 		require.Equal(t, fmt.Sprint(id), got.AsString(), name)
+	}
+}
+
+// TestKeyTableComparesAllOfAKey: a key that hashes to a view key's slot
+// is that key only when every part index compares is equal: its length,
+// its first, second and last words and the bytes between. Each variant
+// differs from the name in one part; the slot it hashes to is made the
+// name's, as if the hash had not told them.
+func TestKeyTableComparesAllOfAKey(t *testing.T) {
+	long := "gen_ai.usage.cache_read.input_tokens"
+	flip := func(s string, i int) string {
+		b := []byte(s)
+		b[i] ^= 0x01
+		return string(b)
+	}
+	for _, c := range []struct{ name, variant string }{
+		{long, flip(long, 0)},             // the first word
+		{long, flip(long, 12)},            // the second
+		{long, flip(long, 20)},            // between the second and the last
+		{long, flip(long, len(long)-1)},   // the last
+		{"aaaaaaaaa", "aaaaaaaaaa"},       // the length alone: equal words
+		{"abcdxyz", flip("abcdxyz", 5)},   // a short key's last four bytes
+		{"abcdxyz", flip("abcdxyz", 0)},   // its first four
+		{"abcd", "abcdabcd"[:4] + "\x00"}, // longer, the same first four
+	} {
+		var tb keyTable
+		tb.build([]string{c.name})
+		_, ok := tb.get(c.name)
+		require.True(t, ok, c.name)
+		first, second, last := keyWords(c.variant)
+		tb.slots[tb.slot(first, second, last, len(c.variant))] = 1
+		_, ok = tb.get(c.variant)
+		require.False(t, ok, "%q found as %q", c.variant, c.name)
 	}
 }

@@ -350,3 +350,26 @@ func TestSetSpanWritesEveryField(t *testing.T) {
 	setSpan(&got, sb, attrsB, &resB, scopeB)
 	require.Equal(t, want, got)
 }
+
+// TestSetSpanOverASpanWithEventsWritesNone: a span without events, viewed
+// in place over one with, has none (setSpan spares Events' call for it).
+func TestSetSpanOverASpanWithEventsWritesNone(t *testing.T) {
+	res := attribute.NewSet()
+	sa, scope := pdataSpanNamed('a')
+	sb, _ := pdataSpanNamed('b')
+	sb.Events().RemoveIf(func(ptrace.SpanEvent) bool { return true })
+	got := viewSpan(sa, nil, &res, scope)
+	require.Equal(t, 1, got.Events().Len())
+	setSpan(&got, sb, nil, &res, scope)
+	require.Equal(t, viewSpan(sb, nil, &res, scope), got)
+	require.Zero(t, got.Events().Len())
+}
+
+// TestAsTimeIsAsTime: asTime, pdata's AsTime written out, agrees with it
+// on timestamps of every magnitude, and keeps zero zero.
+func TestAsTimeIsAsTime(t *testing.T) {
+	require.True(t, asTime(0).IsZero())
+	for ts, i := pcommon.Timestamp(1), 0; i < 64; ts, i = ts*3+7, i+1 { // past 2^64, around
+		require.Equal(t, ts.AsTime(), asTime(ts), "%d", uint64(ts))
+	}
+}

@@ -51,6 +51,11 @@ func sdkSet(set *attribute.Set) Attrs {
 // false when they are a set), for an index of them made once per span.
 func (a Attrs) KeyValues() (kvs []attribute.KeyValue, ok bool) { return a.kvs, a.src != srcSet }
 
+// ValueAt returns the value of attribute i of a slice (KeyValues ok), in
+// place and not to be changed: a read by position (the translation's
+// index of the attributes) copies neither the view nor the value.
+func (a *Attrs) ValueAt(i int) *attribute.Value { return &a.kvs[i].Value }
+
 // Len returns the number of attributes.
 func (a Attrs) Len() int {
 	switch a.src {
