@@ -14,11 +14,11 @@ import (
 // garbage collector and no allocation once grown. Its hash is seeded per
 // process, so that ids chosen to collide do not.
 type traceIndex struct {
-	slots []traceSlot
+	slots []batchTraceSlot
 	mask  uint64
 }
 
-type traceSlot struct {
+type batchTraceSlot struct {
 	id trace.TraceID
 	at int32 // the group's index + 1; 0: empty
 }
@@ -32,7 +32,7 @@ func (x *traceIndex) reset(n int) {
 		size <<= 1
 	}
 	if cap(x.slots) < size {
-		x.slots = make([]traceSlot, size)
+		x.slots = make([]batchTraceSlot, size)
 	} else {
 		x.slots = x.slots[:size]
 		clear(x.slots)
@@ -41,7 +41,7 @@ func (x *traceIndex) reset(n int) {
 }
 
 // slot is id's slot, or the empty one where it goes.
-func (x *traceIndex) slot(id trace.TraceID) *traceSlot {
+func (x *traceIndex) slot(id trace.TraceID) *batchTraceSlot {
 	h := binary.LittleEndian.Uint64(id[:8]) ^ traceIndexSeed
 	h = (h ^ h>>30) * 0xbf58476d1ce4e5b9 // splitmix64's finalizer, over both halves
 	h ^= binary.LittleEndian.Uint64(id[8:])
