@@ -161,8 +161,8 @@ func openDurableQueue(ctx context.Context, c *core, host component.Host) (*durab
 	q.ctx, q.cancel = context.WithCancel(context.Background())
 	// The slots' retries end with the queue's sending (Shutdown), not
 	// with c.stop: what is not delivered by then stays in storage.
-	q.turns = newTurns(c.cfg.RequestsInFlight, c.cfg.Limits(), func(events []json.RawMessage) error {
-		return c.deliverRetrying(q.ctx, c.sender(), events, c.cfg.Limits())
+	q.turns = newTurns(c.cfg.RequestsInFlight, c.cfg.Limits(), func(events []json.RawMessage) (int, error) {
+		return c.deliverSettling(q.ctx, c.sender(), events, c.cfg.Limits())
 	})
 	return q, nil
 }

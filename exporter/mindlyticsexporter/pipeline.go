@@ -95,6 +95,15 @@ func (c *core) pushInTurn(ctx context.Context, sender delivery.Sender, r *events
 // begins. What is left then is dropped, counted and returned as a
 // permanent error.
 func (c *core) deliverRetrying(ctx context.Context, sender delivery.Sender, events []json.RawMessage, lim delivery.Limits) error {
+	_, err := c.deliverSettling(ctx, sender, events, lim)
+	return err
+}
+
+// deliverSettling is deliverRetrying that also says how many of the
+// events, from the first, were settled (delivered, or refused by the
+// service) before an error: a request of several shares gives the error
+// only to the shares past them.
+func (c *core) deliverSettling(ctx context.Context, sender delivery.Sender, events []json.RawMessage, lim delivery.Limits) (int, error) {
 	rc := c.cfg.RetryConfig
 	bo := &backoff.ExponentialBackOff{
 		InitialInterval:     rc.InitialInterval,
@@ -108,22 +117,24 @@ func (c *core) deliverRetrying(ctx context.Context, sender delivery.Sender, even
 	if c.durable != nil {
 		stop = nil // the durable queue's sending ends with ctx: what is left stays in storage
 	}
+	done := 0 // settled so far
 	for {
 		settled, err := delivery.Deliver(ctx, sender, events, lim,
 			func(i int, err error) { c.refused(ctx, events[i], err) })
 		events = events[settled:]
+		done += settled
 		if err == nil {
 			if c.retrying.Load() && c.retrying.CompareAndSwap(true, false) {
 				c.logger.Info("The service accepts events again")
 			}
-			return nil
+			return done, nil
 		}
 		cerr := c.collectorError(err)
 		if ctx.Err() != nil {
-			return c.unsent(ctx, len(events), cerr)
+			return done, c.unsent(ctx, len(events), cerr)
 		}
 		if !rc.Enabled || consumererror.IsPermanent(cerr) {
-			return c.dropUnsent(ctx, len(events), cerr)
+			return done, c.dropUnsent(ctx, len(events), cerr)
 		}
 		wait := bo.NextBackOff()
 		var apiErr *mindlytics.APIError
@@ -131,7 +142,7 @@ func (c *core) deliverRetrying(ctx context.Context, sender delivery.Sender, even
 			wait = max(wait, min(apiErr.RetryAfter, maxRetryAfter))
 		}
 		if rc.MaxElapsedTime > 0 && time.Since(start)+wait > rc.MaxElapsedTime {
-			return c.dropUnsent(ctx, len(events), fmt.Errorf("no more retries left (retry_on_failure::max_elapsed_time %v): %w", rc.MaxElapsedTime, err))
+			return done, c.dropUnsent(ctx, len(events), fmt.Errorf("no more retries left (retry_on_failure::max_elapsed_time %v): %w", rc.MaxElapsedTime, err))
 		}
 		if c.retrying.CompareAndSwap(false, true) {
 			// Once per outage, as exporterhelper's retries say each: the
@@ -145,10 +156,10 @@ func (c *core) deliverRetrying(ctx context.Context, sender delivery.Sender, even
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return c.unsent(ctx, len(events), fmt.Errorf("%w (last error: %w)", ctx.Err(), err))
+			return done, c.unsent(ctx, len(events), fmt.Errorf("%w (last error: %w)", ctx.Err(), err))
 		case <-stop:
 			t.Stop()
-			return c.dropUnsent(ctx, len(events), fmt.Errorf("interrupted by shutdown while retrying: %w", err))
+			return done, c.dropUnsent(ctx, len(events), fmt.Errorf("interrupted by shutdown while retrying: %w", err))
 		}
 	}
 }
@@ -174,7 +185,7 @@ func (c *core) unsent(ctx context.Context, n int, err error) error {
 }
 
 // sendShares delivers the events of shares taken together (turns.run),
-// for every share the same result.
-func (c *core) sendShares(events []json.RawMessage) error {
-	return c.deliverRetrying(context.Background(), c.sender(), events, c.cfg.Limits())
+// and says how many of them, from the first, were settled.
+func (c *core) sendShares(events []json.RawMessage) (int, error) {
+	return c.deliverSettling(context.Background(), c.sender(), events, c.cfg.Limits())
 }

@@ -36,9 +36,10 @@ type turns struct {
 	// whose turn it is leaves the map when it goes out, and the turn
 	// moves when it is sent: a slot is in one request at a time.
 	shares []map[uint64]*share
-	// send delivers the events of shares taken together, and returns
-	// what each of them gets.
-	send func(events []json.RawMessage) error
+	// send delivers the events of shares taken together, and returns how
+	// many of them, from the first, were settled, and the error of the
+	// rest: a share wholly among the settled ones gets no error.
+	send func(events []json.RawMessage) (settled int, err error)
 	lim  delivery.Limits
 }
 
@@ -65,7 +66,7 @@ type outgoing struct {
 
 var outgoings = sync.Pool{New: func() any { return new(outgoing) }}
 
-func newTurns(slots int, lim delivery.Limits, send func([]json.RawMessage) error) *turns {
+func newTurns(slots int, lim delivery.Limits, send func([]json.RawMessage) (int, error)) *turns {
 	t := &turns{next: 1, turn: make([]uint64, slots), ahead: make([]map[uint64]bool, slots), moved: make(chan struct{}),
 		shares: make([]map[uint64]*share, slots), send: send, lim: lim}
 	for p := range t.turn {
@@ -151,11 +152,14 @@ func (t *turns) start(outs []*outgoing) {
 func (t *turns) run(o *outgoing) {
 	var next []*outgoing
 	for o != nil {
-		err := t.send(o.events)
+		settled, err := t.send(o.events)
 		t.mu.Lock()
+		end := 0 // the end of sh's events in o.events
 		for i, sh := range o.shares {
 			t.pass(o.slots[i], sh.seq)
-			sh.err = err
+			if end += len(sh.events); err != nil && end > settled {
+				sh.err = err
+			}
 			sh.sent.Done() // sh may be reused from here on
 		}
 		t.wake()

@@ -1,7 +1,9 @@
 package mindlyticsexporter
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -22,7 +24,7 @@ func TestTurnsSendEachSlotInRequestOrder(t *testing.T) {
 	var mu sync.Mutex
 	sent := make([][]string, slots) // per slot, the events in the order sent
 	sends := 0
-	tr := newTurns(slots, delivery.Limits{MaxEvents: 8, MaxBytes: 1 << 20}, func(events []json.RawMessage) error {
+	tr := newTurns(slots, delivery.Limits{MaxEvents: 8, MaxBytes: 1 << 20}, func(events []json.RawMessage) (int, error) {
 		time.Sleep(time.Duration(rand.IntN(300)) * time.Microsecond) // a service of uneven latency
 		mu.Lock()
 		defer mu.Unlock()
@@ -33,7 +35,7 @@ func TestTurnsSendEachSlotInRequestOrder(t *testing.T) {
 			require.NoError(t, err)
 			sent[p] = append(sent[p], string(ev))
 		}
-		return nil
+		return len(events), nil
 	})
 	seqs := make([]uint64, requests)
 	for i := range seqs {
@@ -75,12 +77,12 @@ func TestTurnsWholeRequestWaitsForEverySlot(t *testing.T) {
 	release := make(chan struct{})
 	var mu sync.Mutex
 	var order []string
-	tr := newTurns(2, delivery.Limits{MaxEvents: 10, MaxBytes: 1 << 20}, func(events []json.RawMessage) error {
+	tr := newTurns(2, delivery.Limits{MaxEvents: 10, MaxBytes: 1 << 20}, func(events []json.RawMessage) (int, error) {
 		<-release
 		mu.Lock()
 		order = append(order, string(events[0]))
 		mu.Unlock()
-		return nil
+		return len(events), nil
 	})
 	first, second := tr.take(), tr.take()
 	firstDone := make(chan error, 1)
@@ -113,11 +115,11 @@ func TestTurnsPushGoesOutInFewRequests(t *testing.T) {
 	const slots = 16
 	var mu sync.Mutex
 	var sizes []int
-	tr := newTurns(slots, delivery.Limits{MaxEvents: 20, MaxBytes: 1 << 20}, func(events []json.RawMessage) error {
+	tr := newTurns(slots, delivery.Limits{MaxEvents: 20, MaxBytes: 1 << 20}, func(events []json.RawMessage) (int, error) {
 		mu.Lock()
 		sizes = append(sizes, len(events))
 		mu.Unlock()
-		return nil
+		return len(events), nil
 	})
 	push := func(perSlot int) {
 		var sent sync.WaitGroup
@@ -149,8 +151,10 @@ func TestTurnsSlowSlotHoldsBackOnlyItsSessions(t *testing.T) {
 	release := make(chan struct{})
 	var mu sync.Mutex
 	var order []string
-	tr := newTurns(2, delivery.Limits{MaxEvents: 10, MaxBytes: 1 << 20}, func(events []json.RawMessage) error {
+	slowOut := make(chan struct{})
+	tr := newTurns(2, delivery.Limits{MaxEvents: 10, MaxBytes: 1 << 20}, func(events []json.RawMessage) (int, error) {
 		if string(events[0]) == `"slow"` {
+			close(slowOut)
 			<-release
 		}
 		mu.Lock()
@@ -158,16 +162,12 @@ func TestTurnsSlowSlotHoldsBackOnlyItsSessions(t *testing.T) {
 			order = append(order, string(ev))
 		}
 		mu.Unlock()
-		return nil
+		return len(events), nil
 	})
 	first, second := tr.take(), tr.take()
 	firstDone := make(chan error, 1)
 	go func() { firstDone <- submitOne(tr, first, 0, []json.RawMessage{json.RawMessage(`"slow"`)}) }()
-	require.Eventually(t, func() bool {
-		tr.mu.Lock()
-		defer tr.mu.Unlock()
-		return len(tr.shares[0]) == 0 // out in a request
-	}, time.Second, time.Millisecond)
+	<-slowOut // out in a request, which waits
 	tr.done(first, []int{1})
 	var sent sync.WaitGroup
 	shares := []share{
@@ -200,4 +200,50 @@ func submitOne(t *turns, seq uint64, p int, events []json.RawMessage) error {
 	t.mu.Unlock()
 	sent.Wait()
 	return sh.err
+}
+
+// A request of several shares that fails after the service took the
+// events of the first gives the error to the others only.
+func TestTurnsErrorOnlyToSharesNotSettled(t *testing.T) {
+	failed := errors.New("the service went away")
+	tr := newTurns(3, delivery.Limits{MaxEvents: 10, MaxBytes: 1 << 20}, func(events []json.RawMessage) (int, error) {
+		return 3, failed // settled: slot 0's two events and the first of slot 1's
+	})
+	var sent sync.WaitGroup
+	seq := tr.take()
+	shares := []share{
+		{seq: seq, events: []json.RawMessage{json.RawMessage(`"a"`), json.RawMessage(`"b"`)}, sent: &sent},
+		{seq: seq, events: []json.RawMessage{json.RawMessage(`"c"`), json.RawMessage(`"d"`)}, sent: &sent},
+		{seq: seq, events: []json.RawMessage{json.RawMessage(`"e"`)}, sent: &sent},
+	}
+	sent.Add(3)
+	tr.handIn(seq, shares)
+	sent.Wait()
+	assert.NoError(t, shares[0].err)
+	assert.ErrorIs(t, shares[1].err, failed)
+	assert.ErrorIs(t, shares[2].err, failed)
+}
+
+// deliverSettling counts what the service took before it failed, over
+// the delivery's requests: the turns give the error past that only.
+func TestDeliverSettlingCountsTheSettledPrefix(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.ClientConfig.Endpoint, cfg.APIKey, cfg.ProjectID = "http://127.0.0.1:1", "k", "p"
+	cfg.RetryConfig.Enabled = false
+	c := newTestCore(t, cfg)
+	failed := errors.New("the service went away")
+	requests := 0
+	sender := delivery.SendFunc(func(_ context.Context, events []json.RawMessage) error {
+		if requests++; requests > 2 {
+			return failed
+		}
+		return nil
+	})
+	events := make([]json.RawMessage, 10)
+	for i := range events {
+		events[i] = json.RawMessage(fmt.Sprintf(`{"type":"track","event":"e%d","session_id":"s","user_id":"u"}`, i))
+	}
+	settled, err := c.deliverSettling(t.Context(), sender, events, delivery.Limits{MaxEvents: 3, MaxBytes: 1 << 20})
+	require.ErrorIs(t, err, failed)
+	assert.Equal(t, 6, settled, "two requests of three went out before the failure")
 }
