@@ -52,7 +52,9 @@ type Config struct {
 	// several requests, in order) and how many go side by side
 	// (requests_in_flight: a batch of the queue larger than one request is
 	// partitioned by session and the partitions go out concurrently, each
-	// session's events in order within its partition; push.go).
+	// session's events in order within its partition; push.go; in the
+	// collector's pipelined queue, the session slots ready at once share
+	// as few requests as fit: turns.go).
 	delivery.RequestSettings `mapstructure:",squash"`
 
 	// Settings are the translation's settings (identity::…, lifecycle::…,

@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// The partitions of a push (deliverAll), and the slots of a pipelined
-// queue (turns.run), each go out on a goroutine of their own. A new
+// The partitions of a push (deliverAll), and the requests the slots of a
+// pipelined queue share (turns.run), each go out on a goroutine of their
+// own. A new
 // goroutine starts with a small stack, and the request through net/http
 // (and confighttp's otelhttp) grows it several times, each growth copying
 // the stack: under the load that cost more instructions than the rest of

@@ -87,6 +87,11 @@ func init() { viewKeyTable.build(viewKeyNames) }
 // Only package-level variable initializers call it.
 func registerKeys(names ...string) []viewKey {
 	out := make([]viewKey, len(names))
+	if viewKeyTable.built() {
+		// The table holds the keys registered before init: a key added
+		// after would never be found.
+		panic("translate: a view key registered after initialization")
+	}
 	for i, n := range names {
 		at := slices.Index(viewKeyNames, n)
 		if at < 0 {

@@ -126,6 +126,9 @@ func (t *keyTable) get(k string) (viewKey, bool) {
 	return viewKey(max(at, 0)), at >= 0
 }
 
+// built says whether build made t.
+func (t *keyTable) built() bool { return t.mul != 0 }
+
 // build makes t the table of names (not empty, distinct, at most
 // maxViewKeys), each under its index: it tries multipliers, always the
 // same ones, until one hashes names of distinct keyWords or lengths to

@@ -21,7 +21,8 @@ import (
 //
 // The index is a flat open-addressing table of the live writes (8 bytes
 // a slot: the top half of the trace's hash and its place in the ring;
-// linear-probed, at most half full, grown with the writes), not a Go map: the cache holds thousands of sessions' traces and is cold
+// linear-probed, at most half full, grown with the writes), not a Go
+// map: the cache holds thousands of sessions' traces and is cold
 // between batches, and a look-up that finds no trace, as most do, reads
 // one line of it. A slot whose hash matches is checked against the
 // trace's whole id in traces: no two traces are taken for one.
@@ -55,8 +56,10 @@ func slotOf(h, place uint64) traceSlot { return traceSlot(h>>32<<32 | (place + 1
 func (s traceSlot) place() uint64 { return uint64(uint32(s)) - 1 }
 
 // maxTraceCache bounds the ring's slots, so that a place fits in a
-// slot's 32 bits: a ring of more would take some 400 GB.
-const maxTraceCache = 1<<32 - 2
+// slot's 32 bits and the index (up to four times the ring) keeps a shift
+// of 32 or more, which unindex's home of a slot needs: a ring of more
+// would take some 100 GB.
+const maxTraceCache = 1 << 30
 
 // traceCacheGenerations is how many generations the ring holds: a trace
 // outlives at least (traceCacheGenerations-1)/traceCacheGenerations of max
@@ -76,8 +79,8 @@ func newTraceCache(maxEntries int, ttl time.Duration) *traceCache {
 }
 
 // minTraceIndex is the first size of the index, which grows with the
-// traces written up to twice the slots of the ring, as the ring does to
-// them: a small translator's memory stays small.
+// traces written, a power of two at most half full (up to two to four
+// times the slots of the ring): a small translator's memory stays small.
 const minTraceIndex = 16
 
 // grow doubles the index (the first time, makes it) and puts the live

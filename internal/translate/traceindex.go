@@ -1,18 +1,13 @@
 package translate
 
-import (
-	"encoding/binary"
-	"math/rand/v2"
-
-	"go.opentelemetry.io/otel/trace"
-)
+import "go.opentelemetry.io/otel/trace"
 
 // traceIndex maps the trace ids of one batch to their groups' indexes, as
 // a map[trace.TraceID]int32 would, at a fraction of a map's cost (every
 // span of a batch asks, and a batch has some hundreds of traces): an
 // open-addressing table, half empty at most, with no pointer for the
-// garbage collector and no allocation once grown. Its hash is seeded per
-// process, so that ids chosen to collide do not.
+// garbage collector and no allocation once grown. Its hash is keyed per
+// process (traceHash), so that ids chosen to collide do not.
 type traceIndex struct {
 	slots []batchTraceSlot
 	mask  uint64
@@ -22,8 +17,6 @@ type batchTraceSlot struct {
 	id trace.TraceID
 	at int32 // the group's index + 1; 0: empty
 }
-
-var traceIndexSeed = rand.Uint64()
 
 // reset empties the index, for up to n ids.
 func (x *traceIndex) reset(n int) {
@@ -42,11 +35,7 @@ func (x *traceIndex) reset(n int) {
 
 // slot is id's slot, or the empty one where it goes.
 func (x *traceIndex) slot(id trace.TraceID) *batchTraceSlot {
-	h := binary.LittleEndian.Uint64(id[:8]) ^ traceIndexSeed
-	h = (h ^ h>>30) * 0xbf58476d1ce4e5b9 // splitmix64's finalizer, over both halves
-	h ^= binary.LittleEndian.Uint64(id[8:])
-	h = (h ^ h>>27) * 0x94d049bb133111eb
-	h ^= h >> 31
+	h := traceHash(id) // keyed per process, as the memories' hashes are
 	for i := h & x.mask; ; i = (i + 1) & x.mask {
 		if s := &x.slots[i]; s.at == 0 || s.id == id {
 			return s
