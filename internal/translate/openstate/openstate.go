@@ -153,6 +153,28 @@ func (o *State) FindConv(sh Handle, id string) Handle {
 	return 0
 }
 
+// DefaultConv is FindConv(sh, the session's own id): its default
+// conversation, told by sessionsID without comparing ids (OpenConv sets it
+// whenever a conversation's id is its session's, and only then).
+func (o *State) DefaultConv(sh Handle) Handle {
+	if sh == 0 || o.Session(sh).LatestConv == 0 {
+		return 0
+	}
+	s := o.Session(sh)
+	if h := s.LatestConv; o.Conv(h).NextInSession == 0 {
+		if o.Conv(h).sessionsID {
+			return h
+		}
+		return 0
+	}
+	for h := o.convByID.get(o.convKey(sh, o.hashRef(s.ID))); h != 0; h = o.Conv(h).sameKey {
+		if c := o.Conv(h); c.Session == sh && c.sessionsID {
+			return h
+		}
+	}
+	return 0
+}
+
 // OpenSession adds session id, most recently active; the caller checked
 // that it is not open.
 func (o *State) OpenSession(id string) Handle {
