@@ -18,8 +18,8 @@ import (
 // id to the first record of that hash, the others chained behind it. The rules of
 // lifecycle.go use it through handles.
 type State struct {
-	Sessions                Slab[Session, *Session]
-	Convs                   Slab[Conv, *Conv]
+	Sessions                Slab[Session]
+	Convs                   Slab[Conv]
 	SessionOrder, ConvOrder Order // least recently active first
 	sessByID                keyIndex
 	convByID                keyIndex // by session and id (convKey), see Conv.indexed
@@ -47,7 +47,6 @@ type Session struct {
 	LastAt       WallTime // the time of its latest event
 	LastSeen     int64    // when the translator last saw one of its spans (State.Seen)
 	LatestConv   Handle   // its most recently opened conversation; the others follow (Conv.nextInSess)
-	order        Links    // in sessOrder
 	sameKey      Handle   // the next session of the same hash
 	// Joined: another service started the session and will end it; this
 	// translator sends neither, for the session or its conversations.
@@ -60,7 +59,6 @@ type Conv struct {
 	Session       Handle
 	LastAt        WallTime
 	LastSeen      int64
-	order         Links // in convOrder
 	prevInSess    Handle
 	NextInSession Handle
 	sameKey       Handle
@@ -71,12 +69,6 @@ type Conv struct {
 	// more than one is; the only one of its session need not be.
 	indexed bool
 }
-
-// Links returns the session's place in the order of sessions.
-func (r *Session) Links() *Links { return &r.order }
-
-// Links returns the conversation's place in the order of conversations.
-func (r *Conv) Links() *Links { return &r.order }
 
 // New returns an empty State.
 func New() State {
