@@ -62,11 +62,12 @@ func (t *Translator) apply(r *record, seen int64, out []compact.Event) ([]compac
 	var convID string
 	var ch openstate.Handle
 	if needsConversation(r) {
-		convID = r.id[fConversation]
-		if convID == "" {
+		if convID = r.id[fConversation]; convID != "" {
+			ch = o.FindConv(sh, convID)
+		} else {
 			convID = r.id[fSession] // the session's default conversation
+			ch = o.DefaultConv(sh)
 		}
-		ch = o.FindConv(sh, convID)
 		if ch == 0 && !joined {
 			var props, attrs mindlytics.Properties
 			if r.kind == sc.EventConversationStart {

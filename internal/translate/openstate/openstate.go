@@ -18,8 +18,8 @@ import (
 // id to the first record of that hash, the others chained behind it. The rules of
 // lifecycle.go use it through handles.
 type State struct {
-	Sessions                Slab[Session, *Session]
-	Convs                   Slab[Conv, *Conv]
+	Sessions                Slab[Session]
+	Convs                   Slab[Conv]
 	SessionOrder, ConvOrder Order // least recently active first
 	sessByID                keyIndex
 	convByID                keyIndex // by session and id (convKey), see Conv.indexed
@@ -47,7 +47,6 @@ type Session struct {
 	LastAt       WallTime // the time of its latest event
 	LastSeen     int64    // when the translator last saw one of its spans (State.Seen)
 	LatestConv   Handle   // its most recently opened conversation; the others follow (Conv.nextInSess)
-	order        Links    // in sessOrder
 	sameKey      Handle   // the next session of the same hash
 	// Joined: another service started the session and will end it; this
 	// translator sends neither, for the session or its conversations.
@@ -60,7 +59,6 @@ type Conv struct {
 	Session       Handle
 	LastAt        WallTime
 	LastSeen      int64
-	order         Links // in convOrder
 	prevInSess    Handle
 	NextInSession Handle
 	sameKey       Handle
@@ -71,12 +69,6 @@ type Conv struct {
 	// more than one is; the only one of its session need not be.
 	indexed bool
 }
-
-// Links returns the session's place in the order of sessions.
-func (r *Session) Links() *Links { return &r.order }
-
-// Links returns the conversation's place in the order of conversations.
-func (r *Conv) Links() *Links { return &r.order }
 
 // New returns an empty State.
 func New() State {
@@ -147,6 +139,28 @@ func (o *State) FindConv(sh Handle, id string) Handle {
 	}
 	for h := o.convByID.get(o.convKey(sh, o.hash(id))); h != 0; h = o.Conv(h).sameKey {
 		if c := o.Conv(h); c.Session == sh && o.IDs.is(c.ID, id) {
+			return h
+		}
+	}
+	return 0
+}
+
+// DefaultConv is FindConv(sh, the session's own id): its default
+// conversation, told by sessionsID without comparing ids (OpenConv sets it
+// whenever a conversation's id is its session's, and only then).
+func (o *State) DefaultConv(sh Handle) Handle {
+	if sh == 0 || o.Session(sh).LatestConv == 0 {
+		return 0
+	}
+	s := o.Session(sh)
+	if h := s.LatestConv; o.Conv(h).NextInSession == 0 {
+		if o.Conv(h).sessionsID {
+			return h
+		}
+		return 0
+	}
+	for h := o.convByID.get(o.convKey(sh, o.hashRef(s.ID))); h != 0; h = o.Conv(h).sameKey {
+		if c := o.Conv(h); c.Session == sh && c.sessionsID {
 			return h
 		}
 	}

@@ -175,6 +175,9 @@ func requireOpenState(t *testing.T, o *State, m *openModel, step int) {
 				live += len(c)
 			}
 		}
+		if d, f := o.DefaultConv(sh), o.FindConv(sh, s.id); d != f {
+			fail("the default conversation of %.10s: %d, FindConv %d", s.id, d, f)
+		}
 		if o.FindConv(sh, "c-never") != 0 {
 			fail("a conversation never opened found in %.10s", s.id)
 		}

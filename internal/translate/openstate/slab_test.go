@@ -6,15 +6,10 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-type slabItem struct {
-	v     int
-	links Links
-}
-
-func (i *slabItem) Links() *Links { return &i.links }
+type slabItem struct{ v int }
 
 func TestSlabOrder(t *testing.T) {
-	var s Slab[slabItem, *slabItem]
+	var s Slab[slabItem]
 	var l Order
 	h := make([]Handle, 5)
 	for i := range h {
@@ -49,7 +44,7 @@ func TestSlabOrder(t *testing.T) {
 // TestSlabReusesFreedRecords: a freed record's slot is the next one
 // allocated, zeroed, and the slab does not grow while slots are free.
 func TestSlabReusesFreedRecords(t *testing.T) {
-	var s Slab[slabItem, *slabItem]
+	var s Slab[slabItem]
 	var l Order
 	a, b, c := s.Alloc(), s.Alloc(), s.Alloc()
 	assert.NotZero(t, a, "the zero handle is none")
@@ -76,7 +71,7 @@ func TestSlabReusesFreedRecords(t *testing.T) {
 // TestSlabGrowsByChunks: records keep their place as the slab grows, so a
 // pointer to one stays valid.
 func TestSlabGrowsByChunks(t *testing.T) {
-	var s Slab[slabItem, *slabItem]
+	var s Slab[slabItem]
 	first := s.Alloc()
 	p := s.At(first)
 	p.v = 7
