@@ -27,9 +27,10 @@ var batchPool = sync.Pool{New: func() any { return new(batch) }}
 // rare huge batch is left to the garbage collector.
 const maxPooledSpans = 8192
 
-// getBatch returns scratch space for n spans, empty. A pooled batch's
-// views and own identities are zero through their capacity (release
-// clears every one a call used): they are not cleared again.
+// getBatch returns scratch space for n spans, empty. A pooled batch's own
+// identities are zero through their capacity (release clears every one a
+// call used): they are not cleared again. Its views are as the last calls
+// left them: reset writes each in full before it is read.
 func getBatch(n int) *batch {
 	b := batchPool.Get().(*batch)
 	b.views = resize(b.views, n)
@@ -43,6 +44,10 @@ func getBatch(n int) *batch {
 
 // release clears what the batch refers to (strings and maps of the spans
 // and events, which must not be kept alive by the pool) and returns it.
+// The views are not cleared (a write barrier a pointer while the GC
+// marks): they hold on to the spans' attribute arrays and resources only
+// until the batch is reused or the pool drops it, at the second garbage
+// collection after.
 func (b *batch) release() {
 	if cap(b.recs) > maxPooledSpans || cap(b.views) > maxPooledSpans {
 		return
@@ -51,7 +56,6 @@ func (b *batch) release() {
 		b.used = cap(b.recs)
 	}
 	clear(b.recs[:b.used])
-	clear(b.views)
 	b.ids.clear()
 	batchPool.Put(b)
 }
