@@ -65,14 +65,19 @@ func setSpan(dst *spanview.Span, s ptrace.Span, attrs []attribute.KeyValue, res 
 	p.ParentIsRemote = s.Flags()&otlpParentIsRemote == otlpParentIsRemote
 	p.Attributes = attrs
 	p.Resource = res
-	if evs := s.Events(); evs.Len() == 0 { // most spans: spare the call
-		p.Events = nil
-	} else {
+	// Most spans have no events and no status message, as the span this
+	// view held before: an unchanged nil is not stored again (a write
+	// barrier while the GC marks).
+	if evs := s.Events(); evs.Len() > 0 {
 		p.Events = Events(evs)
+	} else if p.Events != nil {
+		p.Events = nil
 	}
 	status := s.Status()
 	p.StatusCode = StatusCode(status.Code())
-	p.StatusMessage = status.Message()
+	if msg := status.Message(); msg != "" || p.StatusMessage != "" {
+		p.StatusMessage = msg
+	}
 	p.ScopeName = scope.Name()
 	p.ScopeVersion = scope.Version()
 }

@@ -385,3 +385,17 @@ func TestAsTimeIsAsTime(t *testing.T) {
 		require.Equal(t, ts.AsTime(), asTime(ts), "%d", uint64(ts))
 	}
 }
+
+// TestSetSpanOverASpanWithAStatusMessageClearsIt: setSpan skips storing an
+// empty message over an empty one, not over a message.
+func TestSetSpanOverASpanWithAStatusMessageClearsIt(t *testing.T) {
+	res := attribute.NewSet()
+	sa, scope := pdataSpanNamed('a')
+	sb, _ := pdataSpanNamed('b')
+	sb.Status().SetMessage("")
+	got := viewSpan(sa, nil, &res, scope)
+	_, msg := got.Status()
+	require.NotEmpty(t, msg)
+	setSpan(&got, sb, nil, &res, scope)
+	require.Equal(t, viewSpan(sb, nil, &res, scope), got)
+}
