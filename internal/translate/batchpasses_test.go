@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
@@ -179,22 +180,7 @@ func TestPooledBatchIsZero(t *testing.T) {
 // random batch.
 func TestReusedBatchTranslatesAsFresh(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
-	res := []attribute.KeyValue{attribute.String("service.name", "reuse")}
-	pick := func() []spanview.Span {
-		if rng.IntN(3) == 0 {
-			return randomBatch(rng, 1+rng.IntN(60))
-		}
-		spans := spanview.FromReadOnlySpans(recordSpans(t, res, benchSpecs(1+rng.IntN(12))...))
-		rng.Shuffle(len(spans), func(i, j int) { spans[i], spans[j] = spans[j], spans[i] })
-		spans = spans[:1+rng.IntN(len(spans))]
-		for i := range spans { // some spans lose some attributes: ids, agents, kinds vary by slot
-			if rng.IntN(2) == 0 {
-				p := spanview.Parts(&spans[i])
-				p.Attributes = slices.DeleteFunc(slices.Clone(p.Attributes), func(attribute.KeyValue) bool { return rng.IntN(4) == 0 })
-			}
-		}
-		return spans
-	}
+	pick := func() []spanview.Span { return variedBatch(t, rng) }
 	translated := func(spans []spanview.Span) []string {
 		evs, errs := newTranslator(t).Translate(spans)
 		return append(eventJSON(t, evs), fmt.Sprint(errs))
@@ -206,5 +192,50 @@ func TestReusedBatchTranslatesAsFresh(t *testing.T) {
 		want := translated(spans)
 		translated(pick()) // leaves its batch in the pool
 		require.Equalf(t, want, translated(spans), "round %d: a reused batch translates otherwise", round)
+	}
+}
+
+// variedBatch is a random batch: of randomBatch's synthetic spans, or of
+// benchSpecs' agent runs, shuffled, cut, and with some attributes of some
+// spans left out, so that ids, agents and kinds vary from slot to slot.
+func variedBatch(t *testing.T, rng *rand.Rand) []spanview.Span {
+	if rng.IntN(3) == 0 {
+		return randomBatch(rng, 1+rng.IntN(60))
+	}
+	res := []attribute.KeyValue{attribute.String("service.name", "varied")}
+	spans := spanview.FromReadOnlySpans(recordSpans(t, res, benchSpecs(1+rng.IntN(12))...))
+	rng.Shuffle(len(spans), func(i, j int) { spans[i], spans[j] = spans[j], spans[i] })
+	spans = spans[:1+rng.IntN(len(spans))]
+	for i := range spans {
+		if rng.IntN(2) == 0 {
+			p := spanview.Parts(&spans[i])
+			p.Attributes = slices.DeleteFunc(slices.Clone(p.Attributes), func(attribute.KeyValue) bool { return rng.IntN(4) == 0 })
+		}
+	}
+	return spans
+}
+
+// TestResolveOverAnyIdentity: resolve stores only the own id fields that
+// change *id; over an identity already set it resolves as over a zero one.
+func TestResolveOverAnyIdentity(t *testing.T) {
+	tr := newTranslator(t)
+	rng := rand.New(rand.NewPCG(13, 14))
+	now := time.Now()
+	for range 200 {
+		spans := variedBatch(t, rng)
+		ids := identitiesOf(t, tr, spans)
+		for i := range spans {
+			var fresh, set identity
+			for f := range set {
+				if rng.IntN(2) == 0 {
+					set[f] = fmt.Sprint("stale-", f)
+				}
+			}
+			fellBack, err := tr.resolve(spans, ids, i, now, &fresh)
+			fellBack2, err2 := tr.resolve(spans, ids, i, now, &set)
+			require.Equal(t, fresh, set, "span %d", i)
+			require.Equal(t, fellBack, fellBack2)
+			require.Equal(t, err, err2)
+		}
 	}
 }
