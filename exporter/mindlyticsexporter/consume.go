@@ -73,13 +73,29 @@ func wrapAll(events []mindlytics.Event) []compact.Event {
 	return out
 }
 
-// reuseEvents keeps events' array, cleared, for the next batch. c.mu must
-// be held.
+// reuseEvents keeps events' array for the next batch. c.mu must be held.
+// The events are not cleared (a write barrier a pointer while the GC
+// marks): the translation appends each event in full over the old. So the
+// last batch's events stay until the next batch or the idle check
+// (forgetEvents); what older, bigger batches left beyond them is cleared
+// here.
 func (c *core) reuseEvents(events []compact.Event) {
-	clear(events)
-	if cap(events) <= maxReusedEvents {
-		c.events = events[:0]
+	if cap(events) > maxReusedEvents {
+		c.events, c.eventsWritten = nil, 0
+		return
 	}
+	n := len(events)
+	if cap(events) == cap(c.events) { // the same array: appending reallocates only to grow
+		clear(events[n:max(n, c.eventsWritten)])
+	}
+	c.events, c.eventsWritten = events[:0], n
+}
+
+// forgetEvents clears the last batch's events, so that an idle exporter
+// holds on to none. c.mu must be held.
+func (c *core) forgetEvents() {
+	clear(c.events[:c.eventsWritten])
+	c.eventsWritten = 0
 }
 
 func (c *core) translationErrors(ctx context.Context, what string, errs []error) {

@@ -71,8 +71,10 @@ type core struct {
 	tr translation
 	// events is the scratch the translation appends a batch's events to;
 	// guarded by mu. They are encoded into the request, so the slice is
-	// reused for the next batch.
-	events []compact.Event
+	// reused for the next batch. eventsWritten of them, from the start,
+	// hold the last batch's events (reuseEvents).
+	events        []compact.Event
+	eventsWritten int
 	// queue is exporterhelper's exporter: it takes already translated events
 	// (see withEvents) into its sending queue and hands them to push.
 	queue exporter.Traces
@@ -309,6 +311,7 @@ func (c *core) expireIdle() {
 			return
 		case <-t.C:
 			c.mu.Lock()
+			c.forgetEvents()
 			_, err := c.enqueue(ctx, wrapAll(c.tr.Expire()), 0)
 			c.translationErrors(context.Background(), "span or log record that waited", c.tr.LateErrors())
 			c.countSpansWithoutEvent(context.Background())

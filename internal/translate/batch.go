@@ -28,8 +28,8 @@ var batchPool = sync.Pool{New: func() any { return new(batch) }}
 const maxPooledSpans = 8192
 
 // getBatch returns scratch space for n spans, empty. A pooled batch's
-// views and own identities are zero through their capacity (release
-// clears every one a call used): they are not cleared again.
+// views and own identities are as the last calls left them: reset and
+// ownIdentity write each in full before it is read.
 func getBatch(n int) *batch {
 	b := batchPool.Get().(*batch)
 	b.views = resize(b.views, n)
@@ -43,6 +43,10 @@ func getBatch(n int) *batch {
 
 // release clears what the batch refers to (strings and maps of the spans
 // and events, which must not be kept alive by the pool) and returns it.
+// The views and own identities are not cleared (a write barrier a pointer
+// while the GC marks): they hold on to the spans' attribute arrays,
+// resources and id strings only until the batch is reused or the pool
+// drops it, at the second garbage collection after.
 func (b *batch) release() {
 	if cap(b.recs) > maxPooledSpans || cap(b.views) > maxPooledSpans {
 		return
@@ -51,7 +55,6 @@ func (b *batch) release() {
 		b.used = cap(b.recs)
 	}
 	clear(b.recs[:b.used])
-	clear(b.views)
 	b.ids.clear()
 	batchPool.Put(b)
 }
@@ -86,7 +89,7 @@ func grow[T any](s []T, n int) []T {
 }
 
 func (b *batchIdentities) reset(n int) {
-	b.own = resize(b.own, n)         // zero: see getBatch
+	b.own = resize(b.own, n)         // set for every span by collectIdentities
 	b.groupOf = resize(b.groupOf, n) // set for every span by collectIdentities
 	b.groups = b.groups[:0]
 	b.traces.reset(n)
@@ -95,8 +98,7 @@ func (b *batchIdentities) reset(n int) {
 }
 
 func (b *batchIdentities) clear() {
-	clear(b.own)
-	clear(b.groups[:cap(b.groups)])
+	clear(b.groups[:cap(b.groups)]) // groupOfTrace extends groups over zero ones
 	clear(b.byID)
 	b.res, b.anonSession, b.anonDevice = resourceFields{}, "", ""
 }

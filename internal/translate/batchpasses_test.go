@@ -1,10 +1,13 @@
 package translate
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
@@ -150,9 +153,9 @@ func spansOf(recs []record) []int {
 	return out
 }
 
-// TestPooledBatchIsZero: getBatch does not clear a pooled batch's views and
-// own identities; release must have, through their capacity, whatever
-// sizes the calls before had.
+// TestPooledBatchIsZero: groupOfTrace extends a pooled batch's trace
+// groups over zero ones; release must have cleared them through their
+// capacity, whatever sizes the calls before had.
 func TestPooledBatchIsZero(t *testing.T) {
 	tr := newTranslator(t)
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -165,11 +168,74 @@ func TestPooledBatchIsZero(t *testing.T) {
 		}
 		tr.collectIdentities(spans, b.views, &b.ids)
 		b.release()
-		for i, v := range b.views[:cap(b.views)] {
-			require.Truef(t, reflect.ValueOf(v).IsZero(), "view %d of %d still set after release", i, cap(b.views))
+		for i, g := range b.ids.groups[:cap(b.ids.groups)] {
+			require.Truef(t, reflect.ValueOf(g).IsZero(), "group %d of %d still set after release", i, cap(b.ids.groups))
 		}
-		for i, id := range b.ids.own[:cap(b.ids.own)] {
-			require.Truef(t, id.empty(), "identity %d of %d still set after release", i, cap(b.ids.own))
+	}
+}
+
+// TestReusedBatchTranslatesAsFresh: a batch from the pool, with what an
+// earlier call left (views and own identities not cleared, records and
+// groups cleared by release), translates exactly as fresh scratch space does, batch after
+// random batch.
+func TestReusedBatchTranslatesAsFresh(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	pick := func() []spanview.Span { return variedBatch(t, rng) }
+	translated := func(spans []spanview.Span) []string {
+		evs, errs := newTranslator(t).Translate(spans)
+		return append(eventJSON(t, evs), fmt.Sprint(errs))
+	}
+	for round := range 40 {
+		spans := pick()
+		runtime.GC()
+		runtime.GC() // the pool drops its batches: the translation gets a new one
+		want := translated(spans)
+		translated(pick()) // leaves its batch in the pool
+		require.Equalf(t, want, translated(spans), "round %d: a reused batch translates otherwise", round)
+	}
+}
+
+// variedBatch is a random batch: of randomBatch's synthetic spans, or of
+// benchSpecs' agent runs, shuffled, cut, and with some attributes of some
+// spans left out, so that ids, agents and kinds vary from slot to slot.
+func variedBatch(t *testing.T, rng *rand.Rand) []spanview.Span {
+	if rng.IntN(3) == 0 {
+		return randomBatch(rng, 1+rng.IntN(60))
+	}
+	res := []attribute.KeyValue{attribute.String("service.name", "varied")}
+	spans := spanview.FromReadOnlySpans(recordSpans(t, res, benchSpecs(1+rng.IntN(12))...))
+	rng.Shuffle(len(spans), func(i, j int) { spans[i], spans[j] = spans[j], spans[i] })
+	spans = spans[:1+rng.IntN(len(spans))]
+	for i := range spans {
+		if rng.IntN(2) == 0 {
+			p := spanview.Parts(&spans[i])
+			p.Attributes = slices.DeleteFunc(slices.Clone(p.Attributes), func(attribute.KeyValue) bool { return rng.IntN(4) == 0 })
+		}
+	}
+	return spans
+}
+
+// TestResolveOverAnyIdentity: resolve stores only the own id fields that
+// change *id; over an identity already set it resolves as over a zero one.
+func TestResolveOverAnyIdentity(t *testing.T) {
+	tr := newTranslator(t)
+	rng := rand.New(rand.NewPCG(13, 14))
+	now := time.Now()
+	for range 200 {
+		spans := variedBatch(t, rng)
+		ids := identitiesOf(t, tr, spans)
+		for i := range spans {
+			var fresh, set identity
+			for f := range set {
+				if rng.IntN(2) == 0 {
+					set[f] = fmt.Sprint("stale-", f)
+				}
+			}
+			fellBack, err := tr.resolve(spans, ids, i, now, &fresh)
+			fellBack2, err2 := tr.resolve(spans, ids, i, now, &set)
+			require.Equal(t, fresh, set, "span %d", i)
+			require.Equal(t, fellBack, fellBack2)
+			require.Equal(t, err, err2)
 		}
 	}
 }

@@ -221,9 +221,15 @@ func (b *batchIdentities) groupOfTrace(id trace.TraceID) int32 {
 // the error. Callers hold t.mu (the cache).
 func (t *Translator) resolve(spans []spanview.Span, b *batchIdentities, i int, now time.Time, id *identity) (fellBack bool, err error) {
 	s := &spans[i]
-	*id = b.own[i]
+	own := &b.own[i]
 	g := b.group(i)
 	for f := range nFields {
+		// *id = *own, field by field: an id field the record already has
+		// (none: it is zero) is not stored again. A copy of the whole is a
+		// write barrier a field while the GC marks, most of them empty.
+		if v := own[f]; v != "" || id[f] != "" {
+			id[f] = v
+		}
 		if id[f] != "" {
 			continue
 		}

@@ -65,14 +65,19 @@ func setSpan(dst *spanview.Span, s ptrace.Span, attrs []attribute.KeyValue, res 
 	p.ParentIsRemote = s.Flags()&otlpParentIsRemote == otlpParentIsRemote
 	p.Attributes = attrs
 	p.Resource = res
-	if evs := s.Events(); evs.Len() == 0 { // most spans: spare the call
-		p.Events = nil
-	} else {
+	// Most spans have no events and no status message, as the span this
+	// view held before: an unchanged nil is not stored again (a write
+	// barrier while the GC marks).
+	if evs := s.Events(); evs.Len() > 0 {
 		p.Events = Events(evs)
+	} else if p.Events != nil {
+		p.Events = nil
 	}
 	status := s.Status()
 	p.StatusCode = StatusCode(status.Code())
-	p.StatusMessage = status.Message()
+	if msg := status.Message(); msg != "" || p.StatusMessage != "" {
+		p.StatusMessage = msg
+	}
 	p.ScopeName = scope.Name()
 	p.ScopeVersion = scope.Version()
 }
@@ -83,6 +88,10 @@ func setSpan(dst *spanview.Span, s ptrace.Span, attrs []attribute.KeyValue, res 
 type viewer struct {
 	spans []spanview.Span
 	kvs   []attribute.KeyValue
+	// written are how many of the arrays' elements hold views of earlier
+	// batches, from the start: release does not clear the last batch's
+	// (see there), only what older ones left beyond it.
+	writtenSpans, writtenKVs int
 }
 
 // maxViewerKeep bounds what a viewer keeps after a batch (spans, and
@@ -95,7 +104,9 @@ const maxViewerKeep = 1 << 14
 func (v *viewer) traces(td ptrace.Traces) []spanview.Span {
 	// Room for every span first: each is then a slot resliced in, not a
 	// zero view appended (setSpan writes every field).
-	v.spans = slices.Grow(v.spans, td.SpanCount())
+	if cap(v.spans) < td.SpanCount() {
+		v.spans, v.writtenSpans = slices.Grow(v.spans, td.SpanCount()), 0 // a new array: zero
+	}
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
@@ -124,7 +135,7 @@ func (v *viewer) keyValues(m pcommon.Map) []attribute.KeyValue {
 	start := len(v.kvs)
 	if start+m.Len() > cap(v.kvs) {
 		v.kvs = make([]attribute.KeyValue, 0, max(2*cap(v.kvs), 1024, m.Len()))
-		start = 0
+		start, v.writtenKVs = 0, 0
 	}
 	end := start + m.Len()
 	kvs := v.kvs[start:end:end]
@@ -148,19 +159,32 @@ func (v *viewer) keyValues(m pcommon.Map) []attribute.KeyValue {
 	return kvs
 }
 
-// release forgets the batch: the views no longer hold on to its pdata.
+// release ends the batch's use of the views. They are not cleared: the
+// next batch overwrites them (setSpan and keyValues write every field),
+// and a clear costs a write barrier a pointer while the GC marks. So the
+// views of the last batch, and the pdata they refer to, stay until the
+// next batch or forget; what older, bigger batches left beyond them is
+// cleared here.
 func (v *viewer) release() {
-	clear(v.spans)
-	// Beyond len, the array was never written since it was made or last
-	// cleared (a batch that outgrows it starts a new one).
-	clear(v.kvs)
+	n, m := len(v.spans), len(v.kvs)
+	clear(v.spans[n:max(n, v.writtenSpans)])
+	clear(v.kvs[m:max(m, v.writtenKVs)])
+	v.writtenSpans, v.writtenKVs = n, m
 	v.spans, v.kvs = v.spans[:0], v.kvs[:0]
 	if cap(v.spans) > maxViewerKeep {
-		v.spans = nil
+		v.spans, v.writtenSpans = nil, 0
 	}
 	if cap(v.kvs) > 16*maxViewerKeep {
-		v.kvs = nil
+		v.kvs, v.writtenKVs = nil, 0
 	}
+}
+
+// forget clears the views of the last batch, so that an idle translator
+// holds no pdata.
+func (v *viewer) forget() {
+	clear(v.spans[:v.writtenSpans])
+	clear(v.kvs[:v.writtenKVs])
+	v.writtenSpans, v.writtenKVs = 0, 0
 }
 
 // Events converts span events as the view does.

@@ -92,7 +92,8 @@ func requireSameViews(t testing.TB, spans []sdktrace.ReadOnlySpan) {
 
 // TestViewerReusesItsMemory: batch after batch, the viewer's spans read
 // like Traces', also when its attribute array grows in the middle of a
-// batch, and release leaves nothing of the batch behind.
+// batch (over views of an earlier batch, not cleared), release leaves
+// nothing of the older batches behind, and forget nothing at all.
 func TestViewerReusesItsMemory(t *testing.T) {
 	var v viewer
 	for batch, n := range []int{1, 300, 40, 2000, 7} {
@@ -110,9 +111,20 @@ func TestViewerReusesItsMemory(t *testing.T) {
 		}
 		v.release()
 		require.Empty(t, v.spans)
-		for _, kv := range v.kvs[:cap(v.kvs)] {
-			require.Zero(t, kv, "release clears the attributes")
-		}
+		require.Equal(t, len(want), v.writtenSpans)
+		requireZeroFrom(t, v, v.writtenSpans, v.writtenKVs, "release clears what older batches left")
+	}
+	v.forget()
+	requireZeroFrom(t, v, 0, 0, "forget clears the last batch")
+}
+
+func requireZeroFrom(t *testing.T, v viewer, spans, kvs int, msg string) {
+	t.Helper()
+	for i, s := range v.spans[spans:cap(v.spans)] {
+		require.Truef(t, reflect.ValueOf(s).IsZero(), "%s: span %d", msg, spans+i)
+	}
+	for i, kv := range v.kvs[kvs:cap(v.kvs)] {
+		require.Zerof(t, kv, "%s: attribute %d", msg, kvs+i)
 	}
 }
 
@@ -372,4 +384,18 @@ func TestAsTimeIsAsTime(t *testing.T) {
 	for ts, i := pcommon.Timestamp(1), 0; i < 64; ts, i = ts*3+7, i+1 { // past 2^64, around
 		require.Equal(t, ts.AsTime(), asTime(ts), "%d", uint64(ts))
 	}
+}
+
+// TestSetSpanOverASpanWithAStatusMessageClearsIt: setSpan skips storing an
+// empty message over an empty one, not over a message.
+func TestSetSpanOverASpanWithAStatusMessageClearsIt(t *testing.T) {
+	res := attribute.NewSet()
+	sa, scope := pdataSpanNamed('a')
+	sb, _ := pdataSpanNamed('b')
+	sb.Status().SetMessage("")
+	got := viewSpan(sa, nil, &res, scope)
+	_, msg := got.Status()
+	require.NotEmpty(t, msg)
+	setSpan(&got, sb, nil, &res, scope)
+	require.Equal(t, viewSpan(sb, nil, &res, scope), got)
 }

@@ -95,6 +95,7 @@ func (tr *Translator) logSpans(ld plog.Logs) ptrace.Traces {
 // the log content whose span did not, and the spans that waited long
 // enough for an ancestor, then ends what is idle. Errors go to LateErrors.
 func (tr *Translator) Expire() []mindlytics.Event {
+	tr.view.forget() // the views of the last batch: it is over
 	events, errs := tr.t.Translate(Traces(tr.hold.admit(tr.join.due(false), false, true)))
 	tr.late = append(tr.late, errs...)
 	return append(events, tr.t.Expire()...)
