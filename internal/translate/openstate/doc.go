@@ -5,7 +5,4 @@
 // integers, and hash indexes from an id to its record. The translation's
 // lifecycle rules (package translate) decide when a session or
 // conversation opens and ends; this package only keeps them.
-//
-// [Slab] is also the store of other records kept by handle, such as the
-// translator's cache of recent traces.
 package openstate
