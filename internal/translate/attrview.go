@@ -179,16 +179,25 @@ func (v *attrView) str(k viewKey) string {
 }
 
 func (v *attrView) strSlow(k viewKey) string {
-	if p := v.pos[k]; p != 0 && p != linearPos {
-		if a := v.ValueAt(int(p - 1)); a.Type() == attribute.STRING { // the common case, without Kind's switches
-			return a.AsString()
-		}
+	if a := v.indexed(k); a != nil && a.Type() == attribute.STRING { // the common case, without Kind's switches
+		return a.AsString()
 	}
 	val, ok := v.get(k)
 	if !ok {
 		return ""
 	}
 	return scalarString(val)
+}
+
+// indexed is the value of key k in the attributes, read in place, where
+// the view indexed it; nil when k is absent or the view scans its
+// attributes. The rules' reads of a value of one kind (a string, a token
+// count) take it without a Value made.
+func (v *attrView) indexed(k viewKey) *attribute.Value {
+	if p := v.pos[k]; p != 0 && p != linearPos {
+		return v.ValueAt(int(p - 1))
+	}
+	return nil
 }
 
 // scalarString is a non-empty scalar as a string ([Attrs.Str]).

@@ -98,18 +98,14 @@ func between(start, end time.Time) time.Duration {
 // span some hundreds of instructions.
 func firstValueString(v *attrView, keys []viewKey) (string, bool) {
 	for i, k := range keys {
-		p := v.pos[k]
-		if p == 0 {
+		if v.pos[k] == 0 {
 			continue
 		}
-		if p != linearPos {
-			kvs, _ := v.KeyValues()
-			if a := &kvs[p-1].Value; a.Type() == attribute.STRING {
-				if s := a.AsString(); s != "" {
-					return s, true
-				}
-				continue // empty: firstValue passes it over too
+		if a := v.indexed(k); a != nil && a.Type() == attribute.STRING {
+			if s := a.AsString(); s != "" {
+				return s, true
 			}
+			continue // empty: firstValue passes it over too
 		}
 		if val, ok := v.firstValue(keys[i : i+1]); ok { // the other kinds, as firstValue reads them
 			return val.AsString(), true

@@ -96,15 +96,8 @@ var outputMessagesVK = registerKey(string(conventions.GenAIOutputMessagesKey))
 // nearly always are, read in the span's attributes as it is (see
 // firstValueString).
 func valueText(v *attrView, k viewKey) (string, bool) {
-	p := v.pos[k]
-	if p == 0 {
-		return "", false
-	}
-	if p != linearPos {
-		kvs, _ := v.KeyValues()
-		if a := &kvs[p-1].Value; a.Type() == attribute.STRING {
-			return a.AsString(), true
-		}
+	if a := v.indexed(k); a != nil && a.Type() == attribute.STRING {
+		return a.AsString(), true
 	}
 	val, ok := v.get(k)
 	return val.AsString(), ok

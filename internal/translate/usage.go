@@ -188,12 +188,7 @@ func (u *usageInfo) tokens(a *attrView, keys []viewKey) (int64, bool) {
 // anything else (a string, a count out of range, a scanned view): tokens
 // reads those as Values.
 func indexedCount(a *attrView, k viewKey) (int64, bool) {
-	p := a.pos[k]
-	if p == 0 || p == linearPos {
-		return 0, false
-	}
-	kvs, _ := a.KeyValues()
-	if v := &kvs[p-1].Value; v.Type() == attribute.INT64 {
+	if v := a.indexed(k); v != nil && v.Type() == attribute.INT64 {
 		if n := v.AsInt64(); n >= 0 && n <= maxTokens {
 			return n, true
 		}
