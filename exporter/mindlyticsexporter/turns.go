@@ -61,7 +61,7 @@ type outgoing struct {
 	shares []*share
 	slots  []int // the slot of each share
 	events []json.RawMessage
-	size   int // delivery.RequestSize of events
+	size   int // delivery.RequestSize of events, kept as shares join
 }
 
 var outgoings = sync.Pool{New: func() any { return new(outgoing) }}
@@ -110,19 +110,21 @@ func (t *turns) dispatch(out []*outgoing) []*outgoing {
 		if sh == nil {
 			continue // not handed in yet, or out in a request
 		}
-		if o != nil && !t.fits(o, sh) {
+		n := delivery.RequestSize(sh.events)
+		if o != nil && !t.fits(o, sh, n) {
 			out, o = append(out, o), nil
 		}
 		if o == nil {
 			o = outgoings.Get().(*outgoing)
 		}
-		for ; sh != nil && (len(o.shares) == 0 || t.fits(o, sh)); sh = t.shares[p][seq] {
+		for len(o.shares) == 0 || t.fits(o, sh, n) {
 			delete(t.shares[p], seq)
-			o.shares = append(o.shares, sh)
-			o.slots = append(o.slots, p)
-			o.events = append(o.events, sh.events...)
-			o.size += delivery.RequestSize(sh.events)
+			o.add(p, sh, n)
 			seq++
+			if sh = t.shares[p][seq]; sh == nil {
+				break
+			}
+			n = delivery.RequestSize(sh.events)
 		}
 	}
 	if o != nil {
@@ -131,12 +133,21 @@ func (t *turns) dispatch(out []*outgoing) []*outgoing {
 	return out
 }
 
-// fits says whether sh can join o within the request bounds.
-func (t *turns) fits(o *outgoing, sh *share) bool {
-	if len(o.events)+len(sh.events) > t.lim.MaxEvents {
-		return false
+// fits says whether sh, of body size n, can join o within the request
+// bounds: the joined body has one pair of brackets and a comma between.
+func (t *turns) fits(o *outgoing, sh *share, n int) bool {
+	return len(o.events)+len(sh.events) <= t.lim.MaxEvents && o.size+n-1 <= t.lim.MaxBytes
+}
+
+// add joins sh, slot p's share of body size n, to o.
+func (o *outgoing) add(p int, sh *share, n int) {
+	if len(o.shares) > 0 {
+		n-- // one pair of brackets for both, and a comma
 	}
-	return t.lim.MaxBytes <= 0 || o.size+delivery.RequestSize(sh.events) <= t.lim.MaxBytes
+	o.shares = append(o.shares, sh)
+	o.slots = append(o.slots, p)
+	o.events = append(o.events, sh.events...)
+	o.size += n
 }
 
 // start sends each of outs on a partition goroutine (kept from one

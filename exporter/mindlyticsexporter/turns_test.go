@@ -247,3 +247,31 @@ func TestDeliverSettlingCountsTheSettledPrefix(t *testing.T) {
 	require.ErrorIs(t, err, failed)
 	assert.Equal(t, 6, settled, "two requests of three went out before the failure")
 }
+
+// Shares join while their joined body, one pair of brackets and a comma
+// between events, fits max_request_bytes exactly, as delivery counts it.
+func TestTurnsJoinSharesToTheExactByteBound(t *testing.T) {
+	a, b, c := json.RawMessage(`"aaaa"`), json.RawMessage(`"bbbb"`), json.RawMessage(`"cccc"`)
+	joined := delivery.RequestSize([]json.RawMessage{a, b}) // ["aaaa","bbbb"]
+	var mu sync.Mutex
+	var sizes []int
+	tr := newTurns(3, delivery.Limits{MaxEvents: 10, MaxBytes: joined}, func(events []json.RawMessage) (int, error) {
+		mu.Lock()
+		sizes = append(sizes, len(events))
+		mu.Unlock()
+		return len(events), nil
+	})
+	var sent sync.WaitGroup
+	seq := tr.take()
+	shares := []share{
+		{seq: seq, events: []json.RawMessage{a}, sent: &sent},
+		{seq: seq, events: []json.RawMessage{b}, sent: &sent},
+		{seq: seq, events: []json.RawMessage{c}, sent: &sent},
+	}
+	sent.Add(3)
+	tr.handIn(seq, shares)
+	sent.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	assert.ElementsMatch(t, []int{2, 1}, sizes, "a and b in one request, c in another (the two go side by side)")
+}
